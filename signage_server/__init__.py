@@ -1,0 +1,110 @@
+"""Sunshine Signage (阳光公开屏): the server. ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+from typing import Any
+
+if TYPE_CHECKING:  # importing Flask is deferred so that ``signage serve`` can patch gevent first
+    from flask import Flask
+
+__version__ = "0.1.0"
+
+#: The Content-Security-Policy of every page: nothing from outside, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "connect-src": "'self'",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    :param overrides: lower-case keys override :class:`~signage_server.config.Settings`
+        fields (after the ``SIGNAGE_*`` environment); upper-case keys go straight into
+        ``app.config`` (e.g. ``TESTING``).
+    """
+    from flask import Flask
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from signage_server import config
+    from signage_server import errorhandlers
+    from signage_server import logs
+    from signage_server import services
+    from signage_server.accounts import init_app as init_accounts
+    from signage_server.accounts.services import Passwords
+    from signage_server.extensions import db
+    from signage_server.extensions import limiter
+    from signage_server.extensions import talisman
+    from signage_server.orgs import init_app as init_orgs
+    from signage_server.web import init_app as init_web
+
+    overrides = dict(overrides or {})
+    flask_config = {k: v for k, v in overrides.items() if k.isupper()}
+    settings = config.load_settings(overrides={k: v for k, v in overrides.items() if k.islower()})
+
+    app = Flask(__name__, instance_path=settings.data_dir or None)
+    settings = config.resolve_paths(settings, app.instance_path)
+    logs.configure(settings.log_level)
+
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        SESSION_COOKIE_NAME="signage_session",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=settings.session_hours),
+        WTF_CSRF_TIME_LIMIT=settings.session_hours * 3600,
+        BABEL_DEFAULT_LOCALE=settings.default_locale,
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_KEY_PREFIX="signage",
+    )
+    app.config.update(flask_config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    services.register(app, config.Settings, settings)
+    services.register(
+        app,
+        Passwords,
+        Passwords.create(
+            settings.argon2_time_cost, settings.argon2_memory_cost, settings.argon2_parallelism
+        ),
+    )
+
+    db.init_app(app, settings.database_url)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=False,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        session_cookie_secure=settings.secure_cookies,
+        strict_transport_security=settings.secure_cookies,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+    init_web(app)
+    init_accounts(app)
+    init_orgs(app)
+    errorhandlers.init_app(app)
+
+    from signage_server.cli import init_app as init_cli
+
+    init_cli(app)
+    return app

@@ -1,0 +1,142 @@
+"""Users, their role grants, API tokens and the account event log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from signage_server.accounts.rules import Grant
+from signage_server.accounts.rules import Role
+from signage_server.db import Base
+from signage_server.db import created_at
+from signage_server.db import intpk
+from signage_server.orgs.models import Org
+
+
+def new_session_stamp() -> str:
+    """Return a fresh random session stamp."""
+    return secrets.token_hex(8)
+
+
+class User(Base):
+    """A person who works with the system (operators, reviewers, handlers, admins)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100), default="")
+    #: The organisation the person works for; decides which admins manage the account.
+    home_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    #: argon2id hash; empty for accounts that may only use API tokens.
+    password_hash: Mapped[str] = mapped_column(sa.String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Preferred interface language; ``None`` follows the site default.
+    locale: Mapped[str | None] = mapped_column(sa.String(16))
+    created_at: Mapped[created_at]
+    last_login_at: Mapped[dt.datetime | None]
+    password_changed_at: Mapped[dt.datetime | None]
+    #: Part of the login session id; changing it (new password, deactivation, "log out
+    #: everywhere") ends every session of the user at its next request.
+    session_stamp: Mapped[str] = mapped_column(sa.String(32), default=new_session_stamp)
+
+    home_org: Mapped[Org] = relationship()
+    grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user",
+        cascade="all, delete-orphan",
+        foreign_keys="RoleGrant.user_id",
+        order_by="RoleGrant.id",
+    )
+
+    # Flask-Login's user protocol.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_stamp}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def rule_grants(self) -> list[Grant]:
+        """Return the user's grants as plain values for ``accounts.rules``."""
+        return [Grant(g.role, g.org.path) for g in self.grants if g.org.active]
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class RoleGrant(Base):
+    """A role held by a user at an organisation (and its subtree)."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (sa.UniqueConstraint("user_id", "org_id", "role"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    role: Mapped[Role] = mapped_column(
+        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    granted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
+    org: Mapped[Org] = relationship(lazy="joined")
+
+
+class ApiToken(Base):
+    """A bearer token for the HTTP API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The first characters of the token, to recognise it in lists.
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[dt.datetime | None]
+    expires_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class AccountEvent(Base):
+    """What happened to accounts and organisations: who created, granted, revoked what."""
+
+    __tablename__ = "account_events"
+
+    id: Mapped[intpk]
+    at: Mapped[created_at]
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    org: Mapped[Org | None] = relationship()

@@ -1,0 +1,217 @@
+"""Pure rules of roles and permissions (DESIGN.md §1). No Flask, no database session.
+
+A role is granted to a user at one organisation and reaches that organisation's whole
+subtree. Each permission names the roles that carry it and how far a grant reaches:
+
+* ``SUBTREE`` - the org of the grant and everything below it;
+* ``BELOW`` - only the orgs strictly below it. Higher review (``superior``) and reports
+  (``discipline``) belong to the *parent* organisation: a township's superior approves
+  its villages' items, never the township's own.
+
+Every view, API endpoint and socket handler asks :func:`allows` (through
+``signage_server.accounts.permissions``); nothing else decides who may do what.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from enum import StrEnum
+
+from signage_server.i18n import N_
+from signage_server.orgs.rules import is_strictly_below
+from signage_server.orgs.rules import is_within
+
+
+class Role(StrEnum):
+    """The nine roles of DESIGN.md §1."""
+
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    APPROVER = "approver"
+    SUPERIOR = "superior"
+    OPERATOR = "operator"
+    HANDLER = "handler"
+    DISCIPLINE = "discipline"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def description(self) -> str:
+        return ROLE_DESCRIPTIONS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.EDITOR: N_("Editor"),
+    Role.REVIEWER: N_("Reviewer"),
+    Role.APPROVER: N_("Approver"),
+    Role.SUPERIOR: N_("Superior reviewer"),
+    Role.OPERATOR: N_("Screen operator"),
+    Role.HANDLER: N_("Feedback handler"),
+    Role.DISCIPLINE: N_("Discipline inspection"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.ADMIN: N_("System administrator"),
+}
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.EDITOR: N_("Drafts disclosure items and answers for their truth."),
+    Role.REVIEWER: N_("Checks accuracy, necessity and confidentiality of drafts."),
+    Role.APPROVER: N_("The accountable person: signs items off and publishes them."),
+    Role.SUPERIOR: N_("Approves items of the organisations below that need higher review."),
+    Role.OPERATOR: N_("Manages screens, layouts and playlists, and publishes approved items."),
+    Role.HANDLER: N_("Triages and answers villagers' feedback."),
+    Role.DISCIPLINE: N_("Receives reports about the organisations below; sees reporters."),
+    Role.SUPERVISOR: N_("Reads everything in scope and records inspection findings."),
+    Role.ADMIN: N_("Manages users and organisations."),
+}
+
+
+class Reach(Enum):
+    """How far below its organisation a grant carries a permission."""
+
+    SUBTREE = "subtree"
+    BELOW = "below"
+
+
+class Permission(StrEnum):
+    """Everything the product lets a user do, each held by some roles."""
+
+    VIEW = "org.view"
+    DRAFT_ITEMS = "item.draft"
+    REVIEW_ITEMS = "item.review"
+    APPROVE_ITEMS = "item.approve"
+    SUPERIOR_APPROVE_ITEMS = "item.superior_approve"
+    PUBLISH_ITEMS = "item.publish"
+    MANAGE_SCREENS = "screen.manage"
+    MANAGE_PLAYLISTS = "playlist.manage"
+    HANDLE_FEEDBACK = "feedback.handle"
+    HANDLE_REPORTS = "report.handle"
+    SEE_REPORTER_IDENTITY = "report.identity"
+    RECORD_INSPECTIONS = "inspection.record"
+    MANAGE_USERS = "user.manage"
+    MANAGE_ORGS = "org.manage"
+
+    @property
+    def label(self) -> str:
+        return PERMISSION_LABELS[self]
+
+
+PERMISSION_LABELS: dict[Permission, str] = {
+    Permission.VIEW: N_("See the organisation and its disclosures"),
+    Permission.DRAFT_ITEMS: N_("Draft disclosure items"),
+    Permission.REVIEW_ITEMS: N_("Review drafts"),
+    Permission.APPROVE_ITEMS: N_("Sign items off"),
+    Permission.SUPERIOR_APPROVE_ITEMS: N_("Give higher review"),
+    Permission.PUBLISH_ITEMS: N_("Publish approved items"),
+    Permission.MANAGE_SCREENS: N_("Manage screens"),
+    Permission.MANAGE_PLAYLISTS: N_("Manage playlists"),
+    Permission.HANDLE_FEEDBACK: N_("Handle feedback"),
+    Permission.HANDLE_REPORTS: N_("Handle reports"),
+    Permission.SEE_REPORTER_IDENTITY: N_("See reporters' identities"),
+    Permission.RECORD_INSPECTIONS: N_("Record inspection findings"),
+    Permission.MANAGE_USERS: N_("Manage users"),
+    Permission.MANAGE_ORGS: N_("Manage organisations"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Which roles carry a permission, and how far their grants reach."""
+
+    roles: frozenset[Role]
+    reach: Reach
+
+
+_ALL_ROLES = frozenset(Role)
+
+#: The policy: one line per permission.
+POLICY: dict[Permission, Rule] = {
+    Permission.VIEW: Rule(_ALL_ROLES, Reach.SUBTREE),
+    Permission.DRAFT_ITEMS: Rule(frozenset({Role.EDITOR}), Reach.SUBTREE),
+    Permission.REVIEW_ITEMS: Rule(frozenset({Role.REVIEWER}), Reach.SUBTREE),
+    Permission.APPROVE_ITEMS: Rule(frozenset({Role.APPROVER}), Reach.SUBTREE),
+    Permission.SUPERIOR_APPROVE_ITEMS: Rule(frozenset({Role.SUPERIOR}), Reach.BELOW),
+    Permission.PUBLISH_ITEMS: Rule(frozenset({Role.APPROVER, Role.OPERATOR}), Reach.SUBTREE),
+    Permission.MANAGE_SCREENS: Rule(frozenset({Role.OPERATOR}), Reach.SUBTREE),
+    Permission.MANAGE_PLAYLISTS: Rule(frozenset({Role.OPERATOR}), Reach.SUBTREE),
+    Permission.HANDLE_FEEDBACK: Rule(frozenset({Role.HANDLER}), Reach.SUBTREE),
+    Permission.HANDLE_REPORTS: Rule(frozenset({Role.DISCIPLINE}), Reach.BELOW),
+    Permission.SEE_REPORTER_IDENTITY: Rule(frozenset({Role.DISCIPLINE}), Reach.BELOW),
+    Permission.RECORD_INSPECTIONS: Rule(frozenset({Role.SUPERVISOR}), Reach.SUBTREE),
+    Permission.MANAGE_USERS: Rule(frozenset({Role.ADMIN}), Reach.SUBTREE),
+    Permission.MANAGE_ORGS: Rule(frozenset({Role.ADMIN}), Reach.SUBTREE),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A role held at the organisation with materialised path ``org_path``."""
+
+    role: Role
+    org_path: str
+
+
+def grant_reaches(grant: Grant, reach: Reach, target_path: str) -> bool:
+    """Tell whether ``grant`` reaches the org at ``target_path`` with the given reach."""
+    if reach is Reach.BELOW:
+        return is_strictly_below(target_path, grant.org_path)
+    return is_within(target_path, grant.org_path)
+
+
+def allows(grants: Iterable[Grant], permission: Permission, target_path: str) -> bool:
+    """Tell whether any of ``grants`` gives ``permission`` at the org at ``target_path``."""
+    rule = POLICY[permission]
+    return any(
+        grant.role in rule.roles and grant_reaches(grant, rule.reach, target_path)
+        for grant in grants
+    )
+
+
+def permissions_at(grants: Iterable[Grant], target_path: str) -> list[Permission]:
+    """Return every permission ``grants`` give at the org at ``target_path``, in policy order."""
+    held = list(grants)
+    return [p for p in POLICY if allows(held, p, target_path)]
+
+
+def can_grant(admin_grants: Iterable[Grant], target_path: str) -> bool:
+    """Tell whether an admin with ``admin_grants`` may grant or revoke roles at ``target_path``.
+
+    An administrator hands out roles, including ``admin``, only inside their own subtree,
+    so nobody can raise anyone (themselves included) above their own reach.
+    """
+    return allows(admin_grants, Permission.MANAGE_USERS, target_path)
+
+
+USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.-]{2,63}$")
+PASSWORD_MIN = 10
+PASSWORD_MAX = 256
+
+
+def normalise_username(username: str) -> str:
+    """Return ``username`` lower-cased; raise ``ValueError`` when it is not a valid name."""
+    value = username.strip().lower()
+    if not USERNAME_RE.match(value):
+        raise ValueError(
+            "user names are 3-64 characters: lower-case letters, digits, '_', '.', '-',"
+            " starting with a letter"
+        )
+    return value
+
+
+def password_problem(password: str, username: str) -> str | None:
+    """Return why ``password`` is not acceptable for ``username``, or ``None`` when it is."""
+    if len(password) < PASSWORD_MIN:
+        return N_("The password must have at least %(min)d characters.")
+    if len(password) > PASSWORD_MAX:
+        return N_("The password is too long.")
+    if username and username.lower() in password.lower():
+        return N_("The password must not contain the user name.")
+    if len(set(password)) < 4:
+        return N_("The password is too simple.")
+    return None

@@ -1,0 +1,152 @@
+"""Map ``SIGNAGE_*`` environment variables to typed settings.
+
+This module is the only reader of ``os.environ`` in the application. Settings are
+loaded in a fixed order: defaults, then the environment, then explicit overrides
+(tests pass overrides to :func:`signage_server.create_app`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+PREFIX = "SIGNAGE_"
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed application settings.
+
+    Every field can be set from the environment as ``SIGNAGE_<FIELD NAME IN CAPITALS>``.
+    """
+
+    #: ``development`` (default) or ``production``. Production refuses to start without
+    #: an explicit secret key and a public URL.
+    env: str = "development"
+    #: SQLAlchemy URL; default: SQLite file ``signage.db`` in the data directory.
+    database_url: str = ""
+    #: Redis URL; when set, Redis backs rate limits (and later the Socket.IO queue and jobs).
+    redis_url: str = ""
+    #: Secret for sessions and CSRF tokens. Generated and kept in the data directory when
+    #: unset outside production.
+    secret_key: str = ""
+    #: Base URL that villagers reach (QR links); default ``http://127.0.0.1:8080``.
+    public_url: str = "http://127.0.0.1:8080"
+    #: Where the SQLite database, assets and archives live; default: the instance folder.
+    data_dir: str = ""
+    #: Password for the demo users; generated and kept in the data directory when unset.
+    demo_password: str = ""
+    #: Default interface language (``zh_Hans_CN`` or ``en``).
+    default_locale: str = "zh_Hans_CN"
+    #: Time zone used to display times.
+    timezone: str = "Asia/Shanghai"
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    trusted_proxies: int = 0
+    #: Log level for the ``signage_server`` loggers.
+    log_level: str = "INFO"
+    #: Login attempts allowed per client address and per user name.
+    login_rate_limit: str = "10 per minute"
+    #: Requests per minute allowed per API token (or address, when unauthenticated).
+    api_rate_limit: str = "600 per minute"
+    #: argon2 parameters (the library defaults are RFC 9106's second recommendation).
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
+    #: Largest request body accepted, in bytes.
+    max_content_length: int = 32 * 1024 * 1024
+    #: Session lifetime in hours (operators are logged out after this much inactivity).
+    session_hours: int = 12
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+_BOOL_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(field: dataclasses.Field[Any], raw: str) -> Any:
+    name = PREFIX + field.name.upper()
+    if field.type in ("int", int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if field.type in ("bool", bool):
+        return raw.strip().lower() in _BOOL_TRUE
+    return raw
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> Settings:
+    """Build :class:`Settings` from defaults, then ``environ``, then ``overrides``.
+
+    :param environ: the environment to read; ``os.environ`` when omitted.
+    :param overrides: values that win over the environment (keys are field names).
+    :raise ConfigError: when a value is malformed or an override names no setting.
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    for name, field in fields.items():
+        raw = environ.get(PREFIX + name.upper())
+        if raw is not None and raw != "":
+            values[name] = _coerce(field, raw)
+    for name, value in (overrides or {}).items():
+        if name not in fields:
+            raise ConfigError(f"unknown setting {name!r}")
+        values[name] = value
+    settings = Settings(**values)
+    if settings.env not in ("development", "production"):
+        raise ConfigError(
+            f"SIGNAGE_ENV must be 'development' or 'production', got {settings.env!r}"
+        )
+    if settings.production and not settings.secret_key:
+        raise ConfigError("SIGNAGE_SECRET_KEY must be set in production (a long random string)")
+    if settings.default_locale not in ("zh_Hans_CN", "en"):
+        raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
+    return settings
+
+
+def resolve_paths(settings: Settings, instance_path: str) -> Settings:
+    """Fill in the data directory, database URL and secret key that depend on the filesystem.
+
+    A development secret key is generated once and stored with mode 0600 in the data
+    directory so that sessions survive restarts.
+    """
+    data_dir = Path(settings.data_dir or instance_path).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = settings.database_url or f"sqlite:///{data_dir / 'signage.db'}"
+    secret_key = settings.secret_key or read_or_create_secret(data_dir / "secret_key")
+    return dataclasses.replace(
+        settings, data_dir=str(data_dir), database_url=database_url, secret_key=secret_key
+    )
+
+
+def read_or_create_secret(path: Path, nbytes: int = 32) -> str:
+    """Return the secret stored at ``path``, creating it (mode 0600) when missing."""
+    try:
+        existing = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        existing = ""
+    if existing:
+        return existing
+    value = secrets.token_urlsafe(nbytes)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(value + "\n")
+    return value

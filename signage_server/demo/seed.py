@@ -1,0 +1,77 @@
+"""Load the demo county. Idempotent: what exists is kept, what is missing is created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server.accounts import services as accounts
+from signage_server.accounts.models import User
+from signage_server.accounts.rules import Role
+from signage_server.demo import data
+from signage_server.orgs import services as orgs
+from signage_server.orgs.models import Org
+
+
+@dataclass
+class SeedResult:
+    orgs_created: int = 0
+    users_created: int = 0
+    orgs_total: int = 0
+    users_total: int = 0
+    #: ``(username, display name, roles)`` of every demo login.
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def seed(session: Session, passwords: accounts.Passwords, password: str) -> SeedResult:
+    """Create the demo orgs and users that are missing; give demo users ``password``."""
+    result = SeedResult()
+    by_code: dict[str, Org] = {}
+    for spec in data.ORGS:
+        org = orgs.get_by_code(session, spec.code)
+        if org is None:
+            org = orgs.create_org(
+                session,
+                code=spec.code,
+                name=spec.name,
+                kind=spec.kind,
+                parent=by_code[spec.parent] if spec.parent else None,
+                party_members=spec.party_members,
+                address=spec.address,
+            )
+            result.orgs_created += 1
+        by_code[spec.code] = org
+
+    wanted: list[tuple[str, str, Org, list[Role]]] = []
+    username, display, code = data.ADMIN
+    wanted.append((username, display, by_code[code], [Role.ADMIN]))
+    for code, people in data.USERS.items():
+        for role, display in people.items():
+            wanted.append((data.demo_username(code, role), display, by_code[code], [role]))
+
+    for username, display, org, roles in wanted:
+        user = accounts.get_user(session, username)
+        if user is None:
+            user = accounts.create_user(
+                session,
+                passwords,
+                username=username,
+                display_name=display,
+                home_org=org,
+                password=None,
+                roles=roles,
+            )
+            result.users_created += 1
+        for role in roles:
+            accounts.grant_role(session, user, org, role, actor=None)
+        # Demo passwords skip the password policy: SIGNAGE_DEMO_PASSWORD may be anything.
+        if not passwords.verify(user.password_hash, password):
+            user.password_hash = passwords.hash(password)
+        result.logins.append((username, display, ", ".join(f"{r.value}@{org.code}" for r in roles)))
+
+    result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
+    result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+    return result

@@ -1,0 +1,15 @@
+"""Translation markers usable in pure modules (no Flask import).
+
+``N_`` marks a string for extraction into the message catalog without translating it;
+the edge that shows it to a user translates it with ``gettext``.
+"""
+
+from __future__ import annotations
+
+SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
+LOCALE_NAMES = {"zh_Hans_CN": "简体中文", "en": "English"}
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation and return it unchanged."""
+    return message

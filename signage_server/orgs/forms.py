@@ -1,0 +1,50 @@
+"""Forms of organisation administration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms import IntegerField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+
+from signage_server.orgs.rules import CODE_MAX
+from signage_server.orgs.rules import NAME_MAX
+from signage_server.orgs.rules import OrgKind
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    return [(kind.value, _l(kind.label)) for kind in OrgKind]
+
+
+class OrgForm(FlaskForm):  # type: ignore[misc]
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=CODE_MAX)],
+        description=_l("Capital letters, digits and dashes, e.g. JIYI-20. Cannot change later."),
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
+    kind = SelectField(_l("Kind"), choices=kind_choices, validators=[DataRequired()])
+    parent = SelectField(_l("Parent organisation"), validators=[DataRequired()])
+    party_members = IntegerField(
+        _l("Party members"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+
+
+class OrgEditForm(FlaskForm):  # type: ignore[misc]
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
+    kind = SelectField(_l("Kind"), choices=kind_choices, validators=[DataRequired()])
+    parent = SelectField(_l("Parent organisation"), validators=[Optional()])
+    party_members = IntegerField(
+        _l("Party members"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
+    )
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Active (untick to dissolve)"))

@@ -1,0 +1,180 @@
+"""Pure rules of the organisation tree: kinds, codes, materialised paths.
+
+No Flask, no database session: plain values in, plain values out.
+
+Every organisation stores its ``path``: the ids from the root down to itself, written
+``/1/4/17/``. The subtree of an organisation is every org whose path starts with its path,
+which the database answers with one indexed ``LIKE 'prefix%'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from enum import StrEnum
+from typing import Generic
+from typing import TypeVar
+
+from signage_server.i18n import N_
+
+
+class OrgKind(StrEnum):
+    """What an organisation is; decides where it may sit in the tree."""
+
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    VILLAGE = "village"
+    AGENCY = "agency"
+    SCHOOL = "school"
+
+    @property
+    def label(self) -> str:
+        return ORG_KIND_LABELS[self]
+
+
+ORG_KIND_LABELS: dict[OrgKind, str] = {
+    OrgKind.COUNTY: N_("County"),
+    OrgKind.TOWNSHIP: N_("Township"),
+    OrgKind.VILLAGE: N_("Village party branch"),
+    OrgKind.AGENCY: N_("Agency party branch"),
+    OrgKind.SCHOOL: N_("Education party branch"),
+}
+
+#: Which kinds may be created directly under an organisation of a kind.
+CHILD_KINDS: dict[OrgKind, frozenset[OrgKind]] = {
+    OrgKind.COUNTY: frozenset({OrgKind.TOWNSHIP, OrgKind.AGENCY, OrgKind.SCHOOL}),
+    OrgKind.TOWNSHIP: frozenset({OrgKind.VILLAGE, OrgKind.AGENCY, OrgKind.SCHOOL}),
+    OrgKind.VILLAGE: frozenset(),
+    OrgKind.AGENCY: frozenset(),
+    OrgKind.SCHOOL: frozenset(),
+}
+
+#: Kinds allowed at the root of a tree.
+ROOT_KINDS = frozenset({OrgKind.COUNTY})
+
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
+CODE_MAX = 32
+NAME_MAX = 100
+
+
+class OrgRuleError(ValueError):
+    """An organisation change breaks a rule of the tree; ``code`` names which."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def normalise_code(code: str) -> str:
+    """Return ``code`` upper-cased and stripped; raise :class:`OrgRuleError` when malformed."""
+    value = code.strip().upper()
+    if not value or len(value) > CODE_MAX or not CODE_RE.match(value):
+        raise OrgRuleError(
+            "invalid_code",
+            "org code must be 1-32 letters, digits and single dashes, starting with a letter",
+        )
+    return value
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` stripped; raise :class:`OrgRuleError` when empty or too long."""
+    value = " ".join(name.split())
+    if not value or len(value) > NAME_MAX:
+        raise OrgRuleError("invalid_name", f"org name must be 1-{NAME_MAX} characters")
+    return value
+
+
+def check_placement(kind: OrgKind, parent_kind: OrgKind | None) -> None:
+    """Raise :class:`OrgRuleError` unless an org of ``kind`` may sit under ``parent_kind``."""
+    if parent_kind is None:
+        if kind not in ROOT_KINDS:
+            raise OrgRuleError("invalid_parent", f"a {kind.value} needs a parent organisation")
+        return
+    if kind not in CHILD_KINDS[parent_kind]:
+        raise OrgRuleError(
+            "invalid_parent", f"a {kind.value} cannot be placed under a {parent_kind.value}"
+        )
+
+
+def child_path(parent_path: str | None, org_id: int) -> str:
+    """Return the materialised path of org ``org_id`` under a parent with ``parent_path``."""
+    return f"{parent_path or '/'}{org_id}/"
+
+
+def path_ids(path: str) -> list[int]:
+    """Return the ids along ``path``, root first."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def is_within(path: str, ancestor_path: str) -> bool:
+    """Tell whether the org at ``path`` is the org at ``ancestor_path`` or below it."""
+    return path.startswith(ancestor_path)
+
+
+def is_strictly_below(path: str, ancestor_path: str) -> bool:
+    """Tell whether the org at ``path`` is below (not equal to) the org at ``ancestor_path``."""
+    return path != ancestor_path and path.startswith(ancestor_path)
+
+
+def check_move(path: str, new_parent_path: str) -> None:
+    """Refuse to move an org under itself or one of its descendants."""
+    if is_within(new_parent_path, path):
+        raise OrgRuleError("cycle", "an organisation cannot be moved under itself")
+
+
+def minimal_roots(paths: Iterable[str]) -> list[str]:
+    """Return the paths not contained in another path of the set (the tops of the subtrees)."""
+    ordered = sorted(set(paths), key=len)
+    roots: list[str] = []
+    for path in ordered:
+        if not any(is_within(path, root) for root in roots):
+            roots.append(path)
+    return roots
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class TreeNode(Generic[T]):
+    """One node of a tree built by :func:`build_tree`."""
+
+    value: T
+    children: list[TreeNode[T]] = field(default_factory=list)
+
+
+def build_tree(
+    items: Iterable[T],
+    key: Callable[[T], int],
+    parent_key: Callable[[T], int | None],
+    sort_key: Callable[[T], str],
+) -> list[TreeNode[T]]:
+    """Arrange ``items`` as a forest: an item whose parent is not among them becomes a root.
+
+    Siblings are ordered by ``sort_key``.
+    """
+    nodes = {key(item): TreeNode(item) for item in items}
+    roots: list[TreeNode[T]] = []
+    for node in nodes.values():
+        parent_id = parent_key(node.value)
+        parent = nodes.get(parent_id) if parent_id is not None else None
+        (parent.children if parent is not None else roots).append(node)
+
+    def order(level: list[TreeNode[T]]) -> None:
+        level.sort(key=lambda n: sort_key(n.value))
+        for n in level:
+            order(n.children)
+
+    order(roots)
+    return roots
+
+
+def walk(nodes: list[TreeNode[T]], depth: int = 0) -> Iterator[tuple[int, T]]:
+    """Yield ``(depth, value)`` of every node in pre-order (parents before children)."""
+    for node in nodes:
+        yield depth, node.value
+        yield from walk(node.children, depth + 1)

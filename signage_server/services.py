@@ -1,0 +1,34 @@
+"""A tiny per-app service registry: ``register(app, Interface, impl)``, ``get(Interface)``.
+
+``create_app`` registers the implementations chosen by configuration (settings, the
+password hasher, and later the notifier, file store, PDF renderer); edges look them up
+with :func:`get` and pass them on to domain services.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from typing import cast
+
+from flask import Flask
+from flask import current_app
+
+T = TypeVar("T")
+_KEY = "signage_services"
+
+
+def register(app: Flask, interface: type[T], implementation: T) -> None:
+    """Make ``implementation`` the app's provider of ``interface``."""
+    app.extensions.setdefault(_KEY, {})[interface] = implementation
+
+
+def get(interface: type[T], app: Flask | None = None) -> T:
+    """Return the current app's provider of ``interface``.
+
+    :raise LookupError: nothing was registered for it.
+    """
+    registry = (app or current_app).extensions.get(_KEY, {})
+    try:
+        return cast(T, registry[interface])
+    except KeyError:
+        raise LookupError(f"no service registered for {interface.__name__}") from None

@@ -1,0 +1,51 @@
+"""The web shell: locale selection, CSRF, template helpers, the dashboard and health check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask import g
+from flask import session
+from flask_login import current_user
+
+from signage_server import services
+from signage_server.config import Settings
+from signage_server.extensions import babel
+from signage_server.extensions import csrf
+from signage_server.i18n import LOCALE_NAMES
+from signage_server.i18n import SUPPORTED_LOCALES
+
+
+def select_locale() -> str:
+    """Pick the interface language: the user's choice, then the session's, then the default."""
+    principal = g.get("principal")
+    user = principal.user if principal is not None else None
+    if user is None and current_user and current_user.is_authenticated:
+        user = current_user
+    if user is not None and user.locale in SUPPORTED_LOCALES:
+        return str(user.locale)
+    chosen = session.get("locale")
+    if chosen in SUPPORTED_LOCALES:
+        return str(chosen)
+    return services.get(Settings).default_locale
+
+
+def _template_context() -> dict[str, Any]:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return {
+        "locale_names": LOCALE_NAMES,
+        "current_locale": str(locale) if locale else "zh_Hans_CN",
+        "html_lang": "en" if locale and locale.language == "en" else "zh-CN",
+    }
+
+
+def init_app(app: Flask) -> None:
+    from signage_server.web import views
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    app.context_processor(_template_context)
+    app.register_blueprint(views.bp)
