@@ -70,7 +70,6 @@ class Database:
         """Close every pooled connection of ``app`` (tests, forked workers)."""
         state = app.extensions.get(self.key)
         if isinstance(state, _State):
-            state.registry.remove()
             state.engine.dispose()
 
 

@@ -215,3 +215,18 @@ def password_problem(password: str, username: str) -> str | None:
     if len(set(password)) < 4:
         return N_("The password is too simple.")
     return None
+
+
+#: What the account event log records, as shown to admins.
+EVENT_LABELS: dict[str, str] = {
+    "user.created": N_("User created"),
+    "user.password_set": N_("Password set"),
+    "user.activated": N_("Account activated"),
+    "user.deactivated": N_("Account deactivated"),
+    "role.granted": N_("Role granted"),
+    "role.revoked": N_("Role revoked"),
+    "token.created": N_("API token created"),
+    "token.revoked": N_("API token revoked"),
+    "org.created": N_("Organisation created"),
+    "org.updated": N_("Organisation changed"),
+}

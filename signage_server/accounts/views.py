@@ -40,6 +40,7 @@ from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.permissions import require_manage_user
 from signage_server.accounts.permissions import role_required
+from signage_server.accounts.rules import EVENT_LABELS
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
 from signage_server.config import Settings
@@ -76,23 +77,22 @@ def login() -> Any:
     if current_user.is_authenticated:
         return redirect(url_for("web.dashboard"))
     form = LoginForm()
-    status = 200
     if form.validate_on_submit():
         user = services.authenticate(
             db.session, _passwords(), form.username.data, form.password.data
         )
         if user is not None:
             db.session.commit()
-            session.clear()
+            chosen_locale = session.get("locale")
+            session.clear()  # a fresh session: nothing from before the login carries over
             login_user(user)
             session.permanent = True
-            if user.locale:
-                session["locale"] = user.locale
+            if user.locale or chosen_locale:
+                session["locale"] = user.locale or chosen_locale
             return redirect(safe_next(request.args.get("next")) or url_for("web.dashboard"))
         db.session.rollback()
         form.password.errors.append(_("Wrong user name or password."))
-        status = 401
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
@@ -299,6 +299,8 @@ def _user_page(principal: Principal, user: User, status: int = 200, **forms: Any
         "tokens": _my_tokens(user),
         "events": list(events),
         "can_revoke": {g.id: principal.can(Permission.MANAGE_USERS, g.org) for g in user.grants},
+        "event_labels": EVENT_LABELS,
+        "roles": {role.value: role for role in Role},
         "now": utcnow(),
     }
     return render_template("accounts/user_detail.html", user=user, **context), status

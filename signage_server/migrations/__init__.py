@@ -14,6 +14,7 @@ def alembic_config(engine: Engine) -> Config:
     """Return an Alembic config that runs on ``engine``."""
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(HERE / "versions"))
     cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     cfg.attributes["engine"] = engine

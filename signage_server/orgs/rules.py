@@ -128,7 +128,7 @@ def check_move(path: str, new_parent_path: str) -> None:
 
 def minimal_roots(paths: Iterable[str]) -> list[str]:
     """Return the paths not contained in another path of the set (the tops of the subtrees)."""
-    ordered = sorted(set(paths), key=len)
+    ordered = sorted(set(paths), key=lambda p: (len(p), p))
     roots: list[str] = []
     for path in ordered:
         if not any(is_within(path, root) for root in roots):

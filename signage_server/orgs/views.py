@@ -54,11 +54,8 @@ def orgs() -> str:
     principal = current_principal()
     managed = _managed(principal)
     inactive = db.session.scalars(sa.select(Org).where(Org.active.is_(False)).order_by(Org.code))
-    users_per_org = dict(
-        db.session.execute(sa.select(User.home_org_id, sa.func.count()).group_by(User.home_org_id))
-        .tuples()
-        .all()
-    )
+    counts = sa.select(User.home_org_id, sa.func.count()).group_by(User.home_org_id)
+    users_per_org = {org_id: n for org_id, n in db.session.execute(counts)}
     return render_template(
         "orgs/orgs.html",
         rows=managed,

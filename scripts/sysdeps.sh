@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install the Debian packages Sunshine Signage needs, when they are missing.
+#   scripts/sysdeps.sh runtime   fonts and libraries the server uses (make demo)
+#   scripts/sysdeps.sh test      runtime + chromium and poppler-utils (make test)
+# Uses apt-get as root, or through sudo; says what it does; does nothing when all is there.
+set -euo pipefail
+
+RUNTIME=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
+TEST=(chromium poppler-utils)
+
+case "${1:-runtime}" in
+  runtime) wanted=("${RUNTIME[@]}") ;;
+  test) wanted=("${RUNTIME[@]}" "${TEST[@]}") ;;
+  *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo ">> not a Debian/Ubuntu system: install by hand the equivalents of: ${wanted[*]}" >&2
+  exit 0
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo ">> missing system packages: ${missing[*]}" >&2
+  echo ">> run as root: apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo ">> installing system packages with apt-get: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo ">> installed: ${missing[*]}"

@@ -1,0 +1,104 @@
+"""The installed ``signage`` console script, end to end, as an operator runs it.
+
+These start the real server process (gevent) on a free port, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from signage_server.db import create_engine
+from tests.conftest import fresh_postgres_database
+from tests.servers import SIGNAGE
+from tests.servers import running
+
+
+def request(url: str, token: str | None = None, data: bytes | None = None) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A clean environment: default SQLite in the data directory, or an empty PostgreSQL."""
+    data_dir = tmp_path / "data"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")}
+    environment["SIGNAGE_DATA_DIR"] = str(data_dir)
+    if request.param == "sqlite":
+        yield environment | {"DATABASE": f"sqlite:///{data_dir / 'signage.db'}"}
+        return
+    with fresh_postgres_database() as url:
+        yield environment | {"SIGNAGE_DATABASE_URL": url, "DATABASE": url}
+
+
+def signage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([SIGNAGE, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_operator_flow_from_the_contract(env: dict[str, str]) -> None:
+    assert "upgraded from empty" in signage(env, "init-db")
+    seeded = signage(env, "seed-demo")
+    password = seeded.split("password for every one: ")[1].split(")")[0]
+    assert len(password) >= 12
+    assert (Path(env["SIGNAGE_DATA_DIR"]) / "demo_password").read_text().strip() == password
+    township = signage(env, "token", "create", "jiyi_editor").strip()
+    village = signage(env, "token", "create", "jiyi01_editor").strip()
+
+    with running(env) as server:
+        base = server.base
+        status, health = request(base + "/healthz")
+        assert status == 200
+        assert health["status"] == "ok"
+        status, body = request(base + "/api/v1/orgs", township)
+        assert status == 200
+        [jiyi] = body["orgs"]
+        assert jiyi["name"] == "集义镇"
+        assert len(jiyi["children"]) == 21
+        status, body = request(base + "/api/v1/orgs", village)
+        assert [o["code"] for o in body["orgs"]] == ["JIYI-01"]
+        assert body["orgs"][0]["children"] == []
+        assert request(base + "/api/v1/orgs")[0] == 401
+        assert request(base + "/api/v1/orgs", "sgn_bad")[0] == 401
+        status, body = request(base + "/api/v1/orgs", township, data=b'{"code": ')
+        assert status == 400
+        assert body["error"]["code"] == "invalid_json"
+        # The web login page is served, in Chinese.
+        with urllib.request.urlopen(base + "/login", timeout=5) as page:
+            assert "工作人员登录" in page.read().decode()
+
+
+@pytest.mark.slow
+def test_signage_demo_serves_and_prints_logins(env: dict[str, str]) -> None:
+    env = env | {"SIGNAGE_DEMO_PASSWORD": "village-demo-1"}
+    with running(env, "demo") as server:
+        status, body = request(server.base + "/healthz")
+        assert status == 200
+        assert body["database"] == "ok"
+    output = server.output
+    assert server.base + "/" in output
+    assert "password for every one: village-demo-1" in output
+    assert "jiyi_discipline" in output
+    engine = create_engine(env["DATABASE"])
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 28
+    engine.dispose()

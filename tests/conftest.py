@@ -1,0 +1,250 @@
+"""Shared fixtures: an app per test on SQLite and on PostgreSQL, clients, the demo county.
+
+PostgreSQL and Redis tests run whenever the servers answer (127.0.0.1:5432 database
+``test``, 127.0.0.1:6379; override with SIGNAGE_TEST_POSTGRES_URL / SIGNAGE_TEST_REDIS_URL).
+When they do not, those tests are skipped with the reason, except when
+SIGNAGE_REQUIRE_SERVICES=1 (set by .ci/run): then an unreachable service fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from signage_server import create_app
+from signage_server import migrations
+from signage_server.db import Base
+from signage_server.db import create_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+POSTGRES_URL = os.environ.get(
+    "SIGNAGE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("SIGNAGE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REQUIRE_SERVICES = os.environ.get("SIGNAGE_REQUIRE_SERVICES") == "1"
+DEMO_PASSWORD = "demo-Passw0rd"
+
+#: Cheap argon2 parameters: tests hash hundreds of passwords.
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_cost": 1024, "argon2_parallelism": 1}
+
+
+def need_service(name: str, problem: str | None) -> None:
+    """Skip (or, under SIGNAGE_REQUIRE_SERVICES=1, fail) when service ``name`` is unreachable."""
+    if problem is None:
+        return
+    message = f"{name} not reachable: {problem}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (SIGNAGE_REQUIRE_SERVICES=1: CI must run these tests)")
+    pytest.skip(message)
+
+
+_probe_cache: dict[str, str | None] = {}
+
+
+def postgres_problem() -> str | None:
+    if "pg" not in _probe_cache:
+        try:
+            engine = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
+            with engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+            engine.dispose()
+            _probe_cache["pg"] = None
+        except Exception as error:
+            _probe_cache["pg"] = f"{POSTGRES_URL}: {type(error).__name__}: {error}".splitlines()[0]
+    return _probe_cache["pg"]
+
+
+def redis_problem() -> str | None:
+    if "redis" not in _probe_cache:
+        import redis
+
+        try:
+            redis.Redis.from_url(REDIS_URL, socket_timeout=3).ping()
+            _probe_cache["redis"] = None
+        except redis.RedisError as error:
+            _probe_cache["redis"] = f"{REDIS_URL}: {error}"
+    return _probe_cache["redis"]
+
+
+def chromium_problem() -> str | None:
+    if not Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium is missing (make test installs Debian's chromium)"
+    return None
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated, empty database for the session, on each backend in turn."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'signage.db'}"
+        engine = create_engine(url)
+        migrations.upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    with fresh_postgres_database() as url:
+        engine = create_engine(url)
+        migrations.upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """Create an empty PostgreSQL database for the caller and drop it afterwards."""
+    need_service("PostgreSQL", postgres_problem())
+    name = f"signage_test_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield (
+            sa.engine.make_url(POSTGRES_URL)
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def wipe(engine: sa.Engine) -> None:
+    """Delete every row of every table, children first."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+def make_app(database_url: str, data_dir: Path, **overrides: Any) -> Flask:
+    settings: dict[str, Any] = {
+        "database_url": database_url,
+        "data_dir": str(data_dir),
+        "secret_key": "test-secret-key",
+        "demo_password": DEMO_PASSWORD,
+        "log_level": "WARNING",
+        **FAST_HASHING,
+        "TESTING": True,
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+@pytest.fixture
+def app_overrides() -> dict[str, Any]:
+    """Settings a test module wants on its app (override this fixture)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_overrides: dict[str, Any]) -> Iterator[Flask]:
+    """The application on a clean database (SQLite, then PostgreSQL)."""
+    application = make_app(database_url, tmp_path / "data", **app_overrides)
+    from signage_server.extensions import db
+
+    with application.app_context():
+        wipe(db.engine)
+    yield application
+    with application.app_context():
+        db.session.rollback()
+        wipe(db.engine)
+    db.dispose(application)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Demo:
+    """The seeded demo county, with helpers to act as its users."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.password = DEMO_PASSWORD
+        self._tokens: dict[str, str] = {}
+
+    def token(self, username: str) -> str:
+        """Return an API token of ``username`` (created once per test)."""
+        if username not in self._tokens:
+            from signage_server.accounts import services
+            from signage_server.extensions import db
+
+            with self.app.app_context():
+                user = services.get_user(db.session, username)
+                assert user is not None, username
+                _token, plain = services.create_token(db.session, user, name="test")
+                db.session.commit()
+            self._tokens[username] = plain
+        return self._tokens[username]
+
+    def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"}
+
+    def login(self, client: FlaskClient, username: str, password: str | None = None) -> None:
+        response = post_form(
+            client,
+            "/login",
+            {"username": username, "password": password or self.password},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+@pytest.fixture
+def demo(app: Flask) -> Demo:
+    """The demo county of CONTRACT.md, seeded through the real seeding code."""
+    from signage_server import services
+    from signage_server.accounts.services import Passwords
+    from signage_server.demo.seed import seed
+    from signage_server.extensions import db
+
+    with app.app_context():
+        seed(db.session, services.get(Passwords), DEMO_PASSWORD)
+        db.session.commit()
+    return Demo(app)
+
+
+CSRF_INPUT_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+VALUE_RE = re.compile(r'value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, page: str) -> str:
+    """Open ``page`` and return the CSRF token of its forms."""
+    html = client.get(page).get_data(as_text=True)
+    field = CSRF_INPUT_RE.search(html)
+    assert field, f"no CSRF token on {page}"
+    value = VALUE_RE.search(field.group(0))
+    assert value
+    return value.group(1)
+
+
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], page: str | None = None, **kwargs: Any
+) -> Any:
+    """Submit a form the way a browser does: read the CSRF token off ``page``, then POST."""
+    token = csrf_token(client, page or url)
+    return client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots and other things to look at are saved (``test-artifacts/``)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,72 @@
+"""Run the real ``signage`` server process for end-to-end tests."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SIGNAGE = str(Path(sys.executable).parent / "signage")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def wait_until_up(server: Server, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise AssertionError(f"server exited early:\n{server.output[-3000:]}")
+        try:
+            with urllib.request.urlopen(server.base + "/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(
+        f"{server.base} did not answer within {timeout}s:\n{server.output[-3000:]}"
+    )
+
+
+@contextmanager
+def running(env: dict[str, str], command: str = "serve", timeout: float = 60) -> Iterator[Server]:
+    """Start ``signage <command> --port <free port>``; yield once /healthz answers; stop it.
+
+    The output goes to a file (a pipe nobody reads would block the server when it fills).
+    """
+    port = free_port()
+    with tempfile.NamedTemporaryFile(prefix="signage-", suffix=".log", delete=False) as log:
+        process = subprocess.Popen(
+            [SIGNAGE, command, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, Path(log.name))
+    try:
+        wait_until_up(server, timeout)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,135 @@
+"""Pure rules of roles and permissions (DESIGN.md §1)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from signage_server.accounts.rules import POLICY
+from signage_server.accounts.rules import Grant
+from signage_server.accounts.rules import Permission
+from signage_server.accounts.rules import Role
+from signage_server.accounts.rules import allows
+from signage_server.accounts.rules import normalise_username
+from signage_server.accounts.rules import password_problem
+from signage_server.accounts.rules import permissions_at
+
+COUNTY = "/1/"
+TOWNSHIP = "/1/2/"
+VILLAGE = "/1/2/3/"
+OTHER_TOWNSHIP = "/1/9/"
+
+#: Written out by hand from DESIGN.md §1 - not derived from POLICY - so that a change
+#: to the policy has to be made twice, on purpose.
+HOLDERS: dict[Permission, set[Role]] = {
+    Permission.VIEW: set(Role),
+    Permission.DRAFT_ITEMS: {Role.EDITOR},
+    Permission.REVIEW_ITEMS: {Role.REVIEWER},
+    Permission.APPROVE_ITEMS: {Role.APPROVER},
+    Permission.SUPERIOR_APPROVE_ITEMS: {Role.SUPERIOR},
+    Permission.PUBLISH_ITEMS: {Role.APPROVER, Role.OPERATOR},
+    Permission.MANAGE_SCREENS: {Role.OPERATOR},
+    Permission.MANAGE_PLAYLISTS: {Role.OPERATOR},
+    Permission.HANDLE_FEEDBACK: {Role.HANDLER},
+    Permission.HANDLE_REPORTS: {Role.DISCIPLINE},
+    Permission.SEE_REPORTER_IDENTITY: {Role.DISCIPLINE},
+    Permission.RECORD_INSPECTIONS: {Role.SUPERVISOR},
+    Permission.MANAGE_USERS: {Role.ADMIN},
+    Permission.MANAGE_ORGS: {Role.ADMIN},
+}
+#: Permissions that belong to the parent organisation: never at the grant's own org.
+ONLY_BELOW = {
+    Permission.SUPERIOR_APPROVE_ITEMS,
+    Permission.HANDLE_REPORTS,
+    Permission.SEE_REPORTER_IDENTITY,
+}
+
+
+def test_every_permission_has_a_rule() -> None:
+    assert set(POLICY) == set(Permission) == set(HOLDERS)
+
+
+@pytest.mark.parametrize("permission", list(Permission))
+@pytest.mark.parametrize("role", list(Role))
+def test_role_matrix(role: Role, permission: Permission) -> None:
+    grants = [Grant(role, TOWNSHIP)]
+    holds = role in HOLDERS[permission]
+    # At the village below the township: every holder.
+    assert allows(grants, permission, VILLAGE) is holds
+    # At the township itself: holders, except for the parent-org permissions.
+    assert allows(grants, permission, TOWNSHIP) is (holds and permission not in ONLY_BELOW)
+    # Above or beside the grant: never.
+    assert allows(grants, permission, COUNTY) is False
+    assert allows(grants, permission, OTHER_TOWNSHIP) is False
+
+
+def test_superior_approves_villages_not_own_township() -> None:
+    grants = [Grant(Role.SUPERIOR, TOWNSHIP)]
+    assert allows(grants, Permission.SUPERIOR_APPROVE_ITEMS, VILLAGE)
+    assert not allows(grants, Permission.SUPERIOR_APPROVE_ITEMS, TOWNSHIP)
+    # The county's superior reviews the township.
+    assert allows([Grant(Role.SUPERIOR, COUNTY)], Permission.SUPERIOR_APPROVE_ITEMS, TOWNSHIP)
+
+
+def test_grants_add_up() -> None:
+    grants = [Grant(Role.EDITOR, VILLAGE), Grant(Role.OPERATOR, TOWNSHIP)]
+    assert permissions_at(grants, VILLAGE) == [
+        Permission.VIEW,
+        Permission.DRAFT_ITEMS,
+        Permission.PUBLISH_ITEMS,
+        Permission.MANAGE_SCREENS,
+        Permission.MANAGE_PLAYLISTS,
+    ]
+    assert permissions_at(grants, TOWNSHIP) == [
+        Permission.VIEW,
+        Permission.PUBLISH_ITEMS,
+        Permission.MANAGE_SCREENS,
+        Permission.MANAGE_PLAYLISTS,
+    ]
+    assert permissions_at(grants, COUNTY) == []
+    assert permissions_at([], VILLAGE) == []
+
+
+path_ids = st.lists(st.integers(1, 40), min_size=1, max_size=4, unique=True)
+
+
+def as_path(ids: list[int]) -> str:
+    return "/" + "".join(f"{i}/" for i in ids)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(list(Role)), path_ids), max_size=5),
+    st.sampled_from(list(Permission)),
+    path_ids,
+)
+def test_allows_matches_definition(
+    raw: list[tuple[Role, list[int]]], permission: Permission, target: list[int]
+) -> None:
+    grants = [Grant(role, as_path(ids)) for role, ids in raw]
+    expected = any(
+        role in HOLDERS[permission]
+        and target[: len(ids)] == ids
+        and (permission not in ONLY_BELOW or len(target) > len(ids))
+        for role, ids in raw
+    )
+    assert allows(grants, permission, as_path(target)) is expected
+
+
+@pytest.mark.parametrize("name", ["jiyi01_editor", "admin", "wang.jianguo", "li-hui"])
+def test_valid_usernames(name: str) -> None:
+    assert normalise_username(name.upper()) == name
+
+
+@pytest.mark.parametrize("name", ["ab", "1abc", "王建国", "a b c", "a" * 65, "_abc"])
+def test_invalid_usernames(name: str) -> None:
+    with pytest.raises(ValueError, match="user names"):
+        normalise_username(name)
+
+
+def test_password_policy() -> None:
+    assert password_problem("correct horse", "li") is None
+    assert password_problem("short", "li") is not None
+    assert password_problem("jiyi_editor2026", "jiyi_editor") is not None
+    assert password_problem("aaaaaaaaaaaa", "li") is not None
+    assert password_problem("x" * 257, "li") is not None

@@ -1,0 +1,83 @@
+"""Keep the structure honest: pure rules stay pure, config is read in one place."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "signage_server"
+FRAMEWORKS = ("flask", "flask_", "sqlalchemy", "werkzeug", "alembic", "gevent", "redis")
+
+
+def imports_of(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def module_path(name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != "signage_server":
+        return None
+    base = ROOT.joinpath(*parts)
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def transitive_imports(path: Path, seen: set[Path] | None = None) -> set[str]:
+    seen = seen if seen is not None else set()
+    if path in seen:
+        return set()
+    seen.add(path)
+    names = imports_of(path)
+    found = set(names)
+    for name in names:
+        inner = module_path(name)
+        if inner is not None:
+            found |= transitive_imports(inner, seen)
+    return found
+
+
+RULES = [*sorted(PACKAGE.rglob("rules.py")), PACKAGE / "i18n.py", PACKAGE / "errors.py"]
+
+
+@pytest.mark.parametrize("path", RULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_rules_import_no_framework(path: Path) -> None:
+    offending = sorted(
+        name for name in transitive_imports(path) if name.split(".")[0].startswith(FRAMEWORKS)
+    )
+    assert not offending, f"{path.name} reaches {offending}"
+
+
+def test_rules_modules_exist_for_each_domain() -> None:
+    assert {p.parent.name for p in RULES if p.name == "rules.py"} >= {"accounts", "orgs"}
+
+
+def test_only_config_reads_the_environment() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "config.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "os.environ" not in text and "getenv" not in text, path
+
+
+def test_no_print_in_the_server() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [
+            n
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
+        ]
+        assert not calls, path

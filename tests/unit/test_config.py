@@ -1,0 +1,66 @@
+"""Settings from SIGNAGE_* variables: defaults, environment, overrides, failures."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from signage_server.config import ConfigError
+from signage_server.config import load_settings
+from signage_server.config import resolve_paths
+
+
+def test_defaults() -> None:
+    settings = load_settings({})
+    assert settings.env == "development"
+    assert settings.default_locale == "zh_Hans_CN"
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.redis_url == ""
+    assert not settings.secure_cookies
+
+
+def test_environment_then_overrides() -> None:
+    environ = {
+        "SIGNAGE_DATABASE_URL": "postgresql://db/signage",
+        "SIGNAGE_TRUSTED_PROXIES": "1",
+        "SIGNAGE_PUBLIC_URL": "https://gk.qingyuan.gov.cn",
+        "SIGNAGE_LOGIN_RATE_LIMIT": "5 per minute",
+        "OTHER": "ignored",
+    }
+    settings = load_settings(environ, {"login_rate_limit": "2 per minute"})
+    assert settings.database_url == "postgresql://db/signage"
+    assert settings.trusted_proxies == 1
+    assert settings.secure_cookies
+    assert settings.login_rate_limit == "2 per minute"
+
+
+def test_malformed_values_name_the_variable() -> None:
+    with pytest.raises(ConfigError, match="SIGNAGE_TRUSTED_PROXIES"):
+        load_settings({"SIGNAGE_TRUSTED_PROXIES": "two"})
+    with pytest.raises(ConfigError, match="SIGNAGE_ENV"):
+        load_settings({"SIGNAGE_ENV": "staging"})
+    with pytest.raises(ConfigError, match="unknown setting"):
+        load_settings({}, {"no_such_thing": 1})
+
+
+def test_production_needs_a_secret() -> None:
+    with pytest.raises(ConfigError, match="SIGNAGE_SECRET_KEY"):
+        load_settings({"SIGNAGE_ENV": "production"})
+    assert load_settings({"SIGNAGE_ENV": "production", "SIGNAGE_SECRET_KEY": "x" * 40}).production
+
+
+def test_development_secret_is_generated_once_and_private(tmp_path: Path) -> None:
+    first = resolve_paths(load_settings({}), str(tmp_path))
+    second = resolve_paths(load_settings({}), str(tmp_path))
+    assert first.secret_key == second.secret_key and len(first.secret_key) >= 40
+    mode = stat.S_IMODE((tmp_path / "secret_key").stat().st_mode)
+    assert mode == 0o600
+    assert first.database_url == f"sqlite:///{tmp_path / 'signage.db'}"
+
+
+def test_data_dir_setting_wins(tmp_path: Path) -> None:
+    settings = resolve_paths(load_settings({"SIGNAGE_DATA_DIR": str(tmp_path / "d")}), "/elsewhere")
+    assert settings.data_dir == str(tmp_path / "d")
+    assert (tmp_path / "d").is_dir()
