@@ -364,6 +364,45 @@ def org_list() -> None:
         click.echo(f"{'  ' * depth}{org.code:<12} {org.name} [{org.kind.value}]{state}")
 
 
+@org_group.command("create")
+@click.argument("code")
+@click.option("--name", required=True, help="Name, e.g. 集义镇.")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice(["county", "township", "village", "agency", "school"]),
+)
+@click.option("--parent", "parent_code", help="Code of the parent (none for the county).")
+@click.option("--members", "party_members", type=click.IntRange(0), help="Party members.")
+def org_create(
+    code: str, name: str, kind: str, parent_code: str | None, party_members: int | None
+) -> None:
+    """Create organisation CODE (the first one of a new installation is the county)."""
+    from signage_server.errors import DomainError
+    from signage_server.orgs import services as orgs
+    from signage_server.orgs.rules import OrgKind
+
+    session = _session()
+    parent = None
+    if parent_code:
+        parent = orgs.get_by_code(session, parent_code)
+        if parent is None:
+            _fail(f"no organisation with code {parent_code}")
+    try:
+        org = orgs.create_org(
+            session,
+            code=code,
+            name=name,
+            kind=OrgKind(kind),
+            parent=parent,
+            party_members=party_members,
+        )
+    except DomainError as error:
+        _fail(str(error))
+    session.commit()
+    click.echo(f"Created {org.code} {org.name} ({org.kind.value}).")
+
+
 COMMANDS = [
     init_db_command,
     db_group,

@@ -144,3 +144,42 @@ def test_help_lists_contract_commands(app: Flask) -> None:
     out = CliRunner().invoke(COMMANDS[0], ["--help"]).output
     assert "Alembic" in out
     json.dumps(sorted(n for n in names if n))
+
+
+def test_a_new_installation_starts_with_org_create(app: Flask) -> None:
+    """Without the demo: the county, a township, the first admin."""
+    assert run(app, "org", "create", "QY", "--name", "青云县", "--kind", "county")[0] == 0
+    code, output = run(
+        app, "org", "create", "QY-A", "--name", "安乐镇", "--kind", "township", "--parent", "QY"
+    )
+    assert code == 0
+    assert "Created QY-A 安乐镇 (township)" in output
+    code, output = run(
+        app, "org", "create", "QY-B", "--name", "坏", "--kind", "village", "--parent", "QY"
+    )
+    assert code != 0
+    assert "cannot be placed" in output
+    code, output = run(
+        app, "org", "create", "QY-C", "--name", "x", "--kind", "village", "--parent", "NONE"
+    )
+    assert code != 0
+    assert (
+        run(
+            app,
+            "user",
+            "create",
+            "qy_admin",
+            "--org",
+            "QY",
+            "--role",
+            "admin",
+            input="First-admin-1\n",
+        )[0]
+        == 0
+    )
+    client = app.test_client()
+    from tests.conftest import post_form
+
+    response = post_form(client, "/login", {"username": "qy_admin", "password": "First-admin-1"})
+    assert response.status_code == 302
+    assert "安乐镇" in client.get("/admin/orgs").get_data(as_text=True)
