@@ -160,6 +160,7 @@ def demo_command(host: str, port: int) -> None:
     init_db()
     seed_demo()
     click.echo("")
+    click.echo(f"Log in at http://{host}:{port}/login with one of the users above.")
     serve(host, port)
 
 

@@ -60,7 +60,8 @@ def authenticate() -> None:
     token = find_token(db.session, token_text)
     if token is None:
         raise Unauthorized(N_("The API token is invalid, expired or revoked."), code="bad_token")
-    db.session.commit()  # keeps last_used_at
+    if db.session.dirty:
+        db.session.commit()  # last_used_at, written at most every few minutes
     g.principal = Principal.of(token.user, token)
 
 

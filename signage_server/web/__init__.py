@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask import g
 from flask import session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from signage_server import services
@@ -32,8 +33,6 @@ def select_locale() -> str:
 
 
 def _template_context() -> dict[str, Any]:
-    from flask_babel import get_locale
-
     locale = get_locale()
     return {
         "locale_names": LOCALE_NAMES,
