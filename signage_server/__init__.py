@@ -43,6 +43,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from signage_server import services
     from signage_server.accounts import init_app as init_accounts
     from signage_server.accounts.services import Passwords
+    from signage_server.assets import init_app as init_assets
+    from signage_server.catalog import init_app as init_catalog
+    from signage_server.disclosure import init_app as init_disclosure
     from signage_server.extensions import db
     from signage_server.extensions import limiter
     from signage_server.extensions import talisman
@@ -102,6 +105,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_web(app)
     init_accounts(app)
     init_orgs(app)
+    init_assets(app)
+    init_disclosure(app)
+    init_catalog(app)
     errorhandlers.init_app(app)
 
     from signage_server.cli import init_app as init_cli

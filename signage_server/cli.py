@@ -6,6 +6,7 @@ the server is about to run, which is why this module imports the app lazily.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING
 from typing import Any
@@ -132,17 +133,111 @@ def seed_demo() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
-def serve_command(host: str, port: int) -> None:
-    """Run the server (gevent; for production use gunicorn, see deploy/)."""
-    serve(host, port)
+@click.option("--no-scheduler", is_flag=True, help="Do not run the scheduler in this process.")
+def serve_command(host: str, port: int, no_scheduler: bool) -> None:
+    """Run the server with its scheduler (gevent; production: gunicorn, see deploy/)."""
+    serve(host, port, scheduler=not no_scheduler)
 
 
-def serve(host: str, port: int) -> None:
+@click.command("scheduler")
+def scheduler_command() -> None:
+    """Run the scheduler alone: expiry on time (production: its own systemd unit)."""
+    from signage_server.scheduler import run_forever
+
+    click.echo("Scheduler running (Ctrl+C to stop).")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever(_app())
+
+
+# --- audit and calendar -----------------------------------------------------------------
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check the audit chain and that no revision changed after it was sealed.
+
+    Exits 0 when intact; otherwise prints the first bad record and exits 1.
+    """
+    from signage_server.audit.services import verify
+    from signage_server.disclosure.services import revision_contents
+
+    report = verify(_session(), revision_contents)
+    if report.ok:
+        click.echo(
+            f"Audit chain intact: {report.checked} records, "
+            f"{report.revisions_checked} revisions match their sealed content."
+        )
+        return
+    assert report.problem is not None
+    click.echo(
+        f"AUDIT CHAIN BROKEN at record {report.problem.seq}: {report.problem.message}", err=True
+    )
+    click.echo(f"({report.checked} records read; kind: {report.problem.kind})", err=True)
+    raise SystemExit(1)
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """The working-day calendar (holidays and adjusted working days)."""
+
+
+@calendar_group.command("load")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("schedule", type=click.File("r", encoding="utf-8"))
+def calendar_load(year: int, schedule: Any) -> None:
+    """Load YEAR's official schedule from a CSV file: ``date,holiday|workday,name`` per line."""
+    from signage_server.workdays.services import load_year
+    from signage_server.workdays.services import parse_schedule
+
+    try:
+        days = parse_schedule(schedule.read(), year)
+    except ValueError as error:
+        _fail(str(error))
+    session = _session()
+    count = load_year(session, year, days, source=getattr(schedule, "name", ""), loaded_by="cli")
+    session.commit()
+    holidays = sum(not d.workday for d in days)
+    click.echo(f"Loaded {year}: {holidays} holidays, {count - holidays} adjusted working days.")
+
+
+@calendar_group.command("show")
+@click.argument("year", type=click.IntRange(2000, 2100))
+def calendar_show(year: int) -> None:
+    """Print YEAR's days off and adjusted working days, or say that it is unknown."""
+    import datetime as dt
+
+    from signage_server.workdays.rules import CalendarUnknown
+    from signage_server.workdays.services import load_calendar
+
+    calendar = load_calendar(_session())
+    day = dt.date(year, 1, 1)
+    try:
+        while day.year == year:
+            weekend = day.weekday() >= 5
+            if calendar.is_workday(day) == weekend:
+                kind = "working day (adjusted)" if weekend else "holiday"
+                click.echo(f"{day.isoformat()}  {kind}")
+            day += dt.timedelta(days=1)
+    except CalendarUnknown as error:
+        _fail(str(error))
+
+
+def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     import logging
 
+    import gevent
     from gevent.pywsgi import WSGIServer
 
+    from signage_server.scheduler import run_forever
+
     app = _app()
+    if scheduler:
+        gevent.spawn(run_forever, app)
     click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
     log = logging.getLogger("signage_server.access")
     server = WSGIServer((host, port), app, log=log, error_log=logging.getLogger("signage_server"))
@@ -413,6 +508,9 @@ COMMANDS = [
     user_group,
     token_group,
     org_group,
+    scheduler_command,
+    audit_group,
+    calendar_group,
 ]
 
 

@@ -92,3 +92,10 @@ def create_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def str_enum(enum: type[Any], length: int = 24) -> sa.Enum:
+    """Return a column type storing a ``StrEnum`` by value as VARCHAR (no database enum)."""
+    return sa.Enum(
+        enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )

@@ -6,6 +6,32 @@ from signage_server.accounts.models import AccountEvent
 from signage_server.accounts.models import ApiToken
 from signage_server.accounts.models import RoleGrant
 from signage_server.accounts.models import User
+from signage_server.assets.models import Asset
+from signage_server.audit.models import AuditRecord
+from signage_server.catalog.models import CatalogEntry
+from signage_server.catalog.models import CatalogTemplate
+from signage_server.catalog.models import Exemption
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.models import RevisionAsset
 from signage_server.orgs.models import Org
+from signage_server.workdays.models import CalendarDay
+from signage_server.workdays.models import CalendarYear
 
-__all__ = ["AccountEvent", "ApiToken", "Org", "RoleGrant", "User"]
+__all__ = [
+    "AccountEvent",
+    "ApiToken",
+    "Asset",
+    "AuditRecord",
+    "CalendarDay",
+    "CalendarYear",
+    "CatalogEntry",
+    "CatalogTemplate",
+    "Exemption",
+    "Item",
+    "Org",
+    "Revision",
+    "RevisionAsset",
+    "RoleGrant",
+    "User",
+]

@@ -7,6 +7,7 @@ with :func:`get` and pass them on to domain services.
 
 from __future__ import annotations
 
+from typing import Generic
 from typing import TypeVar
 from typing import cast
 
@@ -17,12 +18,22 @@ T = TypeVar("T")
 _KEY = "signage_services"
 
 
-def register(app: Flask, interface: type[T], implementation: T) -> None:
+class Key(Generic[T]):
+    """Names a service that is a Protocol (a Protocol class cannot be a ``type[T]`` key)."""
+
+    def __init__(self, name: str) -> None:
+        self.__name__ = name
+
+    def __repr__(self) -> str:
+        return f"Key({self.__name__!r})"
+
+
+def register(app: Flask, interface: type[T] | Key[T], implementation: T) -> None:
     """Make ``implementation`` the app's provider of ``interface``."""
     app.extensions.setdefault(_KEY, {})[interface] = implementation
 
 
-def get(interface: type[T], app: Flask | None = None) -> T:
+def get(interface: type[T] | Key[T], app: Flask | None = None) -> T:
     """Return the current app's provider of ``interface``.
 
     :raise LookupError: nothing was registered for it.

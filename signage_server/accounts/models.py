@@ -16,6 +16,7 @@ from signage_server.accounts.rules import Role
 from signage_server.db import Base
 from signage_server.db import created_at
 from signage_server.db import intpk
+from signage_server.db import str_enum
 from signage_server.orgs.models import Org
 
 
@@ -91,9 +92,7 @@ class RoleGrant(Base):
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
-    role: Mapped[Role] = mapped_column(
-        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16))
     granted_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -76,6 +76,10 @@ class Principal:
                 N_("You may not do this for %(org)s."), code="forbidden", org=org.name
             )
 
+    def has_role_for(self, permission: Permission) -> bool:
+        """Tell whether the caller holds a role carrying ``permission`` anywhere."""
+        return any(grant.role in POLICY[permission].roles for grant in self.grants)
+
     def permissions_at(self, org: Org) -> list[Permission]:
         """Return every permission the caller has at ``org``."""
         if not org.active:

@@ -63,7 +63,9 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.EDITOR: N_("Drafts disclosure items and answers for their truth."),
     Role.REVIEWER: N_("Checks accuracy, necessity and confidentiality of drafts."),
     Role.APPROVER: N_("The accountable person: signs items off and publishes them."),
-    Role.SUPERIOR: N_("Approves items of the organisations below that need higher review."),
+    Role.SUPERIOR: N_(
+        "Approves items of the organisations below that need higher review; sets their catalog."
+    ),
     Role.OPERATOR: N_("Manages screens, layouts and playlists, and publishes approved items."),
     Role.HANDLER: N_("Triages and answers villagers' feedback."),
     Role.DISCIPLINE: N_("Receives reports about the organisations below; sees reporters."),
@@ -96,6 +98,7 @@ class Permission(StrEnum):
     RECORD_INSPECTIONS = "inspection.record"
     MANAGE_USERS = "user.manage"
     MANAGE_ORGS = "org.manage"
+    MANAGE_CATALOG = "catalog.manage"
 
     @property
     def label(self) -> str:
@@ -117,6 +120,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.RECORD_INSPECTIONS: N_("Record inspection findings"),
     Permission.MANAGE_USERS: N_("Manage users"),
     Permission.MANAGE_ORGS: N_("Manage organisations"),
+    Permission.MANAGE_CATALOG: N_("Set the disclosure catalog for the organisations below"),
 }
 
 
@@ -146,6 +150,7 @@ POLICY: dict[Permission, Rule] = {
     Permission.RECORD_INSPECTIONS: Rule(frozenset({Role.SUPERVISOR}), Reach.SUBTREE),
     Permission.MANAGE_USERS: Rule(frozenset({Role.ADMIN}), Reach.SUBTREE),
     Permission.MANAGE_ORGS: Rule(frozenset({Role.ADMIN}), Reach.SUBTREE),
+    Permission.MANAGE_CATALOG: Rule(frozenset({Role.SUPERIOR}), Reach.SUBTREE),
 }
 
 
@@ -230,3 +235,21 @@ EVENT_LABELS: dict[str, str] = {
     "org.created": N_("Organisation created"),
     "org.updated": N_("Organisation changed"),
 }
+
+
+def acting_role(
+    grants: Iterable[Grant], permissions: Iterable[Permission], target_path: str
+) -> Role | None:
+    """Return the role through which ``grants`` give one of ``permissions`` at ``target_path``.
+
+    Used to record in the audit log in which capacity someone acted.
+    """
+    wanted = list(permissions)
+    for role in Role:
+        for permission in wanted:
+            rule = POLICY[permission]
+            if role in rule.roles and any(
+                g.role is role and grant_reaches(g, rule.reach, target_path) for g in grants
+            ):
+                return role
+    return None

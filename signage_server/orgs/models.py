@@ -13,6 +13,7 @@ from sqlalchemy.orm import relationship
 from signage_server.db import Base
 from signage_server.db import created_at
 from signage_server.db import intpk
+from signage_server.db import str_enum
 from signage_server.db import utcnow
 from signage_server.orgs.rules import OrgKind
 
@@ -25,11 +26,7 @@ class Org(Base):
     id: Mapped[intpk]
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
-    kind: Mapped[OrgKind] = mapped_column(
-        sa.Enum(
-            OrgKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    kind: Mapped[OrgKind] = mapped_column(str_enum(OrgKind, 16))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"), index=True)
     #: Ids from the root down to this org, ``/1/4/17/`` (see ``orgs.rules``).
     path: Mapped[str] = mapped_column(sa.String(255), index=True, default="")

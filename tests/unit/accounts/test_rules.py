@@ -37,6 +37,7 @@ HOLDERS: dict[Permission, set[Role]] = {
     Permission.RECORD_INSPECTIONS: {Role.SUPERVISOR},
     Permission.MANAGE_USERS: {Role.ADMIN},
     Permission.MANAGE_ORGS: {Role.ADMIN},
+    Permission.MANAGE_CATALOG: {Role.SUPERIOR},
 }
 #: Permissions that belong to the parent organisation: never at the grant's own org.
 ONLY_BELOW = {

@@ -1,0 +1,26 @@
+"""Uploaded files (images, PDFs) in the content-addressed store, and who may fetch them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from content.assets import AssetStore
+from content.assets import FileAssetStore
+from content.assets import Limits
+from signage_server import services as registry
+from signage_server.config import Settings
+
+#: The content-addressed store of uploaded files.
+STORE: registry.Key[AssetStore] = registry.Key("asset store")
+
+
+def init_app(app: Flask) -> None:
+    from signage_server.assets import api
+
+    settings = registry.get(Settings, app)
+    registry.register(app, STORE, FileAssetStore(Path(settings.data_dir) / "assets"))
+    registry.register(app, Limits, Limits())
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api.files)

@@ -1,0 +1,114 @@
+"""``POST /api/v1/assets`` (upload) and ``GET /assets/<sha256>`` (fetch)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import Response
+from flask import jsonify
+from flask import request
+from flask import send_file
+from flask import url_for
+from flask_login import current_user
+
+from content.assets import AssetRejected
+from content.assets import Limits
+from signage_server import services as registry
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.permissions import current_principal
+from signage_server.accounts.rules import Role
+from signage_server.accounts.services import find_token
+from signage_server.api import api_blueprint
+from signage_server.api import bearer_token
+from signage_server.assets import STORE
+from signage_server.assets import services
+from signage_server.assets.models import Asset
+from signage_server.errors import BadRequest
+from signage_server.errors import DomainError
+from signage_server.errors import NotFound
+from signage_server.errors import PermissionDenied
+from signage_server.extensions import db
+from signage_server.i18n import N_
+
+bp = api_blueprint("assets_api", __name__)
+files = Blueprint("assets", __name__)
+
+#: How long browsers and screens keep a file: forever, its name is its content.
+FOREVER = 365 * 24 * 3600
+
+
+class UploadRefused(DomainError):
+    """The uploaded content was refused; the status comes from the check."""
+
+    def __init__(self, error: AssetRejected) -> None:
+        super().__init__(error.message, code=error.code)
+        self.status = error.status
+
+
+@bp.post("/assets")
+def upload() -> tuple[Response, int]:
+    """Store an uploaded image or PDF (multipart ``file``); its type comes from its content."""
+    principal = current_principal()
+    if not any(principal.has_role(r) for r in (Role.EDITOR, Role.OPERATOR, Role.APPROVER)):
+        raise PermissionDenied(N_("Only editors and operators upload files."), code="forbidden")
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest(N_("Send the file in the multipart field “file”."), code="file_required")
+    data = upload.read()
+    try:
+        asset, prepared = services.upload(
+            db.session,
+            registry.get(STORE),
+            data,
+            filename=upload.filename or "",
+            uploaded_by=principal.user,
+            limits=registry.get(Limits),
+        )
+    except AssetRejected as error:
+        raise UploadRefused(error) from None
+    db.session.commit()
+    body = {
+        "sha256": asset.sha256,
+        "type": asset.mime,
+        "kind": asset.kind,
+        "size": asset.size,
+        "width": asset.width,
+        "height": asset.height,
+        "url": url_for("assets.fetch", sha256=asset.sha256),
+    }
+    if prepared.pages:
+        body["pages"] = [
+            {"sha256": p, "url": url_for("assets.fetch", sha256=p)} for p in prepared.pages
+        ]
+    return jsonify(body), 201
+
+
+def _caller() -> Principal | None:
+    token_text = bearer_token()
+    if token_text:
+        token = find_token(db.session, token_text)
+        return Principal.of(token.user, token) if token else None
+    if current_user.is_authenticated:
+        return Principal.of(current_user._get_current_object())
+    return None
+
+
+@files.get("/assets/<sha256>")
+def fetch(sha256: str) -> Response:
+    """Send a stored file to a caller allowed to see an item using it (public items: anyone)."""
+    asset = db.session.get(Asset, sha256) if len(sha256) == 64 else None
+    path = registry.get(STORE).path(sha256) if asset is not None else None
+    if asset is None or path is None:
+        raise NotFound(N_("No such file."), code="asset_not_found")
+    public = services.is_public(db.session, asset.parent or sha256) or services.is_public(
+        db.session, sha256
+    )
+    if not public:
+        principal = _caller()
+        if principal is None or not services.may_fetch(db.session, principal, asset):
+            raise NotFound(N_("No such file."), code="asset_not_found")
+    response = send_file(path, mimetype=asset.mime, max_age=FOREVER, etag=sha256, conditional=True)
+    response.cache_control.public = public
+    if not public:
+        response.cache_control.private = True
+    response.cache_control.immutable = True
+    return response

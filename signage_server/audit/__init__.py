@@ -1,0 +1,1 @@
+"""The hash-chained audit log: every transition of every disclosure item, tamper-evident."""

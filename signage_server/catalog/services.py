@@ -1,0 +1,279 @@
+"""Catalog templates and entries, compliance of an organisation, 不便公开 exemptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server.accounts.models import User
+from signage_server.catalog import rules
+from signage_server.catalog.models import CatalogEntry
+from signage_server.catalog.models import CatalogTemplate
+from signage_server.catalog.models import Exemption
+from signage_server.db import utcnow
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import WAS_PUBLISHED
+from signage_server.disclosure.rules import State
+from signage_server.disclosure.rules import Timing
+from signage_server.errors import BadRequest
+from signage_server.errors import Conflict
+from signage_server.errors import NotFound
+from signage_server.errors import RuleViolation
+from signage_server.i18n import N_
+from signage_server.orgs.models import Org
+from signage_server.orgs.rules import OrgKind
+from signage_server.orgs.rules import path_ids
+
+
+def template_for(session: Session, org: Org) -> CatalogTemplate | None:
+    """Return the catalog that applies to ``org``: its nearest ancestor's, for its kind."""
+    ancestors = path_ids(org.path)[:-1]
+    if not ancestors:
+        return None
+    templates = {
+        t.owner_org_id: t
+        for t in session.scalars(
+            sa.select(CatalogTemplate).where(
+                CatalogTemplate.owner_org_id.in_(ancestors), CatalogTemplate.org_kind == org.kind
+            )
+        )
+    }
+    for org_id in reversed(ancestors):
+        if org_id in templates:
+            return templates[org_id]
+    return None
+
+
+def entries_for(session: Session, org: Org) -> list[CatalogEntry]:
+    """Return the active catalog entries ``org`` must disclose."""
+    template = template_for(session, org)
+    if template is None:
+        return []
+    return [e for e in template.entries if e.active]
+
+
+def require_entry_for(session: Session, org: Org, code_or_id: str | int) -> CatalogEntry:
+    """Return the entry of ``org``'s catalog with that code (or id).
+
+    :raise RuleViolation: it is not in the catalog that applies to ``org``.
+    """
+    for entry in entries_for(session, org):
+        if entry.code == code_or_id or entry.id == code_or_id:
+            return entry
+    raise RuleViolation(
+        N_("%(entry)s is not in the disclosure catalog of %(org)s."),
+        code="not_in_catalog",
+        entry=str(code_or_id),
+        org=org.name,
+    )
+
+
+def create_template(
+    session: Session, owner: Org, org_kind: OrgKind, name: str, description: str = ""
+) -> CatalogTemplate:
+    """Create the catalog ``owner`` sets for the orgs of ``org_kind`` below it.
+
+    :raise Conflict: the owner already has one for that kind.
+    """
+    exists = session.scalar(
+        sa.select(CatalogTemplate).where(
+            CatalogTemplate.owner_org_id == owner.id, CatalogTemplate.org_kind == org_kind
+        )
+    )
+    if exists is not None:
+        raise Conflict(
+            N_("This organisation already has a catalog for that kind."), code="template_exists"
+        )
+    template = CatalogTemplate(
+        owner=owner, org_kind=org_kind, name=name.strip(), description=description
+    )
+    session.add(template)
+    session.flush()
+    return template
+
+
+ENTRY_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "scope",
+    "timing",
+    "cadence",
+    "grace_days",
+    "department",
+    "channels",
+    "active",
+)
+
+
+def _check_entry(entry: CatalogEntry) -> None:
+    if entry.timing is Timing.PERIODIC and entry.cadence is None:
+        raise RuleViolation(N_("A periodic entry needs a cadence."), code="cadence_required")
+    if entry.timing is not Timing.PERIODIC and entry.cadence is not None:
+        entry.cadence = None
+
+
+def add_entry(
+    session: Session, template: CatalogTemplate, code: str, **fields: Any
+) -> CatalogEntry:
+    """Add an entry to ``template``.
+
+    :raise Conflict: the code is taken in this template.
+    :raise RuleViolation: a periodic entry without cadence.
+    """
+    code = code.strip().upper()
+    if not code:
+        raise BadRequest(N_("Give the entry a code."), code="invalid_code")
+    if any(e.code == code for e in template.entries):
+        raise Conflict(
+            N_("The code %(entry)s is taken in this catalog."), code="entry_exists", entry=code
+        )
+    entry = CatalogEntry(code=code, position=len(template.entries) + 1, **fields)
+    _check_entry(entry)
+    template.entries.append(entry)
+    session.flush()
+    return entry
+
+
+def update_entry(session: Session, entry: CatalogEntry, **changes: Any) -> None:
+    for key, value in changes.items():
+        if key not in ENTRY_FIELDS:
+            raise BadRequest(N_("Unknown field."), code="unknown_field")
+        setattr(entry, key, value)
+    _check_entry(entry)
+    session.flush()
+
+
+# --- compliance -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    entry: CatalogEntry
+    result: rules.Result
+    exemption: Exemption | None
+
+
+def _live(revision: Revision, now: dt.datetime) -> bool:
+    if revision.state is not State.PUBLISHED:
+        return False
+    start = revision.valid_from or revision.published_at
+    return (start is None or start <= now) and (
+        revision.valid_until is None or now < revision.valid_until
+    )
+
+
+def compliance(session: Session, org: Org, now: dt.datetime, tz: dt.tzinfo) -> list[Line]:
+    """Return, for each catalog entry of ``org``, where it stands on ``now``."""
+    entries = entries_for(session, org)
+    if not entries:
+        return []
+    ids = [e.id for e in entries]
+    revisions = session.scalars(
+        sa.select(Revision)
+        .join(Item, Revision.item_id == Item.id)
+        .where(
+            Item.org_id == org.id,
+            Revision.catalog_entry_id.in_(ids),
+            Revision.state.in_(list(WAS_PUBLISHED)),
+            Revision.published_at.is_not(None),
+        )
+    )
+    publications: dict[int, list[rules.Publication]] = {i: [] for i in ids}
+    for revision in revisions:
+        assert revision.catalog_entry_id is not None and revision.published_at is not None
+        publications[revision.catalog_entry_id].append(
+            rules.Publication(
+                item_id=revision.item_id,
+                published_at=revision.published_at.astimezone(tz).date(),
+                live=_live(revision, now),
+                ended_at=revision.ended_at.astimezone(tz).date() if revision.ended_at else None,
+            )
+        )
+    exemptions = {
+        e.entry_id: e
+        for e in session.scalars(
+            sa.select(Exemption)
+            .where(Exemption.org_id == org.id, Exemption.entry_id.in_(ids))
+            .where(Exemption.state.in_(["pending", "approved"]))
+            .order_by(Exemption.id)
+        )
+    }
+    today = now.astimezone(tz).date()
+    lines = []
+    for entry in entries:
+        exemption = exemptions.get(entry.id)
+        requirement = rules.Requirement(entry.timing, entry.cadence, entry.grace_days)
+        result = rules.status(
+            requirement, publications[entry.id], today, exemption.state if exemption else None
+        )
+        lines.append(Line(entry, result, exemption))
+    return lines
+
+
+# --- exemptions (不便公开) -------------------------------------------------------------
+
+EXPLANATION_MIN = 10
+
+
+def request_exemption(
+    session: Session, org: Org, entry: CatalogEntry, explanation: str, requested_by: User
+) -> Exemption:
+    """Declare ``entry`` not suitable for disclosure at ``org``; the superior org decides.
+
+    :raise RuleViolation: no written explanation, or the entry is not in org's catalog.
+    :raise Conflict: an exemption is already pending or granted.
+    """
+    require_entry_for(session, org, entry.id)
+    if len(explanation.strip()) < EXPLANATION_MIN:
+        raise RuleViolation(
+            N_("Explain in writing (at least %(n)d characters) why it is not suitable."),
+            code="explanation_required",
+            n=EXPLANATION_MIN,
+        )
+    open_one = session.scalar(
+        sa.select(Exemption).where(
+            Exemption.org_id == org.id,
+            Exemption.entry_id == entry.id,
+            Exemption.state.in_(["pending", "approved"]),
+        )
+    )
+    if open_one is not None:
+        raise Conflict(N_("An exemption is already pending or granted."), code="exemption_exists")
+    exemption = Exemption(
+        org=org, entry=entry, explanation=explanation.strip(), requested_by_id=requested_by.id
+    )
+    session.add(exemption)
+    session.flush()
+    return exemption
+
+
+def decide_exemption(
+    session: Session, exemption: Exemption, approve: bool, reason: str, decided_by: User
+) -> None:
+    """Record the superior organisation's decision on an exemption.
+
+    :raise Conflict: it was decided already.
+    :raise RuleViolation: a refusal without written reasons.
+    """
+    if exemption.state != "pending":
+        raise Conflict(N_("This exemption was decided already."), code="already_decided")
+    if not approve and not reason.strip():
+        raise RuleViolation(N_("A refusal needs written reasons."), code="reason_required")
+    exemption.state = "approved" if approve else "refused"
+    exemption.decision_reason = reason.strip()
+    exemption.decided_by_id = decided_by.id
+    exemption.decided_at = utcnow()
+    session.flush()
+
+
+def get_exemption(session: Session, exemption_id: int) -> Exemption:
+    exemption = session.get(Exemption, exemption_id)
+    if exemption is None:
+        raise NotFound(N_("No such exemption."), code="exemption_not_found")
+    return exemption

@@ -1,0 +1,232 @@
+"""The catalog and compliance pages; declaring and deciding 不便公开 exemptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.permissions import current_principal
+from signage_server.accounts.permissions import login_required
+from signage_server.accounts.permissions import require
+from signage_server.accounts.rules import Permission
+from signage_server.catalog import services
+from signage_server.catalog.forms import DecisionForm
+from signage_server.catalog.forms import EntryForm
+from signage_server.catalog.forms import ExemptionForm
+from signage_server.catalog.forms import TemplateForm
+from signage_server.catalog.models import CatalogEntry
+from signage_server.catalog.models import CatalogTemplate
+from signage_server.catalog.models import Exemption
+from signage_server.catalog.rules import Cadence
+from signage_server.db import utcnow
+from signage_server.disclosure.context import local_tz
+from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import Scope
+from signage_server.disclosure.rules import Timing
+from signage_server.errors import DomainError
+from signage_server.extensions import db
+from signage_server.orgs.models import Org
+from signage_server.orgs.rules import OrgKind
+from signage_server.orgs.services import get_by_code
+from signage_server.orgs.services import tree_order
+
+bp = Blueprint("catalog", __name__)
+
+
+def _chosen_org(principal: Principal) -> tuple[Org, list[tuple[int, Org]]]:
+    visible = tree_order(db.session.scalars(sa.select(Org).where(principal.org_condition())))
+    if not visible:
+        abort(403)
+    code = request.args.get("org")
+    org = get_by_code(db.session, code) if code else None
+    if org is None:
+        home = principal.user.home_org
+        org = home if principal.can(Permission.VIEW, home) else visible[0][1]
+    require(Permission.VIEW, org)
+    return org, visible
+
+
+@bp.get("/compliance")
+@login_required
+def compliance() -> str:
+    """Where an organisation stands with its catalog; overdue entries first in red."""
+    principal = current_principal()
+    org, visible = _chosen_org(principal)
+    lines = services.compliance(db.session, org, utcnow(), local_tz())
+    pending = list(
+        db.session.scalars(
+            sa.select(Exemption)
+            .join(Org, Exemption.org_id == Org.id)
+            .where(Exemption.state == "pending")
+            .where(principal.org_condition(Permission.SUPERIOR_APPROVE_ITEMS))
+            .order_by(Exemption.requested_at)
+        )
+    )
+    return render_template(
+        "catalog/compliance.html",
+        org=org,
+        orgs=visible,
+        lines=lines,
+        can_exempt=principal.can(Permission.APPROVE_ITEMS, org),
+        can_draft=principal.can(Permission.DRAFT_ITEMS, org),
+        exemption_form=ExemptionForm(),
+        decision_form=DecisionForm(),
+        pending=pending,
+        counts={
+            s: sum(1 for line in lines if line.result.status.value == s)
+            for s in ("current", "due_soon", "overdue", "missing")
+        },
+    )
+
+
+@bp.post("/compliance/exemptions")
+@login_required
+def request_exemption() -> Response:
+    principal = current_principal()
+    org, _visible = _chosen_org(principal)
+    principal.require(Permission.APPROVE_ITEMS, org)
+    form = ExemptionForm()
+    if form.validate():
+        try:
+            entry = services.require_entry_for(db.session, org, form.entry.data)
+            services.request_exemption(
+                db.session, org, entry, form.explanation.data, principal.user
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "danger")
+        else:
+            db.session.commit()
+            flash(_("The exemption was sent to the superior organisation."), "success")
+    return redirect(url_for("catalog.compliance", org=org.code))
+
+
+@bp.post("/exemptions/<int:exemption_id>/decision")
+@login_required
+def decide(exemption_id: int) -> Response:
+    exemption = services.get_exemption(db.session, exemption_id)
+    principal = require(Permission.SUPERIOR_APPROVE_ITEMS, exemption.org)
+    form = DecisionForm()
+    if form.validate() and form.decision.data in ("approve", "refuse"):
+        try:
+            services.decide_exemption(
+                db.session,
+                exemption,
+                form.decision.data == "approve",
+                form.reason.data or "",
+                principal.user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "danger")
+        else:
+            db.session.commit()
+            flash(_("The decision was recorded."), "success")
+    return redirect(request.referrer or url_for("catalog.compliance", org=exemption.org.code))
+
+
+@bp.get("/catalog")
+@login_required
+def catalog() -> str:
+    """The catalog that applies to an organisation, and the catalogs it sets below it."""
+    principal = current_principal()
+    org, visible = _chosen_org(principal)
+    owned = list(
+        db.session.scalars(
+            sa.select(CatalogTemplate)
+            .where(CatalogTemplate.owner_org_id == org.id)
+            .order_by(CatalogTemplate.org_kind)
+        )
+    )
+    return render_template(
+        "catalog/catalog.html",
+        org=org,
+        orgs=visible,
+        template=services.template_for(db.session, org),
+        owned=owned,
+        can_manage=principal.can(Permission.MANAGE_CATALOG, org),
+        template_form=TemplateForm(),
+        entry_form=EntryForm(),
+    )
+
+
+@bp.post("/catalog/templates")
+@login_required
+def create_template() -> Response:
+    principal = current_principal()
+    org, _visible = _chosen_org(principal)
+    principal.require(Permission.MANAGE_CATALOG, org)
+    form = TemplateForm()
+    if form.validate():
+        try:
+            services.create_template(db.session, org, OrgKind(form.org_kind.data), form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("catalog.catalog", org=org.code))
+
+
+def _entry_fields(form: EntryForm) -> dict[str, Any]:
+    return {
+        "title": form.title.data,
+        "category": Category(form.category.data),
+        "scope": Scope(form.scope.data),
+        "timing": Timing(form.timing.data),
+        "cadence": Cadence(form.cadence.data) if form.cadence.data else None,
+        "grace_days": form.grace_days.data if form.grace_days.data is not None else 19,
+        "department": form.department.data or "",
+    }
+
+
+@bp.post("/catalog/templates/<int:template_id>/entries")
+@login_required
+def add_entry(template_id: int) -> Response:
+    template = db.session.get(CatalogTemplate, template_id) or abort(404)
+    require(Permission.MANAGE_CATALOG, template.owner)
+    form = EntryForm()
+    if form.validate():
+        try:
+            services.add_entry(db.session, template, form.code.data, **_entry_fields(form))
+        except DomainError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(url_for("catalog.catalog", org=template.owner.code) + f"#t{template.id}")
+
+
+@bp.post("/catalog/entries/<int:entry_id>")
+@login_required
+def update_entry(entry_id: int) -> Response:
+    entry = db.session.get(CatalogEntry, entry_id) or abort(404)
+    require(Permission.MANAGE_CATALOG, entry.template.owner)
+    form = EntryForm()
+    if form.validate():
+        try:
+            services.update_entry(
+                db.session, entry, **_entry_fields(form), active=bool(form.active.data)
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+    return redirect(
+        url_for("catalog.catalog", org=entry.template.owner.code) + f"#t{entry.template_id}"
+    )

@@ -1,0 +1,13 @@
+"""Disclosure items (公开事项): revisions, the approval procedure, publication and expiry."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from signage_server.disclosure import api
+    from signage_server.disclosure import views
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)

@@ -1,0 +1,84 @@
+"""The item editor and the procedure's buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField
+from wtforms import DateTimeLocalField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+
+from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import NoticeKind
+from signage_server.disclosure.rules import Scope
+from signage_server.disclosure.rules import Timing
+
+
+def _choices(enum: Any) -> list[tuple[str, Any]]:
+    return [(member.value, _l(member.label)) for member in enum]
+
+
+BODY_TYPES = [
+    ("text", _l("Text")),
+    ("table", _l("Table (paste from a spreadsheet)")),
+    ("image", _l("Image")),
+    ("pdf", _l("PDF document")),
+]
+
+
+class ItemForm(FlaskForm):  # type: ignore[misc]
+    org = SelectField(_l("Organisation"), validators=[DataRequired()])
+    catalog_entry = SelectField(_l("Catalog entry"), validators=[Optional()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    category = SelectField(_l("Category"), choices=_choices(Category), validators=[DataRequired()])
+    timing = SelectField(_l("Timing"), choices=_choices(Timing), validators=[DataRequired()])
+    scope = SelectField(_l("Who may see it"), choices=_choices(Scope), validators=[DataRequired()])
+    major = BooleanField(_l("Major matter (三重一大)"))
+    notice_kind = SelectField(
+        _l("Public notice"),
+        choices=[("", _l("No notice period")), *_choices(NoticeKind)],
+        validators=[Optional()],
+    )
+    notice_min_days = IntegerField(
+        _l("Minimum working days"), validators=[Optional(), NumberRange(min=1, max=60)]
+    )
+    valid_from = DateTimeLocalField(_l("On display from"), validators=[Optional()])
+    valid_until = DateTimeLocalField(_l("On display until"), validators=[Optional()])
+    stage = StringField(_l("Stage"), validators=[Optional(), Length(max=100)])
+    department = StringField(_l("Supplying department"), validators=[Optional(), Length(max=100)])
+    accountable = StringField(_l("Accountable person"), validators=[Optional(), Length(max=100)])
+    body_type = SelectField(_l("Content"), choices=BODY_TYPES, validators=[DataRequired()])
+    text = TextAreaField(_l("Text"), validators=[Optional(), Length(max=20000)])
+    text_format = SelectField(
+        _l("Text format"),
+        choices=[("plain", _l("Plain text")), ("html", _l("Simple HTML (headings, lists, bold)"))],
+        validators=[Optional()],
+    )
+    table = TextAreaField(
+        _l("Table"),
+        validators=[Optional(), Length(max=200000)],
+        description=_l(
+            "First line: the column headings. One line per row; cells separated by tabs"
+            " (as copied from a spreadsheet) or by |."
+        ),
+    )
+    caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note (source of the data)"), validators=[Optional(), Length(max=1000)])
+    file = FileField(_l("File (image or PDF)"))
+    asset = HiddenField()
+
+
+class TransitionForm(FlaskForm):  # type: ignore[misc]
+    action = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])

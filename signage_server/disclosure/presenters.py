@@ -1,0 +1,278 @@
+"""How items look from outside: JSON for the API, diffs, the caller's task lists."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+
+from content.bodies import body_text
+from content.bodies import parse_body
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.rules import Permission
+from signage_server.audit.models import AuditRecord
+from signage_server.disclosure import rules
+from signage_server.disclosure.context import env
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import Action
+from signage_server.disclosure.rules import State
+from signage_server.disclosure.services import display_state
+from signage_server.disclosure.services import notice_working_days
+from signage_server.extensions import db
+from signage_server.orgs.models import Org
+from signage_server.workdays.rules import CalendarUnknown
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def revision_json(revision: Revision) -> dict[str, Any]:
+    """Return one revision's content and procedure facts."""
+    entry = revision.catalog_entry
+    notice: dict[str, Any] | None = None
+    if revision.notice_kind is not None:
+        notice = {
+            "kind": revision.notice_kind.value,
+            "min_working_days": revision.notice_min_days
+            or rules.notice_minimum(revision.notice_kind, None),
+        }
+        if revision.valid_from and revision.valid_until:
+            procedure = env()
+            try:
+                notice["working_days"] = notice_working_days(
+                    procedure.calendar, procedure.tz, revision.valid_from, revision.valid_until
+                )
+            except CalendarUnknown:
+                notice["working_days"] = None
+    return {
+        "revision": revision.number,
+        "state": revision.state.value,
+        "title": revision.title,
+        "category": revision.category.value,
+        "timing": revision.timing.value,
+        "scope": revision.scope.value,
+        "major": revision.major,
+        "notice": notice,
+        "body": revision.body,
+        "attachments": revision.attachments,
+        "department": revision.department,
+        "accountable_person": revision.accountable,
+        "stage": revision.stage,
+        "valid_from": _iso(revision.valid_from),
+        "valid_until": _iso(revision.valid_until),
+        "catalog_entry": entry.code if entry else None,
+        "content_sha256": revision.content_sha256,
+        "needs_superior": revision.needs_superior,
+        "higher_review": revision.higher_review,
+        "author": revision.author.username if revision.author else None,
+        "created_at": _iso(revision.created_at),
+        "submitted_at": _iso(revision.submitted_at),
+        "published_at": _iso(revision.published_at),
+        "ended_at": _iso(revision.ended_at),
+        "returned": (
+            {"reason": revision.returned_reason, "by": revision.returned_by}
+            if revision.returned_reason
+            else None
+        ),
+    }
+
+
+def actions_for(item: Item, principal: Principal) -> list[str]:
+    """Return the procedure steps the caller could take on ``item`` now."""
+    held = principal.permissions_at(item.org)
+    user_id = principal.user.id
+    current = item.current
+    actions = rules.available_actions(current.state, held, user_id in current.contributors)
+    live = item.live
+    if live is not None:
+        actions += rules.available_actions(
+            live.state, held, user_id in live.contributors, live=True
+        )
+    return [a.value for a in actions]
+
+
+def item_json(item: Item, principal: Principal, *, brief: bool = False) -> dict[str, Any]:
+    """Return the item as the caller sees it: current revision, state, validity, audit."""
+    current = item.current
+    now = env().now
+    data: dict[str, Any] = {
+        "id": item.id,
+        "org": item.org.code,
+        "org_name": item.org.name,
+        "revision": current.number,
+        "state": current.state.value,
+        "title": current.title,
+        "category": current.category.value,
+        "scope": current.scope.value,
+        "timing": current.timing.value,
+        "valid_from": _iso(current.valid_from),
+        "valid_until": _iso(current.valid_until),
+        "updated_at": _iso(item.updated_at),
+    }
+    live = item.live
+    data["live"] = (
+        {
+            "revision": live.number,
+            "state": live.state.value,
+            "display": display_state(live, now),
+            "title": live.title,
+            "published_at": _iso(live.published_at),
+            "valid_from": _iso(live.valid_from),
+            "valid_until": _iso(live.valid_until),
+            "content_sha256": live.content_sha256,
+        }
+        if live is not None
+        else None
+    )
+    if brief:
+        return data
+    data["current"] = revision_json(current)
+    data["actions"] = actions_for(item, principal)
+    data["audit"] = audit_summary(item)
+    return data
+
+
+def audit_summary(item: Item) -> dict[str, Any]:
+    records = list(
+        db.session.scalars(
+            sa.select(AuditRecord).where(AuditRecord.item_id == item.id).order_by(AuditRecord.seq)
+        )
+    )
+    last = records[-1] if records else None
+    return {
+        "count": len(records),
+        "last": (
+            {
+                "seq": last.seq,
+                "action": last.action,
+                "actor": last.actor,
+                "at": last.at.isoformat(),
+                "hash": last.hash,
+            }
+            if last
+            else None
+        ),
+    }
+
+
+# --- diffs --------------------------------------------------------------------------
+
+DIFF_FIELDS = (
+    ("title", "Title"),
+    ("category", "Category"),
+    ("timing", "Timing"),
+    ("scope", "Scope"),
+    ("major", "Major matter"),
+    ("notice_kind", "Public notice"),
+    ("notice_min_days", "Minimum working days"),
+    ("department", "Supplying department"),
+    ("accountable", "Accountable person"),
+    ("stage", "Stage"),
+    ("valid_from", "Valid from"),
+    ("valid_until", "Valid until"),
+    ("catalog_entry_id", "Catalog entry"),
+    ("attachments", "Attachments"),
+)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+def text_ops(old: str, new: str) -> list[list[str]]:
+    """Return a character-level diff as ``[op, text]`` pairs (op: ``=``, ``-``, ``+``).
+
+    Chinese has no spaces between words, so the diff is by character.
+    """
+    ops: list[list[str]] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(["=", old[i1:i2]])
+            continue
+        if i2 > i1:
+            ops.append(["-", old[i1:i2]])
+        if j2 > j1:
+            ops.append(["+", new[j1:j2]])
+    return ops
+
+
+def diff_revisions(older: Revision, newer: Revision) -> list[dict[str, Any]]:
+    """Return what changed from ``older`` to ``newer``: fields, then the body."""
+    changes: list[dict[str, Any]] = []
+    for name, label in DIFF_FIELDS:
+        old, new = _plain(getattr(older, name)), _plain(getattr(newer, name))
+        if old != new:
+            changes.append({"field": name, "label": label, "old": old, "new": new})
+    if older.body != newer.body:
+        old_text = body_text(parse_body(older.body))
+        new_text = body_text(parse_body(newer.body))
+        changes.append(
+            {
+                "field": "body",
+                "label": "Content",
+                "old_type": older.body.get("type"),
+                "new_type": newer.body.get("type"),
+                "ops": text_ops(old_text, new_text),
+            }
+        )
+    return changes
+
+
+# --- task lists ---------------------------------------------------------------------
+
+TASKS: tuple[tuple[str, State, Permission, Action], ...] = (
+    ("review", State.SUBMITTED, Permission.REVIEW_ITEMS, Action.REVIEW),
+    ("approve", State.REVIEWED, Permission.APPROVE_ITEMS, Action.APPROVE),
+    (
+        "superior_approve",
+        State.APPROVED,
+        Permission.SUPERIOR_APPROVE_ITEMS,
+        Action.SUPERIOR_APPROVE,
+    ),
+    ("publish", State.READY, Permission.PUBLISH_ITEMS, Action.PUBLISH),
+)
+
+
+def tasks_for(session: Session, principal: Principal) -> dict[str, list[Item]]:
+    """Return the items waiting for the caller, by step; plus their own returned drafts."""
+    out: dict[str, list[Item]] = {}
+    user_id = principal.user.id
+    for name, state, permission, action in TASKS:
+        query = (
+            sa.select(Item)
+            .join(Org, Item.org_id == Org.id)
+            .join(
+                Revision,
+                sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number),
+            )
+            .where(Revision.state == state, principal.org_condition(permission))
+            .options(selectinload(Item.revisions), selectinload(Item.org))
+            .order_by(Revision.submitted_at)
+        )
+        items = list(session.scalars(query))
+        if rules.RULES[action].four_eyes:
+            items = [i for i in items if user_id not in i.current.contributors]
+        out[name] = items
+    drafts = (
+        sa.select(Item)
+        .join(
+            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
+        )
+        .where(Revision.state == State.DRAFT, Revision.author_id == user_id)
+        .options(selectinload(Item.revisions), selectinload(Item.org))
+        .order_by(Item.updated_at.desc())
+    )
+    mine = list(session.scalars(drafts))
+    out["returned"] = [i for i in mine if i.current.returned_reason]
+    out["drafts"] = [i for i in mine if not i.current.returned_reason]
+    return out

@@ -1,0 +1,500 @@
+"""Pure rules of disclosure items and their procedure (DESIGN.md §2). No Flask, no session.
+
+The procedure runs on revisions::
+
+    draft ─submit→ submitted ─review→ reviewed ─approve→ approved ─superior_approve→ ready
+      ↑ reject (with a reason) from any pre-publication state                         │ publish
+      └───────────────────────────────────────────────────────────────────────────────┘
+    ready → published → expired | withdrawn → archived;  published → superseded (newer one)
+
+``approve`` goes straight to ``ready`` when no higher review is required. A revision is
+immutable once submitted: a rejection leaves it ``rejected`` and opens a new draft with the
+same content; editing a revision past draft opens a new draft too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from signage_server.accounts.rules import Permission
+from signage_server.i18n import N_
+
+
+class Category(StrEnum):
+    """The categories of DESIGN.md §2."""
+
+    DECISIONS = "decisions"
+    IDEOLOGY = "ideology"
+    ORGANISATION = "organisation"
+    LEADERSHIP = "leadership"
+    CADRES = "cadres"
+    CONDUCT = "conduct"
+    RULES = "rules"
+    SERVICE = "service"
+    VILLAGE_AFFAIRS = "village_affairs"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    Category.DECISIONS: N_("Party decisions and their implementation"),
+    Category.IDEOLOGY: N_("Ideological and political work"),
+    Category.ORGANISATION: N_("Organisation building (dues, elections, new members)"),
+    Category.LEADERSHIP: N_("Leadership team"),
+    Category.CADRES: N_("Cadre selection and management"),
+    Category.CONDUCT: N_("Conduct and integrity"),
+    Category.RULES: N_("Rules and systems"),
+    Category.SERVICE: N_("Serving the people"),
+    Category.VILLAGE_AFFAIRS: N_("Village affairs (collective funds, assets, finances)"),
+    Category.OTHER: N_("Other"),
+}
+
+
+class Scope(StrEnum):
+    """Who may see an item: party members, staff of the organisation, or everyone."""
+
+    PARTY = "party"
+    UNIT = "unit"
+    PUBLIC = "public"
+
+    @property
+    def label(self) -> str:
+        return SCOPE_LABELS[self]
+
+
+SCOPE_LABELS = {
+    Scope.PARTY: N_("Party members only"),
+    Scope.UNIT: N_("Staff of the organisation"),
+    Scope.PUBLIC: N_("Public"),
+}
+
+
+class Timing(StrEnum):
+    STANDING = "standing"
+    PERIODIC = "periodic"
+    STAGED = "staged"
+    IMMEDIATE = "immediate"
+
+    @property
+    def label(self) -> str:
+        return TIMING_LABELS[self]
+
+
+TIMING_LABELS = {
+    Timing.STANDING: N_("Standing"),
+    Timing.PERIODIC: N_("Periodic"),
+    Timing.STAGED: N_("Staged"),
+    Timing.IMMEDIATE: N_("Immediate"),
+}
+
+
+class NoticeKind(StrEnum):
+    PRE_APPOINTMENT = "pre_appointment"
+    GENERAL = "general"
+
+    @property
+    def label(self) -> str:
+        return NOTICE_LABELS[self]
+
+
+NOTICE_LABELS = {
+    NoticeKind.PRE_APPOINTMENT: N_("Pre-appointment notice"),
+    NoticeKind.GENERAL: N_("Public notice"),
+}
+
+#: 任前公示 lasts at least five working days.
+PRE_APPOINTMENT_MIN_DAYS = 5
+GENERAL_NOTICE_MIN_DAYS = 5
+
+
+class State(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    READY = "ready"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    State.DRAFT: N_("Draft"),
+    State.SUBMITTED: N_("Awaiting review"),
+    State.REVIEWED: N_("Awaiting sign-off"),
+    State.APPROVED: N_("Awaiting higher review"),
+    State.READY: N_("Ready to publish"),
+    State.PUBLISHED: N_("Published"),
+    State.SUPERSEDED: N_("Replaced by a newer revision"),
+    State.REJECTED: N_("Sent back"),
+    State.EXPIRED: N_("Expired"),
+    State.WITHDRAWN: N_("Withdrawn"),
+    State.ARCHIVED: N_("Archived"),
+}
+
+#: States of a revision still inside the procedure, before publication.
+PENDING = frozenset({State.SUBMITTED, State.REVIEWED, State.APPROVED, State.READY})
+#: States of a revision that has been published at some time.
+WAS_PUBLISHED = frozenset(
+    {State.PUBLISHED, State.SUPERSEDED, State.EXPIRED, State.WITHDRAWN, State.ARCHIVED}
+)
+
+
+class Action(StrEnum):
+    """What can happen to an item: the procedure, and what the system does by itself."""
+
+    CREATE = "create"
+    EDIT = "edit"
+    SUBMIT = "submit"
+    REVIEW = "review"
+    APPROVE = "approve"
+    SUPERIOR_APPROVE = "superior_approve"
+    REJECT = "reject"
+    PUBLISH = "publish"
+    WITHDRAW = "withdraw"
+    ARCHIVE = "archive"
+    EXPIRE = "expire"
+    SUPERSEDE = "supersede"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    Action.CREATE: N_("Drafted"),
+    Action.EDIT: N_("Edited"),
+    Action.SUBMIT: N_("Submitted for review"),
+    Action.REVIEW: N_("Reviewed"),
+    Action.APPROVE: N_("Signed off"),
+    Action.SUPERIOR_APPROVE: N_("Approved by the superior organisation"),
+    Action.REJECT: N_("Sent back"),
+    Action.PUBLISH: N_("Published"),
+    Action.WITHDRAW: N_("Withdrawn"),
+    Action.ARCHIVE: N_("Archived"),
+    Action.EXPIRE: N_("Expired"),
+    Action.SUPERSEDE: N_("Replaced by a newer revision"),
+}
+
+#: The actions a user asks for through ``POST /items/<id>/transitions``.
+USER_ACTIONS = (
+    Action.SUBMIT,
+    Action.REVIEW,
+    Action.APPROVE,
+    Action.SUPERIOR_APPROVE,
+    Action.REJECT,
+    Action.PUBLISH,
+    Action.WITHDRAW,
+    Action.ARCHIVE,
+)
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    """When an action is possible: from which states, for which permissions."""
+
+    from_states: frozenset[State]
+    #: The caller needs at least one of these at the item's organisation.
+    permissions: tuple[Permission, ...]
+    #: Contributors to the revision may not do it (four eyes).
+    four_eyes: bool = False
+    #: A written reason is required.
+    needs_reason: bool = False
+    #: The action applies to the live (published) revision, not the one in the procedure.
+    on_live: bool = False
+
+
+RULES: dict[Action, ActionRule] = {
+    Action.SUBMIT: ActionRule(frozenset({State.DRAFT}), (Permission.DRAFT_ITEMS,)),
+    Action.REVIEW: ActionRule(
+        frozenset({State.SUBMITTED}), (Permission.REVIEW_ITEMS,), four_eyes=True
+    ),
+    Action.APPROVE: ActionRule(
+        frozenset({State.REVIEWED}), (Permission.APPROVE_ITEMS,), four_eyes=True
+    ),
+    Action.SUPERIOR_APPROVE: ActionRule(
+        frozenset({State.APPROVED}), (Permission.SUPERIOR_APPROVE_ITEMS,), four_eyes=True
+    ),
+    Action.REJECT: ActionRule(
+        PENDING,
+        (Permission.REVIEW_ITEMS, Permission.APPROVE_ITEMS, Permission.SUPERIOR_APPROVE_ITEMS),
+        needs_reason=True,
+    ),
+    Action.PUBLISH: ActionRule(frozenset({State.READY}), (Permission.PUBLISH_ITEMS,)),
+    Action.WITHDRAW: ActionRule(
+        frozenset({State.PUBLISHED}),
+        (Permission.PUBLISH_ITEMS, Permission.SUPERIOR_APPROVE_ITEMS),
+        needs_reason=True,
+        on_live=True,
+    ),
+    Action.ARCHIVE: ActionRule(
+        frozenset({State.EXPIRED, State.WITHDRAWN}),
+        (Permission.PUBLISH_ITEMS, Permission.SUPERIOR_APPROVE_ITEMS),
+        on_live=True,
+    ),
+}
+
+#: Who may send back a revision in each state: the role whose step it awaits, or a later one.
+REJECTERS: dict[State, tuple[Permission, ...]] = {
+    State.SUBMITTED: (Permission.REVIEW_ITEMS, Permission.APPROVE_ITEMS),
+    State.REVIEWED: (Permission.APPROVE_ITEMS,),
+    State.APPROVED: (Permission.SUPERIOR_APPROVE_ITEMS,),
+    State.READY: (Permission.APPROVE_ITEMS, Permission.SUPERIOR_APPROVE_ITEMS),
+}
+
+
+class ProcedureError(Exception):
+    """A transition is refused.
+
+    ``kind`` is ``forbidden`` (403: role or org), ``state`` (409) or ``rule`` (422).
+    """
+
+    def __init__(self, kind: str, code: str, message: str, **params: Any) -> None:
+        super().__init__(message % params if params else message)
+        self.kind = kind
+        self.code = code
+        self.message = message
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """Everything the procedure needs to decide on one action, as plain values."""
+
+    action: Action
+    state: State
+    held: frozenset[Permission]
+    is_contributor: bool
+    reason: str
+    needs_superior: bool
+    now: dt.datetime
+    valid_until: dt.datetime | None = None
+    #: For public notices: until when the minimum notice period runs.
+    notice_protected_until: dt.datetime | None = None
+
+
+def decide(attempt: Attempt) -> State:
+    """Return the state the revision moves to, or raise :class:`ProcedureError`.
+
+    Checks in the order of CONTRACT.md: the caller's role at the org (403), the state
+    (409), then the domain rules (422).
+    """
+    rule = RULES.get(attempt.action)
+    if rule is None:
+        raise ProcedureError("rule", "unknown_action", N_("Unknown action."))
+    allowed = set(rule.permissions)
+    if attempt.action is Action.REJECT and attempt.state in REJECTERS:
+        allowed = set(REJECTERS[attempt.state])
+    if not allowed & attempt.held:
+        raise ProcedureError(
+            "forbidden", "role_required", N_("Your roles here do not allow this step.")
+        )
+    if attempt.state not in rule.from_states:
+        raise ProcedureError(
+            "state",
+            "invalid_state",
+            N_("This step is not possible while the item is “%(state)s”."),
+            state=attempt.state.value,
+        )
+    if rule.four_eyes and attempt.is_contributor:
+        raise ProcedureError(
+            "rule",
+            "four_eyes",
+            N_("Four eyes: whoever drafted a revision may not review or approve it."),
+        )
+    if rule.needs_reason and not attempt.reason.strip():
+        raise ProcedureError("rule", "reason_required", N_("Give a written reason."))
+    if (
+        attempt.action is Action.PUBLISH
+        and attempt.valid_until is not None
+        and attempt.valid_until <= attempt.now
+    ):
+        raise ProcedureError(
+            "rule", "already_expired", N_("Its validity has ended; it cannot be published.")
+        )
+    if (
+        attempt.action is Action.WITHDRAW
+        and attempt.notice_protected_until is not None
+        and attempt.now < attempt.notice_protected_until
+        and Permission.SUPERIOR_APPROVE_ITEMS not in attempt.held
+    ):
+        raise ProcedureError(
+            "rule",
+            "notice_running",
+            N_(
+                "The minimum notice period is running:"
+                " only the superior organisation may withdraw it."
+            ),
+        )
+    return target_state(attempt.action, attempt.needs_superior)
+
+
+def target_state(action: Action, needs_superior: bool) -> State:
+    """Return where ``action`` leads."""
+    targets = {
+        Action.SUBMIT: State.SUBMITTED,
+        Action.REVIEW: State.REVIEWED,
+        Action.APPROVE: State.APPROVED if needs_superior else State.READY,
+        Action.SUPERIOR_APPROVE: State.READY,
+        Action.REJECT: State.REJECTED,
+        Action.PUBLISH: State.PUBLISHED,
+        Action.WITHDRAW: State.WITHDRAWN,
+        Action.ARCHIVE: State.ARCHIVED,
+        Action.EXPIRE: State.EXPIRED,
+        Action.SUPERSEDE: State.SUPERSEDED,
+    }
+    return targets[action]
+
+
+def available_actions(
+    state: State, held: Collection[Permission], is_contributor: bool, *, live: bool = False
+) -> list[Action]:
+    """Return the user actions that the caller could take now (for buttons and task lists)."""
+    out = []
+    for action in USER_ACTIONS:
+        rule = RULES[action]
+        if rule.on_live != live or state not in rule.from_states:
+            continue
+        allowed = (
+            REJECTERS.get(state, rule.permissions) if action is Action.REJECT else rule.permissions
+        )
+        if not set(allowed) & set(held):
+            continue
+        if rule.four_eyes and is_contributor:
+            continue
+        out.append(action)
+    return out
+
+
+# --- higher review -------------------------------------------------------------------
+
+
+def higher_review_reasons(
+    category: Category,
+    major: bool,
+    in_catalog: bool,
+    org_extra_categories: Iterable[str] = (),
+) -> list[str]:
+    """Return why a revision needs the superior organisation's review (empty: it does not)."""
+    reasons = []
+    if category is Category.CADRES:
+        reasons.append("cadres")
+    if major:
+        reasons.append("major")
+    if not in_catalog:
+        reasons.append("outside_catalog")
+    if category.value in set(org_extra_categories) and category is not Category.CADRES:
+        reasons.append("org_setting")
+    return reasons
+
+
+HIGHER_REVIEW_LABELS = {
+    "cadres": N_("cadre matter"),
+    "major": N_("major matter (三重一大)"),
+    "outside_catalog": N_("outside the disclosure catalog"),
+    "org_setting": N_("required by the organisation's settings"),
+}
+
+
+# --- validation of content -----------------------------------------------------------
+
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class Window:
+    valid_from: dt.datetime | None
+    valid_until: dt.datetime | None
+
+
+def check_window(window: Window) -> None:
+    """Refuse a validity window that ends before it starts."""
+    if (
+        window.valid_from is not None
+        and window.valid_until is not None
+        and window.valid_until <= window.valid_from
+    ):
+        raise ProcedureError("rule", "invalid_window", N_("The validity must end after it starts."))
+
+
+def notice_minimum(kind: NoticeKind, requested: int | None) -> int:
+    """Return the minimum working days of a notice; refuse less than the rules allow."""
+    floor = PRE_APPOINTMENT_MIN_DAYS if kind is NoticeKind.PRE_APPOINTMENT else 1
+    default = (
+        PRE_APPOINTMENT_MIN_DAYS if kind is NoticeKind.PRE_APPOINTMENT else GENERAL_NOTICE_MIN_DAYS
+    )
+    value = default if requested is None else requested
+    if value < floor:
+        raise ProcedureError(
+            "rule",
+            "notice_too_short",
+            N_("A pre-appointment notice lasts at least %(days)d working days."),
+            days=floor,
+        )
+    if value > 60:
+        raise ProcedureError(
+            "rule", "notice_too_long", N_("A notice period is at most 60 working days.")
+        )
+    return value
+
+
+def check_notice_days(kind: NoticeKind, minimum: int, working_days: int) -> None:
+    """Refuse a notice whose window holds fewer working days than its minimum."""
+    if working_days < minimum:
+        raise ProcedureError(
+            "rule",
+            "notice_too_short",
+            N_(
+                "The notice period holds %(found)d working days; at least %(days)d are required"
+                " (holidays and weekends do not count)."
+            ),
+            found=working_days,
+            days=minimum,
+        )
+
+
+def check_scope_against_catalog(scope: Scope, entry_scope: Scope) -> None:
+    """Refuse an item disclosed beyond what its catalog entry allows (先党内后党外).
+
+    Under a public entry an item may go to party members or staff first; under a party
+    or unit entry it stays there.
+    """
+    if entry_scope is not Scope.PUBLIC and scope is not entry_scope:
+        raise ProcedureError(
+            "rule",
+            "scope_wider_than_catalog",
+            N_("The catalog entry allows disclosure to “%(scope)s” only."),
+            scope=entry_scope.value,
+        )
+
+
+def content_fingerprint(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields of a revision that its content hash covers, normalised."""
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if isinstance(value, StrEnum):
+            return value.value
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [norm(v) for v in value]
+        return value
+
+    return {key: norm(value) for key, value in sorted(fields.items())}

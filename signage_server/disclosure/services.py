@@ -1,0 +1,590 @@
+"""Use cases of disclosure items: draft, edit, the procedure, expiry.
+
+Every change of state appends a record to the audit chain in the same transaction.
+Services flush; the edge that called them commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import fields as dc_fields
+from dataclasses import replace
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+
+from content.bodies import BodyError
+from content.bodies import body_assets
+from content.bodies import canonical_body
+from content.bodies import parse_body
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.rules import Permission
+from signage_server.accounts.rules import acting_role
+from signage_server.assets.models import Asset
+from signage_server.audit import services as audit
+from signage_server.catalog.models import CatalogEntry
+from signage_server.catalog.services import require_entry_for
+from signage_server.disclosure import rules
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.models import RevisionAsset
+from signage_server.disclosure.rules import Action
+from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import NoticeKind
+from signage_server.disclosure.rules import ProcedureError
+from signage_server.disclosure.rules import Scope
+from signage_server.disclosure.rules import State
+from signage_server.disclosure.rules import Timing
+from signage_server.errors import BadRequest
+from signage_server.errors import Conflict
+from signage_server.errors import DomainError
+from signage_server.errors import NotFound
+from signage_server.errors import PermissionDenied
+from signage_server.errors import RuleViolation
+from signage_server.i18n import N_
+from signage_server.orgs.models import Org
+from signage_server.workdays.rules import CalendarUnknown
+from signage_server.workdays.rules import WorkdayCalendar
+from signage_server.workdays.rules import window_days
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Env:
+    """What the procedure needs from outside: the time, the calendar, the local time zone."""
+
+    now: dt.datetime
+    calendar: WorkdayCalendar
+    tz: dt.tzinfo
+
+
+@dataclass
+class Fields:
+    """The content of a revision, as the editor gives it."""
+
+    title: str
+    category: Category
+    timing: Timing
+    scope: Scope
+    body: dict[str, Any]
+    major: bool = False
+    notice_kind: NoticeKind | None = None
+    notice_min_days: int | None = None
+    attachments: list[str] = field(default_factory=list)
+    department: str = ""
+    accountable: str = ""
+    stage: str = ""
+    valid_from: dt.datetime | None = None
+    valid_until: dt.datetime | None = None
+    catalog_entry: CatalogEntry | None = None
+
+    @classmethod
+    def of(cls, revision: Revision) -> Fields:
+        return cls(
+            title=revision.title,
+            category=revision.category,
+            timing=revision.timing,
+            scope=revision.scope,
+            body=dict(revision.body),
+            major=revision.major,
+            notice_kind=revision.notice_kind,
+            notice_min_days=revision.notice_min_days,
+            attachments=list(revision.attachments),
+            department=revision.department,
+            accountable=revision.accountable,
+            stage=revision.stage,
+            valid_from=revision.valid_from,
+            valid_until=revision.valid_until,
+            catalog_entry=revision.catalog_entry,
+        )
+
+
+FIELD_NAMES = tuple(f.name for f in dc_fields(Fields))
+
+
+def _procedure_error(error: ProcedureError) -> DomainError:
+    mapping: dict[str, type[DomainError]] = {
+        "forbidden": PermissionDenied,
+        "state": Conflict,
+        "rule": RuleViolation,
+    }
+    return mapping[error.kind](error.message, code=error.code, **error.params)
+
+
+def _calendar_error(error: CalendarUnknown) -> RuleViolation:
+    return RuleViolation(
+        N_(
+            "The working-day calendar does not cover %(year)d yet: an administrator must load"
+            " the official %(year)d holiday schedule before notice periods can be counted."
+        ),
+        code="calendar_unknown",
+        year=error.year,
+    )
+
+
+# --- validation ---------------------------------------------------------------------
+
+
+def notice_working_days(
+    calendar: WorkdayCalendar, tz: dt.tzinfo, start: dt.datetime, end: dt.datetime
+) -> int:
+    first, last = window_days(start, end, tz)
+    return calendar.working_days(first, last)
+
+
+def check_notice(fields: Fields, env: Env, *, start: dt.datetime | None = None) -> int | None:
+    """Check a public notice's period; return its working days (``None``: not a notice).
+
+    :param start: count from here instead of ``valid_from`` (at publication: from now).
+    :raise RuleViolation: no window, fewer working days than the minimum, unknown year.
+    """
+    if fields.notice_kind is None:
+        return None
+    try:
+        minimum = rules.notice_minimum(fields.notice_kind, fields.notice_min_days)
+    except ProcedureError as error:
+        raise _procedure_error(error) from None
+    begin = start or fields.valid_from
+    if begin is None or fields.valid_until is None:
+        raise RuleViolation(
+            N_("A public notice needs the start and end of its notice period."),
+            code="notice_needs_window",
+        )
+    try:
+        days = notice_working_days(env.calendar, env.tz, begin, fields.valid_until)
+        rules.check_notice_days(fields.notice_kind, minimum, days)
+    except CalendarUnknown as error:
+        raise _calendar_error(error) from None
+    except ProcedureError as error:
+        raise _procedure_error(error) from None
+    return days
+
+
+def validate(session: Session, org: Org, fields: Fields, env: Env) -> Fields:
+    """Check and normalise the content of a revision; return it with the body parsed.
+
+    :raise BadRequest: malformed title or body.
+    :raise RuleViolation: a domain rule (window, notice, catalog) is broken.
+    """
+    title = " ".join(fields.title.split())
+    if not title or len(title) > rules.TITLE_MAX:
+        raise BadRequest(N_("The title needs 1-200 characters."), code="invalid_title")
+    try:
+        body = parse_body(fields.body)
+    except BodyError as error:
+        raise BadRequest(
+            N_("The body is invalid."), code="invalid_body", details=error.problems
+        ) from None
+    body_json = canonical_body(body)
+    body_json = _attach_pages(session, body_json, body_assets(body))
+    for sha in fields.attachments:
+        if session.get(Asset, sha) is None:
+            raise RuleViolation(N_("An attachment was not uploaded."), code="unknown_asset")
+    try:
+        rules.check_window(rules.Window(fields.valid_from, fields.valid_until))
+    except ProcedureError as error:
+        raise _procedure_error(error) from None
+    if fields.catalog_entry is not None:
+        entry = require_entry_for(session, org, fields.catalog_entry.id)
+        if fields.category is not entry.category:
+            raise RuleViolation(
+                N_("The category must be the catalog entry's."), code="category_mismatch"
+            )
+        try:
+            rules.check_scope_against_catalog(fields.scope, entry.scope)
+        except ProcedureError as error:
+            raise _procedure_error(error) from None
+    normalised = replace(fields, title=title, body=body_json)
+    check_notice(normalised, env)
+    return normalised
+
+
+def _attach_pages(session: Session, body: dict[str, Any], shas: list[str]) -> dict[str, Any]:
+    """Check that the body's files were uploaded; fill in the page images of a PDF."""
+    for sha in shas:
+        asset = session.get(Asset, sha)
+        if asset is None:
+            raise RuleViolation(N_("A file of the body was not uploaded."), code="unknown_asset")
+        if body.get("type") == "image" and sha == body.get("asset") and asset.kind != "image":
+            raise RuleViolation(N_("The file is not an image."), code="wrong_asset_kind")
+        if body.get("type") == "pdf" and sha == body.get("asset"):
+            if asset.kind != "pdf":
+                raise RuleViolation(N_("The file is not a PDF."), code="wrong_asset_kind")
+            body = {**body, "pages": list(asset.pages)}
+    return body
+
+
+def content_sha256(org: Org, fields: Fields) -> str:
+    """Return the hash of everything a revision discloses (what the QR page shows)."""
+    entry = fields.catalog_entry
+    return audit.content_hash(
+        rules.content_fingerprint(
+            {
+                "org": org.code,
+                "title": fields.title,
+                "category": fields.category,
+                "timing": fields.timing,
+                "scope": fields.scope,
+                "major": fields.major,
+                "notice": (
+                    {"kind": fields.notice_kind, "min_working_days": fields.notice_min_days}
+                    if fields.notice_kind
+                    else None
+                ),
+                "body": fields.body,
+                "attachments": list(fields.attachments),
+                "department": fields.department,
+                "accountable": fields.accountable,
+                "stage": fields.stage,
+                "valid_from": fields.valid_from,
+                "valid_until": fields.valid_until,
+                "catalog_entry": f"{entry.template_id}:{entry.code}" if entry else None,
+            }
+        )
+    )
+
+
+def _store(revision: Revision, org: Org, fields: Fields) -> None:
+    for name in FIELD_NAMES:
+        if name != "catalog_entry":
+            setattr(revision, name, getattr(fields, name))
+    revision.catalog_entry = fields.catalog_entry
+    revision.catalog_entry_id = fields.catalog_entry.id if fields.catalog_entry else None
+    revision.content_sha256 = content_sha256(org, fields)
+
+
+def _index_assets(session: Session, revision: Revision) -> None:
+    shas = set(revision.attachments)
+    body = revision.body
+    if body.get("type") in ("image", "pdf"):
+        shas.add(body["asset"])
+        shas.update(body.get("pages", []))
+    session.execute(sa.delete(RevisionAsset).where(RevisionAsset.revision_id == revision.id))
+    for sha in sorted(shas):
+        session.add(RevisionAsset(revision_id=revision.id, sha256=sha))
+
+
+def _record(
+    session: Session,
+    item: Item,
+    revision: Revision,
+    action: Action,
+    *,
+    actor: Principal | None,
+    permissions: tuple[Permission, ...] = (),
+    reason: str = "",
+    at: dt.datetime,
+) -> None:
+    if actor is None:
+        name, role = SYSTEM, SYSTEM
+    else:
+        name = actor.user.username
+        acted = acting_role(actor.grants, permissions, item.org.path) if permissions else None
+        role = acted.value if acted else "editor"
+    audit.append(
+        session,
+        item_id=item.id,
+        revision=revision.number,
+        content_sha256=revision.content_sha256,
+        actor=name,
+        role=role,
+        action=action.value,
+        reason=reason,
+        at=at,
+    )
+
+
+# --- drafting -----------------------------------------------------------------------
+
+
+def create_item(session: Session, org: Org, author: Principal, fields: Fields, env: Env) -> Item:
+    """Draft a new item at ``org``.
+
+    :raise BadRequest, RuleViolation: see :func:`validate`.
+    """
+    fields = validate(session, org, fields, env)
+    item = Item(org=org, created_by=author.user, current_number=1)
+    revision = Revision(
+        number=1, state=State.DRAFT, author=author.user, contributors=[author.user.id]
+    )
+    _store(revision, org, fields)
+    item.revisions.append(revision)
+    session.add(item)
+    session.flush()
+    _index_assets(session, revision)
+    _record(
+        session,
+        item,
+        revision,
+        Action.CREATE,
+        actor=author,
+        permissions=(Permission.DRAFT_ITEMS,),
+        at=env.now,
+    )
+    return item
+
+
+def edit_item(
+    session: Session, item: Item, editor: Principal, changes: dict[str, Any], env: Env
+) -> Revision:
+    """Change the draft; past draft, open a new draft revision with the changes.
+
+    The published revision stays on display until the new one is published.
+
+    :raise Conflict: a revision is in the procedure, or the item is archived.
+    """
+    current = item.current
+    if current.state in rules.PENDING:
+        raise Conflict(
+            N_("A revision is under review: send it back before editing."), code="under_review"
+        )
+    if current.state is State.ARCHIVED:
+        raise Conflict(N_("The item is archived."), code="archived")
+    unknown = set(changes) - set(FIELD_NAMES)
+    if unknown:
+        raise BadRequest(N_("Unknown fields."), code="unknown_field", details=sorted(unknown))
+    fields = validate(session, item.org, replace(Fields.of(current), **changes), env)
+    user_id = editor.user.id
+    if current.state is State.DRAFT:
+        revision = current
+        if user_id not in revision.contributors:
+            revision.contributors = [*revision.contributors, user_id]
+    else:
+        revision = Revision(
+            number=current.number + 1,
+            state=State.DRAFT,
+            author=editor.user,
+            contributors=[user_id],
+        )
+        item.revisions.append(revision)
+        item.current_number = revision.number
+    _store(revision, item.org, fields)
+    session.flush()
+    _index_assets(session, revision)
+    _record(
+        session,
+        item,
+        revision,
+        Action.EDIT,
+        actor=editor,
+        permissions=(Permission.DRAFT_ITEMS,),
+        at=env.now,
+    )
+    return revision
+
+
+# --- the procedure ------------------------------------------------------------------
+
+
+def notice_protected_until(revision: Revision, env: Env) -> dt.datetime | None:
+    """Return the end of a notice's minimum period (start of the day after its last day)."""
+    if revision.notice_kind is None:
+        return None
+    start = revision.valid_from or revision.published_at
+    if start is None:
+        return None
+    minimum = revision.notice_min_days or rules.PRE_APPOINTMENT_MIN_DAYS
+    try:
+        last = env.calendar.nth_working_day(start.astimezone(env.tz).date(), minimum)
+    except CalendarUnknown:
+        # Err on the side of the notice: protected until its end.
+        return revision.valid_until
+    day_after = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), env.tz)
+    return day_after.astimezone(dt.UTC)
+
+
+def transition(
+    session: Session, item: Item, actor: Principal, action: Action, reason: str, env: Env
+) -> Revision:
+    """Carry out a step of the procedure asked for by ``actor``.
+
+    :raise PermissionDenied: the actor's roles at the item's org do not allow it (403).
+    :raise Conflict: the state does not allow it (409).
+    :raise RuleViolation: a domain rule forbids it (422).
+    """
+    if action not in rules.USER_ACTIONS:
+        raise BadRequest(N_("Unknown action."), code="unknown_action")
+    rule = rules.RULES[action]
+    revision = item.live if rule.on_live else item.current
+    if revision is None:
+        raise Conflict(N_("The item has never been published."), code="invalid_state")
+    held = frozenset(actor.permissions_at(item.org))
+    try:
+        target = rules.decide(
+            rules.Attempt(
+                action=action,
+                state=revision.state,
+                held=held,
+                is_contributor=actor.user.id in revision.contributors,
+                reason=reason,
+                needs_superior=revision.needs_superior,
+                now=env.now,
+                valid_until=revision.valid_until,
+                notice_protected_until=notice_protected_until(revision, env),
+            )
+        )
+    except ProcedureError as error:
+        raise _procedure_error(error) from None
+
+    fields = Fields.of(revision)
+    if action is Action.SUBMIT:
+        if revision.valid_until is not None and revision.valid_until <= env.now:
+            raise RuleViolation(
+                N_("Its validity has ended; change the dates before submitting."),
+                code="already_expired",
+            )
+        check_notice(fields, env)
+        reasons = rules.higher_review_reasons(
+            revision.category,
+            revision.major,
+            revision.catalog_entry_id is not None,
+            item.org.settings.get("higher_review_categories", []),
+        )
+        revision.higher_review = reasons
+        revision.needs_superior = bool(reasons)
+        revision.submitted_at = env.now
+    elif action is Action.PUBLISH:
+        start = max(revision.valid_from or env.now, env.now)
+        check_notice(fields, env, start=start)
+    permissions = (
+        rules.REJECTERS.get(revision.state, rule.permissions)
+        if action is Action.REJECT
+        else rule.permissions
+    )
+    revision.state = target
+    _record(
+        session,
+        item,
+        revision,
+        action,
+        actor=actor,
+        permissions=permissions,
+        reason=reason.strip(),
+        at=env.now,
+    )
+
+    if action is Action.REJECT:
+        reopened = Revision(
+            number=revision.number + 1,
+            state=State.DRAFT,
+            author=revision.author,
+            contributors=list(revision.contributors),
+            returned_reason=reason.strip(),
+            returned_by=actor.user.username,
+        )
+        item.revisions.append(reopened)
+        _store(reopened, item.org, fields)
+        item.current_number = reopened.number
+        session.flush()
+        _index_assets(session, reopened)
+        return reopened
+    if action is Action.PUBLISH:
+        previous = item.live
+        revision.published_at = env.now
+        if previous is not None and previous is not revision and previous.state is State.PUBLISHED:
+            previous.state = State.SUPERSEDED
+            previous.ended_at = env.now
+            _record(session, item, previous, Action.SUPERSEDE, actor=None, at=env.now)
+        item.live_number = revision.number
+    elif action is Action.WITHDRAW:
+        revision.ended_at = env.now
+    session.flush()
+    return revision
+
+
+def expire_due(session: Session, now: dt.datetime) -> list[tuple[int, int]]:
+    """Expire every published revision whose validity has ended; archive ended notices.
+
+    Returns ``(item id, revision number)`` of what changed. Safe to run from several
+    processes: each revision is re-read under the audit lock before it changes.
+    """
+    due = list(
+        session.scalars(
+            sa.select(Revision)
+            .where(Revision.state == State.PUBLISHED, Revision.valid_until <= now)
+            .order_by(Revision.valid_until)
+            .options(selectinload(Revision.item))
+        )
+    )
+    changed = []
+    for revision in due:
+        session.refresh(revision, with_for_update=session.get_bind().dialect.name == "postgresql")
+        if revision.state is not State.PUBLISHED:
+            continue
+        item = revision.item
+        revision.state = State.EXPIRED
+        revision.ended_at = revision.valid_until
+        _record(session, item, revision, Action.EXPIRE, actor=None, at=now)
+        if revision.notice_kind is not None:
+            # A notice leaves the screens by itself at the end of its period, then is archived.
+            revision.state = State.ARCHIVED
+            _record(session, item, revision, Action.ARCHIVE, actor=None, at=now)
+        changed.append((item.id, revision.number))
+    session.flush()
+    if changed:
+        logger.info("expired %d revisions: %s", len(changed), changed)
+    return changed
+
+
+def next_deadline(session: Session, now: dt.datetime) -> dt.datetime | None:
+    """Return when the next published revision expires (for the scheduler's sleep)."""
+    return session.scalar(
+        sa.select(sa.func.min(Revision.valid_until)).where(
+            Revision.state == State.PUBLISHED, Revision.valid_until > now
+        )
+    )
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def get_item(session: Session, item_id: int) -> Item:
+    """Return the item.
+
+    :raise NotFound: no such item.
+    """
+    item = session.get(Item, item_id, options=[selectinload(Item.revisions)])
+    if item is None:
+        raise NotFound(N_("No such item."), code="item_not_found")
+    return item
+
+
+def revision_contents(session: Session) -> Iterator[tuple[int, int, str, str]]:
+    """Yield ``(item, number, state, content hash recomputed now)`` of revisions past draft.
+
+    ``audit verify`` compares these with the hashes sealed into the chain.
+    """
+    query = (
+        sa.select(Revision)
+        .where(Revision.state != State.DRAFT)
+        .options(
+            selectinload(Revision.item).selectinload(Item.org), selectinload(Revision.catalog_entry)
+        )
+        .order_by(Revision.id)
+    )
+    for revision in session.scalars(query):
+        yield (
+            revision.item_id,
+            revision.number,
+            revision.state.value,
+            content_sha256(revision.item.org, Fields.of(revision)),
+        )
+
+
+def display_state(revision: Revision, now: dt.datetime) -> str:
+    """Say whether a published revision is on display now, scheduled, or off."""
+    if revision.state is not State.PUBLISHED:
+        return "off"
+    start = revision.valid_from or revision.published_at
+    if start is not None and start > now:
+        return "scheduled"
+    return "on_display"

@@ -1,0 +1,432 @@
+"""Operator pages of disclosure items: list, editor with live preview, detail, diff, tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import selectinload
+from werkzeug.wrappers import Response
+
+from content.assets import AssetRejected
+from content.assets import Limits
+from content.bodies import BodyError
+from content.bodies import parse_body
+from content.render import render_body_html
+from signage_server import services as registry
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.permissions import current_principal
+from signage_server.accounts.permissions import login_required
+from signage_server.accounts.rules import Permission
+from signage_server.accounts.rules import Role
+from signage_server.assets import STORE
+from signage_server.assets import services as assets
+from signage_server.audit import services as audit
+from signage_server.catalog.services import entries_for
+from signage_server.disclosure import services
+from signage_server.disclosure.context import env
+from signage_server.disclosure.context import fields_from
+from signage_server.disclosure.context import local_tz
+from signage_server.disclosure.context import visible_item
+from signage_server.disclosure.forms import ItemForm
+from signage_server.disclosure.forms import TransitionForm
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.presenters import actions_for
+from signage_server.disclosure.presenters import diff_revisions
+from signage_server.disclosure.presenters import tasks_for
+from signage_server.disclosure.rules import Action
+from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import State
+from signage_server.errors import DomainError
+from signage_server.extensions import db
+from signage_server.i18n import N_
+from signage_server.orgs.models import Org
+from signage_server.orgs.services import get_by_code
+from signage_server.orgs.services import tree_order
+
+bp = Blueprint("disclosure", __name__)
+SYSTEM_LABEL = N_("System (on schedule)")
+
+NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def asset_url(sha256: str) -> str:
+    return url_for("assets.fetch", sha256=sha256)
+
+
+def body_html(body: dict[str, Any]) -> Markup:
+    return render_body_html(parse_body(body), asset_url)
+
+
+# --- form <-> fields ------------------------------------------------------------------
+
+
+def _cell(text: str) -> str | int | float:
+    value = text.strip()
+    if NUMBER_RE.match(value):
+        return int(value) if "." not in value else float(value)
+    return value
+
+
+def parse_table(text: str) -> tuple[list[str], list[list[str | int | float]]]:
+    """Read a pasted table: a heading line, then rows; tab- or ``|``-separated cells."""
+    lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    if not lines:
+        return [], []
+    separator = "\t" if "\t" in lines[0] else "|"
+    columns = [c.strip() for c in lines[0].strip().strip("|").split(separator)]
+    rows = []
+    for line in lines[1:]:
+        cells = [_cell(c) for c in line.strip().strip("|").split(separator)]
+        cells += [""] * (len(columns) - len(cells))
+        rows.append(cells[: max(len(columns), len(cells))])
+    return columns, rows
+
+
+def table_text(body: dict[str, Any]) -> str:
+    lines = ["\t".join(body.get("columns", []))]
+    lines += ["\t".join("" if c is None else str(c) for c in row) for row in body.get("rows", [])]
+    return "\n".join(lines)
+
+
+def body_from_form(form: ItemForm) -> dict[str, Any]:
+    kind = form.body_type.data
+    if kind == "table":
+        columns, rows = parse_table(form.table.data or "")
+        return {
+            "type": "table",
+            "columns": columns,
+            "rows": rows,
+            "caption": form.caption.data or "",
+            "note": form.note.data or "",
+        }
+    if kind in ("image", "pdf"):
+        return {"type": kind, "asset": form.asset.data or "", "caption": form.caption.data or ""}
+    return {
+        "type": "text",
+        "text": form.text.data or "",
+        "format": form.text_format.data or "plain",
+    }
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=local_tz()) if value is not None else None
+
+
+def payload_from_form(form: ItemForm) -> dict[str, Any]:
+    """Return the form as the API's item payload."""
+    notice = None
+    if form.notice_kind.data:
+        notice = {"kind": form.notice_kind.data, "min_working_days": form.notice_min_days.data}
+    return {
+        "title": form.title.data or "",
+        "category": Category(form.category.data),
+        "timing": form.timing.data,
+        "scope": form.scope.data,
+        "major": bool(form.major.data),
+        "notice": notice,
+        "valid_from": _aware(form.valid_from.data),
+        "valid_until": _aware(form.valid_until.data),
+        "stage": form.stage.data or "",
+        "department": form.department.data or "",
+        "accountable_person": form.accountable.data or "",
+        "catalog_entry": form.catalog_entry.data or None,
+        "body": body_from_form(form),
+    }
+
+
+def fill_form(form: ItemForm, revision: Revision) -> None:
+    tz = local_tz()
+    form.title.data = revision.title
+    form.category.data = revision.category.value
+    form.timing.data = revision.timing.value
+    form.scope.data = revision.scope.value
+    form.major.data = revision.major
+    form.notice_kind.data = revision.notice_kind.value if revision.notice_kind else ""
+    form.notice_min_days.data = revision.notice_min_days
+    for name in ("valid_from", "valid_until"):
+        value = getattr(revision, name)
+        getattr(form, name).data = value.astimezone(tz).replace(tzinfo=None) if value else None
+    form.stage.data = revision.stage
+    form.department.data = revision.department
+    form.accountable.data = revision.accountable
+    form.catalog_entry.data = revision.catalog_entry.code if revision.catalog_entry else ""
+    body = revision.body
+    form.body_type.data = body["type"]
+    form.caption.data = body.get("caption", "")
+    if body["type"] == "text":
+        form.text.data = body["text"]
+        form.text_format.data = body.get("format", "plain")
+    elif body["type"] == "table":
+        form.table.data = table_text(body)
+        form.note.data = body.get("note", "")
+    else:
+        form.asset.data = body["asset"]
+
+
+def _draft_orgs(principal: Principal) -> list[tuple[int, Org]]:
+    orgs = db.session.scalars(sa.select(Org).where(principal.org_condition(Permission.DRAFT_ITEMS)))
+    return tree_order(orgs)
+
+
+def _prepare_form(form: ItemForm, principal: Principal, org: Org | None) -> Org | None:
+    choices = _draft_orgs(principal)
+    form.org.choices = [(o.code, "\u3000" * d + o.name) for d, o in choices]
+    if org is None and form.org.data:
+        org = get_by_code(db.session, form.org.data)
+    if org is None and choices:
+        org = choices[0][1]
+    if org is not None:
+        form.org.data = org.code
+        entries = entries_for(db.session, org)
+        form.catalog_entry.choices = [("", _("Outside the catalog (needs higher review)"))] + [
+            (e.code, f"{e.code} {e.title}") for e in entries
+        ]
+    return org
+
+
+def _store_upload(form: ItemForm, principal: Principal) -> None:
+    upload = form.file.data
+    if form.body_type.data not in ("image", "pdf") or upload is None or not upload.filename:
+        return
+    try:
+        asset, _prepared = assets.upload(
+            db.session,
+            registry.get(STORE),
+            upload.read(),
+            filename=upload.filename,
+            uploaded_by=principal.user,
+            limits=registry.get(Limits),
+        )
+    except AssetRejected as error:
+        raise DomainError(error.message, code=error.code) from None
+    form.asset.data = asset.sha256
+
+
+def _domain_message(error: DomainError) -> str:
+    message: str = _(error.message, **error.params)
+    if error.details and isinstance(error.details, list):
+        message += " " + "; ".join(
+            f"{d.get('field', '')}: {d.get('message', '')}"
+            for d in error.details
+            if isinstance(d, dict)
+        )
+    return message
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+@bp.get("/items")
+@login_required
+def items() -> str:
+    """List the items the caller may see, newest first; filter by org, state, category."""
+    principal = current_principal()
+    query = (
+        sa.select(Item)
+        .join(Org, Item.org_id == Org.id)
+        .join(
+            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
+        )
+        .where(principal.org_condition())
+        .options(selectinload(Item.revisions), selectinload(Item.org))
+        .order_by(Item.updated_at.desc())
+    )
+    org = get_by_code(db.session, request.args.get("org", "")) if request.args.get("org") else None
+    if org is not None:
+        query = query.where(Org.path.like(org.path + "%"))
+    state = request.args.get("state", "")
+    if state in {s.value for s in State}:
+        query = query.where(Revision.state == State(state))
+    category = request.args.get("category", "")
+    if category in {c.value for c in Category}:
+        query = query.where(Revision.category == Category(category))
+    visible = db.session.scalars(sa.select(Org).where(principal.org_condition()))
+    return render_template(
+        "disclosure/items.html",
+        items=list(db.session.scalars(query.limit(300))),
+        orgs=tree_order(visible),
+        selected={"org": org.code if org else "", "state": state, "category": category},
+        states=list(State),
+        categories=list(Category),
+        can_draft=principal.has_role_for(Permission.DRAFT_ITEMS),
+        now=env().now,
+        display_state=services.display_state,
+    )
+
+
+@bp.route("/items/new", methods=["GET", "POST"])
+@login_required
+def new_item() -> Any:
+    principal = current_principal()
+    form = ItemForm()
+    requested = (
+        get_by_code(db.session, request.args.get("org", "")) if request.method == "GET" else None
+    )
+    org = _prepare_form(form, principal, requested)
+    if org is None:
+        abort(403)
+    error = None
+    if request.method == "POST" and form.validate():
+        principal.require(Permission.DRAFT_ITEMS, org)
+        try:
+            _store_upload(form, principal)
+            fields = fields_from(db.session, org, payload_from_form(form))
+            item = services.create_item(db.session, org, principal, fields, env())
+        except DomainError as problem:
+            db.session.rollback()
+            error = _domain_message(problem)
+        else:
+            db.session.commit()
+            flash(_("The draft was saved."), "success")
+            return redirect(url_for("disclosure.item", item_id=item.id))
+    elif request.method == "GET":
+        form.body_type.data = "text"
+        form.scope.data = "public"
+    status = 200 if request.method == "GET" else 400
+    return render_template(
+        "disclosure/editor.html", form=form, org=org, item=None, error=error
+    ), status
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_item(item_id: int) -> Any:
+    item, principal = visible_item(item_id, Permission.DRAFT_ITEMS)
+    form = ItemForm()
+    _prepare_form(form, principal, item.org)
+    form.org.choices = [(item.org.code, item.org.name)]
+    error = None
+    if request.method == "GET":
+        fill_form(form, item.current)
+    elif form.validate():
+        try:
+            _store_upload(form, principal)
+            changes = fields_from(db.session, item.org, payload_from_form(form), partial=True)
+            services.edit_item(db.session, item, principal, changes, env())
+        except DomainError as problem:
+            db.session.rollback()
+            error = _domain_message(problem)
+        else:
+            db.session.commit()
+            flash(_("The draft was saved."), "success")
+            return redirect(url_for("disclosure.item", item_id=item.id))
+    status = 200 if request.method == "GET" else 400
+    return render_template(
+        "disclosure/editor.html", form=form, org=item.org, item=item, error=error
+    ), status
+
+
+@bp.post("/items/preview")
+@login_required
+def preview() -> Any:
+    """Render the editor's current content at screen size (called as the operator types)."""
+    principal = current_principal()
+    form = ItemForm()
+    org = _prepare_form(form, principal, None)
+    body = body_from_form(form)
+    try:
+        html = render_body_html(parse_body(body), asset_url)
+        problem = None
+    except BodyError as error:
+        html = Markup("")
+        problem = "; ".join(f"{p['field']}: {p['message']}" for p in error.problems)
+    return render_template(
+        "disclosure/_screen.html",
+        org=org,
+        title=form.title.data or "",
+        body=html,
+        problem=problem,
+        category=form.category.data,
+        valid_until=_aware(form.valid_until.data),
+        scope=form.scope.data,
+    )
+
+
+@bp.get("/items/<int:item_id>")
+@login_required
+def item(item_id: int) -> str:
+    item, principal = visible_item(item_id)
+    current = item.current
+    live = item.live
+    shown = (
+        live
+        if live is not None and current.state is State.DRAFT and live is not current
+        else current
+    )
+    return render_template(
+        "disclosure/item.html",
+        item=item,
+        current=current,
+        live=live,
+        body=body_html(current.body),
+        live_body=body_html(live.body) if live is not None and live is not current else None,
+        shown=shown,
+        actions=actions_for(item, principal),
+        records=audit.records_of(db.session, item.id),
+        form=TransitionForm(),
+        can_edit=principal.can(Permission.DRAFT_ITEMS, item.org)
+        and current.state
+        not in {State.SUBMITTED, State.REVIEWED, State.APPROVED, State.READY, State.ARCHIVED},
+        now=env().now,
+        display=services.display_state(live, env().now) if live else "off",
+        actions_labels={a.value: a.label for a in Action},
+        role_labels={**{r.value: r.label for r in Role}, services.SYSTEM: SYSTEM_LABEL},
+    )
+
+
+@bp.post("/items/<int:item_id>/transition")
+@login_required
+def transition(item_id: int) -> Response:
+    item, principal = visible_item(item_id)
+    form = TransitionForm()
+    if not form.validate() or form.action.data not in {a.value for a in Action}:
+        abort(400)
+    try:
+        services.transition(
+            db.session, item, principal, Action(form.action.data), form.reason.data or "", env()
+        )
+    except DomainError as problem:
+        db.session.rollback()
+        flash(_domain_message(problem), "danger")
+    else:
+        db.session.commit()
+        flash(_("Done: %(step)s.", step=_(Action(form.action.data).label)), "success")
+    return redirect(url_for("disclosure.item", item_id=item.id))
+
+
+@bp.get("/items/<int:item_id>/diff")
+@login_required
+def diff(item_id: int) -> str:
+    item, _principal = visible_item(item_id)
+    newer = item.revision(request.args.get("to", item.current_number, type=int))
+    older = item.revision(request.args.get("from", (newer.number - 1) if newer else 0, type=int))
+    if older is None or newer is None:
+        abort(404)
+    return render_template(
+        "disclosure/diff.html",
+        item=item,
+        older=older,
+        newer=newer,
+        changes=diff_revisions(older, newer),
+    )
+
+
+@bp.get("/tasks")
+@login_required
+def tasks() -> str:
+    """The caller's inbox: 待我审核 / 待我审签 / 待上级审核 / 待发布 / 被退回 / 草稿."""
+    principal = current_principal()
+    return render_template("disclosure/tasks.html", tasks=tasks_for(db.session, principal))

@@ -1,0 +1,50 @@
+"""Time-driven work: expire items at the end of their validity, on time.
+
+``signage scheduler`` runs :func:`run_forever` in production (its own systemd unit, one per
+installation); ``signage serve`` and ``signage demo`` run it in a greenlet beside the
+server. Each round commits its own transaction, so several schedulers do no harm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+
+from flask import Flask
+
+from signage_server.db import utcnow
+from signage_server.disclosure.services import expire_due
+from signage_server.disclosure.services import next_deadline
+from signage_server.extensions import db
+
+logger = logging.getLogger(__name__)
+
+#: Longest sleep between rounds; a new deadline set meanwhile is picked up by then.
+MAX_SLEEP = 15.0
+
+
+def run_once(app: Flask, now: dt.datetime | None = None) -> float:
+    """Do what is due now; return how many seconds to sleep before the next round."""
+    with app.app_context():
+        moment = now or utcnow()
+        try:
+            expire_due(db.session, moment)
+            db.session.commit()
+            upcoming = next_deadline(db.session, moment)
+        except Exception:
+            db.session.rollback()
+            logger.exception("scheduler round failed")
+            return MAX_SLEEP
+    if upcoming is None:
+        return MAX_SLEEP
+    wait = (upcoming - utcnow()).total_seconds()
+    return min(MAX_SLEEP, max(0.05, wait))
+
+
+def run_forever(app: Flask, stop: threading.Event | None = None) -> None:
+    """Run rounds until ``stop`` is set (gevent-friendly: Event.wait yields)."""
+    stop = stop or threading.Event()
+    logger.info("scheduler started")
+    while not stop.is_set():
+        stop.wait(run_once(app))

@@ -1,0 +1,1 @@
+"""The Chinese working-day calendar (official holidays and adjusted working days, 调休)."""
