@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from typing import Any
 
+from signage_server.clock import Clock
+from signage_server.clock import SystemClock
+
 if TYPE_CHECKING:  # importing Flask is deferred so that ``signage serve`` can patch gevent first
     from flask import Flask
 
@@ -27,12 +30,13 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
     """Build the application.
 
     :param overrides: lower-case keys override :class:`~signage_server.config.Settings`
         fields (after the ``SIGNAGE_*`` environment); upper-case keys go straight into
         ``app.config`` (e.g. ``TESTING``).
+    :param clock: the time source (default: the system clock); tests pass a fixed one.
     """
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
@@ -50,6 +54,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from signage_server.extensions import limiter
     from signage_server.extensions import talisman
     from signage_server.orgs import init_app as init_orgs
+    from signage_server.services import CLOCK
     from signage_server.web import init_app as init_web
 
     overrides = dict(overrides or {})
@@ -83,6 +88,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     services.register(app, config.Settings, settings)
+    services.register(app, CLOCK, clock or SystemClock())
     services.register(
         app,
         Passwords,

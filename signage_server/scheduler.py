@@ -13,7 +13,7 @@ import threading
 
 from flask import Flask
 
-from signage_server.db import utcnow
+from signage_server import services as registry
 from signage_server.disclosure.services import expire_due
 from signage_server.disclosure.services import next_deadline
 from signage_server.extensions import db
@@ -27,7 +27,7 @@ MAX_SLEEP = 15.0
 def run_once(app: Flask, now: dt.datetime | None = None) -> float:
     """Do what is due now; return how many seconds to sleep before the next round."""
     with app.app_context():
-        moment = now or utcnow()
+        moment = now or registry.now()
         try:
             expire_due(db.session, moment)
             db.session.commit()
@@ -36,9 +36,9 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
             db.session.rollback()
             logger.exception("scheduler round failed")
             return MAX_SLEEP
-    if upcoming is None:
-        return MAX_SLEEP
-    wait = (upcoming - utcnow()).total_seconds()
+        if upcoming is None:
+            return MAX_SLEEP
+        wait = (upcoming - registry.now()).total_seconds()
     return min(MAX_SLEEP, max(0.05, wait))
 
 

@@ -7,12 +7,15 @@ with :func:`get` and pass them on to domain services.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Generic
 from typing import TypeVar
 from typing import cast
 
 from flask import Flask
 from flask import current_app
+
+from signage_server.clock import Clock
 
 T = TypeVar("T")
 _KEY = "signage_services"
@@ -26,6 +29,10 @@ class Key(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Key({self.__name__!r})"
+
+
+#: The app's time source (see ``signage_server.clock``).
+CLOCK: Key[Clock] = Key("clock")
 
 
 def register(app: Flask, interface: type[T] | Key[T], implementation: T) -> None:
@@ -43,3 +50,8 @@ def get(interface: type[T] | Key[T], app: Flask | None = None) -> T:
         return cast(T, registry[interface])
     except KeyError:
         raise LookupError(f"no service registered for {interface.__name__}") from None
+
+
+def now() -> dt.datetime:
+    """Return the current time from the app's clock."""
+    return get(CLOCK).now()

@@ -8,9 +8,11 @@ SIGNAGE_REQUIRE_SERVICES=1 (set by .ci/run): then an unreachable service fails t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import secrets
+import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +25,7 @@ from flask.testing import FlaskClient
 
 from signage_server import create_app
 from signage_server import migrations
+from signage_server.clock import FixedClock
 from signage_server.db import Base
 from signage_server.db import create_engine
 
@@ -133,7 +136,11 @@ def wipe(engine: sa.Engine) -> None:
                 connection.execute(table.delete())
 
 
-def make_app(database_url: str, data_dir: Path, **overrides: Any) -> Flask:
+#: The tests' "now": Monday 23 November 2026, 09:00 in Shanghai (a working day).
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
+def make_app(database_url: str, data_dir: Path, *, clock: Any = None, **overrides: Any) -> Flask:
     settings: dict[str, Any] = {
         "database_url": database_url,
         "data_dir": str(data_dir),
@@ -144,7 +151,7 @@ def make_app(database_url: str, data_dir: Path, **overrides: Any) -> Flask:
         "TESTING": True,
     }
     settings.update(overrides)
-    return create_app(settings)
+    return create_app(settings, clock=clock or FixedClock(NOW))
 
 
 @pytest.fixture
@@ -171,6 +178,17 @@ def app(database_url: str, tmp_path: Path, app_overrides: dict[str, Any]) -> Ite
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def clock(app: Flask) -> FixedClock:
+    """The app's clock, standing at :data:`NOW` until a test moves it."""
+    from signage_server import services
+    from signage_server.services import CLOCK
+
+    found = services.get(CLOCK, app)
+    assert isinstance(found, FixedClock)
+    return found
 
 
 class Demo:

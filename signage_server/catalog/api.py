@@ -11,6 +11,7 @@ from flask import request
 from pydantic import BaseModel
 from pydantic import Field
 
+from signage_server import services as registry
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
@@ -21,7 +22,6 @@ from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.models import CatalogTemplate
 from signage_server.catalog.models import Exemption
 from signage_server.catalog.rules import Cadence
-from signage_server.db import utcnow
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
@@ -179,7 +179,7 @@ def compliance() -> Response:
     """Return ``[{entry, title, timing, status, since?, item?}]`` for ``?org=CODE``."""
     org = _org_arg()
     require(Permission.VIEW, org)
-    lines = services.compliance(db.session, org, utcnow(), local_tz())
+    lines = services.compliance(db.session, org, registry.now(), local_tz())
     out = []
     for line in lines:
         result = line.result
@@ -263,6 +263,8 @@ def decide(exemption_id: int) -> Response:
     exemption = services.get_exemption(db.session, exemption_id)
     principal = require(Permission.SUPERIOR_APPROVE_ITEMS, exemption.org)
     data = parse(DecisionIn)
-    services.decide_exemption(db.session, exemption, data.approve, data.reason, principal.user)
+    services.decide_exemption(
+        db.session, exemption, data.approve, data.reason, principal.user, registry.now()
+    )
     db.session.commit()
     return jsonify(exemption_json(exemption))

@@ -14,7 +14,6 @@ from signage_server.catalog import rules
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.models import CatalogTemplate
 from signage_server.catalog.models import Exemption
-from signage_server.db import utcnow
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import WAS_PUBLISHED
@@ -254,7 +253,12 @@ def request_exemption(
 
 
 def decide_exemption(
-    session: Session, exemption: Exemption, approve: bool, reason: str, decided_by: User
+    session: Session,
+    exemption: Exemption,
+    approve: bool,
+    reason: str,
+    decided_by: User,
+    now: dt.datetime,
 ) -> None:
     """Record the superior organisation's decision on an exemption.
 
@@ -268,7 +272,7 @@ def decide_exemption(
     exemption.state = "approved" if approve else "refused"
     exemption.decision_reason = reason.strip()
     exemption.decided_by_id = decided_by.id
-    exemption.decided_at = utcnow()
+    exemption.decided_at = now
     session.flush()
 
 

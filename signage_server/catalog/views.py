@@ -15,6 +15,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
@@ -29,7 +30,6 @@ from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.models import CatalogTemplate
 from signage_server.catalog.models import Exemption
 from signage_server.catalog.rules import Cadence
-from signage_server.db import utcnow
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
@@ -63,7 +63,7 @@ def compliance() -> str:
     """Where an organisation stands with its catalog; overdue entries first in red."""
     principal = current_principal()
     org, visible = _chosen_org(principal)
-    lines = services.compliance(db.session, org, utcnow(), local_tz())
+    lines = services.compliance(db.session, org, registry.now(), local_tz())
     pending = list(
         db.session.scalars(
             sa.select(Exemption)
@@ -126,6 +126,7 @@ def decide(exemption_id: int) -> Response:
                 form.decision.data == "approve",
                 form.reason.data or "",
                 principal.user,
+                registry.now(),
             )
         except DomainError as error:
             db.session.rollback()

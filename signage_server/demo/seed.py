@@ -72,6 +72,39 @@ def seed(session: Session, passwords: accounts.Passwords, password: str) -> Seed
             user.password_hash = passwords.hash(password)
         result.logins.append((username, display, ", ".join(f"{r.value}@{org.code}" for r in roles)))
 
+    seed_catalog(session, by_code["XIAN"])
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
     result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
     return result
+
+
+def seed_catalog(session: Session, county: Org) -> None:
+    """Create the county's catalogs for each kind of organisation, when missing."""
+    from signage_server.catalog import services as catalog
+    from signage_server.catalog.models import CatalogTemplate
+    from signage_server.demo.catalog import TEMPLATES
+
+    for kind, (name, entries) in TEMPLATES.items():
+        template = session.scalar(
+            sa.select(CatalogTemplate).where(
+                CatalogTemplate.owner_org_id == county.id, CatalogTemplate.org_kind == kind
+            )
+        )
+        if template is None:
+            template = catalog.create_template(session, county, kind, name)
+        have = {e.code for e in template.entries}
+        for spec in entries:
+            if spec.code not in have:
+                catalog.add_entry(
+                    session,
+                    template,
+                    spec.code,
+                    title=spec.title,
+                    category=spec.category,
+                    scope=spec.scope,
+                    timing=spec.timing,
+                    cadence=spec.cadence,
+                    grace_days=spec.grace_days,
+                    department=spec.department,
+                    channels=["screen", "board"],
+                )

@@ -16,7 +16,6 @@ from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.catalog.services import require_entry_for
 from signage_server.config import Settings
-from signage_server.db import utcnow
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.services import Env
 from signage_server.disclosure.services import Fields
@@ -33,7 +32,7 @@ def local_tz() -> dt.tzinfo:
 def env() -> Env:
     """Return the procedure's environment for this request (calendar loaded once)."""
     if "procedure_env" not in g:
-        g.procedure_env = Env(now=utcnow(), calendar=load_calendar(db.session), tz=local_tz())
+        g.procedure_env = Env(now=registry.now(), calendar=load_calendar(db.session), tz=local_tz())
     result: Env = g.procedure_env
     return result
 

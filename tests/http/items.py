@@ -1,0 +1,89 @@
+"""Helpers to drive disclosure items through the HTTP API in tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.conftest import Demo
+
+FINANCE = {
+    "type": "table",
+    "caption": "2026年第四季度村级财务收支情况",
+    "columns": ["日期", "摘要", "收入（元）", "支出（元）", "经手人"],
+    "rows": [
+        ["2026-10-08", "上级转移支付（村级运转经费）", 45000, None, "王小红"],
+        ["2026-10-21", "村内道路维修材料费", None, 12680.5, "赵磊"],
+        ["2026-11-05", "村党群服务站水电费", None, 1320, "王小红"],
+    ],
+    "note": "数据来源：集义村报账员；审核：村务监督委员会",
+}
+
+
+def item_payload(**overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "org": "JIYI-01",
+        "title": "集义村2026年第四季度村级财务收支情况",
+        "category": "village_affairs",
+        "timing": "periodic",
+        "scope": "public",
+        "catalog_entry": "CW-01",
+        "body": FINANCE,
+        "department": "村报账员",
+        "accountable_person": "王建国",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def create(
+    client: FlaskClient, demo: Demo, user: str = "jiyi01_editor", **overrides: Any
+) -> dict[str, Any]:
+    response = client.post(
+        "/api/v1/items", json=item_payload(**overrides), headers=demo.headers(user)
+    )
+    assert response.status_code == 201, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def act(
+    client: FlaskClient, demo: Demo, user: str, item_id: int, action: str, reason: str = ""
+) -> Any:
+    return client.post(
+        f"/api/v1/items/{item_id}/transitions",
+        json={"action": action, "reason": reason},
+        headers=demo.headers(user),
+    )
+
+
+def ok(
+    client: FlaskClient, demo: Demo, user: str, item_id: int, action: str, reason: str = ""
+) -> dict[str, Any]:
+    response = act(client, demo, user, item_id, action, reason)
+    assert response.status_code == 200, (action, user, response.get_json())
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+def publish_through(
+    client: FlaskClient, demo: Demo, item_id: int, *, superior: str | None = None
+) -> dict[str, Any]:
+    """Run an item through the whole procedure of JIYI-01 and publish it."""
+    ok(client, demo, "jiyi01_editor", item_id, "submit")
+    ok(client, demo, "jiyi01_reviewer", item_id, "review")
+    body = ok(client, demo, "jiyi01_approver", item_id, "approve")
+    if superior:
+        assert body["state"] == "approved"
+        ok(client, demo, superior, item_id, "superior_approve")
+    return ok(client, demo, "jiyi01_operator", item_id, "publish")
+
+
+def get(
+    client: FlaskClient, demo: Demo, item_id: int, user: str = "jiyi01_editor"
+) -> dict[str, Any]:
+    response = client.get(f"/api/v1/items/{item_id}", headers=demo.headers(user))
+    assert response.status_code == 200, response.get_json()
+    body: dict[str, Any] = response.get_json()
+    return body
