@@ -51,7 +51,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: sysdeps-test install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -118,12 +118,14 @@ def seed_demo() -> None:
 
     password = demo_password()
     session = _session()
-    result = seed(session, services.get(Passwords), password)
+    result = seed(session, services.get(Passwords), password, content_at=services.now())
     session.commit()
     click.echo(
         f"Demo county: {result.orgs_created} organisations and {result.users_created} users"
         f" created ({result.orgs_total} and {result.users_total} in all)."
     )
+    if result.items_created:
+        click.echo(f"Demo disclosure items: {result.items_created} told through the procedure.")
     click.echo("")
     click.echo(f"Demo logins (password for every one: {password}):")
     for username, display, roles in result.logins:

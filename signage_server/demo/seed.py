@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -20,14 +21,25 @@ from signage_server.orgs.models import Org
 class SeedResult:
     orgs_created: int = 0
     users_created: int = 0
+    items_created: int = 0
     orgs_total: int = 0
     users_total: int = 0
     #: ``(username, display name, roles)`` of every demo login.
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def seed(session: Session, passwords: accounts.Passwords, password: str) -> SeedResult:
-    """Create the demo orgs and users that are missing; give demo users ``password``."""
+def seed(
+    session: Session,
+    passwords: accounts.Passwords,
+    password: str,
+    *,
+    content_at: dt.datetime | None = None,
+) -> SeedResult:
+    """Create the demo orgs and users that are missing; give demo users ``password``.
+
+    :param content_at: also tell the demo's disclosure story, dated relative to this time
+        (once: not when items exist already).
+    """
     result = SeedResult()
     by_code: dict[str, Org] = {}
     for spec in data.ORGS:
@@ -73,6 +85,11 @@ def seed(session: Session, passwords: accounts.Passwords, password: str) -> Seed
         result.logins.append((username, display, ", ".join(f"{r.value}@{org.code}" for r in roles)))
 
     seed_catalog(session, by_code["XIAN"])
+    if content_at is not None:
+        from signage_server.demo.content import seed_content
+
+        session.flush()
+        result.items_created = seed_content(session, content_at)
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
     result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
     return result

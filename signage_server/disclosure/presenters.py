@@ -23,6 +23,7 @@ from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import display_state
 from signage_server.disclosure.services import notice_working_days
 from signage_server.extensions import db
+from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.workdays.rules import CalendarUnknown
 
@@ -163,20 +164,20 @@ def audit_summary(item: Item) -> dict[str, Any]:
 # --- diffs --------------------------------------------------------------------------
 
 DIFF_FIELDS = (
-    ("title", "Title"),
-    ("category", "Category"),
-    ("timing", "Timing"),
-    ("scope", "Scope"),
-    ("major", "Major matter"),
-    ("notice_kind", "Public notice"),
-    ("notice_min_days", "Minimum working days"),
-    ("department", "Supplying department"),
-    ("accountable", "Accountable person"),
-    ("stage", "Stage"),
-    ("valid_from", "Valid from"),
-    ("valid_until", "Valid until"),
-    ("catalog_entry_id", "Catalog entry"),
-    ("attachments", "Attachments"),
+    ("title", N_("Title")),
+    ("category", N_("Category")),
+    ("timing", N_("Timing")),
+    ("scope", N_("Scope")),
+    ("major", N_("Major matter")),
+    ("notice_kind", N_("Public notice")),
+    ("notice_min_days", N_("Minimum working days")),
+    ("department", N_("Supplying department")),
+    ("accountable", N_("Accountable person")),
+    ("stage", N_("Stage")),
+    ("valid_from", N_("Valid from")),
+    ("valid_until", N_("Valid until")),
+    ("catalog_entry_id", N_("Catalog entry")),
+    ("attachments", N_("Attachments")),
 )
 
 
@@ -212,14 +213,17 @@ def diff_revisions(older: Revision, newer: Revision) -> list[dict[str, Any]]:
     for name, label in DIFF_FIELDS:
         old, new = _plain(getattr(older, name)), _plain(getattr(newer, name))
         if old != new:
-            changes.append({"field": name, "label": label, "old": old, "new": new})
+            change = {"field": name, "label": label, "old": old, "new": new}
+            if isinstance(old, str) and isinstance(new, str):
+                change["ops"] = text_ops(old, new)
+            changes.append(change)
     if older.body != newer.body:
         old_text = body_text(parse_body(older.body))
         new_text = body_text(parse_body(newer.body))
         changes.append(
             {
                 "field": "body",
-                "label": "Content",
+                "label": N_("Content"),
                 "old_type": older.body.get("type"),
                 "new_type": newer.body.get("type"),
                 "ops": text_ops(old_text, new_text),

@@ -361,19 +361,15 @@ def item(item_id: int) -> str:
     item, principal = visible_item(item_id)
     current = item.current
     live = item.live
-    shown = (
-        live
-        if live is not None and current.state is State.DRAFT and live is not current
-        else current
-    )
     return render_template(
         "disclosure/item.html",
         item=item,
         current=current,
         live=live,
         body=body_html(current.body),
-        live_body=body_html(live.body) if live is not None and live is not current else None,
-        shown=shown,
+        live_body=body_html(live.body)
+        if live is not None and live.number != current.number
+        else None,
         actions=actions_for(item, principal),
         records=audit.records_of(db.session, item.id),
         form=TransitionForm(),
