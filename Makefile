@@ -63,7 +63,7 @@ i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --no-location --sort-output \
 	  --project "Sunshine Signage" --version 0.1 -o signage_server/translations/messages.pot .
 	$(BIN)/pybabel update -i signage_server/translations/messages.pot -d signage_server/translations \
-	  --no-fuzzy-matching --width 100
+	  --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/pybabel compile -d signage_server/translations --statistics
 
 clean:

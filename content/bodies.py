@@ -234,6 +234,10 @@ class Problem(TypedDict):
 
     field: str
     message: str
+    #: A stable code (pydantic's error type or ours), for callers that translate messages.
+    code: str
+    #: Values the message mentions (limits, counts), under stable names.
+    params: dict[str, Any]
 
 
 class BodyError(ValueError):
@@ -287,7 +291,16 @@ def _problems(exc: ValidationError) -> list[Problem]:
         loc = list(error["loc"])
         if error["type"] == "row_length":
             loc.append(error["ctx"]["row"])
-        problems.append({"field": ".".join(str(part) for part in loc), "message": _message(error)})
+        ctx = error.get("ctx") or {}
+        params = {k: v for k, v in ctx.items() if isinstance(v, int | str)}
+        problems.append(
+            {
+                "field": ".".join(str(part) for part in loc),
+                "message": _message(error),
+                "code": str(error["type"]),
+                "params": params,
+            }
+        )
     return problems
 
 
@@ -303,14 +316,39 @@ def parse_body(data: object) -> AnyBody:
     if isinstance(data, TextBody | TableBody | ImageBody | PdfBody):
         return data
     if not isinstance(data, Mapping):
-        raise BodyError([{"field": "", "message": "The body must be an object."}])
+        raise BodyError(
+            [
+                {
+                    "field": "",
+                    "message": "The body must be an object.",
+                    "code": "model_type",
+                    "params": {},
+                }
+            ]
+        )
     kind = data.get("type")
     if kind is None:
-        raise BodyError([{"field": "type", "message": "This field is required."}])
+        raise BodyError(
+            [
+                {
+                    "field": "type",
+                    "message": "This field is required.",
+                    "code": "missing",
+                    "params": {},
+                }
+            ]
+        )
     model = _MODELS.get(kind) if isinstance(kind, str) else None
     if model is None:
         raise BodyError(
-            [{"field": "type", "message": "Must be one of: " + ", ".join(_MODELS) + "."}]
+            [
+                {
+                    "field": "type",
+                    "message": "Must be one of: " + ", ".join(_MODELS) + ".",
+                    "code": "literal_error",
+                    "params": {"expected": ", ".join(_MODELS)},
+                }
+            ]
         )
     try:
         return model.model_validate(dict(data))

@@ -151,11 +151,12 @@ def status(
         deadline = period.start + dt.timedelta(days=requirement.grace_days)
         in_period = [p for p in ordered if period.start <= p.published_at < period.end]
         if in_period:
+            following = period.end + dt.timedelta(days=requirement.grace_days)
             return Result(
                 Status.CURRENT,
                 item_id=in_period[-1].item_id,
                 period=period.label,
-                deadline=deadline,
+                deadline=following,
             )
         item = latest.item_id if latest else None
         if today <= deadline:
@@ -167,7 +168,7 @@ def status(
                 deadline=deadline,
             )
         if latest is None:
-            return Result(Status.MISSING, period=period.label, deadline=deadline)
+            return Result(Status.MISSING, since=deadline, period=period.label, deadline=deadline)
         return Result(
             Status.OVERDUE, since=deadline, item_id=item, period=period.label, deadline=deadline
         )

@@ -30,6 +30,7 @@ from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.models import CatalogTemplate
 from signage_server.catalog.models import Exemption
 from signage_server.catalog.rules import Cadence
+from signage_server.catalog.rules import Status
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
@@ -42,6 +43,16 @@ from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
 
 bp = Blueprint("catalog", __name__)
+
+#: Compliance rows, most urgent first.
+SEVERITY = [
+    Status.OVERDUE,
+    Status.MISSING,
+    Status.DUE_SOON,
+    Status.PENDING_EXEMPTION,
+    Status.EXEMPTED,
+    Status.CURRENT,
+]
 
 
 def _chosen_org(principal: Principal) -> tuple[Org, list[tuple[int, Org]]]:
@@ -63,7 +74,10 @@ def compliance() -> str:
     """Where an organisation stands with its catalog; overdue entries first in red."""
     principal = current_principal()
     org, visible = _chosen_org(principal)
-    lines = services.compliance(db.session, org, registry.now(), local_tz())
+    lines = sorted(
+        services.compliance(db.session, org, registry.now(), local_tz()),
+        key=lambda line: SEVERITY.index(line.result.status),
+    )
     pending = list(
         db.session.scalars(
             sa.select(Exemption)

@@ -59,7 +59,9 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     department = StringField(_l("Supplying department"), validators=[Optional(), Length(max=100)])
     accountable = StringField(_l("Accountable person"), validators=[Optional(), Length(max=100)])
     body_type = SelectField(_l("Content"), choices=BODY_TYPES, validators=[DataRequired()])
-    text = TextAreaField(_l("Text"), validators=[Optional(), Length(max=20000)])
+    text = TextAreaField(
+        _l("Text"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 10}
+    )
     text_format = SelectField(
         _l("Text format"),
         choices=[("plain", _l("Plain text")), ("html", _l("Simple HTML (headings, lists, bold)"))],
@@ -68,6 +70,7 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     table = TextAreaField(
         _l("Table"),
         validators=[Optional(), Length(max=200000)],
+        render_kw={"rows": 10},
         description=_l(
             "First line: the column headings. One line per row; cells separated by tabs"
             " (as copied from a spreadsheet) or by |."

@@ -6,6 +6,7 @@ import difflib
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
@@ -280,3 +281,55 @@ def tasks_for(session: Session, principal: Principal) -> dict[str, list[Item]]:
     out["returned"] = [i for i in mine if i.current.returned_reason]
     out["drafts"] = [i for i in mine if not i.current.returned_reason]
     return out
+
+
+# --- body problems, in the user's language --------------------------------------------
+
+PROBLEM_TEXTS = {
+    "empty": N_("%(where)s is empty."),
+    "empty_html": N_("%(where)s has no visible text once unsafe markup is removed."),
+    "too_long_text": N_("%(where)s is longer than %(limit)s characters."),
+    "cell_type": N_("%(where)s must be text or a number."),
+    "cell_number": N_("%(where)s holds a number too large to show exactly; write it as text."),
+    "row_length": N_("%(where)s has %(cells)s cells but the table has %(columns)s columns."),
+    "missing": N_("%(where)s is missing."),
+    "too_short": N_("%(where)s needs at least %(min_length)s entries."),
+    "too_long": N_("%(where)s has more than %(max_length)s entries."),
+    "string_pattern_mismatch": N_("%(where)s is not a stored file."),
+}
+PLACES = {
+    "": N_("The content"),
+    "text": N_("The text"),
+    "columns": N_("The table heading"),
+    "rows": N_("The table"),
+    "caption": N_("The caption"),
+    "note": N_("The note"),
+    "asset": N_("The file"),
+    "type": N_("The kind of content"),
+}
+
+
+def _place(field: str) -> str:
+    parts = field.split(".")
+    numbers = [int(p) + 1 for p in parts[1:] if p.isdigit()]
+    if parts[0] == "rows" and len(numbers) == 2:
+        return str(
+            gettext(
+                "Row %(row)s, column %(column)s of the table", row=numbers[0], column=numbers[1]
+            )
+        )
+    if parts[0] == "rows" and len(numbers) == 1:
+        return str(gettext("Row %(row)s of the table", row=numbers[0]))
+    if parts[0] == "columns" and len(numbers) == 1:
+        return str(gettext("Column %(column)s of the table heading", column=numbers[0]))
+    return str(gettext(PLACES.get(parts[0], PLACES[""])))
+
+
+def describe_problems(problems: list[dict[str, Any]]) -> str:
+    """Return body problems as sentences in the user's language."""
+    sentences = []
+    for problem in problems:
+        template = PROBLEM_TEXTS.get(str(problem.get("code")), N_("%(where)s is not valid."))
+        params = {k: v for k, v in (problem.get("params") or {}).items() if k != "where"}
+        sentences.append(gettext(template, where=_place(str(problem.get("field", ""))), **params))
+    return " ".join(sentences)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +34,7 @@ from signage_server.assets import STORE
 from signage_server.assets import services as assets
 from signage_server.audit import services as audit
 from signage_server.catalog.services import entries_for
+from signage_server.disclosure import rules
 from signage_server.disclosure import services
 from signage_server.disclosure.context import env
 from signage_server.disclosure.context import fields_from
@@ -44,6 +45,7 @@ from signage_server.disclosure.forms import TransitionForm
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import actions_for
+from signage_server.disclosure.presenters import describe_problems
 from signage_server.disclosure.presenters import diff_revisions
 from signage_server.disclosure.presenters import tasks_for
 from signage_server.disclosure.rules import Action
@@ -59,7 +61,10 @@ from signage_server.orgs.services import tree_order
 bp = Blueprint("disclosure", __name__)
 SYSTEM_LABEL = N_("System (on schedule)")
 
-NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+def higher_review_label(reason: str) -> str:
+    """Translate a reason for higher review (template filter)."""
+    return str(_(rules.HIGHER_REVIEW_LABELS.get(reason, reason)))
 
 
 def asset_url(sha256: str) -> str:
@@ -73,14 +78,7 @@ def body_html(body: dict[str, Any]) -> Markup:
 # --- form <-> fields ------------------------------------------------------------------
 
 
-def _cell(text: str) -> str | int | float:
-    value = text.strip()
-    if NUMBER_RE.match(value):
-        return int(value) if "." not in value else float(value)
-    return value
-
-
-def parse_table(text: str) -> tuple[list[str], list[list[str | int | float]]]:
+def parse_table(text: str) -> tuple[list[str], list[list[str]]]:
     """Read a pasted table: a heading line, then rows; tab- or ``|``-separated cells."""
     lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
     if not lines:
@@ -89,7 +87,8 @@ def parse_table(text: str) -> tuple[list[str], list[list[str | int | float]]]:
     columns = [c.strip() for c in lines[0].strip().strip("|").split(separator)]
     rows = []
     for line in lines[1:]:
-        cells = [_cell(c) for c in line.strip().strip("|").split(separator)]
+        # Cells stay as typed: "12680.50" keeps its two decimals on the screen.
+        cells = [c.strip() for c in line.strip().strip("|").split(separator)]
         cells += [""] * (len(columns) - len(cells))
         rows.append(cells[: max(len(columns), len(cells))])
     return columns, rows
@@ -194,6 +193,17 @@ def _prepare_form(form: ItemForm, principal: Principal, org: Org | None) -> Org 
         form.catalog_entry.choices = [("", _("Outside the catalog (needs higher review)"))] + [
             (e.code, f"{e.code} {e.title}") for e in entries
         ]
+        # The editor's script fills in category, timing and scope when an entry is chosen.
+        form.entry_defaults = json.dumps(
+            {
+                e.code: {
+                    "category": e.category.value,
+                    "timing": e.timing.value,
+                    "scope": e.scope.value,
+                }
+                for e in entries
+            }
+        )
     return org
 
 
@@ -217,12 +227,8 @@ def _store_upload(form: ItemForm, principal: Principal) -> None:
 
 def _domain_message(error: DomainError) -> str:
     message: str = _(error.message, **error.params)
-    if error.details and isinstance(error.details, list):
-        message += " " + "; ".join(
-            f"{d.get('field', '')}: {d.get('message', '')}"
-            for d in error.details
-            if isinstance(d, dict)
-        )
+    if error.code == "invalid_body" and isinstance(error.details, list):
+        message += " " + describe_problems(error.details)
     return message
 
 
@@ -342,7 +348,7 @@ def preview() -> Any:
         problem = None
     except BodyError as error:
         html = Markup("")
-        problem = "; ".join(f"{p['field']}: {p['message']}" for p in error.problems)
+        problem = describe_problems([dict(p) for p in error.problems])
     return render_template(
         "disclosure/_screen.html",
         org=org,

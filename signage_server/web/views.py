@@ -22,6 +22,7 @@ from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.config import Settings
+from signage_server.disclosure.presenters import tasks_for
 from signage_server.extensions import db
 from signage_server.extensions import limiter
 from signage_server.i18n import SUPPORTED_LOCALES
@@ -68,8 +69,10 @@ def dashboard() -> str:
         entry = by_org.setdefault(grant.org_id, {"org": grant.org, "roles": []})
         entry["roles"].append(grant.role)
     counts = Counter(org.kind for org in visible)
+    tasks = {name: len(items) for name, items in tasks_for(db.session, principal).items()}
     return render_template(
         "dashboard.html",
+        tasks=tasks,
         grants=sorted(by_org.values(), key=lambda e: e["org"].path),
         kind_counts=[(kind, counts[kind]) for kind in OrgKind if counts[kind]],
         visible_count=len(visible),

@@ -35,9 +35,21 @@
     timer = setTimeout(refresh, 350);
   }
 
+  var entries = JSON.parse(form.getAttribute("data-entries") || "{}");
+  function applyEntry() {
+    var chosen = entries[form.elements.catalog_entry.value];
+    if (!chosen) { return; }
+    ["category", "timing", "scope"].forEach(function (name) {
+      if (name !== "scope" || form.elements.scope.value === "public" || chosen.scope !== "public") {
+        form.elements[name].value = chosen[name];
+      }
+    });
+  }
+
   form.addEventListener("input", later);
   form.addEventListener("change", function (event) {
     if (event.target.name === "body_type") { showBody(); }
+    if (event.target.name === "catalog_entry") { applyEntry(); }
     if (event.target.name === "org" && !form.hasAttribute("data-item")) {
       window.location.search = "?org=" + encodeURIComponent(event.target.value);
       return;
