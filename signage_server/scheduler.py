@@ -20,8 +20,9 @@ from signage_server.extensions import db
 
 logger = logging.getLogger(__name__)
 
-#: Longest sleep between rounds; a new deadline set meanwhile is picked up by then.
-MAX_SLEEP = 15.0
+#: Longest sleep between rounds: a deadline set meanwhile (an item published in another
+#: process) is picked up within this time. One indexed query per round.
+MAX_SLEEP = 1.0
 
 
 def run_once(app: Flask, now: dt.datetime | None = None) -> float:

@@ -103,6 +103,19 @@ def _finance(label: str) -> dict[str, Any]:
     }
 
 
+CHINESE_DIGITS = "〇一二三四"
+
+
+def chinese_period(label: str) -> str:
+    """Write a period label the Chinese way: ``2026-Q3`` → ``2026年第三季度``."""
+    year, _, part = label.partition("-")
+    if part.startswith("Q"):
+        return f"{year}年第{CHINESE_DIGITS[int(part[1:])]}季度"
+    if part.startswith("H"):
+        return f"{year}年{'上' if part == 'H1' else '下'}半年"
+    return f"{year}年"
+
+
 def _fields(**values: Any) -> dict[str, Any]:
     return values
 
@@ -168,7 +181,7 @@ def stories(today: dt.datetime) -> list[Story]:
             "JIYI",
             T["editor"],
             _fields(
-                title=f"集义镇党委{previous_quarter.label.replace('-Q', '年第')}季度重大决策及执行情况",
+                title=f"集义镇党委{chinese_period(previous_quarter.label)}重大决策及执行情况",
                 category=Category.DECISIONS,
                 timing=Timing.PERIODIC,
                 scope=Scope.PUBLIC,
@@ -198,14 +211,14 @@ def stories(today: dt.datetime) -> list[Story]:
             "JIYI-01",
             V["editor"],
             _fields(
-                title=f"集义村{previous_quarter.label.replace('-Q', '年第')}季度村级财务收支情况",
+                title=f"集义村{chinese_period(previous_quarter.label)}村级财务收支情况",
                 category=Category.VILLAGE_AFFAIRS,
                 timing=Timing.PERIODIC,
                 scope=Scope.PUBLIC,
                 catalog_entry="CW-01",
                 department="村报账员",
                 accountable="王建国",
-                body=_finance(previous_quarter.label.replace("-Q", "年第") + "季度"),
+                body=_finance(chinese_period(previous_quarter.label)),
             ),
             PUBLISH,
         ),
@@ -214,7 +227,7 @@ def stories(today: dt.datetime) -> list[Story]:
             "JIYI-01",
             V["editor"],
             _fields(
-                title=f"集义村党支部{previous_quarter.label.replace('-Q', '年第')}季度重大事项决策",
+                title=f"集义村党支部{chinese_period(previous_quarter.label)}重大事项决策",
                 category=Category.DECISIONS,
                 timing=Timing.PERIODIC,
                 scope=Scope.PUBLIC,
@@ -291,7 +304,7 @@ def stories(today: dt.datetime) -> list[Story]:
             "JIYI-01",
             V["editor"],
             _fields(
-                title=f"集义村党支部{quarter.label.replace('-Q', '年第')}季度党费收缴情况",
+                title=f"集义村党支部{chinese_period(quarter.label)}党费收缴情况",
                 category=Category.ORGANISATION,
                 timing=Timing.PERIODIC,
                 scope=Scope.PARTY,
@@ -339,7 +352,7 @@ def stories(today: dt.datetime) -> list[Story]:
             "JIYI-01",
             V["editor"],
             _fields(
-                title=f"集义村{quarter.label.replace('-Q', '年第')}季度低保、临时救助落实情况",
+                title=f"集义村{chinese_period(quarter.label)}低保、临时救助落实情况",
                 category=Category.SERVICE,
                 timing=Timing.PERIODIC,
                 scope=Scope.PUBLIC,

@@ -102,3 +102,67 @@ def test_signage_demo_serves_and_prints_logins(env: dict[str, str]) -> None:
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 28
     engine.dispose()
+
+
+@pytest.mark.slow
+def test_served_items_expire_on_time(env: dict[str, str]) -> None:
+    """The scheduler inside ``signage serve`` takes an item off at its ``valid_until``."""
+    import datetime as dt
+    import time
+
+    env = env | {
+        "SIGNAGE_DEMO_PASSWORD": "village-demo-1",
+        "SIGNAGE_ARGON2_TIME_COST": "1",
+        "SIGNAGE_ARGON2_MEMORY_COST": "1024",
+        "SIGNAGE_ARGON2_PARALLELISM": "1",
+    }
+    signage(env, "init-db")
+    signage(env, "seed-demo")
+    tokens = {
+        u: signage(env, "token", "create", u).strip()
+        for u in ("jiyi01_editor", "jiyi01_reviewer", "jiyi01_approver", "jiyi01_operator")
+    }
+    with running(env) as server:
+        until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)
+        payload = {
+            "org": "JIYI-01",
+            "title": "停水通知",
+            "category": "service",
+            "timing": "immediate",
+            "scope": "public",
+            "body": {"type": "text", "text": "今日14时至16时停水检修。"},
+            "valid_until": until.isoformat(),
+        }
+        status, item = request(
+            server.base + "/api/v1/items", tokens["jiyi01_editor"], json.dumps(payload).encode()
+        )
+        assert status == 201, item
+        for user, action in (
+            ("jiyi01_editor", "submit"),
+            ("jiyi01_reviewer", "review"),
+            ("jiyi01_approver", "approve"),
+        ):
+            status, body = request(
+                f"{server.base}/api/v1/items/{item['id']}/transitions",
+                tokens[user],
+                json.dumps({"action": action}).encode(),
+            )
+            assert status == 200, body
+        # Outside the catalog: the township's superior approves.
+        superior = signage(env, "token", "create", "jiyi_superior").strip()
+        request(
+            f"{server.base}/api/v1/items/{item['id']}/transitions",
+            superior,
+            json.dumps({"action": "superior_approve"}).encode(),
+        )
+        status, body = request(
+            f"{server.base}/api/v1/items/{item['id']}/transitions",
+            tokens["jiyi01_operator"],
+            json.dumps({"action": "publish"}).encode(),
+        )
+        assert status == 200, body
+        assert body["live"]["display"] == "on_display"
+        while dt.datetime.now(dt.UTC) < until + dt.timedelta(seconds=2):
+            time.sleep(0.5)
+        status, body = request(f"{server.base}/api/v1/items/{item['id']}", tokens["jiyi01_editor"])
+        assert body["state"] == "expired", body["state"]
