@@ -28,6 +28,10 @@ def _lock(session: Session) -> None:
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
 
 
+#: Fields an :class:`AuditRecord` takes as they are from the sealed entry.
+_COPIED = ("revision", "content_sha256", "actor", "role", "action", "reason")
+
+
 def append(
     session: Session,
     *,
@@ -58,12 +62,7 @@ def append(
     record = AuditRecord(
         seq=entry.seq,
         item_id=item_id,
-        revision=revision,
-        content_sha256=content_sha256,
-        actor=actor,
-        role=role,
-        action=action,
-        reason=reason,
+        **{name: getattr(entry, name) for name in _COPIED},
         at=at,
         prev_hash=entry.prev_hash,
         hash=entry.hash,

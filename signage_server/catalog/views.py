@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,6 +54,18 @@ SEVERITY = [
     Status.EXEMPTED,
     Status.CURRENT,
 ]
+
+
+def commit_or_flash(change: Callable[[], object], success: str) -> None:
+    """Carry out ``change`` and commit, flashing ``success``; or roll back, flashing why not."""
+    try:
+        change()
+    except DomainError as error:
+        db.session.rollback()
+        flash(_(error.message, **error.params), "danger")
+    else:
+        db.session.commit()
+        flash(success, "success")
 
 
 def _chosen_org(principal: Principal) -> tuple[Org, list[tuple[int, Org]]]:
@@ -112,17 +125,14 @@ def request_exemption() -> Response:
     principal.require(Permission.APPROVE_ITEMS, org)
     form = ExemptionForm()
     if form.validate():
-        try:
+
+        def declare() -> None:
             entry = services.require_entry_for(db.session, org, form.entry.data)
             services.request_exemption(
                 db.session, org, entry, form.explanation.data, principal.user
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
-        else:
-            db.session.commit()
-            flash(_("The exemption was sent to the superior organisation."), "success")
+
+        commit_or_flash(declare, _("The exemption was sent to the superior organisation."))
     return redirect(url_for("catalog.compliance", org=org.code))
 
 
@@ -133,22 +143,18 @@ def decide(exemption_id: int) -> Response:
     principal = require(Permission.SUPERIOR_APPROVE_ITEMS, exemption.org)
     form = DecisionForm()
     if form.validate() and form.decision.data in ("approve", "refuse"):
-        try:
-            services.decide_exemption(
+        commit_or_flash(
+            lambda: services.decide_exemption(
                 db.session,
                 exemption,
                 form.decision.data == "approve",
                 form.reason.data or "",
                 principal.user,
                 registry.now(),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
-        else:
-            db.session.commit()
-            flash(_("The decision was recorded."), "success")
-    return redirect(request.referrer or url_for("catalog.compliance", org=exemption.org.code))
+            ),
+            _("The decision was recorded."),
+        )
+    return redirect(url_for("catalog.compliance", org=exemption.org.code))
 
 
 @bp.get("/catalog")
@@ -184,14 +190,12 @@ def create_template() -> Response:
     principal.require(Permission.MANAGE_CATALOG, org)
     form = TemplateForm()
     if form.validate():
-        try:
-            services.create_template(db.session, org, OrgKind(form.org_kind.data), form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        commit_or_flash(
+            lambda: services.create_template(
+                db.session, org, OrgKind(form.org_kind.data), form.name.data
+            ),
+            _("Saved."),
+        )
     return redirect(url_for("catalog.catalog", org=org.code))
 
 
@@ -214,14 +218,10 @@ def add_entry(template_id: int) -> Response:
     require(Permission.MANAGE_CATALOG, template.owner)
     form = EntryForm()
     if form.validate():
-        try:
-            services.add_entry(db.session, template, form.code.data, **_entry_fields(form))
-        except DomainError as error:
-            db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        commit_or_flash(
+            lambda: services.add_entry(db.session, template, form.code.data, **_entry_fields(form)),
+            _("Saved."),
+        )
     return redirect(url_for("catalog.catalog", org=template.owner.code) + f"#t{template.id}")
 
 
@@ -232,16 +232,12 @@ def update_entry(entry_id: int) -> Response:
     require(Permission.MANAGE_CATALOG, entry.template.owner)
     form = EntryForm()
     if form.validate():
-        try:
-            services.update_entry(
+        commit_or_flash(
+            lambda: services.update_entry(
                 db.session, entry, **_entry_fields(form), active=bool(form.active.data)
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+            ),
+            _("Saved."),
+        )
     return redirect(
         url_for("catalog.catalog", org=entry.template.owner.code) + f"#t{entry.template_id}"
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from typing import Literal
 
-import sqlalchemy as sa
 from flask import Response
 from flask import jsonify
 from flask import request
@@ -23,10 +22,9 @@ from signage_server.disclosure import services
 from signage_server.disclosure.context import env
 from signage_server.disclosure.context import fields_from
 from signage_server.disclosure.context import visible_item
-from signage_server.disclosure.models import Item
-from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import diff_revisions
 from signage_server.disclosure.presenters import item_json
+from signage_server.disclosure.presenters import items_query
 from signage_server.disclosure.presenters import revision_json
 from signage_server.disclosure.presenters import tasks_for
 from signage_server.disclosure.rules import Action
@@ -39,7 +37,6 @@ from signage_server.errors import BadRequest
 from signage_server.errors import NotFound
 from signage_server.extensions import db
 from signage_server.i18n import N_
-from signage_server.orgs.models import Org
 from signage_server.orgs.services import require_by_code
 
 bp = api_blueprint("disclosure_api", __name__)
@@ -120,30 +117,15 @@ def create_item() -> tuple[Response, int]:
 def list_items() -> Response:
     """List the items the caller may see; filter by ``org`` (subtree), ``state``, ``category``."""
     principal = current_principal()
-    query = (
-        sa.select(Item)
-        .join(Org, Item.org_id == Org.id)
-        .join(
-            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
-        )
-        .where(principal.org_condition())
-        .order_by(Item.updated_at.desc())
-    )
-    if request.args.get("org"):
-        org = require_by_code(db.session, request.args["org"])
-        query = query.where(Org.path.like(org.path + "%"))
-    if request.args.get("state"):
-        try:
-            query = query.where(Revision.state == State(request.args["state"]))
-        except ValueError:
-            raise BadRequest(N_("Unknown state."), code="invalid_state_filter") from None
-    if request.args.get("category"):
-        query = query.where(Revision.category == request.args["category"])
-    limit = (
-        min(int(request.args.get("limit", 100)), 500)
-        if request.args.get("limit", "100").isdigit()
-        else 100
-    )
+    args = request.args
+    org = require_by_code(db.session, args["org"]) if args.get("org") else None
+    try:
+        state = State(args["state"]) if args.get("state") else None
+        category = Category(args["category"]) if args.get("category") else None
+    except ValueError:
+        raise BadRequest(N_("Unknown state or category."), code="invalid_filter") from None
+    limit = min(args.get("limit", 100, type=int) or 100, 500)
+    query = items_query(principal, org=org, state=state, category=category)
     items = list(db.session.scalars(query.limit(limit)))
     return jsonify({"items": [item_json(i, principal, brief=True) for i in items]})
 

@@ -20,6 +20,7 @@ from signage_server.disclosure.context import env
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Action
+from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import display_state
 from signage_server.disclosure.services import notice_working_days
@@ -231,6 +232,37 @@ def diff_revisions(older: Revision, newer: Revision) -> list[dict[str, Any]]:
             }
         )
     return changes
+
+
+# --- lists --------------------------------------------------------------------------
+
+
+def items_query(
+    principal: Principal,
+    *,
+    org: Org | None = None,
+    state: State | None = None,
+    category: Category | None = None,
+) -> sa.Select[Item]:
+    """Return the items the caller may see, newest first, filtered by the state and category
+    of their current revision and by an org's subtree."""
+    query = (
+        sa.select(Item)
+        .join(Org, Item.org_id == Org.id)
+        .join(
+            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
+        )
+        .where(principal.org_condition())
+        .options(selectinload(Item.revisions), selectinload(Item.org))
+        .order_by(Item.updated_at.desc(), Item.id.desc())
+    )
+    if org is not None:
+        query = query.where(Org.path.like(org.path + "%"))
+    if state is not None:
+        query = query.where(Revision.state == state)
+    if category is not None:
+        query = query.where(Revision.category == category)
+    return query
 
 
 # --- task lists ---------------------------------------------------------------------

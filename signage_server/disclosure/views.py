@@ -16,7 +16,6 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from content.assets import AssetRejected
@@ -42,11 +41,11 @@ from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.context import visible_item
 from signage_server.disclosure.forms import ItemForm
 from signage_server.disclosure.forms import TransitionForm
-from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import actions_for
 from signage_server.disclosure.presenters import describe_problems
 from signage_server.disclosure.presenters import diff_revisions
+from signage_server.disclosure.presenters import items_query
 from signage_server.disclosure.presenters import tasks_for
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
@@ -240,25 +239,15 @@ def _domain_message(error: DomainError) -> str:
 def items() -> str:
     """List the items the caller may see, newest first; filter by org, state, category."""
     principal = current_principal()
-    query = (
-        sa.select(Item)
-        .join(Org, Item.org_id == Org.id)
-        .join(
-            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
-        )
-        .where(principal.org_condition())
-        .options(selectinload(Item.revisions), selectinload(Item.org))
-        .order_by(Item.updated_at.desc())
-    )
     org = get_by_code(db.session, request.args.get("org", "")) if request.args.get("org") else None
-    if org is not None:
-        query = query.where(Org.path.like(org.path + "%"))
     state = request.args.get("state", "")
-    if state in {s.value for s in State}:
-        query = query.where(Revision.state == State(state))
     category = request.args.get("category", "")
-    if category in {c.value for c in Category}:
-        query = query.where(Revision.category == Category(category))
+    query = items_query(
+        principal,
+        org=org,
+        state=State(state) if state in {s.value for s in State} else None,
+        category=Category(category) if category in {c.value for c in Category} else None,
+    )
     visible = db.session.scalars(sa.select(Org).where(principal.org_condition()))
     return render_template(
         "disclosure/items.html",
