@@ -19,6 +19,7 @@ from signage_server.accounts.rules import Permission
 from signage_server.accounts.services import log_event
 from signage_server.api import api_blueprint
 from signage_server.api import parse
+from signage_server.disclosure.rules import Category
 from signage_server.extensions import db
 from signage_server.orgs import services
 from signage_server.orgs.models import Org
@@ -45,6 +46,7 @@ def org_json(org: Org, principal: Principal, *, detail: bool = False) -> dict[st
         data["address"] = org.address
         data["permissions"] = [p.value for p in principal.permissions_at(org)]
         data["children"] = [c.code for c in org.children if c.active]
+        data["higher_review_categories"] = (org.settings or {}).get("higher_review_categories", [])
     return data
 
 
@@ -91,6 +93,7 @@ class OrgUpdate(BaseModel):
     party_members: int | None = Field(default=None, ge=0, le=1_000_000)
     address: str | None = Field(default=None, max_length=200)
     active: bool | None = None
+    higher_review_categories: list[Category] | None = None
 
 
 @bp.post("/orgs")

@@ -15,6 +15,8 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from signage_server.accounts.forms import MultiCheckboxField
+from signage_server.disclosure.rules import Category
 from signage_server.orgs.rules import CODE_MAX
 from signage_server.orgs.rules import NAME_MAX
 from signage_server.orgs.rules import OrgKind
@@ -48,3 +50,10 @@ class OrgEditForm(FlaskForm):  # type: ignore[misc]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Active (untick to dissolve)"))
+    higher_review = MultiCheckboxField(
+        _l("Categories that also need the superior organisation's review"),
+        choices=lambda: [(c.value, _l(c.label)) for c in Category if c is not Category.CADRES],
+        description=_l(
+            "Cadre matters, major matters (三重一大) and items outside the catalog always do."
+        ),
+    )

@@ -123,7 +123,8 @@ def create_org(
 
 
 def update_org(session: Session, org: Org, **changes: Any) -> None:
-    """Change ``name``, ``kind``, ``party_members``, ``address`` or ``active`` of ``org``.
+    """Change ``name``, ``kind``, ``party_members``, ``address``, ``active`` of ``org``, or the
+    ``higher_review_categories`` its items need the superior organisation's review for.
 
     :raise BadRequest: a malformed name.
     :raise RuleViolation: the new kind does not fit the parent or the children, or the
@@ -144,6 +145,9 @@ def update_org(session: Session, org: Org, **changes: Any) -> None:
         org.party_members = changes["party_members"]
     if "address" in changes:
         org.address = (changes["address"] or "").strip()
+    if "higher_review_categories" in changes:
+        extra = sorted({str(c) for c in changes["higher_review_categories"] or []})
+        org.settings = {**(org.settings or {}), "higher_review_categories": extra}
     if "active" in changes and changes["active"] != org.active:
         if not changes["active"] and any(child.active for child in org.children):
             raise RuleViolation(

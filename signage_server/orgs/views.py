@@ -113,6 +113,7 @@ def edit_org(code: str) -> Any:
     if request.method == "GET":
         form.kind.data = org.kind.value
         form.parent.data = org.parent.code if org.parent else ""
+        form.higher_review.data = (org.settings or {}).get("higher_review_categories", [])
     if form.validate_on_submit():
         try:
             if above and form.parent.data and org.parent and form.parent.data != org.parent.code:
@@ -124,6 +125,7 @@ def edit_org(code: str) -> Any:
                 "kind": OrgKind(form.kind.data),
                 "party_members": form.party_members.data,
                 "address": form.address.data,
+                "higher_review_categories": form.higher_review.data or [],
             }
             if above:
                 changes["active"] = bool(form.active.data)

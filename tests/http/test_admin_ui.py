@@ -201,6 +201,15 @@ def test_edit_org_in_ui(app: Flask, client: FlaskClient, demo: Demo) -> None:
         org = get_by_code(db.session, "JIYI-03")
         assert org is not None and org.party_members == 19
     assert client.get("/admin/orgs/XIAN").status_code == 403
+    post_form(
+        client,
+        "/admin/orgs/JIYI-03",
+        {"name": "西王庄村", "kind": "village", "parent": "JIYI", "party_members": "19", "address": "", "active": "y", "higher_review": ["conduct", "rules"]},
+    )
+    with app.app_context():
+        org = get_by_code(db.session, "JIYI-03")
+        assert org is not None
+        assert org.settings["higher_review_categories"] == ["conduct", "rules"]
 
 
 def test_escaped_output(app: Flask, client: FlaskClient, demo: Demo) -> None:

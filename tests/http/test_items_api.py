@@ -249,14 +249,13 @@ def test_higher_review_by_the_parent_orgs_superior(
 
 
 def test_org_settings_add_higher_review(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    from signage_server.extensions import db
-    from signage_server.orgs.services import get_by_code
-
-    with app.app_context():
-        org = get_by_code(db.session, "JIYI-01")
-        assert org is not None
-        org.settings = {"higher_review_categories": ["village_affairs"]}
-        db.session.commit()
+    response = client.patch(
+        "/api/v1/orgs/JIYI-01",
+        json={"higher_review_categories": ["village_affairs"]},
+        headers=demo.headers("jiyi01_admin"),
+    )
+    assert response.status_code == 200
+    assert response.get_json()["higher_review_categories"] == ["village_affairs"]
     item = create(client, demo)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
