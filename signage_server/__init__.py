@@ -18,7 +18,7 @@ __version__ = "0.1.0"
 #: The Content-Security-Policy of every page: nothing from outside, no inline script or style.
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
-    "img-src": "'self' data:",
+    "img-src": "'self' data: blob:",
     "style-src": "'self'",
     "script-src": "'self'",
     "connect-src": "'self'",
@@ -54,6 +54,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.extensions import limiter
     from signage_server.extensions import talisman
     from signage_server.orgs import init_app as init_orgs
+    from signage_server.realtime import init_app as init_realtime
+    from signage_server.schedule import init_app as init_schedule
+    from signage_server.screens import init_app as init_screens
     from signage_server.services import CLOCK
     from signage_server.web import init_app as init_web
 
@@ -114,6 +117,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_assets(app)
     init_disclosure(app)
     init_catalog(app)
+    init_realtime(app)
+    init_screens(app)
+    init_schedule(app)
     errorhandlers.init_app(app)
 
     from signage_server.cli import init_app as init_cli

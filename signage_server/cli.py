@@ -501,6 +501,95 @@ def org_create(
     click.echo(f"Created {org.code} {org.name} ({org.kind.value}).")
 
 
+@click.group("screen")
+def screen_group() -> None:
+    """Register and revoke screens."""
+
+
+@screen_group.command("register")
+@click.argument("name")
+@click.option("--org", "org_code", required=True)
+@click.option("--audience", required=True, type=click.Choice(["public", "party", "unit"]))
+@click.option("--layout", default="landscape", show_default=True)
+@click.option("--resolution", default="", help="WxH; default: the layout's design size.")
+@click.option("--timezone", default="Asia/Shanghai", show_default=True)
+@click.option("--location", default="")
+def screen_register(
+    name: str,
+    org_code: str,
+    audience: str,
+    layout: str,
+    resolution: str,
+    timezone: str,
+    location: str,
+) -> None:
+    """Register screen NAME; print JSON {"id", "token", "player_url"} (the token once)."""
+    import json
+
+    from signage_server.errors import DomainError
+    from signage_server.orgs.services import get_by_code
+    from signage_server.screens import services as screens
+    from signage_server.screens.api import player_url
+    from signage_server.screens.layouts import design_sizes
+    from signage_server.screens.rules import Audience
+
+    session = _session()
+    org = get_by_code(session, org_code)
+    if org is None:
+        _fail(f"no organisation with code {org_code}")
+    fields = screens.ScreenFields(
+        name=name,
+        audience=Audience(audience),
+        layout=layout,
+        resolution=resolution,
+        timezone=timezone,
+        location=location,
+    )
+    try:
+        screen, token = screens.register(session, org, fields, layouts=design_sizes())
+    except DomainError as error:
+        _fail(str(error))
+    session.commit()
+    assert token is not None
+    click.echo(json.dumps({"id": screen.id, "token": token, "player_url": player_url(token)}))
+
+
+@screen_group.command("revoke")
+@click.argument("screen_id", type=int)
+def screen_revoke(screen_id: int) -> None:
+    """Revoke screen SCREEN_ID's token: it is disconnected at once and cannot reconnect."""
+    from signage_server.screens import services as screens
+    from signage_server.screens.models import Screen
+
+    session = _session()
+    screen = session.get(Screen, screen_id)
+    if screen is None:
+        _fail(f"no screen with id {screen_id}")
+    screens.revoke(session, screen)
+    session.commit()
+    click.echo(f"Screen {screen.id} ({screen.name}) revoked.")
+
+
+@screen_group.command("list")
+def screen_list() -> None:
+    """List screens with their state."""
+    import sqlalchemy as sa
+
+    from signage_server import services as registry
+    from signage_server.screens.models import Screen
+    from signage_server.screens.services import is_online
+
+    now = registry.now()
+    for screen in _session().scalars(sa.select(Screen).order_by(Screen.id)):
+        state = (
+            "revoked" if screen.revoked_at else ("online" if is_online(screen, now) else "offline")
+        )
+        click.echo(
+            f"{screen.id:>4}  {screen.org.code:<10} {screen.audience.value:<7} {screen.layout:<10}"
+            f" {state:<8} {screen.name}"
+        )
+
+
 COMMANDS = [
     init_db_command,
     db_group,
@@ -513,6 +602,7 @@ COMMANDS = [
     scheduler_command,
     audit_group,
     calendar_group,
+    screen_group,
 ]
 
 

@@ -8,6 +8,7 @@ import flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_login import LoginManager
+from flask_socketio import SocketIO
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy.engine import Engine
@@ -26,6 +27,7 @@ def client_address() -> str:
 @dataclass
 class _State:
     engine: Engine
+    factory: sessionmaker[Session]
     registry: scoped_session[Session]
 
 
@@ -45,7 +47,9 @@ class Database:
     def init_app(self, app: flask.Flask, url: str) -> None:
         engine = create_engine(url)
         factory = sessionmaker(bind=engine, expire_on_commit=False)
-        app.extensions[self.key] = _State(engine, scoped_session(factory, scopefunc=_app_ctx_id))
+        app.extensions[self.key] = _State(
+            engine, factory, scoped_session(factory, scopefunc=_app_ctx_id)
+        )
         app.teardown_appcontext(self._teardown)
 
     def _state(self) -> _State:
@@ -57,6 +61,12 @@ class Database:
 
     def _teardown(self, exc: BaseException | None) -> None:
         self._state().registry.remove()
+
+    def factory(self, app: flask.Flask) -> sessionmaker[Session]:
+        """Return the session factory of ``app`` (to listen to its commits)."""
+        state = app.extensions[self.key]
+        assert isinstance(state, _State)
+        return state.factory
 
     @property
     def engine(self) -> Engine:
@@ -79,3 +89,4 @@ babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=client_address)
 talisman = Talisman()
+socketio = SocketIO()

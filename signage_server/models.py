@@ -15,6 +15,13 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.models import RevisionAsset
 from signage_server.orgs.models import Org
+from signage_server.schedule.models import Playlist
+from signage_server.schedule.models import PlaylistEntry
+from signage_server.screens.models import Manifest
+from signage_server.screens.models import PairingRequest
+from signage_server.screens.models import PlayRecord
+from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenGroup
 from signage_server.workdays.models import CalendarDay
 from signage_server.workdays.models import CalendarYear
 
@@ -29,9 +36,16 @@ __all__ = [
     "CatalogTemplate",
     "Exemption",
     "Item",
+    "Manifest",
     "Org",
+    "PairingRequest",
+    "PlayRecord",
+    "Playlist",
+    "PlaylistEntry",
     "Revision",
     "RevisionAsset",
     "RoleGrant",
+    "Screen",
+    "ScreenGroup",
     "User",
 ]

@@ -26,11 +26,16 @@ MAX_SLEEP = 1.0
 
 
 def run_once(app: Flask, now: dt.datetime | None = None) -> float:
-    """Do what is due now; return how many seconds to sleep before the next round."""
+    """Do what is due now; return how many seconds to sleep before the next round.
+
+    Expiring items, and at the start of each day moving every screen's horizon, mark the
+    screens concerned: their new manifests are pushed once the round commits.
+    """
     with app.app_context():
         moment = now or registry.now()
         try:
             expire_due(db.session, moment)
+            _new_day(app, moment)
             db.session.commit()
             upcoming = next_deadline(db.session, moment)
         except Exception:
@@ -41,6 +46,23 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
             return MAX_SLEEP
         wait = (upcoming - registry.now()).total_seconds()
     return min(MAX_SLEEP, max(0.05, wait))
+
+
+def _new_day(app: Flask, moment: dt.datetime) -> None:
+    """Once per local day: every screen's manifest moves on a day; old manifests go."""
+    import zoneinfo
+
+    from signage_server.config import Settings
+    from signage_server.screens import changes
+    from signage_server.screens.manifests import prune
+
+    today = moment.astimezone(zoneinfo.ZoneInfo(registry.get(Settings).timezone)).date()
+    last = app.extensions.get("signage_scheduler_day")
+    app.extensions["signage_scheduler_day"] = today
+    if last != today:
+        # At start-up too: while the scheduler was away, a day may have begun.
+        changes.touch_all(db.session)
+        prune(db.session, moment - dt.timedelta(days=7))
 
 
 def run_forever(app: Flask, stop: threading.Event | None = None) -> None:

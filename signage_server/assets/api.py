@@ -92,6 +92,23 @@ def _caller() -> Principal | None:
     return None
 
 
+def _screen_may_fetch(sha256: str) -> bool:
+    """Tell whether the caller is a screen whose manifest uses the file."""
+    from signage_server.screens.models import Manifest
+    from signage_server.screens.services import screen_for_token
+
+    token = bearer_token()
+    if not token or not token.startswith("scr_"):
+        return False
+    screen = screen_for_token(db.session, token)
+    manifest = db.session.get(Manifest, screen.manifest_version) if screen else None
+    if manifest is None:
+        return False
+    return any(
+        asset["sha256"] == sha256 for item in manifest.body.get("items", []) for asset in item["assets"]
+    )
+
+
 @files.get("/assets/<sha256>")
 def fetch(sha256: str) -> Response:
     """Send a stored file to a caller allowed to see an item using it (public items: anyone)."""
@@ -102,7 +119,7 @@ def fetch(sha256: str) -> Response:
     public = services.is_public(db.session, asset.parent or sha256) or services.is_public(
         db.session, sha256
     )
-    if not public:
+    if not public and not _screen_may_fetch(sha256):
         principal = _caller()
         if principal is None or not services.may_fetch(db.session, principal, asset):
             raise NotFound(N_("No such file."), code="asset_not_found")

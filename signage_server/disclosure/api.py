@@ -56,6 +56,7 @@ class ItemIn(BaseModel):
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
     major: bool = False
+    urgent: bool = False
     notice: Notice | None = None
     catalog_entry: str | None = Field(default=None, max_length=32)
     attachments: list[str] = Field(default_factory=list, max_length=20)
@@ -77,6 +78,7 @@ class ItemPatch(BaseModel):
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
     major: bool | None = None
+    urgent: bool | None = None
     notice: Notice | None = None
     catalog_entry: str | None = Field(default=None, max_length=32)
     attachments: list[str] | None = Field(default=None, max_length=20)

@@ -45,6 +45,9 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     timing = SelectField(_l("Timing"), choices=_choices(Timing), validators=[DataRequired()])
     scope = SelectField(_l("Who may see it"), choices=_choices(Scope), validators=[DataRequired()])
     major = BooleanField(_l("Major matter (三重一大)"))
+    urgent = BooleanField(
+        _l("Urgent: interrupt the screens and scroll in the ticker (immediate disclosures)")
+    )
     notice_kind = SelectField(
         _l("Public notice"),
         choices=[("", _l("No notice period")), *_choices(NoticeKind)],

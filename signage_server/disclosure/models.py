@@ -94,6 +94,8 @@ class Revision(Base):
     )
 
     content_sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: An immediate disclosure that interrupts the rotation and scrolls in the ticker.
+    urgent: Mapped[bool] = mapped_column(default=False)
     needs_superior: Mapped[bool] = mapped_column(default=False)
     higher_review: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -49,6 +49,7 @@ from signage_server.errors import PermissionDenied
 from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.screens import changes
 from signage_server.workdays.rules import CalendarUnknown
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.rules import window_days
@@ -77,6 +78,7 @@ class Fields:
     scope: Scope
     body: dict[str, Any]
     major: bool = False
+    urgent: bool = False
     notice_kind: NoticeKind | None = None
     notice_min_days: int | None = None
     attachments: list[str] = field(default_factory=list)
@@ -96,6 +98,7 @@ class Fields:
             scope=revision.scope,
             body=dict(revision.body),
             major=revision.major,
+            urgent=revision.urgent,
             notice_kind=revision.notice_kind,
             notice_min_days=revision.notice_min_days,
             attachments=list(revision.attachments),
@@ -203,6 +206,11 @@ def validate(session: Session, org: Org, fields: Fields, env: Env) -> Fields:
             rules.check_scope_against_catalog(fields.scope, entry.scope)
         except ProcedureError as error:
             raise _procedure_error(error) from None
+    if fields.urgent and fields.timing is not Timing.IMMEDIATE:
+        raise RuleViolation(
+            N_("Only immediate disclosures can be urgent (interrupt the screens)."),
+            code="urgent_needs_immediate",
+        )
     normalised = replace(fields, title=title, body=body_json)
     check_notice(normalised, env)
     return normalised
@@ -235,6 +243,7 @@ def content_sha256(org: Org, fields: Fields) -> str:
                 "timing": fields.timing,
                 "scope": fields.scope,
                 "major": fields.major,
+                "urgent": fields.urgent,
                 "notice": (
                     {"kind": fields.notice_kind, "min_working_days": fields.notice_min_days}
                     if fields.notice_kind
@@ -497,6 +506,9 @@ def transition(
         item.live_number = revision.number
     elif action is Action.WITHDRAW:
         revision.ended_at = env.now
+    if action in (Action.PUBLISH, Action.WITHDRAW):
+        # What the screens of the item's subtree show changes: recompile and push after commit.
+        changes.touch_orgs(session, [item.org_id])
     session.flush()
     return revision
 
@@ -529,6 +541,7 @@ def expire_due(session: Session, now: dt.datetime) -> list[tuple[int, int]]:
             revision.state = State.ARCHIVED
             _record(session, item, revision, Action.ARCHIVE, actor=None, at=now)
         changed.append((item.id, revision.number))
+        changes.touch_orgs(session, [item.org_id])
     session.flush()
     if changed:
         logger.info("expired %d revisions: %s", len(changed), changed)

@@ -134,6 +134,7 @@ def payload_from_form(form: ItemForm) -> dict[str, Any]:
         "timing": form.timing.data,
         "scope": form.scope.data,
         "major": bool(form.major.data),
+        "urgent": bool(form.urgent.data),
         "notice": notice,
         "valid_from": _aware(form.valid_from.data),
         "valid_until": _aware(form.valid_until.data),
@@ -152,6 +153,7 @@ def fill_form(form: ItemForm, revision: Revision) -> None:
     form.timing.data = revision.timing.value
     form.scope.data = revision.scope.value
     form.major.data = revision.major
+    form.urgent.data = revision.urgent
     form.notice_kind.data = revision.notice_kind.value if revision.notice_kind else ""
     form.notice_min_days.data = revision.notice_min_days
     for name in ("valid_from", "valid_until"):

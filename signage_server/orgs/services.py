@@ -25,6 +25,7 @@ from signage_server.orgs.rules import child_path
 from signage_server.orgs.rules import minimal_roots
 from signage_server.orgs.rules import normalise_code
 from signage_server.orgs.rules import walk
+from signage_server.screens import changes as screen_changes
 
 _RULE_MESSAGES = {
     "invalid_code": N_(
@@ -156,6 +157,7 @@ def update_org(session: Session, org: Org, **changes: Any) -> None:
         if changes["active"] and org.parent is not None and not org.parent.active:
             raise RuleViolation(N_("The parent organisation is dissolved."), code="parent_inactive")
         org.active = bool(changes["active"])
+        screen_changes.touch_orgs(session, [org.id])
     session.flush()
 
 
@@ -174,6 +176,7 @@ def move_org(session: Session, org: Org, new_parent: Org) -> None:
     for member in subtree(session, org, include_inactive=True):
         member.path = new_prefix + member.path[len(old_prefix) :]
     org.parent = new_parent
+    screen_changes.touch_orgs(session, [org.id])
     session.flush()
 
 

@@ -1,0 +1,59 @@
+"""Realtime: Socket.IO on gevent, the ``/player`` and ``/admin`` namespaces, and pushing
+new manifests to the screens they concern once a transaction commits."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+
+from signage_server import services as registry
+from signage_server.config import Settings
+from signage_server.extensions import db
+from signage_server.extensions import socketio
+from signage_server.realtime.dispatch import Dispatcher
+from signage_server.realtime.notifier import NOTIFIER
+from signage_server.realtime.notifier import SocketIONotifier
+from signage_server.screens import changes
+
+#: Where the dispatcher keeps itself in ``app.extensions``.
+DISPATCHER = registry.Key["Dispatcher"]("dispatcher")
+
+
+def async_mode() -> str:
+    """Return ``gevent`` in a process patched for gevent (serve, gunicorn), else threading."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def init_app(app: Flask) -> None:
+    from signage_server.realtime.events import AdminNamespace
+    from signage_server.realtime.events import PlayerNamespace
+
+    settings = registry.get(Settings, app)
+    mode = async_mode()
+    socketio.init_app(
+        app,
+        async_mode=mode,
+        message_queue=settings.redis_url or None,
+        channel="signage-socketio",
+        cors_allowed_origins=[settings.public_url.rstrip("/")] if settings.production else "*",
+        ping_interval=25,
+        ping_timeout=20,
+        max_http_buffer_size=2 * 1024 * 1024,
+        logger=False,
+        engineio_logger=False,
+    )
+    socketio.on_namespace(PlayerNamespace("/player"))
+    socketio.on_namespace(AdminNamespace("/admin"))
+    notifier = SocketIONotifier(socketio)
+    registry.register(app, NOTIFIER, notifier)
+    background = mode == "gevent" and not app.config.get("TESTING")
+    dispatcher = Dispatcher(app, notifier, background=background)
+    registry.register(app, DISPATCHER, dispatcher)
+
+    factory = db.factory(app)
+    event.listen(factory, "after_commit", lambda session: dispatcher.submit(changes.take(session)))
+    event.listen(factory, "after_rollback", changes.discard)

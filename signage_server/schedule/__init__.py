@@ -1,0 +1,13 @@
+"""Playlists: what screens rotate through, when, and in which order."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from signage_server.schedule import api
+    from signage_server.schedule import views
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(views.bp)

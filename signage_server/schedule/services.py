@@ -1,0 +1,199 @@
+"""Use cases of playlists: create, change, assign, delete. Every change marks the screens it
+concerns (before and after), which get new manifests once committed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.rules import Category
+from signage_server.errors import BadRequest
+from signage_server.errors import NotFound
+from signage_server.errors import RuleViolation
+from signage_server.i18n import N_
+from signage_server.orgs.models import Org
+from signage_server.orgs.rules import is_within
+from signage_server.schedule.models import Playlist
+from signage_server.schedule.models import PlaylistEntry
+from signage_server.schedule.rules import parse_daypart
+from signage_server.screens import changes
+from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenGroup
+
+ENTRIES_MAX = 200
+DURATION_RANGE = (3, 600)
+
+
+@dataclass
+class EntrySpec:
+    item: int | None = None
+    category: str | None = None
+    duration_s: int | None = None
+
+
+@dataclass
+class PlaylistSpec:
+    name: str
+    priority: int = 0
+    date_from: dt.date | None = None
+    date_until: dt.date | None = None
+    dayparts: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[EntrySpec] = field(default_factory=list)
+    screens: list[int] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    active: bool = True
+
+
+def affected(playlist: Playlist) -> set[int]:
+    """Return the ids of the screens a playlist plays on (directly or through groups)."""
+    ids = {s.id for s in playlist.screens}
+    for group in playlist.groups:
+        ids.update(s.id for s in group.screens)
+    return ids
+
+
+def _screens_and_groups(
+    session: Session, org: Org, spec: PlaylistSpec
+) -> tuple[list[Screen], list[ScreenGroup]]:
+    screens = list(session.scalars(sa.select(Screen).where(Screen.id.in_(spec.screens))))
+    groups = list(session.scalars(sa.select(ScreenGroup).where(ScreenGroup.id.in_(spec.groups))))
+    if len(screens) != len(set(spec.screens)) or len(groups) != len(set(spec.groups)):
+        raise NotFound(N_("No such screen or group."), code="screen_not_found")
+    for path in [s.org.path for s in screens] + [g.org.path for g in groups]:
+        if not is_within(path, org.path):
+            raise RuleViolation(
+                N_("A playlist plays on screens of its organisation's subtree only."),
+                code="screen_outside",
+            )
+    return screens, groups
+
+
+def _entries(session: Session, org: Org, specs: list[EntrySpec]) -> list[PlaylistEntry]:
+    if len(specs) > ENTRIES_MAX:
+        raise BadRequest(N_("A playlist holds at most 200 entries."), code="too_many_entries")
+    entries = []
+    for position, spec in enumerate(specs, start=1):
+        if (spec.item is None) == (spec.category is None):
+            raise BadRequest(N_("Each entry names an item or a category."), code="invalid_entry")
+        if (
+            spec.duration_s is not None
+            and not DURATION_RANGE[0] <= spec.duration_s <= DURATION_RANGE[1]
+        ):
+            raise BadRequest(N_("Durations are 3-600 seconds."), code="invalid_duration")
+        if spec.category is not None and spec.category not in {c.value for c in Category}:
+            raise BadRequest(N_("Unknown category."), code="invalid_category")
+        if spec.item is not None:
+            item = session.get(Item, spec.item)
+            if item is None:
+                raise NotFound(N_("No such item."), code="item_not_found")
+            # The item must be one that can reach the playlist's screens: of an ancestor of
+            # the playlist's organisation, or of its subtree. (Eligibility still decides.)
+            if not (is_within(org.path, item.org.path) or is_within(item.org.path, org.path)):
+                raise RuleViolation(
+                    N_("This item cannot reach the screens of this organisation."),
+                    code="item_out_of_reach",
+                )
+        entries.append(
+            PlaylistEntry(
+                position=position,
+                item_id=spec.item,
+                category=spec.category,
+                duration_s=spec.duration_s,
+            )
+        )
+    return entries
+
+
+def _check(spec: PlaylistSpec) -> None:
+    name = " ".join(spec.name.split())
+    if not name or len(name) > 100:
+        raise BadRequest(N_("Playlist names have 1-100 characters."), code="invalid_name")
+    spec.name = name
+    if spec.date_from and spec.date_until and spec.date_until < spec.date_from:
+        raise RuleViolation(N_("The date range must end after it starts."), code="invalid_dates")
+    if not -100 <= spec.priority <= 100:
+        raise BadRequest(N_("Priorities are -100 to 100."), code="invalid_priority")
+    for part in spec.dayparts:
+        try:
+            parse_daypart(part)
+        except (ValueError, TypeError):
+            raise BadRequest(
+                N_("Dayparts are days 0-6 with start and end times HH:MM."), code="invalid_daypart"
+            ) from None
+
+
+def create(session: Session, org: Org, spec: PlaylistSpec) -> Playlist:
+    """Create a playlist of ``org``.
+
+    :raise BadRequest: malformed name, dates, dayparts or entries.
+    :raise RuleViolation: screens outside the org's subtree, items that cannot reach them.
+    """
+    _check(spec)
+    screens, groups = _screens_and_groups(session, org, spec)
+    playlist = Playlist(
+        org=org,
+        name=spec.name,
+        priority=spec.priority,
+        date_from=spec.date_from,
+        date_until=spec.date_until,
+        dayparts=list(spec.dayparts),
+        active=spec.active,
+        entries=_entries(session, org, spec.entries),
+        screens=screens,
+        groups=groups,
+    )
+    session.add(playlist)
+    session.flush()
+    changes.touch_screens(session, affected(playlist))
+    return playlist
+
+
+def update(session: Session, playlist: Playlist, spec: PlaylistSpec) -> None:
+    """Replace a playlist's settings, entries and assignment."""
+    _check(spec)
+    before = affected(playlist)
+    screens, groups = _screens_and_groups(session, playlist.org, spec)
+    playlist.name = spec.name
+    playlist.priority = spec.priority
+    playlist.date_from = spec.date_from
+    playlist.date_until = spec.date_until
+    playlist.dayparts = list(spec.dayparts)
+    playlist.active = spec.active
+    playlist.entries = _entries(session, playlist.org, spec.entries)
+    playlist.screens = screens
+    playlist.groups = groups
+    session.flush()
+    changes.touch_screens(session, before | affected(playlist))
+
+
+def delete(session: Session, playlist: Playlist) -> None:
+    changes.touch_screens(session, affected(playlist))
+    session.delete(playlist)
+    session.flush()
+
+
+def get(session: Session, playlist_id: int) -> Playlist:
+    playlist = session.get(Playlist, playlist_id)
+    if playlist is None:
+        raise NotFound(N_("No such playlist."), code="playlist_not_found")
+    return playlist
+
+
+def spec_of(playlist: Playlist) -> PlaylistSpec:
+    return PlaylistSpec(
+        name=playlist.name,
+        priority=playlist.priority,
+        date_from=playlist.date_from,
+        date_until=playlist.date_until,
+        dayparts=list(playlist.dayparts),
+        entries=[EntrySpec(e.item_id, e.category, e.duration_s) for e in playlist.entries],
+        screens=[s.id for s in playlist.screens],
+        groups=[g.id for g in playlist.groups],
+        active=playlist.active,
+    )

@@ -1,0 +1,345 @@
+"""Compile what each screen must show over the next days (DESIGN.md §4, docs/player-protocol.md).
+
+Screens that share organisation, audience, layout, time zone and playlists get the same
+manifest: it is compiled once per such group, stored once (by version) and may be sent in one
+message. Everything a screen may show goes through ``screens.rules.eligible``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
+
+from content.bodies import body_assets
+from content.bodies import body_text
+from content.bodies import parse_body
+from signage_server.assets.models import Asset
+from signage_server.audit.rules import canonical_json
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import State
+from signage_server.feedback.codes import make
+from signage_server.orgs.models import Org
+from signage_server.orgs.rules import path_ids
+from signage_server.schedule import rules as schedule
+from signage_server.schedule.models import Playlist
+from signage_server.screens.models import Manifest
+from signage_server.screens.models import Screen
+from signage_server.screens.models import screen_group_members
+from signage_server.screens.rules import ItemFacts
+from signage_server.screens.rules import ScreenFacts
+from signage_server.screens.rules import may_show
+
+#: Days of schedule a manifest carries, from the start of today in the screen's zone: at any
+#: time at least 48 hours ahead.
+HORIZON_DAYS = 3
+TICKER_CHARS = 140
+DEFAULT_SECONDS = {"text": 15, "table": 15, "image": 12, "pdf": 15}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What compiling needs from outside."""
+
+    now: dt.datetime
+    public_url: str
+    code_key: bytes
+    category_labels: dict[str, str]
+    asset_url: Callable[[str], str]
+
+
+def horizon(now: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """Return the manifest's span: from today's midnight in ``tz`` for :data:`HORIZON_DAYS`.
+
+    Starting at midnight keeps the version unchanged all day unless something real changes.
+    """
+    start = dt.datetime.combine(now.astimezone(tz).date(), dt.time(), tz)
+    return start, start + dt.timedelta(days=HORIZON_DAYS)
+
+
+def _playlist_ids(session: Session, screen: Screen) -> list[int]:
+    from signage_server.schedule.models import playlist_groups
+    from signage_server.schedule.models import playlist_screens
+
+    direct = sa.select(playlist_screens.c.playlist_id).where(
+        playlist_screens.c.screen_id == screen.id
+    )
+    grouped = (
+        sa.select(playlist_groups.c.playlist_id)
+        .join(screen_group_members, screen_group_members.c.group_id == playlist_groups.c.group_id)
+        .where(screen_group_members.c.screen_id == screen.id)
+    )
+    ids = set(session.scalars(direct)) | set(session.scalars(grouped))
+    active = session.scalars(
+        sa.select(Playlist.id).where(Playlist.id.in_(ids), Playlist.active.is_(True))
+    )
+    return sorted(active)
+
+
+def group_key(session: Session, screen: Screen) -> tuple[Any, ...]:
+    """Return what decides a screen's manifest: screens with equal keys get equal manifests."""
+    return (
+        screen.org_id,
+        screen.audience.value,
+        screen.layout,
+        screen.timezone,
+        tuple(_playlist_ids(session, screen)),
+    )
+
+
+def _facts(revision: Revision, org: Org) -> ItemFacts:
+    return ItemFacts(
+        state=revision.state,
+        scope=revision.scope,
+        org_path=org.path,
+        valid_from=revision.valid_from,
+        valid_until=revision.valid_until,
+        published_at=revision.published_at,
+    )
+
+
+def _iso(moment: dt.datetime | None, tz: dt.tzinfo) -> str | None:
+    return moment.astimezone(tz).isoformat() if moment is not None else None
+
+
+def _duration(body: dict[str, Any]) -> int:
+    return DEFAULT_SECONDS.get(str(body.get("type")), schedule.DEFAULT_DURATION)
+
+
+def compile_for(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
+    """Return the manifest of ``screen`` (with its version) at ``context.now``."""
+    tz = zoneinfo.ZoneInfo(screen.timezone)
+    start, end = horizon(context.now, tz)
+    facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
+    ancestors = path_ids(screen.org.path)
+    rows = session.execute(
+        sa.select(Revision, Item, Org)
+        .join(Item, Revision.item_id == Item.id)
+        .join(Org, Item.org_id == Org.id)
+        .where(Revision.state == State.PUBLISHED, Item.org_id.in_(ancestors), Org.active.is_(True))
+    ).all()
+    chosen: list[tuple[Revision, Item, Org]] = []
+    for revision, item, org in rows:
+        item_facts = _facts(revision, org)
+        # The one eligibility function decides; the query only narrowed the search.
+        if not may_show(item_facts, facts):
+            continue
+        window_start = item_facts.valid_from or item_facts.published_at
+        if item_facts.valid_until is not None and item_facts.valid_until <= context.now:
+            continue
+        if window_start is not None and window_start >= end:
+            continue
+        chosen.append((revision, item, org))
+
+    candidates = [
+        schedule.Candidate(
+            item_id=item.id,
+            category=revision.category.value,
+            major=revision.major,
+            start=revision.valid_from or revision.published_at,
+            end=revision.valid_until,
+            duration_s=_duration(revision.body),
+            sort_key=(-(revision.published_at or context.now).timestamp(),),
+        )
+        for revision, item, _org in chosen
+    ]
+    playlists = [
+        schedule.PlaylistRule(
+            id=p.id,
+            priority=p.priority,
+            entries=tuple(schedule.Entry(e.item_id, e.category, e.duration_s) for e in p.entries),
+            date_from=p.date_from,
+            date_until=p.date_until,
+            dayparts=tuple(schedule.parse_daypart(d) for d in p.dayparts),
+        )
+        for p in session.scalars(
+            sa.select(Playlist)
+            .where(Playlist.id.in_(_playlist_ids(session, screen)))
+            .options(selectinload(Playlist.entries))
+        )
+    ]
+    segments = schedule.build_schedule(start, end, playlists, candidates, tz)
+    used = {slot.item for segment in segments for slot in segment.sequence}
+
+    items = []
+    ticker = []
+    for revision, item, org in sorted(chosen, key=lambda row: row[1].id):
+        if item.id not in used and not revision.urgent:
+            continue
+        entry = _item_json(revision, item, org, tz, context, session)
+        items.append(entry)
+        if revision.urgent:
+            ticker.append(
+                {
+                    "item": item.id,
+                    "revision": revision.number,
+                    "text": _ticker_text(revision),
+                    "valid_from": entry["valid_from"],
+                    "valid_until": entry["valid_until"],
+                }
+            )
+    manifest: dict[str, Any] = {
+        "layout": screen.layout,
+        "org": {"code": screen.org.code, "name": screen.org.name},
+        "horizon": {"from": _iso(start, tz), "until": _iso(end, tz)},
+        "items": items,
+        "schedule": [
+            {
+                "from": _iso(segment.start, tz),
+                "until": _iso(segment.end, tz),
+                "sequence": [
+                    {"item": s.item, "duration_s": s.duration_s} for s in segment.sequence
+                ],
+            }
+            for segment in segments
+        ],
+        "ticker": ticker,
+    }
+    manifest["version"] = version_of(manifest)
+    manifest["generated_at"] = context.now.astimezone(tz).isoformat()
+    return manifest
+
+
+def version_of(manifest: dict[str, Any]) -> str:
+    """Return the hash of a manifest's content (not of when it was generated)."""
+    content = {k: v for k, v in manifest.items() if k not in ("version", "generated_at")}
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def qr_url(context: Context, item_id: int, revision: int) -> str:
+    """Return the feedback link of an item revision (the player appends ``?s=<screen code>``)."""
+    code = make(context.code_key, "r", item_id, revision)
+    return f"{context.public_url.rstrip('/')}/f/{code}"
+
+
+def _ticker_text(revision: Revision) -> str:
+    text = " ".join(body_text(parse_body(revision.body)).split())
+    line = f"{revision.title}：{text}" if text else revision.title
+    return line if len(line) <= TICKER_CHARS else line[: TICKER_CHARS - 1] + "…"
+
+
+def _item_json(
+    revision: Revision, item: Item, org: Org, tz: dt.tzinfo, context: Context, session: Session
+) -> dict[str, Any]:
+    body = revision.body
+    shas = body_assets(parse_body(body))
+    assets = []
+    for sha in shas:
+        asset = session.get(Asset, sha)
+        if asset is not None:
+            assets.append({"sha256": sha, "url": context.asset_url(sha), "type": asset.mime})
+    notice = None
+    if revision.notice_kind is not None:
+        notice = {"kind": revision.notice_kind.value, "until": _iso(revision.valid_until, tz)}
+    return {
+        "id": item.id,
+        "revision": revision.number,
+        "title": revision.title,
+        "org": org.code,
+        "org_name": org.name,
+        "category": revision.category.value,
+        "category_label": context.category_labels.get(
+            revision.category.value, revision.category.value
+        ),
+        "scope": revision.scope.value,
+        "timing": revision.timing.value,
+        "major": revision.major,
+        "stage": revision.stage,
+        "notice": notice,
+        "urgent": revision.urgent,
+        "duration_s": _duration(body),
+        "valid_from": _iso(revision.valid_from or revision.published_at, tz),
+        "valid_until": _iso(revision.valid_until, tz),
+        "published_at": _iso(revision.published_at, tz),
+        "content_sha256": revision.content_sha256,
+        "qr_url": qr_url(context, item.id, revision.number),
+        "body": body,
+        "assets": assets,
+    }
+
+
+# --- refreshing the screens ----------------------------------------------------------------
+
+
+def affected_screens(
+    session: Session, orgs: Iterable[int], screens: Iterable[int], everything: bool
+) -> list[Screen]:
+    """Return the active screens touched: in the subtrees of ``orgs``, or named, or all."""
+    query = sa.select(Screen).join(Org, Screen.org_id == Org.id).where(Screen.active.is_(True))
+    if not everything:
+        conditions = []
+        org_ids = list(orgs)
+        if org_ids:
+            paths = list(session.scalars(sa.select(Org.path).where(Org.id.in_(org_ids))))
+            conditions += [Org.path.like(path + "%") for path in paths]
+        screen_ids = list(screens)
+        if screen_ids:
+            conditions.append(Screen.id.in_(screen_ids))
+        if not conditions:
+            return []
+        query = query.where(sa.or_(*conditions))
+    return list(session.scalars(query.options(selectinload(Screen.org))))
+
+
+def refresh(
+    session: Session, screens: Iterable[Screen], context: Context
+) -> dict[str, tuple[dict[str, Any], list[int]]]:
+    """Recompile the manifests of ``screens``; return what changed: version → (manifest, ids).
+
+    Screens whose manifest did not change are left out. Identical inputs are compiled once.
+    """
+    compiled: dict[tuple[Any, ...], dict[str, Any]] = {}
+    changed: dict[str, tuple[dict[str, Any], list[int]]] = {}
+    by_version: dict[str, list[int]] = defaultdict(list)
+    for screen in screens:
+        key = group_key(session, screen)
+        if key not in compiled:
+            compiled[key] = compile_for(session, screen, context)
+        manifest = compiled[key]
+        version = manifest["version"]
+        if session.get(Manifest, version) is None:
+            session.add(Manifest(version=version, body=manifest))
+            session.flush()
+        if screen.manifest_version != version:
+            screen.manifest_version = version
+            by_version[version].append(screen.id)
+            changed[version] = (manifest, by_version[version])
+    session.flush()
+    return changed
+
+
+def current(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
+    """Return the screen's manifest, compiling it when it has none yet."""
+    if screen.manifest_version:
+        stored = session.get(Manifest, screen.manifest_version)
+        if stored is not None:
+            return stored.body
+    refresh(session, [screen], context)
+    stored = session.get(Manifest, screen.manifest_version)
+    assert stored is not None
+    return stored.body
+
+
+def prune(session: Session, keep_after: dt.datetime) -> int:
+    """Delete stored manifests no screen uses that are older than ``keep_after``."""
+    in_use = sa.select(Screen.manifest_version)
+    stale = list(
+        session.scalars(
+            sa.select(Manifest.version).where(
+                Manifest.version.not_in(in_use), Manifest.created_at < keep_after
+            )
+        )
+    )
+    if stale:
+        session.execute(sa.delete(Manifest).where(Manifest.version.in_(stale)))
+    return len(stale)

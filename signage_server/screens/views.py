@@ -1,0 +1,295 @@
+"""Operator pages: the screen wall, registering and pairing screens, previews, groups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from typing import ParamSpec
+from typing import TypeVar
+from typing import cast
+
+import sqlalchemy as sa
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from signage_server import CONTENT_SECURITY_POLICY
+from signage_server import services as registry
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.permissions import current_principal
+from signage_server.accounts.permissions import login_required
+from signage_server.accounts.permissions import require
+from signage_server.accounts.rules import Permission
+from signage_server.disclosure.models import Item
+from signage_server.errors import DomainError
+from signage_server.extensions import db
+from signage_server.extensions import talisman
+from signage_server.orgs.models import Org
+from signage_server.orgs.services import get_by_code
+from signage_server.orgs.services import tree_order
+from signage_server.realtime.dispatch import manifest_context
+from signage_server.realtime.dispatch import screen_json
+from signage_server.screens import manifests
+from signage_server.screens import player
+from signage_server.screens import services
+from signage_server.screens.api import player_url
+from signage_server.screens.forms import GroupForm
+from signage_server.screens.forms import PairForm
+from signage_server.screens.forms import ScreenForm
+from signage_server.screens.layouts import design_sizes
+from signage_server.screens.layouts import labels
+from signage_server.screens.models import PlayRecord
+from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenGroup
+from signage_server.screens.rules import Audience
+
+bp = Blueprint("screens", __name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: The preview page runs the player inside the operators' pages: framing by this site only.
+PREVIEW_POLICY = {**CONTENT_SECURITY_POLICY, "frame-ancestors": "'self'"}
+
+
+def framable_by_this_site(view: Callable[P, R]) -> Callable[P, R]:
+    """Let pages of this site show ``view`` in a frame (Talisman, typed)."""
+    wrapped = talisman(frame_options="SAMEORIGIN", content_security_policy=PREVIEW_POLICY)(view)
+    return cast(Callable[P, R], wrapped)
+
+
+def _org_choices(principal: Principal) -> list[tuple[str, str]]:
+    orgs = db.session.scalars(
+        sa.select(Org).where(principal.org_condition(Permission.MANAGE_SCREENS))
+    )
+    return [(o.code, "\u3000" * d + o.name) for d, o in tree_order(orgs)]
+
+
+def _prepare(form: ScreenForm, principal: Principal) -> None:
+    form.org.choices = _org_choices(principal)
+    form.layout.choices = [(name, label) for name, label in labels().items()]
+
+
+def _app() -> Any:
+    from flask import current_app
+
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+@bp.get("/screens")
+@login_required
+def wall() -> str:
+    """Every screen the user may see: online state, what it shows, last seen, up to date."""
+    principal = current_principal()
+    now = registry.now()
+    screens = list(
+        db.session.scalars(
+            sa.select(Screen)
+            .join(Org, Screen.org_id == Org.id)
+            .where(principal.org_condition(), Screen.active.is_(True))
+            .order_by(Org.code, Screen.name)
+        )
+    )
+    shown = {s.current_item_id for s in screens if s.current_item_id}
+    titles = {
+        i.id: i.current.title for i in db.session.scalars(sa.select(Item).where(Item.id.in_(shown)))
+    }
+    return render_template(
+        "screens/wall.html",
+        screens=[(s, screen_json(s, now)) for s in screens],
+        titles=titles,
+        can_manage=principal.has_role_for(Permission.MANAGE_SCREENS),
+        pair_form=PairForm(),
+        layout_labels=labels(),
+    )
+
+
+@bp.route("/screens/new", methods=["GET", "POST"])
+@login_required
+def new_screen() -> Any:
+    principal = current_principal()
+    form = ScreenForm()
+    _prepare(form, principal)
+    if request.method == "GET":
+        form.audience.data = Audience.PUBLIC.value
+        form.org.data = request.args.get("org", "")
+    if form.validate_on_submit():
+        org = get_by_code(db.session, form.org.data) or abort(400)
+        principal.require(Permission.MANAGE_SCREENS, org)
+        fields = services.ScreenFields(
+            name=form.name.data,
+            audience=Audience(form.audience.data),
+            layout=form.layout.data,
+            resolution=form.resolution.data or "",
+            timezone=form.timezone.data,
+            location=form.location.data or "",
+        )
+        try:
+            screen, token = services.register(db.session, org, fields, layouts=design_sizes())
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors.append(_(error.message, **error.params))
+        else:
+            db.session.commit()
+            assert token is not None
+            return render_template(
+                "screens/created.html", screen=screen, url=player_url(token)
+            ), 201
+    status = 400 if request.method == "POST" else 200
+    return render_template("screens/edit.html", form=form, screen=None), status
+
+
+def _screen(screen_id: int, permission: Permission) -> tuple[Screen, Principal]:
+    screen = services.get(db.session, screen_id)
+    return screen, require(permission, screen.org)
+
+
+@bp.route("/screens/<int:screen_id>", methods=["GET", "POST"])
+@login_required
+def screen(screen_id: int) -> Any:
+    item, principal = _screen(screen_id, Permission.VIEW)
+    can_manage = principal.can(Permission.MANAGE_SCREENS, item.org)
+    form = ScreenForm(obj=item)
+    _prepare(form, principal)
+    form.org.choices = [(item.org.code, item.org.name)]
+    if request.method == "GET":
+        form.org.data = item.org.code
+        form.audience.data = item.audience.value
+    elif can_manage and form.validate_on_submit():
+        fields = services.ScreenFields(
+            name=form.name.data,
+            audience=Audience(form.audience.data),
+            layout=form.layout.data,
+            resolution=form.resolution.data or "",
+            timezone=form.timezone.data,
+            location=form.location.data or "",
+        )
+        try:
+            services.update(db.session, item, fields, design_sizes())
+        except DomainError as error:
+            db.session.rollback()
+            form.name.errors.append(_(error.message, **error.params))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("screens.screen", screen_id=item.id))
+    elif not can_manage:
+        abort(403)
+    played = db.session.scalars(
+        sa.select(PlayRecord)
+        .where(PlayRecord.screen_id == item.id)
+        .order_by(PlayRecord.started_at.desc())
+        .limit(20)
+    )
+    return render_template(
+        "screens/edit.html",
+        form=form,
+        screen=item,
+        state=screen_json(item, registry.now()),
+        can_manage=can_manage,
+        pair_form=PairForm(),
+        played=list(played),
+    )
+
+
+@bp.post("/screens/<int:screen_id>/revoke")
+@login_required
+def revoke(screen_id: int) -> Response:
+    item, _principal = _screen(screen_id, Permission.MANAGE_SCREENS)
+    services.revoke(db.session, item)
+    db.session.commit()
+    flash(_("The screen's token was revoked: it is disconnected and cannot reconnect."), "success")
+    return redirect(url_for("screens.screen", screen_id=item.id))
+
+
+@bp.post("/screens/<int:screen_id>/token")
+@login_required
+def new_token(screen_id: int) -> Any:
+    item, _principal = _screen(screen_id, Permission.MANAGE_SCREENS)
+    token = services.issue_token(db.session, item)
+    db.session.commit()
+    return render_template("screens/created.html", screen=item, url=player_url(token)), 201
+
+
+@bp.post("/screens/<int:screen_id>/pair")
+@login_required
+def pair(screen_id: int) -> Response:
+    item, _principal = _screen(screen_id, Permission.MANAGE_SCREENS)
+    form = PairForm()
+    if form.validate_on_submit():
+        try:
+            services.attach(db.session, form.code.data, item, registry.now())
+        except DomainError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "danger")
+        else:
+            db.session.commit()
+            flash(_("The screen is paired: it starts playing within a few seconds."), "success")
+    return redirect(url_for("screens.screen", screen_id=item.id))
+
+
+@bp.get("/screens/<int:screen_id>/preview")
+@login_required
+@framable_by_this_site
+def preview(screen_id: int) -> str:
+    """The screen's manifest shown in its own layout and size, by the real player."""
+    item, _principal = _screen(screen_id, Permission.VIEW)
+    return player.page(preview_manifest=url_for("screens.preview_manifest", screen_id=item.id))
+
+
+@bp.get("/screens/<int:screen_id>/preview/manifest")
+@login_required
+def preview_manifest(screen_id: int) -> Any:
+    item, _principal = _screen(screen_id, Permission.VIEW)
+    body = manifests.current(db.session, item, manifest_context(_app(), registry.now()))
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.route("/screens/groups", methods=["GET", "POST"])
+@login_required
+def groups() -> Any:
+    principal = current_principal()
+    form = GroupForm()
+    form.org.choices = _org_choices(principal)
+    if form.validate_on_submit():
+        org = get_by_code(db.session, form.org.data) or abort(400)
+        principal.require(Permission.MANAGE_SCREENS, org)
+        chosen = [int(i) for i in request.form.getlist("screens") if i.isdigit()]
+        members = list(db.session.scalars(sa.select(Screen).where(Screen.id.in_(chosen))))
+        try:
+            services.create_group(db.session, org, form.name.data, members)
+        except DomainError as error:
+            db.session.rollback()
+            flash(_(error.message, **error.params), "danger")
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("screens.groups"))
+    visible = sa.select(Org.id).where(principal.org_condition())
+    return render_template(
+        "screens/groups.html",
+        form=form,
+        groups=list(
+            db.session.scalars(
+                sa.select(ScreenGroup)
+                .where(ScreenGroup.org_id.in_(visible))
+                .order_by(ScreenGroup.name)
+            )
+        ),
+        screens=list(
+            db.session.scalars(
+                sa.select(Screen)
+                .where(Screen.org_id.in_(visible), Screen.active.is_(True))
+                .order_by(Screen.name)
+            )
+        ),
+        can_manage=principal.has_role_for(Permission.MANAGE_SCREENS),
+    )

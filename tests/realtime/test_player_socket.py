@@ -1,0 +1,257 @@
+"""The ``/player`` namespace: hello and manifest on connect, pushes on change, reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from signage_server.clock import FixedClock
+from signage_server.extensions import db
+from signage_server.extensions import socketio
+from signage_server.scheduler import run_once
+from signage_server.screens.models import PlayRecord
+from signage_server.screens.models import Screen
+from tests.conftest import NOW
+from tests.conftest import Demo
+from tests.http.items import create
+from tests.http.items import ok
+from tests.http.items import publish_through
+from tests.realtime.screens import events
+from tests.realtime.screens import player
+from tests.realtime.screens import register
+
+
+def item_ids(manifest: dict[str, Any]) -> list[int]:
+    return [i["id"] for i in manifest["items"]]
+
+
+def test_hello_and_manifest_on_connect(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    item = create(client, demo)
+    publish_through(client, demo, item["id"])
+    screen = register(client, demo)
+    connection = player(app, screen["token"])
+    assert connection.is_connected("/player")
+    received = connection.get_received("/player")
+    assert [e["name"] for e in received] == ["hello", "manifest"]
+    hello = received[0]["args"][0]["screen"]
+    assert hello["id"] == screen["id"]
+    assert (hello["org"], hello["audience"], hello["layout"], hello["timezone"]) == (
+        "JIYI-01",
+        "public",
+        "landscape",
+        "Asia/Shanghai",
+    )
+    assert len(hello["code"]) >= 8
+    manifest = received[1]["args"][0]
+    assert item_ids(manifest) == [item["id"]]
+    entry = manifest["items"][0]
+    assert entry["body"]["type"] == "table"
+    assert entry["qr_url"].startswith("http://127.0.0.1:8080/f/")
+    # Before its publication at 09:00 the day's first segment is empty; from then on it plays.
+    now = [
+        s
+        for s in manifest["schedule"]
+        if dt.datetime.fromisoformat(s["from"]) <= NOW < dt.datetime.fromisoformat(s["until"])
+    ]
+    assert now[0]["sequence"] == [{"item": item["id"], "duration_s": 15}]
+    assert manifest["schedule"][0]["sequence"] == []
+    assert len(manifest["version"]) == 64
+
+
+def test_bad_or_missing_token_is_refused(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    register(client, demo)
+    for auth in ({"token": "scr_nope"}, {}, None):
+        connection = socketio.test_client(app, namespace="/player", auth=auth)
+        assert not connection.is_connected("/player")
+
+
+def test_publish_and_withdraw_are_pushed(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    screen = register(client, demo)
+    connection = player(app, screen["token"])
+    first = events(connection, "manifest")[-1]
+    assert first["items"] == []
+    item = create(client, demo)
+    publish_through(client, demo, item["id"])
+    pushed = events(connection, "manifest")
+    assert len(pushed) == 1
+    assert item_ids(pushed[0]) == [item["id"]]
+    assert pushed[0]["version"] != first["version"]
+    ok(client, demo, "jiyi01_approver", item["id"], "withdraw", "数据有误")
+    assert item_ids(events(connection, "manifest")[-1]) == []
+
+
+def test_editing_a_draft_pushes_nothing(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    item = create(client, demo)
+    publish_through(client, demo, item["id"])
+    screen = register(client, demo)
+    connection = player(app, screen["token"])
+    connection.get_received("/player")
+    client.patch(
+        f"/api/v1/items/{item['id']}",
+        json={"title": "新标题（草稿）"},
+        headers=demo.headers("jiyi01_editor"),
+    )
+    assert events(connection, "manifest") == []
+
+
+def test_expiry_is_pushed_by_the_scheduler(
+    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+) -> None:
+    end = NOW + dt.timedelta(minutes=30)
+    item = create(client, demo, valid_until=end.isoformat())
+    publish_through(client, demo, item["id"])
+    screen = register(client, demo)
+    connection = player(app, screen["token"])
+    assert item_ids(events(connection, "manifest")[-1]) == [item["id"]]
+    clock.set(end + dt.timedelta(milliseconds=1))
+    run_once(app)
+    assert item_ids(events(connection, "manifest")[-1]) == []
+
+
+def test_only_affected_screens_are_pushed(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    here = register(client, demo)
+    client.post(
+        "/api/v1/users/jiyi_operator/grants",
+        json={"org": "CHENGGUAN", "role": "operator"},
+        headers=demo.headers("admin"),
+    )
+    elsewhere = register(client, demo, org="CHENGGUAN-01", user="jiyi_operator", name="东关村大屏")
+    near, far = player(app, here["token"]), player(app, elsewhere["token"])
+    near.get_received("/player")
+    far.get_received("/player")
+    item = create(client, demo)
+    publish_through(client, demo, item["id"])
+    assert len(events(near, "manifest")) == 1
+    assert events(far, "manifest") == []
+
+
+def test_party_items_never_reach_public_screens(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    party = create(
+        client,
+        demo,
+        title="党费收缴情况",
+        catalog_entry="DF-01",
+        category="organisation",
+        scope="party",
+    )
+    publish_through(client, demo, party["id"])
+    public = create(client, demo)
+    publish_through(client, demo, public["id"])
+    square = player(app, register(client, demo, audience="public")["token"])
+    room = player(app, register(client, demo, audience="party", name="党员活动室")["token"])
+    office = player(app, register(client, demo, audience="unit", name="村委办公室")["token"])
+    assert item_ids(events(square, "manifest")[-1]) == [public["id"]]
+    assert sorted(item_ids(events(room, "manifest")[-1])) == sorted([party["id"], public["id"]])
+    assert item_ids(events(office, "manifest")[-1]) == [public["id"]]
+    # Even a playlist that names the party item does not put it on the public screen.
+    square_id = (
+        db.session.scalar(sa.select(Screen.id).where(Screen.audience == "public"))
+        if False
+        else None
+    )
+    assert square_id is None
+
+
+def test_reports_are_stored(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    item = create(client, demo)
+    publish_through(client, demo, item["id"])
+    screen = register(client, demo)
+    connection = player(app, screen["token"])
+    manifest = events(connection, "manifest")[-1]
+    connection.emit("ack", {"version": manifest["version"]}, namespace="/player")
+    connection.emit(
+        "status",
+        {"version": manifest["version"], "current_item": item["id"], "uptime_s": 321},
+        namespace="/player",
+    )
+    stored = connection.emit(
+        "played",
+        [
+            {"item": item["id"], "revision": 1, "started_at": NOW.isoformat(), "duration_s": 15.2},
+            {"item": item["id"], "revision": 1, "started_at": "not a time", "duration_s": 15},
+            {"item": 99999, "revision": 1, "started_at": NOW.isoformat(), "duration_s": 15},
+        ],
+        namespace="/player",
+        callback=True,
+    )
+    assert stored == 1
+    with app.app_context():
+        row = db.session.get(Screen, screen["id"])
+        assert row is not None
+        assert row.acked_version == manifest["version"]
+        assert (row.current_item_id, row.uptime_s, row.online) == (item["id"], 321, True)
+        records = db.session.scalars(sa.select(PlayRecord)).all()
+        assert [(r.item_id, r.duration_s) for r in records] == [(item["id"], 15.2)]
+    body = client.get(
+        f"/api/v1/screens/{screen['id']}/played", headers=demo.headers("jiyi01_operator")
+    ).get_json()
+    assert body["played"][0]["item"] == item["id"]
+    connection.disconnect(namespace="/player")
+    with app.app_context():
+        row = db.session.get(Screen, screen["id"])
+        assert row is not None and row.online is False
+
+
+def test_revoked_screen_is_disconnected_and_refused(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    screen = register(client, demo)
+    connection = player(app, screen["token"])
+    assert connection.is_connected("/player")
+    response = client.post(
+        f"/api/v1/screens/{screen['id']}/revoke", headers=demo.headers("jiyi01_operator")
+    )
+    assert response.status_code == 200
+    assert not connection.is_connected("/player")
+    assert not player(app, screen["token"]).is_connected("/player")
+    assert (
+        client.get(
+            "/api/v1/player/manifest", headers={"Authorization": f"Bearer {screen['token']}"}
+        ).status_code
+        == 401
+    )
+    fresh = client.post(
+        f"/api/v1/screens/{screen['id']}/token", headers=demo.headers("jiyi01_operator")
+    ).get_json()
+    assert player(app, fresh["token"]).is_connected("/player")
+
+
+def test_admin_wall_gets_screen_news(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    screen = register(client, demo)
+    demo.login(client, "jiyi_operator")
+    wall = socketio.test_client(app, namespace="/admin", flask_test_client=client)
+    assert wall.is_connected("/admin")
+    connection = player(app, screen["token"])
+    news = [e["args"][0] for e in wall.get_received("/admin") if e["name"] == "screen"]
+    assert news
+    assert news[-1]["id"] == screen["id"]
+    assert news[-1]["online"] is True
+    connection.disconnect(namespace="/player")
+    news = [e["args"][0] for e in wall.get_received("/admin") if e["name"] == "screen"]
+    assert news[-1]["online"] is False
+    anonymous = socketio.test_client(app, namespace="/admin")
+    assert not anonymous.is_connected("/admin")
+
+
+def test_manifest_version_is_stable(
+    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+) -> None:
+    item = create(client, demo)
+    publish_through(client, demo, item["id"])
+    screen = register(client, demo)
+    first = client.get(
+        f"/api/v1/screens/{screen['id']}/manifest", headers=demo.headers("jiyi01_operator")
+    ).get_json()
+    clock.advance(hours=3)
+    run_once(app)
+    later = client.get(
+        f"/api/v1/screens/{screen['id']}/manifest", headers=demo.headers("jiyi01_operator")
+    ).get_json()
+    assert later["version"] == first["version"]
+    assert later["horizon"] == first["horizon"]
