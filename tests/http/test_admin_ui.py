@@ -204,7 +204,15 @@ def test_edit_org_in_ui(app: Flask, client: FlaskClient, demo: Demo) -> None:
     post_form(
         client,
         "/admin/orgs/JIYI-03",
-        {"name": "西王庄村", "kind": "village", "parent": "JIYI", "party_members": "19", "address": "", "active": "y", "higher_review": ["conduct", "rules"]},
+        {
+            "name": "西王庄村",
+            "kind": "village",
+            "parent": "JIYI",
+            "party_members": "19",
+            "address": "",
+            "active": "y",
+            "higher_review": ["conduct", "rules"],
+        },
     )
     with app.app_context():
         org = get_by_code(db.session, "JIYI-03")
