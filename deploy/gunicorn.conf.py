@@ -2,27 +2,20 @@
 
     gunicorn --config deploy/gunicorn.conf.py 'signage_server:create_app()'
 
-gevent workers, not threads: one process holds thousands of idle screen connections
-(see ../shared/STACK.md: threads stall past about 1,000 screens). Run several workers
-only with SIGNAGE_REDIS_URL set, so that they share rate limits and, later, the
-Socket.IO message queue.
+One gevent worker per instance: one process holds thousands of idle screen connections
+(../shared/STACK.md: threads stall past about 1,000 screens; gevent carried 10,000). Socket.IO
+needs every request of a connection to reach the same process, which gunicorn's own
+balancing does not promise: to use more cores, run more instances on more ports
+(``signage@8081.service`` …) with SIGNAGE_REDIS_URL set, behind nginx's ``ip_hash``.
 """
 
-import multiprocessing
 import os
 
 bind = os.environ.get("SIGNAGE_BIND", "127.0.0.1:8080")
 worker_class = "gevent"
-workers = int(
-    os.environ.get(
-        "SIGNAGE_WORKERS",
-        "1"
-        if not os.environ.get("SIGNAGE_REDIS_URL")
-        else str(min(4, multiprocessing.cpu_count())),
-    )
-)
-worker_connections = int(os.environ.get("SIGNAGE_WORKER_CONNECTIONS", "10000"))
-# Screens hold long-lived connections; a worker restart must not cut them all at once.
+workers = 1
+worker_connections = int(os.environ.get("SIGNAGE_WORKER_CONNECTIONS", "12000"))
+# Screens hold long-lived connections; a restart must not cut them all at once.
 graceful_timeout = 30
 timeout = 60
 keepalive = 75

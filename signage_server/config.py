@@ -36,6 +36,8 @@ class Settings:
     database_url: str = ""
     #: Redis URL; when set, Redis backs rate limits (and later the Socket.IO queue and jobs).
     redis_url: str = ""
+    #: Redis channel of the Socket.IO message queue (installations sharing a Redis differ here).
+    socketio_channel: str = "signage-socketio"
     #: Secret for sessions and CSRF tokens. Generated and kept in the data directory when
     #: unset outside production.
     secret_key: str = ""

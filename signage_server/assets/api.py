@@ -105,7 +105,9 @@ def _screen_may_fetch(sha256: str) -> bool:
     if manifest is None:
         return False
     return any(
-        asset["sha256"] == sha256 for item in manifest.body.get("items", []) for asset in item["assets"]
+        asset["sha256"] == sha256
+        for item in manifest.body.get("items", [])
+        for asset in item["assets"]
     )
 
 

@@ -38,8 +38,11 @@ def init_app(app: Flask) -> None:
         app,
         async_mode=mode,
         message_queue=settings.redis_url or None,
-        channel="signage-socketio",
-        cors_allowed_origins=[settings.public_url.rstrip("/")] if settings.production else "*",
+        channel=settings.socketio_channel,
+        # Screens authenticate with their token and may reach the server under another name
+        # than the public URL (a village LAN address); the cookie-authenticated /admin
+        # namespace checks the origin itself.
+        cors_allowed_origins="*",
         ping_interval=25,
         ping_timeout=20,
         max_http_buffer_size=2 * 1024 * 1024,

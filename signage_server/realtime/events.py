@@ -6,6 +6,7 @@ Handlers stay thin: authenticate, call one service, commit, emit.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import current_app
@@ -142,6 +143,10 @@ class AdminNamespace(Namespace):  # type: ignore[misc]
     """``/admin``: logged-in operators watching the screen wall get screens' news live."""
 
     def on_connect(self, auth: Any = None) -> None:
+        origin = request.headers.get("Origin")
+        if origin and urlsplit(origin).netloc != request.host:
+            # A page of another site riding on the operator's cookie (cross-site WebSocket).
+            raise ConnectionRefusedError("forbidden origin")
         if not current_user.is_authenticated:
             raise ConnectionRefusedError("unauthorized")
         principal = Principal.of(current_user._get_current_object())

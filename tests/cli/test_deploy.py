@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import socketio
 
 from tests.conftest import ROOT
 from tests.servers import SIGNAGE
@@ -30,6 +32,25 @@ def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
         "SIGNAGE_TRUSTED_PROXIES": "1",
     }
     subprocess.run([SIGNAGE, "init-db"], env=env, check=True, capture_output=True)
+    fast = {
+        "SIGNAGE_ARGON2_TIME_COST": "1",
+        "SIGNAGE_ARGON2_MEMORY_COST": "1024",
+        "SIGNAGE_ARGON2_PARALLELISM": "1",
+    }
+    subprocess.run(
+        [SIGNAGE, "seed-demo"],
+        env=env | fast | {"SIGNAGE_DEMO_PASSWORD": "x" * 12},
+        check=True,
+        capture_output=True,
+    )
+    registered = subprocess.run(
+        [SIGNAGE, "screen", "register", "广场屏", "--org", "JIYI-01", "--audience", "public"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    screen_token = json.loads(registered.stdout)["token"]
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen(
@@ -56,6 +77,23 @@ def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
         # Production over HTTPS: secure cookies and HSTS.
         assert "Secure" in cookie
         assert "Strict-Transport-Security" in headers
+        # Screens connect over a websocket through the gevent worker.
+        received: list[str] = []
+        client = socketio.Client(reconnection=False)
+        client.on("hello", lambda data: received.append("hello"), namespace="/player")
+        client.on("manifest", lambda data: received.append("manifest"), namespace="/player")
+        client.connect(
+            f"http://127.0.0.1:{port}",
+            namespaces=["/player"],
+            auth={"token": screen_token},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        deadline = time.monotonic() + 10
+        while len(received) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        client.disconnect()
+        assert received == ["hello", "manifest"]
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -74,6 +112,6 @@ def test_systemd_unit_and_env_example_agree() -> None:
     from signage_server.config import Settings
 
     fields = {"SIGNAGE_" + f.upper() for f in Settings.__dataclass_fields__}
-    deploy_only = {"SIGNAGE_BIND", "SIGNAGE_WORKERS"}
+    deploy_only = {"SIGNAGE_BIND"}
     assert names - deploy_only <= fields
     assert {"SIGNAGE_SECRET_KEY", "SIGNAGE_DATABASE_URL", "SIGNAGE_PUBLIC_URL"} <= names

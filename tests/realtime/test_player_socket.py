@@ -237,6 +237,13 @@ def test_admin_wall_gets_screen_news(app: Flask, client: FlaskClient, demo: Demo
     assert news[-1]["online"] is False
     anonymous = socketio.test_client(app, namespace="/admin")
     assert not anonymous.is_connected("/admin")
+    elsewhere = socketio.test_client(
+        app,
+        namespace="/admin",
+        flask_test_client=client,
+        headers={"Origin": "https://evil.example"},
+    )
+    assert not elsewhere.is_connected("/admin")
 
 
 def test_manifest_version_is_stable(

@@ -241,7 +241,9 @@ def test_playlists_api_and_the_scope_invariant(app: Flask, client: FlaskClient, 
         headers=headers,
     )
     assert patched.status_code == 200
-    assert patched.get_json()["dayparts"] == [{"days": [0, 1, 2, 3, 4], "start": "08:00", "end": "20:00"}]
+    assert patched.get_json()["dayparts"] == [
+        {"days": [0, 1, 2, 3, 4], "start": "08:00", "end": "20:00"}
+    ]
     assert events(connection, "manifest")
     assert (
         client.get(

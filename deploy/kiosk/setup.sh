@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Turn a Debian/Ubuntu/Raspberry Pi OS box into a Sunshine Signage screen player.
+#   sudo ./setup.sh https://gk.example.gov.cn/player/?token=scr_...   (from the screen's page)
+#   sudo ./setup.sh https://gk.example.gov.cn/player/                (pair on screen with a code)
+set -euo pipefail
+[ "$(id -u)" -eq 0 ] || { echo "run as root (sudo)" >&2; exit 1; }
+URL=${1:?usage: setup.sh PLAYER_URL}
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+echo ">> installing Chromium, a minimal X server and Chinese fonts"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends xserver-xorg xinit x11-xserver-utils unclutter \
+  fonts-noto-cjk ca-certificates
+apt-get install -y -qq --no-install-recommends chromium || apt-get install -y -qq chromium-browser
+
+echo ">> creating the signage user"
+id signage >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin signage
+usermod -aG video,tty,input signage || true
+# Xorg started by a service needs to be allowed for a non-console user.
+if [ -f /etc/X11/Xwrapper.config ]; then
+  sed -i 's/^allowed_users=.*/allowed_users=anybody/' /etc/X11/Xwrapper.config
+else
+  printf 'allowed_users=anybody\nneeds_root_rights=yes\n' > /etc/X11/Xwrapper.config
+fi
+
+echo ">> installing the launcher and the service"
+install -m 0755 "$HERE/signage-kiosk" /usr/local/bin/signage-kiosk
+install -m 0644 "$HERE/signage-kiosk.service" /etc/systemd/system/signage-kiosk.service
+printf 'PLAYER_URL=%s\n' "$URL" > /etc/signage-kiosk.env
+chmod 0640 /etc/signage-kiosk.env
+chgrp signage /etc/signage-kiosk.env
+
+echo ">> never blank the console, boot to the player"
+if [ -f /boot/cmdline.txt ] && ! grep -q consoleblank=0 /boot/cmdline.txt; then
+  sed -i 's/$/ consoleblank=0/' /boot/cmdline.txt
+elif [ -f /etc/default/grub ] && ! grep -q consoleblank=0 /etc/default/grub; then
+  sed -i 's/^GRUB_CMDLINE_LINUX_DEFAULT="/GRUB_CMDLINE_LINUX_DEFAULT="consoleblank=0 /' /etc/default/grub
+  command -v update-grub >/dev/null 2>&1 && update-grub
+fi
+systemctl daemon-reload
+systemctl set-default graphical.target
+systemctl enable --now signage-kiosk.service
+echo ">> done: the player starts on tty1 and restarts by itself; logs: journalctl -u signage-kiosk"

@@ -1,0 +1,266 @@
+"""The real server (gevent) and real Socket.IO clients: pushes within a second, and across
+two server processes through Redis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import socketio
+
+from tests.cli.test_console import request
+from tests.conftest import REDIS_URL
+from tests.conftest import fresh_postgres_database
+from tests.conftest import need_service
+from tests.conftest import redis_problem
+from tests.servers import SIGNAGE
+from tests.servers import running
+
+pytestmark = pytest.mark.slow
+
+FAST = {
+    "SIGNAGE_ARGON2_TIME_COST": "1",
+    "SIGNAGE_ARGON2_MEMORY_COST": "1024",
+    "SIGNAGE_ARGON2_PARALLELISM": "1",
+}
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run([SIGNAGE, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+class Player:
+    """A real Socket.IO client on ``/player``, recording what arrives and when."""
+
+    def __init__(self, base: str, token: str) -> None:
+        #: (monotonic time, wall-clock time, manifest) of each manifest received.
+        self.manifests: list[tuple[float, dt.datetime, dict[str, Any]]] = []
+        self.hello: dict[str, Any] | None = None
+        self.disconnected_at: float | None = None
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("hello", self._hello, namespace="/player")
+        self.client.on("manifest", self._manifest, namespace="/player")
+        self.client.on("disconnect", self._gone, namespace="/player")
+        self.client.connect(
+            base,
+            namespaces=["/player"],
+            auth={"token": token},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+
+    def _hello(self, data: dict[str, Any]) -> None:
+        self.hello = data
+
+    def _manifest(self, data: dict[str, Any]) -> None:
+        self.manifests.append((time.monotonic(), dt.datetime.now(dt.UTC), data))
+
+    def _gone(self, *args: Any) -> None:
+        self.disconnected_at = time.monotonic()
+
+    def wait_for(
+        self, predicate: Any, *, after: float = 0.0, timeout: float = 10
+    ) -> tuple[float, dt.datetime, dict[str, Any]]:
+        """Return the first manifest received after ``after`` (monotonic) that matches."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for moment, wall, manifest in list(self.manifests):
+                if moment >= after and predicate(manifest):
+                    return moment, wall, manifest
+            time.sleep(0.02)
+        seen = [m["version"][:8] for _, _, m in self.manifests]
+        raise AssertionError(f"no such manifest within {timeout}s: {seen}")
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def ids(manifest: dict[str, Any]) -> set[int]:
+    return {i["id"] for i in manifest["items"]}
+
+
+def post(base: str, path: str, token: str, body: dict[str, Any]) -> tuple[int, Any]:
+    return request(base + path, token, json.dumps(body).encode())
+
+
+def publish(base: str, tokens: dict[str, str], payload: dict[str, Any]) -> tuple[int, float]:
+    """Run an item of JIYI-01 through the procedure; return its id and when publish answered."""
+    status, item = post(base, "/api/v1/items", tokens["jiyi01_editor"], payload)
+    assert status == 201, item
+    for user, action in (
+        ("jiyi01_editor", "submit"),
+        ("jiyi01_reviewer", "review"),
+        ("jiyi01_approver", "approve"),
+    ):
+        status, body = post(
+            base, f"/api/v1/items/{item['id']}/transitions", tokens[user], {"action": action}
+        )
+        assert status == 200, body
+    if body["state"] == "approved":
+        post(
+            base,
+            f"/api/v1/items/{item['id']}/transitions",
+            tokens["jiyi_superior"],
+            {"action": "superior_approve"},
+        )
+    status, body = post(
+        base,
+        f"/api/v1/items/{item['id']}/transitions",
+        tokens["jiyi01_operator"],
+        {"action": "publish"},
+    )
+    answered = time.monotonic()
+    assert status == 200, body
+    return int(item["id"]), answered
+
+
+NOTICE = {
+    "org": "JIYI-01",
+    "category": "service",
+    "timing": "immediate",
+    "scope": "public",
+    "catalog_entry": None,
+    "body": {"type": "text", "text": "今日14时至16时全村停水检修，请提前储水。"},
+}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A seeded installation on its own PostgreSQL database (SQLite when PostgreSQL is away)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")} | FAST
+    base |= {
+        "SIGNAGE_DATA_DIR": str(tmp_path / "data"),
+        "SIGNAGE_DEMO_PASSWORD": "village-demo-1",
+        "SIGNAGE_SOCKETIO_CHANNEL": f"signage-test-{secrets.token_hex(4)}",
+    }
+    with fresh_postgres_database() as url:
+        environment = base | {"SIGNAGE_DATABASE_URL": url}
+        cli(environment, "init-db")
+        cli(environment, "seed-demo")
+        yield environment
+
+
+def tokens_for(env: dict[str, str]) -> dict[str, str]:
+    users = (
+        "jiyi01_editor",
+        "jiyi01_reviewer",
+        "jiyi01_approver",
+        "jiyi01_operator",
+        "jiyi_superior",
+    )
+    return {u: cli(env, "token", "create", u).strip() for u in users}
+
+
+def screen_token(env: dict[str, str], audience: str = "public") -> str:
+    return str(
+        json.loads(
+            cli(
+                env,
+                "screen",
+                "register",
+                f"{audience}屏",
+                "--org",
+                "JIYI-01",
+                "--audience",
+                audience,
+            )
+        )["token"]
+    )
+
+
+def test_pushes_within_a_second(env: dict[str, str]) -> None:
+    tokens = tokens_for(env)
+    token = screen_token(env)
+    with running(env) as server:
+        player = Player(server.base, token)
+        try:
+            assert player.hello is not None
+            player.wait_for(lambda m: True)
+            # Publish: the new manifest arrives within a second of the answer.
+            item, answered = publish(server.base, tokens, {**NOTICE, "title": "停水通知"})
+            arrived, _, _ = player.wait_for(lambda m: item in ids(m))
+            assert arrived - answered < 1.0, f"publish pushed after {arrived - answered:.3f}s"
+            # Withdraw: likewise.
+            status, _ = post(
+                server.base,
+                f"/api/v1/items/{item}/transitions",
+                tokens["jiyi01_approver"],
+                {"action": "withdraw", "reason": "已恢复供水"},
+            )
+            assert status == 200
+            answered = time.monotonic()
+            arrived, _, _ = player.wait_for(lambda m: item not in ids(m), after=answered - 0.5)
+            assert arrived - answered < 1.0, f"withdrawal pushed after {arrived - answered:.3f}s"
+            # Expiry: pushed by the scheduler inside the server, within a second of valid_until.
+            until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+            item, published = publish(
+                server.base,
+                tokens,
+                {**NOTICE, "title": "临时停电通知", "valid_until": until.isoformat()},
+            )
+            player.wait_for(lambda m: item in ids(m))
+            _, wall, _ = player.wait_for(lambda m: item not in ids(m), after=published, timeout=15)
+            assert until <= wall < until + dt.timedelta(seconds=1), (
+                f"expiry pushed {wall - until} after valid_until"
+            )
+        finally:
+            player.close()
+
+
+def test_revoked_screen_is_cut_off(env: dict[str, str]) -> None:
+    token = screen_token(env)
+    operator = cli(env, "token", "create", "jiyi01_operator").strip()
+    with running(env) as server:
+        player = Player(server.base, token)
+        screen_id = player.hello["screen"]["id"]  # type: ignore[index]
+        status, _ = post(server.base, f"/api/v1/screens/{screen_id}/revoke", operator, {})
+        revoked = time.monotonic()
+        assert status == 200
+        deadline = time.monotonic() + 5
+        while player.disconnected_at is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert player.disconnected_at is not None
+        assert player.disconnected_at - revoked < 1.0
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            Player(server.base, token)
+
+
+def test_two_servers_share_pushes_through_redis(env: dict[str, str]) -> None:
+    need_service("Redis", redis_problem())
+    env = env | {"SIGNAGE_REDIS_URL": REDIS_URL}
+    tokens = tokens_for(env)
+    token = screen_token(env)
+    with running(env) as first, running(env) as second:
+        player = Player(first.base, token)  # connected to the first process
+        try:
+            player.wait_for(lambda m: True)
+            item, answered = publish(
+                second.base, tokens, {**NOTICE, "title": "村民代表会议通知"}
+            )  # published on the second
+            arrived, _, _ = player.wait_for(lambda m: item in ids(m))
+            assert arrived - answered < 1.0
+            screen_id = player.hello["screen"]["id"]  # type: ignore[index]
+            post(
+                second.base,
+                f"/api/v1/screens/{screen_id}/revoke",
+                cli(env, "token", "create", "jiyi01_operator").strip(),
+                {},
+            )
+            deadline = time.monotonic() + 5
+            while player.disconnected_at is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert player.disconnected_at is not None, (
+                "revocation on one server did not close the connection on the other"
+            )
+        finally:
+            player.close()
