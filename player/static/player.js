@@ -1,0 +1,2183 @@
+/*
+ * Sunshine Signage (阳光公开屏) web player.
+ *
+ * Plain ES2017, no build step, no framework: runs in Chromium >= 90 and Android WebView.
+ * The contract is docs/player-protocol.md. Sections of this file, in order:
+ *
+ *   1. Config and small helpers   (CFG, el, clear, pad)
+ *   2. Time                       (parseTime, inWindow, Intl formatters, isoWithOffset)
+ *   3. Store                      (IndexedDB "signage-player": kv, played queue, asset blobs)
+ *   4. Assets                     (Cache Storage "signage-assets-v1", prefetch, blob URLs, GC)
+ *   5. Sanitiser                  (DOMParser allow-list for HTML bodies, defence in depth)
+ *   6. Frame and layouts          (layout stylesheet swap, scale-to-fit, header clock)
+ *   7. Pages                      (body builders and the paginator: never shrink text)
+ *   8. Side and ticker            (QR code, validity, page indicator, scrolling footer)
+ *   9. Rotation                   (schedule segment, windows, urgent interrupts, proof of play)
+ *  10. Manifest                   (store -> prefetch -> ack -> apply)
+ *  11. Network                    (Socket.IO, backstop poll, status, played batches)
+ *  12. Pairing                    (code on screen, poll until paired)
+ *  13. Preview                    (operator preview: no socket, no SW, no reports)
+ *  14. Service Worker registration
+ *  15. Main loop, boot and the read-only test API window.signagePlayer
+ *
+ * Everything time-driven runs from one setInterval(tick, 1000) and compares Date.now() /
+ * performance.now() with due times, so a jump of the clock is handled at the next tick.
+ * Untrusted text always goes through textContent; the only markup inserted is the sanitised
+ * HTML body (re-checked here) and the QR code SVG made by qrcode-generator.
+ */
+(function () {
+  'use strict';
+
+  // ---------------------------------------------------------------------------------------
+  // 1. Config and small helpers
+  // ---------------------------------------------------------------------------------------
+
+  var data = document.body.dataset;
+  var CFG = {
+    api: (data.api || '/api/v1').replace(/\/$/, ''),
+    staticBase: data.static || '/player/static/',
+    layouts: data.layouts || '/player/layouts/',
+    sw: data.sw || '',
+    socketPath: data.socketPath || '/socket.io',
+    namespace: data.namespace || '/player',
+    version: data.playerVersion || '',
+    preview: data.previewManifest || ''
+  };
+
+  var LAYOUT_SIZES = {
+    landscape: [1920, 1080],
+    portrait: [1080, 1920],
+    led: [960, 480],
+    ticker: [1920, 120]
+  };
+
+  var TICK_MS = 1000;
+  var STATUS_MS = 60000;
+  var FLUSH_MS = 60000;
+  var FLUSH_AT = 50; // records: send a batch as soon as this many are queued
+  var BATCH = 50; // records per `played` message
+  var QUEUE_MAX = 10000; // drop the oldest records beyond this
+  var POLL_MIN_MS = 4 * 60000;
+  var POLL_MAX_MS = 6 * 60000;
+  var FIRST_POLL_MS = 10000;
+  var PAIR_POLL_MS = 3000;
+  var PAIR_RETRY_MS = 10000;
+  var PREVIEW_MS = 30000;
+  var ACK_TIMEOUT_MS = 15000;
+  var DEFAULT_TZ = 'Asia/Shanghai';
+  var DEFAULT_DURATION_S = 15;
+  var ASSET_CACHE = 'signage-assets-v1';
+  var TICKER_SPEED = 150; // design pixels per second
+  var TICKER_SEP = '\u3000\u3000◆\u3000\u3000';
+  var CALM_LINE = '欢迎扫码对公开内容提出意见和建议';
+  var BOARD_TITLE = '党务村务公开';
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function setText(node, text) {
+    text = text === undefined || text === null ? '' : String(text);
+    if (node.textContent !== text) node.textContent = text;
+  }
+
+  function pad(n) {
+    return (n < 10 ? '0' : '') + n;
+  }
+
+  function mono() {
+    return performance.now();
+  }
+
+  function warn(what, error) {
+    if (window.console && console.warn) console.warn('[signage] ' + what, error || '');
+  }
+
+  var dom = {
+    frame: $('frame'),
+    main: $('main'),
+    measure: $('measure'),
+    org: document.querySelector('.hdr-org'),
+    board: document.querySelector('.hdr-board'),
+    date: document.querySelector('.hdr-date'),
+    clock: document.querySelector('.hdr-clock'),
+    side: document.querySelector('.region-side'),
+    qr: document.querySelector('.qr'),
+    category: document.querySelector('.side-category'),
+    validity: document.querySelector('.side-validity'),
+    pageNo: document.querySelector('.side-pages'),
+    tickerWindow: document.querySelector('.ticker-window'),
+    ticker: document.querySelector('.ticker-text'),
+    pairing: $('pairing'),
+    pairCode: $('pairing-code'),
+    pairServer: $('pairing-server'),
+    pairStatus: $('pairing-status'),
+    boot: $('boot')
+  };
+
+  // ---------------------------------------------------------------------------------------
+  // 2. Time
+  // ---------------------------------------------------------------------------------------
+
+  /** Milliseconds since the epoch of an ISO 8601 string, or null for null/empty/invalid. */
+  function parseTime(value) {
+    if (value === null || value === undefined || value === '') return null;
+    var t = Date.parse(value);
+    return isNaN(t) ? null : t;
+  }
+
+  /** True when `now` is inside [valid_from, valid_until) of `x` (null = unbounded). */
+  function inWindow(x, now) {
+    var from = parseTime(x.valid_from);
+    var until = parseTime(x.valid_until);
+    return (from === null || from <= now) && (until === null || now < until);
+  }
+
+  function validTimeZone(tz) {
+    if (!tz) return DEFAULT_TZ;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return tz;
+    } catch (e) {
+      return DEFAULT_TZ;
+    }
+  }
+
+  var formatters = {};
+
+  function formatter(tz, kind) {
+    var key = tz + '|' + kind;
+    if (!formatters[key]) {
+      if (kind === 'date') {
+        formatters[key] = new Intl.DateTimeFormat('zh-CN', {
+          timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric', weekday: 'long'
+        });
+      } else {
+        formatters[key] = new Intl.DateTimeFormat('en-US', {
+          timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric',
+          hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'
+        });
+      }
+    }
+    return formatters[key];
+  }
+
+  function parts(t, tz, kind) {
+    var out = {};
+    formatter(tz, kind).formatToParts(new Date(t)).forEach(function (p) {
+      out[p.type] = p.value;
+    });
+    return out;
+  }
+
+  /** "2026年11月23日 星期一" in the screen's timezone. */
+  function dateText(t, tz) {
+    var p = parts(t, tz, 'date');
+    return p.year + '年' + Number(p.month) + '月' + Number(p.day) + '日 ' + p.weekday;
+  }
+
+  /** "2026年12月31日" (no weekday). */
+  function shortDateText(t, tz) {
+    var p = parts(t, tz, 'date');
+    return p.year + '年' + Number(p.month) + '月' + Number(p.day) + '日';
+  }
+
+  function numericParts(t, tz) {
+    var p = parts(t, tz, 'iso');
+    return {
+      y: Number(p.year), mo: Number(p.month), d: Number(p.day),
+      h: Number(p.hour) % 24, mi: Number(p.minute), s: Number(p.second)
+    };
+  }
+
+  /** "09:05" in the screen's timezone. */
+  function clockText(t, tz) {
+    var p = numericParts(t, tz);
+    return pad(p.h) + ':' + pad(p.mi);
+  }
+
+  /** "2026-11-23T09:00:00+08:00": ISO 8601 with the offset of the screen's timezone. */
+  function isoWithOffset(t, tz) {
+    var whole = Math.floor(t / 1000) * 1000;
+    var p = numericParts(whole, tz);
+    var offset = Math.round((Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) - whole) / 60000);
+    var sign = offset >= 0 ? '+' : '-';
+    var abs = Math.abs(offset);
+    return String(p.y) + '-' + pad(p.mo) + '-' + pad(p.d) + 'T' + pad(p.h) + ':' + pad(p.mi) +
+      ':' + pad(p.s) + sign + pad(Math.floor(abs / 60)) + ':' + pad(abs % 60);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 3. Store: IndexedDB "signage-player" (falls back to memory when unavailable)
+  // ---------------------------------------------------------------------------------------
+
+  var Store = (function () {
+    var DB_NAME = 'signage-player';
+    var opening = null;
+    var memory = { kv: {}, played: [], assets: {}, seq: 0 };
+
+    function open() {
+      if (opening) return opening;
+      opening = new Promise(function (resolve) {
+        var request;
+        try {
+          if (!window.indexedDB) return resolve(null);
+          request = indexedDB.open(DB_NAME, 1);
+        } catch (e) {
+          return resolve(null);
+        }
+        request.onupgradeneeded = function () {
+          var db = request.result;
+          if (!db.objectStoreNames.contains('kv')) db.createObjectStore('kv');
+          if (!db.objectStoreNames.contains('played')) {
+            db.createObjectStore('played', { autoIncrement: true });
+          }
+          if (!db.objectStoreNames.contains('assets')) db.createObjectStore('assets');
+        };
+        request.onsuccess = function () {
+          var db = request.result;
+          db.onversionchange = function () {
+            db.close();
+          };
+          resolve(db);
+        };
+        request.onerror = function () {
+          warn('IndexedDB unavailable, keeping state in memory', request.error);
+          resolve(null);
+        };
+      });
+      return opening;
+    }
+
+    /** Run fn(objectStore) in a transaction; resolve with the value fn's request produced. */
+    function run(name, mode, fn) {
+      return open().then(function (db) {
+        if (!db) return fn(null);
+        return new Promise(function (resolve, reject) {
+          var tx = db.transaction(name, mode);
+          var result;
+          var request = fn(tx.objectStore(name), function (value) {
+            result = value;
+          });
+          tx.oncomplete = function () {
+            resolve(request && 'result' in request && result === undefined ? request.result : result);
+          };
+          tx.onerror = tx.onabort = function () {
+            reject(tx.error);
+          };
+        });
+      });
+    }
+
+    function get(key) {
+      return run('kv', 'readonly', function (store) {
+        if (!store) return memory.kv[key];
+        return store.get(key);
+      });
+    }
+
+    function put(key, value) {
+      return run('kv', 'readwrite', function (store) {
+        if (!store) {
+          memory.kv[key] = value;
+          return undefined;
+        }
+        store.put(value, key);
+        return undefined;
+      });
+    }
+
+    function del(key) {
+      return run('kv', 'readwrite', function (store) {
+        if (!store) {
+          delete memory.kv[key];
+          return undefined;
+        }
+        store.delete(key);
+        return undefined;
+      });
+    }
+
+    function countPlayed() {
+      return run('played', 'readonly', function (store) {
+        if (!store) return memory.played.length;
+        return store.count();
+      });
+    }
+
+    /** Queue one proof-of-play record; drop the oldest beyond QUEUE_MAX. Resolves the count. */
+    function addPlayed(record) {
+      return run('played', 'readwrite', function (store, done) {
+        if (!store) {
+          memory.seq += 1;
+          memory.played.push({ key: memory.seq, record: record });
+          if (memory.played.length > QUEUE_MAX) memory.played.splice(0, memory.played.length - QUEUE_MAX);
+          return memory.played.length;
+        }
+        store.add(record);
+        var counting = store.count();
+        counting.onsuccess = function () {
+          var excess = counting.result - QUEUE_MAX;
+          done(Math.min(counting.result, QUEUE_MAX));
+          if (excess <= 0) return;
+          var cursor = store.openCursor();
+          cursor.onsuccess = function () {
+            var c = cursor.result;
+            if (!c || excess <= 0) return;
+            c.delete();
+            excess -= 1;
+            c.continue();
+          };
+        };
+        return undefined;
+      });
+    }
+
+    /** The oldest `n` queued records as [{key, record}]. */
+    function playedBatch(n) {
+      return run('played', 'readonly', function (store, done) {
+        if (!store) return memory.played.slice(0, n);
+        var out = [];
+        var cursor = store.openCursor();
+        cursor.onsuccess = function () {
+          var c = cursor.result;
+          if (!c || out.length >= n) {
+            done(out);
+            return;
+          }
+          out.push({ key: c.key, record: c.value });
+          c.continue();
+        };
+        done(out);
+        return undefined;
+      });
+    }
+
+    function deletePlayed(keys) {
+      return run('played', 'readwrite', function (store) {
+        if (!store) {
+          var gone = {};
+          keys.forEach(function (k) {
+            gone[k] = true;
+          });
+          memory.played = memory.played.filter(function (r) {
+            return !gone[r.key];
+          });
+          return undefined;
+        }
+        keys.forEach(function (k) {
+          store.delete(k);
+        });
+        return undefined;
+      });
+    }
+
+    function clearPlayed() {
+      return run('played', 'readwrite', function (store) {
+        if (!store) {
+          memory.played = [];
+          return undefined;
+        }
+        store.clear();
+        return undefined;
+      });
+    }
+
+    // Asset blobs: used only when Cache Storage is unavailable (an insecure http origin).
+    function getAsset(sha) {
+      return run('assets', 'readonly', function (store) {
+        if (!store) return memory.assets[sha];
+        return store.get(sha);
+      });
+    }
+
+    function putAsset(sha, blob) {
+      return run('assets', 'readwrite', function (store) {
+        if (!store) {
+          memory.assets[sha] = blob;
+          return undefined;
+        }
+        store.put(blob, sha);
+        return undefined;
+      });
+    }
+
+    function assetKeys() {
+      return run('assets', 'readonly', function (store) {
+        if (!store) return Object.keys(memory.assets);
+        return store.getAllKeys();
+      });
+    }
+
+    function deleteAsset(sha) {
+      return run('assets', 'readwrite', function (store) {
+        if (!store) {
+          delete memory.assets[sha];
+          return undefined;
+        }
+        store.delete(sha);
+        return undefined;
+      });
+    }
+
+    return {
+      open: open, get: get, put: put, del: del,
+      countPlayed: countPlayed, addPlayed: addPlayed, playedBatch: playedBatch,
+      deletePlayed: deletePlayed, clearPlayed: clearPlayed,
+      getAsset: getAsset, putAsset: putAsset, assetKeys: assetKeys, deleteAsset: deleteAsset
+    };
+  })();
+
+  // ---------------------------------------------------------------------------------------
+  // 4. Assets: content-addressed files, cached for ever, shown through blob: URLs
+  // ---------------------------------------------------------------------------------------
+
+  var Assets = (function () {
+    var cacheStorage = typeof caches !== 'undefined' && window.isSecureContext !== false;
+
+    function url(sha, item) {
+      var list = (item && item.assets) || [];
+      for (var i = 0; i < list.length; i++) {
+        if (list[i] && list[i].sha256 === sha && list[i].url) return list[i].url;
+      }
+      return '/assets/' + sha;
+    }
+
+    /** Every {sha, url} a manifest needs (its items' assets, image and PDF page files). */
+    function needed(manifest) {
+      var seen = {};
+      var out = [];
+      function add(sha, item) {
+        if (!sha || typeof sha !== 'string' || seen[sha]) return;
+        seen[sha] = true;
+        out.push({ sha: sha, url: url(sha, item) });
+      }
+      (manifest.items || []).forEach(function (item) {
+        (item.assets || []).forEach(function (a) {
+          if (a) add(a.sha256, item);
+        });
+        var body = item.body || {};
+        if (body.type === 'image') add(body.asset, item);
+        if (body.type === 'pdf') {
+          (body.pages || []).forEach(function (p) {
+            add(pageSha(p), item);
+          });
+        }
+      });
+      return out;
+    }
+
+    function authHeaders() {
+      var headers = {};
+      if (S.token) headers.Authorization = 'Bearer ' + S.token;
+      return headers;
+    }
+
+    function fetchNetwork(u) {
+      return fetch(u, { headers: authHeaders(), credentials: 'same-origin' });
+    }
+
+    function cached(u) {
+      return caches.open(ASSET_CACHE).then(function (cache) {
+        return cache.match(u, { ignoreVary: true });
+      });
+    }
+
+    function has(asset) {
+      if (cacheStorage) {
+        return cached(asset.url).then(function (r) {
+          return !!r;
+        });
+      }
+      return Store.getAsset(asset.sha).then(function (b) {
+        return !!b;
+      });
+    }
+
+    /** Fetch one file with the screen's token and keep it (in the page, in case no SW runs). */
+    function download(asset) {
+      return fetchNetwork(asset.url).then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + asset.url);
+        if (cacheStorage) {
+          return caches.open(ASSET_CACHE).then(function (cache) {
+            return cache.put(asset.url, response.clone()).then(function () {
+              return response;
+            });
+          });
+        }
+        return response.blob().then(function (blob) {
+          return Store.putAsset(asset.sha, blob).then(function () {
+            return blob;
+          });
+        });
+      });
+    }
+
+    /** Make sure every file of `manifest` is stored; resolve true when all are. */
+    function prefetch(manifest) {
+      var list = needed(manifest);
+      var ok = true;
+      var i = 0;
+      function next() {
+        if (i >= list.length) return Promise.resolve(ok);
+        var asset = list[i];
+        i += 1;
+        return has(asset)
+          .then(function (present) {
+            return present ? null : download(asset);
+          })
+          .catch(function (error) {
+            ok = false;
+            warn('could not fetch ' + asset.url, error);
+          })
+          .then(next);
+      }
+      return next();
+    }
+
+    /** Delete stored files that `manifest` no longer uses. */
+    function collect(manifest) {
+      var keep = {};
+      needed(manifest).forEach(function (a) {
+        keep[a.sha] = true;
+      });
+      if (cacheStorage) {
+        return caches.open(ASSET_CACHE).then(function (cache) {
+          return cache.keys().then(function (requests) {
+            return Promise.all(requests.map(function (request) {
+              var sha = new URL(request.url).pathname.split('/').pop();
+              return keep[sha] ? null : cache.delete(request);
+            }));
+          });
+        }).catch(function (e) {
+          warn('asset clean-up failed', e);
+        });
+      }
+      return Store.assetKeys().then(function (keys) {
+        return Promise.all((keys || []).map(function (sha) {
+          return keep[sha] ? null : Store.deleteAsset(sha);
+        }));
+      }).catch(function (e) {
+        warn('asset clean-up failed', e);
+      });
+    }
+
+    /** A blob: URL for file `sha` of `item` (stored copy first, then the network). */
+    function objectUrl(sha, item) {
+      var u = url(sha, item);
+      var found;
+      if (S.preview) {
+        found = fetch(u, { credentials: 'same-origin' }).then(function (r) {
+          if (!r.ok) throw new Error('HTTP ' + r.status);
+          return r.blob();
+        });
+      } else if (cacheStorage) {
+        found = cached(u).then(function (response) {
+          return response || download({ sha: sha, url: u });
+        }).then(function (response) {
+          return response.blob();
+        });
+      } else {
+        found = Store.getAsset(sha).then(function (blob) {
+          return blob || download({ sha: sha, url: u });
+        });
+      }
+      return found.then(function (blob) {
+        return URL.createObjectURL(blob);
+      });
+    }
+
+    return { prefetch: prefetch, collect: collect, objectUrl: objectUrl };
+  })();
+
+  function pageSha(p) {
+    if (!p) return null;
+    if (typeof p === 'string') return p;
+    return p.sha256 || p.asset || null;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 5. Sanitiser: the server already cleaned HTML bodies (nh3); check again before use.
+  // ---------------------------------------------------------------------------------------
+
+  var ALLOWED_TAGS = {
+    P: 1, BR: 1, STRONG: 1, B: 1, EM: 1, I: 1, U: 1, S: 1, UL: 1, OL: 1, LI: 1,
+    H2: 1, H3: 1, H4: 1, BLOCKQUOTE: 1, TABLE: 1, THEAD: 1, TBODY: 1, TR: 1, TH: 1, TD: 1
+  };
+  // Elements dropped together with their content (never unwrapped into text).
+  var DROP_TAGS = {
+    SCRIPT: 1, STYLE: 1, TEMPLATE: 1, IFRAME: 1, OBJECT: 1, EMBED: 1, NOSCRIPT: 1, NOEMBED: 1,
+    NOFRAMES: 1, TITLE: 1, TEXTAREA: 1, SELECT: 1, SVG: 1, MATH: 1, XMP: 1, PLAINTEXT: 1,
+    HEAD: 1, META: 1, LINK: 1, BASE: 1, FRAME: 1, FRAMESET: 1, APPLET: 1, CANVAS: 1,
+    AUDIO: 1, VIDEO: 1, IMG: 1, IMAGE: 1, PICTURE: 1, SOURCE: 1, FORM: 1, INPUT: 1, BUTTON: 1
+  };
+  var BLOCK_TAGS = { P: 1, UL: 1, OL: 1, H2: 1, H3: 1, H4: 1, BLOCKQUOTE: 1, TABLE: 1 };
+
+  function cleanTree(node) {
+    var child = node.firstChild;
+    while (child) {
+      var next = child.nextSibling;
+      if (child.nodeType === 1) {
+        var tag = child.tagName.toUpperCase();
+        if (DROP_TAGS[tag]) {
+          node.removeChild(child);
+        } else if (!ALLOWED_TAGS[tag]) {
+          cleanTree(child);
+          while (child.firstChild) node.insertBefore(child.firstChild, child);
+          node.removeChild(child);
+        } else {
+          for (var i = child.attributes.length - 1; i >= 0; i--) {
+            var name = child.attributes[i].name.toLowerCase();
+            var value = child.attributes[i].value;
+            var span = (tag === 'TD' || tag === 'TH') && (name === 'colspan' || name === 'rowspan');
+            if (!(span && /^[1-9][0-9]?$/.test(value))) child.removeAttribute(child.attributes[i].name);
+          }
+          cleanTree(child);
+        }
+      } else if (child.nodeType !== 3) {
+        node.removeChild(child); // comments, processing instructions, CDATA
+      }
+      child = next;
+    }
+  }
+
+  /**
+   * Parse `html` in an inert document, keep only the allowed elements and attributes, and
+   * return the top-level blocks imported into this document (loose inline content wrapped in
+   * <p>). Importing the checked nodes is what innerHTML of the cleaned markup would give,
+   * without parsing the markup a second time.
+   */
+  function sanitizedBlocks(html) {
+    var doc = new DOMParser().parseFromString('<!doctype html><html><body>' + String(html || ''),
+      'text/html');
+    var root = doc.body;
+    cleanTree(root);
+    var blocks = [];
+    var loose = null;
+    Array.prototype.slice.call(root.childNodes).forEach(function (node) {
+      var isBlock = node.nodeType === 1 && BLOCK_TAGS[node.tagName.toUpperCase()];
+      if (isBlock) {
+        loose = null;
+        blocks.push(document.importNode(node, true));
+        return;
+      }
+      if (node.nodeType === 3 && !node.nodeValue.trim() && !loose) return;
+      if (!loose) {
+        loose = document.createElement('p');
+        blocks.push(loose);
+      }
+      loose.appendChild(document.importNode(node, true));
+    });
+    return blocks;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 6. Frame and layouts
+  // ---------------------------------------------------------------------------------------
+
+  var layoutName = null;
+
+  function versionQuery() {
+    return CFG.version ? '?v=' + encodeURIComponent(CFG.version) : '';
+  }
+
+  function layoutHref(name) {
+    return CFG.layouts + name + '.css' + versionQuery();
+  }
+
+  /** Switch to layout `name` (its stylesheet and design size); resolve true when it changed. */
+  function setLayout(name) {
+    if (!LAYOUT_SIZES[name]) name = 'landscape';
+    if (name === layoutName) return Promise.resolve(false);
+    layoutName = name;
+    dom.frame.className = 'frame layout-' + name;
+    fit();
+    var old = $('layout-css');
+    var href = layoutHref(name);
+    if (old && old.getAttribute('href') === href) return Promise.resolve(true);
+    S.layoutLoading = true; // no pagination with the wrong stylesheet
+    return new Promise(function (resolve) {
+      var link = document.createElement('link');
+      var done = false;
+      function finish() {
+        if (done) return;
+        done = true;
+        link.onload = link.onerror = null;
+        if (old && old.parentNode) old.parentNode.removeChild(old);
+        link.id = 'layout-css';
+        S.layoutLoading = false;
+        resolve(true);
+      }
+      link.rel = 'stylesheet';
+      link.onload = finish;
+      link.onerror = finish;
+      link.href = href;
+      document.head.appendChild(link);
+    });
+  }
+
+  /** Scale the frame (design size) to fit the viewport, centred, letterboxed in black. */
+  function fit() {
+    var size = LAYOUT_SIZES[layoutName || 'landscape'];
+    var vw = window.innerWidth || size[0];
+    var vh = window.innerHeight || size[1];
+    var k = Math.min(vw / size[0], vh / size[1]);
+    var x = Math.round((vw - size[0] * k) / 2);
+    var y = Math.round((vh - size[1] * k) / 2);
+    dom.frame.style.width = size[0] + 'px';
+    dom.frame.style.height = size[1] + 'px';
+    dom.frame.style.transform = 'translate(' + x + 'px,' + y + 'px) scale(' + k + ')';
+  }
+
+  function showFrame() {
+    dom.boot.hidden = true;
+    dom.pairing.hidden = true;
+    dom.frame.hidden = false;
+    fit();
+  }
+
+  function orgName() {
+    var m = S.manifest;
+    if (m && m.org && m.org.name) return m.org.name;
+    return S.screen.org_name || '';
+  }
+
+  var shownClock = { date: null, clock: null };
+
+  function renderClock(now) {
+    var date = dateText(now, S.tz);
+    var clock = clockText(now, S.tz);
+    if (date !== shownClock.date) {
+      shownClock.date = date;
+      setText(dom.date, date);
+    }
+    if (clock !== shownClock.clock) {
+      shownClock.clock = clock;
+      setText(dom.clock, clock);
+    }
+    setText(dom.org, orgName());
+    if (S.idleNode) {
+      setText(S.idleNode.clock, clock);
+      setText(S.idleNode.date, date);
+      setText(S.idleNode.org, orgName());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 7. Pages: build bodies and split them into pages that fit at the readable size
+  // ---------------------------------------------------------------------------------------
+
+  var CLOSERS = '，。、；：？！）》」』】〕〉”’…—%,.;:?!)]}';
+  var OPENERS = '（《「『【〔〈“‘([{';
+  var SENTENCE_ENDS = '。！？；!?;';
+  var SOFT_BREAKS = '，、：,:';
+  var NUMERIC = /^[+\-−]?[¥￥$]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%|‰|元|万元|亿元)?$/;
+
+  function isNumeric(value) {
+    if (typeof value === 'number') return isFinite(value);
+    if (typeof value !== 'string') return false;
+    return NUMERIC.test(value.trim());
+  }
+
+  function cellText(value) {
+    if (value === null || value === undefined) return '';
+    return String(value);
+  }
+
+  function newPage(item, kind) {
+    var page = el('div', 'page page-' + kind);
+    page.appendChild(el('h1', 'item-title', item.title || ''));
+    var body = el('div', 'body body-' + kind);
+    page.appendChild(body);
+    return { page: page, body: body };
+  }
+
+  function overflows(body) {
+    return body.scrollHeight > body.clientHeight + 1;
+  }
+
+  /** Prepare the offscreen copy of the main region at the main region's exact size. */
+  function measureReady() {
+    clear(dom.measure);
+    dom.measure.style.width = dom.main.offsetWidth + 'px';
+    dom.measure.style.height = dom.main.offsetHeight + 'px';
+  }
+
+  function pointAt(range, root, offset, isStart) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
+    var seen = 0;
+    var node = walker.nextNode();
+    while (node) {
+      var len = node.nodeValue.length;
+      if (isStart ? offset < seen + len : offset <= seen + len) {
+        if (isStart) range.setStart(node, offset - seen);
+        else range.setEnd(node, offset - seen);
+        return;
+      }
+      seen += len;
+      node = walker.nextNode();
+    }
+    if (isStart) range.setStart(root, root.childNodes.length);
+    else range.setEnd(root, root.childNodes.length);
+  }
+
+  /** A shallow copy of `block` holding its content between character offsets start and end. */
+  function sliceBlock(block, start, end) {
+    var range = document.createRange();
+    if (start <= 0) range.setStart(block, 0);
+    else pointAt(range, block, start, true);
+    pointAt(range, block, end, false);
+    var out = block.cloneNode(false);
+    out.appendChild(range.cloneContents());
+    return out;
+  }
+
+  /** Move a page break at character `best` back to a better place (sentence end, comma). */
+  function niceCut(text, best) {
+    var i;
+    for (i = best; i > Math.max(1, best - 40); i--) {
+      if (SENTENCE_ENDS.indexOf(text.charAt(i - 1)) >= 0 && CLOSERS.indexOf(text.charAt(i)) < 0) {
+        return i;
+      }
+    }
+    for (i = best; i > Math.max(1, best - 16); i--) {
+      if (SOFT_BREAKS.indexOf(text.charAt(i - 1)) >= 0 && CLOSERS.indexOf(text.charAt(i)) < 0) {
+        return i;
+      }
+    }
+    var cut = best;
+    // Never start a page with closing punctuation, never end one with an opening mark,
+    // never cut a number or a Latin word in two.
+    while (cut > 1 && (CLOSERS.indexOf(text.charAt(cut)) >= 0 ||
+        OPENERS.indexOf(text.charAt(cut - 1)) >= 0 ||
+        (/[0-9A-Za-z]/.test(text.charAt(cut)) && /[0-9A-Za-z.,]/.test(text.charAt(cut - 1))))) {
+      cut -= 1;
+    }
+    return cut > best - 24 ? cut : best;
+  }
+
+  function lineHeightOf(node) {
+    var style = getComputedStyle(node);
+    var lh = parseFloat(style.lineHeight);
+    return isNaN(lh) ? parseFloat(style.fontSize) * 1.5 : lh;
+  }
+
+  /**
+   * Split a text block so that its first part fits in `body` (which may already hold blocks).
+   * On a page that already has content, a split is only worth it when two lines or more fit.
+   */
+  function splitText(block, body, pageHasContent) {
+    var text = block.textContent;
+    var total = text.length;
+    if (total < 2) return null;
+    var lo = 1;
+    var hi = total - 1;
+    var best = 0;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      var probe = sliceBlock(block, 0, mid);
+      body.appendChild(probe);
+      var over = overflows(body);
+      body.removeChild(probe);
+      if (over) {
+        hi = mid - 1;
+      } else {
+        best = mid;
+        lo = mid + 1;
+      }
+    }
+    if (best < 1) return null;
+    var cut = niceCut(text, best);
+    var head = sliceBlock(block, 0, cut);
+    var rest = sliceBlock(block, cut, total);
+    if (!rest.textContent.trim()) return null;
+    head.classList.add('split-head');
+    rest.classList.add('cont');
+    if (pageHasContent) {
+      body.appendChild(head);
+      var tall = head.offsetHeight >= 1.9 * lineHeightOf(head);
+      body.removeChild(head);
+      if (!tall) return null;
+    }
+    return [head, rest];
+  }
+
+  function elementChildren(node) {
+    return Array.prototype.filter.call(node.childNodes, function (c) {
+      return c.nodeType === 1;
+    });
+  }
+
+  function splitList(list, body, pageHasContent) {
+    var items = elementChildren(list);
+    var head = list.cloneNode(false);
+    body.appendChild(head);
+    var n = 0;
+    for (var i = 0; i < items.length; i++) {
+      head.appendChild(items[i].cloneNode(true));
+      if (overflows(body)) {
+        head.removeChild(head.lastChild);
+        break;
+      }
+      n += 1;
+    }
+    body.removeChild(head);
+    if (n === 0 || (pageHasContent && n < 2)) {
+      return pageHasContent ? null : splitText(list, body, false);
+    }
+    var rest = list.cloneNode(false);
+    for (var j = n; j < items.length; j++) rest.appendChild(items[j].cloneNode(true));
+    if (list.tagName.toUpperCase() === 'OL') {
+      var start = parseInt(list.getAttribute('start'), 10) || 1;
+      rest.setAttribute('start', String(start + n));
+    }
+    return [head, rest];
+  }
+
+  /** Split an HTML <table> by rows, repeating its <thead>. */
+  function splitTable(table, body, pageHasContent) {
+    var thead = table.querySelector('thead');
+    var rows = Array.prototype.filter.call(table.querySelectorAll('tr'), function (tr) {
+      return !thead || !thead.contains(tr);
+    });
+    function shell() {
+      var t = table.cloneNode(false);
+      if (thead) t.appendChild(thead.cloneNode(true));
+      var tbody = document.createElement('tbody');
+      t.appendChild(tbody);
+      return { table: t, tbody: tbody };
+    }
+    var head = shell();
+    body.appendChild(head.table);
+    var n = 0;
+    for (var i = 0; i < rows.length; i++) {
+      head.tbody.appendChild(rows[i].cloneNode(true));
+      if (overflows(body)) {
+        head.tbody.removeChild(head.tbody.lastChild);
+        break;
+      }
+      n += 1;
+    }
+    body.removeChild(head.table);
+    if (n === 0 || n === rows.length || (pageHasContent && n < 2)) return null;
+    var rest = shell();
+    for (var j = n; j < rows.length; j++) rest.tbody.appendChild(rows[j].cloneNode(true));
+    return [head.table, rest.table];
+  }
+
+  function splitBlock(block, body, pageHasContent) {
+    var tag = block.tagName.toUpperCase();
+    if ((tag === 'UL' || tag === 'OL') && elementChildren(block).length > 1) {
+      return splitList(block, body, pageHasContent);
+    }
+    if (tag === 'TABLE') return splitTable(block, body, pageHasContent);
+    return splitText(block, body, pageHasContent);
+  }
+
+  /** Lay `blocks` out on as many pages as needed; a block too tall for a page is split. */
+  function paginateBlocks(item, blocks, kind) {
+    var pages = [];
+    var cur = null;
+    function start() {
+      cur = newPage(item, kind);
+      dom.measure.appendChild(cur.page);
+    }
+    function finish() {
+      dom.measure.removeChild(cur.page);
+      pages.push(cur.page);
+      cur = null;
+    }
+    start();
+    var queue = blocks.slice();
+    var guard = 0;
+    while (queue.length && guard < 10000) {
+      guard += 1;
+      var block = queue.shift();
+      cur.body.appendChild(block);
+      if (!overflows(cur.body)) continue;
+      cur.body.removeChild(block);
+      var hasContent = !!cur.body.firstChild;
+      var split = splitBlock(block, cur.body, hasContent);
+      if (split) {
+        cur.body.appendChild(split[0]);
+        finish();
+        start();
+        queue.unshift(split[1]);
+      } else if (hasContent) {
+        finish();
+        start();
+        queue.unshift(block);
+      } else {
+        // Cannot be split (e.g. one enormous table row): show it on its own page, clipped.
+        cur.body.appendChild(block);
+        finish();
+        start();
+      }
+    }
+    if (cur.body.firstChild || !pages.length) finish();
+    else dom.measure.removeChild(cur.page);
+    return pages;
+  }
+
+  function plainBlocks(text) {
+    return String(text || '')
+      .replace(/\r\n?/g, '\n')
+      .split(/\n+/)
+      .map(function (line) {
+        return line.replace(/^[ \t\u3000]+|[ \t\u3000]+$/g, '');
+      })
+      .filter(function (line) {
+        return line.length > 0;
+      })
+      .map(function (line) {
+        return el('p', null, line);
+      });
+  }
+
+  /** Typed table body: header row repeated on every page, note under the last one. */
+  function paginateTableBody(item, body) {
+    var columns = (body.columns || []).map(cellText);
+    var rows = (body.rows || []).map(function (r) {
+      return Array.isArray(r) ? r : [r];
+    });
+    var width = columns.length;
+    rows.forEach(function (r) {
+      width = Math.max(width, r.length);
+    });
+    var numericColumn = [];
+    for (var j = 0; j < width; j++) {
+      var any = false;
+      var all = true;
+      for (var k = 0; k < rows.length; k++) {
+        var v = rows[k][j];
+        if (v === null || v === undefined || v === '') continue;
+        any = true;
+        if (!isNumeric(v)) {
+          all = false;
+          break;
+        }
+      }
+      numericColumn.push(any && all);
+    }
+    var pages = [];
+    var cur = null;
+    var widths = null;
+    function header() {
+      var thead = el('thead');
+      var tr = el('tr');
+      for (var c = 0; c < width; c++) {
+        var th = el('th', numericColumn[c] ? 'num' : null, columns[c] || '');
+        th.scope = 'col';
+        tr.appendChild(th);
+      }
+      thead.appendChild(tr);
+      return thead;
+    }
+    function start() {
+      var p = newPage(item, 'table');
+      var table = el('table');
+      if (body.caption) {
+        table.appendChild(el('caption', null, body.caption + (pages.length ? '（续）' : '')));
+      }
+      if (widths) {
+        // Same column widths on every page (measured once on the whole table).
+        table.style.tableLayout = 'fixed';
+        var group = el('colgroup');
+        widths.forEach(function (w) {
+          var col = el('col');
+          col.style.width = w + '%';
+          group.appendChild(col);
+        });
+        table.appendChild(group);
+      }
+      if (columns.length) table.appendChild(header());
+      var tbody = el('tbody');
+      table.appendChild(tbody);
+      p.body.appendChild(table);
+      dom.measure.appendChild(p.page);
+      cur = { page: p.page, body: p.body, tbody: tbody };
+    }
+    function finish() {
+      dom.measure.removeChild(cur.page);
+      pages.push(cur.page);
+      cur = null;
+    }
+    function makeRow(r) {
+      var tr = el('tr');
+      for (var c = 0; c < width; c++) {
+        var value = r[c];
+        tr.appendChild(el('td', isNumeric(value) ? 'num' : null, cellText(value)));
+      }
+      return tr;
+    }
+    widths = measureColumns(item, columns.length ? header() : null, rows.map(makeRow));
+    start();
+    rows.forEach(function (r) {
+      var tr = makeRow(r);
+      cur.tbody.appendChild(tr);
+      if (overflows(cur.body) && cur.tbody.rows.length > 1) {
+        cur.tbody.removeChild(tr);
+        finish();
+        start();
+        cur.tbody.appendChild(tr);
+      }
+    });
+    if (body.note) {
+      var note = el('p', 'table-note', body.note);
+      cur.body.appendChild(note);
+      if (overflows(cur.body)) {
+        cur.body.removeChild(note);
+        if (cur.tbody.rows.length > 1) {
+          var last = cur.tbody.lastChild;
+          cur.tbody.removeChild(last);
+          finish();
+          start();
+          cur.tbody.appendChild(last);
+          cur.body.appendChild(note);
+        } else {
+          finish();
+          var p = newPage(item, 'table');
+          p.body.appendChild(note);
+          dom.measure.appendChild(p.page);
+          cur = { page: p.page, body: p.body, tbody: null };
+        }
+      }
+    }
+    finish();
+    return pages;
+  }
+
+  /** Column widths (percent) of the whole table laid out at once, or null. */
+  function measureColumns(item, thead, trs) {
+    if (!trs.length) return null;
+    var p = newPage(item, 'table');
+    var table = el('table');
+    if (thead) table.appendChild(thead);
+    var tbody = el('tbody');
+    trs.forEach(function (tr) {
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    p.body.appendChild(table);
+    dom.measure.appendChild(p.page);
+    var cells = (thead || tbody.rows[0]).querySelectorAll('th, td');
+    var total = table.offsetWidth;
+    var widths = total > 0 ? Array.prototype.map.call(cells, function (cell) {
+      return Math.round(cell.offsetWidth / total * 10000) / 100;
+    }) : null;
+    dom.measure.removeChild(p.page);
+    return widths;
+  }
+
+  function mediaPage(item, sha, entry, alt) {
+    var p = newPage(item, 'media');
+    var img = el('img');
+    img.alt = alt || item.title || '';
+    img.decoding = 'async';
+    p.body.appendChild(img);
+    if (!sha) {
+      clear(p.body);
+      p.body.appendChild(el('div', 'media-missing', '图片暂不可用'));
+      return p.page;
+    }
+    Assets.objectUrl(sha, item).then(function (u) {
+      if (entry.dead) {
+        URL.revokeObjectURL(u);
+        return;
+      }
+      entry.urls.push(u);
+      img.src = u;
+    }).catch(function (error) {
+      warn('image ' + sha + ' unavailable', error);
+      if (img.parentNode) {
+        img.parentNode.replaceChild(el('div', 'media-missing', '图片暂不可用（等待网络恢复）'), img);
+      }
+    });
+    return p.page;
+  }
+
+  /** Pages of `item` for the current layout: cached for the item shown, URLs revoked after. */
+  function pagesFor(item) {
+    var key = [item.id, item.revision, item.content_sha256 || '', layoutName].join('|');
+    if (S.paged && S.paged.key === key) return S.paged.pages;
+    dropPaged();
+    var entry = { key: key, pages: [], urls: [], dead: false };
+    var body = item.body || {};
+    measureReady();
+    try {
+      if (body.type === 'table') {
+        entry.pages = paginateTableBody(item, body);
+      } else if (body.type === 'image') {
+        entry.pages = [mediaPage(item, body.asset, entry, body.caption)];
+      } else if (body.type === 'pdf') {
+        var list = body.pages || [];
+        entry.pages = list.length ? list.map(function (p, i) {
+          return mediaPage(item, pageSha(p), entry, (item.title || '') + ' 第' + (i + 1) + '页');
+        }) : [mediaPage(item, null, entry)];
+      } else if (body.type === 'text') {
+        var html = body.format === 'html';
+        var blocks = html ? sanitizedBlocks(body.text || body.html || '') : plainBlocks(body.text);
+        entry.pages = paginateBlocks(item, blocks, html ? 'html' : 'text');
+      } else {
+        entry.pages = paginateBlocks(item, [el('p', 'cont', '（此内容暂不支持在屏幕上显示，请扫码查看）')],
+          'text');
+      }
+    } finally {
+      clear(dom.measure);
+    }
+    S.paged = entry;
+    return entry.pages;
+  }
+
+  function dropPaged() {
+    if (!S.paged) return;
+    S.paged.dead = true;
+    S.paged.urls.forEach(function (u) {
+      URL.revokeObjectURL(u);
+    });
+    S.paged = null;
+  }
+
+  function describePage(page, index) {
+    var body = page.querySelector('.body');
+    var kind = (body.className.match(/body-(\w+)/) || [])[1] || '';
+    return {
+      index: index + 1,
+      kind: kind,
+      text: body.textContent,
+      blocks: body.children.length,
+      rows: body.querySelectorAll('tbody tr').length,
+      header: Array.prototype.map.call(body.querySelectorAll('thead th'), function (th) {
+        return th.textContent;
+      })
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 8. Side region (QR code, validity, page indicator) and footer ticker
+  // ---------------------------------------------------------------------------------------
+
+  function qrTarget(item) {
+    if (!item || !item.qr_url) return '';
+    var code = S.screen && S.screen.code;
+    if (!code) return item.qr_url;
+    return item.qr_url + (item.qr_url.indexOf('?') >= 0 ? '&' : '?') + 's=' +
+      encodeURIComponent(code);
+  }
+
+  function qrSvg(text) {
+    var qr = qrcode(0, 'M');
+    qr.addData(text);
+    qr.make();
+    var markup = qr.createSvgTag({ cellSize: 4, margin: 8, scalable: true });
+    var doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+    return document.importNode(doc.documentElement, true);
+  }
+
+  function validityText(item) {
+    var until = parseTime(item.valid_until);
+    if (until === null) return '长期公开';
+    var last = until;
+    var p = numericParts(until, S.tz);
+    if (p.h === 0 && p.mi === 0 && p.s === 0) last = until - 1; // exclusive midnight
+    var text = '公开至 ' + shortDateText(last, S.tz);
+    if (last === until) text += ' ' + clockText(until, S.tz);
+    return text;
+  }
+
+  function renderSide(item) {
+    var target = qrTarget(item);
+    if (target !== S.qrTarget) {
+      S.qrTarget = target;
+      clear(dom.qr);
+      if (target && typeof qrcode === 'function') {
+        try {
+          dom.qr.appendChild(qrSvg(target));
+        } catch (e) {
+          warn('QR code failed', e);
+        }
+      }
+    }
+    dom.side.classList.toggle('side-empty', !target);
+    var category = item ? (item.category_label || '') : '';
+    if (item && item.notice) category = (category ? category + ' · ' : '') + '公示';
+    setText(dom.category, category);
+    setText(dom.validity, item ? validityText(item) : '');
+  }
+
+  function renderPageIndicator() {
+    var c = S.cur;
+    setText(dom.pageNo, c && c.pages.length > 1 ? '第 ' + (c.page + 1) + '/' + c.pages.length + ' 页' : '');
+  }
+
+  function tickerText(now) {
+    var m = S.manifest;
+    if (!m) return '';
+    var texts = [];
+    (m.ticker || []).forEach(function (t) {
+      if (t && t.text && inWindow(t, now)) texts.push(String(t.text));
+    });
+    if (layoutName === 'ticker') {
+      S.order.forEach(function (id) {
+        var item = S.items[id];
+        if (item.title && inWindow(item, now)) texts.push(item.title);
+      });
+    }
+    return texts.join(TICKER_SEP);
+  }
+
+  function renderTicker(now, force) {
+    var text = tickerText(now);
+    if (text === S.tickerText && !force) return;
+    S.tickerText = text;
+    var span = dom.ticker;
+    span.classList.remove('scrolling');
+    span.style.animationDuration = '';
+    if (!text) {
+      span.className = 'ticker-text calm';
+      setText(span, layoutName === 'ticker' && orgName() ? orgName() + '\u3000' + CALM_LINE : CALM_LINE);
+      return;
+    }
+    span.className = 'ticker-text';
+    span.textContent = text;
+    // Restart the animation: the span was just re-laid out without it.
+    var distance = span.offsetWidth + dom.tickerWindow.clientWidth;
+    span.style.animationDuration = Math.max(8, Math.round(distance / TICKER_SPEED)) + 's';
+    span.classList.add('scrolling');
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 9. Rotation: which item to show, for how long, and proof of play
+  // ---------------------------------------------------------------------------------------
+
+  var S = {
+    mode: 'boot',
+    preview: !!CFG.preview,
+    token: null,
+    screen: {},
+    tz: DEFAULT_TZ,
+    manifest: null,
+    items: {}, // id -> item of the current manifest
+    order: [], // item ids in manifest order
+    cur: null, // what is on screen: {id, revision, item, pages, page, dur, started, pageEnd, ...}
+    paged: null, // pagination cache of the item on screen
+    seqKey: null,
+    seqSegment: null,
+    rotPos: -1,
+    rotId: null,
+    lastKind: null,
+    urgentId: null,
+    urgentSeen: {},
+    idleNode: null,
+    layoutLoading: false,
+    qrTarget: null,
+    tickerText: null,
+    online: false,
+    socket: null,
+    queued: 0,
+    flushing: false,
+    due: { status: 0, flush: 0, poll: 0, preview: 0, reconnect: 0 },
+    pair: { secret: null, code: null, expires: 0, next: 0, busy: false },
+    applySeq: 0
+  };
+
+  /** Index of the schedule segment containing `now`; null without schedule or outside it. */
+  function segmentAt(now) {
+    var schedule = S.manifest && S.manifest.schedule;
+    if (!schedule || !schedule.length) return null;
+    for (var i = 0; i < schedule.length; i++) {
+      var seg = schedule[i];
+      var from = parseTime(seg.from);
+      var until = parseTime(seg.until);
+      if ((from === null || from <= now) && (until === null || now < until)) return i;
+    }
+    return null;
+  }
+
+  /**
+   * The rotation in force: the sequence of the segment containing now; without a schedule
+   * (or past its horizon, e.g. long offline) every item of the manifest, in manifest order.
+   */
+  function rotationEntries(now) {
+    var i = segmentAt(now);
+    if (i !== null) {
+      return {
+        key: S.manifest.version + '#' + i,
+        segment: String(S.manifest.schedule[i].from),
+        list: S.manifest.schedule[i].sequence || []
+      };
+    }
+    return {
+      key: S.manifest.version + '#all',
+      segment: 'all',
+      list: S.order.map(function (id) {
+        return { item: id, duration_s: S.items[id].duration_s };
+      })
+    };
+  }
+
+  function eligible(id, now) {
+    var item = S.items[id];
+    return !!item && !item.urgent && inWindow(item, now);
+  }
+
+  function nextRotation(now) {
+    var r = rotationEntries(now);
+    var list = r.list;
+    if (!list.length) return null;
+    var start;
+    if (r.key !== S.seqKey) {
+      // A new manifest: keep the place by item id. A new segment: its sequence from the
+      // start, unless the item on screen is in it too.
+      var sameSegment = r.segment === S.seqSegment;
+      S.seqKey = r.key;
+      S.seqSegment = r.segment;
+      var found = -1;
+      for (var k = 0; k < list.length && S.rotId !== null; k++) {
+        var idx = (Math.max(0, S.rotPos) + k) % list.length;
+        if (list[idx] && list[idx].item === S.rotId) {
+          found = idx;
+          break;
+        }
+      }
+      start = found >= 0 ? found + 1 : sameSegment ? Math.max(0, S.rotPos) : 0;
+    } else {
+      start = S.rotPos + 1;
+    }
+    for (var n = 0; n < list.length; n++) {
+      var j = (start + n) % list.length;
+      var entry = list[j];
+      if (entry && eligible(entry.item, now)) {
+        S.rotPos = j;
+        S.rotId = entry.item;
+        return { id: entry.item, dur: entry.duration_s, kind: 'rotation' };
+      }
+    }
+    return null;
+  }
+
+  function urgentIds(now) {
+    return S.order.filter(function (id) {
+      var item = S.items[id];
+      return item.urgent && inWindow(item, now);
+    });
+  }
+
+  function newUrgent(now) {
+    var ids = urgentIds(now);
+    for (var i = 0; i < ids.length; i++) {
+      if (!S.urgentSeen[ids[i]]) return ids[i];
+    }
+    return null;
+  }
+
+  function nextUrgent(now) {
+    var ids = urgentIds(now);
+    if (!ids.length) return null;
+    var id = ids[(ids.indexOf(S.urgentId) + 1) % ids.length];
+    return { id: id, dur: null, kind: 'urgent' };
+  }
+
+  /** New urgent first; then urgent and rotation items alternate; idle when nothing is left. */
+  function pickNext(now) {
+    var fresh = newUrgent(now);
+    if (fresh !== null) return { id: fresh, dur: null, kind: 'urgent' };
+    var pick = null;
+    if (S.lastKind !== 'urgent') pick = nextUrgent(now);
+    if (!pick) pick = nextRotation(now);
+    if (!pick) pick = nextUrgent(now);
+    return pick;
+  }
+
+  function showNext(now) {
+    var pick = pickNext(now);
+    if (!pick) {
+      showIdle(now);
+      return;
+    }
+    startDisplay(pick, now);
+  }
+
+  function startDisplay(pick, now) {
+    var item = S.items[pick.id];
+    if (pick.kind === 'urgent') {
+      S.urgentSeen[pick.id] = true;
+      S.urgentId = pick.id;
+    }
+    S.lastKind = pick.kind;
+    S.idleNode = null;
+    S.mode = 'playing';
+    var dur = Number(pick.dur || item.duration_s || DEFAULT_DURATION_S);
+    if (!(dur > 0)) dur = DEFAULT_DURATION_S;
+    var pages = pagesFor(item);
+    S.cur = {
+      id: item.id,
+      revision: item.revision,
+      item: item,
+      pages: pages,
+      page: 0,
+      dur: dur,
+      started: now,
+      pageEnd: now,
+      urgent: pick.kind === 'urgent',
+      stale: false
+    };
+    renderSide(item);
+    showPage(0, now);
+    sendStatus();
+  }
+
+  function showPage(index, now) {
+    var c = S.cur;
+    c.page = Math.max(0, Math.min(index, c.pages.length - 1));
+    c.pageEnd = now + c.dur * 1000;
+    var page = c.pages[c.page];
+    if (dom.main.firstChild !== page || dom.main.childNodes.length !== 1) {
+      clear(dom.main);
+      dom.main.appendChild(page);
+    }
+    renderPageIndicator();
+  }
+
+  /** Close the display on screen and queue its proof-of-play record. */
+  function endDisplay(now) {
+    var c = S.cur;
+    if (!c) return;
+    S.cur = null;
+    if (S.preview || !S.token) return;
+    var shown = Math.max(0, now - c.started);
+    if (shown < 100) return;
+    queuePlayed({
+      item: c.id,
+      revision: c.revision,
+      started_at: isoWithOffset(c.started, S.tz),
+      duration_s: Math.round(shown / 100) / 10
+    });
+  }
+
+  function showIdle(now, text) {
+    endDisplay(now);
+    var wasIdle = S.mode === 'idle' && S.idleNode && !text;
+    S.mode = text ? 'boot' : 'idle';
+    if (wasIdle) return;
+    dropPaged();
+    var box = el('div', 'idle');
+    var node = {
+      org: el('div', 'idle-org', orgName()),
+      clock: el('div', 'idle-clock', clockText(now, S.tz)),
+      date: el('div', 'idle-date', dateText(now, S.tz)),
+      text: el('div', 'idle-text', text || '暂无公开内容')
+    };
+    box.appendChild(node.org);
+    box.appendChild(node.clock);
+    box.appendChild(node.date);
+    box.appendChild(node.text);
+    clear(dom.main);
+    dom.main.appendChild(box);
+    S.idleNode = node;
+    renderSide(null);
+    renderPageIndicator();
+    sendStatus();
+  }
+
+  function enterTickerMode(now) {
+    endDisplay(now);
+    dropPaged();
+    S.mode = 'ticker';
+    S.idleNode = null;
+    clear(dom.main);
+  }
+
+  /** Once a second: expiry, urgent interrupts, page and item changes. */
+  function playTick(now) {
+    if (!S.manifest || S.layoutLoading || S.mode === 'pairing' || S.mode === 'ticker') return;
+    var c = S.cur;
+    if (!c) {
+      showNext(now);
+      return;
+    }
+    var item = S.items[c.id];
+    if (!item || !inWindow(item, now) || newUrgent(now) !== null) {
+      endDisplay(now);
+      showNext(now);
+      return;
+    }
+    if (now < c.pageEnd) return;
+    if (!c.stale && c.page + 1 < c.pages.length) {
+      showPage(c.page + 1, now);
+    } else {
+      endDisplay(now);
+      showNext(now);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 10. Manifest: store -> prefetch files -> ack -> apply
+  // ---------------------------------------------------------------------------------------
+
+  function validManifest(m) {
+    return !!m && typeof m === 'object' && typeof m.version === 'string' && Array.isArray(m.items);
+  }
+
+  function receiveManifest(m) {
+    if (!validManifest(m)) {
+      warn('ignoring a malformed manifest');
+      return Promise.resolve();
+    }
+    var seq = ++S.applySeq;
+    var stored = S.preview ? Promise.resolve() : Store.put('manifest', m);
+    return stored
+      .then(function () {
+        return S.preview ? true : Assets.prefetch(m);
+      })
+      .then(function (complete) {
+        if (complete && !S.preview) emit('ack', { version: m.version });
+        if (seq !== S.applySeq) return null; // a newer manifest arrived meanwhile
+        var changed = !S.manifest || S.manifest.version !== m.version;
+        var applied = changed ? applyManifest(m) : Promise.resolve();
+        return applied.then(function () {
+          if (complete && !S.preview) return Assets.collect(m);
+          return null;
+        });
+      })
+      .catch(function (e) {
+        warn('manifest not applied', e);
+      });
+  }
+
+  /** Show manifest `m`; the page on screen stays unless its item left. */
+  function applyManifest(m) {
+    S.manifest = m;
+    S.items = {};
+    S.order = [];
+    m.items.forEach(function (item) {
+      if (!item || item.id === undefined || item.id === null || S.items[item.id]) return;
+      S.items[item.id] = item;
+      S.order.push(item.id);
+    });
+    Object.keys(S.urgentSeen).forEach(function (id) {
+      if (!S.items[id]) delete S.urgentSeen[id];
+    });
+    var wanted = m.layout || S.screen.layout || 'landscape';
+    return setLayout(wanted).then(function (layoutChanged) {
+      var now = Date.now();
+      showFrame();
+      if (layoutChanged) {
+        dropPaged();
+        S.qrTarget = null;
+        S.idleNode = null;
+        shownClock.date = shownClock.clock = null;
+      }
+      renderClock(now);
+      if (layoutName === 'ticker') {
+        enterTickerMode(now);
+        renderTicker(now, true);
+        return;
+      }
+      if (S.mode === 'ticker') S.mode = 'idle';
+      var c = S.cur;
+      var item = c && S.items[c.id];
+      if (!c) {
+        showNext(now);
+      } else if (!item || !inWindow(item, now) || newUrgent(now) !== null) {
+        endDisplay(now);
+        showNext(now);
+      } else if (item.revision !== c.revision || item.content_sha256 !== c.item.content_sha256) {
+        c.stale = true; // finish this page, then move on
+      } else {
+        c.item = item;
+        if (layoutChanged) {
+          c.pages = pagesFor(item);
+          var end = c.pageEnd;
+          showPage(c.page, now);
+          c.pageEnd = end;
+        }
+        renderSide(item);
+      }
+      renderTicker(now, layoutChanged);
+    });
+  }
+
+  function setScreen(screen) {
+    if (!screen || typeof screen !== 'object') return;
+    var codeChanged = (S.screen.code || '') !== (screen.code || '');
+    S.screen = screen;
+    S.tz = validTimeZone(screen.timezone);
+    shownClock.date = shownClock.clock = null;
+    if (codeChanged && S.cur) {
+      S.qrTarget = null;
+      renderSide(S.cur.item);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 11. Network: Socket.IO, backstop poll, status and proof-of-play batches
+  // ---------------------------------------------------------------------------------------
+
+  function emit(event, payload) {
+    if (S.socket && S.socket.connected) S.socket.emit(event, payload);
+  }
+
+  function sendStatus() {
+    if (S.preview) return;
+    emit('status', {
+      version: S.manifest ? S.manifest.version : null,
+      current_item: S.cur ? S.cur.id : null,
+      uptime_s: Math.round(mono() / 1000)
+    });
+  }
+
+  function connect() {
+    if (S.socket || S.preview || !S.token || typeof io !== 'function') return;
+    // Reconnection with exponential backoff and jitter is socket.io-client's own: each attempt
+    // waits reconnectionDelay * 2^n (capped at reconnectionDelayMax), randomised by +/- 50 %
+    // (randomizationFactor), and it retries for ever.
+    var socket = io(CFG.namespace, {
+      path: CFG.socketPath,
+      auth: { token: S.token },
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true, // fall back to long-polling where a proxy blocks websockets
+      reconnection: true,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 60000,
+      randomizationFactor: 0.5,
+      forceNew: true
+    });
+    S.socket = socket;
+    socket.on('connect', function () {
+      S.online = true;
+      S.due.reconnect = 0;
+      sendStatus();
+      flushPlayed();
+    });
+    socket.on('disconnect', function (reason) {
+      S.online = false;
+      // The server closed us on purpose (e.g. a revoked token): socket.io does not retry by
+      // itself then; try again in a while, the refusal will tell us to pair again.
+      if (reason === 'io server disconnect') S.due.reconnect = mono() + 5000 + Math.random() * 5000;
+    });
+    socket.on('connect_error', function (error) {
+      S.online = false;
+      var message = error && error.message;
+      if (message === 'unauthorized' || message === 'revoked') unpair();
+    });
+    socket.on('hello', function (payload) {
+      if (!payload || !payload.screen) return;
+      setScreen(payload.screen);
+      Store.put('hello', payload).catch(function (e) {
+        warn('hello not stored', e);
+      });
+      if (!S.manifest && payload.screen.layout) setLayout(payload.screen.layout);
+    });
+    socket.on('manifest', function (m) {
+      receiveManifest(m);
+    });
+  }
+
+  function disconnect() {
+    if (!S.socket) return;
+    S.socket.off();
+    S.socket.disconnect();
+    S.socket = null;
+    S.online = false;
+  }
+
+  function poll() {
+    if (!S.token || S.preview) return Promise.resolve();
+    var headers = { Authorization: 'Bearer ' + S.token, Accept: 'application/json' };
+    if (S.manifest) headers['If-None-Match'] = '"' + S.manifest.version + '"';
+    return fetch(CFG.api + '/player/manifest', { headers: headers, cache: 'no-store' })
+      .then(function (response) {
+        if (response.status === 401) {
+          unpair();
+          return null;
+        }
+        if (response.status === 200) {
+          return response.json().then(receiveManifest);
+        }
+        return null;
+      })
+      .catch(function (e) {
+        warn('manifest poll failed', e);
+      });
+  }
+
+  function queuePlayed(record) {
+    Store.addPlayed(record)
+      .then(function (count) {
+        S.queued = typeof count === 'number' ? count : S.queued + 1;
+        if (S.queued >= FLUSH_AT) flushPlayed();
+      })
+      .catch(function (e) {
+        warn('proof of play not stored', e);
+      });
+  }
+
+  function emitWithAck(event, payload) {
+    return new Promise(function (resolve) {
+      var socket = S.socket;
+      if (!socket || !socket.connected) {
+        resolve(false);
+        return;
+      }
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (error) {
+        resolve(!error);
+      });
+    });
+  }
+
+  /** Send queued records in batches; each batch leaves the queue once the server acked it. */
+  function flushPlayed() {
+    if (S.flushing || S.preview || !S.socket || !S.socket.connected) return Promise.resolve();
+    S.flushing = true;
+    S.due.flush = mono() + FLUSH_MS;
+    function round() {
+      return Store.playedBatch(BATCH).then(function (batch) {
+        if (!batch || !batch.length) return null;
+        var records = batch.map(function (b) {
+          return b.record;
+        });
+        return emitWithAck('played', records).then(function (ok) {
+          if (!ok) return null;
+          return Store.deletePlayed(batch.map(function (b) {
+            return b.key;
+          })).then(function () {
+            S.queued = Math.max(0, S.queued - batch.length);
+            return batch.length === BATCH ? round() : null;
+          });
+        });
+      });
+    }
+    return round()
+      .catch(function (e) {
+        warn('played not sent', e);
+      })
+      .then(function () {
+        S.flushing = false;
+      });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 12. Pairing
+  // ---------------------------------------------------------------------------------------
+
+  function startPairing() {
+    disconnect();
+    S.token = null;
+    S.mode = 'pairing';
+    S.manifest = null;
+    S.items = {};
+    S.order = [];
+    S.cur = null;
+    dropPaged();
+    clear(dom.main);
+    dom.boot.hidden = true;
+    dom.frame.hidden = true;
+    dom.pairing.hidden = false;
+    setText(dom.pairServer, '服务器地址：' + location.origin);
+    setText(dom.pairCode, '———');
+    S.pair = { secret: null, code: null, expires: 0, next: 0, busy: false };
+  }
+
+  /** Forget the screen's identity (bad or revoked token) and pair again. */
+  function unpair() {
+    if (S.mode === 'pairing') return;
+    endDisplay(Date.now());
+    startPairing();
+    Promise.all([Store.del('token'), Store.del('manifest'), Store.del('hello'), Store.clearPlayed()])
+      .catch(function (e) {
+        warn('could not forget the old token', e);
+      });
+  }
+
+  function pairTick() {
+    var p = S.pair;
+    if (p.busy || mono() < p.next) return;
+    p.busy = true;
+    var job = !p.secret || Date.now() >= p.expires ? requestCode() : checkCode();
+    job.then(function () {
+      p.busy = false;
+    });
+  }
+
+  function requestCode() {
+    var p = S.pair;
+    return fetch(CFG.api + '/player/pair', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ player_version: CFG.version }),
+      credentials: 'omit',
+      cache: 'no-store'
+    })
+      .then(function (response) {
+        if (response.status !== 201 && response.status !== 200) {
+          throw new Error('HTTP ' + response.status);
+        }
+        return response.json();
+      })
+      .then(function (d) {
+        p.secret = d.secret;
+        p.code = d.code;
+        p.expires = parseTime(d.expires_at) || Date.now() + 10 * 60000;
+        p.next = mono() + PAIR_POLL_MS;
+        setText(dom.pairCode, d.code);
+        setText(dom.pairStatus, '');
+      })
+      .catch(function () {
+        p.next = mono() + PAIR_RETRY_MS;
+        setText(dom.pairStatus, '暂时无法连接服务器，稍后自动重试…');
+      });
+  }
+
+  function checkCode() {
+    var p = S.pair;
+    return fetch(CFG.api + '/player/pair/' + encodeURIComponent(p.secret), {
+      headers: { Accept: 'application/json' },
+      credentials: 'omit',
+      cache: 'no-store'
+    })
+      .then(function (response) {
+        if (response.status === 404 || response.status === 410) {
+          p.secret = null; // expired: a new code at once
+          p.next = 0;
+          return null;
+        }
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json().then(function (d) {
+          if (d && d.state === 'paired' && d.token) {
+            return Store.put('token', d.token).then(function () {
+              return startPlayer(d.token);
+            });
+          }
+          p.next = mono() + PAIR_POLL_MS;
+          return null;
+        });
+      })
+      .catch(function () {
+        p.next = mono() + PAIR_POLL_MS;
+      });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 13. Preview (operator's session; nothing is stored or reported)
+  // ---------------------------------------------------------------------------------------
+
+  function fetchPreview() {
+    S.due.preview = mono() + PREVIEW_MS;
+    return fetch(CFG.preview, { credentials: 'same-origin', cache: 'no-store',
+      headers: { Accept: 'application/json' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json();
+      })
+      .then(function (d) {
+        var m = d && d.manifest && d.manifest.items ? d.manifest : d;
+        var screen = (d && d.screen) || (m && m.screen);
+        if (screen) setScreen(screen);
+        return receiveManifest(m);
+      })
+      .catch(function (e) {
+        warn('preview not loaded', e);
+        if (!S.manifest) showIdle(Date.now(), '预览加载失败，稍后自动重试');
+      });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 14. Service Worker
+  // ---------------------------------------------------------------------------------------
+
+  function shellUrls() {
+    var urls = [location.pathname];
+    Array.prototype.forEach.call(document.querySelectorAll('script[src]'), function (s) {
+      urls.push(s.src);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (l) {
+      urls.push(l.href);
+    });
+    Object.keys(LAYOUT_SIZES).forEach(function (name) {
+      urls.push(new URL(layoutHref(name), location.href).href);
+    });
+    return urls;
+  }
+
+  function registerServiceWorker() {
+    if (S.preview || !CFG.sw || !('serviceWorker' in navigator)) return;
+    var scope = CFG.sw.replace(/[^/]*$/, '');
+    navigator.serviceWorker
+      .register(CFG.sw + versionQuery(), { scope: scope })
+      .then(function () {
+        return navigator.serviceWorker.ready;
+      })
+      .then(function (registration) {
+        if (registration.active) {
+          registration.active.postMessage({ type: 'precache', urls: shellUrls() });
+        }
+      })
+      .catch(function (e) {
+        warn('service worker not registered', e);
+      });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // 15. Main loop, boot, test API
+  // ---------------------------------------------------------------------------------------
+
+  function jitteredPoll() {
+    return POLL_MIN_MS + Math.random() * (POLL_MAX_MS - POLL_MIN_MS);
+  }
+
+  function tick() {
+    var now = Date.now();
+    var t = mono();
+    try {
+      if (S.mode === 'pairing') {
+        pairTick();
+        return;
+      }
+      if (!dom.frame.hidden) {
+        renderClock(now);
+        playTick(now);
+        renderTicker(now, false);
+      }
+      if (S.preview) {
+        if (t >= S.due.preview) fetchPreview();
+        return;
+      }
+      if (!S.token) return;
+      if (t >= S.due.status) {
+        S.due.status = t + STATUS_MS;
+        sendStatus();
+      }
+      if (t >= S.due.flush || S.queued >= FLUSH_AT) flushPlayed();
+      if (t >= S.due.poll) {
+        S.due.poll = t + jitteredPoll();
+        poll();
+      }
+      if (S.due.reconnect && t >= S.due.reconnect && S.socket && !S.socket.connected) {
+        S.due.reconnect = 0;
+        S.socket.connect();
+      }
+    } catch (e) {
+      warn('tick failed', e);
+    }
+  }
+
+  function startPlayer(token) {
+    S.token = token;
+    S.mode = 'boot';
+    dom.pairing.hidden = true;
+    var t = mono();
+    S.due.status = t + STATUS_MS;
+    S.due.flush = t + FLUSH_MS;
+    S.due.poll = t + FIRST_POLL_MS;
+    var fontsReady = document.fonts && document.fonts.ready ? document.fonts.ready : null;
+    return Promise.all([Store.get('hello'), Store.get('manifest'), Store.countPlayed(), fontsReady])
+      .then(function (found) {
+        if (found[0] && found[0].screen) setScreen(found[0].screen);
+        S.queued = found[2] || 0;
+        var m = found[1];
+        if (validManifest(m)) return applyManifest(m);
+        var layout = (found[0] && found[0].screen && found[0].screen.layout) || 'landscape';
+        return setLayout(layout).then(function () {
+          showFrame();
+          renderClock(Date.now());
+          showIdle(Date.now(), '正在获取公开内容…');
+          renderTicker(Date.now(), true);
+        });
+      })
+      .catch(function (e) {
+        warn('stored state unreadable', e);
+      })
+      .then(function () {
+        connect();
+      });
+  }
+
+  function urlToken() {
+    var params = new URLSearchParams(location.search);
+    var token = params.get('token');
+    if (!token) return null;
+    params.delete('token');
+    var rest = params.toString();
+    history.replaceState(history.state, '', location.pathname + (rest ? '?' + rest : '') +
+      location.hash);
+    return token;
+  }
+
+  var publicApi = Object.freeze({
+    /** What the player is doing; `page` is 1-based (as on screen), 0 when nothing is shown. */
+    state: function () {
+      var c = S.cur;
+      return {
+        mode: S.mode,
+        version: S.manifest ? S.manifest.version : null,
+        item: c ? c.id : null,
+        revision: c ? c.revision : null,
+        page: c ? c.page + 1 : 0,
+        pages: c ? c.pages.length : 0,
+        segment: S.manifest ? segmentAt(Date.now()) : null,
+        online: S.online,
+        layout: layoutName,
+        urgent: c ? c.urgent : false,
+        preview: S.preview,
+        queued: S.queued,
+        ticker: S.tickerText || ''
+      };
+    },
+    /** The pages of the item on screen: [{index, kind, text, blocks, rows, header}]. */
+    pages: function () {
+      return S.cur ? S.cur.pages.map(describePage) : [];
+    },
+    version: CFG.version
+  });
+
+  function boot() {
+    Object.defineProperty(window, 'signagePlayer', {
+      value: publicApi, writable: false, configurable: false, enumerable: true
+    });
+    if (typeof qrcode === 'function' && qrcode.stringToBytesFuncs && qrcode.stringToBytesFuncs['UTF-8']) {
+      qrcode.stringToBytes = qrcode.stringToBytesFuncs['UTF-8'];
+    }
+    setText(dom.board, BOARD_TITLE);
+    window.addEventListener('resize', fit);
+    setInterval(tick, TICK_MS);
+    if (S.preview) {
+      setLayout('landscape').then(function () {
+        showFrame();
+        renderClock(Date.now());
+        showIdle(Date.now(), '正在加载预览…');
+        fetchPreview();
+      });
+      return;
+    }
+    var fromUrl = urlToken();
+    registerServiceWorker();
+    var ready = fromUrl
+      ? Store.put('token', fromUrl).then(function () {
+        return fromUrl;
+      })
+      : Store.get('token');
+    ready
+      .catch(function (e) {
+        warn('token unreadable', e);
+        return fromUrl;
+      })
+      .then(function (token) {
+        if (token) startPlayer(token);
+        else startPairing();
+      });
+  }
+
+  boot();
+})();

@@ -1,0 +1,172 @@
+/*
+ * Sunshine Signage player Service Worker (served as /player/sw.js, scope /player/).
+ *
+ * - The shell (player page, player.js, player.css, vendor scripts, layout stylesheets) is
+ *   precached at install and served network-first, falling back to the cache (query strings
+ *   ignored), so a screen starts with the server unreachable.
+ * - Files under /assets/<sha256> are content-addressed: cache-first, kept until the player
+ *   deletes them (it removes the files its manifest no longer uses).
+ * - API calls and Socket.IO traffic are never cached: the worker does not touch them.
+ */
+'use strict';
+
+var SHELL_CACHE = 'signage-shell-v1';
+var ASSET_CACHE = 'signage-assets-v1';
+var KEEP = [SHELL_CACHE, ASSET_CACHE];
+var NETWORK_TIMEOUT_MS = 5000;
+
+var here = new URL(self.location.href);
+var VERSION = here.searchParams.get('v') || '';
+var BASE = new URL('./', here).pathname; // "/player/"
+
+function withVersion(path) {
+  return new URL(path, new URL(BASE, here)).pathname + (VERSION ? '?v=' + encodeURIComponent(VERSION) : '');
+}
+
+var SHELL = [
+  BASE,
+  withVersion('static/player.js'),
+  withVersion('static/player.css'),
+  withVersion('static/vendor/socket.io.min.js'),
+  withVersion('static/vendor/qrcode.js'),
+  withVersion('layouts/landscape.css'),
+  withVersion('layouts/portrait.css'),
+  withVersion('layouts/led.css'),
+  withVersion('layouts/ticker.css')
+];
+
+/** The cache key of a shell URL: the page without its query (the token), others as they are. */
+function shellKey(url) {
+  var u = new URL(url, self.location.href);
+  if (u.pathname === BASE || u.pathname === BASE + 'index.html') return u.origin + u.pathname;
+  return u.href;
+}
+
+function putShell(cache, key, response) {
+  if (!response || !response.ok || response.type !== 'basic' || response.redirected) {
+    return Promise.resolve();
+  }
+  // One copy per path: drop older versions (?v=...) of the same file first.
+  return cache.delete(key, { ignoreSearch: true }).then(function () {
+    return cache.put(key, response);
+  });
+}
+
+function precache(urls, onlyMissing) {
+  return caches.open(SHELL_CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      var key = shellKey(url);
+      var present = onlyMissing ? cache.match(key) : Promise.resolve(null);
+      return present
+        .then(function (hit) {
+          if (hit) return null;
+          return fetch(key, { cache: 'no-cache', credentials: 'same-origin' }).then(function (response) {
+            return putShell(cache, key, response);
+          });
+        })
+        .catch(function () {
+          return null; // offline at install: the runtime cache fills it later
+        });
+    }));
+  });
+}
+
+self.addEventListener('install', function (event) {
+  event.waitUntil(precache(SHELL, false).then(function () {
+    return self.skipWaiting();
+  }));
+});
+
+self.addEventListener('activate', function (event) {
+  event.waitUntil(
+    caches.keys()
+      .then(function (names) {
+        return Promise.all(names.map(function (name) {
+          return KEEP.indexOf(name) >= 0 ? null : caches.delete(name);
+        }));
+      })
+      .then(function () {
+        return self.clients.claim();
+      })
+  );
+});
+
+self.addEventListener('message', function (event) {
+  var msg = event.data || {};
+  if (msg.type === 'precache' && Array.isArray(msg.urls)) {
+    var same = msg.urls.filter(function (url) {
+      try {
+        return new URL(url, self.location.href).origin === self.location.origin;
+      } catch (e) {
+        return false;
+      }
+    });
+    event.waitUntil(precache(same, true));
+  }
+});
+
+function timeout(ms) {
+  return new Promise(function (resolve) {
+    setTimeout(resolve, ms, null);
+  });
+}
+
+/** Network first; on failure (or after a timeout when a cached copy exists) the cached copy. */
+function networkFirst(request, key) {
+  var network = fetch(request).then(function (response) {
+    var copy = response.clone();
+    caches.open(SHELL_CACHE).then(function (cache) {
+      return putShell(cache, key, copy);
+    }).catch(function () {
+      return null;
+    });
+    return response;
+  });
+  var cached = caches.match(key, { ignoreSearch: true, cacheName: SHELL_CACHE });
+  return Promise.race([
+    network.then(function (response) {
+      return response.status >= 500 ? null : response; // a failing server: prefer the copy
+    }).catch(function () {
+      return null;
+    }),
+    cached.then(function (hit) {
+      return hit ? timeout(NETWORK_TIMEOUT_MS).then(function () {
+        return hit;
+      }) : new Promise(function () {}); // no copy: wait for the network
+    })
+  ]).then(function (response) {
+    if (response) return response;
+    return cached.then(function (hit) {
+      return hit || network;
+    });
+  });
+}
+
+/** Content-addressed files: the cached copy for ever; fetch (with the page's token) once. */
+function cacheFirst(request) {
+  return caches.open(ASSET_CACHE).then(function (cache) {
+    return cache.match(request, { ignoreVary: true }).then(function (hit) {
+      if (hit) return hit;
+      return fetch(request).then(function (response) {
+        if (response.ok && response.status === 200) {
+          cache.put(request.url, response.clone());
+        }
+        return response;
+      });
+    });
+  });
+}
+
+self.addEventListener('fetch', function (event) {
+  var request = event.request;
+  if (request.method !== 'GET') return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (/^\/assets\/[0-9a-fA-F]{64}$/.test(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+    return;
+  }
+  if (url.pathname.indexOf(BASE) !== 0) return; // API, Socket.IO, everything else: untouched
+  if (request.headers.get('range')) return;
+  event.respondWith(networkFirst(request, shellKey(request.url)));
+});
