@@ -238,6 +238,7 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     from signage_server.scheduler import run_forever
 
     app = _app()
+    _default_public_url(app, host, port)
     if scheduler:
         gevent.spawn(run_forever, app)
     click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
@@ -247,6 +248,24 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
         server.serve_forever()
     except KeyboardInterrupt:
         server.stop(timeout=5)
+
+
+def _default_public_url(app: Flask, host: str, port: int) -> None:
+    """Without ``SIGNAGE_PUBLIC_URL``, point QR codes and player addresses at this server."""
+    import dataclasses
+    import os
+
+    from signage_server import services
+    from signage_server.config import Settings
+
+    if os.environ.get("SIGNAGE_PUBLIC_URL"):
+        return
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a comparison, not a binding
+        host = "127.0.0.1"
+    settings = services.get(Settings, app)
+    services.register(
+        app, Settings, dataclasses.replace(settings, public_url=f"http://{host}:{port}")
+    )
 
 
 @click.command("demo")

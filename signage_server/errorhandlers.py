@@ -20,6 +20,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from signage_server.errors import DomainError
+from signage_server.i18n import Label
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -64,8 +65,14 @@ def _render(status: int, code: str, message: str, details: Any = None) -> Respon
     return make_response(html, status)
 
 
+def domain_message(error: DomainError) -> str:
+    """Return the error's message in the user's language, labels among its params too."""
+    params = {k: gettext(v) if isinstance(v, Label) else v for k, v in error.params.items()}
+    return str(gettext(error.message, **params))
+
+
 def handle_domain_error(error: DomainError) -> Response:
-    message = gettext(error.message, **error.params)
+    message = domain_message(error)
     response = _render(error.status, error.code, message, error.details)
     if error.status == 401 and wants_json():
         response.headers["WWW-Authenticate"] = 'Bearer realm="signage"'

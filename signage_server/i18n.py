@@ -13,3 +13,10 @@ LOCALE_NAMES = {"zh_Hans_CN": "简体中文", "en": "English"}
 def N_(message: str) -> str:
     """Mark ``message`` for translation and return it unchanged."""
     return message
+
+
+class Label(str):
+    """A message parameter that is itself a catalog message (e.g. a state's label):
+    the edge translates it before filling it in."""
+
+    __slots__ = ()

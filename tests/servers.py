@@ -49,12 +49,14 @@ def wait_until_up(server: Server, timeout: float) -> None:
 
 
 @contextmanager
-def running(env: dict[str, str], command: str = "serve", timeout: float = 60) -> Iterator[Server]:
-    """Start ``signage <command> --port <free port>``; yield once /healthz answers; stop it.
+def running(
+    env: dict[str, str], command: str = "serve", timeout: float = 60, port: int | None = None
+) -> Iterator[Server]:
+    """Start ``signage <command> --port <port>``; yield once /healthz answers; stop it.
 
     The output goes to a file (a pipe nobody reads would block the server when it fills).
     """
-    port = free_port()
+    port = port or free_port()
     with tempfile.NamedTemporaryFile(prefix="signage-", suffix=".log", delete=False) as log:
         process = subprocess.Popen(
             [SIGNAGE, command, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT

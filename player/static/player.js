@@ -1287,7 +1287,11 @@
 
   function validityText(item) {
     var until = parseTime(item.valid_until);
-    if (until === null) return '长期公开';
+    if (until === null) {
+      // No end date: say when it went up rather than "长期公开", which is a timing type.
+      var since = parseTime(item.published_at);
+      return since === null ? '' : '公布于 ' + shortDateText(since, S.tz);
+    }
     var last = until;
     var p = numericParts(until, S.tz);
     if (p.h === 0 && p.mi === 0 && p.s === 0) last = until - 1; // exclusive midnight

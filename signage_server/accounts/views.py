@@ -45,6 +45,7 @@ from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
 from signage_server.config import Settings
 from signage_server.db import utcnow
+from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import client_address
 from signage_server.extensions import db
@@ -141,7 +142,7 @@ def change_password() -> Any:
             try:
                 services.set_password(db.session, _passwords(), user, form.new.data, actor=user)
             except DomainError as error:
-                form.new.errors.append(_(error.message, **error.params))
+                form.new.errors.append(domain_message(error))
             else:
                 db.session.commit()
                 login_user(user)  # the new session stamp keeps this session, ends the others
@@ -270,7 +271,7 @@ def new_user() -> Any:
         except DomainError as error:
             db.session.rollback()
             field = form.password if error.code == "weak_password" else form.username
-            field.errors.append(_(error.message, **error.params))
+            field.errors.append(domain_message(error))
         else:
             db.session.commit()
             flash(_("User %(name)s was created.", name=user.username), "success")
@@ -344,7 +345,7 @@ def reset_password(username: str) -> Any:
                 db.session, _passwords(), user, form.new.data, actor=principal.user
             )
         except DomainError as error:
-            form.new.errors.append(_(error.message, **error.params))
+            form.new.errors.append(domain_message(error))
         else:
             db.session.commit()
             flash(_("The password was set; the user's sessions were logged out."), "success")

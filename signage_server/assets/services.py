@@ -91,4 +91,29 @@ def may_fetch(session: Session, principal: Principal, asset: Asset) -> bool:
         .join(RevisionAsset, RevisionAsset.revision_id == Revision.id)
         .where(RevisionAsset.sha256.in_([sha, asset.sha256]))
     )
-    return any(principal.can(Permission.VIEW, item.org) for item in items)
+    if any(principal.can(Permission.VIEW, item.org) for item in items):
+        return True
+    return shown_on_visible_screens(session, principal, asset.sha256)
+
+
+def shown_on_visible_screens(session: Session, principal: Principal, sha256: str) -> bool:
+    """Tell whether a screen the caller may see plays the file (screen previews: a village
+    operator sees the township's items on the village's screens)."""
+    from signage_server.orgs.models import Org
+    from signage_server.screens.models import Manifest
+    from signage_server.screens.models import Screen
+
+    versions = session.scalars(
+        sa.select(Screen.manifest_version)
+        .join(Org, Screen.org_id == Org.id)
+        .where(principal.org_condition(), Screen.manifest_version != "")
+        .distinct()
+        .limit(200)
+    )
+    for version in versions:
+        manifest = session.get(Manifest, version)
+        if manifest is not None and any(
+            a["sha256"] == sha256 for item in manifest.body.get("items", []) for a in item["assets"]
+        ):
+            return True
+    return False

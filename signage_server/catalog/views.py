@@ -36,6 +36,7 @@ from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import Timing
+from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
@@ -62,7 +63,7 @@ def commit_or_flash(change: Callable[[], object], success: str) -> None:
         change()
     except DomainError as error:
         db.session.rollback()
-        flash(_(error.message, **error.params), "danger")
+        flash(domain_message(error), "danger")
     else:
         db.session.commit()
         flash(success, "success")

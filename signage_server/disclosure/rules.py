@@ -23,6 +23,7 @@ from typing import Any
 
 from signage_server.accounts.rules import Permission
 from signage_server.i18n import N_
+from signage_server.i18n import Label
 
 
 class Category(StrEnum):
@@ -309,7 +310,7 @@ def decide(attempt: Attempt) -> State:
             "state",
             "invalid_state",
             N_("This step is not possible while the item is “%(state)s”."),
-            state=attempt.state.value,
+            state=Label(attempt.state.label),
         )
     if rule.four_eyes and attempt.is_contributor:
         raise ProcedureError(

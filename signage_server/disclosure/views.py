@@ -50,6 +50,7 @@ from signage_server.disclosure.presenters import tasks_for
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
+from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.i18n import N_
@@ -227,7 +228,7 @@ def _store_upload(form: ItemForm, principal: Principal) -> None:
 
 
 def _domain_message(error: DomainError) -> str:
-    message: str = _(error.message, **error.params)
+    message: str = domain_message(error)
     if error.code == "invalid_body" and isinstance(error.details, list):
         message += " " + describe_problems(error.details)
     return message

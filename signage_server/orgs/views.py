@@ -22,6 +22,7 @@ from signage_server.accounts.permissions import role_required
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
 from signage_server.accounts.services import log_event
+from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.orgs import services
@@ -90,7 +91,7 @@ def new_org() -> Any:
         except DomainError as error:
             db.session.rollback()
             target = form.code if error.code in ("invalid_code", "org_exists") else form.kind
-            target.errors.append(_(error.message, **error.params))
+            target.errors.append(domain_message(error))
         else:
             log_event(db.session, "org.created", actor=principal.user, org=org, code=org.code)
             db.session.commit()
@@ -132,7 +133,7 @@ def edit_org(code: str) -> Any:
             services.update_org(db.session, org, **changes)
         except DomainError as error:
             db.session.rollback()
-            form.name.errors.append(_(error.message, **error.params))
+            form.name.errors.append(domain_message(error))
         else:
             log_event(db.session, "org.updated", actor=principal.user, org=org, code=org.code)
             db.session.commit()

@@ -26,6 +26,7 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
+from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
@@ -159,7 +160,7 @@ def new_playlist() -> Any:
             playlist = services.create(db.session, org, spec)
         except DomainError as error:
             db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
+            flash(domain_message(error), "danger")
         else:
             db.session.commit()
             flash(_("Saved. The screens get the new rotation within a second."), "success")
@@ -184,7 +185,7 @@ def playlist(playlist_id: int) -> Any:
                 services.update(db.session, found, spec)
             except DomainError as error:
                 db.session.rollback()
-                flash(_(error.message, **error.params), "danger")
+                flash(domain_message(error), "danger")
             else:
                 db.session.commit()
                 flash(_("Saved. The screens get the new rotation within a second."), "success")

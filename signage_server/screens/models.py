@@ -120,7 +120,11 @@ class PlayRecord(Base):
     """Proof of play: a screen showed an item revision from ``started_at`` for ``duration_s``."""
 
     __tablename__ = "play_records"
-    __table_args__ = (sa.Index("ix_play_records_item_revision", "item_id", "revision"),)
+    __table_args__ = (
+        sa.Index("ix_play_records_item_revision", "item_id", "revision"),
+        # A batch sent again (its acknowledgement lost) is not counted twice.
+        sa.UniqueConstraint("screen_id", "item_id", "revision", "started_at"),
+    )
 
     id: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True

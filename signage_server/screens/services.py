@@ -309,6 +309,7 @@ def record_played(session: Session, screen: Screen, records: Any, now: dt.dateti
 
     stored = 0
     known: dict[int, bool] = {}
+    seen_keys: set[tuple[int, int, dt.datetime]] = set()
     for record in records[:PLAYED_BATCH_MAX]:
         if not isinstance(record, dict):
             continue
@@ -333,6 +334,18 @@ def record_played(session: Session, screen: Screen, records: Any, now: dt.dateti
         if item not in known:
             known[item] = session.get(Item, item) is not None
         if not known[item]:
+            continue
+        key = (item, revision, started)
+        duplicate = key in seen_keys or session.scalar(
+            sa.select(PlayRecord.id).where(
+                PlayRecord.screen_id == screen.id,
+                PlayRecord.item_id == item,
+                PlayRecord.revision == revision,
+                PlayRecord.started_at == started,
+            )
+        )
+        seen_keys.add(key)
+        if duplicate:
             continue
         session.add(
             PlayRecord(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,14 @@ from tests.conftest import DEMO_PASSWORD
 from tests.conftest import chromium_problem
 from tests.conftest import need_service
 from tests.servers import SIGNAGE
+from tests.servers import free_port
 from tests.servers import running
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve a freshly seeded demo county on a free port; return its base URL."""
-    data_dir = tmp_path_factory.mktemp("live")
+def installation(data_dir: Path) -> dict[str, str]:
+    """Return the environment of a freshly seeded demo installation in ``data_dir``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")} | {
         "SIGNAGE_DATA_DIR": str(data_dir),
         "SIGNAGE_DEMO_PASSWORD": DEMO_PASSWORD,
@@ -34,8 +34,35 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     }
     for command in (["init-db"], ["seed-demo"]):
         subprocess.run([SIGNAGE, *command], env=env, check=True, capture_output=True, timeout=120)
-    with running(env) as server:
-        yield server.base
+    return env
+
+
+@dataclass
+class Live:
+    base: str
+    env: dict[str, str]
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run(
+            [SIGNAGE, *args], env=self.env, check=True, capture_output=True, text=True, timeout=60
+        )
+        return result.stdout
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """A freshly seeded demo county served on a free port (shared by the browser tests)."""
+    port = free_port()
+    env = installation(tmp_path_factory.mktemp("live"))
+    # The CLI (``live.cli("screen", "register", …)``) prints player addresses on this base.
+    env["SIGNAGE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    with running(env, port=port) as server:
+        yield Live(server.base, env)
+
+
+@pytest.fixture(scope="session")
+def live_server(live: Live) -> str:
+    return live.base
 
 
 @pytest.fixture(scope="session")

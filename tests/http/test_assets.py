@@ -6,6 +6,7 @@ import io
 
 from flask.testing import FlaskClient
 from PIL import Image
+from werkzeug.test import TestResponse
 
 from tests.conftest import Demo
 from tests.http.items import create
@@ -31,7 +32,7 @@ def upload(
     data: bytes,
     name: str = "照片.png",
     user: str = "jiyi01_editor",
-) -> object:
+) -> TestResponse:
     return client.post(
         "/api/v1/assets",
         data={"file": (io.BytesIO(data), name)},

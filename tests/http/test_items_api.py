@@ -160,6 +160,9 @@ def test_wrong_states_give_409(client: FlaskClient, demo: Demo) -> None:
     error(act(client, demo, "jiyi01_approver", item["id"], "approve"), 409, "invalid_state")
     error(act(client, demo, "jiyi01_operator", item["id"], "publish"), 409, "invalid_state")
     error(act(client, demo, "jiyi01_approver", item["id"], "withdraw", "x"), 409, "invalid_state")
+    response = act(client, demo, "jiyi01_operator", item["id"], "publish")
+    # The state is named in the user's language, not by its code.
+    assert response.get_json()["error"]["message"] == "事项处于“草稿”状态，不能进行此操作。"
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     error(act(client, demo, "jiyi01_editor", item["id"], "submit"), 409, "invalid_state")
 

@@ -195,7 +195,7 @@ def test_renders_first_item_and_rotates_after_its_duration(
     assert re.fullmatch(r"09:0\d", str(page.text_content(".hdr-clock")))
     assert page.text_content(".qr-label") == "扫码提意见"
     assert page.locator(".qr svg path").count() == 1
-    assert page.text_content(".side-validity") == "长期公开"
+    assert page.text_content(".side-validity") == "公布于 2026年10月12日"
     assert page.text_content(".ticker-text") == "欢迎扫码对公开内容提出意见和建议"
 
     # 10 s per page (the schedule's duration), then the next item of the sequence.

@@ -181,6 +181,17 @@ def test_reports_are_stored(app: Flask, client: FlaskClient, demo: Demo) -> None
         callback=True,
     )
     assert stored == 1
+    # A player resends a batch whose acknowledgement it lost: nothing is counted twice.
+    again = connection.emit(
+        "played",
+        [
+            {"item": item["id"], "revision": 1, "started_at": NOW.isoformat(), "duration_s": 15.2},
+            {"item": item["id"], "revision": 1, "started_at": NOW.isoformat(), "duration_s": 15.2},
+        ],
+        namespace="/player",
+        callback=True,
+    )
+    assert again == 0
     with app.app_context():
         row = db.session.get(Screen, screen["id"])
         assert row is not None

@@ -10,7 +10,10 @@ from flask.testing import FlaskClient
 
 from tests.conftest import Demo
 from tests.http.items import create
+from tests.http.items import ok
 from tests.http.items import publish_through
+from tests.http.test_assets import png
+from tests.http.test_assets import upload as send_file
 from tests.realtime.screens import events
 from tests.realtime.screens import player
 from tests.realtime.screens import register
@@ -162,18 +165,7 @@ def test_pairing_is_rate_limited(client: FlaskClient) -> None:
 
 
 def test_screen_fetches_files_of_its_manifest(client: FlaskClient, demo: Demo) -> None:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (200, 100), "red").save(buffer, "PNG")
-    upload = client.post(
-        "/api/v1/assets",
-        data={"file": (io.BytesIO(buffer.getvalue()), "a.png")},
-        headers=demo.headers("jiyi01_editor"),
-        content_type="multipart/form-data",
-    ).get_json()
+    upload = send_file(client, demo, png()).get_json()
     item = create(
         client,
         demo,
@@ -373,3 +365,36 @@ def test_cli_register_and_revoke(app: Flask, demo: Demo) -> None:
         ).exit_code
         != 0
     )
+
+
+def test_village_operator_previews_the_township_files_its_screens_play(
+    client: FlaskClient, demo: Demo
+) -> None:
+    """The preview of a village party screen shows township party items, pictures
+    included: the village operator may fetch those files once a screen of the village plays them."""
+    upload = send_file(client, demo, png("blue"), user="jiyi_editor").get_json()
+    item = create(
+        client,
+        demo,
+        user="jiyi_editor",
+        org="JIYI",
+        title="集义镇党委冬季党员学习安排",
+        category="organisation",
+        timing="immediate",
+        scope="party",
+        catalog_entry=None,
+        body={"type": "image", "asset": upload["sha256"]},
+    )
+    ok(client, demo, "jiyi_editor", item["id"], "submit")
+    ok(client, demo, "jiyi_reviewer", item["id"], "review")
+    if ok(client, demo, "jiyi_approver", item["id"], "approve")["state"] == "approved":
+        ok(client, demo, "xian_superior", item["id"], "superior_approve")
+    ok(client, demo, "jiyi_operator", item["id"], "publish")
+    url = f"/assets/{upload['sha256']}"
+    # Before any village screen plays it, the village operator has no business with it.
+    assert client.get(url, headers=demo.headers("jiyi01_operator")).status_code == 404
+    screen = register(client, demo, audience="party", name="党员活动室")
+    client.get("/api/v1/player/manifest", headers={"Authorization": f"Bearer {screen['token']}"})
+    assert client.get(url, headers=demo.headers("jiyi01_operator")).status_code == 200
+    # Anyone else still gets nothing.
+    assert client.get(url).status_code == 404

@@ -206,6 +206,13 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_play_records")),
+        sa.UniqueConstraint(
+            "screen_id",
+            "item_id",
+            "revision",
+            "started_at",
+            name=op.f("uq_play_records_screen_id_item_id_revision_started_at"),
+        ),
     )
     with op.batch_alter_table("play_records", schema=None) as batch_op:
         batch_op.create_index(

@@ -50,7 +50,7 @@ def test_daypart_parsing() -> None:
         {"start": "8"},
         {"start": "09:00", "end": "09:00"},
     ):
-        with pytest.raises(ValueError, match="."):
+        with pytest.raises(ValueError, match=r"."):
             parse_daypart(bad)
 
 

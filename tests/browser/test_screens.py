@@ -1,0 +1,242 @@
+"""Screens end to end: the operator registers one, the real player plays it, pushes arrive,
+the wall follows live, and the player plays on with the server gone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Live
+from tests.browser.conftest import installation
+from tests.browser.test_admin_ui import log_in
+from tests.servers import free_port
+from tests.servers import running
+
+pytestmark = pytest.mark.browser
+
+SIZES = {
+    "landscape": (1920, 1080),
+    "portrait": (1080, 1920),
+    "led": (960, 480),
+    "ticker": (1920, 120),
+}
+
+
+def api(base: str, token: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        base + path,
+        data=data,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def publish(live: Live, payload: dict[str, Any]) -> int:
+    tokens = {
+        u: live.cli("token", "create", u).strip()
+        for u in (
+            "jiyi01_editor",
+            "jiyi01_reviewer",
+            "jiyi01_approver",
+            "jiyi_superior",
+            "jiyi01_operator",
+        )
+    }
+    item = api(live.base, tokens["jiyi01_editor"], "/api/v1/items", payload)
+    for user, action in (
+        ("jiyi01_editor", "submit"),
+        ("jiyi01_reviewer", "review"),
+        ("jiyi01_approver", "approve"),
+    ):
+        state = api(
+            live.base, tokens[user], f"/api/v1/items/{item['id']}/transitions", {"action": action}
+        )
+    if state["state"] == "approved":
+        api(
+            live.base,
+            tokens["jiyi_superior"],
+            f"/api/v1/items/{item['id']}/transitions",
+            {"action": "superior_approve"},
+        )
+    api(
+        live.base,
+        tokens["jiyi01_operator"],
+        f"/api/v1/items/{item['id']}/transitions",
+        {"action": "publish"},
+    )
+    return int(item["id"])
+
+
+def player_state(page: Page) -> dict[str, Any]:
+    state: dict[str, Any] = page.evaluate(
+        "window.signagePlayer ? window.signagePlayer.state() : {}"
+    )
+    return state
+
+
+def wait_state(page: Page, predicate: Any, timeout: float = 15) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    state: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        state = player_state(page)
+        if state and predicate(state):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"player state not reached: {state}")
+
+
+def register(live: Live, layout: str = "landscape", audience: str = "public") -> dict[str, Any]:
+    out = live.cli(
+        "screen",
+        "register",
+        f"集义村{layout}屏",
+        "--org",
+        "JIYI-01",
+        "--audience",
+        audience,
+        "--layout",
+        layout,
+    )
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+URGENT = {
+    "org": "JIYI-01",
+    "title": "紧急通知：今日14时至16时停水",
+    "category": "service",
+    "timing": "immediate",
+    "scope": "public",
+    "urgent": True,
+    "body": {
+        "type": "text",
+        "text": "因主管道维修，集义村今日14时至16时停水，请提前储水。给您带来不便，敬请谅解。",
+    },
+}
+
+
+def test_operator_registers_a_screen_and_the_player_plays_it(
+    browser: Browser, live: Live, screenshots: Path
+) -> None:
+    operator = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = operator.new_page()
+    log_in(page, live.base, "jiyi01_operator")
+    page.goto(live.base + "/screens/new")
+    page.get_by_label("名称").fill("集义村文化广场大屏")
+    page.get_by_label("安装位置").fill("村委会门前广场")
+    page.get_by_role("button", name="登记显示屏").click()
+    url = page.get_by_label("播放地址").input_value()
+    assert "/player/?token=scr_" in url
+    page.screenshot(path=screenshots / "screen-created.png", full_page=True)
+
+    screen = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    box = screen.new_page()
+    box.goto(url)
+    state = wait_state(box, lambda s: s.get("mode") == "playing" and s.get("item"))
+    assert state["online"]
+    box.screenshot(path=screenshots / "player-live-landscape.png")
+
+    page.goto(live.base + "/screens")
+    card = page.locator(".screen-card", has_text="集义村文化广场大屏")
+    expect(card.locator(".screen-online")).to_have_text("在线")
+    expect(page.locator("#wall-live")).to_have_text("实时")
+    page.screenshot(path=screenshots / "screen-wall.png", full_page=True)
+
+    # An urgent notice interrupts the rotation at once, and scrolls in the ticker.
+    started = time.monotonic()
+    urgent = publish(live, URGENT)
+    state = wait_state(box, lambda s: s.get("item") == urgent, timeout=10)
+    assert time.monotonic() - started < 10
+    expect(box.locator(".ticker-text")).to_contain_text("停水")
+    box.screenshot(path=screenshots / "player-urgent.png")
+
+    # The screen's page shows its preview in its own layout.
+    page.goto(live.base + "/screens")
+    page.get_by_role("link", name="集义村文化广场大屏").click()
+    preview = page.frame_locator("iframe")
+    expect(preview.locator(".hdr-org")).to_have_text("集义村")
+    page.screenshot(path=screenshots / "screen-detail.png", full_page=True)
+    operator.close()
+    screen.close()
+
+
+@pytest.mark.parametrize("layout", list(SIZES))
+def test_each_layout_plays_the_demo(
+    browser: Browser, live: Live, screenshots: Path, layout: str
+) -> None:
+    screen = register(live, layout=layout)
+    width, height = SIZES[layout]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(screen["player_url"])
+    wanted = "ticker" if layout == "ticker" else "playing"
+    wait_state(page, lambda s: s.get("mode") == wanted)
+    time.sleep(1.0)
+    page.screenshot(path=screenshots / f"player-demo-{layout}.png")
+    context.close()
+
+
+def test_party_screen_shows_party_items_and_public_does_not(browser: Browser, live: Live) -> None:
+    seen: dict[str, set[str]] = {}
+    for audience in ("public", "party"):
+        screen = register(live, audience=audience)
+        manifest = api(live.base, screen["token"], "/api/v1/player/manifest")
+        seen[audience] = {i["scope"] for i in manifest["items"]}
+    assert seen["public"] == {"public"}
+    assert "party" in seen["party"]
+
+
+def test_plays_on_and_drops_expired_items_with_the_server_gone(
+    browser: Browser, tmp_path: Path, screenshots: Path
+) -> None:
+    env = installation(tmp_path / "offline")
+    port = free_port()
+    env["SIGNAGE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    with running(env, port=port) as server:
+        live = Live(server.base, env)
+        screen = register(live)
+        until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=25)
+        short = publish(
+            live,
+            {
+                **URGENT,
+                "title": "临时通知：今晚8时召开村民代表会议",
+                "urgent": False,
+                "valid_until": until.isoformat(),
+            },
+        )
+        page.goto(screen["player_url"])
+        wait_state(page, lambda s: s.get("mode") == "playing")
+        manifest_items = page.evaluate("window.signagePlayer.state().version")
+        assert manifest_items
+        time.sleep(2)  # files cached, manifest stored
+    # The server is gone: the player plays on.
+    state = wait_state(page, lambda s: not s.get("online"), timeout=15)
+    assert state["mode"] == "playing"
+    # The short notice leaves at its valid_until by the player's own clock.
+    while dt.datetime.now(dt.UTC) < until + dt.timedelta(seconds=1):
+        state = player_state(page)
+        time.sleep(0.5)
+    for _ in range(30):
+        state = player_state(page)
+        assert state["item"] != short, "an expired item is still shown while offline"
+        time.sleep(0.1)
+    # A restart without the server still plays from the browser's storage.
+    page.reload()
+    state = wait_state(page, lambda s: s.get("mode") == "playing" and s.get("item"))
+    assert state["item"] != short
+    page.screenshot(path=screenshots / "player-offline-restart.png")
+    context.close()
