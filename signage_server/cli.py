@@ -14,10 +14,14 @@ from typing import NoReturn
 
 import click
 
+from signage_server.bench import bench_group
+
 if TYPE_CHECKING:
     from flask import Flask
 
 SERVING_COMMANDS = {"serve", "demo"}
+#: Commands that never use the app (no app context): ``bench`` runs its own server.
+WITHOUT_APP = {"bench"}
 
 
 def _app() -> Flask:
@@ -622,6 +626,7 @@ COMMANDS = [
     audit_group,
     calendar_group,
     screen_group,
+    bench_group,
 ]
 
 
@@ -629,6 +634,8 @@ def _in_app_context(command: click.Command) -> click.Command:
     """Make ``command`` (and a group's subcommands) run inside the app context, once."""
     from flask.cli import with_appcontext
 
+    if command.name in WITHOUT_APP:
+        return command
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             _in_app_context(sub)

@@ -28,6 +28,7 @@ from signage_server.accounts.permissions import login_required
 from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.disclosure.models import Item
+from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.extensions import talisman
@@ -135,7 +136,7 @@ def new_screen() -> Any:
             screen, token = services.register(db.session, org, fields, layouts=design_sizes())
         except DomainError as error:
             db.session.rollback()
-            form.name.errors.append(_(error.message, **error.params))
+            form.name.errors.append(domain_message(error))
         else:
             db.session.commit()
             assert token is not None
@@ -175,7 +176,7 @@ def screen(screen_id: int) -> Any:
             services.update(db.session, item, fields, design_sizes())
         except DomainError as error:
             db.session.rollback()
-            form.name.errors.append(_(error.message, **error.params))
+            form.name.errors.append(domain_message(error))
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -228,7 +229,7 @@ def pair(screen_id: int) -> Response:
             services.attach(db.session, form.code.data, item, registry.now())
         except DomainError as error:
             db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
+            flash(domain_message(error), "danger")
         else:
             db.session.commit()
             flash(_("The screen is paired: it starts playing within a few seconds."), "success")
@@ -268,7 +269,7 @@ def groups() -> Any:
             services.create_group(db.session, org, form.name.data, members)
         except DomainError as error:
             db.session.rollback()
-            flash(_(error.message, **error.params), "danger")
+            flash(domain_message(error), "danger")
         else:
             db.session.commit()
             flash(_("Saved."), "success")
@@ -292,4 +293,25 @@ def groups() -> Any:
             )
         ),
         can_manage=principal.has_role_for(Permission.MANAGE_SCREENS),
+        may_edit=lambda group: principal.can(Permission.MANAGE_SCREENS, group.org),
     )
+
+
+@bp.post("/screens/groups/<int:group_id>")
+@login_required
+def group(group_id: int) -> Any:
+    """Change which screens a group holds (a group left empty plays nothing of its own)."""
+    principal = current_principal()
+    item = db.session.get(ScreenGroup, group_id) or abort(404)
+    principal.require(Permission.MANAGE_SCREENS, item.org)
+    chosen = [int(i) for i in request.form.getlist("screens") if i.isdigit()]
+    members = list(db.session.scalars(sa.select(Screen).where(Screen.id.in_(chosen))))
+    try:
+        services.set_group_screens(db.session, item, members)
+    except DomainError as error:
+        db.session.rollback()
+        flash(domain_message(error), "danger")
+    else:
+        db.session.commit()
+        flash(_("Saved. The screens get the new rotation within a second."), "success")
+    return redirect(url_for("screens.groups"))

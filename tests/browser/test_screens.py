@@ -240,3 +240,93 @@ def test_plays_on_and_drops_expired_items_with_the_server_gone(
     assert state["item"] != short
     page.screenshot(path=screenshots / "player-offline-restart.png")
     context.close()
+
+
+def current_sequence(manifest: dict[str, Any]) -> set[int]:
+    now = dt.datetime.now(dt.UTC)
+    for segment in manifest["schedule"]:
+        start = dt.datetime.fromisoformat(segment["from"])
+        end = dt.datetime.fromisoformat(segment["until"])
+        if start <= now < end:
+            return {entry["item"] for entry in segment["sequence"]}
+    raise AssertionError("no schedule segment covers now")
+
+
+def test_operator_groups_screens_and_schedules_a_playlist(
+    browser: Browser, live: Live, screenshots: Path
+) -> None:
+    screen = json.loads(
+        live.cli("screen", "register", "集义村卫生室屏", "--org", "JIYI-01", "--audience", "public")
+    )
+    notice = publish(
+        live,
+        {
+            **URGENT,
+            "title": "集义村2026年冬季征兵公告",
+            "urgent": False,
+            "body": {
+                "type": "text",
+                "text": "凡2008年出生的男性青年，请于12月10日前到村委会登记。",
+            },
+        },
+    )
+    box_context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    box = box_context.new_page()
+    box.goto(screen["player_url"])
+    wait_state(box, lambda s: s.get("mode") == "playing")
+    before = current_sequence(api(live.base, screen["token"], "/api/v1/player/manifest"))
+    assert len(before) > 1, "the default rotation plays every item the screen may show"
+
+    operator = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = operator.new_page()
+    log_in(page, live.base, "jiyi01_operator")
+    # A group holding the new screen.
+    page.goto(live.base + "/screens")
+    page.get_by_role("link", name="显示屏分组").click()
+    page.get_by_label("名称").fill("卫生室和广场")
+    page.get_by_label("集义村卫生室屏").check()
+    page.get_by_role("button", name="创建").click()
+    expect(page.locator(".card", has_text="卫生室和广场")).to_contain_text("集义村卫生室屏")
+
+    # A playlist of one notice, on that group.
+    page.goto(live.base + "/screens")
+    page.get_by_role("link", name="播放列表").click()
+    page.locator("#new-org").select_option("JIYI-01")
+    page.get_by_role("button", name="新建播放列表").click()
+    page.get_by_label("名称").fill("征兵宣传")
+    page.get_by_label("优先级").fill("10")
+    page.locator("select[name='entry-0-what']").select_option(f"item:{notice}")
+    page.locator("input[name='entry-0-duration']").fill("8")
+    page.get_by_label("分组：卫生室和广场").check()
+    page.screenshot(path=screenshots / "playlist-edit.png", full_page=True)
+    started = time.monotonic()
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_contain_text("一秒内")
+
+    # The screen's rotation is now the playlist; the player follows at once: the rotation
+    # item on screen leaves (an urgent notice still in force, from another test, alternates
+    # with the rotation and may come first).
+    manifest = api(live.base, screen["token"], "/api/v1/player/manifest")
+    assert current_sequence(manifest) == {notice}
+    wait_state(box, lambda s: s.get("version") == manifest["version"], timeout=5)
+    assert time.monotonic() - started < 5
+    state = wait_state(box, lambda s: s.get("item") == notice or s.get("urgent"), timeout=2)
+    if state["item"] != notice:
+        wait_state(box, lambda s: s.get("item") == notice, timeout=60)
+    page.goto(live.base + "/playlists")
+    expect(page.locator("tr", has_text="征兵宣传")).to_contain_text("1 个分组")
+    page.screenshot(path=screenshots / "playlists.png", full_page=True)
+
+    # Taking the screen out of the group brings the default rotation back.
+    page.goto(live.base + "/screens/groups")
+    card = page.locator(".card", has_text="卫生室和广场")
+    card.locator("summary").click()
+    card.get_by_label("集义村卫生室屏").uncheck()
+    card.get_by_role("button", name="保存").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    deadline = time.monotonic() + 10
+    while current_sequence(api(live.base, screen["token"], "/api/v1/player/manifest")) == {notice}:
+        assert time.monotonic() < deadline, "the playlist still applies after leaving the group"
+        time.sleep(0.2)
+    operator.close()
+    box_context.close()
