@@ -1431,6 +1431,17 @@
     };
   }
 
+  /** True when a rotation item on screen is no longer in the rotation in force (a playlist
+   *  changed): the operator expects the screen to follow at once, not after its pages. */
+  function leftRotation(c, now) {
+    if (c.urgent) return false;
+    var list = rotationEntries(now).list;
+    for (var i = 0; i < list.length; i++) {
+      if (list[i] && list[i].item === c.id) return false;
+    }
+    return true;
+  }
+
   function eligible(id, now) {
     var item = S.items[id];
     return !!item && !item.urgent && inWindow(item, now);
@@ -1694,7 +1705,9 @@
       var item = c && S.items[c.id];
       if (!c) {
         showNext(now);
-      } else if (!item || !inWindow(item, now) || newUrgent(now) !== null) {
+      } else if (
+        !item || !inWindow(item, now) || newUrgent(now) !== null || leftRotation(c, now)
+      ) {
         endDisplay(now);
         showNext(now);
       } else if (item.revision !== c.revision || item.content_sha256 !== c.item.content_sha256) {
