@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint
 from flask import abort
-from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -36,13 +34,12 @@ from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import Timing
-from signage_server.errorhandlers import domain_message
-from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
+from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("catalog", __name__)
 
@@ -55,18 +52,6 @@ SEVERITY = [
     Status.EXEMPTED,
     Status.CURRENT,
 ]
-
-
-def commit_or_flash(change: Callable[[], object], success: str) -> None:
-    """Carry out ``change`` and commit, flashing ``success``; or roll back, flashing why not."""
-    try:
-        change()
-    except DomainError as error:
-        db.session.rollback()
-        flash(domain_message(error), "danger")
-    else:
-        db.session.commit()
-        flash(success, "success")
 
 
 def _chosen_org(principal: Principal) -> tuple[Org, list[tuple[int, Org]]]:

@@ -26,8 +26,6 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
-from signage_server.errorhandlers import domain_message
-from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
@@ -37,6 +35,7 @@ from signage_server.schedule import services
 from signage_server.schedule.models import Playlist
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
+from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("schedule", __name__)
 
@@ -129,6 +128,10 @@ def _choices(org: Org) -> dict[str, Any]:
     }
 
 
+def _saved() -> str:
+    return str(_("Saved. The screens get the new rotation within a second."))
+
+
 @bp.get("/playlists")
 @login_required
 def playlists() -> str:
@@ -156,15 +159,13 @@ def new_playlist() -> Any:
     spec = services.PlaylistSpec(name="", active=True)
     if request.method == "POST" and form.validate_on_submit():
         spec = spec_from_form(request.form)
-        try:
-            playlist = services.create(db.session, org, spec)
-        except DomainError as error:
-            db.session.rollback()
-            flash(domain_message(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Saved. The screens get the new rotation within a second."), "success")
-            return redirect(url_for("schedule.playlist", playlist_id=playlist.id))
+        created: list[Playlist] = []
+
+        def create() -> None:
+            created.append(services.create(db.session, org, spec))
+
+        if commit_or_flash(create, _saved()):
+            return redirect(url_for("schedule.playlist", playlist_id=created[0].id))
     return render_template(
         "schedule/edit.html", org=org, playlist=None, spec=spec, form=form, **_choices(org)
     )
@@ -181,14 +182,7 @@ def playlist(playlist_id: int) -> Any:
         principal.require(Permission.MANAGE_PLAYLISTS, found.org)
         if form.validate_on_submit():
             spec = spec_from_form(request.form)
-            try:
-                services.update(db.session, found, spec)
-            except DomainError as error:
-                db.session.rollback()
-                flash(domain_message(error), "danger")
-            else:
-                db.session.commit()
-                flash(_("Saved. The screens get the new rotation within a second."), "success")
+            if commit_or_flash(lambda: services.update(db.session, found, spec), _saved()):
                 return redirect(url_for("schedule.playlist", playlist_id=found.id))
     return render_template(
         "schedule/edit.html",

@@ -50,6 +50,7 @@ from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
 from signage_server.screens.rules import Audience
+from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("screens", __name__)
 
@@ -225,14 +226,10 @@ def pair(screen_id: int) -> Response:
     item, _principal = _screen(screen_id, Permission.MANAGE_SCREENS)
     form = PairForm()
     if form.validate_on_submit():
-        try:
-            services.attach(db.session, form.code.data, item, registry.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(domain_message(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("The screen is paired: it starts playing within a few seconds."), "success")
+        commit_or_flash(
+            lambda: services.attach(db.session, form.code.data, item, registry.now()),
+            _("The screen is paired: it starts playing within a few seconds."),
+        )
     return redirect(url_for("screens.screen", screen_id=item.id))
 
 
@@ -265,14 +262,9 @@ def groups() -> Any:
         principal.require(Permission.MANAGE_SCREENS, org)
         chosen = [int(i) for i in request.form.getlist("screens") if i.isdigit()]
         members = list(db.session.scalars(sa.select(Screen).where(Screen.id.in_(chosen))))
-        try:
-            services.create_group(db.session, org, form.name.data, members)
-        except DomainError as error:
-            db.session.rollback()
-            flash(domain_message(error), "danger")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
+        if commit_or_flash(
+            lambda: services.create_group(db.session, org, form.name.data, members), _("Saved.")
+        ):
             return redirect(url_for("screens.groups"))
     visible = sa.select(Org.id).where(principal.org_condition())
     return render_template(
@@ -306,12 +298,8 @@ def group(group_id: int) -> Any:
     principal.require(Permission.MANAGE_SCREENS, item.org)
     chosen = [int(i) for i in request.form.getlist("screens") if i.isdigit()]
     members = list(db.session.scalars(sa.select(Screen).where(Screen.id.in_(chosen))))
-    try:
-        services.set_group_screens(db.session, item, members)
-    except DomainError as error:
-        db.session.rollback()
-        flash(domain_message(error), "danger")
-    else:
-        db.session.commit()
-        flash(_("Saved. The screens get the new rotation within a second."), "success")
+    commit_or_flash(
+        lambda: services.set_group_screens(db.session, item, members),
+        _("Saved. The screens get the new rotation within a second."),
+    )
     return redirect(url_for("screens.groups"))
