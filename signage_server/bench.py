@@ -3,16 +3,21 @@
 ``signage bench player-memory`` checks the claim that the web player runs a day of rotation
 without its memory growing. It seeds a throw-away demo installation, serves it with the real
 ``signage serve``, registers a screen and opens its player in Debian's chromium (Playwright,
-never a downloaded browser). Playwright's fake clock is installed before the page loads, so
-simulated hours pass in seconds: the player's one-second tick, pagination, rotation, status
-reports, manifest polls and Socket.IO timers all run on the fast clock.
+never a downloaded browser). Playwright's fake clock is installed before the page loads and
+paused once the player plays; from then on only ``run_for`` moves time, so simulated hours
+pass in seconds: the player's one-second tick, pagination, rotation, status reports, manifest
+polls and socket.io's own timers all run on the fast clock. (Socket.IO heartbeats from the
+server come in real time, so the client times out and reconnects every simulated minute or
+so; the run counts those reconnects.)
 
-Every sample (default: each simulated hour) waits until the reference display is on screen
-again (the item and page shown first), so that samples compare like with like, forces a
-garbage collection and records the JS heap, the DOM, the renderer's live node, listener and
-document counts, and how many displays and pages were shown so far. The run fails when the
-heap at the end exceeds the baseline (the first sample after the warm-up hour) by more than
-the tolerance, or when the DOM grows.
+Every sample (default: each simulated hour) first steps on, one simulated second at a time,
+until the reference display (the item and page shown first) is on screen again with the
+socket up, so that samples compare like with like; then it waits a few real seconds with the
+clock paused (closing sockets finish), forces a garbage collection and records the V8 heap,
+Blink's heap, the renderer's resident memory, the DOM, the live node and listener counts, and
+how many displays and pages were shown so far. The run fails when a heap ends more than the
+tolerance above its baseline (the first sample after the warm-up hour), or when DOM elements,
+live nodes or listeners grow.
 
 Nothing here needs the Flask app: the command talks to its own server over HTTP and runs the
 other ``signage`` commands as subprocesses.
@@ -33,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import asdict
 from dataclasses import dataclass
@@ -42,6 +48,8 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 import click
+
+from signage_server.config import child_environment
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession
@@ -123,6 +131,8 @@ class Sample:
     wall_s: float  #: real seconds since the player started playing
     heap_used_mib: float  #: V8 heap in use (Runtime.getHeapUsage)
     heap_total_mib: float  #: V8 heap reserved
+    blink_heap_mib: float  #: Blink's garbage-collected heap: DOM, styles (embedderHeapUsedSize)
+    renderer_rss_mib: float | None  #: resident memory of the page's renderer process (Linux)
     dom_elements: int  #: elements in the document
     main_elements: int  #: of which in the main region (the page on screen)
     nodes: int  #: live DOM nodes in the renderer, attached or not (Performance.getMetrics)
@@ -134,21 +144,31 @@ class Sample:
     item: Any  #: item on screen
     page: int  #: its page on screen (1-based)
     online: bool  #: Socket.IO connected at that moment
+    queued: int  #: proof-of-play records waiting in the player's storage
     aligned: bool  #: the reference display was on screen (like-for-like comparison)
+
+
+@dataclass
+class Check:
+    """Growth of one measure from the baseline sample to the last one."""
+
+    metric: str  #: field of :class:`Sample`
+    label: str
+    unit: str
+    baseline: float
+    final: float
+    growth: float
+    allowed: float | None  #: None: reported, not judged
+    slope_per_h: float  #: least-squares slope from the baseline on, in ``unit`` per hour
+    passed: bool
 
 
 @dataclass
 class Verdict:
     baseline_index: int
-    baseline_heap_mib: float
-    final_heap_mib: float
-    heap_growth_mib: float
-    heap_allowed_mib: float
-    heap_slope_kib_per_h: float
-    dom_growth: int
-    node_growth: int
-    listener_growth: int
-    allowed_node_growth: int
+    baseline_sim_h: float
+    final_sim_h: float
+    checks: list[Check]
     passed: bool
     problems: list[str] = field(default_factory=list)
 
@@ -165,6 +185,7 @@ class Report:
     step_minutes: float
     sample_minutes: float
     warmup_hours: float
+    settle_seconds: float
     items_in_manifest: int
     reference: dict[str, Any]
     wall_s: float
@@ -172,7 +193,7 @@ class Report:
     run_wall_s: float
     samples: list[Sample]
     verdict: Verdict
-    console_errors: int
+    page_errors: int
     server_log_tail: str = ""
 
 
@@ -200,38 +221,28 @@ class Installation:
     log: Path
     process: subprocess.Popen[bytes]
 
-    def run(self, *args: str, timeout: float = 120) -> str:
-        result = subprocess.run(  # noqa: S603 - our own console script
-            [*_signage_command(), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise click.ClickException(
-                f"signage {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-2000:]}"
-            )
-        return result.stdout
+    def run(self, *args: str) -> str:
+        return _signage(self.env, *args)
 
     def log_tail(self, chars: int = 2000) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
 
 
-def _run_setup(env: dict[str, str], *args: str) -> None:
+def _signage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
+    """Run ``signage ARGS`` in the environment ``env``; return its output."""
     result = subprocess.run(  # noqa: S603 - our own console script
         [*_signage_command(), *args],
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         check=False,
     )
     if result.returncode != 0:
         raise click.ClickException(
             f"signage {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-2000:]}"
         )
+    return result.stdout
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
@@ -256,17 +267,17 @@ def demo_installation() -> Iterator[Installation]:
         data_dir.mkdir()
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")} | {
-            "SIGNAGE_DATA_DIR": str(data_dir),
-            "SIGNAGE_DEMO_PASSWORD": secrets.token_urlsafe(12),
+        env = child_environment(
+            data_dir=str(data_dir),
+            demo_password=secrets.token_urlsafe(12),
             # Nobody logs in: cheap password hashing keeps the seeding fast.
-            "SIGNAGE_ARGON2_TIME_COST": "1",
-            "SIGNAGE_ARGON2_MEMORY_COST": "1024",
-            "SIGNAGE_ARGON2_PARALLELISM": "1",
-            "SIGNAGE_PUBLIC_URL": base,
-        }
-        _run_setup(env, "init-db")
-        _run_setup(env, "seed-demo")
+            argon2_time_cost="1",
+            argon2_memory_cost="1024",
+            argon2_parallelism="1",
+            public_url=base,
+        )
+        _signage(env, "init-db")
+        _signage(env, "seed-demo")
         log = Path(folder) / "serve.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603 - our own console script
@@ -325,7 +336,31 @@ def _collect_garbage(cdp: CDPSession) -> None:
         cdp.send("HeapProfiler.collectGarbage")
 
 
-def _measure(page: Page, cdp: CDPSession, *, sim_ms: int, started: float, aligned: bool) -> Sample:
+def _renderer_rss_mib(browser_cdp: CDPSession) -> float | None:
+    """Resident memory of the busiest renderer process (the player's), from /proc."""
+    processes = browser_cdp.send("SystemInfo.getProcessInfo")["processInfo"]
+    renderers = [p for p in processes if p.get("type") == "renderer"]
+    if not renderers:
+        return None
+    pid = max(renderers, key=lambda p: p.get("cpuTime", 0))["id"]
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _measure(
+    page: Page,
+    cdp: CDPSession,
+    browser_cdp: CDPSession,
+    *,
+    sim_ms: int,
+    started: float,
+    aligned: bool,
+) -> Sample:
     _collect_garbage(cdp)
     heap = cdp.send("Runtime.getHeapUsage")
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
@@ -337,6 +372,8 @@ def _measure(page: Page, cdp: CDPSession, *, sim_ms: int, started: float, aligne
         wall_s=round(time.monotonic() - started, 1),
         heap_used_mib=round(heap["usedSize"] / MIB, 3),
         heap_total_mib=round(heap["totalSize"] / MIB, 3),
+        blink_heap_mib=round(heap.get("embedderHeapUsedSize", 0) / MIB, 3),
+        renderer_rss_mib=_renderer_rss_mib(browser_cdp),
         dom_elements=int(seen["elements"]),
         main_elements=int(seen["mainElements"]),
         nodes=int(metrics.get("Nodes", 0)),
@@ -348,6 +385,7 @@ def _measure(page: Page, cdp: CDPSession, *, sim_ms: int, started: float, aligne
         item=state.get("item"),
         page=int(state.get("page") or 0),
         online=bool(state.get("online")),
+        queued=int(state.get("queued") or 0),
         aligned=aligned,
     )
 
@@ -366,6 +404,18 @@ def _slope_per_hour(points: list[tuple[float, float]]) -> float:
     return sxy / sxx * 60
 
 
+#: (metric, label, unit, judged as memory (MiB) or as a count); RSS is only reported: it
+#: holds allocator caches and DevTools' own buffers, and moves by megabytes either way.
+MEASURES: tuple[tuple[str, str, str, str], ...] = (
+    ("heap_used_mib", "JS heap (V8)", "MiB", "memory"),
+    ("blink_heap_mib", "Blink heap (DOM, styles)", "MiB", "memory"),
+    ("renderer_rss_mib", "renderer RSS", "MiB", "reported"),
+    ("dom_elements", "DOM elements", "", "count"),
+    ("nodes", "live DOM nodes", "", "count"),
+    ("listeners", "event listeners", "", "count"),
+)
+
+
 def judge(
     samples: list[Sample],
     *,
@@ -373,47 +423,56 @@ def judge(
     tolerance_mib: float,
     tolerance_pct: float,
     max_node_growth: int,
+    rotates: bool = True,
 ) -> Verdict:
     """Compare the last sample with the baseline (the first one after the warm-up).
 
-    The heap may exceed the baseline by ``max(tolerance_mib, tolerance_pct % of baseline)``;
-    DOM elements, live nodes and listeners by ``max_node_growth``.
+    Each heap may end at most ``max(tolerance_mib, tolerance_pct % of its baseline)`` above
+    the baseline; DOM elements, live nodes and listeners at most ``max_node_growth`` above.
+    ``rotates``: pages must have been shown after the baseline (not in the ticker layout).
     """
     index = next((i for i, s in enumerate(samples) if s.sim_min >= warmup_min), 0)
-    if index == len(samples) - 1 and len(samples) > 1 and samples[-1].sim_min < warmup_min:
-        index = 0
     base = samples[index]
     last = samples[-1]
-    growth = last.heap_used_mib - base.heap_used_mib
-    allowed = max(tolerance_mib, base.heap_used_mib * tolerance_pct / 100)
-    slope = _slope_per_hour([(s.sim_min, s.heap_used_mib) for s in samples[index:]]) * 1024
+    checks: list[Check] = []
     problems: list[str] = []
-    if growth > allowed:
-        problems.append(
-            f"JS heap grew {growth:.2f} MiB ({base.heap_used_mib:.2f} -> "
-            f"{last.heap_used_mib:.2f}), more than the {allowed:.2f} MiB allowed"
+    for metric, label, unit, kind in MEASURES:
+        points = [(s.sim_min, getattr(s, metric)) for s in samples[index:]]
+        if any(value is None for _, value in points):
+            continue
+        start, end = float(points[0][1]), float(points[-1][1])
+        growth = end - start
+        allowed: float | None = None
+        if kind == "memory":
+            allowed = max(tolerance_mib, start * tolerance_pct / 100)
+        elif kind == "count":
+            allowed = max_node_growth
+        passed = allowed is None or growth <= allowed
+        checks.append(
+            Check(
+                metric=metric,
+                label=label,
+                unit=unit,
+                baseline=start,
+                final=end,
+                growth=round(growth, 3),
+                allowed=None if allowed is None else round(allowed, 3),
+                slope_per_h=round(_slope_per_hour(points), 4),
+                passed=passed,
+            )
         )
-    growths = {
-        "DOM elements": last.dom_elements - base.dom_elements,
-        "live DOM nodes": last.nodes - base.nodes,
-        "event listeners": last.listeners - base.listeners,
-    }
-    for what, grown in growths.items():
-        if grown > max_node_growth:
-            problems.append(f"{what} grew by {grown}, more than {max_node_growth}")
-    if last.pages_shown <= base.pages_shown and last.sim_min > base.sim_min:
+        if not passed:
+            problems.append(
+                f"{label} grew by {growth:.3f} {unit} ({start:g} -> {end:g}),"
+                f" more than the {allowed:g} {unit} allowed".replace("  ", " ")
+            )
+    if rotates and last.pages_shown <= base.pages_shown and last.sim_min > base.sim_min:
         problems.append("no page was shown after the baseline: the player did not rotate")
     return Verdict(
         baseline_index=index,
-        baseline_heap_mib=base.heap_used_mib,
-        final_heap_mib=last.heap_used_mib,
-        heap_growth_mib=round(growth, 3),
-        heap_allowed_mib=round(allowed, 3),
-        heap_slope_kib_per_h=round(slope, 1),
-        dom_growth=growths["DOM elements"],
-        node_growth=growths["live DOM nodes"],
-        listener_growth=growths["event listeners"],
-        allowed_node_growth=max_node_growth,
+        baseline_sim_h=round(base.sim_min / 60, 2),
+        final_sim_h=round(last.sim_min / 60, 2),
+        checks=checks,
         passed=not problems,
         problems=problems,
     )
@@ -428,6 +487,7 @@ class Settings:
     sample_minutes: float
     warmup_hours: float
     align_minutes: float
+    settle_seconds: float
     tolerance_mib: float
     tolerance_pct: float
     max_node_growth: int
@@ -463,12 +523,75 @@ def _machine() -> dict[str, Any]:
     return info
 
 
+class _Player:
+    """The player page on a paused fake clock: advance it, line it up, measure it."""
+
+    def __init__(
+        self,
+        page: Page,
+        cdp: CDPSession,
+        browser_cdp: CDPSession,
+        settings: Settings,
+        playing: bool,
+    ) -> None:
+        self.page = page
+        self.cdp = cdp
+        self.browser_cdp = browser_cdp
+        self.settings = settings
+        self.playing = playing
+        self.sim_ms = 0
+        self.started = time.monotonic()
+        self.errors: list[str] = []
+        self.reference: dict[str, Any] = _state(page)
+
+    def advance(self, ms: int) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            self.page.clock.run_for(ms)
+        except PlaywrightError as error:
+            # An exception thrown by a timer of the page is rethrown here; count it, go on.
+            self.errors.append(str(error).splitlines()[0])
+        self.sim_ms += ms
+
+    def advance_to(self, target_ms: int, step_ms: int) -> None:
+        while self.sim_ms < target_ms:
+            self.advance(min(step_ms, target_ms - self.sim_ms))
+
+    def lined_up(self) -> bool:
+        """The reference display (first item, page 1) is on screen and the socket is up."""
+        state = _state(self.page)
+        if not state.get("online"):
+            return False
+        if not self.playing:
+            return True
+        return bool(state.get("item") == self.reference.get("item") and state.get("page") == 1)
+
+    def sample(self) -> Sample:
+        """Line up (one simulated second at a time), let the network settle, measure."""
+        limit = self.sim_ms + int(self.settings.align_minutes * 60_000)
+        aligned = self.lined_up()
+        while not aligned and self.sim_ms < limit:
+            self.advance(1000)
+            aligned = self.lined_up()
+        # The clock is paused: no timer of the page runs, but sockets closing after the
+        # fast-forward (reconnects) and storage requests in flight finish in real time.
+        time.sleep(self.settings.settle_seconds)
+        return _measure(
+            self.page,
+            self.cdp,
+            self.browser_cdp,
+            sim_ms=self.sim_ms,
+            started=self.started,
+            aligned=aligned,
+        )
+
+
 def run_player_memory(
-    settings: Settings, progress: Any = None, command: str = ""
-) -> Report:  # pragma: no cover - exercised through the CLI test
+    settings: Settings, progress: Callable[[Sample], None] | None = None, command: str = ""
+) -> Report:
     """Run the benchmark; ``progress(sample)`` is called after each sample."""
     try:
-        from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise click.ClickException(
@@ -485,8 +608,7 @@ def run_player_memory(
     total_ms = int(settings.hours * 3600_000)
     step_ms = max(1000, int(settings.step_minutes * 60_000))
     sample_ms = max(step_ms, int(settings.sample_minutes * 60_000))
-    align_ms = int(settings.align_minutes * 60_000)
-    errors: list[str] = []
+    page_errors: list[str] = []
 
     with demo_installation() as site:
         screen = json.loads(
@@ -514,55 +636,30 @@ def run_player_memory(
                     timezone_id="Asia/Shanghai",
                 )
                 page = context.new_page()
-                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("pageerror", lambda e: page_errors.append(str(e)))
                 page.add_init_script(COUNTERS_JS)
-                # Before the page loads: every timer of the player and of socket.io is fake.
+                # Before the page loads, so that every timer of the player and of socket.io is
+                # fake. Time flows normally until the player plays, then only run_for moves it.
                 page.clock.install(time=dt.datetime.now(dt.UTC))
                 page.goto(screen["player_url"])
                 _wait_for_mode(page, wanted_mode, timeout=60)
+                page.clock.pause_at(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1))
                 cdp = context.new_cdp_session(page)
                 cdp.send("Performance.enable")
                 setup_wall = time.monotonic() - t0
-                run_started = time.monotonic()
-                reference = _state(page)
-                sim_ms = 0
-
-                def aligned_now() -> bool:
-                    if wanted_mode != "playing":
-                        return True
-                    s = _state(page)
-                    return bool(s.get("item") == reference.get("item") and s.get("page") == 1)
-
-                def sample() -> Sample:
-                    nonlocal sim_ms
-                    # Step one simulated second at a time until the reference display is back.
-                    waited = 0
-                    aligned = aligned_now()
-                    while not aligned and waited < align_ms:
-                        page.clock.run_for(1000)
-                        sim_ms += 1000
-                        waited += 1000
-                        aligned = aligned_now()
-                    s = _measure(page, cdp, sim_ms=sim_ms, started=run_started, aligned=aligned)
+                browser_cdp = browser.new_browser_cdp_session()
+                player = _Player(page, cdp, browser_cdp, settings, playing=wanted_mode == "playing")
+                samples: list[Sample] = []
+                next_sample = 0
+                while True:
+                    samples.append(player.sample())
                     if progress is not None:
-                        progress(s)
-                    return s
-
-                samples = [sample()]
-                next_sample = sample_ms
-                while sim_ms < total_ms:
-                    target = min(next_sample, total_ms)
-                    while sim_ms < target:
-                        chunk = min(step_ms, target - sim_ms)
-                        try:
-                            page.clock.run_for(chunk)
-                        except PlaywrightError as error:
-                            # A page error inside a timer is rethrown here; keep going.
-                            errors.append(str(error).splitlines()[0])
-                        sim_ms += chunk
-                    samples.append(sample())
+                        progress(samples[-1])
+                    if player.sim_ms >= total_ms:
+                        break
                     next_sample += sample_ms
-                run_wall = time.monotonic() - run_started
+                    player.advance_to(min(next_sample, total_ms), step_ms)
+                run_wall = time.monotonic() - player.started
             finally:
                 browser.close()
         tail = site.log_tail()
@@ -573,6 +670,7 @@ def run_player_memory(
         tolerance_mib=settings.tolerance_mib,
         tolerance_pct=settings.tolerance_pct,
         max_node_growth=settings.max_node_growth,
+        rotates=wanted_mode == "playing",
     )
     return Report(
         benchmark="player-memory",
@@ -585,14 +683,15 @@ def run_player_memory(
         step_minutes=settings.step_minutes,
         sample_minutes=settings.sample_minutes,
         warmup_hours=settings.warmup_hours,
+        settle_seconds=settings.settle_seconds,
         items_in_manifest=items,
-        reference={"item": reference.get("item"), "pages": reference.get("pages")},
+        reference={"item": player.reference.get("item"), "pages": player.reference.get("pages")},
         wall_s=round(time.monotonic() - t0, 1),
         setup_wall_s=round(setup_wall, 1),
         run_wall_s=round(run_wall, 1),
         samples=samples,
         verdict=verdict,
-        console_errors=len(errors),
+        page_errors=len(page_errors) + len(player.errors),
         server_log_tail="" if verdict.passed else tail,
     )
 
@@ -600,33 +699,48 @@ def run_player_memory(
 # --- the commands -------------------------------------------------------------------------
 
 TABLE_HEADER = (
-    f"{'sim h':>6} {'wall s':>7} {'heap MiB':>9} {'DOM el.':>8} {'nodes':>6} {'listen.':>7}"
-    f" {'docs':>5} {'displays':>8} {'pages':>6} {'ws':>4} {'aligned':>7}"
+    f"{'sim h':>6} {'wall s':>7} {'heap MiB':>9} {'blink MiB':>9} {'RSS MiB':>8}"
+    f" {'DOM el.':>8} {'nodes':>6} {'listen.':>7}"
+    f" {'docs':>5} {'displays':>8} {'pages':>6} {'ws':>5} {'queued':>6} {'aligned':>7}"
 )
+
+
+def _rss(s: Sample) -> str:
+    return "?" if s.renderer_rss_mib is None else f"{s.renderer_rss_mib:.1f}"
 
 
 def _row(s: Sample) -> str:
     return (
-        f"{s.sim_min / 60:>6.2f} {s.wall_s:>7.1f} {s.heap_used_mib:>9.3f} {s.dom_elements:>8}"
+        f"{s.sim_min / 60:>6.2f} {s.wall_s:>7.1f} {s.heap_used_mib:>9.3f} {s.blink_heap_mib:>9.3f}"
+        f" {_rss(s):>8} {s.dom_elements:>8}"
         f" {s.nodes:>6} {s.listeners:>7} {s.documents:>5} {s.displays:>8} {s.pages_shown:>6}"
-        f" {s.websockets:>4} {'yes' if s.aligned else 'no':>7}"
+        f" {s.websockets:>5} {s.queued:>6} {'yes' if s.aligned else 'no':>7}"
     )
+
+
+def _describe(check: Check) -> str:
+    if check.unit == "MiB":
+        d = 1 if check.metric == "renderer_rss_mib" else 3
+        change = f"{check.baseline:.{d}f} -> {check.final:.{d}f} MiB ({check.growth:+.{d}f})"
+        slope = f"{check.slope_per_h * 1024:+.1f} KiB/h"
+        allowed = "" if check.allowed is None else f", allowed +{check.allowed:.2f} MiB"
+    else:
+        change = f"{check.baseline:g} -> {check.final:g} ({check.growth:+g})"
+        slope = f"{check.slope_per_h:+.2f}/h"
+        allowed = "" if check.allowed is None else f", allowed +{check.allowed:g}"
+    verdict = "reported" if check.allowed is None else "ok" if check.passed else "TOO MUCH"
+    return f"  {check.label:<26} {change}, slope {slope}{allowed}: {verdict}"
 
 
 def _summary(report: Report) -> list[str]:
     v = report.verdict
-    base = report.samples[v.baseline_index]
     last = report.samples[-1]
     return [
         f"Simulated {last.sim_min / 60:.2f} h of rotation in {report.run_wall_s:.0f} s of wall"
         f" time ({report.wall_s:.0f} s in all); {last.displays} displays,"
         f" {last.pages_shown} pages, {last.websockets} WebSocket connections opened.",
-        f"JS heap after GC: {v.baseline_heap_mib:.3f} MiB at {base.sim_min / 60:.2f} h (baseline)"
-        f" -> {v.final_heap_mib:.3f} MiB at {last.sim_min / 60:.2f} h:"
-        f" {v.heap_growth_mib:+.3f} MiB (allowed {v.heap_allowed_mib:.2f}),"
-        f" slope {v.heap_slope_kib_per_h:+.1f} KiB/h.",
-        f"DOM elements {v.dom_growth:+d}, live nodes {v.node_growth:+d},"
-        f" listeners {v.listener_growth:+d} (allowed +{v.allowed_node_growth}).",
+        f"After GC, from the baseline at {v.baseline_sim_h:.2f} h to {v.final_sim_h:.2f} h:",
+        *(_describe(check) for check in v.checks),
         "PASS: no growth beyond the tolerance." if v.passed else "FAIL: " + "; ".join(v.problems),
     ]
 
@@ -674,10 +788,17 @@ def bench_group() -> None:
     type=click.FloatRange(0, None),
     help="Before sampling, run on for up to this long until the first display is back.",
 )
-@click.option("--tolerance-mib", default=2.0, show_default=True, type=click.FloatRange(0, None))
+@click.option(
+    "--settle-seconds",
+    default=3.0,
+    show_default=True,
+    type=click.FloatRange(0, 60),
+    help="Real seconds to wait (clock paused) before each sample: closing sockets finish.",
+)
+@click.option("--tolerance-mib", default=1.0, show_default=True, type=click.FloatRange(0, None))
 @click.option(
     "--tolerance-pct",
-    default=20.0,
+    default=25.0,
     show_default=True,
     type=click.FloatRange(0, None),
     help="Allowed heap growth: the larger of --tolerance-mib and this share of the baseline.",
@@ -699,16 +820,18 @@ def player_memory(
     sample_minutes: float,
     warmup_hours: float,
     align_minutes: float,
+    settle_seconds: float,
     tolerance_mib: float,
     tolerance_pct: float,
     max_node_growth: int,
     chromium: str,
     as_json: bool,
 ) -> None:
-    """Play the demo for HOURS of simulated time on a fake clock; check that memory stays flat.
+    """Play the demo for --hours of simulated time on a fake clock; check memory stays flat.
 
-    Exits 1 when the JS heap after garbage collection ends more than the tolerance above the
-    baseline, or when DOM elements, live nodes or listeners grow. Progress goes to stderr.
+    Exits 1 when the V8 or the Blink heap (after garbage collection) ends more than the
+    tolerance above its baseline, or when DOM elements, live nodes or listeners grow.
+    Progress goes to stderr. Results and method: docs/benchmarks.md.
     """
     from layouts import LAYOUTS
 
@@ -722,6 +845,7 @@ def player_memory(
         sample_minutes=sample_minutes,
         warmup_hours=warmup_hours,
         align_minutes=align_minutes,
+        settle_seconds=settle_seconds,
         tolerance_mib=tolerance_mib,
         tolerance_pct=tolerance_pct,
         max_node_growth=max_node_growth,

@@ -257,12 +257,12 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
 def _default_public_url(app: Flask, host: str, port: int) -> None:
     """Without ``SIGNAGE_PUBLIC_URL``, point QR codes and player addresses at this server."""
     import dataclasses
-    import os
 
+    from signage_server import config
     from signage_server import services
     from signage_server.config import Settings
 
-    if os.environ.get("SIGNAGE_PUBLIC_URL"):
+    if config.is_set("public_url"):
         return
     if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a comparison, not a binding
         host = "127.0.0.1"

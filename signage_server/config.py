@@ -152,3 +152,16 @@ def read_or_create_secret(path: Path, nbytes: int = 32) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(value + "\n")
     return value
+
+
+def is_set(name: str) -> bool:
+    """Tell whether the setting ``name`` (e.g. ``public_url``) comes from the environment."""
+    return bool(os.environ.get(PREFIX + name.upper()))
+
+
+def child_environment(**settings: str) -> dict[str, str]:
+    """Return this process's environment without any ``SIGNAGE_*`` variable, plus ``settings``
+    (``data_dir="…"`` becomes ``SIGNAGE_DATA_DIR``): for a separate installation run as a
+    child process (benchmarks)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(PREFIX)}
+    return env | {PREFIX + k.upper(): v for k, v in settings.items()}

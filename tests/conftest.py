@@ -80,6 +80,24 @@ def redis_problem() -> str | None:
     return _probe_cache["redis"]
 
 
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, one per test process: the player and the
+    browser tests share it (two sync Playwright instances cannot run in one thread)."""
+    need_service("Chromium", chromium_problem())
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
 def chromium_problem() -> str | None:
     if not Path("/usr/bin/chromium").exists():
         return "/usr/bin/chromium is missing (make test installs Debian's chromium)"

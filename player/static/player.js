@@ -624,6 +624,28 @@
   };
   var BLOCK_TAGS = { P: 1, UL: 1, OL: 1, H2: 1, H3: 1, H4: 1, BLOCKQUOTE: 1, TABLE: 1 };
 
+  /*
+   * Header rows go in a <tbody class="thead">, never in a <thead>: Chromium (seen with 156)
+   * keeps some memory for good each time a <thead> is styled, and the player styles a table's
+   * header again on every page it shows. With the demo that was ~70 KB of Blink heap an hour,
+   * for ever (docs/benchmarks.md). A <tbody> has the same default style.
+   */
+  function headerGroup() {
+    return el('tbody', 'thead');
+  }
+
+  /** Turn every <thead> under `root` into a headerGroup above the table's rows. */
+  function replaceHeaderGroups(root) {
+    Array.prototype.slice.call(root.querySelectorAll('thead')).forEach(function (thead) {
+      var table = thead.parentNode;
+      var group = thead.ownerDocument.createElement('tbody');
+      group.className = 'thead';
+      while (thead.firstChild) group.appendChild(thead.firstChild);
+      table.removeChild(thead);
+      table.insertBefore(group, table.querySelector(':scope > tbody, :scope > tr'));
+    });
+  }
+
   function cleanTree(node) {
     var child = node.firstChild;
     while (child) {
@@ -663,6 +685,7 @@
       'text/html');
     var root = doc.body;
     cleanTree(root);
+    replaceHeaderGroups(root);
     var blocks = [];
     var loose = null;
     Array.prototype.slice.call(root.childNodes).forEach(function (node) {
@@ -945,9 +968,9 @@
     return [head, rest];
   }
 
-  /** Split an HTML <table> by rows, repeating its <thead>. */
+  /** Split an HTML <table> by rows, repeating its header rows (see headerGroup). */
   function splitTable(table, body, pageHasContent) {
-    var thead = table.querySelector('thead');
+    var thead = table.querySelector('tbody.thead');
     var rows = Array.prototype.filter.call(table.querySelectorAll('tr'), function (tr) {
       return !thead || !thead.contains(tr);
     });
@@ -1074,7 +1097,7 @@
     var cur = null;
     var widths = null;
     function header() {
-      var thead = el('thead');
+      var thead = headerGroup();
       var tr = el('tr');
       for (var c = 0; c < width; c++) {
         var th = el('th', numericColumn[c] ? 'num' : null, columns[c] || '');
@@ -1257,8 +1280,8 @@
       kind: kind,
       text: body.textContent,
       blocks: body.children.length,
-      rows: body.querySelectorAll('tbody tr').length,
-      header: Array.prototype.map.call(body.querySelectorAll('thead th'), function (th) {
+      rows: body.querySelectorAll('tbody:not(.thead) tr').length,
+      header: Array.prototype.map.call(body.querySelectorAll('.thead th'), function (th) {
         return th.textContent;
       })
     };

@@ -34,6 +34,9 @@ def init_app(app: Flask) -> None:
 
     settings = registry.get(Settings, app)
     mode = async_mode()
+    # Flask-SocketIO keeps the queue manager it built for an earlier app in its options and
+    # would hand it to this one too (apps without Redis then publish to Redis).
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=mode,

@@ -11,16 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import Page
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import DEMO_PASSWORD
-from tests.conftest import chromium_problem
-from tests.conftest import need_service
 from tests.servers import SIGNAGE
 from tests.servers import free_port
 from tests.servers import running
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def installation(data_dir: Path) -> dict[str, str]:
@@ -31,6 +26,8 @@ def installation(data_dir: Path) -> dict[str, str]:
         "SIGNAGE_ARGON2_TIME_COST": "1",
         "SIGNAGE_ARGON2_MEMORY_COST": "1024",
         "SIGNAGE_ARGON2_PARALLELISM": "1",
+        # Every browser test logs in from 127.0.0.1 (the limit itself is tested over HTTP).
+        "SIGNAGE_LOGIN_RATE_LIMIT": "1000 per minute",
     }
     for command in (["init-db"], ["seed-demo"]):
         subprocess.run([SIGNAGE, *command], env=env, check=True, capture_output=True, timeout=120)
@@ -63,17 +60,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
 @pytest.fixture(scope="session")
 def live_server(live: Live) -> str:
     return live.base
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    need_service("Chromium", chromium_problem())
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

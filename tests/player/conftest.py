@@ -13,14 +13,10 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import BrowserContext
 from playwright.sync_api import Page
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import ARTIFACTS
-from tests.conftest import chromium_problem
-from tests.conftest import need_service
 from tests.player.harness import Harness
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 #: The tests' "now" on the player's clock: Monday 23 November 2026, 09:00 in Shanghai.
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
@@ -41,17 +37,6 @@ def harness(server: Harness) -> Iterator[Harness]:
     server.reset()
     yield server
     server.start()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    need_service("Chromium", chromium_problem())
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

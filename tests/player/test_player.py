@@ -48,7 +48,7 @@ MEASURE_JS = """
     paragraphs: size('.body > p:not(.table-note)'),
     notes: size('.table-note'),
     firstCells: Array.from(main.querySelectorAll('tbody tr td:first-child')).map((e) => e.textContent),
-    header: Array.from(main.querySelectorAll('thead th')).map((e) => e.textContent),
+    header: Array.from(main.querySelectorAll('.thead th')).map((e) => e.textContent),
     continued: !!main.querySelector('.body > p.cont'),
   };
 }

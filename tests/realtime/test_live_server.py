@@ -190,7 +190,9 @@ def test_pushes_within_a_second(env: dict[str, str]) -> None:
             item, answered = publish(server.base, tokens, {**NOTICE, "title": "停水通知"})
             arrived, _, _ = player.wait_for(lambda m: item in ids(m))
             assert arrived - answered < 1.0, f"publish pushed after {arrived - answered:.3f}s"
-            # Withdraw: likewise.
+            print(f"publish pushed {arrived - answered:.3f}s after the API answered")  # noqa: T201 - measured figures, shown with pytest -rP
+            # Withdraw: within a second of the request (the push may beat the answer).
+            sent = time.monotonic()
             status, _ = post(
                 server.base,
                 f"/api/v1/items/{item}/transitions",
@@ -198,9 +200,9 @@ def test_pushes_within_a_second(env: dict[str, str]) -> None:
                 {"action": "withdraw", "reason": "已恢复供水"},
             )
             assert status == 200
-            answered = time.monotonic()
-            arrived, _, _ = player.wait_for(lambda m: item not in ids(m), after=answered - 0.5)
-            assert arrived - answered < 1.0, f"withdrawal pushed after {arrived - answered:.3f}s"
+            arrived, _, _ = player.wait_for(lambda m: item not in ids(m), after=sent)
+            assert arrived - sent < 1.0, f"withdrawal pushed after {arrived - sent:.3f}s"
+            print(f"withdrawal pushed {arrived - sent:.3f}s after the request was sent")  # noqa: T201 - measured figures, shown with pytest -rP
             # Expiry: pushed by the scheduler inside the server, within a second of valid_until.
             until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
             item, published = publish(
@@ -213,6 +215,7 @@ def test_pushes_within_a_second(env: dict[str, str]) -> None:
             assert until <= wall < until + dt.timedelta(seconds=1), (
                 f"expiry pushed {wall - until} after valid_until"
             )
+            print(f"expiry pushed {(wall - until).total_seconds():.3f}s after valid_until")  # noqa: T201 - measured figures, shown with pytest -rP
         finally:
             player.close()
 
@@ -249,6 +252,7 @@ def test_two_servers_share_pushes_through_redis(env: dict[str, str]) -> None:
             )  # published on the second
             arrived, _, _ = player.wait_for(lambda m: item in ids(m))
             assert arrived - answered < 1.0
+            print(f"publish on server 2 reached server 1's player in {arrived - answered:.3f}s")  # noqa: T201 - measured figures, shown with pytest -rP
             screen_id = player.hello["screen"]["id"]  # type: ignore[index]
             post(
                 second.base,

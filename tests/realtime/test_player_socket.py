@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +17,11 @@ from signage_server.scheduler import run_once
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from tests.conftest import NOW
+from tests.conftest import REDIS_URL
 from tests.conftest import Demo
+from tests.conftest import make_app
+from tests.conftest import need_service
+from tests.conftest import redis_problem
 from tests.http.items import create
 from tests.http.items import ok
 from tests.http.items import publish_through
@@ -273,3 +278,16 @@ def test_manifest_version_is_stable(
     ).get_json()
     assert later["version"] == first["version"]
     assert later["horizon"] == first["horizon"]
+
+
+def test_an_app_without_redis_does_not_inherit_an_earlier_apps_queue(
+    database_url: str, tmp_path: Path
+) -> None:
+    """One process can hold several apps (tests, the CLI): the Redis queue of one must not
+    leak into the next (Flask-SocketIO keeps it in the shared extension's options)."""
+    need_service("Redis", redis_problem())
+    make_app(database_url, tmp_path / "a", redis_url=REDIS_URL)
+    plain = make_app(database_url, tmp_path / "b")
+    connection = socketio.test_client(plain, namespace="/admin")
+    assert not connection.is_connected("/admin")  # refused (no login), but no RuntimeError
+    assert type(socketio.server.manager).__name__ == "Manager"
