@@ -134,6 +134,13 @@ def seed_demo() -> None:
     click.echo(f"Demo logins (password for every one: {password}):")
     for username, display, roles in result.logins:
         click.echo(f"  {username:<20} {display}  [{roles}]")
+    if result.screens:
+        from signage_server.screens.api import player_url
+
+        click.echo("")
+        click.echo("Demo screens (open an address in a browser, full screen: F11):")
+        for name, token in result.screens:
+            click.echo(f"  {name}: {player_url(token)}")
 
 
 @click.command("serve")
@@ -277,6 +284,7 @@ def _default_public_url(app: Flask, host: str, port: int) -> None:
 @click.option("--port", default=8080, show_default=True, type=int)
 def demo_command(host: str, port: int) -> None:
     """init-db + seed-demo + serve."""
+    _default_public_url(_app(), host, port)
     init_db()
     seed_demo()
     click.echo("")

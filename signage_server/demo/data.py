@@ -105,3 +105,20 @@ ADMIN = ("admin", "系统管理员", "XIAN")
 def demo_username(code: str, role: Role) -> str:
     """Return the demo user name for ``role`` at ``code``: ``jiyi01_editor``."""
     return f"{code.lower().replace('-', '')}_{role.value}"
+
+
+@dataclass(frozen=True)
+class DemoScreen:
+    org: str
+    name: str
+    audience: str
+    layout: str
+    location: str
+
+
+#: Screens of the demo: a village square, a party activity room, a township service hall.
+SCREENS = (
+    DemoScreen("JIYI-01", "集义村文化广场大屏", "public", "landscape", "村委会门前广场"),
+    DemoScreen("JIYI-01", "集义村党员活动室", "party", "portrait", "村党群服务站二楼"),
+    DemoScreen("JIYI", "集义镇便民服务中心LED屏", "public", "led", "镇便民服务中心大厅"),
+)

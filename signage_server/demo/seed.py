@@ -26,6 +26,8 @@ class SeedResult:
     users_total: int = 0
     #: ``(username, display name, roles)`` of every demo login.
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    #: ``(screen name, fresh token)`` of every demo screen.
+    screens: list[tuple[str, str]] = field(default_factory=list)
 
 
 def seed(
@@ -38,7 +40,7 @@ def seed(
     """Create the demo orgs and users that are missing; give demo users ``password``.
 
     :param content_at: also tell the demo's disclosure story, dated relative to this time
-        (once: not when items exist already).
+        (once: not when items exist already), and set up the demo screens.
     """
     result = SeedResult()
     by_code: dict[str, Org] = {}
@@ -90,6 +92,7 @@ def seed(
 
         session.flush()
         result.items_created = seed_content(session, content_at)
+        result.screens = seed_screens(session, by_code)
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
     result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
     return result
@@ -125,3 +128,34 @@ def seed_catalog(session: Session, county: Org) -> None:
                     department=spec.department,
                     channels=["screen", "board"],
                 )
+
+
+def seed_screens(session: Session, by_code: dict[str, Org]) -> list[tuple[str, str]]:
+    """Create the demo screens when missing; give each a fresh token (printed, so that the
+    demo can always be opened; a browser still holding the previous token pairs again)."""
+    from signage_server.screens import services as screens
+    from signage_server.screens.layouts import design_sizes
+    from signage_server.screens.models import Screen
+    from signage_server.screens.rules import Audience
+
+    tokens = []
+    for spec in data.SCREENS:
+        org = by_code[spec.org]
+        screen = session.scalar(
+            sa.select(Screen).where(Screen.org_id == org.id, Screen.name == spec.name)
+        )
+        if screen is None:
+            screen, _token = screens.register(
+                session,
+                org,
+                screens.ScreenFields(
+                    name=spec.name,
+                    audience=Audience(spec.audience),
+                    layout=spec.layout,
+                    location=spec.location,
+                ),
+                layouts=design_sizes(),
+                with_token=False,
+            )
+        tokens.append((screen.name, screens.issue_token(session, screen)))
+    return tokens

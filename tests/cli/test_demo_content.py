@@ -83,3 +83,30 @@ def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "56 records" in result.output
+
+
+def test_demo_screens_play_the_story(app: Flask, client: FlaskClient, story: Demo) -> None:
+    with app.app_context():
+        result = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
+        db.session.commit()
+    scopes: dict[str, set[str]] = {}
+    for name, token in result.screens:
+        response = client.get(
+            "/api/v1/player/manifest", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200, name
+        manifest = response.get_json()
+        assert manifest["items"], name
+        scopes[name] = {item["scope"] for item in manifest["items"]}
+    assert scopes["集义村文化广场大屏"] == {"public"}
+    assert "party" in scopes["集义村党员活动室"]
+    assert scopes["集义镇便民服务中心LED屏"] == {"public"}
+    # A second seeding hands out fresh tokens: the printed addresses always work.
+    with app.app_context():
+        again = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
+        db.session.commit()
+    old = dict(result.screens)["集义村文化广场大屏"]
+    new = dict(again.screens)["集义村文化广场大屏"]
+    assert old != new
+    headers = {"Authorization": f"Bearer {old}"}
+    assert client.get("/api/v1/player/manifest", headers=headers).status_code == 401
