@@ -53,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.extensions import db
     from signage_server.extensions import limiter
     from signage_server.extensions import talisman
+    from signage_server.feedback import init_app as init_feedback
     from signage_server.orgs import init_app as init_orgs
     from signage_server.realtime import init_app as init_realtime
     from signage_server.schedule import init_app as init_schedule
@@ -120,6 +121,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_realtime(app)
     init_screens(app)
     init_schedule(app)
+    init_feedback(app)
     errorhandlers.init_app(app)
 
     from signage_server.cli import init_app as init_cli

@@ -59,6 +59,13 @@ class Settings:
     login_rate_limit: str = "10 per minute"
     #: Requests per minute allowed per API token (or address, when unauthenticated).
     api_rate_limit: str = "600 per minute"
+    #: Feedback submissions allowed per client address (the form is public).
+    feedback_rate_limit: str = "5 per minute;30 per hour;100 per day"
+    #: Tracking-page lookups allowed per client address.
+    track_rate_limit: str = "30 per minute"
+    #: Working days for feedback duties over the defaults of DESIGN.md §5, e.g.
+    #: ``request=10,question=10,comment=15,report_acknowledge=15,report_reply=15``.
+    feedback_days: str = ""
     #: argon2 parameters (the library defaults are RFC 9106's second recommendation).
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
@@ -119,6 +126,12 @@ def load_settings(
         )
     if settings.production and not settings.secret_key:
         raise ConfigError("SIGNAGE_SECRET_KEY must be set in production (a long random string)")
+    from signage_server.feedback.rules import parse_days
+
+    try:
+        parse_days(settings.feedback_days)
+    except ValueError as error:
+        raise ConfigError(f"SIGNAGE_FEEDBACK_DAYS: {error}") from None
     if settings.default_locale not in ("zh_Hans_CN", "en"):
         raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
     return settings

@@ -14,6 +14,9 @@ from signage_server.catalog.models import Exemption
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.models import RevisionAsset
+from signage_server.feedback.models import Case
+from signage_server.feedback.models import CaseEvent
+from signage_server.feedback.models import Reply
 from signage_server.orgs.models import Org
 from signage_server.schedule.models import Playlist
 from signage_server.schedule.models import PlaylistEntry
@@ -32,6 +35,8 @@ __all__ = [
     "AuditRecord",
     "CalendarDay",
     "CalendarYear",
+    "Case",
+    "CaseEvent",
     "CatalogEntry",
     "CatalogTemplate",
     "Exemption",
@@ -42,6 +47,7 @@ __all__ = [
     "PlayRecord",
     "Playlist",
     "PlaylistEntry",
+    "Reply",
     "Revision",
     "RevisionAsset",
     "RoleGrant",

@@ -88,6 +88,10 @@ def test_catalog_is_complete_and_compiled(tmp_path: Path) -> None:
     assert not missing, f"untranslated (run `make i18n` and translate): {missing}"
     with (CATALOG / "messages.mo").open("rb") as fh:
         mo = read_mo(io.BytesIO(fh.read()))
-    compiled = {m.id: m.string for m in mo if m.id}
-    stale = [i for i, s in translated.items() if compiled.get(i) != s]
+
+    def plain(value: object) -> object:  # plural forms come as lists from .mo, tuples from .po
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    compiled = {plain(m.id): plain(m.string) for m in mo if m.id}
+    stale = [i for i, s in translated.items() if compiled.get(plain(i)) != plain(s)]
     assert not stale, f"messages.mo is stale (run `make i18n`): {stale[:5]}"

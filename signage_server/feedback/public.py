@@ -1,0 +1,186 @@
+"""The villagers' side (no login): the form behind every QR code, the receipt, the
+tracking page and the QR images themselves. Light pages that work without JavaScript."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from typing import Any
+
+import segno
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import jsonify
+from flask import make_response
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from signage_server import services as registry
+from signage_server.config import Settings
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import ACTION_LABELS
+from signage_server.disclosure.views import body_html
+from signage_server.errorhandlers import wants_json
+from signage_server.extensions import client_address
+from signage_server.extensions import csrf
+from signage_server.extensions import db
+from signage_server.extensions import limiter
+from signage_server.feedback import codes
+from signage_server.feedback import services
+from signage_server.feedback.forms import PublicFeedbackForm
+from signage_server.feedback.models import Case
+from signage_server.feedback.rules import KIND_HINTS
+from signage_server.feedback.rules import Kind
+from signage_server.feedback.services import Submission
+
+bp = Blueprint("feedback_public", __name__, url_prefix="/f")
+csrf.exempt(bp)
+
+
+def _feedback_rate() -> str:
+    return registry.get(Settings).feedback_rate_limit
+
+
+def _track_rate() -> str:
+    return registry.get(Settings).track_rate_limit
+
+
+def code_key() -> bytes:
+    return codes.derive_key(current_app.config["SECRET_KEY"])
+
+
+def _target() -> services.Target:
+    code = (request.view_args or {})["code"]
+    return services.resolve(db.session, code_key(), code, request.args.get("s"))
+
+
+def _publication(target: services.Target) -> dict[str, Any]:
+    if target.item is None or target.revision is None:
+        return {}
+    revision: Revision = target.revision
+    return {
+        "steps": services.publication_record(db.session, target.item, revision),
+        "content_sha256": revision.content_sha256,
+        "body": body_html(revision.body),
+        "current": target.item.live_number == revision.number,
+    }
+
+
+@bp.route("/<code>", methods=["GET", "POST"])
+@limiter.limit(_feedback_rate, key_func=client_address, methods=["POST"], scope="feedback")
+def form(code: str) -> Any:
+    target = _target()
+    form = PublicFeedbackForm(request.form if request.method == "POST" else None)
+    if request.method == "GET":
+        form.nonce.data = secrets.token_hex(16)
+    elif form.validate():
+        submission = Submission(
+            kind=Kind(form.kind.data),
+            text=form.text.data,
+            name=form.name.data or "",
+            phone=form.phone.data or "",
+            nonce=form.nonce.data or None,
+            honeypot=(form.website.data or "").strip(),
+        )
+        case = services.submit(db.session, target, submission, registry.now())
+        db.session.commit()
+        if wants_json():
+            response = jsonify({"receipt": case.receipt})
+            response.status_code = 201
+            return response
+        html = render_template("feedback/receipt.html", case=case, target=target)
+        return make_response(html, 201)
+    elif wants_json():
+        response = jsonify(
+            {
+                "error": {
+                    "code": "bad_request",
+                    "message": "; ".join(
+                        str(message) for messages in form.errors.values() for message in messages
+                    ),
+                    "details": {name: [str(m) for m in ms] for name, ms in form.errors.items()},
+                }
+            }
+        )
+        response.status_code = 400
+        return response
+    status = 400 if request.method == "POST" else 200
+    html = render_template(
+        "feedback/form.html",
+        form=form,
+        target=target,
+        hints=KIND_HINTS,
+        step_labels={a.value: label for a, label in ACTION_LABELS.items()},
+        publication=_publication(target),
+    )
+    return make_response(html, status)
+
+
+@bp.route("/track", methods=["GET"])
+def track_lookup() -> Any:
+    receipt = request.args.get("receipt", "").strip()
+    if receipt:
+        return redirect(url_for(".track", receipt=receipt))
+    return render_template("feedback/track_lookup.html")
+
+
+@bp.route("/track/<receipt>")
+@limiter.limit(_track_rate, key_func=client_address, scope="track")
+def track(receipt: str) -> Any:
+    case = services.by_receipt(db.session, receipt)
+    if wants_json():
+        return jsonify(public_case_json(case))
+    return render_template("feedback/track.html", case=case)
+
+
+def public_case_json(case: Case) -> dict[str, Any]:
+    """What anybody holding the receipt may know: no names, no phone, no handler."""
+    return {
+        "receipt": case.receipt,
+        "kind": case.kind.value,
+        "state": "hidden" if case.hidden else case.state.value,
+        "received_at": case.received_at.isoformat(),
+        "decision": case.decision.value if case.decision else None,
+        "decision_reason": case.decision_reason
+        if case.decision is not None and case.decision.value == "refused"
+        else "",
+        "replies": [
+            {"text": r.text, "published_at": r.published_at.isoformat()}
+            for r in case.published_replies
+            if r.published_at is not None
+        ],
+    }
+
+
+def _qr(code: str) -> segno.QRCode:
+    target = _target()
+    url = registry.get(Settings).public_url.rstrip("/") + url_for(".form", code=target.code)
+    if target.screen_code:
+        url += "?s=" + target.screen_code
+    return segno.make(url, error="m", micro=False)
+
+
+@bp.route("/<code>/qr.svg")
+def qr_svg(code: str) -> Response:
+    """The QR code of a form link as SVG (for posters, and to print at any size)."""
+    out = io.BytesIO()
+    _qr(code).save(out, kind="svg", scale=8, border=2, title="QR")
+    response = make_response(out.getvalue())
+    response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.route("/<code>/qr.png")
+def qr_png(code: str) -> Response:
+    """The QR code of a form link as PNG (``?scale=`` pixels per module, 2 to 40)."""
+    scale = min(max(request.args.get("scale", 10, type=int) or 10, 2), 40)
+    out = io.BytesIO()
+    _qr(code).save(out, kind="png", scale=scale, border=2)
+    response = make_response(out.getvalue())
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
