@@ -130,6 +130,8 @@ def seed_demo() -> None:
     )
     if result.items_created:
         click.echo(f"Demo disclosure items: {result.items_created} told through the procedure.")
+    if result.cases_created:
+        click.echo(f"Demo feedback cases: {result.cases_created} (log in as jiyi01_handler).")
     click.echo("")
     click.echo(f"Demo logins (password for every one: {password}):")
     for username, display, roles in result.logins:

@@ -26,6 +26,8 @@ class SeedResult:
     users_total: int = 0
     #: ``(username, display name, roles)`` of every demo login.
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Feedback cases created (only on the first seeding with content).
+    cases_created: int = 0
     #: ``(screen name, fresh token)`` of every demo screen.
     screens: list[tuple[str, str]] = field(default_factory=list)
 
@@ -93,6 +95,9 @@ def seed(
         session.flush()
         result.items_created = seed_content(session, content_at)
         result.screens = seed_screens(session, by_code)
+        from signage_server.demo.feedback import seed_feedback
+
+        result.cases_created = seed_feedback(session, content_at)
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
     result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
     return result

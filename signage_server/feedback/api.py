@@ -77,6 +77,8 @@ def list_cases() -> Response:
 def get_case(case_id: int) -> Response:
     principal = current_principal()
     case = services.visible_case(db.session, principal, case_id)
+    if services.fill_shown(db.session, case):
+        db.session.commit()
     return jsonify(case_json(case, principal, clock()))
 
 

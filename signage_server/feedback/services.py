@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import aliased
 
@@ -146,6 +145,18 @@ def shown_on(
     return record.revision, record.started_at
 
 
+def fill_shown(session: Session, case: Case) -> bool:
+    """Complete what the screen showed when proof of play arrived after the case (players
+    send it in batches). Return whether the case changed (the caller commits)."""
+    if case.shown_revision is not None or case.screen is None or case.item is None:
+        return False
+    shown = shown_on(session, case.screen, case.item, case.received_at)
+    if shown is None:
+        return False
+    case.shown_revision, case.shown_at = shown
+    return True
+
+
 @dataclass(frozen=True)
 class PublicationStep:
     action: str
@@ -233,21 +244,11 @@ def submit(session: Session, target: Target, submission: Submission, now: dt.dat
     if submission.honeypot:
         case.hidden_at = now
         case.hidden_reason = "honeypot"
+    while session.scalar(sa.select(Case.id).where(Case.receipt == case.receipt)) is not None:
+        case.receipt = rules.new_receipt()  # 31¹⁰ codes: practically never taken
     session.add(case)
     case.events.append(CaseEvent(action=Action.RECEIVE, at=now, note=""))
-    try:
-        with session.begin_nested():
-            session.flush()
-    except IntegrityError:
-        # Receipt collision (31¹⁰ codes) or the same nonce sent at the same moment.
-        session.expunge(case)
-        if submission.nonce:
-            existing = session.scalar(sa.select(Case).where(Case.nonce == submission.nonce))
-            if existing is not None:
-                return existing
-        case.receipt = rules.new_receipt()
-        session.add(case)
-        session.flush()
+    session.flush()
     return case
 
 

@@ -180,6 +180,8 @@ def _handlers(case: Case) -> list[User]:
 def case(case_id: int) -> str:
     principal = current_principal()
     found = services.visible_case(db.session, principal, case_id)
+    if services.fill_shown(db.session, found):
+        db.session.commit()
     now = clock()
     assign_form = AssignForm()
     assign_form.assignee.choices = [(0, _("Nobody in particular"))] + [

@@ -23,6 +23,7 @@ def story(app: Flask) -> Demo:
         result = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         db.session.commit()
         assert result.items_created == 12
+        assert result.cases_created == 5
         again = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         assert again.items_created == 0
     return Demo(app)
@@ -110,3 +111,27 @@ def test_demo_screens_play_the_story(app: Flask, client: FlaskClient, story: Dem
     assert old != new
     headers = {"Authorization": f"Bearer {old}"}
     assert client.get("/api/v1/player/manifest", headers=headers).status_code == 401
+
+
+def test_demo_feedback_tells_its_story(app: Flask, client: FlaskClient, story: Demo) -> None:
+    with app.app_context():
+        again = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
+        db.session.commit()
+    assert again.cases_created == 0  # told once, on the first seeding
+
+    village = get(client, story, "/api/v1/feedback", "jiyi01_handler")["cases"]
+    kinds = sorted(c["kind"] for c in village)
+    assert kinds == ["comment", "question", "question", "request"]
+    answered = next(c for c in village if c["state"] == "closed")
+    assert answered["replies"][0]["published_at"]
+    overdue = next(c for c in village if c["kind"] == "comment")
+    assert overdue["deadlines"][0]["overdue"] is True
+    request = next(c for c in village if c["kind"] == "request")
+    assert request["decision"] == "refusal_proposed"
+    assert any(
+        c["id"] == request["id"]
+        for c in get(client, story, "/api/v1/feedback", "jiyi_superior")["cases"]
+    )
+    (report,) = get(client, story, "/api/v1/feedback?kind=report", "jiyi_discipline")["cases"]
+    assert report["name"] == "李桂兰" and report["acknowledged_at"]
+    assert get(client, story, "/api/v1/feedback?kind=report", "jiyi01_discipline")["cases"] == []

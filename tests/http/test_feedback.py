@@ -118,6 +118,16 @@ def test_json_clients_get_the_receipt(app: Flask, client: FlaskClient, demo: Dem
     assert response.status_code == 201
     assert set(response.get_json()) == {"receipt"}
     assert stored(app)[0].receipt == response.get_json()["receipt"]
+    # Acknowledged means committed: another connection (another process) sees it at once.
+    with app.app_context():
+        url = db.engine.url
+    other = sa.create_engine(url)
+    try:
+        with other.connect() as connection:
+            receipts = connection.execute(sa.text("SELECT receipt FROM feedback_cases")).scalars()
+            assert list(receipts) == [response.get_json()["receipt"]]
+    finally:
+        other.dispose()
 
 
 # --- routing of reports -------------------------------------------------------------
@@ -360,27 +370,58 @@ def test_qr_images_as_svg_and_png(app: Flask, client: FlaskClient, demo: Demo) -
 
 
 def test_case_records_what_the_screen_showed(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    from tests.realtime.screens import player
+
     item = published_item(client, demo)
     screen = register(client, demo)
-    from signage_server.screens.models import PlayRecord
-
-    with app.app_context():
-        db.session.add(
-            PlayRecord(
-                screen_id=screen["id"],
-                item_id=item["id"],
-                revision=item["revision"],
-                started_at=dt.datetime(2026, 11, 23, 8, 59, 30, tzinfo=SHANGHAI),
-                duration_s=20,
-            )
-        )
-        db.session.commit()
+    # The player reports what it showed (proof of play), as it does over Socket.IO.
+    box = player(app, screen["token"])
+    box.emit(
+        "played",
+        [
+            {
+                "item": item["id"],
+                "revision": item["revision"],
+                "started_at": "2026-11-23T08:59:30+08:00",
+                "duration_s": 20,
+            }
+        ],
+        namespace="/player",
+    )
+    box.disconnect(namespace="/player")
     query = f"?s={screen_code(app, screen['id'])}"
     receipt = receipt_of(submit(client, item_code(app, item), query=query))
     case = case_of(client, demo, "jiyi01_handler", receipt)
     assert case["screen"] == screen["id"] and case["source"] == "screen"
     assert case["shown_revision"] == item["revision"]
     assert case["shown_at"].startswith("2026-11-23T00:59:30")
+
+
+def test_proof_of_play_arriving_after_the_scan_completes_the_case(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    from signage_server.screens.models import PlayRecord
+
+    item = published_item(client, demo)
+    screen = register(client, demo)
+    query = f"?s={screen_code(app, screen['id'])}"
+    receipt = receipt_of(submit(client, item_code(app, item), query=query))
+    case = case_of(client, demo, "jiyi01_handler", receipt)
+    assert case["shown_revision"] is None
+    with app.app_context():
+        db.session.add(
+            PlayRecord(
+                screen_id=screen["id"],
+                item_id=item["id"],
+                revision=item["revision"],
+                started_at=dt.datetime(2026, 11, 23, 8, 58, tzinfo=SHANGHAI),
+                duration_s=20,
+            )
+        )
+        db.session.commit()
+    detail = client.get(f"/api/v1/feedback/{case['id']}", headers=demo.headers("jiyi01_handler"))
+    assert detail.get_json()["shown_revision"] == item["revision"]
+    assert case_of(client, demo, "jiyi01_handler", receipt)["shown_revision"] == item["revision"]
 
 
 # --- validation --------------------------------------------------------------------------
