@@ -67,6 +67,11 @@ def make(key: bytes, kind: str, *numbers: int) -> str:
     return base64.b32encode(payload + mac).decode().rstrip("=")
 
 
+def screen_code(secret: str, screen_id: int) -> str:
+    """Return the general code of a screen (what its player and its operator page show)."""
+    return make(derive_key(secret), "s", screen_id)
+
+
 def read(key: bytes, code: str) -> Code | None:
     """Return what a code names, or ``None`` when it is malformed or forged."""
     text = code.strip().upper()

@@ -33,6 +33,7 @@ from signage_server.feedback import services
 from signage_server.feedback.forms import PublicFeedbackForm
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import KIND_HINTS
+from signage_server.feedback.rules import Decision
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.services import Submission
 
@@ -144,9 +145,7 @@ def public_case_json(case: Case) -> dict[str, Any]:
         "state": "hidden" if case.hidden else case.state.value,
         "received_at": case.received_at.isoformat(),
         "decision": case.decision.value if case.decision else None,
-        "decision_reason": case.decision_reason
-        if case.decision is not None and case.decision.value == "refused"
-        else "",
+        "decision_reason": case.decision_reason if case.decision is Decision.REFUSED else "",
         "replies": [
             {"text": r.text, "published_at": r.published_at.isoformat()}
             for r in case.published_replies

@@ -26,6 +26,7 @@ import phonenumbers
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Role
 from signage_server.i18n import N_
+from signage_server.orgs.rules import is_strictly_below
 from signage_server.orgs.rules import is_within
 from signage_server.workdays.rules import CalendarUnknown
 from signage_server.workdays.rules import WorkdayCalendar
@@ -176,6 +177,8 @@ def handling_path(kind: Kind, org_path: str, parent_path: str | None) -> str:
 HANDLING_ROLES = frozenset({Role.HANDLER})
 READING_ROLES = frozenset({Role.HANDLER, Role.SUPERVISOR})
 REPORT_ROLES = frozenset({Role.DISCIPLINE})
+#: Held above the org, reviews refusals of requests for disclosure (so sees those requests).
+REVIEWING_ROLES = frozenset({Role.SUPERIOR})
 
 
 def roles_seeing(kind: Kind) -> frozenset[Role]:
@@ -193,8 +196,17 @@ def _reaches(grants: Iterable[Grant], roles: frozenset[Role], path: str) -> bool
 
 
 def can_see(grants: Iterable[Grant], kind: Kind, handling: str) -> bool:
-    """Tell whether a case of ``kind`` handled at the org with path ``handling`` is visible."""
-    return _reaches(grants, roles_seeing(kind), handling)
+    """Tell whether a case of ``kind`` handled at the org with path ``handling`` is visible.
+
+    Requests are handled where they were made; the ``superior`` role above that org sees
+    them too, because it reviews their refusals.
+    """
+    held = list(grants)
+    if _reaches(held, roles_seeing(kind), handling):
+        return True
+    return kind is Kind.REQUEST and any(
+        g.role in REVIEWING_ROLES and is_strictly_below(handling, g.org_path) for g in held
+    )
 
 
 def can_handle(grants: Iterable[Grant], kind: Kind, handling: str) -> bool:

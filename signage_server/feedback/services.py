@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import aliased
 
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
@@ -41,6 +40,7 @@ from signage_server.feedback.rules import Kind
 from signage_server.feedback.rules import Source
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.services import within
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.workdays.rules import WorkdayCalendar
@@ -146,8 +146,9 @@ def shown_on(
 
 
 def fill_shown(session: Session, case: Case) -> bool:
-    """Complete what the screen showed when proof of play arrived after the case (players
-    send it in batches). Return whether the case changed (the caller commits)."""
+    """Record what the screen showed of the item when the case came in, if proof of play
+    tells (at submission, and again later: players send it in batches). Return whether the
+    case changed (the caller commits)."""
     if case.shown_revision is not None or case.screen is None or case.item is None:
         return False
     shown = shown_on(session, case.screen, case.item, case.received_at)
@@ -237,10 +238,7 @@ def submit(session: Session, target: Target, submission: Submission, now: dt.dat
         decision_reason="",
         hidden_reason="",
     )
-    if target.screen is not None and target.item is not None:
-        shown = shown_on(session, target.screen, target.item, now)
-        if shown is not None:
-            case.shown_revision, case.shown_at = shown
+    fill_shown(session, case)
     if submission.honeypot:
         case.hidden_at = now
         case.hidden_reason = "honeypot"
@@ -280,36 +278,27 @@ def visible_condition(principal: Principal) -> sa.ColumnElement[bool]:
     else a ``handler`` or ``supervisor`` grant at or above the org; requests are also seen
     by the ``superior`` role above, who reviews refusals.
     """
-    handling = aliased(Org)
-
-    def under(paths: list[str]) -> sa.ColumnElement[bool]:
-        return sa.or_(sa.false(), *(handling.path.like(p + "%") for p in set(paths)))
-
-    def strictly_under(paths: list[str]) -> sa.ColumnElement[bool]:
-        return sa.or_(
-            sa.false(),
-            *(sa.and_(handling.path.like(p + "%"), handling.path != p) for p in set(paths)),
-        )
-
     reports = _paths(principal.grants, rules.REPORT_ROLES)
     others = _paths(principal.grants, rules.READING_ROLES)
-    superiors = _paths(principal.grants, frozenset({Role.SUPERIOR}))
-    in_reach = sa.select(handling.id).where(
-        handling.id == Case.handling_org_id,
-        sa.or_(
-            sa.and_(Case.kind == Kind.REPORT, under(reports)),
-            sa.and_(Case.kind != Kind.REPORT, under(others)),
-            # The superior org reviews refusals of requests (handled where they were made).
-            sa.and_(Case.kind == Kind.REQUEST, strictly_under(superiors)),
-        ),
+    superiors = _paths(principal.grants, rules.REVIEWING_ROLES)
+    in_reach = (
+        sa.select(Org.id)
+        .where(
+            Org.id == Case.handling_org_id,
+            sa.or_(
+                sa.and_(Case.kind == Kind.REPORT, within(reports)),
+                sa.and_(Case.kind != Kind.REPORT, within(others)),
+                # The superior org reviews refusals of requests (handled where they were made).
+                sa.and_(Case.kind == Kind.REQUEST, within(superiors, strict=True)),
+            ),
+        )
+        .correlate_except(Org)
     )
     return in_reach.exists()
 
 
 def can_see(principal: Principal, case: Case) -> bool:
-    if rules.can_see(principal.grants, case.kind, case.handling_org.path):
-        return True
-    return case.kind is Kind.REQUEST and can_review_refusal(principal, case)
+    return rules.can_see(principal.grants, case.kind, case.handling_org.path)
 
 
 def can_handle(principal: Principal, case: Case) -> bool:
@@ -343,10 +332,7 @@ def cases_query(principal: Principal, filters: Filters) -> sa.Select[Case]:
     """Return the query of the cases visible to ``principal``, newest first."""
     query = sa.select(Case).where(visible_condition(principal))
     if filters.org is not None:
-        about = aliased(Org)
-        query = query.join(about, about.id == Case.org_id).where(
-            about.path.like(filters.org.path + "%")
-        )
+        query = query.join(Org, Org.id == Case.org_id).where(within([filters.org.path]))
     if filters.state is not None:
         query = query.where(Case.state == filters.state)
     if filters.kind is not None:
@@ -397,21 +383,20 @@ def deadlines(case: Case, clock: Clock) -> list[rules.Deadline]:
 
 
 def overdue(case: Case, clock: Clock) -> list[rules.Deadline]:
-    """Return the duties of ``case`` that are past their last day."""
-    if case.state is CaseState.CLOSED:
-        return []
+    """Return the duties of ``case`` that are past their last day (none once it is closed:
+    :func:`deadlines` then keeps only the duties that were done)."""
     return [d for d in deadlines(case, clock) if d.overdue(clock.today)]
 
 
-def overdue_cases(session: Session, principal: Principal, clock: Clock) -> list[Case]:
-    """Return the open cases visible to ``principal`` with a duty past its last day."""
+def open_cases(session: Session, principal: Principal) -> list[Case]:
+    """Return the cases visible to ``principal`` that still need handling, oldest first."""
     query = (
         sa.select(Case)
         .where(visible_condition(principal))
         .where(Case.state != CaseState.CLOSED, Case.hidden_at.is_(None))
         .order_by(Case.received_at)
     )
-    return [case for case in session.scalars(query) if overdue(case, clock)]
+    return list(session.scalars(query))
 
 
 # --- handling ---------------------------------------------------------------------------

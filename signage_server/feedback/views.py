@@ -81,15 +81,17 @@ def inbox() -> str:
     else:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
         cases = list(db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    rows = [
-        {
-            "case": case,
-            "deadlines": services.deadlines(case, now),
-            "overdue": services.overdue(case, now),
-            "identity": services.can_see_identity(principal, case),
-        }
-        for case in cases
-    ]
+    rows = []
+    for case in cases:
+        deadlines = services.deadlines(case, now)
+        rows.append(
+            {
+                "case": case,
+                "deadlines": deadlines,
+                "overdue": any(d.overdue(now.today) for d in deadlines),
+                "identity": services.can_see_identity(principal, case),
+            }
+        )
     orgs = db.session.scalars(
         sa.select(Org).where(principal.org_condition()).order_by(Org.path)
     ).all()
@@ -167,12 +169,10 @@ def _handlers(case: Case) -> list[User]:
     grants = db.session.scalars(
         sa.select(RoleGrant).where(RoleGrant.role.in_([r.value for r in roles]))
     ).all()
-    users = {
-        g.user.id: g.user
-        for g in grants
-        if g.user.active and case.handling_org.path.startswith(g.org.path)
-    }
-    return sorted(users.values(), key=lambda u: u.username)
+    users = {g.user.id: g.user for g in grants if g.user.active}
+    # The same decision that ``services.assign`` makes about the chosen user.
+    handlers = [u for u in users.values() if services.can_handle(Principal.of(u), case)]
+    return sorted(handlers, key=lambda u: u.username)
 
 
 @bp.get("/<int:case_id>")

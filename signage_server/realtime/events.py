@@ -23,8 +23,7 @@ from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.config import Settings
 from signage_server.extensions import db
-from signage_server.feedback.codes import derive_key
-from signage_server.feedback.codes import make
+from signage_server.feedback.codes import screen_code
 from signage_server.realtime.dispatch import manifest_context
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
@@ -35,7 +34,6 @@ from signage_server.screens.models import Screen
 
 def hello_json(screen: Screen) -> dict[str, Any]:
     """What a player learns of its own screen on connect (CONTRACT.md ``hello``)."""
-    key = derive_key(registry.get(Settings).secret_key)
     return {
         "screen": {
             "id": screen.id,
@@ -46,7 +44,7 @@ def hello_json(screen: Screen) -> dict[str, Any]:
             "layout": screen.layout,
             "resolution": screen.resolution,
             "timezone": screen.timezone,
-            "code": make(key, "s", screen.id),
+            "code": screen_code(registry.get(Settings).secret_key, screen.id),
         }
     }
 

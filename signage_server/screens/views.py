@@ -33,8 +33,7 @@ from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.extensions import talisman
-from signage_server.feedback.codes import derive_key
-from signage_server.feedback.codes import make as make_code
+from signage_server.feedback.codes import screen_code
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
@@ -201,7 +200,7 @@ def screen(screen_id: int) -> Any:
         can_manage=can_manage,
         pair_form=PairForm(),
         played=list(played),
-        feedback_code=make_code(derive_key(current_app.config["SECRET_KEY"]), "s", item.id),
+        feedback_code=screen_code(current_app.config["SECRET_KEY"], item.id),
     )
 
 

@@ -25,11 +25,9 @@ from signage_server.config import Settings
 from signage_server.disclosure.presenters import tasks_for
 from signage_server.extensions import db
 from signage_server.extensions import limiter
-from signage_server.feedback.models import Case
 from signage_server.feedback.presenters import clock as feedback_clock
-from signage_server.feedback.rules import CaseState
-from signage_server.feedback.services import overdue_cases
-from signage_server.feedback.services import visible_condition
+from signage_server.feedback.services import open_cases
+from signage_server.feedback.services import overdue
 from signage_server.i18n import SUPPORTED_LOCALES
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
@@ -75,22 +73,15 @@ def dashboard() -> str:
         entry["roles"].append(grant.role)
     counts = Counter(org.kind for org in visible)
     tasks = {name: len(items) for name, items in tasks_for(db.session, principal).items()}
-    feedback_open = (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Case)
-            .where(visible_condition(principal))
-            .where(Case.state != CaseState.CLOSED, Case.hidden_at.is_(None))
-        )
-        or 0
-    )
-    feedback_overdue = (
-        overdue_cases(db.session, principal, feedback_clock()) if feedback_open else []
-    )
+    feedback_open = open_cases(db.session, principal)
+    feedback_overdue = []
+    if feedback_open:
+        deadline_clock = feedback_clock()
+        feedback_overdue = [c for c in feedback_open if overdue(c, deadline_clock)]
     return render_template(
         "dashboard.html",
         tasks=tasks,
-        feedback_open=feedback_open,
+        feedback_open=len(feedback_open),
         feedback_overdue=feedback_overdue,
         grants=sorted(by_org.values(), key=lambda e: e["org"].path),
         kind_counts=[(kind, counts[kind]) for kind in OrgKind if counts[kind]],

@@ -27,7 +27,7 @@ def item_code(app: Flask, item: dict[str, Any]) -> str:
 
 
 def screen_code(app: Flask, screen_id: int) -> str:
-    return codes.make(key(app), "s", screen_id)
+    return codes.screen_code(app.config["SECRET_KEY"], screen_id)
 
 
 def submit(

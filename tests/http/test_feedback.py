@@ -150,6 +150,12 @@ def test_report_reaches_township_discipline_and_nobody_at_the_village(
     case = case_of(client, demo, "jiyi_discipline", receipt)
     assert case["handling_org"] == "JIYI" and case["org"] == "JIYI-01"
     assert case["name"] == "李大伯" and case["phone"] == "13800138000"
+    # The organisation filter narrows to what the case is about, never widens.
+    assert [c["receipt"] for c in cases(client, demo, "jiyi_discipline", "?org=JIYI-01")] == [
+        receipt
+    ]
+    assert cases(client, demo, "jiyi_discipline", "?org=JIYI-02") == []
+    assert [c["receipt"] for c in cases(client, demo, "xian_discipline", "?org=JIYI")] == [receipt]
     # So does the county's (above), but no other role up there sees the identity or the case.
     assert case_of(client, demo, "xian_discipline", receipt)["phone"] == "13800138000"
     for user in ("jiyi_handler", "jiyi_supervisor", "jiyi_approver", "jiyi_admin"):

@@ -53,6 +53,22 @@ def test_who_sees_a_report_about_a_village(grant: Grant, sees: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("grant", "sees"),
+    [
+        (Grant(Role.SUPERIOR, TOWNSHIP), True),
+        (Grant(Role.SUPERIOR, COUNTY), True),
+        (Grant(Role.SUPERIOR, VILLAGE), False),
+        (Grant(Role.SUPERIOR, OTHER_VILLAGE), False),
+    ],
+)
+def test_superiors_above_see_requests_only(grant: Grant, sees: bool) -> None:
+    assert rules.can_see([grant], Kind.REQUEST, VILLAGE) is sees
+    assert not rules.can_see_identity([grant], Kind.REQUEST, VILLAGE)
+    for kind in (Kind.COMMENT, Kind.QUESTION):
+        assert not rules.can_see([grant], kind, VILLAGE)
+
+
+@pytest.mark.parametrize(
     ("grant", "sees", "identity"),
     [
         (Grant(Role.HANDLER, VILLAGE), True, True),
