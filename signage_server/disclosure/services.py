@@ -315,6 +315,30 @@ def _record(
 # --- drafting -----------------------------------------------------------------------
 
 
+def _save_draft(
+    session: Session,
+    item: Item,
+    revision: Revision,
+    fields: Fields,
+    action: Action,
+    actor: Principal,
+    env: Env,
+) -> None:
+    """Store ``fields`` in the draft ``revision``, index its files and audit ``action``."""
+    _store(revision, item.org, fields)
+    session.flush()
+    _index_assets(session, revision)
+    _record(
+        session,
+        item,
+        revision,
+        action,
+        actor=actor,
+        permissions=(Permission.DRAFT_ITEMS,),
+        at=env.now,
+    )
+
+
 def create_item(session: Session, org: Org, author: Principal, fields: Fields, env: Env) -> Item:
     """Draft a new item at ``org``.
 
@@ -325,20 +349,9 @@ def create_item(session: Session, org: Org, author: Principal, fields: Fields, e
     revision = Revision(
         number=1, state=State.DRAFT, author=author.user, contributors=[author.user.id]
     )
-    _store(revision, org, fields)
     item.revisions.append(revision)
     session.add(item)
-    session.flush()
-    _index_assets(session, revision)
-    _record(
-        session,
-        item,
-        revision,
-        Action.CREATE,
-        actor=author,
-        permissions=(Permission.DRAFT_ITEMS,),
-        at=env.now,
-    )
+    _save_draft(session, item, revision, fields, Action.CREATE, author, env)
     return item
 
 
@@ -376,18 +389,7 @@ def edit_item(
         )
         item.revisions.append(revision)
         item.current_number = revision.number
-    _store(revision, item.org, fields)
-    session.flush()
-    _index_assets(session, revision)
-    _record(
-        session,
-        item,
-        revision,
-        Action.EDIT,
-        actor=editor,
-        permissions=(Permission.DRAFT_ITEMS,),
-        at=env.now,
-    )
+    _save_draft(session, item, revision, fields, Action.EDIT, editor, env)
     return revision
 
 

@@ -127,14 +127,7 @@ def new_screen() -> Any:
     if form.validate_on_submit():
         org = get_by_code(db.session, form.org.data) or abort(400)
         principal.require(Permission.MANAGE_SCREENS, org)
-        fields = services.ScreenFields(
-            name=form.name.data,
-            audience=Audience(form.audience.data),
-            layout=form.layout.data,
-            resolution=form.resolution.data or "",
-            timezone=form.timezone.data,
-            location=form.location.data or "",
-        )
+        fields = _fields(form)
         try:
             screen, token = services.register(db.session, org, fields, layouts=design_sizes())
         except DomainError as error:
@@ -148,6 +141,17 @@ def new_screen() -> Any:
             ), 201
     status = 400 if request.method == "POST" else 200
     return render_template("screens/edit.html", form=form, screen=None), status
+
+
+def _fields(form: ScreenForm) -> services.ScreenFields:
+    return services.ScreenFields(
+        name=form.name.data,
+        audience=Audience(form.audience.data),
+        layout=form.layout.data,
+        resolution=form.resolution.data or "",
+        timezone=form.timezone.data,
+        location=form.location.data or "",
+    )
 
 
 def _screen(screen_id: int, permission: Permission) -> tuple[Screen, Principal]:
@@ -167,14 +171,7 @@ def screen(screen_id: int) -> Any:
         form.org.data = item.org.code
         form.audience.data = item.audience.value
     elif can_manage and form.validate_on_submit():
-        fields = services.ScreenFields(
-            name=form.name.data,
-            audience=Audience(form.audience.data),
-            layout=form.layout.data,
-            resolution=form.resolution.data or "",
-            timezone=form.timezone.data,
-            location=form.location.data or "",
-        )
+        fields = _fields(form)
         try:
             services.update(db.session, item, fields, design_sizes())
         except DomainError as error:
