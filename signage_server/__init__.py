@@ -48,6 +48,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.accounts import init_app as init_accounts
     from signage_server.accounts.services import Passwords
     from signage_server.assets import init_app as init_assets
+    from signage_server.audit import init_app as init_audit
     from signage_server.catalog import init_app as init_catalog
     from signage_server.disclosure import init_app as init_disclosure
     from signage_server.extensions import db
@@ -102,6 +103,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     )
 
     db.init_app(app, settings.database_url)
+    init_audit(app)
     limiter.init_app(app)
     talisman.init_app(
         app,

@@ -174,18 +174,27 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify() -> None:
-    """Check the audit chain and that no revision changed after it was sealed.
+    """Check the audit chain, its head log, and that no revision, feedback case or exemption
+    changed after it was sealed.
 
-    Exits 0 when intact; otherwise prints the first bad record and exits 1.
+    Exits 0 when intact (warnings, e.g. a missing head log, are printed); otherwise prints the
+    first bad record and the kind of problem, and exits 1. Creates nothing.
     """
     from signage_server.audit.services import verify
+    from signage_server.catalog.services import exemption_states
     from signage_server.disclosure.services import revision_contents
+    from signage_server.extensions import db
+    from signage_server.feedback.services import case_states
 
-    report = verify(_session(), revision_contents)
+    _require_migrated_database(db.engine)
+    report = verify(_session(), [revision_contents, case_states, exemption_states])
+    for warning in report.warnings:
+        click.echo(f"WARNING: {warning}", err=True)
     if report.ok:
         click.echo(
-            f"Audit chain intact: {report.checked} records, "
-            f"{report.revisions_checked} revisions match their sealed content."
+            f"Audit chain intact: {report.checked} records ({report.witnessed} witnessed by the"
+            f" head log), {report.subjects_checked} revisions, cases and exemptions match"
+            " their seals."
         )
         return
     assert report.problem is not None
@@ -194,6 +203,29 @@ def audit_verify() -> None:
     )
     click.echo(f"({report.checked} records read; kind: {report.problem.kind})", err=True)
     raise SystemExit(1)
+
+
+def _require_migrated_database(engine: Any) -> None:
+    """Fail (creating nothing) unless ``engine``'s database exists and is at the newest schema."""
+    from pathlib import Path
+
+    import sqlalchemy as sa
+
+    from signage_server import migrations
+
+    url = engine.url
+    file = url.database if url.get_backend_name() == "sqlite" else None
+    if file not in (None, "", ":memory:") and not Path(file).exists():
+        _fail(f"No database at {url.database}: nothing to verify (nothing was created).")
+    try:
+        current = migrations.current(engine)
+    except sa.exc.SQLAlchemyError as error:
+        _fail(f"Cannot open the database {url.render_as_string(hide_password=True)}: {error}")
+    if current != migrations.head():
+        _fail(
+            f"The database is at schema revision {current or 'none'}, not"
+            f" {migrations.head()}: run `signage init-db` first."
+        )
 
 
 @click.group("calendar")

@@ -43,6 +43,11 @@ class Settings:
     secret_key: str = ""
     #: Base URL that villagers reach (QR links); default ``http://127.0.0.1:8080``.
     public_url: str = "http://127.0.0.1:8080"
+    #: Key of the audit chain's HMAC (hex digits or text). Generated once into
+    #: ``<data dir>/audit_key`` (mode 0600) when unset. Never kept in the database: whoever
+    #: can write to the database without it cannot forge records. Back it up; see
+    #: docs/operations.md ("The audit key").
+    audit_key: str = ""
     #: Where the SQLite database, assets and archives live; default: the instance folder.
     data_dir: str = ""
     #: Password for the demo users; generated and kept in the data directory when unset.
@@ -147,9 +152,42 @@ def resolve_paths(settings: Settings, instance_path: str) -> Settings:
     data_dir.mkdir(parents=True, exist_ok=True)
     database_url = settings.database_url or f"sqlite:///{data_dir / 'signage.db'}"
     secret_key = settings.secret_key or read_or_create_secret(data_dir / "secret_key")
+    audit_key = settings.audit_key or read_or_create_secret(data_dir / AUDIT_KEY_FILE)
     return dataclasses.replace(
-        settings, data_dir=str(data_dir), database_url=database_url, secret_key=secret_key
+        settings,
+        data_dir=str(data_dir),
+        database_url=database_url,
+        secret_key=secret_key,
+        audit_key=audit_key,
     )
+
+
+#: The generated audit key, in the data directory (when ``SIGNAGE_AUDIT_KEY`` is unset).
+AUDIT_KEY_FILE = "audit_key"
+#: The append-only log witnessing the audit chain's head, in the data directory.
+AUDIT_HEAD_LOG = "audit-head.log"
+
+
+def audit_key_bytes(settings: Settings) -> bytes:
+    """Return the audit key of resolved ``settings`` as bytes: hex digits (at least 32) are
+    decoded, any other text is taken as its UTF-8 bytes.
+
+    :raise ConfigError: no key (settings not resolved).
+    """
+    text = settings.audit_key.strip()
+    if not text:
+        raise ConfigError("SIGNAGE_AUDIT_KEY is empty (settings not resolved?)")
+    if len(text) >= 32 and len(text) % 2 == 0:
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            pass
+    return text.encode("utf-8")
+
+
+def audit_head_log(settings: Settings) -> Path:
+    """Return where the audit head log of resolved ``settings`` is kept."""
+    return Path(settings.data_dir) / AUDIT_HEAD_LOG
 
 
 def read_or_create_secret(path: Path, nbytes: int = 32) -> str:

@@ -1,1 +1,29 @@
-"""The hash-chained audit log: every transition of every disclosure item, tamper-evident."""
+"""The hash-chained audit log: every change of every disclosure item, feedback case and
+exemption, keyed and tamper-evident, its head witnessed outside the database."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Bind the audit key and head log to the app's database; witness heads after commits."""
+    from sqlalchemy import event
+
+    from signage_server import services as registry
+    from signage_server.audit import services
+    from signage_server.config import Settings
+    from signage_server.config import audit_head_log
+    from signage_server.config import audit_key_bytes
+    from signage_server.extensions import db
+
+    settings = registry.get(Settings, app)
+    services.configure(
+        app.extensions[db.key].engine, audit_key_bytes(settings), audit_head_log(settings)
+    )
+    factory = db.factory(app)
+    event.listen(factory, "after_commit", services.after_commit)
+    event.listen(factory, "after_rollback", services.after_rollback)

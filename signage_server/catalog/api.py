@@ -252,7 +252,9 @@ def request_exemption() -> tuple[Response, int]:
     org = require_by_code(db.session, data.org)
     principal = require(Permission.APPROVE_ITEMS, org)
     entry = services.require_entry_for(db.session, org, data.entry)
-    exemption = services.request_exemption(db.session, org, entry, data.explanation, principal.user)
+    exemption = services.request_exemption(
+        db.session, org, entry, data.explanation, principal.user, registry.now()
+    )
     db.session.commit()
     return jsonify(exemption_json(exemption)), 201
 

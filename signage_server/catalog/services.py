@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from signage_server.accounts.models import User
+from signage_server.audit import rules as audit_rules
+from signage_server.audit import services as audit
 from signage_server.catalog import rules
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.models import CatalogTemplate
@@ -221,7 +224,12 @@ EXPLANATION_MIN = 10
 
 
 def request_exemption(
-    session: Session, org: Org, entry: CatalogEntry, explanation: str, requested_by: User
+    session: Session,
+    org: Org,
+    entry: CatalogEntry,
+    explanation: str,
+    requested_by: User,
+    now: dt.datetime | None = None,
 ) -> Exemption:
     """Declare ``entry`` not suitable for disclosure at ``org``; the superior org decides.
 
@@ -247,9 +255,51 @@ def request_exemption(
     exemption = Exemption(
         org=org, entry=entry, explanation=explanation.strip(), requested_by_id=requested_by.id
     )
+    if now is not None:
+        exemption.requested_at = now
     session.add(exemption)
     session.flush()
+    _seal(session, exemption, requested_by, "approver", "request_exemption", exemption.requested_at)
     return exemption
+
+
+def _seal(
+    session: Session, exemption: Exemption, actor: User, role: str, action: str, at: dt.datetime
+) -> None:
+    """Seal an exemption's request or decision (its resulting state) into the audit chain."""
+    audit.record_event(
+        session,
+        subject=audit_rules.EXEMPTION,
+        subject_id=exemption.id,
+        actor=actor.username,
+        role=role,
+        action=action,
+        reason="",
+        at=at,
+        state=exemption.state,
+        details={
+            "org": exemption.org_id,
+            "entry": exemption.entry_id,
+            "explanation_sha256": audit.text_hash(exemption.explanation),
+            "decision_reason_sha256": (
+                audit.text_hash(exemption.decision_reason) if exemption.decision_reason else None
+            ),
+        },
+    )
+
+
+def exemption_states(session: Session) -> Iterator[audit_rules.Current]:
+    """Yield every exemption's state as stored now, for ``audit verify``."""
+    for exemption_id, state in session.execute(
+        sa.select(Exemption.id, Exemption.state).order_by(Exemption.id)
+    ):
+        yield audit_rules.Current(
+            subject=audit_rules.EXEMPTION,
+            subject_id=exemption_id,
+            revision=None,
+            state=state,
+            label=f"exemption {exemption_id}",
+        )
 
 
 def decide_exemption(
@@ -274,6 +324,7 @@ def decide_exemption(
     exemption.decided_by_id = decided_by.id
     exemption.decided_at = now
     session.flush()
+    _seal(session, exemption, decided_by, "superior", f"exemption_{exemption.state}", now)
 
 
 def get_exemption(session: Session, exemption_id: int) -> Exemption:

@@ -115,7 +115,7 @@ def request_exemption() -> Response:
         def declare() -> None:
             entry = services.require_entry_for(db.session, org, form.entry.data)
             services.request_exemption(
-                db.session, org, entry, form.explanation.data, principal.user
+                db.session, org, entry, form.explanation.data, principal.user, registry.now()
             )
 
         commit_or_flash(declare, _("The exemption was sent to the superior organisation."))

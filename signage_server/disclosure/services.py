@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -17,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm import selectinload
 
 from content.bodies import BodyError
@@ -27,7 +29,9 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import acting_role
 from signage_server.assets.models import Asset
+from signage_server.audit import rules as audit_rules
 from signage_server.audit import services as audit
+from signage_server.audit.rules import Current
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.services import require_entry_for
 from signage_server.disclosure import rules
@@ -309,6 +313,9 @@ def _record(
         action=action.value,
         reason=reason,
         at=at,
+        state=revision.state.value,
+        published_at=revision.published_at,
+        ended_at=revision.ended_at,
     )
 
 
@@ -472,6 +479,11 @@ def transition(
         else rule.permissions
     )
     revision.state = target
+    # The record seals the resulting state and times: set them first.
+    if action is Action.PUBLISH:
+        revision.published_at = env.now
+    elif action is Action.WITHDRAW:
+        revision.ended_at = env.now
     _record(
         session,
         item,
@@ -500,14 +512,11 @@ def transition(
         return reopened
     if action is Action.PUBLISH:
         previous = item.live
-        revision.published_at = env.now
         if previous is not None and previous is not revision and previous.state is State.PUBLISHED:
             previous.state = State.SUPERSEDED
             previous.ended_at = env.now
             _record(session, item, previous, Action.SUPERSEDE, actor=None, at=env.now)
         item.live_number = revision.number
-    elif action is Action.WITHDRAW:
-        revision.ended_at = env.now
     if action in (Action.PUBLISH, Action.WITHDRAW):
         # What the screens of the item's subtree show changes: recompile and push after commit.
         changes.touch_orgs(session, [item.org_id])
@@ -573,26 +582,74 @@ def get_item(session: Session, item_id: int) -> Item:
     return item
 
 
-def revision_contents(session: Session) -> Iterator[tuple[int, int, str, str]]:
-    """Yield ``(item, number, state, content hash recomputed now)`` of revisions past draft.
+def _current(revision: Revision) -> Current:
+    """Return what the chain must have sealed last about ``revision``."""
+    draft = revision.state is State.DRAFT
+    return Current(
+        subject=audit_rules.ITEM,
+        subject_id=revision.item_id,
+        revision=revision.number,
+        state=revision.state.value,
+        label=f"item {revision.item_id} revision {revision.number}",
+        # Drafts may change (each saved edit is sealed, but nothing is presented from them).
+        content_sha256=None if draft else content_sha256(revision.item.org, Fields.of(revision)),
+        published_at=audit_rules.optional_timestamp(revision.published_at),
+        ended_at=audit_rules.optional_timestamp(revision.ended_at),
+        # A draft reopened by a rejection has no record until it is edited.
+        required=not draft,
+    )
 
-    ``audit verify`` compares these with the hashes sealed into the chain.
+
+def revision_contents(session: Session) -> Iterator[Current]:
+    """Yield the state, times and content hash (recomputed now) of every revision.
+
+    ``audit verify`` compares these with what the chain sealed last about each revision.
     """
     query = (
         sa.select(Revision)
-        .where(Revision.state != State.DRAFT)
         .options(
             selectinload(Revision.item).selectinload(Item.org), selectinload(Revision.catalog_entry)
         )
         .order_by(Revision.id)
     )
     for revision in session.scalars(query):
-        yield (
-            revision.item_id,
-            revision.number,
-            revision.state.value,
-            content_sha256(revision.item.org, Fields.of(revision)),
-        )
+        yield _current(revision)
+
+
+def broken_seals(session: Session, revisions: Iterable[Revision]) -> list[Revision]:
+    """Return the revisions whose content, state or times do not match their seal in the chain.
+
+    A revision matches when the newest audit record of it is genuine (its keyed hash holds)
+    and seals the content hash recomputed now from the stored fields, the current state and
+    the publication and end times. Tampering in the database (假公开) shows up here.
+    """
+    wanted = list(revisions)
+    if not wanted:
+        return []
+    last = audit.last_item_records(session, {r.item_id for r in wanted})
+    broken = []
+    for revision in wanted:
+        record = last.get((revision.item_id, revision.number))
+        if record is None or not audit.is_genuine(session, record):
+            broken.append(revision)
+            continue
+        current = _current(revision)
+        if current.content_sha256 is None:
+            current = replace(
+                current, content_sha256=content_sha256(revision.item.org, Fields.of(revision))
+            )
+        if audit_rules.check_current(current, record.entry()) is not None:
+            broken.append(revision)
+    return broken
+
+
+def seal_intact(revision: Revision) -> bool:
+    """Tell whether ``revision`` as stored now is what the audit chain sealed (see
+    :func:`broken_seals`). Present nothing of a revision for which this is false."""
+    session = object_session(revision)
+    if session is None:
+        raise ValueError("the revision is not in a session")
+    return not broken_seals(session, [revision])
 
 
 def display_state(revision: Revision, now: dt.datetime) -> str:

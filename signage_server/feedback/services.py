@@ -8,18 +8,23 @@ them to the database. Every list, count, export and API answer selects cases thr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session
 
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
+from signage_server.accounts.rules import acting_role
+from signage_server.audit import rules as audit_rules
+from signage_server.audit import services as audit
 from signage_server.audit.models import AuditRecord
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
@@ -246,7 +251,7 @@ def submit(session: Session, target: Target, submission: Submission, now: dt.dat
         case.receipt = rules.new_receipt()  # 31¹⁰ codes: practically never taken
     session.add(case)
     case.events.append(CaseEvent(action=Action.RECEIVE, at=now, note=""))
-    session.flush()
+    _seal(case, Action.RECEIVE, "public", "public", now, "")
     return case
 
 
@@ -402,10 +407,61 @@ def open_cases(session: Session, principal: Principal) -> list[Case]:
 # --- handling ---------------------------------------------------------------------------
 
 
+def _seal(case: Case, action: Action, actor: str, role: str, now: dt.datetime, note: str) -> None:
+    """Seal the step and the case's resulting state into the audit chain: ids, states and the
+    hash of the note only, never the villager's name, phone or text."""
+    session = object_session(case)
+    assert session is not None
+    session.flush()
+    audit.record_event(
+        session,
+        subject=audit_rules.CASE,
+        subject_id=case.id,
+        actor=actor,
+        role=role,
+        action=action.value,
+        reason="",
+        at=now,
+        state=case.state.value,
+        details={
+            **_sealed_facts(case),
+            "note_sha256": audit.text_hash(note) if note else None,
+        },
+    )
+
+
+def _sealed_facts(case: Case) -> dict[str, object]:
+    return {"hidden": case.hidden, "decision": case.decision.value if case.decision else None}
+
+
+def case_states(session: Session) -> Iterator[audit_rules.Current]:
+    """Yield every case's state as stored now, for ``audit verify``."""
+    for case_id, state, decision, hidden_at in session.execute(
+        sa.select(Case.id, Case.state, Case.decision, Case.hidden_at).order_by(Case.id)
+    ):
+        yield audit_rules.Current(
+            subject=audit_rules.CASE,
+            subject_id=case_id,
+            revision=None,
+            state=CaseState(state).value,
+            label=f"feedback case {case_id}",
+            details={
+                "hidden": hidden_at is not None,
+                "decision": Decision(decision).value if decision else None,
+            },
+        )
+
+
 def _record(
     case: Case, action: Action, principal: Principal, now: dt.datetime, note: str = ""
 ) -> None:
     case.events.append(CaseEvent(action=action, actor=principal.user, at=now, note=note))
+    acted = acting_role(
+        principal.grants,
+        (Permission.HANDLE_FEEDBACK, Permission.HANDLE_REPORTS, Permission.SUPERIOR_APPROVE_ITEMS),
+        case.handling_org.path,
+    ) or acting_role(principal.grants, (Permission.SUPERIOR_APPROVE_ITEMS,), case.org.path)
+    _seal(case, action, principal.user.username, acted.value if acted else "handler", now, note)
 
 
 def _require_handler(principal: Principal, case: Case) -> None:

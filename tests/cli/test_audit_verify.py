@@ -106,8 +106,10 @@ def _insert(app: Flask) -> None:
             )
     execute(
         app,
-        "INSERT INTO audit_records (seq, item_id, revision, content_sha256, actor, role, action, reason, at, prev_hash, hash)"
-        " SELECT 4, item_id, revision, content_sha256, 'jiyi01_approver', 'approver', 'approve', '', at, :p, :h"
+        "INSERT INTO audit_records (seq, subject, subject_id, item_id, revision, content_sha256,"
+        " state, actor, role, action, reason, at, details, prev_hash, hash)"
+        " SELECT 4, subject, subject_id, item_id, revision, content_sha256, state,"
+        " 'jiyi01_approver', 'approver', 'approve', '', at, details, :p, :h"
         " FROM audit_records WHERE seq = 3",
         p="e" * 64,
         h="f" * 64,
