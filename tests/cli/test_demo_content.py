@@ -83,7 +83,9 @@ def test_items_cover_the_issue(client: FlaskClient, story: Demo) -> None:
 def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert "56 records" in result.output
+    # 56 records of items, 11 of the demo's feedback cases (received, handled).
+    assert "67 records (67 witnessed by the head log)" in result.output
+    assert "WARNING" not in result.output
 
 
 def test_demo_screens_play_the_story(app: Flask, client: FlaskClient, story: Demo) -> None:

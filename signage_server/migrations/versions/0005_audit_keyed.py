@@ -19,6 +19,8 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -177,11 +179,12 @@ def _reseal(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
 
     _check_legacy(rows)
     try:
-        key = setup_of(connection).key
+        setup = setup_of(connection)
     except LookupError as error:
         raise RuntimeError(
             f"Migration 0005 re-seals the audit chain with the key: {error}"
         ) from None
+    key = setup.key
     now = dt.datetime.now(dt.UTC)
     last_of: dict[tuple[int, int], dict[str, Any]] = {}
     for row in rows:
@@ -240,6 +243,21 @@ def _reseal(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
             continue
         values = {k: v for k, v in row.items() if k != "seq"}
         connection.execute(sa.update(records).where(records.c.seq == row["seq"]).values(**values))
+    _witness_anew(setup.head_log, [(row["seq"], row["hash"]) for row in rows], now)
+
+
+def _witness_anew(path: Path | None, witnessed: list[tuple[int, str]], now: dt.datetime) -> None:
+    """Start the head log anew with the re-sealed chain (an older log is kept aside)."""
+    if path is None:
+        return
+    if path.exists():
+        path.replace(path.with_name(f"{path.name}.before-0005-{now:%Y%m%dT%H%M%S}"))
+    lines = "".join(f"{seq} {hash_} {_time(now)}\n" for seq, hash_ in witnessed)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, lines.encode("ascii"))
+    finally:
+        os.close(fd)
 
 
 def downgrade() -> None:
