@@ -643,6 +643,22 @@ def broken_seals(session: Session, revisions: Iterable[Revision]) -> list[Revisi
     return broken
 
 
+def integrity_alarms(session: Session, org_condition: sa.ColumnElement[bool]) -> list[Revision]:
+    """Return the published revisions of the orgs matching ``org_condition`` (an SQL condition
+    on ``Org``) that do not match their seal: screens leave them out; operators must see it."""
+    published = session.scalars(
+        sa.select(Revision)
+        .join(Item, Revision.item_id == Item.id)
+        .join(Org, Item.org_id == Org.id)
+        .where(Revision.state == State.PUBLISHED, org_condition)
+        .options(
+            selectinload(Revision.item).selectinload(Item.org), selectinload(Revision.catalog_entry)
+        )
+        .order_by(Revision.item_id)
+    )
+    return broken_seals(session, list(published))
+
+
 def seal_intact(revision: Revision) -> bool:
     """Tell whether ``revision`` as stored now is what the audit chain sealed (see
     :func:`broken_seals`). Present nothing of a revision for which this is false."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
@@ -39,6 +40,8 @@ from signage_server.screens.models import screen_group_members
 from signage_server.screens.rules import ItemFacts
 from signage_server.screens.rules import ScreenFacts
 from signage_server.screens.rules import may_show
+
+logger = logging.getLogger(__name__)
 
 #: Days of schedule a manifest carries, from the start of today in the screen's zone: at any
 #: time at least 48 hours ahead.
@@ -141,6 +144,8 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
             continue
         chosen.append((revision, item, org))
 
+    chosen, kept = _sealed_only(session, screen, chosen)
+
     candidates = [
         schedule.Candidate(
             item_id=item.id,
@@ -175,6 +180,13 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
     ticker = []
     for revision, item, org in sorted(chosen, key=lambda row: row[1].id):
         if item.id not in used and not revision.urgent:
+            continue
+        if item.id in kept:
+            # Its revision no longer matches its seal: the screen keeps the last good version.
+            entry, line = kept[item.id]
+            items.append(entry)
+            if line is not None:
+                ticker.append(line)
             continue
         entry = _item_json(revision, item, org, tz, context, session)
         items.append(entry)
@@ -211,9 +223,58 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
 
 
 def version_of(manifest: dict[str, Any]) -> str:
-    """Return the hash of a manifest's content (not of when it was generated)."""
-    content = {k: v for k, v in manifest.items() if k not in ("version", "generated_at")}
+    """Return the hash of a manifest's content (not of when it was generated, nor of the
+    audit head it is sent with)."""
+    content = {k: v for k, v in manifest.items() if k not in UNVERSIONED}
     return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+#: Keys of a sent manifest outside its version: the audit head changes at every audit record,
+#: and screens must not be pushed a new manifest for that.
+UNVERSIONED = ("version", "generated_at", "audit_head")
+
+
+def with_audit_head(session: Session, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Return ``manifest`` as it is sent: with the audit chain's head (seq and hash) witnessed
+    by every screen (DESIGN.md §2, tamper evidence)."""
+    from signage_server.audit.services import head
+
+    return {**manifest, "audit_head": head(session).json()}
+
+
+Kept = dict[int, tuple[dict[str, Any], dict[str, Any] | None]]
+
+
+def _sealed_only(
+    session: Session, screen: Screen, chosen: list[tuple[Revision, Item, Org]]
+) -> tuple[list[tuple[Revision, Item, Org]], Kept]:
+    """Leave out the revisions whose content, state or times do not match their seal in the
+    audit chain (tampered in the database); return what stays, and for the items of those
+    revisions the entry (and ticker line) of the screen's last stored manifest, when it shows
+    the same revision."""
+    from signage_server.disclosure.services import broken_seals
+
+    broken = broken_seals(session, [revision for revision, _item, _org in chosen])
+    if not broken:
+        return chosen, {}
+    stored = session.get(Manifest, screen.manifest_version) if screen.manifest_version else None
+    previous = {entry["id"]: entry for entry in (stored.body["items"] if stored else [])}
+    lines = {line["item"]: line for line in (stored.body.get("ticker", []) if stored else [])}
+    kept: Kept = {}
+    leave_out = set()
+    for revision in broken:
+        logger.error(
+            "INTEGRITY ALARM: item %s revision %s does not match its seal in the audit chain"
+            " (changed in the database); it is not presented",
+            revision.item_id,
+            revision.number,
+        )
+        old = previous.get(revision.item_id)
+        if old is not None and old.get("revision") == revision.number:
+            kept[revision.item_id] = (old, lines.get(revision.item_id))
+        else:
+            leave_out.add(revision.id)
+    return [row for row in chosen if row[0].id not in leave_out], kept
 
 
 def qr_url(context: Context, item_id: int, revision: int) -> str:
@@ -315,7 +376,10 @@ def refresh(
             by_version[version].append(screen.id)
             changed[version] = (manifest, by_version[version])
     session.flush()
-    return changed
+    return {
+        version: (with_audit_head(session, manifest), ids)
+        for version, (manifest, ids) in changed.items()
+    }
 
 
 def current(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
@@ -323,11 +387,11 @@ def current(session: Session, screen: Screen, context: Context) -> dict[str, Any
     if screen.manifest_version:
         stored = session.get(Manifest, screen.manifest_version)
         if stored is not None:
-            return stored.body
+            return with_audit_head(session, stored.body)
     refresh(session, [screen], context)
     stored = session.get(Manifest, screen.manifest_version)
     assert stored is not None
-    return stored.body
+    return with_audit_head(session, stored.body)
 
 
 def prune(session: Session, keep_after: dt.datetime) -> int:

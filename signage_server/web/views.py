@@ -23,6 +23,7 @@ from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.config import Settings
 from signage_server.disclosure.presenters import tasks_for
+from signage_server.disclosure.services import integrity_alarms
 from signage_server.extensions import db
 from signage_server.extensions import limiter
 from signage_server.feedback.presenters import clock as feedback_clock
@@ -73,6 +74,7 @@ def dashboard() -> str:
         entry["roles"].append(grant.role)
     counts = Counter(org.kind for org in visible)
     tasks = {name: len(items) for name, items in tasks_for(db.session, principal).items()}
+    alarms = integrity_alarms(db.session, principal.org_condition())
     feedback_open = open_cases(db.session, principal)
     feedback_overdue = []
     if feedback_open:
@@ -80,6 +82,7 @@ def dashboard() -> str:
         feedback_overdue = [c for c in feedback_open if overdue(c, deadline_clock)]
     return render_template(
         "dashboard.html",
+        integrity_alarms=alarms,
         tasks=tasks,
         feedback_open=len(feedback_open),
         feedback_overdue=feedback_overdue,
