@@ -163,6 +163,8 @@ def make_app(database_url: str, data_dir: Path, *, clock: Any = None, **override
         "database_url": database_url,
         "data_dir": str(data_dir),
         "secret_key": "test-secret-key",
+        # One installation's processes share the audit key (apps on one database in a test too).
+        "audit_key": "test-audit-key",
         "demo_password": DEMO_PASSWORD,
         "log_level": "WARNING",
         **FAST_HASHING,

@@ -179,6 +179,9 @@ def item_audit(item_id: int) -> Response:
                     "action": r.action,
                     "reason": r.reason,
                     "at": r.at.isoformat(),
+                    "state": r.state,
+                    "published_at": r.published_at.isoformat() if r.published_at else None,
+                    "ended_at": r.ended_at.isoformat() if r.ended_at else None,
                     "prev_hash": r.prev_hash,
                     "hash": r.hash,
                 }

@@ -64,3 +64,18 @@ def test_data_dir_setting_wins(tmp_path: Path) -> None:
     settings = resolve_paths(load_settings({"SIGNAGE_DATA_DIR": str(tmp_path / "d")}), "/elsewhere")
     assert settings.data_dir == str(tmp_path / "d")
     assert (tmp_path / "d").is_dir()
+
+
+def test_audit_key_is_generated_once_private_and_outside_the_database(tmp_path: Path) -> None:
+    from signage_server.config import audit_key_bytes
+
+    first = resolve_paths(load_settings({}), str(tmp_path))
+    second = resolve_paths(load_settings({}), str(tmp_path))
+    assert first.audit_key == second.audit_key and first.audit_key != first.secret_key
+    assert stat.S_IMODE((tmp_path / "audit_key").stat().st_mode) == 0o600
+    assert audit_key_bytes(first) == first.audit_key.encode()
+    given = resolve_paths(load_settings({"SIGNAGE_AUDIT_KEY": "ab" * 32}), str(tmp_path))
+    assert audit_key_bytes(given) == bytes.fromhex("ab" * 32)
+    assert audit_key_bytes(
+        resolve_paths(load_settings({"SIGNAGE_AUDIT_KEY": "村"}), str(tmp_path))
+    ) == ("村".encode())
