@@ -359,6 +359,10 @@ def verify(
        equal what its last record sealed.
     """
     setup = setup_of(session)
+    path = head_log if head_log is not None else setup.head_log
+    # Read the head log first: whatever it witnessed was committed before the chain is read
+    # (records committed meanwhile must not look like deleted ones).
+    log = read_witnesses(path) if path is not None else None
     stored: dict[int, str] = {}
     last_of: dict[tuple[str, int, int | None], Entry] = {}
 
@@ -374,9 +378,7 @@ def verify(
         return Report(checked, problem)
     warnings: list[str] = []
     witnessed = 0
-    path = head_log if head_log is not None else setup.head_log
     last_seq = max(stored, default=0)
-    log = read_witnesses(path) if path is not None else None
     if log is None:
         if last_seq:
             warnings.append(
