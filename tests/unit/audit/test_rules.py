@@ -12,13 +12,12 @@ from signage_server.audit.rules import GENESIS
 from signage_server.audit.rules import Current
 from signage_server.audit.rules import Entry
 from signage_server.audit.rules import Witness
+from signage_server.audit.rules import canonical_json
 from signage_server.audit.rules import check_current
 from signage_server.audit.rules import check_witnesses
-from signage_server.audit.rules import canonical_json
 from signage_server.audit.rules import record_hash
 from signage_server.audit.rules import seal
 from signage_server.audit.rules import verify_chain
-
 
 KEY = b"k" * 32
 
@@ -99,7 +98,9 @@ def test_reordered_records() -> None:
 def test_rehashed_edit_still_breaks_the_next_link() -> None:
     entries = chain(6)
     edited = dataclasses.replace(entries[2], actor="someone_else")
-    entries[2] = dataclasses.replace(edited, hash=record_hash(KEY, edited.prev_hash, edited.fields()))
+    entries[2] = dataclasses.replace(
+        edited, hash=record_hash(KEY, edited.prev_hash, edited.fields())
+    )
     _, problem = verify_chain(KEY, entries)
     assert problem is not None
     assert (problem.seq, problem.kind) == (4, "broken_link")
@@ -109,7 +110,9 @@ def test_rehashed_edit_still_breaks_the_next_link() -> None:
 def test_any_single_field_edit_is_found_at_that_record(n: int, data: st.DataObject) -> None:
     entries = chain(n)
     index = data.draw(st.integers(0, n - 1))
-    name = data.draw(st.sampled_from(["actor", "role", "action", "reason", "at", "content_sha256", "state"]))
+    name = data.draw(
+        st.sampled_from(["actor", "role", "action", "reason", "at", "content_sha256", "state"])
+    )
     entries[index] = dataclasses.replace(
         entries[index], **{name: "x" + str(getattr(entries[index], name))}
     )
