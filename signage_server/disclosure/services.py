@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -30,6 +31,7 @@ from signage_server.assets.models import Asset
 from signage_server.audit import services as audit
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.services import require_entry_for
+from signage_server.disclosure import notices
 from signage_server.disclosure import rules
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
@@ -53,8 +55,12 @@ from signage_server.screens import changes
 from signage_server.workdays.rules import CalendarUnknown
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.rules import window_days
+from signage_server.workdays.services import load_calendar
 
 logger = logging.getLogger(__name__)
+
+#: The local time zone of the working-day calendar when the caller does not give one.
+DEFAULT_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 SYSTEM = "system"
 
@@ -396,21 +402,66 @@ def edit_item(
 # --- the procedure ------------------------------------------------------------------
 
 
+def notice_facts(revision: Revision) -> notices.NoticeFacts:
+    return notices.NoticeFacts(
+        is_notice=revision.notice_kind is not None,
+        min_days=revision.notice_min_days,
+        valid_from=revision.valid_from,
+        valid_until=revision.valid_until,
+        published_at=revision.published_at,
+    )
+
+
 def notice_protected_until(revision: Revision, env: Env) -> dt.datetime | None:
-    """Return the end of a notice's minimum period (start of the day after its last day)."""
-    if revision.notice_kind is None:
+    """Return the end of a published notice's minimum period (see :mod:`.notices`)."""
+    return notices.protected_until(notice_facts(revision), env.calendar, env.tz)
+
+
+def replaced_notice_until(item: Item, revision: Revision, env: Env) -> dt.datetime | None:
+    """Return until when the live notice that publishing ``revision`` would replace is protected."""
+    live = item.live
+    if live is None or live is revision or live.state is not State.PUBLISHED:
         return None
-    start = revision.valid_from or revision.published_at
-    if start is None:
-        return None
-    minimum = revision.notice_min_days or rules.PRE_APPOINTMENT_MIN_DAYS
-    try:
-        last = env.calendar.nth_working_day(start.astimezone(env.tz).date(), minimum)
-    except CalendarUnknown:
-        # Err on the side of the notice: protected until its end.
-        return revision.valid_until
-    day_after = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), env.tz)
-    return day_after.astimezone(dt.UTC)
+    return notice_protected_until(live, env)
+
+
+MERGE_REVIEW_SETTING = "merge_review_approval"
+
+
+def merges_review(org: Org) -> bool:
+    """Tell whether an administrator above ``org`` let it merge review and sign-off."""
+    return bool((org.settings or {}).get(MERGE_REVIEW_SETTING, False))
+
+
+#: Fields required before submission (DESIGN.md §1), by API name.
+REQUIRED_BEFORE_SUBMIT = {"accountable_person": "accountable", "department": "department"}
+
+
+def check_required(revision: Revision) -> None:
+    """Refuse to submit without the accountable person and the supplying department.
+
+    :raise RuleViolation: ``missing_fields``; ``details`` maps each missing field (API name)
+        to ``"required"``.
+    """
+    missing = [
+        name
+        for name, attribute in REQUIRED_BEFORE_SUBMIT.items()
+        if not str(getattr(revision, attribute) or "").strip()
+    ]
+    if not missing:
+        return
+    if len(missing) == 2:
+        message = N_(
+            "Name the accountable person (第一责任人) and the supplying department before"
+            " submitting."
+        )
+    elif missing[0] == "department":
+        message = N_("Name the supplying department before submitting.")
+    else:
+        message = N_("Name the accountable person (第一责任人) before submitting.")
+    raise RuleViolation(
+        message, code="missing_fields", details={name: "required" for name in missing}
+    )
 
 
 def transition(
@@ -441,6 +492,13 @@ def transition(
                 now=env.now,
                 valid_until=revision.valid_until,
                 notice_protected_until=notice_protected_until(revision, env),
+                replaces_notice_until=(
+                    replaced_notice_until(item, revision, env) if action is Action.PUBLISH else None
+                ),
+                actor_id=actor.user.id,
+                reviewed_by=revision.reviewed_by_id,
+                approved_by=revision.approved_by_id,
+                merged_review=merges_review(item.org),
             )
         )
     except ProcedureError as error:
@@ -453,6 +511,7 @@ def transition(
                 N_("Its validity has ended; change the dates before submitting."),
                 code="already_expired",
             )
+        check_required(revision)
         check_notice(fields, env)
         reasons = rules.higher_review_reasons(
             revision.category,
@@ -472,6 +531,10 @@ def transition(
         else rule.permissions
     )
     revision.state = target
+    if action is Action.REVIEW:
+        revision.reviewed_by_id = actor.user.id
+    elif action is Action.APPROVE:
+        revision.approved_by_id = actor.user.id
     _record(
         session,
         item,
@@ -504,7 +567,15 @@ def transition(
         if previous is not None and previous is not revision and previous.state is State.PUBLISHED:
             previous.state = State.SUPERSEDED
             previous.ended_at = env.now
-            _record(session, item, previous, Action.SUPERSEDE, actor=None, at=env.now)
+            _record(
+                session,
+                item,
+                previous,
+                Action.SUPERSEDE,
+                actor=None,
+                reason=reason.strip(),
+                at=env.now,
+            )
         item.live_number = revision.number
     elif action is Action.WITHDRAW:
         revision.ended_at = env.now
@@ -515,12 +586,19 @@ def transition(
     return revision
 
 
-def expire_due(session: Session, now: dt.datetime) -> list[tuple[int, int]]:
+def expire_due(
+    session: Session, now: dt.datetime, tz: dt.tzinfo | None = None
+) -> list[tuple[int, int]]:
     """Expire every published revision whose validity has ended; archive ended notices.
+
+    A notice whose minimum period is still running stays published until it ends (see
+    :mod:`.notices`), even when its validity ended earlier.
 
     Returns ``(item id, revision number)`` of what changed. Safe to run from several
     processes: each revision is re-read under the audit lock before it changes.
     """
+    calendar: WorkdayCalendar | None = None
+    zone = tz or DEFAULT_TZ
     due = list(
         session.scalars(
             sa.select(Revision)
@@ -535,8 +613,15 @@ def expire_due(session: Session, now: dt.datetime) -> list[tuple[int, int]]:
         if revision.state is not State.PUBLISHED:
             continue
         item = revision.item
+        ends = revision.valid_until
+        if revision.notice_kind is not None:
+            calendar = calendar or load_calendar(session)
+            until = notices.protected_until(notice_facts(revision), calendar, zone)
+            if notices.is_protected(until, now):
+                continue
+            ends = notices.effective_end(revision.valid_until, until)
         revision.state = State.EXPIRED
-        revision.ended_at = revision.valid_until
+        revision.ended_at = ends
         _record(session, item, revision, Action.EXPIRE, actor=None, at=now)
         if revision.notice_kind is not None:
             # A notice leaves the screens by itself at the end of its period, then is archived.
