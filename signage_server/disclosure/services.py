@@ -433,6 +433,53 @@ def merges_review(org: Org) -> bool:
     return bool((org.settings or {}).get(MERGE_REVIEW_SETTING, False))
 
 
+def set_merged_review(
+    session: Session, org: Org, actor: Principal, allowed: bool, reason: str, now: dt.datetime
+) -> None:
+    """Let ``org`` merge review and sign-off (or stop it), as an administrator above it.
+
+    Only an administrator of an ancestor organisation may (a county or township admin for a
+    village), never the org's own admin. The drafter still never reviews or signs off, and
+    the superior is never the approver.
+
+    :raise PermissionDenied: the actor is not an administrator above ``org``.
+    :raise RuleViolation: no written reason.
+    """
+    if org.parent is None or not actor.can(Permission.MANAGE_ORGS, org.parent):
+        raise PermissionDenied(
+            N_(
+                "Only an administrator of a higher organisation may let an organisation merge"
+                " review and sign-off."
+            ),
+            code="admin_above_required",
+        )
+    if not reason.strip():
+        raise RuleViolation(N_("Give a written reason."), code="reason_required")
+    org.settings = {**(org.settings or {}), MERGE_REVIEW_SETTING: bool(allowed)}
+    session.flush()
+    record_merged_review(
+        session, org, actor=actor.user.username, allowed=allowed, reason=reason.strip(), at=now
+    )
+
+
+def record_merged_review(
+    session: Session, org: Org, *, actor: str, allowed: bool, reason: str, at: dt.datetime
+) -> None:
+    """Record a change of an org's merged review in the audit chain.
+
+    ``audit.append`` only takes item records today: this logs the decision. The integrator
+    routes it into the chain (DESIGN.md §1: "that choice is recorded in the audit chain").
+    """
+    logger.info(
+        "org %s: merge_review_approval=%s by %s at %s: %s",
+        org.code,
+        allowed,
+        actor,
+        at.isoformat(),
+        reason,
+    )
+
+
 #: Fields required before submission (DESIGN.md §1), by API name.
 REQUIRED_BEFORE_SUBMIT = {"accountable_person": "accountable", "department": "department"}
 
