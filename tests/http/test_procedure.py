@@ -6,6 +6,7 @@ Today in tests is Monday 23 November 2026, 09:00 in Shanghai.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from typing import Any
 
@@ -413,3 +414,26 @@ def test_accountable_person_and_department_are_required_before_submission(
         headers=demo.headers("jiyi01_editor"),
     )
     assert ok(client, demo, "jiyi01_editor", item["id"], "submit")["state"] == "submitted"
+
+
+def test_the_editor_marks_them_required_and_says_what_is_missing(
+    client: FlaskClient, demo: Demo
+) -> None:
+    from tests.conftest import post_form
+
+    demo.login(client, "jiyi01_editor")
+    page = client.get("/items/new").get_data(as_text=True)
+    assert page.count('data-required-for="submit"') == 2
+    item = create(client, demo, department="村报账员", accountable_person="")
+    response = post_form(
+        client,
+        f"/items/{item['id']}/transition",
+        {"action": "submit"},
+        page=f"/items/{item['id']}",
+        follow_redirects=True,
+    )
+    alerts = re.findall(
+        r'<div class="alert alert-danger" role="alert">(.*?)</div>', response.get_data(as_text=True)
+    )
+    assert len(alerts) == 1 and "第一责任人" in alerts[0], alerts
+    assert get(client, demo, item["id"])["state"] == "draft"
