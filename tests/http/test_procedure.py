@@ -334,7 +334,8 @@ def test_the_reviewer_does_not_also_sign_off(app: Flask, client: FlaskClient, de
     grant(app, "jiyi01_reviewer", "JIYI-01", "approver")
     item = create(client, demo)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
-    ok(client, demo, "jiyi01_reviewer", item["id"], "review")
+    reviewed = ok(client, demo, "jiyi01_reviewer", item["id"], "review")
+    assert "approve" not in reviewed["actions"]
     refused = act(client, demo, "jiyi01_reviewer", item["id"], "approve")
     assert refused.status_code == 422, refused.get_json()
     assert refused.get_json()["error"]["code"] == "separation_of_duties"
