@@ -313,7 +313,19 @@ def tasks_for(session: Session, principal: Principal) -> dict[str, list[Item]]:
         )
         items = list(session.scalars(query))
         if rules.RULES[action].four_eyes:
-            items = [i for i in items if user_id not in i.current.contributors]
+            items = [
+                i
+                for i in items
+                if rules.separation_conflict(
+                    action,
+                    is_drafter=user_id in i.current.contributors,
+                    actor_id=user_id,
+                    reviewed_by=i.current.reviewed_by_id,
+                    approved_by=i.current.approved_by_id,
+                    merged_review=merges_review(i.org),
+                )
+                is None
+            ]
         out[name] = items
     drafts = (
         sa.select(Item)

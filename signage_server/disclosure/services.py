@@ -527,6 +527,12 @@ def transition(
     if revision is None:
         raise Conflict(N_("The item has never been published."), code="invalid_state")
     held = frozenset(actor.permissions_at(item.org))
+    protected = notice_protected_until(revision, env)
+    replaces = replaced_notice_until(item, revision, env) if action is Action.PUBLISH else None
+    # Ending a notice early is the superior organisation's decision: recorded as such.
+    overrides_notice = (
+        action is Action.WITHDRAW and notices.is_protected(protected, env.now)
+    ) or notices.is_protected(replaces, env.now)
     try:
         target = rules.decide(
             rules.Attempt(
@@ -538,10 +544,8 @@ def transition(
                 needs_superior=revision.needs_superior,
                 now=env.now,
                 valid_until=revision.valid_until,
-                notice_protected_until=notice_protected_until(revision, env),
-                replaces_notice_until=(
-                    replaced_notice_until(item, revision, env) if action is Action.PUBLISH else None
-                ),
+                notice_protected_until=protected,
+                replaces_notice_until=replaces,
                 actor_id=actor.user.id,
                 reviewed_by=revision.reviewed_by_id,
                 approved_by=revision.approved_by_id,
@@ -572,11 +576,13 @@ def transition(
     elif action is Action.PUBLISH:
         start = max(revision.valid_from or env.now, env.now)
         check_notice(fields, env, start=start)
-    permissions = (
+    permissions: tuple[Permission, ...] = (
         rules.REJECTERS.get(revision.state, rule.permissions)
         if action is Action.REJECT
         else rule.permissions
     )
+    if overrides_notice:
+        permissions = (Permission.SUPERIOR_APPROVE_ITEMS,)
     revision.state = target
     if action is Action.REVIEW:
         revision.reviewed_by_id = actor.user.id

@@ -116,9 +116,10 @@ def test_the_superior_replaces_a_running_notice_with_a_written_reason(
     assert published["live"]["revision"] == 2
     records = audit_actions(client, demo, item["id"])
     publish, supersede = records[-2], records[-1]
-    assert (publish["action"], publish["actor"], publish["reason"]) == (
+    assert (publish["action"], publish["actor"], publish["role"], publish["reason"]) == (
         "publish",
         "jiyi_superior",
+        "superior",
         reason,
     )
     assert (supersede["action"], supersede["reason"]) == ("supersede", reason)
@@ -336,6 +337,8 @@ def test_the_reviewer_does_not_also_sign_off(app: Flask, client: FlaskClient, de
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     reviewed = ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     assert "approve" not in reviewed["actions"]
+    inbox = client.get("/api/v1/tasks", headers=demo.headers("jiyi01_reviewer")).get_json()
+    assert item["id"] not in [i["id"] for tasks in inbox.values() for i in tasks]
     refused = act(client, demo, "jiyi01_reviewer", item["id"], "approve")
     assert refused.status_code == 422, refused.get_json()
     assert refused.get_json()["error"]["code"] == "separation_of_duties"
