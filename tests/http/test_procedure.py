@@ -441,3 +441,37 @@ def test_the_editor_marks_them_required_and_says_what_is_missing(
     )
     assert len(alerts) == 1 and "第一责任人" in alerts[0], alerts
     assert get(client, demo, item["id"])["state"] == "draft"
+
+
+def test_merged_review_in_the_org_form_is_for_admins_above_only(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    from signage_server.extensions import db
+    from signage_server.orgs.services import get_by_code
+    from tests.conftest import post_form
+
+    form = {
+        "name": "集义村",
+        "kind": "village",
+        "parent": "JIYI",
+        "party_members": "42",
+        "address": "",
+        "active": "y",
+        "merge_review": "y",
+        "merge_review_reason": "村“两委”仅三人，经镇党委研究同意",
+    }
+    demo.login(client, "jiyi01_admin")
+    own_page = client.get("/admin/orgs/JIYI-01").get_data(as_text=True)
+    assert 'name="merge_review"' not in own_page
+    post_form(client, "/admin/orgs/JIYI-01", form)
+    with app.app_context():
+        org = get_by_code(db.session, "JIYI-01")
+        assert org is not None and not org.settings.get("merge_review_approval")
+    above = app.test_client()
+    demo.login(above, "jiyi_admin")
+    assert 'name="merge_review"' in above.get("/admin/orgs/JIYI-01").get_data(as_text=True)
+    response = post_form(above, "/admin/orgs/JIYI-01", form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    with app.app_context():
+        org = get_by_code(db.session, "JIYI-01")
+        assert org is not None and org.settings["merge_review_approval"] is True
