@@ -74,7 +74,11 @@ def protected_until(
 
 
 def is_protected(until: dt.datetime | None, now: dt.datetime) -> bool:
-    """Tell whether a notice protected ``until`` is still protected at ``now``."""
+    """Tell whether a notice protected ``until`` is still protected at ``now``.
+
+    A notice published ahead of its ``valid_from`` is protected from its publication on
+    (its working days count from ``valid_from``): nobody quietly ends it before it starts.
+    """
     return until is not None and now < until
 
 
