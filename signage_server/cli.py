@@ -182,12 +182,15 @@ def audit_verify() -> None:
     """
     from signage_server.audit.services import verify
     from signage_server.catalog.services import exemption_states
+    from signage_server.disclosure.services import org_settings_states
     from signage_server.disclosure.services import revision_contents
     from signage_server.extensions import db
     from signage_server.feedback.services import case_states
 
     _require_migrated_database(db.engine)
-    report = verify(_session(), [revision_contents, case_states, exemption_states])
+    report = verify(
+        _session(), [revision_contents, case_states, exemption_states, org_settings_states]
+    )
     for warning in report.warnings:
         click.echo(f"WARNING: {warning}", err=True)
     if report.ok:

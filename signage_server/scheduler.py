@@ -34,7 +34,7 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
     with app.app_context():
         moment = now or registry.now()
         try:
-            expire_due(db.session, moment)
+            expire_due(db.session, moment, _local_tz())
             _new_day(app, moment)
             db.session.commit()
             upcoming = next_deadline(db.session, moment)
@@ -46,6 +46,14 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
             return MAX_SLEEP
         wait = (upcoming - registry.now()).total_seconds()
     return min(MAX_SLEEP, max(0.05, wait))
+
+
+def _local_tz() -> dt.tzinfo:
+    import zoneinfo
+
+    from signage_server.config import Settings
+
+    return zoneinfo.ZoneInfo(registry.get(Settings).timezone)
 
 
 def _new_day(app: Flask, moment: dt.datetime) -> None:

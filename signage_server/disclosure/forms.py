@@ -59,8 +59,18 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     valid_from = DateTimeLocalField(_l("On display from"), validators=[Optional()])
     valid_until = DateTimeLocalField(_l("On display until"), validators=[Optional()])
     stage = StringField(_l("Stage"), validators=[Optional(), Length(max=100)])
-    department = StringField(_l("Supplying department"), validators=[Optional(), Length(max=100)])
-    accountable = StringField(_l("Accountable person"), validators=[Optional(), Length(max=100)])
+    department = StringField(
+        _l("Supplying department"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Required before submission: who supplied the content."),
+        render_kw={"aria-required": "true", "data-required-for": "submit"},
+    )
+    accountable = StringField(
+        _l("Accountable person"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Required before submission: the 第一责任人 who answers for it."),
+        render_kw={"aria-required": "true", "data-required-for": "submit"},
+    )
     body_type = SelectField(_l("Content"), choices=BODY_TYPES, validators=[DataRequired()])
     text = TextAreaField(
         _l("Text"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 10}

@@ -101,6 +101,13 @@ class Revision(Base):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     #: Ids of every user who edited this revision while it was a draft (four eyes).
     contributors: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    #: Who reviewed and who signed off this revision (separation of duties).
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     #: Why the previous revision was sent back, when this draft was opened by a rejection.
     returned_reason: Mapped[str] = mapped_column(sa.Text, default="")
     returned_by: Mapped[str] = mapped_column(sa.String(64), default="")
@@ -112,7 +119,7 @@ class Revision(Base):
     ended_at: Mapped[dt.datetime | None]
 
     item: Mapped[Item] = relationship(back_populates="revisions")
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     catalog_entry: Mapped[CatalogEntry | None] = relationship()
 
     @property

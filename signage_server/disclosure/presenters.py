@@ -23,6 +23,7 @@ from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import display_state
+from signage_server.disclosure.services import merges_review
 from signage_server.disclosure.services import notice_working_days
 from signage_server.extensions import db
 from signage_server.i18n import N_
@@ -91,7 +92,19 @@ def actions_for(item: Item, principal: Principal) -> list[str]:
     held = principal.permissions_at(item.org)
     user_id = principal.user.id
     current = item.current
-    actions = rules.available_actions(current.state, held, user_id in current.contributors)
+    actions = [
+        action
+        for action in rules.available_actions(current.state, held, user_id in current.contributors)
+        if rules.separation_conflict(
+            action,
+            is_drafter=False,
+            actor_id=user_id,
+            reviewed_by=current.reviewed_by_id,
+            approved_by=current.approved_by_id,
+            merged_review=merges_review(item.org),
+        )
+        is None
+    ]
     live = item.live
     if live is not None:
         actions += rules.available_actions(
@@ -300,7 +313,19 @@ def tasks_for(session: Session, principal: Principal) -> dict[str, list[Item]]:
         )
         items = list(session.scalars(query))
         if rules.RULES[action].four_eyes:
-            items = [i for i in items if user_id not in i.current.contributors]
+            items = [
+                i
+                for i in items
+                if rules.separation_conflict(
+                    action,
+                    is_drafter=user_id in i.current.contributors,
+                    actor_id=user_id,
+                    reviewed_by=i.current.reviewed_by_id,
+                    approved_by=i.current.approved_by_id,
+                    merged_review=merges_review(i.org),
+                )
+                is None
+            ]
         out[name] = items
     drafts = (
         sa.select(Item)

@@ -287,6 +287,14 @@ class Attempt:
     valid_until: dt.datetime | None = None
     #: For public notices: until when the minimum notice period runs.
     notice_protected_until: dt.datetime | None = None
+    #: Publishing: until when the live notice this revision would replace is protected.
+    replaces_notice_until: dt.datetime | None = None
+    #: Separation of duties: who asks, and who already reviewed / signed off this revision.
+    actor_id: int | None = None
+    reviewed_by: int | None = None
+    approved_by: int | None = None
+    #: The org may merge review and sign-off (set by an administrator above it).
+    merged_review: bool = False
 
 
 def decide(attempt: Attempt) -> State:
@@ -301,6 +309,12 @@ def decide(attempt: Attempt) -> State:
     allowed = set(rule.permissions)
     if attempt.action is Action.REJECT and attempt.state in REJECTERS:
         allowed = set(REJECTERS[attempt.state])
+    replacing_notice = attempt.action is Action.PUBLISH and _protected(
+        attempt.replaces_notice_until, attempt.now
+    )
+    if replacing_notice:
+        # Only the superior organisation may replace a running notice (with a reason).
+        allowed.add(Permission.SUPERIOR_APPROVE_ITEMS)
     if not allowed & attempt.held:
         raise ProcedureError(
             "forbidden", "role_required", N_("Your roles here do not allow this step.")
@@ -318,8 +332,35 @@ def decide(attempt: Attempt) -> State:
             "four_eyes",
             N_("Four eyes: whoever drafted a revision may not review or approve it."),
         )
+    conflict = separation_conflict(
+        attempt.action,
+        is_drafter=attempt.is_contributor,
+        actor_id=attempt.actor_id,
+        reviewed_by=attempt.reviewed_by,
+        approved_by=attempt.approved_by,
+        merged_review=attempt.merged_review,
+    )
+    if conflict is not None:
+        raise ProcedureError("rule", "separation_of_duties", conflict)
     if rule.needs_reason and not attempt.reason.strip():
         raise ProcedureError("rule", "reason_required", N_("Give a written reason."))
+    if replacing_notice:
+        if Permission.SUPERIOR_APPROVE_ITEMS not in attempt.held:
+            raise ProcedureError(
+                "rule",
+                "notice_running",
+                N_(
+                    "A public notice is running its minimum period: a new revision may not"
+                    " replace it. Only the superior organisation may end it early, with a"
+                    " written reason."
+                ),
+            )
+        if not attempt.reason.strip():
+            raise ProcedureError(
+                "rule",
+                "reason_required",
+                N_("Replacing a running notice needs a written reason."),
+            )
     if (
         attempt.action is Action.PUBLISH
         and attempt.valid_until is not None
@@ -343,6 +384,42 @@ def decide(attempt: Attempt) -> State:
             ),
         )
     return target_state(attempt.action, attempt.needs_superior)
+
+
+def _protected(until: dt.datetime | None, now: dt.datetime) -> bool:
+    return until is not None and now < until
+
+
+def separation_conflict(
+    action: Action,
+    *,
+    is_drafter: bool,
+    actor_id: int | None,
+    reviewed_by: int | None,
+    approved_by: int | None,
+    merged_review: bool = False,
+) -> str | None:
+    """Return why ``actor_id`` may not take this step of a revision (``None``: they may).
+
+    The drafter(s), the reviewer, the approver and the superior of one revision are
+    different people (DESIGN.md §1). An org whose administrator above it allowed merging
+    lets the reviewer also sign off; the drafter never reviews or signs off, and the
+    superior is never the approver nor the reviewer.
+    """
+    if action not in (Action.REVIEW, Action.APPROVE, Action.SUPERIOR_APPROVE):
+        return None
+    if is_drafter:
+        return N_("Four eyes: whoever drafted a revision may not review or approve it.")
+    if actor_id is None:
+        return None
+    if action is Action.APPROVE and actor_id == reviewed_by and not merged_review:
+        return N_("Separation of duties: whoever reviewed a revision may not also sign it off.")
+    if action is Action.SUPERIOR_APPROVE and actor_id in (reviewed_by, approved_by):
+        return N_(
+            "Separation of duties: the higher review must come from someone who did not"
+            " review or sign off this revision."
+        )
+    return None
 
 
 def target_state(action: Action, needs_superior: bool) -> State:

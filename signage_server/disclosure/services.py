@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from signage_server.audit import services as audit
 from signage_server.audit.rules import Current
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.services import require_entry_for
+from signage_server.disclosure import notices
 from signage_server.disclosure import rules
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
@@ -57,8 +59,12 @@ from signage_server.screens import changes
 from signage_server.workdays.rules import CalendarUnknown
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.rules import window_days
+from signage_server.workdays.services import load_calendar
 
 logger = logging.getLogger(__name__)
+
+#: The local time zone of the working-day calendar when the caller does not give one.
+DEFAULT_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 SYSTEM = "system"
 
@@ -403,21 +409,134 @@ def edit_item(
 # --- the procedure ------------------------------------------------------------------
 
 
+def notice_facts(revision: Revision) -> notices.NoticeFacts:
+    return notices.NoticeFacts(
+        is_notice=revision.notice_kind is not None,
+        min_days=revision.notice_min_days,
+        valid_from=revision.valid_from,
+        valid_until=revision.valid_until,
+        published_at=revision.published_at,
+    )
+
+
 def notice_protected_until(revision: Revision, env: Env) -> dt.datetime | None:
-    """Return the end of a notice's minimum period (start of the day after its last day)."""
-    if revision.notice_kind is None:
+    """Return the end of a published notice's minimum period (see :mod:`.notices`)."""
+    return notices.protected_until(notice_facts(revision), env.calendar, env.tz)
+
+
+def replaced_notice_until(item: Item, revision: Revision, env: Env) -> dt.datetime | None:
+    """Return until when the live notice that publishing ``revision`` would replace is protected."""
+    live = item.live
+    if live is None or live is revision or live.state is not State.PUBLISHED:
         return None
-    start = revision.valid_from or revision.published_at
-    if start is None:
-        return None
-    minimum = revision.notice_min_days or rules.PRE_APPOINTMENT_MIN_DAYS
-    try:
-        last = env.calendar.nth_working_day(start.astimezone(env.tz).date(), minimum)
-    except CalendarUnknown:
-        # Err on the side of the notice: protected until its end.
-        return revision.valid_until
-    day_after = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), env.tz)
-    return day_after.astimezone(dt.UTC)
+    return notice_protected_until(live, env)
+
+
+MERGE_REVIEW_SETTING = "merge_review_approval"
+
+
+def merges_review(org: Org) -> bool:
+    """Tell whether an administrator above ``org`` let it merge review and sign-off."""
+    return bool((org.settings or {}).get(MERGE_REVIEW_SETTING, False))
+
+
+def set_merged_review(
+    session: Session, org: Org, actor: Principal, allowed: bool, reason: str, now: dt.datetime
+) -> None:
+    """Let ``org`` merge review and sign-off (or stop it), as an administrator above it.
+
+    Only an administrator of an ancestor organisation may (a county or township admin for a
+    village), never the org's own admin. The drafter still never reviews or signs off, and
+    the superior is never the approver.
+
+    :raise PermissionDenied: the actor is not an administrator above ``org``.
+    :raise RuleViolation: no written reason.
+    """
+    if org.parent is None or not actor.can(Permission.MANAGE_ORGS, org.parent):
+        raise PermissionDenied(
+            N_(
+                "Only an administrator of a higher organisation may let an organisation merge"
+                " review and sign-off."
+            ),
+            code="admin_above_required",
+        )
+    if not reason.strip():
+        raise RuleViolation(N_("Give a written reason."), code="reason_required")
+    org.settings = {**(org.settings or {}), MERGE_REVIEW_SETTING: bool(allowed)}
+    session.flush()
+    record_merged_review(
+        session, org, actor=actor.user.username, allowed=allowed, reason=reason.strip(), at=now
+    )
+
+
+def record_merged_review(
+    session: Session, org: Org, *, actor: str, allowed: bool, reason: str, at: dt.datetime
+) -> None:
+    """Seal a change of an org's merged review into the audit chain (DESIGN.md §1: "that
+    choice is recorded in the audit chain"); ``audit verify`` compares the setting with it."""
+    audit.record_event(
+        session,
+        subject=audit_rules.ORG,
+        subject_id=org.id,
+        actor=actor,
+        role="admin",
+        action="merge_review" if allowed else "separate_review",
+        reason=reason,
+        at=at,
+        state=_merge_state(allowed),
+    )
+    logger.info("org %s: merge_review_approval=%s by %s: %s", org.code, allowed, actor, reason)
+
+
+def _merge_state(allowed: bool) -> str:
+    return "review_merged" if allowed else "review_separate"
+
+
+def org_settings_states(session: Session) -> Iterator[Current]:
+    """Yield every org's merged-review setting: an org that merges review and sign-off must
+    have the sealed decision of an administrator above it (``audit verify``)."""
+    for org in session.scalars(sa.select(Org).order_by(Org.id)):
+        allowed = merges_review(org)
+        yield Current(
+            subject=audit_rules.ORG,
+            subject_id=org.id,
+            revision=None,
+            state=_merge_state(allowed),
+            label=f"org {org.code} (merged review and sign-off)",
+            # The default (separate) needs no record; merging always does.
+            required=allowed,
+        )
+
+
+#: Fields required before submission (DESIGN.md §1), by API name.
+REQUIRED_BEFORE_SUBMIT = {"accountable_person": "accountable", "department": "department"}
+
+
+def check_required(revision: Revision) -> None:
+    """Refuse to submit without the accountable person and the supplying department.
+
+    :raise RuleViolation: ``missing_fields``; ``details`` maps each missing field (API name)
+        to ``"required"``.
+    """
+    missing = [
+        name
+        for name, attribute in REQUIRED_BEFORE_SUBMIT.items()
+        if not str(getattr(revision, attribute) or "").strip()
+    ]
+    if not missing:
+        return
+    if len(missing) == 2:
+        message = N_(
+            "Name the accountable person (第一责任人) and the supplying department before"
+            " submitting."
+        )
+    elif missing[0] == "department":
+        message = N_("Name the supplying department before submitting.")
+    else:
+        message = N_("Name the accountable person (第一责任人) before submitting.")
+    raise RuleViolation(
+        message, code="missing_fields", details={name: "required" for name in missing}
+    )
 
 
 def transition(
@@ -436,6 +555,12 @@ def transition(
     if revision is None:
         raise Conflict(N_("The item has never been published."), code="invalid_state")
     held = frozenset(actor.permissions_at(item.org))
+    protected = notice_protected_until(revision, env)
+    replaces = replaced_notice_until(item, revision, env) if action is Action.PUBLISH else None
+    # Ending a notice early is the superior organisation's decision: recorded as such.
+    overrides_notice = (
+        action is Action.WITHDRAW and notices.is_protected(protected, env.now)
+    ) or notices.is_protected(replaces, env.now)
     try:
         target = rules.decide(
             rules.Attempt(
@@ -447,7 +572,12 @@ def transition(
                 needs_superior=revision.needs_superior,
                 now=env.now,
                 valid_until=revision.valid_until,
-                notice_protected_until=notice_protected_until(revision, env),
+                notice_protected_until=protected,
+                replaces_notice_until=replaces,
+                actor_id=actor.user.id,
+                reviewed_by=revision.reviewed_by_id,
+                approved_by=revision.approved_by_id,
+                merged_review=merges_review(item.org),
             )
         )
     except ProcedureError as error:
@@ -460,6 +590,7 @@ def transition(
                 N_("Its validity has ended; change the dates before submitting."),
                 code="already_expired",
             )
+        check_required(revision)
         check_notice(fields, env)
         reasons = rules.higher_review_reasons(
             revision.category,
@@ -473,12 +604,18 @@ def transition(
     elif action is Action.PUBLISH:
         start = max(revision.valid_from or env.now, env.now)
         check_notice(fields, env, start=start)
-    permissions = (
+    permissions: tuple[Permission, ...] = (
         rules.REJECTERS.get(revision.state, rule.permissions)
         if action is Action.REJECT
         else rule.permissions
     )
+    if overrides_notice:
+        permissions = (Permission.SUPERIOR_APPROVE_ITEMS,)
     revision.state = target
+    if action is Action.REVIEW:
+        revision.reviewed_by_id = actor.user.id
+    elif action is Action.APPROVE:
+        revision.approved_by_id = actor.user.id
     # The record seals the resulting state and times: set them first.
     if action is Action.PUBLISH:
         revision.published_at = env.now
@@ -515,7 +652,15 @@ def transition(
         if previous is not None and previous is not revision and previous.state is State.PUBLISHED:
             previous.state = State.SUPERSEDED
             previous.ended_at = env.now
-            _record(session, item, previous, Action.SUPERSEDE, actor=None, at=env.now)
+            _record(
+                session,
+                item,
+                previous,
+                Action.SUPERSEDE,
+                actor=None,
+                reason=reason.strip(),
+                at=env.now,
+            )
         item.live_number = revision.number
     if action in (Action.PUBLISH, Action.WITHDRAW):
         # What the screens of the item's subtree show changes: recompile and push after commit.
@@ -524,12 +669,19 @@ def transition(
     return revision
 
 
-def expire_due(session: Session, now: dt.datetime) -> list[tuple[int, int]]:
+def expire_due(
+    session: Session, now: dt.datetime, tz: dt.tzinfo | None = None
+) -> list[tuple[int, int]]:
     """Expire every published revision whose validity has ended; archive ended notices.
+
+    A notice whose minimum period is still running stays published until it ends (see
+    :mod:`.notices`), even when its validity ended earlier.
 
     Returns ``(item id, revision number)`` of what changed. Safe to run from several
     processes: each revision is re-read under the audit lock before it changes.
     """
+    calendar: WorkdayCalendar | None = None
+    zone = tz or DEFAULT_TZ
     due = list(
         session.scalars(
             sa.select(Revision)
@@ -544,8 +696,15 @@ def expire_due(session: Session, now: dt.datetime) -> list[tuple[int, int]]:
         if revision.state is not State.PUBLISHED:
             continue
         item = revision.item
+        ends = revision.valid_until
+        if revision.notice_kind is not None:
+            calendar = calendar or load_calendar(session)
+            until = notices.protected_until(notice_facts(revision), calendar, zone)
+            if notices.is_protected(until, now):
+                continue
+            ends = notices.effective_end(revision.valid_until, until)
         revision.state = State.EXPIRED
-        revision.ended_at = revision.valid_until
+        revision.ended_at = ends
         _record(session, item, revision, Action.EXPIRE, actor=None, at=now)
         if revision.notice_kind is not None:
             # A notice leaves the screens by itself at the end of its period, then is archived.

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from pydantic import BaseModel
 from pydantic import Field
 
+from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import require
@@ -20,6 +21,8 @@ from signage_server.accounts.services import log_event
 from signage_server.api import api_blueprint
 from signage_server.api import parse
 from signage_server.disclosure.rules import Category
+from signage_server.disclosure.services import merges_review
+from signage_server.disclosure.services import set_merged_review
 from signage_server.extensions import db
 from signage_server.orgs import services
 from signage_server.orgs.models import Org
@@ -47,6 +50,7 @@ def org_json(org: Org, principal: Principal, *, detail: bool = False) -> dict[st
         data["permissions"] = [p.value for p in principal.permissions_at(org)]
         data["children"] = [c.code for c in org.children if c.active]
         data["higher_review_categories"] = (org.settings or {}).get("higher_review_categories", [])
+        data["merge_review_approval"] = bool((org.settings or {}).get("merge_review_approval"))
     return data
 
 
@@ -94,6 +98,9 @@ class OrgUpdate(BaseModel):
     address: str | None = Field(default=None, max_length=200)
     active: bool | None = None
     higher_review_categories: list[Category] | None = None
+    #: Let the org merge review and sign-off (admins above it only; needs a reason).
+    merge_review_approval: bool | None = None
+    merge_review_reason: str = Field(default="", max_length=500)
 
 
 @bp.post("/orgs")
@@ -123,6 +130,10 @@ def update_org(code: str) -> Response:
     principal = require(Permission.MANAGE_ORGS, org)
     data = parse(OrgUpdate)
     changes = data.model_dump(exclude_unset=True)
+    merge = changes.pop("merge_review_approval", None)
+    merge_reason = changes.pop("merge_review_reason", "")
+    if merge is not None and merge != merges_review(org):
+        set_merged_review(db.session, org, principal, merge, merge_reason, registry.now())
     new_parent_code = changes.pop("parent", None)
     if new_parent_code is not None and (org.parent is None or new_parent_code != org.parent.code):
         new_parent = services.require_by_code(db.session, new_parent_code)

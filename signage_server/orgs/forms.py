@@ -57,3 +57,13 @@ class OrgEditForm(FlaskForm):  # type: ignore[misc]
             "Cadre matters, major matters (三重一大) and items outside the catalog always do."
         ),
     )
+    merge_review = BooleanField(
+        _l("Allow one person to review and sign off (small organisations)"),
+        description=_l(
+            "Set by an administrator of a higher organisation only, with a written reason."
+            " The drafter still never reviews or signs off."
+        ),
+    )
+    merge_review_reason = StringField(
+        _l("Reason for changing the merged review"), validators=[Optional(), Length(max=500)]
+    )

@@ -13,6 +13,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from signage_server import services as registry
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
@@ -22,6 +23,8 @@ from signage_server.accounts.permissions import role_required
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
 from signage_server.accounts.services import log_event
+from signage_server.disclosure.services import merges_review
+from signage_server.disclosure.services import set_merged_review
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
@@ -115,6 +118,7 @@ def edit_org(code: str) -> Any:
         form.kind.data = org.kind.value
         form.parent.data = org.parent.code if org.parent else ""
         form.higher_review.data = (org.settings or {}).get("higher_review_categories", [])
+        form.merge_review.data = merges_review(org)
     if form.validate_on_submit():
         try:
             if above and form.parent.data and org.parent and form.parent.data != org.parent.code:
@@ -130,10 +134,20 @@ def edit_org(code: str) -> Any:
             }
             if above:
                 changes["active"] = bool(form.active.data)
+                if bool(form.merge_review.data) != merges_review(org):
+                    set_merged_review(
+                        db.session,
+                        org,
+                        principal,
+                        bool(form.merge_review.data),
+                        form.merge_review_reason.data or "",
+                        registry.now(),
+                    )
             services.update_org(db.session, org, **changes)
         except DomainError as error:
             db.session.rollback()
-            form.name.errors.append(domain_message(error))
+            target = form.merge_review_reason if error.code == "reason_required" else form.name
+            target.errors.append(domain_message(error))
         else:
             log_event(db.session, "org.updated", actor=principal.user, org=org, code=org.code)
             db.session.commit()

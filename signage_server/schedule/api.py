@@ -14,6 +14,7 @@ from flask import request
 from pydantic import BaseModel
 from pydantic import Field
 
+from signage_server import services as registry
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
@@ -79,6 +80,12 @@ def playlist_json(playlist: Playlist) -> dict[str, Any]:
     return {"id": playlist.id, "org": playlist.org.code, **data}
 
 
+def _with_kept(playlist: Playlist) -> dict[str, Any]:
+    """The playlist, and what stays in its screens' rotation although it leaves it out."""
+    kept = services.kept(db.session, playlist, registry.now())
+    return {**playlist_json(playlist), "kept": [{"item": i, "title": t} for i, t in kept]}
+
+
 def _spec(data: BaseModel, base: services.PlaylistSpec | None = None) -> services.PlaylistSpec:
     values = data.model_dump(exclude_unset=base is not None)
     values.pop("org", None)
@@ -96,7 +103,7 @@ def create() -> tuple[Response, int]:
     require(Permission.MANAGE_PLAYLISTS, org)
     playlist = services.create(db.session, org, _spec(data))
     db.session.commit()
-    return jsonify(playlist_json(playlist)), 201
+    return jsonify(_with_kept(playlist)), 201
 
 
 @bp.get("/playlists")
@@ -127,7 +134,7 @@ def update(playlist_id: int) -> Response:
     data = parse(PlaylistPatch)
     services.update(db.session, playlist, _spec(data, services.spec_of(playlist)))
     db.session.commit()
-    return jsonify(playlist_json(playlist))
+    return jsonify(_with_kept(playlist))
 
 
 @bp.delete("/playlists/<int:playlist_id>")

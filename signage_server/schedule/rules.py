@@ -97,9 +97,18 @@ class Candidate:
     end: dt.datetime | None
     duration_s: int = DEFAULT_DURATION
     sort_key: tuple[object, ...] = ()
+    #: Stays in the rotation whatever playlists select: a 三重一大 item, or a public notice
+    #: during its minimum period (DESIGN.md §2).
+    kept: bool = False
+    #: When keeping ends (the end of a notice's protection); ``None``: while it is live.
+    kept_until: dt.datetime | None = None
 
     def live_at(self, at: dt.datetime) -> bool:
         return (self.start is None or self.start <= at) and (self.end is None or at < self.end)
+
+    def kept_at(self, at: dt.datetime) -> bool:
+        """Tell whether no playlist may drop this item at ``at``."""
+        return self.kept and (self.kept_until is None or at < self.kept_until)
 
 
 @dataclass(frozen=True)
@@ -144,17 +153,30 @@ def playlist_rotation(rules: Sequence[PlaylistRule], candidates: Sequence[Candid
     return slots
 
 
+def dropped(slots: Sequence[Slot], candidates: Iterable[Candidate], at: dt.datetime) -> list[int]:
+    """Return the items kept in rotation at ``at`` that ``slots`` leave out, in default order."""
+    present = {slot.item for slot in slots}
+    kept = [c for c in candidates if c.live_at(at) and c.kept_at(at)]
+    return [s.item for s in default_rotation(kept) if s.item not in present]
+
+
 def rotation_at(
     local: dt.datetime, rules: Sequence[PlaylistRule], candidates: Sequence[Candidate]
 ) -> list[Slot]:
-    """Return what a screen rotates through at ``local`` (a time in the screen's zone)."""
+    """Return what a screen rotates through at ``local`` (a time in the screen's zone).
+
+    A playlist narrows the rotation, but never drops an item that must stay (major matters,
+    notices during their minimum period): those are appended after the playlist's slots.
+    """
     current = [c for c in candidates if c.live_at(local)]
     live = [r for r in rules if r.live_at(local)]
     if live:
         top = max(r.priority for r in live)
         slots = playlist_rotation([r for r in live if r.priority == top], current)
         if slots:
-            return slots
+            by_id = {c.item_id: c for c in current}
+            missing = dropped(slots, current, local)
+            return slots + [Slot(i, by_id[i].duration_s) for i in missing]
     return default_rotation(current)
 
 
@@ -168,7 +190,7 @@ def boundaries(
     """Return every moment in ``[start, end)`` where the rotation may change, sorted."""
     points = {start}
     for candidate in candidates:
-        for moment in (candidate.start, candidate.end):
+        for moment in (candidate.start, candidate.end, candidate.kept_until):
             if moment is not None and start < moment < end:
                 points.add(moment)
     day = start.astimezone(tz).date()

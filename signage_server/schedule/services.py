@@ -172,6 +172,14 @@ def update(session: Session, playlist: Playlist, spec: PlaylistSpec) -> None:
     changes.touch_screens(session, before | affected(playlist))
 
 
+def kept(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[int, str]]:
+    """Return ``(item id, title)`` of the items the playlist leaves out that stay in rotation
+    on its screens anyway: 三重一大 items and public notices in their minimum period."""
+    from signage_server.screens.manifests import kept_despite
+
+    return kept_despite(session, playlist, now)
+
+
 def delete(session: Session, playlist: Playlist) -> None:
     changes.touch_screens(session, affected(playlist))
     session.delete(playlist)

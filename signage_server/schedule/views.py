@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from signage_server import services as registry
 from signage_server.accounts.forms import ActionForm
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
@@ -132,6 +133,20 @@ def _saved() -> str:
     return str(_("Saved. The screens get the new rotation within a second."))
 
 
+def _flash_kept(playlist: Playlist) -> None:
+    """Tell the operator what stays in rotation although the playlist leaves it out."""
+    kept = services.kept(db.session, playlist, registry.now())
+    if kept:
+        flash(
+            _(
+                "Kept in rotation: %(titles)s. Major matters (三重一大) and public notices in"
+                " their minimum period stay on the screens whatever a playlist selects.",
+                titles="、".join(title for _id, title in kept),
+            ),
+            "warning",
+        )
+
+
 @bp.get("/playlists")
 @login_required
 def playlists() -> str:
@@ -165,6 +180,7 @@ def new_playlist() -> Any:
             created.append(services.create(db.session, org, spec))
 
         if commit_or_flash(create, _saved()):
+            _flash_kept(created[0])
             return redirect(url_for("schedule.playlist", playlist_id=created[0].id))
     return render_template(
         "schedule/edit.html", org=org, playlist=None, spec=spec, form=form, **_choices(org)
@@ -183,6 +199,7 @@ def playlist(playlist_id: int) -> Any:
         if form.validate_on_submit():
             spec = spec_from_form(request.form)
             if commit_or_flash(lambda: services.update(db.session, found, spec), _saved()):
+                _flash_kept(found)
                 return redirect(url_for("schedule.playlist", playlist_id=found.id))
     return render_template(
         "schedule/edit.html",

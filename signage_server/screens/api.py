@@ -152,7 +152,7 @@ def update(screen_id: int) -> Response:
     )
     for key, value in data.model_dump(exclude_unset=True).items():
         setattr(current, key, value)
-    services.update(db.session, screen, current, design_sizes())
+    services.update(db.session, screen, current, design_sizes(), now=registry.now())
     db.session.commit()
     return jsonify(screen_detail(screen))
 

@@ -26,9 +26,11 @@ from content.bodies import body_text
 from content.bodies import parse_body
 from signage_server.assets.models import Asset
 from signage_server.audit.rules import canonical_json
+from signage_server.disclosure import notices
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.services import notice_facts
 from signage_server.feedback.codes import make
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
@@ -40,6 +42,8 @@ from signage_server.screens.models import screen_group_members
 from signage_server.screens.rules import ItemFacts
 from signage_server.screens.rules import ScreenFacts
 from signage_server.screens.rules import may_show
+from signage_server.workdays.rules import WorkdayCalendar
+from signage_server.workdays.services import load_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -100,15 +104,50 @@ def group_key(session: Session, screen: Screen) -> tuple[Any, ...]:
     )
 
 
-def _facts(revision: Revision, org: Org) -> ItemFacts:
+def _facts(revision: Revision, org: Org, ends: dt.datetime | None = None) -> ItemFacts:
     return ItemFacts(
         state=revision.state,
         scope=revision.scope,
         org_path=org.path,
         valid_from=revision.valid_from,
-        valid_until=revision.valid_until,
+        valid_until=ends if ends is not None else revision.valid_until,
         published_at=revision.published_at,
     )
+
+
+class Protection:
+    """Notices' protection for one compilation: the calendar is loaded when first needed."""
+
+    def __init__(self, session: Session, tz: dt.tzinfo) -> None:
+        self.session = session
+        self.tz = tz
+        self._calendar: WorkdayCalendar | None = None
+
+    def until(self, revision: Revision) -> dt.datetime | None:
+        """Return until when ``revision`` (a notice) is protected; ``None`` if it is not one."""
+        if revision.notice_kind is None:
+            return None
+        if self._calendar is None:
+            self._calendar = load_calendar(self.session)
+        return notices.protected_until(notice_facts(revision), self._calendar, self.tz)
+
+    def candidate(
+        self, revision: Revision, item: Item, now: dt.datetime
+    ) -> tuple[dt.datetime | None, schedule.Candidate]:
+        """Return the revision's end on screens (never before its protection) and candidate."""
+        until = self.until(revision)
+        ends = notices.effective_end(revision.valid_until, until)
+        return ends, schedule.Candidate(
+            item_id=item.id,
+            category=revision.category.value,
+            major=revision.major,
+            start=revision.valid_from or revision.published_at,
+            end=ends,
+            duration_s=_duration(revision.body),
+            sort_key=(-(revision.published_at or now).timestamp(),),
+            kept=revision.major or until is not None,
+            kept_until=None if revision.major else until,
+        )
 
 
 def _iso(moment: dt.datetime | None, tz: dt.tzinfo) -> str | None:
@@ -131,9 +170,13 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
         .join(Org, Item.org_id == Org.id)
         .where(Revision.state == State.PUBLISHED, Item.org_id.in_(ancestors), Org.active.is_(True))
     ).all()
+    protection = Protection(session, tz)
     chosen: list[tuple[Revision, Item, Org]] = []
+    candidates: list[schedule.Candidate] = []
+    ends_of: dict[int, dt.datetime | None] = {}
     for revision, item, org in rows:
-        item_facts = _facts(revision, org)
+        ends, candidate = protection.candidate(revision, item, context.now)
+        item_facts = _facts(revision, org, ends)
         # The one eligibility function decides; the query only narrowed the search.
         if not may_show(item_facts, facts):
             continue
@@ -143,21 +186,12 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
         if window_start is not None and window_start >= end:
             continue
         chosen.append((revision, item, org))
+        candidates.append(candidate)
+        ends_of[item.id] = ends
 
     chosen, kept = _sealed_only(session, screen, chosen)
-
-    candidates = [
-        schedule.Candidate(
-            item_id=item.id,
-            category=revision.category.value,
-            major=revision.major,
-            start=revision.valid_from or revision.published_at,
-            end=revision.valid_until,
-            duration_s=_duration(revision.body),
-            sort_key=(-(revision.published_at or context.now).timestamp(),),
-        )
-        for revision, item, _org in chosen
-    ]
+    shown = {item.id for _revision, item, _org in chosen}
+    candidates = [candidate for candidate in candidates if candidate.item_id in shown]
     playlists = [
         schedule.PlaylistRule(
             id=p.id,
@@ -188,7 +222,7 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
             if line is not None:
                 ticker.append(line)
             continue
-        entry = _item_json(revision, item, org, tz, context, session)
+        entry = _item_json(revision, item, org, tz, context, session, ends_of[item.id])
         items.append(entry)
         if revision.urgent:
             ticker.append(
@@ -290,7 +324,13 @@ def _ticker_text(revision: Revision) -> str:
 
 
 def _item_json(
-    revision: Revision, item: Item, org: Org, tz: dt.tzinfo, context: Context, session: Session
+    revision: Revision,
+    item: Item,
+    org: Org,
+    tz: dt.tzinfo,
+    context: Context,
+    session: Session,
+    ends: dt.datetime | None,
 ) -> dict[str, Any]:
     body = revision.body
     shas = body_assets(parse_body(body))
@@ -301,7 +341,7 @@ def _item_json(
             assets.append({"sha256": sha, "url": context.asset_url(sha), "type": asset.mime})
     notice = None
     if revision.notice_kind is not None:
-        notice = {"kind": revision.notice_kind.value, "until": _iso(revision.valid_until, tz)}
+        notice = {"kind": revision.notice_kind.value, "until": _iso(ends, tz)}
     return {
         "id": item.id,
         "revision": revision.number,
@@ -320,7 +360,7 @@ def _item_json(
         "urgent": revision.urgent,
         "duration_s": _duration(body),
         "valid_from": _iso(revision.valid_from or revision.published_at, tz),
-        "valid_until": _iso(revision.valid_until, tz),
+        "valid_until": _iso(ends, tz),
         "published_at": _iso(revision.published_at, tz),
         "content_sha256": revision.content_sha256,
         "qr_url": qr_url(context, item.id, revision.number),
@@ -407,3 +447,81 @@ def prune(session: Session, keep_after: dt.datetime) -> int:
     if stale:
         session.execute(sa.delete(Manifest).where(Manifest.version.in_(stale)))
     return len(stale)
+
+
+# --- what playlists may not drop ------------------------------------------------------------
+
+
+def kept_despite(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[int, str]]:
+    """Return ``(item id, title)`` of the items ``playlist`` would leave out on its screens but
+    that stay in their rotation anyway (major matters, notices during their minimum period).
+
+    Dayparts and dates are ignored: the question is what its entries select, now.
+    """
+    from signage_server.schedule.services import affected
+
+    screen_ids = affected(playlist)
+    if not screen_ids:
+        return []
+    rule = schedule.PlaylistRule(
+        id=playlist.id,
+        priority=playlist.priority,
+        entries=tuple(
+            schedule.Entry(e.item_id, e.category, e.duration_s) for e in playlist.entries
+        ),
+    )
+    found: dict[int, str] = {}
+    screens = session.scalars(
+        sa.select(Screen).where(Screen.id.in_(screen_ids), Screen.active.is_(True))
+    )
+    for screen in screens:
+        protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
+        facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
+        rows = session.execute(
+            sa.select(Revision, Item, Org)
+            .join(Item, Revision.item_id == Item.id)
+            .join(Org, Item.org_id == Org.id)
+            .where(
+                Revision.state == State.PUBLISHED,
+                Item.org_id.in_(path_ids(screen.org.path)),
+                Org.active.is_(True),
+            )
+        ).all()
+        titles: dict[int, str] = {}
+        candidates = []
+        for revision, item, org in rows:
+            ends, candidate = protection.candidate(revision, item, now)
+            if may_show(_facts(revision, org, ends), facts) and candidate.live_at(now):
+                candidates.append(candidate)
+                titles[item.id] = revision.title
+        slots = schedule.playlist_rotation([rule], candidates)
+        if not slots:
+            continue  # an empty selection plays the default rotation: nothing is dropped
+        for item_id in schedule.dropped(slots, candidates, now):
+            found[item_id] = titles[item_id]
+    return sorted(found.items())
+
+
+def protected_notices_on(
+    session: Session, screen: Screen, now: dt.datetime
+) -> list[tuple[Revision, Item, Org]]:
+    """Return the published notices in their minimum period that ``screen`` may show now."""
+    protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
+    facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
+    rows = session.execute(
+        sa.select(Revision, Item, Org)
+        .join(Item, Revision.item_id == Item.id)
+        .join(Org, Item.org_id == Org.id)
+        .where(
+            Revision.state == State.PUBLISHED,
+            Revision.notice_kind.is_not(None),
+            Item.org_id.in_(path_ids(screen.org.path)),
+            Org.active.is_(True),
+        )
+    ).all()
+    out = []
+    for revision, item, org in rows:
+        until = protection.until(revision)
+        if notices.is_protected(until, now) and may_show(_facts(revision, org), facts):
+            out.append((revision, item, org))
+    return out

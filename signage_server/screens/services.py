@@ -118,10 +118,22 @@ def register(
 
 
 def update(
-    session: Session, screen: Screen, fields: ScreenFields, layouts: dict[str, tuple[int, int]]
+    session: Session,
+    screen: Screen,
+    fields: ScreenFields,
+    layouts: dict[str, tuple[int, int]],
+    *,
+    now: dt.datetime | None = None,
 ) -> None:
-    """Change a screen's name, place, audience, layout, resolution or time zone."""
+    """Change a screen's name, place, audience, layout, resolution or time zone.
+
+    :param now: when given, an audience change that would take a public notice in its
+        minimum period off this screen is refused (the edges always give it).
+    :raise RuleViolation: ``notice_running``.
+    """
     fields = _check(fields, layouts)
+    if now is not None and fields.audience is not screen.audience:
+        check_keeps_notices(session, screen, fields.audience, now)
     screen.name = fields.name
     screen.location = fields.location.strip()[:200]
     screen.audience = fields.audience
@@ -130,6 +142,31 @@ def update(
     screen.timezone = fields.timezone
     session.flush()
     changes.touch_screens(session, [screen.id])
+
+
+def check_keeps_notices(
+    session: Session, screen: Screen, audience: Audience, now: dt.datetime
+) -> None:
+    """Refuse a screen change that takes a notice in its minimum period off the screen.
+
+    Revoking a screen's token is not such a change: a stolen token is revoked at once.
+
+    :raise RuleViolation: ``notice_running``, naming the notice.
+    """
+    from signage_server.screens.manifests import protected_notices_on
+    from signage_server.screens.rules import scope_fits
+
+    for revision, _item, _org in protected_notices_on(session, screen, now):
+        if not scope_fits(revision.scope, audience):
+            raise RuleViolation(
+                N_(
+                    "The public notice “%(title)s” is running its minimum period on this"
+                    " screen: the change would take it off. Only the superior organisation"
+                    " may end a notice early."
+                ),
+                code="notice_running",
+                title=revision.title,
+            )
 
 
 def issue_token(session: Session, screen: Screen) -> str:

@@ -173,10 +173,11 @@ def screen(screen_id: int) -> Any:
     elif can_manage and form.validate_on_submit():
         fields = _fields(form)
         try:
-            services.update(db.session, item, fields, design_sizes())
+            services.update(db.session, item, fields, design_sizes(), now=registry.now())
         except DomainError as error:
             db.session.rollback()
-            form.name.errors.append(domain_message(error))
+            field = form.audience if error.code == "notice_running" else form.name
+            field.errors.append(domain_message(error))
         else:
             db.session.commit()
             flash(_("Saved."), "success")

@@ -25,6 +25,8 @@ def test_editor_with_live_preview(page: Page, live_server: str, screenshots: Pat
     expect(page.get_by_label("文字", exact=True)).to_be_hidden()
     page.get_by_label("表格", exact=True).fill(TABLE)
     page.get_by_label("备注（数据来源）").fill("数据来源：集义村报账员")
+    page.get_by_label("提供部门").fill("村报账员")
+    page.get_by_label("第一责任人").fill("王建国")
     preview = page.locator("#preview")
     expect(preview.locator(".screen-title")).to_have_text("集义村2026年第四季度村级财务收支情况")
     expect(preview.locator("td.num").first).to_have_text("45000")

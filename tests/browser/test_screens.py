@@ -119,6 +119,8 @@ URGENT = {
     "timing": "immediate",
     "scope": "public",
     "urgent": True,
+    "department": "村委会",
+    "accountable_person": "王建国",
     "body": {
         "type": "text",
         "text": "因主管道维修，集义村今日14时至16时停水，请提前储水。给您带来不便，敬请谅解。",

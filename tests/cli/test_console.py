@@ -130,6 +130,8 @@ def test_served_items_expire_on_time(env: dict[str, str]) -> None:
             "category": "service",
             "timing": "immediate",
             "scope": "public",
+            "department": "村委会",
+            "accountable_person": "王建国",
             "body": {"type": "text", "text": "今日14时至16时停水检修。"},
             "valid_until": until.isoformat(),
         }

@@ -32,6 +32,8 @@ def notice(**overrides: Any) -> dict[str, Any]:
         "scope": "public",
         "catalog_entry": "GB-01",
         "notice": {"kind": "pre_appointment"},
+        "department": "镇党委组织办",
+        "accountable_person": "张建军",
         "body": {
             "type": "text",
             "text": "经镇党委研究，拟任命刘明同志为集义镇党委委员。公示期间，如有意见，请通过扫码或来信来电反映。",

@@ -130,6 +130,8 @@ NOTICE = {
     "timing": "immediate",
     "scope": "public",
     "catalog_entry": None,
+    "department": "村委会",
+    "accountable_person": "王建国",
     "body": {"type": "text", "text": "今日14时至16时全村停水检修，请提前储水。"},
 }
 

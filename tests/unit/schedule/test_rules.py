@@ -141,3 +141,17 @@ def test_segments_are_contiguous_and_cover_the_horizon(windows: list[tuple[int, 
             c = candidates[slot.item]
             assert c.start is None or c.start <= segment.start
             assert c.end is None or segment.end <= c.end
+
+
+def test_a_playlist_never_drops_what_must_stay() -> None:
+    notice = Candidate(1, "village_affairs", False, at(0, 9), at(20, 0), 15, (1,), True, at(5, 0))
+    major = Candidate(2, "decisions", True, at(0, 9), None, 15, (2,), True, None)
+    other = cand(3, "service", start=at(0, 9))
+    narrow = PlaylistRule(1, 5, (Entry(category="service"),))
+    during = rotation_at(at(1, 10), [narrow], [notice, major, other])
+    assert [s.item for s in during] == [3, 2, 1]
+    # After the notice's protection the playlist narrows as asked; the major matter stays.
+    after = rotation_at(at(6, 10), [narrow], [notice, major, other])
+    assert [s.item for s in after] == [3, 2]
+    segments = build_schedule(at(0, 0), at(7, 0), [narrow], [notice, major, other], TZ)
+    assert any(s.start == at(5, 0) for s in segments)
