@@ -270,3 +270,41 @@ def test_verify_on_a_missing_database_file_creates_nothing(tmp_path: Path) -> No
     assert f"No database at {missing}" in output
     assert not missing.exists()
     assert list((tmp_path / "nowhere").iterdir()) == []
+
+
+def _set_merge(app: Flask, code: str, value: bool) -> None:
+    """Change an org's setting behind the application's back (as with the database file)."""
+    from signage_server.orgs.models import Org
+
+    with app.app_context():
+        org = db.session.scalars(sa.select(Org).where(Org.code == code)).one()
+        org.settings = {**(org.settings or {}), "merge_review_approval": value}
+        db.session.commit()
+
+
+def test_merging_review_in_the_database_is_found(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    """DESIGN.md §1: letting a village merge review and sign-off is recorded in the chain; a
+    setting switched back off in the database after a sealed decision is found, and so is one
+    switched on without any decision."""
+    body = {"merge_review_approval": True, "merge_review_reason": "村干部仅三人"}
+    response = client.patch("/api/v1/orgs/JIYI-01", json=body, headers=demo.headers("xian_admin"))
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        sealed = db.session.scalars(
+            sa.select(AuditRecord).where(AuditRecord.subject == "org")
+        ).all()
+        assert [(r.action, r.state, r.actor) for r in sealed] == [
+            ("merge_review", "review_merged", "xian_admin")
+        ]
+        seq = sealed[0].seq
+    code, output = verify(app)
+    assert code == 0, output
+    _set_merge(app, "JIYI-01", False)
+    broken(app, seq, "state_changed")
+    _set_merge(app, "JIYI-01", True)
+    _set_merge(app, "JIYI-02", True)
+    code, output = verify(app)
+    assert code == 1, output
+    assert "org JIYI-02" in output and "kind: unrecorded" in output, output
