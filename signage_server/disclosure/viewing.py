@@ -23,6 +23,7 @@ from signage_server.disclosure.audience import decide
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Action
+from signage_server.orgs.models import Org
 
 if TYPE_CHECKING:
     from signage_server.screens.models import Screen
@@ -33,9 +34,9 @@ SYSTEM = "system"
 ENDING_ACTIONS = (Action.WITHDRAW, Action.EXPIRE, Action.SUPERSEDE, Action.ARCHIVE)
 
 
-def facts(revision: Revision, item: Item | None = None) -> RevisionFacts:
-    """Return what the audience rule needs to know of ``revision``."""
-    org = (item or revision.item).org
+def facts(revision: Revision, org: Org | None = None) -> RevisionFacts:
+    """Return what the audience rule needs to know of ``revision`` (of an item of ``org``)."""
+    org = org or revision.item.org
     return RevisionFacts(
         state=revision.state,
         scope=revision.scope,
@@ -60,11 +61,11 @@ def decision(revision: Revision, viewer: Viewer, at: dt.datetime) -> Decision:
 
 
 def title_for(item: Item | None, viewer: Viewer, at: dt.datetime) -> str:
-    """Return the title of ``item`` (its live revision, else its newest) when ``viewer`` may
-    see it in full; otherwise an empty string."""
-    if item is None:
+    """Return the title of ``item``'s live revision when ``viewer`` may see it in full;
+    otherwise an empty string."""
+    revision = item.live if item is not None else None
+    if revision is None:
         return ""
-    revision = item.live or item.current
     return revision.title if decision(revision, viewer, at).full else ""
 
 

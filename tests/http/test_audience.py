@@ -197,3 +197,16 @@ def test_export_titles_follow_the_handlers_grants(
     demo.login(client, "jiyi01_handler")
     rows = list(csv.reader(io.StringIO(client.get("/feedback/export.csv").get_data(as_text=True))))
     assert rows[1][4] == DUES_TITLE  # the village's handler may see the village's party items
+
+
+def test_files_of_an_ended_public_item_are_no_longer_public(
+    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+) -> None:
+    sha = upload(client, demo, png("olive")).get_json()["sha256"]
+    until = (NOW + dt.timedelta(days=1)).isoformat()
+    created = create(client, demo, body={"type": "image", "asset": sha}, valid_until=until)
+    publish_through(client, demo, created["id"])
+    assert client.get(f"/assets/{sha}").status_code == 200
+    clock.advance(days=2)  # past its validity, before the expiry job has run
+    assert client.get(f"/assets/{sha}").status_code == 404
+    assert client.get(f"/assets/{sha}", headers=demo.headers("jiyi01_handler")).status_code == 200
