@@ -85,6 +85,15 @@ def _publication(target: services.Target, decision: Disclosed | None) -> dict[st
     }
 
 
+#: The audit action that puts a revision in each ended status.
+STATUS_ACTIONS = {
+    Status.WITHDRAWN: "withdraw",
+    Status.EXPIRED: "expire",
+    Status.SUPERSEDED: "supersede",
+    Status.ARCHIVED: "archive",
+}
+
+
 def _status(target: services.Target, decision: Disclosed | None) -> dict[str, Any]:
     """How the item stands when it is not (or no longer, or not yet) the current disclosure:
     when, by whom and why it ended (only the when for a limited view), and where the current
@@ -115,6 +124,7 @@ def _status(target: services.Target, decision: Disclosed | None) -> dict[str, An
     return {
         "status": decision.status.value,
         "label": decision.status.label,
+        "action": STATUS_ACTIONS.get(decision.status, ""),
         "starts": start if decision.status is Status.SCHEDULED else None,
         "endings": endings,
         "replacement": replacement,
