@@ -244,3 +244,17 @@ def test_screen_rules_agree_with_the_audience_rule(
     assert decide(item, screen, at).content is (by_hand and status(item, at) in ON_SCREEN)
     if eligible(item, screen, at):
         assert decide(item, screen, at).content
+
+
+@settings(max_examples=300)
+@given(revisions(), GRANTS, AT)
+def test_members_see_in_full_exactly_what_the_operators_rule_lets_them(
+    item: RevisionFacts, grants: tuple[Grant, ...], at: dt.datetime
+) -> None:
+    permission = Permission.VIEW if item.org_active else Permission.MANAGE_ORGS
+    reaches = allows(grants, permission, item.org_path)
+    answer = decide(item, Member(grants), at)
+    if reaches:
+        assert answer.full and answer.content  # operators read drafts and ended revisions too
+    else:
+        assert answer == decide(item, ANONYMOUS, at)
