@@ -18,6 +18,7 @@ from signage_server.disclosure.audience import Decision
 from signage_server.disclosure.audience import Member
 from signage_server.disclosure.audience import RevisionFacts
 from signage_server.disclosure.audience import ScreenViewer
+from signage_server.disclosure.audience import Status
 from signage_server.disclosure.audience import Viewer
 from signage_server.disclosure.audience import decide
 from signage_server.disclosure.models import Item
@@ -96,6 +97,30 @@ def endings(session: Session, item: Item, revision: Revision) -> list[Ending]:
         Ending(r.action, r.at, actor, r.role, r.reason, r.hash)
         for r, actor in zip(records, _actors(session, records), strict=True)
     ]
+
+
+#: The audit action that puts a revision in each ended status.
+STATUS_ACTIONS = {
+    Status.WITHDRAWN: Action.WITHDRAW.value,
+    Status.EXPIRED: Action.EXPIRE.value,
+    Status.SUPERSEDED: Action.SUPERSEDE.value,
+    Status.ARCHIVED: Action.ARCHIVE.value,
+}
+
+
+def public_endings(
+    session: Session, item: Item, revision: Revision, decision: Decision
+) -> list[Ending]:
+    """Return how ``revision`` ended, as far as a viewer with ``decision`` may know: when, by
+    whom and why in the full view; only when in a limited one (a reason may tell the content,
+    the signers name the accountable person)."""
+    found = endings(session, item, revision)
+    if not found and decision.status is Status.EXPIRED and revision.valid_until is not None:
+        # Past its validity before the expiry job ran: it ended by itself at its end.
+        found = [Ending(Action.EXPIRE.value, revision.valid_until, "", SYSTEM, "", "")]
+    if not decision.full:
+        found = [Ending(e.action, e.at, "", "", "", "") for e in found]
+    return found
 
 
 def _actors(session: Session, records: Iterable[AuditRecord]) -> list[str]:

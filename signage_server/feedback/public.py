@@ -85,15 +85,6 @@ def _publication(target: services.Target, decision: Disclosed | None) -> dict[st
     }
 
 
-#: The audit action that puts a revision in each ended status.
-STATUS_ACTIONS = {
-    Status.WITHDRAWN: "withdraw",
-    Status.EXPIRED: "expire",
-    Status.SUPERSEDED: "supersede",
-    Status.ARCHIVED: "archive",
-}
-
-
 def _status(target: services.Target, decision: Disclosed | None) -> dict[str, Any]:
     """How the item stands when it is not (or no longer, or not yet) the current disclosure:
     when, by whom and why it ended (only the when for a limited view), and where the current
@@ -103,11 +94,6 @@ def _status(target: services.Target, decision: Disclosed | None) -> dict[str, An
     if decision.status is Status.CURRENT:
         return {}
     revision: Revision = target.revision
-    endings = viewing.endings(db.session, target.item, revision)
-    if not endings and decision.status is Status.EXPIRED and revision.valid_until is not None:
-        endings = [viewing.Ending("expire", revision.valid_until, "", "", "", "")]
-    if not decision.full:
-        endings = [viewing.Ending(e.action, e.at, "", "", "", "") for e in endings]
     replacement = ""
     live = target.item.live
     if (
@@ -124,9 +110,9 @@ def _status(target: services.Target, decision: Disclosed | None) -> dict[str, An
     return {
         "status": decision.status.value,
         "label": decision.status.label,
-        "action": STATUS_ACTIONS.get(decision.status, ""),
+        "action": viewing.STATUS_ACTIONS.get(decision.status, ""),
         "starts": start if decision.status is Status.SCHEDULED else None,
-        "endings": endings,
+        "endings": viewing.public_endings(db.session, target.item, revision, decision),
         "replacement": replacement,
     }
 
