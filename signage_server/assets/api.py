@@ -28,6 +28,8 @@ from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
 from signage_server.extensions import db
 from signage_server.i18n import N_
+from signage_server.screens.models import Screen
+from signage_server.screens.services import screen_for_token
 
 bp = api_blueprint("assets_api", __name__)
 files = Blueprint("assets", __name__)
@@ -92,38 +94,35 @@ def _caller() -> Principal | None:
     return None
 
 
-def _screen_may_fetch(sha256: str) -> bool:
-    """Tell whether the caller is a screen whose manifest uses the file."""
-    from signage_server.screens.models import Manifest
-    from signage_server.screens.services import screen_for_token
-
+def _screen() -> Screen | None:
+    """Return the screen whose token the caller sent, if any."""
     token = bearer_token()
     if not token or not token.startswith("scr_"):
-        return False
-    screen = screen_for_token(db.session, token)
-    manifest = db.session.get(Manifest, screen.manifest_version) if screen else None
-    if manifest is None:
-        return False
-    return any(
-        asset["sha256"] == sha256
-        for item in manifest.body.get("items", [])
-        for asset in item["assets"]
-    )
+        return None
+    return screen_for_token(db.session, token)
 
 
 @files.get("/assets/<sha256>")
 def fetch(sha256: str) -> Response:
-    """Send a stored file to a caller allowed to see an item using it (public items: anyone)."""
+    """Send a stored file to a caller the audience rule lets see an item using it, now:
+    anybody for a current public item, a screen for what it may show, a user for what their
+    grants (or their screens) let them see. Everybody else gets 404: nothing is revealed."""
     asset = db.session.get(Asset, sha256) if len(sha256) == 64 else None
     path = registry.get(STORE).path(sha256) if asset is not None else None
     if asset is None or path is None:
         raise NotFound(N_("No such file."), code="asset_not_found")
-    public = services.is_public(db.session, asset.parent or sha256) or services.is_public(
-        db.session, sha256
-    )
-    if not public and not _screen_may_fetch(sha256):
-        principal = _caller()
-        if principal is None or not services.may_fetch(db.session, principal, asset):
+    now = registry.now()
+    public = services.is_public(db.session, asset, now)
+    if not public:
+        screen = _screen()
+        if screen is not None:
+            allowed = services.screen_may_fetch(db.session, screen, asset, now)
+        else:
+            principal = _caller()
+            allowed = principal is not None and services.may_fetch(
+                db.session, principal, asset, now
+            )
+        if not allowed:
             raise NotFound(N_("No such file."), code="asset_not_found")
     response = send_file(path, mimetype=asset.mime, max_age=FOREVER, etag=sha256, conditional=True)
     response.cache_control.public = public

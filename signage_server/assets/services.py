@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -11,13 +13,18 @@ from content.assets import Prepared
 from content.assets import prepare_upload
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
-from signage_server.accounts.rules import Permission
 from signage_server.assets.models import Asset
+from signage_server.disclosure.audience import ANONYMOUS
+from signage_server.disclosure.audience import Member
+from signage_server.disclosure.audience import RevisionFacts
+from signage_server.disclosure.audience import ScreenViewer
+from signage_server.disclosure.audience import fully_visible
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.models import RevisionAsset
-from signage_server.disclosure.rules import Scope
-from signage_server.disclosure.rules import State
+from signage_server.disclosure.viewing import facts
+from signage_server.orgs.models import Org
+from signage_server.screens.models import Screen
 
 
 def upload(
@@ -64,56 +71,43 @@ def upload(
     return asset, prepared
 
 
-def is_public(session: Session, sha256: str) -> bool:
-    """Tell whether a public item on display uses the file (anyone may fetch it)."""
-    query = (
-        sa.select(sa.literal(1))
-        .select_from(RevisionAsset)
-        .join(Revision, Revision.id == RevisionAsset.revision_id)
-        .where(
-            RevisionAsset.sha256 == sha256,
-            Revision.state == State.PUBLISHED,
-            Revision.scope == Scope.PUBLIC,
-        )
-        .limit(1)
+def uses(session: Session, asset: Asset) -> list[RevisionFacts]:
+    """Return the revisions that use ``asset`` (for a PDF's page image: the PDF's too)."""
+    shas = [asset.sha256] + ([asset.parent] if asset.parent else [])
+    rows = session.execute(
+        sa.select(Revision, Org)
+        .join(RevisionAsset, RevisionAsset.revision_id == Revision.id)
+        .join(Item, Item.id == Revision.item_id)
+        .join(Org, Org.id == Item.org_id)
+        .where(RevisionAsset.sha256.in_(shas))
     )
-    return session.scalar(query) is not None
+    return [facts(revision, org) for revision, org in rows]
 
 
-def may_fetch(session: Session, principal: Principal, asset: Asset) -> bool:
-    """Tell whether ``principal`` uploaded ``asset`` or may see an item that uses it."""
+def is_public(session: Session, asset: Asset, now: dt.datetime) -> bool:
+    """Tell whether anybody may fetch ``asset``: the audience rule lets an anonymous visitor
+    see an item using it, now."""
+    return fully_visible(uses(session, asset), ANONYMOUS, now)
+
+
+def screen_may_fetch(session: Session, screen: Screen, asset: Asset, now: dt.datetime) -> bool:
+    """Tell whether ``screen`` may show an item using ``asset`` (now or in its manifest's days)."""
+    return fully_visible(uses(session, asset), ScreenViewer(screen.audience, screen.org.path), now)
+
+
+def may_fetch(session: Session, principal: Principal, asset: Asset, now: dt.datetime) -> bool:
+    """Tell whether ``principal`` uploaded ``asset`` or may see an item that uses it: by their
+    grants, or as a screen they may see would (screen previews: a village operator sees the
+    township's items on the village's screens)."""
     if asset.uploaded_by_id == principal.user.id:
         return True
-    sha = asset.parent or asset.sha256
-    items = session.scalars(
-        sa.select(Item)
-        .join(Revision, Revision.item_id == Item.id)
-        .join(RevisionAsset, RevisionAsset.revision_id == Revision.id)
-        .where(RevisionAsset.sha256.in_([sha, asset.sha256]))
-    )
-    if any(principal.can(Permission.VIEW, item.org) for item in items):
+    found = uses(session, asset)
+    if fully_visible(found, Member.of(principal.grants), now):
         return True
-    return shown_on_visible_screens(session, principal, asset.sha256)
-
-
-def shown_on_visible_screens(session: Session, principal: Principal, sha256: str) -> bool:
-    """Tell whether a screen the caller may see plays the file (screen previews: a village
-    operator sees the township's items on the village's screens)."""
-    from signage_server.orgs.models import Org
-    from signage_server.screens.models import Manifest
-    from signage_server.screens.models import Screen
-
-    versions = session.scalars(
-        sa.select(Screen.manifest_version)
+    screens = session.execute(
+        sa.select(Screen.audience, Org.path)
         .join(Org, Screen.org_id == Org.id)
-        .where(principal.org_condition(), Screen.manifest_version != "")
+        .where(principal.org_condition(), Screen.active.is_(True))
         .distinct()
-        .limit(200)
     )
-    for version in versions:
-        manifest = session.get(Manifest, version)
-        if manifest is not None and any(
-            a["sha256"] == sha256 for item in manifest.body.get("items", []) for a in item["assets"]
-        ):
-            return True
-    return False
+    return any(fully_visible(found, ScreenViewer(a, path), now) for a, path in screens)

@@ -20,8 +20,13 @@ from flask import url_for
 
 from signage_server import services as registry
 from signage_server.config import Settings
+from signage_server.disclosure import viewing
+from signage_server.disclosure.audience import ANONYMOUS
+from signage_server.disclosure.audience import Decision as Disclosed
+from signage_server.disclosure.audience import Status
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import ACTION_LABELS
+from signage_server.disclosure.views import asset_url
 from signage_server.disclosure.views import body_html
 from signage_server.errorhandlers import wants_json
 from signage_server.extensions import client_address
@@ -58,15 +63,57 @@ def _target() -> services.Target:
     return services.resolve(db.session, code_key(), code, request.args.get("s"))
 
 
-def _publication(target: services.Target) -> dict[str, Any]:
-    if target.item is None or target.revision is None:
+def _decision(target: services.Target) -> Disclosed | None:
+    """What anybody with the code may see of the item: the one audience rule, as anonymous
+    (the QR page is public; a login changes nothing here)."""
+    if target.revision is None:
+        return None
+    return viewing.decision(target.revision, ANONYMOUS, registry.now())
+
+
+def _publication(target: services.Target, decision: Disclosed | None) -> dict[str, Any]:
+    """The item's publication record, and its content only while it is the disclosure."""
+    if target.item is None or target.revision is None or decision is None or not decision.full:
         return {}
     revision: Revision = target.revision
     return {
         "steps": services.publication_record(db.session, target.item, revision),
         "content_sha256": revision.content_sha256,
-        "body": body_html(revision.body),
+        "body": body_html(revision.body) if decision.content else None,
+        "attachments": [asset_url(sha) for sha in revision.attachments] if decision.content else [],
         "current": target.item.live_number == revision.number,
+    }
+
+
+def _status(target: services.Target, decision: Disclosed | None) -> dict[str, Any]:
+    """How the item stands when it is not (or no longer, or not yet) the current disclosure:
+    when, by whom and why it ended (only the when for a limited view), and where the current
+    revision is when that one may be shown."""
+    if target.item is None or target.revision is None or decision is None:
+        return {}
+    if decision.status is Status.CURRENT:
+        return {}
+    revision: Revision = target.revision
+    replacement = ""
+    live = target.item.live
+    if (
+        live is not None
+        and live.number != revision.number
+        and viewing.decision(live, ANONYMOUS, registry.now()).content
+    ):
+        replacement = url_for(
+            ".form", code=codes.make(code_key(), "r", target.item.id, live.number)
+        )
+        if target.screen_code:
+            replacement += "?s=" + target.screen_code
+    start = revision.valid_from or revision.published_at
+    return {
+        "status": decision.status.value,
+        "label": decision.status.label,
+        "action": viewing.STATUS_ACTIONS.get(decision.status, ""),
+        "starts": start if decision.status is Status.SCHEDULED else None,
+        "endings": viewing.public_endings(db.session, target.item, revision, decision),
+        "replacement": replacement,
     }
 
 
@@ -74,6 +121,7 @@ def _publication(target: services.Target) -> dict[str, Any]:
 @limiter.limit(_feedback_rate, key_func=client_address, methods=["POST"], scope="feedback")
 def form(code: str) -> Any:
     target = _target()
+    decision = _decision(target)
     form = PublicFeedbackForm(request.form if request.method == "POST" else None)
     if request.method == "GET":
         form.nonce.data = secrets.token_hex(16)
@@ -92,7 +140,7 @@ def form(code: str) -> Any:
             response = jsonify({"receipt": case.receipt})
             response.status_code = 201
             return response
-        html = render_template("feedback/receipt.html", case=case, target=target)
+        html = render_template("feedback/receipt.html", case=case)
         return make_response(html, 201)
     elif wants_json():
         response = jsonify(
@@ -113,9 +161,11 @@ def form(code: str) -> Any:
         "feedback/form.html",
         form=form,
         target=target,
+        view=decision.visibility.value if decision is not None else "general",
         hints=KIND_HINTS,
         step_labels={a.value: label for a, label in ACTION_LABELS.items()},
-        publication=_publication(target),
+        publication=_publication(target, decision),
+        status=_status(target, decision),
     )
     return make_response(html, status)
 

@@ -27,6 +27,7 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
+from signage_server.disclosure import viewing
 from signage_server.disclosure.context import env as disclosure_env
 from signage_server.errors import BadRequest
 from signage_server.extensions import db
@@ -121,6 +122,7 @@ def export() -> Response:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
+    viewer = viewing.member(principal)  # item titles only where the audience rule allows
     writer.writerow(
         [
             _("Receipt"),
@@ -145,7 +147,7 @@ def export() -> Response:
                 _(case.kind.label),
                 _(case.state.label),
                 case.org.name,
-                case.item.live.title if case.item is not None and case.item.live else "",
+                viewing.title_for(case.item, viewer, now.now),
                 case.received_at.astimezone(now.tz).strftime("%Y-%m-%d %H:%M"),
                 submitter,
                 _csv_safe(case.text),

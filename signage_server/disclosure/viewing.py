@@ -1,0 +1,137 @@
+"""The audience rule (``disclosure.audience``) applied to stored items, screens and users:
+the facts it needs, and how a revision stopped being public (from the audit trail)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server.accounts.models import User
+from signage_server.accounts.permissions import Principal
+from signage_server.audit.models import AuditRecord
+from signage_server.disclosure.audience import Decision
+from signage_server.disclosure.audience import Member
+from signage_server.disclosure.audience import RevisionFacts
+from signage_server.disclosure.audience import ScreenViewer
+from signage_server.disclosure.audience import Status
+from signage_server.disclosure.audience import Viewer
+from signage_server.disclosure.audience import decide
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import Action
+from signage_server.orgs.models import Org
+
+if TYPE_CHECKING:
+    from signage_server.screens.models import Screen
+
+#: The actor name of what the system does by itself (expiry, replacement).
+SYSTEM = "system"
+#: Audit actions that end a revision's publication, newest decisive first.
+ENDING_ACTIONS = (Action.WITHDRAW, Action.EXPIRE, Action.SUPERSEDE, Action.ARCHIVE)
+
+
+def facts(revision: Revision, org: Org | None = None) -> RevisionFacts:
+    """Return what the audience rule needs to know of ``revision`` (of an item of ``org``)."""
+    org = org or revision.item.org
+    return RevisionFacts(
+        state=revision.state,
+        scope=revision.scope,
+        org_path=org.path,
+        valid_from=revision.valid_from,
+        valid_until=revision.valid_until,
+        published_at=revision.published_at,
+        org_active=org.active,
+    )
+
+
+def member(principal: Principal) -> Member:
+    return Member.of(principal.grants)
+
+
+def screen_viewer(screen: Screen) -> ScreenViewer:
+    return ScreenViewer(screen.audience, screen.org.path)
+
+
+def decision(revision: Revision, viewer: Viewer, at: dt.datetime) -> Decision:
+    return decide(facts(revision), viewer, at)
+
+
+def title_for(item: Item | None, viewer: Viewer, at: dt.datetime) -> str:
+    """Return the title of ``item``'s live revision when ``viewer`` may see it in full;
+    otherwise an empty string."""
+    revision = item.live if item is not None else None
+    if revision is None:
+        return ""
+    return revision.title if decision(revision, viewer, at).full else ""
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a revision stopped being public, as the audit trail tells it."""
+
+    action: str
+    at: dt.datetime
+    #: Who did it: the name shown to the public (real name and post), or ``username (role)``;
+    #: empty when the system did it by itself.
+    actor: str
+    role: str
+    reason: str
+    hash: str
+
+
+def endings(session: Session, item: Item, revision: Revision) -> list[Ending]:
+    """Return the records that ended ``revision``'s publication, oldest first (e.g. a
+    withdrawal, then the archiving)."""
+    records = session.scalars(
+        sa.select(AuditRecord)
+        .where(AuditRecord.item_id == item.id, AuditRecord.revision == revision.number)
+        .where(AuditRecord.action.in_([a.value for a in ENDING_ACTIONS]))
+        .order_by(AuditRecord.seq)
+    ).all()
+    return [
+        Ending(r.action, r.at, actor, r.role, r.reason, r.hash)
+        for r, actor in zip(records, _actors(session, records), strict=True)
+    ]
+
+
+#: The audit action that puts a revision in each ended status.
+STATUS_ACTIONS = {
+    Status.WITHDRAWN: Action.WITHDRAW.value,
+    Status.EXPIRED: Action.EXPIRE.value,
+    Status.SUPERSEDED: Action.SUPERSEDE.value,
+    Status.ARCHIVED: Action.ARCHIVE.value,
+}
+
+
+def public_endings(
+    session: Session, item: Item, revision: Revision, decision: Decision
+) -> list[Ending]:
+    """Return how ``revision`` ended, as far as a viewer with ``decision`` may know: when, by
+    whom and why in the full view; only when in a limited one (a reason may tell the content,
+    the signers name the accountable person)."""
+    found = endings(session, item, revision)
+    if not found and decision.status is Status.EXPIRED and revision.valid_until is not None:
+        # Past its validity before the expiry job ran: it ended by itself at its end.
+        found = [Ending(Action.EXPIRE.value, revision.valid_until, "", SYSTEM, "", "")]
+    if not decision.full:
+        found = [Ending(e.action, e.at, "", "", "", "") for e in found]
+    return found
+
+
+def _actors(session: Session, records: Iterable[AuditRecord]) -> list[str]:
+    found = list(records)
+    usernames = {r.actor for r in found if r.actor != SYSTEM}
+    names = {
+        username: display
+        for username, display in session.execute(
+            sa.select(User.username, User.display_name).where(User.username.in_(usernames))
+        )
+    }
+    return [
+        "" if r.actor == SYSTEM else (names.get(r.actor) or f"{r.actor} ({r.role})") for r in found
+    ]
