@@ -4,6 +4,7 @@ tracking page and the QR images themselves. Light pages that work without JavaSc
 from __future__ import annotations
 
 import io
+import logging
 import secrets
 from typing import Any
 
@@ -19,6 +20,7 @@ from flask import request
 from flask import url_for
 
 from signage_server import services as registry
+from signage_server.audit.services import head as audit_head
 from signage_server.config import Settings
 from signage_server.disclosure import viewing
 from signage_server.disclosure.audience import ANONYMOUS
@@ -26,6 +28,7 @@ from signage_server.disclosure.audience import Decision as Disclosed
 from signage_server.disclosure.audience import Status
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import ACTION_LABELS
+from signage_server.disclosure.services import seal_intact
 from signage_server.disclosure.views import asset_url
 from signage_server.disclosure.views import body_html
 from signage_server.errorhandlers import wants_json
@@ -41,6 +44,8 @@ from signage_server.feedback.rules import KIND_HINTS
 from signage_server.feedback.rules import Decision
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.services import Submission
+
+logger = logging.getLogger(__name__)
 
 bp = Blueprint("feedback_public", __name__, url_prefix="/f")
 csrf.exempt(bp)
@@ -76,11 +81,23 @@ def _publication(target: services.Target, decision: Disclosed | None) -> dict[st
     if target.item is None or target.revision is None or decision is None or not decision.full:
         return {}
     revision: Revision = target.revision
+    # A body that does not match its seal in the audit chain (changed in the database) is
+    # never presented as the disclosed content (DESIGN.md §2, tamper evidence).
+    intact = seal_intact(revision)
+    if not intact:
+        logger.error(
+            "INTEGRITY ALARM: item %s revision %s does not match its seal; the QR page"
+            " does not present it",
+            revision.item_id,
+            revision.number,
+        )
+    content = decision.content and intact
     return {
         "steps": services.publication_record(db.session, target.item, revision),
         "content_sha256": revision.content_sha256,
-        "body": body_html(revision.body) if decision.content else None,
-        "attachments": [asset_url(sha) for sha in revision.attachments] if decision.content else [],
+        "intact": intact,
+        "body": body_html(revision.body) if content else None,
+        "attachments": [asset_url(sha) for sha in revision.attachments] if content else [],
         "current": target.item.live_number == revision.number,
     }
 
@@ -166,6 +183,7 @@ def form(code: str) -> Any:
         step_labels={a.value: label for a, label in ACTION_LABELS.items()},
         publication=_publication(target, decision),
         status=_status(target, decision),
+        audit_head=audit_head(db.session),
     )
     return make_response(html, status)
 

@@ -138,3 +138,28 @@ def test_manifests_carry_the_audit_head_outside_their_version(
     pushed = events(connection, "manifest")[-1]
     assert pushed["audit_head"] == head(app)
     assert pushed["version"] != first["version"]
+
+
+def test_the_qr_page_refuses_a_tampered_body_and_shows_the_audit_head(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    """The phone never sees a body that does not match its seal next to the claim that
+    tampering would be detected; every QR page carries the chain's head (seq and hash)."""
+    from tests.http.feedback import item_code
+
+    item = publish_through(client, demo, create(client, demo)["id"])
+    code = item_code(app, item)
+    page = client.get(f"/f/{code}").get_data(as_text=True)
+    now = head(app)
+    assert f"第 {now['seq']} 条" in page and now["hash"][:16] in page
+    assert "事后篡改任何记录都会被发现" in page
+    tamper(app, item["id"])
+    page = client.get(f"/f/{code}").get_data(as_text=True)
+    assert FORGED not in page
+    assert "与审计链中的封存不符" in page
+    assert "事后篡改任何记录都会被发现" not in page
+    # Feedback about it is still accepted.
+    response = client.post(
+        f"/f/{code}", data={"kind": "report", "text": "公开栏上的数字和屏幕不一样"}
+    )
+    assert response.status_code == 201
