@@ -9,6 +9,7 @@ import io
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signage_server.feedback import codes
 from tests.conftest import Demo
 from tests.http.feedback import item_code
 from tests.http.feedback import published_item
@@ -63,3 +64,35 @@ def test_every_cell_of_the_export_is_formula_safe(
     for row in rows:
         assert row[0][:1].isalnum()
         assert row[5] == "2026-11-23 09:00"
+
+
+# --- one spelling per QR code ------------------------------------------------------------
+
+BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def test_only_the_canonical_spelling_of_a_code_opens_the_form(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    item = published_item(client, demo)
+    code = item_code(app, item)
+    assert client.get(f"/f/{code}").status_code == 200
+    assert client.get(f"/f/{code.lower()}").status_code == 200
+    # The last character carries unused bits: its siblings decode to the same bytes.
+    siblings = [
+        code[:-1] + c
+        for c in BASE32
+        if c != code[-1] and codes.base64.b32decode(_padded(code[:-1] + c)) == _raw(code)
+    ]
+    assert siblings, "this code length has no unused bits: pick another"
+    for n, spelling in enumerate(siblings):
+        assert client.get(f"/f/{spelling}").status_code == 404, spelling
+        assert submit(client, spelling, address=f"10.0.2.{n}").status_code == 404, spelling
+
+
+def _padded(text: str) -> str:
+    return text + "=" * (-len(text) % 8)
+
+
+def _raw(code: str) -> bytes:
+    return codes.base64.b32decode(_padded(code))
