@@ -16,6 +16,7 @@ from signage_server.accounts.services import get_user
 from signage_server.clock import FixedClock
 from signage_server.config import Settings
 from signage_server.extensions import db
+from signage_server.extensions import socketio
 from tests.conftest import NOW
 from tests.conftest import Demo
 from tests.conftest import post_form
@@ -249,6 +250,12 @@ def test_logout_ends_the_session_for_a_copied_cookie(app: Flask, demo: Demo) -> 
     assert response.headers["Location"].startswith("/login")
     assert thief.get("/account").status_code == 302
     assert other.get("/").status_code == 200  # the user's other login goes on
+    # Nor does the copy open the live screen wall (Socket.IO ``/admin``).
+    wall = socketio.test_client(app, namespace="/admin", flask_test_client=_replay(app, copy))
+    assert not wall.is_connected("/admin")
+    live = socketio.test_client(app, namespace="/admin", flask_test_client=other)
+    assert live.is_connected("/admin")
+    live.disconnect(namespace="/admin")
 
 
 def test_password_change_and_deactivation_end_copied_cookies(app: Flask, demo: Demo) -> None:

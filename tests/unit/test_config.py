@@ -64,3 +64,34 @@ def test_data_dir_setting_wins(tmp_path: Path) -> None:
     settings = resolve_paths(load_settings({"SIGNAGE_DATA_DIR": str(tmp_path / "d")}), "/elsewhere")
     assert settings.data_dir == str(tmp_path / "d")
     assert (tmp_path / "d").is_dir()
+
+
+def test_login_lockout_settings() -> None:
+    import datetime as dt
+
+    default = load_settings({}).lockout
+    assert (default.after, default.first, default.longest) == (
+        5,
+        dt.timedelta(minutes=1),
+        dt.timedelta(days=1),
+    )
+    custom = load_settings(
+        {
+            "SIGNAGE_LOGIN_LOCKOUT_AFTER": "3",
+            "SIGNAGE_LOGIN_LOCKOUT_MINUTES": "2",
+            "SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES": "60",
+        }
+    ).lockout
+    assert (custom.after, custom.first, custom.longest) == (
+        3,
+        dt.timedelta(minutes=2),
+        dt.timedelta(hours=1),
+    )
+    with pytest.raises(ConfigError, match="SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES"):
+        load_settings(
+            {"SIGNAGE_LOGIN_LOCKOUT_MINUTES": "10", "SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES": "5"}
+        )
+    with pytest.raises(ConfigError, match="SIGNAGE_LOGIN_LOCKOUT_AFTER"):
+        load_settings({"SIGNAGE_LOGIN_LOCKOUT_AFTER": "0"})
+    with pytest.raises(ConfigError, match="SIGNAGE_SESSION_MAX_DAYS"):
+        load_settings({"SIGNAGE_SESSION_MAX_DAYS": "0"})
