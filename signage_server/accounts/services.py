@@ -147,7 +147,7 @@ def create_user(
 def set_password(
     session: Session, passwords: Passwords, user: User, password: str, *, actor: User | None
 ) -> None:
-    """Set a new password and end the user's other sessions.
+    """Set a new password, end the user's sessions and lift a login lockout of the name.
 
     :raise RuleViolation: the password breaks the policy.
     """
@@ -156,6 +156,7 @@ def set_password(
     user.password_changed_at = utcnow()
     user.session_stamp = new_session_stamp()
     end_sessions(session, user, utcnow())
+    login_succeeded(session, user.username)  # a new password lifts a lockout
     log_event(session, "user.password_set", actor=actor, user=user)
 
 

@@ -350,6 +350,21 @@ class TestLockout:
         # Another account was never affected.
         assert self.attempt(app, "jiyi_admin", demo.password).status_code == 302
 
+    def test_an_admin_setting_a_new_password_lifts_the_lock(self, app: Flask, demo: Demo) -> None:
+        for _ in range(5):
+            self.attempt(app, "jiyi_handler", "wrong-guess-123")
+        assert self.attempt(app, "jiyi_handler", demo.password).status_code == 429
+        admin = app.test_client()
+        demo.login(admin, "jiyi_admin")
+        reset = post_form(
+            admin,
+            "/admin/users/jiyi_handler/password",
+            {"pw-new": "A-fresh-secret-77", "pw-confirm": "A-fresh-secret-77"},
+            page="/admin/users/jiyi_handler",
+        )
+        assert reset.status_code == 302
+        assert self.attempt(app, "jiyi_handler", "A-fresh-secret-77").status_code == 302
+
     def test_unknown_names_behave_the_same(self, app: Flask, demo: Demo) -> None:
         seen = {}
         for name in ("jiyi_reviewer", "no_such_user"):
