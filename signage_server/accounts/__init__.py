@@ -21,6 +21,7 @@ def load_user(session_id: str) -> object | None:
     from signage_server.accounts.services import session_open
     from signage_server.accounts.views import SESSION_KEY
     from signage_server.config import Settings
+    from signage_server.db import utcnow
 
     user_id, _, stamp = session_id.partition(".")
     if not user_id.isdigit():
@@ -30,7 +31,7 @@ def load_user(session_id: str) -> object | None:
         return None
     key = session.get(SESSION_KEY)
     longest = dt.timedelta(days=registry.get(Settings).session_max_days)
-    if not isinstance(key, str) or not session_open(db.session, user, key, registry.now(), longest):
+    if not isinstance(key, str) or not session_open(db.session, user, key, utcnow(), longest):
         return None
     return user
 

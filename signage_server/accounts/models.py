@@ -154,8 +154,8 @@ class LoginSession(Base):
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    #: From the app's clock; the session ends ``SIGNAGE_SESSION_MAX_DAYS`` later at the
-    #: latest (the signed cookie itself ends after ``SIGNAGE_SESSION_HOURS`` unused).
+    #: Real time, like the cookie's own; the session ends ``SIGNAGE_SESSION_MAX_DAYS`` later
+    #: at the latest (the signed cookie itself ends after ``SIGNAGE_SESSION_HOURS`` unused).
     created_at: Mapped[dt.datetime]
     ended_at: Mapped[dt.datetime | None]
 

@@ -78,9 +78,12 @@ SESSION_KEY = "login"
 
 
 def _log_in(user: User) -> None:
-    """Open a server-side login session for ``user`` and tie this browser session to it."""
+    """Open a server-side login session for ``user`` and tie this browser session to it.
+
+    Login sessions live in real time, like the signed cookie whose age Flask checks by the
+    wall clock (the app's clock, which tests move, decides lockouts and the procedure)."""
     settings = registry.get(Settings)
-    now = registry.now()
+    now = utcnow()
     services.prune_sessions(db.session, user, now, dt.timedelta(days=settings.session_max_days))
     key = services.start_session(db.session, user, now)
     db.session.commit()
@@ -142,7 +145,7 @@ def logout() -> Response:
     if ActionForm().validate_on_submit():
         key = session.get(SESSION_KEY)
         if isinstance(key, str):
-            services.end_session(db.session, key, registry.now())
+            services.end_session(db.session, key, utcnow())
             db.session.commit()
         logout_user()
         session.clear()
@@ -230,7 +233,7 @@ def end_other_sessions() -> Response:
         user.session_stamp = new_session_stamp()
         current = session.get(SESSION_KEY)
         services.end_sessions(
-            db.session, user, registry.now(), keep=current if isinstance(current, str) else None
+            db.session, user, utcnow(), keep=current if isinstance(current, str) else None
         )
         db.session.commit()
         login_user(user)
