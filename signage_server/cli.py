@@ -241,13 +241,19 @@ def calendar_group() -> None:
 @click.argument("schedule", type=click.File("r", encoding="utf-8"))
 def calendar_load(year: int, schedule: Any) -> None:
     """Load YEAR's official schedule from a CSV file: ``date,holiday|workday,name`` per line."""
+    from signage_server.workdays.services import ScheduleError
     from signage_server.workdays.services import load_year
     from signage_server.workdays.services import parse_schedule
 
+    name = getattr(schedule, "name", "") or "the file"
     try:
         days = parse_schedule(schedule.read(), year)
-    except ValueError as error:
-        _fail(str(error))
+    except UnicodeDecodeError:
+        _fail(f"{name} is not UTF-8 text: nothing was loaded")
+    except ScheduleError as error:
+        for problem in error.problems:
+            click.echo(f"{name}: {problem}", err=True)
+        _fail(f"{len(error.problems)} problem(s) in {name}: nothing was loaded")
     session = _session()
     count = load_year(session, year, days, source=getattr(schedule, "name", ""), loaded_by="cli")
     session.commit()

@@ -8,13 +8,18 @@ loaded in a fixed order: defaults, then the environment, then explicit overrides
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
+
+if TYPE_CHECKING:
+    from signage_server.accounts.rules import LockoutPolicy
 
 PREFIX = "SIGNAGE_"
 
@@ -63,6 +68,12 @@ class Settings:
     log_level: str = "INFO"
     #: Login attempts allowed per client address and per user name.
     login_rate_limit: str = "10 per minute"
+    #: Failed logins in a row under one user name before it is locked ...
+    login_lockout_after: int = 5
+    #: ... for this many minutes, doubling with each further failure ...
+    login_lockout_minutes: int = 1
+    #: ... up to this many minutes (a success, or twice this long without failure, resets it).
+    login_lockout_max_minutes: int = 1440
     #: Requests per minute allowed per API token (or address, when unauthenticated).
     api_rate_limit: str = "600 per minute"
     #: Feedback submissions allowed per client address (the form is public).
@@ -80,10 +91,23 @@ class Settings:
     max_content_length: int = 32 * 1024 * 1024
     #: Session lifetime in hours (operators are logged out after this much inactivity).
     session_hours: int = 12
+    #: Longest a login session lasts, however active, in days.
+    session_max_days: int = 7
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def lockout(self) -> LockoutPolicy:
+        """The growing lockout of user names after failed logins."""
+        from signage_server.accounts.rules import LockoutPolicy
+
+        return LockoutPolicy(
+            after=self.login_lockout_after,
+            first=dt.timedelta(minutes=self.login_lockout_minutes),
+            longest=dt.timedelta(minutes=self.login_lockout_max_minutes),
+        )
 
     @property
     def secure_cookies(self) -> bool:
@@ -138,6 +162,12 @@ def load_settings(
         parse_days(settings.feedback_days)
     except ValueError as error:
         raise ConfigError(f"SIGNAGE_FEEDBACK_DAYS: {error}") from None
+    if settings.login_lockout_after < 1 or settings.login_lockout_minutes < 1:
+        raise ConfigError("SIGNAGE_LOGIN_LOCKOUT_AFTER and _MINUTES must be at least 1")
+    if settings.login_lockout_max_minutes < settings.login_lockout_minutes:
+        raise ConfigError("SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES must be at least _MINUTES")
+    if settings.session_max_days < 1:
+        raise ConfigError("SIGNAGE_SESSION_MAX_DAYS must be at least 1")
     if settings.default_locale not in ("zh_Hans_CN", "en"):
         raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
     return settings

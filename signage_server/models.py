@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from signage_server.accounts.models import AccountEvent
 from signage_server.accounts.models import ApiToken
+from signage_server.accounts.models import LoginSession
+from signage_server.accounts.models import LoginThrottle
 from signage_server.accounts.models import RoleGrant
 from signage_server.accounts.models import User
 from signage_server.assets.models import Asset
@@ -41,6 +43,8 @@ __all__ = [
     "CatalogTemplate",
     "Exemption",
     "Item",
+    "LoginSession",
+    "LoginThrottle",
     "Manifest",
     "Org",
     "PairingRequest",

@@ -139,3 +139,37 @@ class AccountEvent(Base):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     org: Mapped[Org | None] = relationship()
+
+
+class LoginSession(Base):
+    """One web login, kept on the server so that logging out really ends it.
+
+    The browser's (signed) session holds a random key whose SHA-256 is stored here; the user
+    loader accepts a session only while its row is open. Logging out closes the row, so a
+    copy of the cookie stops working at once.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Real time, like the cookie's own; the session ends ``SIGNAGE_SESSION_MAX_DAYS`` later
+    #: at the latest (the signed cookie itself ends after ``SIGNAGE_SESSION_HOURS`` unused).
+    created_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed logins under one user name (known or not), for the growing lockout."""
+
+    __tablename__ = "login_throttles"
+
+    id: Mapped[intpk]
+    #: The name as typed, normalised like user names (stripped, lower case, 64 characters).
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(index=True)
+    locked_until: Mapped[dt.datetime | None]

@@ -14,6 +14,7 @@ Every view, API endpoint and socket handler asks :func:`allows` (through
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -253,3 +254,52 @@ def acting_role(
             ):
                 return role
     return None
+
+
+# --- login lockout -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    """How failed logins under one user name lock it: after ``after`` failures, each further
+    failure locks the name for ``first``, then twice as long each time, up to ``longest``.
+
+    The count is forgotten after a success, or after ``2 × longest`` without a failure (a
+    whole quiet ``longest`` after the longest lock has passed).
+    """
+
+    after: int = 5
+    first: dt.timedelta = dt.timedelta(minutes=1)
+    longest: dt.timedelta = dt.timedelta(days=1)
+
+    def delay(self, failures: int) -> dt.timedelta:
+        """Return how long the name is locked after its ``failures``-th failure in a row."""
+        if failures < self.after:
+            return dt.timedelta(0)
+        doublings = failures - self.after
+        if doublings > 40:  # far beyond any ``longest``: no huge numbers
+            return self.longest
+        return min(self.first * (1 << doublings), self.longest)
+
+    def forgotten(self, last_failure: dt.datetime, now: dt.datetime) -> bool:
+        """Tell whether failures up to ``last_failure`` no longer count at ``now``."""
+        return now - last_failure >= 2 * self.longest
+
+
+def login_key(username: str) -> str:
+    """Return the key that failed logins are counted under (the name as typed, normalised)."""
+    return username.strip().lower()[:64]
+
+
+def most_guesses(policy: LockoutPolicy, period: dt.timedelta) -> int:
+    """Return an upper bound of the passwords an attacker can try against one name within any
+    ``period``: the guesses of one run from a clean count (guessing again the moment each lock
+    ends: the gaps only grow, so no part of a run is denser than its start), times the runs
+    that fit in ``period`` (a run starts again only after ``2 × longest`` without a guess)."""
+    start = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    at, failures, burst = start, 0, 0
+    while at - start <= period:
+        burst += 1
+        failures += 1
+        at += policy.delay(failures)
+    return burst * (period // (2 * policy.longest) + 2)

@@ -22,10 +22,13 @@ from sqlalchemy.orm import Session
 
 from signage_server.accounts.models import AccountEvent
 from signage_server.accounts.models import ApiToken
+from signage_server.accounts.models import LoginSession
+from signage_server.accounts.models import LoginThrottle
 from signage_server.accounts.models import RoleGrant
 from signage_server.accounts.models import User
 from signage_server.accounts.models import new_session_stamp
 from signage_server.accounts.rules import PASSWORD_MIN
+from signage_server.accounts.rules import LockoutPolicy
 from signage_server.accounts.rules import Role
 from signage_server.accounts.rules import normalise_username
 from signage_server.accounts.rules import password_problem
@@ -144,7 +147,7 @@ def create_user(
 def set_password(
     session: Session, passwords: Passwords, user: User, password: str, *, actor: User | None
 ) -> None:
-    """Set a new password and end the user's other sessions.
+    """Set a new password, end the user's sessions and lift a login lockout of the name.
 
     :raise RuleViolation: the password breaks the policy.
     """
@@ -152,6 +155,8 @@ def set_password(
     user.password_hash = passwords.hash(password)
     user.password_changed_at = utcnow()
     user.session_stamp = new_session_stamp()
+    end_sessions(session, user, utcnow())
+    login_succeeded(session, user.username)  # a new password lifts a lockout
     log_event(session, "user.password_set", actor=actor, user=user)
 
 
@@ -162,6 +167,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: User | None
     user.active = active
     if not active:
         user.session_stamp = new_session_stamp()
+        end_sessions(session, user, utcnow())
     log_event(session, "user.activated" if active else "user.deactivated", actor=actor, user=user)
 
 
@@ -186,6 +192,120 @@ def authenticate(
 
 
 _DUMMY: dict[int, str] = {}
+
+
+# --- failed logins ---------------------------------------------------------------------------
+
+
+def locked_until(
+    session: Session, policy: LockoutPolicy, key: str, now: dt.datetime
+) -> dt.datetime | None:
+    """Return until when the user name ``key`` (``rules.login_key``) is locked, or ``None``.
+
+    Known and unknown names are counted alike, so a lock tells nothing about who exists.
+    """
+    row = session.scalar(sa.select(LoginThrottle).where(LoginThrottle.username == key))
+    if row is None or row.locked_until is None or row.locked_until <= now:
+        return None
+    return row.locked_until
+
+
+def login_failed(session: Session, policy: LockoutPolicy, key: str, now: dt.datetime) -> None:
+    """Count a failed login under ``key`` and lock it as ``policy`` says."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(
+            pg_insert(LoginThrottle)
+            .values(username=key, failures=0, last_failure_at=now)
+            .on_conflict_do_nothing(index_elements=["username"])
+        )
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(
+            sqlite_insert(LoginThrottle)
+            .values(username=key, failures=0, last_failure_at=now)
+            .on_conflict_do_nothing(index_elements=["username"])
+        )
+    row = session.scalars(
+        sa.select(LoginThrottle)
+        .where(LoginThrottle.username == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if row.failures and policy.forgotten(row.last_failure_at, now):
+        row.failures = 0
+    row.failures += 1
+    row.last_failure_at = now
+    delay = policy.delay(row.failures)
+    row.locked_until = now + delay if delay else None
+    # Names nobody has tried for long are forgotten (unknown names would pile up).
+    session.execute(
+        sa.delete(LoginThrottle).where(LoginThrottle.last_failure_at <= now - 2 * policy.longest)
+    )
+    if delay:
+        logger.warning(
+            "login name %r locked until %s after %d failures", key, row.locked_until, row.failures
+        )
+
+
+def login_succeeded(session: Session, key: str) -> None:
+    """Forget the failed logins under ``key``."""
+    session.execute(sa.delete(LoginThrottle).where(LoginThrottle.username == key))
+
+
+# --- login sessions --------------------------------------------------------------------------
+
+
+def start_session(session: Session, user: User, now: dt.datetime) -> str:
+    """Open a login session of ``user`` and return its key (for the browser's session only)."""
+    key = secrets.token_urlsafe(32)
+    session.add(LoginSession(user=user, key_hash=hash_token(key), created_at=now))
+    session.flush()
+    return key
+
+
+def session_open(
+    session: Session, user: User, key: str, now: dt.datetime, longest: dt.timedelta
+) -> bool:
+    """Tell whether ``key`` names an open login session of ``user`` younger than ``longest``."""
+    row = session.scalar(sa.select(LoginSession).where(LoginSession.key_hash == hash_token(key)))
+    return (
+        row is not None
+        and row.user_id == user.id
+        and row.ended_at is None
+        and now - row.created_at < longest
+    )
+
+
+def end_session(session: Session, key: str, now: dt.datetime) -> None:
+    """Close the login session ``key`` (logging out): a copy of its cookie stops working."""
+    session.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.key_hash == hash_token(key), LoginSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+
+
+def end_sessions(
+    session: Session, user: User, now: dt.datetime, *, keep: str | None = None
+) -> None:
+    """Close every login session of ``user`` (but ``keep``'s) and drop long-closed ones."""
+    condition = sa.and_(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    if keep is not None:
+        condition = sa.and_(condition, LoginSession.key_hash != hash_token(keep))
+    session.execute(sa.update(LoginSession).where(condition).values(ended_at=now))
+
+
+def prune_sessions(session: Session, user: User, now: dt.datetime, longest: dt.timedelta) -> None:
+    """Delete the closed or outlived login sessions of ``user`` (their cookies are dead)."""
+    session.execute(
+        sa.delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            sa.or_(LoginSession.ended_at.is_not(None), LoginSession.created_at <= now - longest),
+        )
+    )
 
 
 def _dummy_hash(passwords: Passwords) -> str:

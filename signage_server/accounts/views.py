@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from flask import Blueprint
 from flask import abort
 from flask import flash
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_user
@@ -43,6 +45,7 @@ from signage_server.accounts.permissions import role_required
 from signage_server.accounts.rules import EVENT_LABELS
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
+from signage_server.accounts.rules import login_key
 from signage_server.config import Settings
 from signage_server.db import utcnow
 from signage_server.errorhandlers import domain_message
@@ -70,6 +73,38 @@ def _passwords() -> services.Passwords:
     return registry.get(services.Passwords)
 
 
+#: The key of the browser session that names its server-side login session.
+SESSION_KEY = "login"
+
+
+def _log_in(user: User) -> None:
+    """Open a server-side login session for ``user`` and tie this browser session to it.
+
+    Login sessions live in real time, like the signed cookie whose age Flask checks by the
+    wall clock (the app's clock, which tests move, decides lockouts and the procedure)."""
+    settings = registry.get(Settings)
+    now = utcnow()
+    services.prune_sessions(db.session, user, now, dt.timedelta(days=settings.session_max_days))
+    key = services.start_session(db.session, user, now)
+    db.session.commit()
+    login_user(user)
+    session[SESSION_KEY] = key
+
+
+def _locked_page(form: LoginForm, until: dt.datetime) -> Any:
+    """The login form saying that the name is locked for now (whether it exists or not)."""
+    form.password.errors.append(
+        _(
+            "Too many failed logins with this user name. Try again after %(time)s.",
+            time=format_datetime(until, "yyyy-MM-dd HH:mm"),
+        )
+    )
+    response = make_response(render_template("accounts/login.html", form=form), 429)
+    seconds = max(int((until - registry.now()).total_seconds()), 1)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate, key_func=client_address, methods=["POST"], scope="login-addr")
 @limiter.limit(_login_rate, key_func=_login_user_key, methods=["POST"], scope="login-user")
@@ -79,19 +114,27 @@ def login() -> Any:
         return redirect(url_for("web.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
+        policy = registry.get(Settings).lockout
+        key = login_key(form.username.data)
+        until = services.locked_until(db.session, policy, key, registry.now())
+        if until is not None:
+            # Refused without looking at the password: guessing during a lock gains nothing.
+            return _locked_page(form, until)
         user = services.authenticate(
             db.session, _passwords(), form.username.data, form.password.data
         )
         if user is not None:
-            db.session.commit()
+            services.login_succeeded(db.session, key)
             chosen_locale = session.get("locale")
             session.clear()  # a fresh session: nothing from before the login carries over
-            login_user(user)
+            _log_in(user)
             session.permanent = True
             if user.locale or chosen_locale:
                 session["locale"] = user.locale or chosen_locale
             return redirect(safe_next(request.args.get("next")) or url_for("web.dashboard"))
         db.session.rollback()
+        services.login_failed(db.session, policy, key, registry.now())
+        db.session.commit()
         form.password.errors.append(_("Wrong user name or password."))
     return render_template("accounts/login.html", form=form)
 
@@ -100,6 +143,10 @@ def login() -> Any:
 def logout() -> Response:
     """End the session."""
     if ActionForm().validate_on_submit():
+        key = session.get(SESSION_KEY)
+        if isinstance(key, str):
+            services.end_session(db.session, key, utcnow())
+            db.session.commit()
         logout_user()
         session.clear()
     return redirect(url_for("accounts.login"))
@@ -144,8 +191,8 @@ def change_password() -> Any:
             except DomainError as error:
                 form.new.errors.append(domain_message(error))
             else:
-                db.session.commit()
-                login_user(user)  # the new session stamp keeps this session, ends the others
+                # The new session stamp ends every session; this one goes on in a new one.
+                _log_in(user)
                 flash(_("Your password was changed. Other sessions were logged out."), "success")
                 return redirect(url_for("accounts.account"))
     return _account_page(400, password_form=form)
@@ -184,6 +231,10 @@ def end_other_sessions() -> Response:
     user = current_principal().user
     if ActionForm().validate_on_submit():
         user.session_stamp = new_session_stamp()
+        current = session.get(SESSION_KEY)
+        services.end_sessions(
+            db.session, user, utcnow(), keep=current if isinstance(current, str) else None
+        )
         db.session.commit()
         login_user(user)
         flash(_("All your other sessions were logged out."), "success")

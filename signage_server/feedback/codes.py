@@ -3,7 +3,8 @@
 A code names what was scanned: an item revision on a screen (``r``: item and revision), an
 item on paper (``p``: item), or a screen (``s``). It is the base32 of the numbers, followed by
 a truncated HMAC-SHA256 under a key derived from the app secret, so nobody can make up a valid
-code for an item they saw (or did not see). Codes are case-insensitive.
+code for an item they saw (or did not see). Codes are case-insensitive, and each has
+exactly one spelling (no variants in the unused bits of the last character).
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ def read(key: bytes, code: str) -> Code | None:
     except (ValueError, binascii.Error):
         return None
     if len(raw) <= _MAC_BYTES + 1:
+        return None
+    if base64.b32encode(raw).decode().rstrip("=") != text:
+        # The unused low bits of the last character make several spellings of one code:
+        # only the one ``make`` writes is valid.
         return None
     payload, mac = raw[:-_MAC_BYTES], raw[-_MAC_BYTES:]
     expected = hmac.new(key, payload, hashlib.sha256).digest()[:_MAC_BYTES]

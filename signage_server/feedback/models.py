@@ -33,7 +33,8 @@ class Case(Base):
     id: Mapped[intpk]
     #: What the villager keeps to follow the case (``7KQ4M-XH2PT``).
     receipt: Mapped[str] = mapped_column(sa.String(16), unique=True)
-    #: The form's one-time key: the same form sent twice gives the same case.
+    #: The form's one-time key with a digest of what was sent (``rules.submission_key``): the
+    #: same form sent twice gives the same case, other content under the same nonce a new one.
     nonce: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     kind: Mapped[Kind] = mapped_column(str_enum(Kind, 16), index=True)
     state: Mapped[CaseState] = mapped_column(str_enum(CaseState, 16), index=True)

@@ -51,6 +51,15 @@ bp = Blueprint("feedback_public", __name__, url_prefix="/f")
 csrf.exempt(bp)
 
 
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """Pages with a form nonce, a receipt or a case's answer are never cached (a shared phone's
+    back button, a proxy): only the QR images, which say so themselves, are."""
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _feedback_rate() -> str:
     return registry.get(Settings).feedback_rate_limit
 

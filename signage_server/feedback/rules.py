@@ -14,6 +14,7 @@ answer, so that a report (举报) can never leak to the organisation it is about
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable
@@ -362,11 +363,22 @@ NAME_MAX = 40
 REPLY_MAX = 5000
 REASON_MAX = 2000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters, and the bidirectional marks, embeddings, overrides and isolates
+#: (U+061C, U+200E-F, U+202A-E, U+2066-9) with which a text can show reversed to its reader.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def submission_key(nonce: str, *content: str) -> str:
+    """Return what identifies one submission of a form: its nonce together with everything
+    it says. The same form sent twice gives the same key; the same nonce with other content
+    (a cached form page, a replay) gives another one, hence another case."""
+    return hashlib.sha256("\x00".join((nonce, *content)).encode()).hexdigest()
 
 
 def clean_text(value: str) -> str:
-    """Strip control characters and surrounding blanks; keep line breaks."""
+    """Strip control characters, bidi controls and surrounding blanks; keep line breaks."""
     return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
 
 

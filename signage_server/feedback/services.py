@@ -212,12 +212,31 @@ class Submission:
 
 def submit(session: Session, target: Target, submission: Submission, now: dt.datetime) -> Case:
     """Store a submission as a case and return it (the same case when the same form, by its
-    nonce, comes twice). The caller commits before acknowledging it.
+    nonce, comes twice with the same content). The caller commits before acknowledging it.
 
-    Honeypot hits are stored too, hidden: nothing acknowledged is ever thrown away.
+    A nonce sent again with other content (a form page kept in a browser's cache, or
+    replayed on purpose) makes a new case: nothing a villager wrote hides behind another
+    submission's receipt. Honeypot hits are stored too, hidden: nothing acknowledged is
+    ever thrown away.
     """
+    text = rules.clean_text(submission.text)
+    name = rules.clean_text(submission.name).replace("\n", " ")
+    dedupe = None
     if submission.nonce:
-        existing = session.scalar(sa.select(Case).where(Case.nonce == submission.nonce))
+        dedupe = rules.submission_key(
+            submission.nonce,
+            target.code,
+            str(target.org.id),
+            str(target.item.id if target.item else ""),
+            str(target.revision.number if target.revision else ""),
+            str(target.screen.id if target.screen else ""),
+            submission.kind.value,
+            text,
+            name,
+            submission.phone,
+        )
+    if dedupe is not None:
+        existing = session.scalar(sa.select(Case).where(Case.nonce == dedupe))
         if existing is not None:
             return existing
     org = target.org
@@ -226,7 +245,7 @@ def submit(session: Session, target: Target, submission: Submission, now: dt.dat
     handling = parent if parent is not None and handling_path == parent.path else org
     case = Case(
         receipt=rules.new_receipt(),
-        nonce=submission.nonce or None,
+        nonce=dedupe,
         kind=submission.kind,
         state=CaseState.RECEIVED,
         source=target.source,
@@ -235,8 +254,8 @@ def submit(session: Session, target: Target, submission: Submission, now: dt.dat
         item=target.item,
         revision=target.revision.number if target.revision else None,
         screen=target.screen,
-        text=submission.text,
-        name=submission.name,
+        text=text,
+        name=name,
         phone=submission.phone,
         received_at=now,
         decision=Decision.PENDING if submission.kind is Kind.REQUEST else None,

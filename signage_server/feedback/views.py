@@ -6,8 +6,6 @@ the caller may not see is a 404, never a 403, so its existence does not leak eit
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +42,7 @@ from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.web.outcome import commit_or_flash
+from signage_server.web.spreadsheet import csv_text
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -119,29 +118,25 @@ def export() -> Response:
     principal = current_principal()
     filters = _filters(principal)
     now = clock()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
     viewer = viewing.member(principal)  # item titles only where the audience rule allows
-    writer.writerow(
-        [
-            _("Receipt"),
-            _("Kind"),
-            _("State"),
-            _("About"),
-            _("Item"),
-            _("Received at"),
-            _("Submitter"),
-            _("Message"),
-            _("Overdue"),
-        ]
-    )
+    header = [
+        _("Receipt"),
+        _("Kind"),
+        _("State"),
+        _("About"),
+        _("Item"),
+        _("Received at"),
+        _("Submitter"),
+        _("Message"),
+        _("Overdue"),
+    ]
+    rows = []
     for case in db.session.scalars(services.cases_query(principal, filters)):
         if services.can_see_identity(principal, case) and case.real_name:
             submitter = " ".join(filter(None, (case.name, case.phone)))
         else:
             submitter = _("Real name") if case.real_name else _("Anonymous")
-        writer.writerow(
+        rows.append(
             [
                 case.receipt,
                 _(case.kind.label),
@@ -150,19 +145,14 @@ def export() -> Response:
                 viewing.title_for(case.item, viewer, now.now),
                 case.received_at.astimezone(now.tz).strftime("%Y-%m-%d %H:%M"),
                 submitter,
-                _csv_safe(case.text),
+                case.text,
                 _("Yes") if services.overdue(case, now) else "",
             ]
         )
-    response = make_response(out.getvalue())
+    response = make_response(csv_text(header, rows))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = "attachment; filename=feedback.csv"
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a villager's text as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _handlers(case: Case) -> list[User]:

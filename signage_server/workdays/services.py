@@ -30,31 +30,67 @@ class DaySpec:
     name: str = ""
 
 
+#: The longest holiday name the database keeps.
+NAME_MAX = 100
+
+
+class ScheduleError(ValueError):
+    """A schedule file with mistakes: one message per bad line, nothing loaded."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
 def parse_schedule(text: str, year: int) -> list[DaySpec]:
-    """Parse a schedule as CSV lines ``date,holiday|workday,name``.
+    """Parse a schedule as CSV lines ``date,holiday|workday,name`` (exactly three fields;
+    the name may be empty).
 
     Lines starting with ``#`` and blank lines are ignored. Only the holidays and the
-    adjusted working days (调休) need listing: other days follow Monday-Friday.
+    adjusted working days (调休) need listing: other days follow Monday-Friday. The whole
+    file is checked before anything is returned.
 
-    :raise ValueError: with the line number of the first malformed line.
+    :raise ScheduleError: listing every malformed line (wrong number of fields, a bad or
+        out-of-year date, an unknown kind, a date listed twice, an over-long name).
     """
     days: list[DaySpec] = []
+    problems: list[str] = []
+    seen: dict[dt.date, int] = {}
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
+        if not row or (len(row) == 1 and not row[0].strip()) or row[0].lstrip().startswith("#"):
             continue
+        if len(row) != 3:
+            problems.append(
+                f"line {number}: expected 3 fields 'YYYY-MM-DD,holiday|workday,name',"
+                f" found {len(row)}"
+            )
+            continue
+        raw_day, raw_kind, raw_name = (cell.strip() for cell in row)
+        line: list[str] = []
         try:
-            day = dt.date.fromisoformat(row[0].strip())
-            kind = row[1].strip().lower()
-        except (ValueError, IndexError):
-            raise ValueError(f"line {number}: expected 'YYYY-MM-DD,holiday|workday,name'") from None
+            day: dt.date | None = dt.date.fromisoformat(raw_day)
+        except ValueError:
+            day = None
+            line.append(f"{raw_day!r} is not a date (YYYY-MM-DD)")
+        if day is not None and day.year != year:
+            line.append(f"{day} is not in {year}")
+        kind = raw_kind.lower()
         if kind not in ("holiday", "workday"):
-            raise ValueError(f"line {number}: kind must be 'holiday' or 'workday', not {kind!r}")
-        if day.year != year:
-            raise ValueError(f"line {number}: {day} is not in {year}")
-        name = row[2].strip() if len(row) > 2 else ""
-        days.append(DaySpec(day, kind == "workday", name))
-    if not any(not d.workday for d in days):
-        raise ValueError(f"no holidays listed for {year}: is this the right file?")
+            line.append(f"kind must be 'holiday' or 'workday', not {raw_kind!r}")
+        if len(raw_name) > NAME_MAX:
+            line.append(f"the name is longer than {NAME_MAX} characters")
+        if day is not None and day in seen:
+            line.append(f"{day} is already listed on line {seen[day]}")
+        if line:
+            problems.append(f"line {number}: " + "; ".join(line))
+        if day is not None and day not in seen:
+            seen[day] = number
+        if not line and day is not None:
+            days.append(DaySpec(day, kind == "workday", raw_name))
+    if not problems and not any(not d.workday for d in days):
+        problems.append(f"no holidays listed for {year}: is this the right file?")
+    if problems:
+        raise ScheduleError(problems)
     return days
 
 

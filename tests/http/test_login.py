@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signage_server import services as registry
+from signage_server.accounts.models import LoginSession
+from signage_server.accounts.rules import most_guesses
 from signage_server.accounts.services import get_user
+from signage_server.clock import FixedClock
+from signage_server.config import Settings
 from signage_server.extensions import db
+from signage_server.extensions import socketio
+from tests.conftest import NOW
 from tests.conftest import Demo
 from tests.conftest import post_form
 
@@ -211,3 +221,184 @@ class TestRateLimit:
 
     def test_viewing_the_form_is_not_limited(self, client: FlaskClient) -> None:
         assert all(client.get("/login").status_code == 200 for _ in range(10))
+
+
+# --- sessions end on the server --------------------------------------------------------------
+
+
+def _replay(app: Flask, cookie: str) -> FlaskClient:
+    """A client that presents a copy of somebody's session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("signage_session", cookie)
+    return thief
+
+
+def _session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("signage_session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_ends_the_session_for_a_copied_cookie(app: Flask, demo: Demo) -> None:
+    browser, other = app.test_client(), app.test_client()
+    demo.login(browser, "jiyi_editor")
+    demo.login(other, "jiyi_editor")
+    copy = _session_cookie(browser)
+    assert _replay(app, copy).get("/").status_code == 200  # the copy works while logged in
+    assert browser.post("/logout", data={"csrf_token": _token(browser)}).status_code == 302
+    thief = _replay(app, copy)
+    response = thief.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    assert thief.get("/account").status_code == 302
+    assert other.get("/").status_code == 200  # the user's other login goes on
+    # Nor does the copy open the live screen wall (Socket.IO ``/admin``).
+    wall = socketio.test_client(app, namespace="/admin", flask_test_client=_replay(app, copy))
+    assert not wall.is_connected("/admin")
+    live = socketio.test_client(app, namespace="/admin", flask_test_client=other)
+    assert live.is_connected("/admin")
+    live.disconnect(namespace="/admin")
+
+
+def test_password_change_and_deactivation_end_copied_cookies(app: Flask, demo: Demo) -> None:
+    browser = app.test_client()
+    demo.login(browser, "jiyi_editor")
+    copy = _session_cookie(browser)
+    post_form(
+        browser,
+        "/account/password",
+        {"pw-current": demo.password, "pw-new": "A-new-secret-42", "pw-confirm": "A-new-secret-42"},
+        page="/account",
+    )
+    assert browser.get("/").status_code == 200
+    assert _replay(app, copy).get("/").status_code == 302
+    current = _session_cookie(browser)
+    assert _replay(app, current).get("/").status_code == 200
+    browser.patch(
+        "/api/v1/users/jiyi_editor", json={"active": False}, headers=demo.headers("admin")
+    )
+    assert _replay(app, current).get("/").status_code == 302
+
+
+def test_sessions_last_at_most_session_max_days(app: Flask, demo: Demo) -> None:
+    browser = app.test_client()
+    demo.login(browser, "jiyi_editor")
+    # Sessions age in real time, like their cookies: make this one older instead of waiting.
+    with app.app_context():
+        row = db.session.scalars(sa.select(LoginSession)).one()
+        row.created_at -= dt.timedelta(days=6, hours=23)
+        db.session.commit()
+    assert browser.get("/").status_code == 200
+    with app.app_context():
+        row = db.session.scalars(sa.select(LoginSession)).one()
+        row.created_at -= dt.timedelta(hours=1)
+        db.session.commit()
+    assert browser.get("/").status_code == 302
+
+
+# --- growing lockout per user name -------------------------------------------------------------
+
+#: What the locked page says: until when (its wording comes from the Chinese catalog).
+LOCKED = "2026-11-23 09:0"
+
+
+def retry_after(response: Any) -> int:
+    """The lock's Retry-After (the rate limiter recomputes it by the wall clock: ±1 s)."""
+    seconds = int(response.headers["Retry-After"])
+    return seconds + 1 if seconds % 60 == 59 else seconds
+
+
+class TestLockout:
+    @pytest.fixture
+    def app_overrides(self) -> dict[str, Any]:
+        return {"login_rate_limit": "1000 per minute"}  # the lockout alone, not the rate limit
+
+    @staticmethod
+    def attempt(app: Flask, username: str, password: str) -> Any:
+        """One login from a fresh browser at a fresh address (an attacker's botnet)."""
+        TestLockout.address += 1
+        address = f"10.{TestLockout.address // 65536 % 256}.{TestLockout.address // 256 % 256}"
+        return post_form(
+            app.test_client(),
+            "/login",
+            {"username": username, "password": password},
+            environ_base={"REMOTE_ADDR": f"{address}.{TestLockout.address % 256}"},
+        )
+
+    address = 0
+
+    def test_five_failures_lock_even_the_right_password(
+        self, app: Flask, demo: Demo, clock: FixedClock
+    ) -> None:
+        for _ in range(5):
+            page = self.attempt(app, "jiyi_editor", "wrong-guess-123")
+            assert page.status_code == 200
+            assert "用户名或密码错误" in page.get_data(as_text=True)
+        locked = self.attempt(app, "jiyi_editor", demo.password)
+        assert locked.status_code == 429
+        assert LOCKED in locked.get_data(as_text=True)
+        assert "2026-11-23 09:01" in locked.get_data(as_text=True)
+        assert "用户名或密码错误" not in locked.get_data(as_text=True)
+        assert retry_after(locked) == 60
+        clock.advance(seconds=59)
+        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 429
+        # The lock passes; one more failure locks for twice as long.
+        clock.advance(seconds=1)
+        assert self.attempt(app, "jiyi_editor", "wrong-guess-123").status_code == 200
+        again = self.attempt(app, "jiyi_editor", demo.password)
+        assert again.status_code == 429
+        assert retry_after(again) == 120
+        clock.advance(seconds=119)
+        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 429
+        clock.advance(seconds=1)
+        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 302
+        # A success forgets the failures: four more do not lock.
+        for _ in range(4):
+            assert self.attempt(app, "jiyi_editor", "wrong-guess-123").status_code == 200
+        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 302
+        # Another account was never affected.
+        assert self.attempt(app, "jiyi_admin", demo.password).status_code == 302
+
+    def test_an_admin_setting_a_new_password_lifts_the_lock(self, app: Flask, demo: Demo) -> None:
+        for _ in range(5):
+            self.attempt(app, "jiyi_handler", "wrong-guess-123")
+        assert self.attempt(app, "jiyi_handler", demo.password).status_code == 429
+        admin = app.test_client()
+        demo.login(admin, "jiyi_admin")
+        reset = post_form(
+            admin,
+            "/admin/users/jiyi_handler/password",
+            {"pw-new": "A-fresh-secret-77", "pw-confirm": "A-fresh-secret-77"},
+            page="/admin/users/jiyi_handler",
+        )
+        assert reset.status_code == 302
+        assert self.attempt(app, "jiyi_handler", "A-fresh-secret-77").status_code == 302
+
+    def test_unknown_names_behave_the_same(self, app: Flask, demo: Demo) -> None:
+        seen = {}
+        for name in ("jiyi_reviewer", "no_such_user"):
+            pages = [self.attempt(app, name, "wrong-guess-123") for _ in range(7)]
+            seen[name] = [(p.status_code, LOCKED in p.get_data(as_text=True)) for p in pages]
+            assert [retry_after(p) for p in pages[5:]] == [60, 60]
+        assert seen["jiyi_reviewer"] == seen["no_such_user"]
+        assert seen["no_such_user"] == [(200, False)] * 5 + [(429, True)] * 2
+
+    def test_guesses_per_day_are_bounded(self, app: Flask, demo: Demo, clock: FixedClock) -> None:
+        """An attacker guessing the moment each lock ends gets a few dozen tries a day."""
+        start = clock.now()
+        tried = 0
+        while clock.now() - start < dt.timedelta(days=1):
+            page = self.attempt(app, "jiyi_approver", "wrong-guess-123")
+            if page.status_code == 429:
+                # Come back at the time the page names (locks here end on whole minutes).
+                until = re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", page.get_data(as_text=True))
+                assert until is not None
+                moment = dt.datetime.fromisoformat(until.group(0)).replace(tzinfo=NOW.tzinfo)
+                clock.set(max(moment, clock.now() + dt.timedelta(minutes=1)))
+            else:
+                assert page.status_code == 200
+                tried += 1
+        bound = most_guesses(registry.get(Settings, app).lockout, dt.timedelta(days=1))
+        assert tried <= bound < 200
+        # Five at once, then one after each lock of 1, 2, 4 … 512 minutes (the next: 1024).
+        assert tried == 15

@@ -79,3 +79,34 @@ def test_audit_key_is_generated_once_private_and_outside_the_database(tmp_path: 
     assert audit_key_bytes(
         resolve_paths(load_settings({"SIGNAGE_AUDIT_KEY": "村"}), str(tmp_path))
     ) == ("村".encode())
+
+
+def test_login_lockout_settings() -> None:
+    import datetime as dt
+
+    default = load_settings({}).lockout
+    assert (default.after, default.first, default.longest) == (
+        5,
+        dt.timedelta(minutes=1),
+        dt.timedelta(days=1),
+    )
+    custom = load_settings(
+        {
+            "SIGNAGE_LOGIN_LOCKOUT_AFTER": "3",
+            "SIGNAGE_LOGIN_LOCKOUT_MINUTES": "2",
+            "SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES": "60",
+        }
+    ).lockout
+    assert (custom.after, custom.first, custom.longest) == (
+        3,
+        dt.timedelta(minutes=2),
+        dt.timedelta(hours=1),
+    )
+    with pytest.raises(ConfigError, match="SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES"):
+        load_settings(
+            {"SIGNAGE_LOGIN_LOCKOUT_MINUTES": "10", "SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES": "5"}
+        )
+    with pytest.raises(ConfigError, match="SIGNAGE_LOGIN_LOCKOUT_AFTER"):
+        load_settings({"SIGNAGE_LOGIN_LOCKOUT_AFTER": "0"})
+    with pytest.raises(ConfigError, match="SIGNAGE_SESSION_MAX_DAYS"):
+        load_settings({"SIGNAGE_SESSION_MAX_DAYS": "0"})

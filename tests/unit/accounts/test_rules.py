@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from signage_server.accounts.rules import POLICY
 from signage_server.accounts.rules import Grant
+from signage_server.accounts.rules import LockoutPolicy
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
 from signage_server.accounts.rules import allows
+from signage_server.accounts.rules import login_key
+from signage_server.accounts.rules import most_guesses
 from signage_server.accounts.rules import normalise_username
 from signage_server.accounts.rules import password_problem
 from signage_server.accounts.rules import permissions_at
@@ -134,3 +139,37 @@ def test_password_policy() -> None:
     assert password_problem("jiyi_editor2026", "jiyi_editor") is not None
     assert password_problem("aaaaaaaaaaaa", "li") is not None
     assert password_problem("x" * 257, "li") is not None
+
+
+# --- login lockout -------------------------------------------------------------------------
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+def test_lock_starts_after_five_failures_and_doubles_up_to_a_day() -> None:
+    policy = LockoutPolicy()
+    assert [policy.delay(n) for n in range(5)] == [dt.timedelta(0)] * 5
+    assert [policy.delay(n) / MINUTE for n in range(5, 12)] == [1, 2, 4, 8, 16, 32, 64]
+    assert policy.delay(16) == dt.timedelta(days=1)
+    assert policy.delay(10_000) == dt.timedelta(days=1)
+
+
+def test_failures_are_forgotten_after_a_quiet_while() -> None:
+    policy = LockoutPolicy()
+    last = dt.datetime(2026, 11, 23, 1, tzinfo=dt.UTC)
+    assert not policy.forgotten(last, last + dt.timedelta(days=1))
+    assert policy.forgotten(last, last + dt.timedelta(days=2))
+
+
+def test_guesses_per_day_stay_few() -> None:
+    policy = LockoutPolicy()
+    assert most_guesses(policy, dt.timedelta(days=1)) < 200
+    assert most_guesses(policy, dt.timedelta(days=365)) / 365 < 200
+    # The bound measures something: a lock that comes late lets many guesses through.
+    weak = LockoutPolicy(after=10_000)
+    assert most_guesses(weak, dt.timedelta(hours=1)) > 10_000
+
+
+def test_login_key_normalises_like_user_names() -> None:
+    assert login_key("  JIYI_Editor ") == "jiyi_editor"
+    assert len(login_key("x" * 500)) == 64

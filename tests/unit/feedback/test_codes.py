@@ -46,3 +46,24 @@ def test_kinds_and_arity() -> None:
         make(KEY, "r", 1)
     with pytest.raises(ValueError, match="non-negative"):
         make(KEY, "s", -1)
+
+
+BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+@given(
+    st.sampled_from([("r", 2), ("p", 1), ("s", 1)]).flatmap(
+        lambda kind: st.tuples(
+            st.just(kind[0]), st.lists(st.integers(0, 2**40), min_size=kind[1], max_size=kind[1])
+        )
+    )
+)
+def test_each_code_has_exactly_one_spelling(case: tuple[str, list[int]]) -> None:
+    kind, numbers = case
+    code = make(KEY, kind, *numbers)
+    found = read(KEY, code)
+    assert found is not None and (found.kind, list(found.numbers)) == (kind, numbers)
+    assert read(KEY, code.lower()) == found
+    # Any other last character (some only differ in bits base32 does not use) is refused.
+    accepted = [c for c in BASE32 if read(KEY, code[:-1] + c) is not None]
+    assert accepted == [code[-1]]
