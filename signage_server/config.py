@@ -79,6 +79,9 @@ class Settings:
     pdf_render_concurrency: int = 2
     #: Pages a PDF may have (more: refused with 422).
     pdf_max_pages: int = 100
+    #: Proof-of-play records stored per screen and minute (more are deferred: the player sends
+    #: them again later).
+    played_per_minute: int = 300
     #: Session lifetime in hours (operators are logged out after this much inactivity).
     session_hours: int = 12
 
@@ -143,6 +146,8 @@ def load_settings(
         raise ConfigError(
             "SIGNAGE_PDF_RENDER_TIMEOUT and SIGNAGE_PDF_RENDER_CONCURRENCY must be at least 1"
         )
+    if settings.played_per_minute < 1:
+        raise ConfigError("SIGNAGE_PLAYED_PER_MINUTE must be at least 1")
     if settings.pdf_max_pages < 1:
         raise ConfigError("SIGNAGE_PDF_MAX_PAGES must be at least 1")
     if settings.default_locale not in ("zh_Hans_CN", "en"):

@@ -1871,8 +1871,8 @@
         resolve(false);
         return;
       }
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (error) {
-        resolve(!error);
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (error, reply) {
+        resolve(error ? false : { reply: reply });
       });
     });
   }
@@ -1890,6 +1890,9 @@
         });
         return emitWithAck('played', records).then(function (ok) {
           if (!ok) return null;
+          // Over the screen's rate the server defers records: keep the batch and send it again
+          // at the next flush (what it already stored comes back as duplicates).
+          if (ok.reply && ok.reply.deferred > 0) return null;
           return Store.deletePlayed(batch.map(function (b) {
             return b.key;
           })).then(function () {
