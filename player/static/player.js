@@ -2147,14 +2147,22 @@
       });
   }
 
+  /**
+   * The screen token given in the address: `#token=…` (never sent to the server), or
+   * `?token=…` from older links. Either is removed from the address bar at once.
+   */
   function urlToken() {
     var params = new URLSearchParams(location.search);
-    var token = params.get('token');
+    var hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+    var inHash = hash.get('token');
+    var token = inHash || params.get('token');
     if (!token) return null;
     params.delete('token');
+    hash.delete('token');
     var rest = params.toString();
+    var fragment = inHash ? hash.toString() : location.hash.replace(/^#/, '');
     history.replaceState(history.state, '', location.pathname + (rest ? '?' + rest : '') +
-      location.hash);
+      (fragment ? '#' + fragment : ''));
     return token;
   }
 
