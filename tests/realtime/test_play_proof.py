@@ -185,3 +185,33 @@ def test_status_names_only_items_of_the_screens_manifest(app: Flask, setup: Setu
     assert current_item(setup.elsewhere) is None
     assert current_item(2**63) is None
     assert current_item(-1) is None
+
+
+def test_pruning_keeps_what_proof_of_play_is_checked_against(
+    app: Flask, setup: Setup, clock: FixedClock
+) -> None:
+    from signage_server.screens.manifests import prune
+    from signage_server.screens.models import Manifest
+    from signage_server.screens.models import ScreenManifestLog
+
+    with app.app_context():
+        screen_id = setup.screen["id"]
+        old = NOW - dt.timedelta(days=60)
+        db.session.add_all(
+            [
+                ScreenManifestLog(screen_id=screen_id, version="a" * 64, sent_at=old),
+                ScreenManifestLog(
+                    screen_id=screen_id, version="b" * 64, sent_at=old + dt.timedelta(days=1)
+                ),
+            ]
+        )
+        db.session.commit()
+        prune(db.session, NOW + dt.timedelta(days=30))
+        db.session.commit()
+        versions = db.session.scalars(
+            sa.select(ScreenManifestLog.version).where(ScreenManifestLog.screen_id == screen_id)
+        ).all()
+        # The oldest, superseded before the cut-off, goes; the one held at the cut-off and the
+        # current one stay, and so does the current manifest.
+        assert sorted(versions) == sorted(["b" * 64, setup.manifest["version"]])
+        assert db.session.get(Manifest, setup.manifest["version"]) is not None
