@@ -15,17 +15,27 @@ turned into an error around ``open`` and ``load``. ``warnings.catch_warnings`` i
 so under real threads another thread may restore the filters in the middle of a call: the
 warning is then only logged, and our own pixel limit (lower than Pillow's by default) still
 refuses the image. PDFium is not thread-safe, so every call into it holds one module-wide lock.
+
+Uploaded PDFs are hostile input whose rendering takes seconds to minutes: :func:`prepare_upload`
+has them checked and rendered by a child process (:class:`PdfRenderer`, ``content.pdf_worker``)
+under a time limit, with a bound on how many render at once. The server's event loop only waits
+on a pipe meanwhile; a PDF with scripts, launch actions or embedded files is refused there too
+(:mod:`content.pdf_safety`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
+import json
 import logging
 import math
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import threading
 import warnings
@@ -52,6 +62,7 @@ __all__ = [
     "Limits",
     "MemoryAssetStore",
     "Mime",
+    "PdfRenderer",
     "Prepared",
     "inspect",
     "is_sha256",
@@ -65,7 +76,7 @@ logger = logging.getLogger(__name__)
 
 Mime = Literal["image/png", "image/jpeg", "image/webp", "application/pdf"]
 AssetKind = Literal["image", "pdf"]
-RejectionStatus = Literal[400, 413, 415, 422]
+RejectionStatus = Literal[400, 413, 415, 422, 503]
 RejectionCode = Literal[
     "empty",
     "too_large",
@@ -75,6 +86,9 @@ RejectionCode = Literal[
     "corrupt",
     "too_many_pages",
     "encrypted_pdf",
+    "active_content",
+    "render_timeout",
+    "busy",
 ]
 
 MiB = 1024 * 1024
@@ -582,20 +596,145 @@ class MemoryAssetStore:
         return None
 
 
+class PdfRenderer:
+    """Check and render PDFs in a child process (``python -m content.pdf_worker``).
+
+    At most *concurrency* renders run at once; a further one waits up to *wait* seconds for a
+    slot (default: *timeout*), then is refused (503 ``busy``). A render taking longer than
+    *timeout* seconds is killed and the upload refused (422 ``render_timeout``). The child
+    holds no lock of this process and the caller only waits on a pipe, which gevent's
+    patched ``subprocess`` does without blocking other requests.
+    """
+
+    def __init__(
+        self, timeout: float = 60, concurrency: int = 2, wait: float | None = None
+    ) -> None:
+        if timeout <= 0 or concurrency < 1:
+            raise ValueError("the timeout must be positive and the concurrency at least 1")
+        self.timeout = timeout
+        self.concurrency = concurrency
+        self.wait = timeout if wait is None else wait
+        self._slots = threading.BoundedSemaphore(concurrency)
+
+    def render(self, data: bytes, limits: Limits, width: int) -> tuple[Inspected, list[bytes]]:
+        """Return what the PDF *data* is and the PNG of each page *width* pixels wide.
+
+        :raise AssetRejected: as :func:`inspect` for PDFs; 422 ``active_content``,
+            ``render_timeout``; 503 ``busy`` when no render slot freed up in time.
+        """
+        if not self._slots.acquire(timeout=self.wait):
+            raise AssetRejected(503, "busy", "Other PDFs are being converted; try again soon.")
+        try:
+            return self._run(data, limits, width)
+        finally:
+            self._slots.release()
+
+    def _run(self, data: bytes, limits: Limits, width: int) -> tuple[Inspected, list[bytes]]:
+        command = [
+            sys.executable,
+            "-m",
+            "content.pdf_worker",
+            str(width),
+            str(limits.max_pdf_pages),
+            str(math.ceil(self.timeout)),
+        ]
+        try:
+            result = subprocess.run(  # noqa: S603 - our own interpreter and module
+                command, input=data, capture_output=True, timeout=self.timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            logger.warning("PDF render stopped after %ss", self.timeout)
+            raise AssetRejected(
+                422, "render_timeout", "The PDF took too long to convert into images."
+            ) from None
+        header, _, body = result.stdout.partition(b"\n")
+        try:
+            answer = json.loads(header)
+        except ValueError:
+            answer = None
+        if result.returncode != 0 or not isinstance(answer, dict):
+            logger.warning(
+                "PDF worker failed (exit %s): %s", result.returncode, result.stderr[-2000:]
+            )
+            raise _corrupt("PDF")
+        if "error" in answer:
+            error = answer["error"]
+            raise AssetRejected(error["status"], error["code"], error["message"])
+        pages: list[bytes] = []
+        offset = 0
+        for size in answer["sizes"]:
+            pages.append(body[offset : offset + size])
+            offset += size
+        return Inspected(**answer["inspected"]), pages
+
+
+def check_and_render_pdf(data: bytes, max_pages: int, width: int) -> tuple[Inspected, list[bytes]]:
+    """Refuse active content, inspect and render the PDF *data* (in the worker process)."""
+    from content.pdf_safety import active_content
+
+    found = active_content(data)
+    if found is not None:
+        logger.info("PDF refused: active content /%s", found[:40])
+        raise AssetRejected(
+            422,
+            "active_content",
+            "PDFs with scripts, actions, forms or embedded files are not accepted.",
+        )
+    inspected = _inspect_pdf(data, Limits(max_pdf_pages=max_pages))
+    with _PDFIUM_LOCK:
+        document = _open_pdf(data)
+        try:
+            scripts = pdfium_c.FPDFDoc_GetJavaScriptActionCount(document.raw)
+            attachments = pdfium_c.FPDFDoc_GetAttachmentCount(document.raw)
+        finally:
+            document.close()
+    if scripts or attachments:
+        raise AssetRejected(
+            422,
+            "active_content",
+            "PDFs with scripts, actions, forms or embedded files are not accepted.",
+        )
+    return inspected, render_pdf_pages(data, width=width)
+
+
+@functools.cache
+def _default_renderer() -> PdfRenderer:
+    """The renderer used when none is given (tests, scripts); the server configures its own."""
+    return PdfRenderer()
+
+
 def prepare_upload(
     data: bytes,
     store: AssetStore,
     limits: Limits = DEFAULT_LIMITS,
     *,
     page_width: int = 1600,
+    renderer: PdfRenderer | None = None,
 ) -> Prepared:
     """Check an upload, store what should be kept and describe it.
 
     Images are normalised (:func:`normalise_image`) and only the normalised bytes are stored.
-    PDFs are stored as uploaded, and each page is rendered *page_width* pixels wide and stored.
+    PDFs are checked and rendered by *renderer* (a child process); they are stored as
+    uploaded, and each page is rendered *page_width* pixels wide and stored. Nothing is stored
+    when the upload is refused.
 
-    :raise AssetRejected: as :func:`inspect`.
+    :raise AssetRejected: as :func:`inspect` and :meth:`PdfRenderer.render`.
     """
+    if data.startswith(b"%PDF-") and len(data) <= limits.max_pdf_bytes:
+        renderer = renderer or _default_renderer()
+        inspected, rendered = renderer.render(data, limits, page_width)
+        pages = [store.put(png) for png in rendered]
+        sha256 = store.put(data)
+        logger.info("stored PDF %s (%d bytes, %d pages)", sha256, len(data), len(pages))
+        return Prepared(
+            sha256=sha256,
+            mime="application/pdf",
+            kind="pdf",
+            size=len(data),
+            width=inspected.width,
+            height=inspected.height,
+            pages=pages,
+        )
     inspected, image = _inspect(data, limits)
     if image is not None:
         try:
@@ -612,15 +751,4 @@ def prepare_upload(
             width=width,
             height=height,
         )
-    pages = [store.put(png) for png in render_pdf_pages(data, width=page_width)]
-    sha256 = store.put(data)
-    logger.info("stored PDF %s (%d bytes, %d pages)", sha256, len(data), len(pages))
-    return Prepared(
-        sha256=sha256,
-        mime="application/pdf",
-        kind="pdf",
-        size=len(data),
-        width=inspected.width,
-        height=inspected.height,
-        pages=pages,
-    )
+    raise AssertionError("PDFs are prepared above")  # pragma: no cover

@@ -22,6 +22,10 @@ keepalive = 75
 # Behind nginx on the same host: trust its X-Forwarded-* (also set SIGNAGE_TRUSTED_PROXIES=1).
 forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
+# The path without its query string and no Referer: old player links carried the screen token
+# as ``/player/?token=…`` (new ones keep it in the fragment, which is never sent).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s'
+
 errorlog = "-"
 loglevel = os.environ.get("SIGNAGE_LOG_LEVEL", "info").lower()
 proc_name = "signage"

@@ -296,8 +296,11 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     if scheduler:
         gevent.spawn(run_forever, app)
     click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
-    log = logging.getLogger("signage_server.access")
-    server = WSGIServer((host, port), app, log=log, error_log=logging.getLogger("signage_server"))
+    from signage_server.logs import AccessLog
+
+    server = WSGIServer(
+        (host, port), app, log=AccessLog(), error_log=logging.getLogger("signage_server")
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -89,6 +89,16 @@ class Settings:
     argon2_parallelism: int = 4
     #: Largest request body accepted, in bytes.
     max_content_length: int = 32 * 1024 * 1024
+    #: Seconds a PDF upload may take to be checked and rendered into page images (a child
+    #: process, killed after this).
+    pdf_render_timeout: int = 60
+    #: PDFs rendered at once; more uploads wait for a slot up to the timeout, then get 503.
+    pdf_render_concurrency: int = 2
+    #: Pages a PDF may have (more: refused with 422).
+    pdf_max_pages: int = 100
+    #: Proof-of-play records stored per screen and minute (more are deferred: the player sends
+    #: them again later).
+    played_per_minute: int = 300
     #: Session lifetime in hours (operators are logged out after this much inactivity).
     session_hours: int = 12
     #: Longest a login session lasts, however active, in days.
@@ -168,6 +178,14 @@ def load_settings(
         raise ConfigError("SIGNAGE_LOGIN_LOCKOUT_MAX_MINUTES must be at least _MINUTES")
     if settings.session_max_days < 1:
         raise ConfigError("SIGNAGE_SESSION_MAX_DAYS must be at least 1")
+    if settings.pdf_render_timeout < 1 or settings.pdf_render_concurrency < 1:
+        raise ConfigError(
+            "SIGNAGE_PDF_RENDER_TIMEOUT and SIGNAGE_PDF_RENDER_CONCURRENCY must be at least 1"
+        )
+    if settings.played_per_minute < 1:
+        raise ConfigError("SIGNAGE_PLAYED_PER_MINUTE must be at least 1")
+    if settings.pdf_max_pages < 1:
+        raise ConfigError("SIGNAGE_PDF_MAX_PAGES must be at least 1")
     if settings.default_locale not in ("zh_Hans_CN", "en"):
         raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
     return settings

@@ -76,6 +76,7 @@ def handle_domain_error(error: DomainError) -> Response:
     response = _render(error.status, error.code, message, error.details)
     if error.status == 401 and wants_json():
         response.headers["WWW-Authenticate"] = 'Bearer realm="signage"'
+    response.headers.update(getattr(error, "headers", None) or {})
     return response
 
 

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+
+#: ``token=…`` in a logged request line or address (old player links carried the screen token
+#: in the query string: ``/player/?token=scr_…``).
+_TOKEN = re.compile(r"(token=)[^&\s\"'#]+", re.IGNORECASE)
 
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -18,3 +23,19 @@ def configure(level: str) -> None:
         handler._signage = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.propagate = False
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with the value of every ``token=`` replaced by ``[redacted]``."""
+    return _TOKEN.sub(r"\1[redacted]", text)
+
+
+class AccessLog:
+    """The access log of the development server (gevent's ``WSGIServer(log=…)``): one line per
+    request, tokens redacted, to the ``signage_server.access`` logger."""
+
+    def __init__(self, logger: logging.Logger | None = None) -> None:
+        self.logger = logger or logging.getLogger("signage_server.access")
+
+    def write(self, line: str) -> None:
+        self.logger.info(redact(line.rstrip("\n")))

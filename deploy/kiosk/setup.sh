@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Turn a Debian/Ubuntu/Raspberry Pi OS box into a Sunshine Signage screen player.
-#   sudo ./setup.sh https://gk.example.gov.cn/player/?token=scr_...   (from the screen's page)
+#   sudo ./setup.sh 'https://gk.example.gov.cn/player/#token=scr_...'  (from the screen's page)
 #   sudo ./setup.sh https://gk.example.gov.cn/player/                (pair on screen with a code)
 set -euo pipefail
 [ "$(id -u)" -eq 0 ] || { echo "run as root (sudo)" >&2; exit 1; }

@@ -1871,8 +1871,8 @@
         resolve(false);
         return;
       }
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (error) {
-        resolve(!error);
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, function (error, reply) {
+        resolve(error ? false : { reply: reply });
       });
     });
   }
@@ -1890,6 +1890,9 @@
         });
         return emitWithAck('played', records).then(function (ok) {
           if (!ok) return null;
+          // Over the screen's rate the server defers records: keep the batch and send it again
+          // at the next flush (what it already stored comes back as duplicates).
+          if (ok.reply && ok.reply.deferred > 0) return null;
           return Store.deletePlayed(batch.map(function (b) {
             return b.key;
           })).then(function () {
@@ -2144,14 +2147,22 @@
       });
   }
 
+  /**
+   * The screen token given in the address: `#token=…` (never sent to the server), or
+   * `?token=…` from older links. Either is removed from the address bar at once.
+   */
   function urlToken() {
     var params = new URLSearchParams(location.search);
-    var token = params.get('token');
+    var hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+    var inHash = hash.get('token');
+    var token = inHash || params.get('token');
     if (!token) return null;
     params.delete('token');
+    hash.delete('token');
     var rest = params.toString();
+    var fragment = inHash ? hash.toString() : location.hash.replace(/^#/, '');
     history.replaceState(history.state, '', location.pathname + (rest ? '?' + rest : '') +
-      location.hash);
+      (fragment ? '#' + fragment : ''));
     return token;
   }
 

@@ -9,6 +9,7 @@ from flask import Flask
 from content.assets import AssetStore
 from content.assets import FileAssetStore
 from content.assets import Limits
+from content.assets import PdfRenderer
 from signage_server import services as registry
 from signage_server.config import Settings
 
@@ -21,6 +22,11 @@ def init_app(app: Flask) -> None:
 
     settings = registry.get(Settings, app)
     registry.register(app, STORE, FileAssetStore(Path(settings.data_dir) / "assets"))
-    registry.register(app, Limits, Limits())
+    registry.register(app, Limits, Limits(max_pdf_pages=settings.pdf_max_pages))
+    registry.register(
+        app,
+        PdfRenderer,
+        PdfRenderer(settings.pdf_render_timeout, settings.pdf_render_concurrency),
+    )
     app.register_blueprint(api.bp)
     app.register_blueprint(api.files)

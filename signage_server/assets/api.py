@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from content.assets import AssetRejected
 from content.assets import Limits
+from content.assets import PdfRenderer
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
@@ -23,10 +24,10 @@ from signage_server.assets import STORE
 from signage_server.assets import services
 from signage_server.assets.models import Asset
 from signage_server.errors import BadRequest
-from signage_server.errors import DomainError
 from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
 from signage_server.extensions import db
+from signage_server.extensions import talisman
 from signage_server.i18n import N_
 from signage_server.screens.models import Screen
 from signage_server.screens.services import screen_for_token
@@ -36,14 +37,6 @@ files = Blueprint("assets", __name__)
 
 #: How long browsers and screens keep a file: forever, its name is its content.
 FOREVER = 365 * 24 * 3600
-
-
-class UploadRefused(DomainError):
-    """The uploaded content was refused; the status comes from the check."""
-
-    def __init__(self, error: AssetRejected) -> None:
-        super().__init__(error.message, code=error.code)
-        self.status = error.status
 
 
 @bp.post("/assets")
@@ -64,9 +57,10 @@ def upload() -> tuple[Response, int]:
             filename=upload.filename or "",
             uploaded_by=principal.user,
             limits=registry.get(Limits),
+            renderer=registry.get(PdfRenderer),
         )
     except AssetRejected as error:
-        raise UploadRefused(error) from None
+        raise services.UploadRefused(error, registry.get(Limits)) from None
     db.session.commit()
     body = {
         "sha256": asset.sha256,
@@ -129,4 +123,20 @@ def fetch(sha256: str) -> Response:
     if not public:
         response.cache_control.private = True
     response.cache_control.immutable = True
+    return response
+
+
+#: Stored files are data, never documents of this site: no script, plugin or form runs in
+#: them even when a browser is led to open one (an old PDF with JavaScript, a polyglot).
+FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+talisman(content_security_policy=FILE_POLICY)(fetch)
+
+
+@files.after_request
+def _inert(response: Response) -> Response:
+    """Serve files as what they are (``nosniff``) and PDFs as downloads, never inline."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "application/pdf" and response.status_code in (200, 206):
+        name = (request.view_args or {}).get("sha256", "document")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -7,8 +7,10 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from content.assets import AssetRejected
 from content.assets import AssetStore
 from content.assets import Limits
+from content.assets import PdfRenderer
 from content.assets import Prepared
 from content.assets import prepare_upload
 from signage_server.accounts.models import User
@@ -23,8 +25,35 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.models import RevisionAsset
 from signage_server.disclosure.viewing import facts
+from signage_server.errors import DomainError
+from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.screens.models import Screen
+
+#: Messages (translated) for the refusals people meet most; others keep the checker's text.
+_REFUSALS = {
+    "active_content": N_(
+        "PDFs with scripts, actions, forms or embedded files are not accepted: print or export "
+        "the document to a plain PDF and upload that."
+    ),
+    "render_timeout": N_(
+        "The PDF took too long to convert into images: split it or simplify it and upload it again."
+    ),
+    "busy": N_("Other PDFs are being converted right now. Please try again in a minute."),
+    "too_many_pages": N_("The PDF has too many pages: at most %(limit)s pages are accepted."),
+}
+
+
+class UploadRefused(DomainError):
+    """The uploaded content was refused; the status comes from the check."""
+
+    def __init__(self, error: AssetRejected, limits: Limits) -> None:
+        message = _REFUSALS.get(error.code)
+        params = {"limit": limits.max_pdf_pages} if error.code == "too_many_pages" else {}
+        super().__init__(message or error.message, code=error.code, **params)
+        self.status = error.status
+        #: Extra response headers (a busy server says when to come back).
+        self.headers = {"Retry-After": "30"} if error.status == 503 else {}
 
 
 def upload(
@@ -35,12 +64,16 @@ def upload(
     filename: str,
     uploaded_by: User,
     limits: Limits,
+    renderer: PdfRenderer | None = None,
 ) -> tuple[Asset, Prepared]:
     """Check, normalise and store ``data``; record it (and a PDF's page images).
 
+    A PDF is checked and rendered by ``renderer`` in a child process (time limit, bounded
+    concurrency); nothing is stored or recorded when it is refused.
+
     :raise content.assets.AssetRejected: the content is not acceptable.
     """
-    prepared = prepare_upload(data, store, limits)
+    prepared = prepare_upload(data, store, limits, renderer=renderer)
     asset = session.get(Asset, prepared.sha256)
     if asset is None:
         asset = Asset(

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from content.assets import AssetRejected
 from content.assets import Limits
+from content.assets import PdfRenderer
 from content.bodies import BodyError
 from content.bodies import parse_body
 from content.render import render_body_html
@@ -221,9 +222,10 @@ def _store_upload(form: ItemForm, principal: Principal) -> None:
             filename=upload.filename,
             uploaded_by=principal.user,
             limits=registry.get(Limits),
+            renderer=registry.get(PdfRenderer),
         )
     except AssetRejected as error:
-        raise DomainError(error.message, code=error.code) from None
+        raise assets.UploadRefused(error, registry.get(Limits)) from None
     form.asset.data = asset.sha256
 
 

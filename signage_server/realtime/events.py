@@ -91,24 +91,31 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
     def on_ack(self, data: Any = None) -> None:
         screen = _screen()
         if screen is not None and isinstance(data, dict):
-            services.acknowledge(screen, str(data.get("version", "")), registry.now())
+            services.acknowledge(db.session, screen, str(data.get("version", "")), registry.now())
             db.session.commit()
             _tell_operators(screen)
 
     def on_status(self, data: Any = None) -> None:
         screen = _screen()
         if screen is not None and isinstance(data, dict):
-            services.report_status(screen, data, registry.now())
+            services.report_status(db.session, screen, data, registry.now())
             db.session.commit()
             _tell_operators(screen)
 
-    def on_played(self, data: Any = None) -> int:
+    def on_played(self, data: Any = None) -> dict[str, int]:
+        """Store proof of play; answer ``{accepted, duplicates, rejected, deferred}``."""
         screen = _screen()
         if screen is None:
-            return 0
-        stored = services.record_played(db.session, screen, data, registry.now())
+            return services.PlayedReport().json()
+        report = services.record_played(
+            db.session,
+            screen,
+            data,
+            registry.now(),
+            per_minute=registry.get(Settings).played_per_minute,
+        )
         db.session.commit()
-        return stored
+        return report.json()
 
 
 def _screen() -> Screen | None:

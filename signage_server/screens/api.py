@@ -46,11 +46,15 @@ csrf.exempt(player_api)
 
 
 def player_url(token: str) -> str:
-    """Return the address a player box opens (with its token)."""
+    """Return the address a player box opens, its token in the fragment (``#token=…``).
+
+    Browsers never send the fragment: the token stays out of access logs, proxies and
+    ``Referer`` headers. The player still reads ``?token=…`` from older links.
+    """
     from signage_server.config import Settings
 
     base = registry.get(Settings).public_url.rstrip("/")
-    return f"{base}/player/?token={token}"
+    return f"{base}/player/#token={token}"
 
 
 def screen_detail(screen: Screen) -> dict[str, Any]:

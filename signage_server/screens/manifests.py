@@ -38,6 +38,7 @@ from signage_server.schedule import rules as schedule
 from signage_server.schedule.models import Playlist
 from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenManifestLog
 from signage_server.screens.models import screen_group_members
 from signage_server.screens.rules import ItemFacts
 from signage_server.screens.rules import ScreenFacts
@@ -413,6 +414,10 @@ def refresh(
             session.flush()
         if screen.manifest_version != version:
             screen.manifest_version = version
+            # What the screen holds from now on (its proof of play is checked against it).
+            session.add(
+                ScreenManifestLog(screen_id=screen.id, version=version, sent_at=context.now)
+            )
             by_version[version].append(screen.id)
             changed[version] = (manifest, by_version[version])
     session.flush()
@@ -435,8 +440,26 @@ def current(session: Session, screen: Screen, context: Context) -> dict[str, Any
 
 
 def prune(session: Session, keep_after: dt.datetime) -> int:
-    """Delete stored manifests no screen uses that are older than ``keep_after``."""
-    in_use = sa.select(Screen.manifest_version)
+    """Delete stored manifests no screen uses that are older than ``keep_after``.
+
+    Manifests still in the screens' manifest log are kept (proof of play is checked against
+    them); the log forgets what is older than the oldest proof of play accepted.
+    """
+    cutoff = keep_after - dt.timedelta(days=30)
+    newer = sa.orm.aliased(ScreenManifestLog)
+    superseded = (
+        sa.select(newer.id)
+        .where(
+            newer.screen_id == ScreenManifestLog.screen_id,
+            newer.sent_at > ScreenManifestLog.sent_at,
+            newer.sent_at < cutoff,
+        )
+        .exists()
+    )
+    session.execute(
+        sa.delete(ScreenManifestLog).where(ScreenManifestLog.sent_at < cutoff, superseded)
+    )
+    in_use = sa.select(Screen.manifest_version).union(sa.select(ScreenManifestLog.version))
     stale = list(
         session.scalars(
             sa.select(Manifest.version).where(

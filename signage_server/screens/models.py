@@ -137,3 +137,20 @@ class PlayRecord(Base):
     started_at: Mapped[dt.datetime] = mapped_column(index=True)
     duration_s: Mapped[float]
     received_at: Mapped[created_at]
+
+
+class ScreenManifestLog(Base):
+    """A manifest version a screen was given (``sent_at``) and when it said it holds it.
+
+    Proof of play is accepted only for an item revision that a manifest the screen held at that
+    time contained (:func:`signage_server.screens.services.record_played`).
+    """
+
+    __tablename__ = "screen_manifest_log"
+    __table_args__ = (sa.Index("ix_screen_manifest_log_screen_sent", "screen_id", "sent_at"),)
+
+    id: Mapped[intpk]
+    screen_id: Mapped[int] = mapped_column(sa.ForeignKey("screens.id", ondelete="CASCADE"))
+    version: Mapped[str] = mapped_column(sa.String(64))
+    sent_at: Mapped[dt.datetime]
+    acked_at: Mapped[dt.datetime | None]

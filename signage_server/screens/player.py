@@ -44,7 +44,8 @@ def page(preview_manifest: str = "") -> str:
 
 @bp.get("/")
 def index() -> Any:
-    """The player: ``/player/?token=…`` for a screen; without a token it pairs."""
+    """The player: ``/player/#token=…`` for a screen (older links: ``?token=…``); without a
+    token it pairs."""
     response = Response(page())
     response.headers["Cache-Control"] = "no-cache"
     return response

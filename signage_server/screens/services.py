@@ -19,11 +19,14 @@ from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.screens import changes
+from signage_server.screens import plays
+from signage_server.screens.models import Manifest
 from signage_server.screens.models import PairingRequest
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenConnection
 from signage_server.screens.models import ScreenGroup
+from signage_server.screens.models import ScreenManifestLog
 from signage_server.screens.rules import Audience
 
 SCREEN_TOKEN_PREFIX = "scr_"  # noqa: S105 - a marker, not a secret
@@ -316,15 +319,41 @@ def disconnected(session: Session, sid: str, now: dt.datetime) -> Screen | None:
     return screen
 
 
-def acknowledge(screen: Screen, version: str, now: dt.datetime) -> None:
+def acknowledge(session: Session, screen: Screen, version: str, now: dt.datetime) -> None:
+    """The player holds manifest ``version`` now (stored, its files cached)."""
     if isinstance(version, str) and len(version) <= 64:
         screen.acked_version = version
+        sent = session.scalar(
+            sa.select(ScreenManifestLog)
+            .where(ScreenManifestLog.screen_id == screen.id, ScreenManifestLog.version == version)
+            .order_by(ScreenManifestLog.sent_at.desc())
+            .limit(1)
+        )
+        if sent is not None and sent.acked_at is None:
+            sent.acked_at = now
     seen(screen, now)
 
 
-def report_status(screen: Screen, status: dict[str, Any], now: dt.datetime) -> None:
+def _manifest_items(session: Session, *versions: str) -> set[int]:
+    items: set[int] = set()
+    for version in {v for v in versions if v}:
+        manifest = session.get(Manifest, version)
+        if manifest is not None:
+            items |= {item for item, _revision in plays.windows(manifest.body)}
+    return items
+
+
+def report_status(
+    session: Session, screen: Screen, status: dict[str, Any], now: dt.datetime
+) -> None:
+    """Store what the player says it shows; an item of none of its manifests is not believed."""
     item = status.get("current_item")
-    screen.current_item_id = item if isinstance(item, int) else None
+    shown = isinstance(item, int) and not isinstance(item, bool) and 0 < item <= plays.ID_MAX
+    screen.current_item_id = (
+        item
+        if shown and item in _manifest_items(session, screen.manifest_version, screen.acked_version)
+        else None
+    )
     uptime = status.get("uptime_s")
     if isinstance(uptime, int | float) and 0 <= uptime < 10**9:
         screen.uptime_s = int(uptime)
@@ -334,69 +363,122 @@ def report_status(screen: Screen, status: dict[str, Any], now: dt.datetime) -> N
     seen(screen, now)
 
 
-#: Proof-of-play records accepted in one batch; more are dropped (the player batches by 50).
+#: Proof-of-play records looked at in one batch; more are refused (the player batches by 50).
 PLAYED_BATCH_MAX = 500
 
 
-def record_played(session: Session, screen: Screen, records: Any, now: dt.datetime) -> int:
-    """Store proof of play; skip malformed records; return how many were stored."""
-    if not isinstance(records, list):
-        return 0
-    from signage_server.disclosure.models import Item
+@dataclass(frozen=True)
+class PlayedReport:
+    """What became of a batch of proof of play (sent back to the player)."""
 
-    stored = 0
-    known: dict[int, bool] = {}
-    seen_keys: set[tuple[int, int, dt.datetime]] = set()
-    for record in records[:PLAYED_BATCH_MAX]:
-        if not isinstance(record, dict):
-            continue
-        item, revision, duration = (
-            record.get("item"),
-            record.get("revision"),
-            record.get("duration_s"),
+    #: Stored now.
+    accepted: int = 0
+    #: Stored before (a batch sent again): nothing to do.
+    duplicates: int = 0
+    #: Refused for good: malformed, out of bounds, or not in a manifest the screen held.
+    rejected: int = 0
+    #: Not looked at: over the screen's rate; send them again later.
+    deferred: int = 0
+
+    def json(self) -> dict[str, int]:
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "deferred": self.deferred,
+        }
+
+
+def _holdings(
+    session: Session, screen: Screen, first: dt.datetime, last: dt.datetime
+) -> list[plays.Holding]:
+    """The manifests the screen may have held between ``first`` and ``last``."""
+    rows = session.execute(
+        sa.select(
+            ScreenManifestLog.version, ScreenManifestLog.sent_at, ScreenManifestLog.acked_at
+        ).where(ScreenManifestLog.screen_id == screen.id)
+    ).all()
+    held = []
+    for span in plays.spans(plays.Sent(*row) for row in rows):
+        if plays.overlaps(span, first, last):
+            manifest = session.get(Manifest, span[0].version)
+            if manifest is not None:
+                held.append(plays.holding(span, manifest.body))
+    return held
+
+
+def _first_manifest(session: Session, screen: Screen) -> dt.datetime | None:
+    return session.scalar(
+        sa.select(sa.func.min(ScreenManifestLog.sent_at)).where(
+            ScreenManifestLog.screen_id == screen.id
         )
-        try:
-            started = dt.datetime.fromisoformat(str(record.get("started_at")))
-        except ValueError:
+    )
+
+
+def record_played(
+    session: Session, screen: Screen, records: Any, now: dt.datetime, *, per_minute: int
+) -> PlayedReport:
+    """Store the proof of play a screen may claim; say what became of each record.
+
+    A record is stored only when well formed and bounded (:func:`plays.parse`) and when a
+    manifest the screen held at its start named that item revision (:func:`plays.was_held`).
+    At most :data:`PLAYED_BATCH_MAX` records are looked at per batch and ``per_minute`` stored
+    per screen and minute (by the application clock); the rest are deferred.
+    """
+    if not isinstance(records, list):
+        return PlayedReport(rejected=1)
+    batch = records[:PLAYED_BATCH_MAX]
+    rejected = len(records) - len(batch)
+    recent = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PlayRecord)
+        .where(
+            PlayRecord.screen_id == screen.id,
+            PlayRecord.received_at > now - dt.timedelta(minutes=1),
+        )
+    )
+    budget = max(0, per_minute - int(recent or 0))
+    earliest = _first_manifest(session, screen)
+    parsed = [plays.parse(record, now, earliest) for record in batch]
+    valid = [p for p in parsed if p is not None]
+    rejected += len(parsed) - len(valid)
+    moments = [p.started_at for p in valid]
+    held = _holdings(session, screen, min(moments), max(moments)) if valid else []
+    accepted = duplicates = deferred = 0
+    seen_keys: set[tuple[int, int, dt.datetime]] = set()
+    for play in valid:
+        key = (play.item, play.revision, play.started_at)
+        if not plays.was_held(play, held):
+            rejected += 1
             continue
-        if (
-            not isinstance(item, int)
-            or not isinstance(revision, int)
-            or not isinstance(duration, int | float)
-            or started.tzinfo is None
-            or not 0 <= duration <= 86400
-            or started > now + dt.timedelta(minutes=5)
-        ):
-            continue
-        if item not in known:
-            known[item] = session.get(Item, item) is not None
-        if not known[item]:
-            continue
-        key = (item, revision, started)
-        duplicate = key in seen_keys or session.scalar(
+        if key in seen_keys or session.scalar(
             sa.select(PlayRecord.id).where(
                 PlayRecord.screen_id == screen.id,
-                PlayRecord.item_id == item,
-                PlayRecord.revision == revision,
-                PlayRecord.started_at == started,
+                PlayRecord.item_id == play.item,
+                PlayRecord.revision == play.revision,
+                PlayRecord.started_at == play.started_at,
             )
-        )
-        seen_keys.add(key)
-        if duplicate:
+        ):
+            duplicates += 1
             continue
+        if accepted >= budget:
+            deferred += 1
+            continue
+        seen_keys.add(key)
         session.add(
             PlayRecord(
                 screen_id=screen.id,
-                item_id=item,
-                revision=revision,
-                started_at=started,
-                duration_s=float(duration),
+                item_id=play.item,
+                revision=play.revision,
+                started_at=play.started_at,
+                duration_s=play.duration_s,
+                received_at=now,
             )
         )
-        stored += 1
+        accepted += 1
     seen(screen, now)
     session.flush()
-    return stored
+    return PlayedReport(accepted, duplicates, rejected, deferred)
 
 
 # --- groups -----------------------------------------------------------------------------

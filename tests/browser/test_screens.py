@@ -139,7 +139,7 @@ def test_operator_registers_a_screen_and_the_player_plays_it(
     page.get_by_label("安装位置").fill("村委会门前广场")
     page.get_by_role("button", name="登记显示屏").click()
     url = page.get_by_label("播放地址").input_value()
-    assert "/player/?token=scr_" in url
+    assert "/player/#token=scr_" in url
     page.screenshot(path=screenshots / "screen-created.png", full_page=True)
 
     screen = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")

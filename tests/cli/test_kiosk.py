@@ -45,6 +45,12 @@ def test_kiosk_flags_over_http(tmp_path: Path) -> None:
     assert f"--user-data-dir={tmp_path / 'profile'}" in args
 
 
+def test_the_token_in_the_fragment_reaches_chromium(tmp_path: Path) -> None:
+    # The env file is written as setup.sh writes it; "#" must not start a comment there.
+    url = "https://gk.example.gov.cn/player/#token=scr_abc-DEF_123"
+    assert launch(tmp_path, url)[-1] == url
+
+
 def test_no_insecure_flag_over_https(tmp_path: Path) -> None:
     args = launch(tmp_path, "https://gk.example.gov.cn/player/")
     assert not any(a.startswith("--unsafely-treat-insecure-origin-as-secure") for a in args)

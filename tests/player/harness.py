@@ -404,7 +404,7 @@ class Harness:
                 return self.json({"state": "waiting"})
             pairing["done"] = True
         return self.json(
-            {"state": "paired", "token": TOKEN, "player_url": f"{self.base}/player/?token={TOKEN}"}
+            {"state": "paired", "token": TOKEN, "player_url": f"{self.base}/player/#token={TOKEN}"}
         )
 
     @staticmethod

@@ -125,7 +125,7 @@ def advance(page: Page, seconds: float) -> None:
 
 def open_player(new_page: NewPage, harness: Harness, **options: Any) -> Page:
     page = new_page(**options)
-    page.goto(f"{harness.base}/player/?token={TOKEN}")
+    page.goto(f"{harness.base}/player/#token={TOKEN}")
     wait_for(page, lambda s: s["mode"] in {"playing", "ticker", "idle"} and s["version"])
     return page
 
@@ -552,6 +552,22 @@ def test_offline_queue_keeps_only_the_newest_records(new_page: NewPage, harness:
     assert [r["item"] for r in queued] == ended[-3:], "the oldest records were dropped"
     started = [r["started_at"] for r in queued]
     assert started == sorted(started)
+
+
+@pytest.mark.browser
+def test_an_old_link_with_the_token_in_the_query_still_works(
+    new_page: NewPage, harness: Harness
+) -> None:
+    harness.set_manifest(load_fixture("basic"))
+    page = new_page()
+    page.goto(f"{harness.base}/player/?token={TOKEN}#keep")
+    wait_for(page, lambda s: s["online"] and s["item"] == 12)
+    assert "token" not in page.url
+    assert page.url.endswith("/player/#keep")
+    fresh = new_page()
+    fresh.goto(f"{harness.base}/player/#token={TOKEN}")
+    wait_for(fresh, lambda s: s["online"] and s["item"] == 12)
+    assert "token" not in fresh.url
 
 
 # -- untrusted content -------------------------------------------------------------------------

@@ -23,7 +23,8 @@ def test_register_screen_as_the_contract_says(client: FlaskClient, demo: Demo) -
     body = register(client, demo)
     assert set(body) >= {"id", "token", "player_url"}
     assert body["token"].startswith("scr_")
-    assert body["player_url"] == f"http://127.0.0.1:8080/player/?token={body['token']}"
+    # The token rides in the fragment, which browsers never send (no access log sees it).
+    assert body["player_url"] == f"http://127.0.0.1:8080/player/#token={body['token']}"
     assert body["resolution"] == "1920x1080"
     listed = client.get("/api/v1/screens", headers=demo.headers("jiyi_supervisor")).get_json()[
         "screens"

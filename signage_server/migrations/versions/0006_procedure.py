@@ -1,7 +1,7 @@
 """Separation of duties: who reviewed and who signed off each revision
 
-Revision ID: 0009_procedure
-Revises: 0004
+Revision ID: 0006_procedure
+Revises: 0005_audit_keyed
 Create Date: 2026-11-29 08:00:00.000000
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_procedure"
+revision = "0006_procedure"
 down_revision = "0005_audit_keyed"
 branch_labels = None
 depends_on = None

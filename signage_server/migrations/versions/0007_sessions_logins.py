@@ -1,7 +1,7 @@
 """Server-side login sessions and the failed-login lockout
 
-Revision ID: 0006
-Revises: 0004
+Revision ID: 0007_sessions_logins
+Revises: 0006_procedure
 Create Date: 2026-11-29 07:40:00
 
 Sessions opened before this revision carry no server-side key: their users log in again.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0009_procedure"
+revision = "0007_sessions_logins"
+down_revision = "0006_procedure"
 branch_labels = None
 depends_on = None
 
