@@ -29,6 +29,16 @@ CONTENT_SECURITY_POLICY = {
     "form-action": "'self'",
 }
 
+#: Browser features no page of ours uses: off for every page (and anything injected into one).
+PERMISSIONS_POLICY = {
+    "camera": "()",
+    "microphone": "()",
+    "geolocation": "()",
+    "payment": "()",
+    "usb": "()",
+    "browsing-topics": "()",
+}
+
 
 def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
     """Build the application.
@@ -113,6 +123,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         strict_transport_security=settings.secure_cookies,
         frame_options="DENY",
         referrer_policy="same-origin",
+        permissions_policy=PERMISSIONS_POLICY,
     )
     init_web(app)
     init_accounts(app)

@@ -37,6 +37,8 @@ files = Blueprint("assets", __name__)
 
 #: How long browsers and screens keep a file: forever, its name is its content.
 FOREVER = 365 * 24 * 3600
+#: How long a shared cache (a proxy) may keep a public item's file without asking again.
+PUBLIC_SHARED_SECONDS = 300
 
 
 @bp.post("/assets")
@@ -120,7 +122,10 @@ def fetch(sha256: str) -> Response:
             raise NotFound(N_("No such file."), code="asset_not_found")
     response = send_file(path, mimetype=asset.mime, max_age=FOREVER, etag=sha256, conditional=True)
     response.cache_control.public = public
-    if not public:
+    if public:
+        # Shared caches ask again after five minutes: a withdrawn item's files stop there too.
+        response.cache_control.s_maxage = PUBLIC_SHARED_SECONDS
+    else:
         response.cache_control.private = True
     response.cache_control.immutable = True
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask import Response
 from flask import g
 from flask import session
 from flask_babel import get_locale
@@ -41,9 +42,17 @@ def _template_context() -> dict[str, Any]:
     }
 
 
+def _isolate(response: Response) -> Response:
+    """No other site's window keeps a handle on ours (a phishing page opened from a QR code
+    cannot navigate the operator's tab)."""
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
 def init_app(app: Flask) -> None:
     from signage_server.web import views
 
+    app.after_request(_isolate)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     app.context_processor(_template_context)

@@ -124,6 +124,8 @@ def test_who_may_fetch(client: FlaskClient, demo: Demo) -> None:
     assert "immutable" in public.headers["Cache-Control"]
     assert "public" in public.headers["Cache-Control"]
     assert "max-age=31536000" in public.headers["Cache-Control"]
+    # Shared caches ask again soon, so a withdrawn item's files stop there too.
+    assert "s-maxage=300" in public.headers["Cache-Control"]
     assert public.headers["ETag"].strip('"') == sha
     assert client.get(url, headers={"If-None-Match": f'"{sha}"'}).status_code == 304
 

@@ -23,6 +23,14 @@ def test_security_headers(client: FlaskClient) -> None:
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+    policy = response.headers["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in policy
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    # The public pages too.
+    public = client.get("/f/track")
+    assert "unsafe-inline" not in public.headers["Content-Security-Policy"]
+    assert public.headers["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
 def test_no_inline_script_or_style_in_templates() -> None:
