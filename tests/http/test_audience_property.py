@@ -15,7 +15,6 @@ rule fails the test until somebody says how to fill it, so no public route goes 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from dataclasses import field
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck
@@ -53,6 +53,9 @@ from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import Timing
+from signage_server.disclosure.services import Fields
+from signage_server.disclosure.services import broken_seals
+from signage_server.disclosure.services import content_sha256
 from signage_server.extensions import db
 from signage_server.feedback import codes
 from signage_server.orgs.models import Org
@@ -244,13 +247,16 @@ def build(specs: list[ItemSpec], screen_specs: list[ScreenSpec]) -> World:
                 attachments=[asset.sha256],
                 department=dept,
                 accountable=person,
-                content_sha256=hashlib.sha256(title.encode()).hexdigest(),
+                content_sha256="",
                 valid_from=values.get("valid_from"),
                 valid_until=values.get("valid_until"),
                 published_at=values.get("published_at"),
+                ended_at=NOW - H if values.get("end") else None,
             )
             item.revisions.append(revision)
             session.flush()
+            # Sealed as the procedure seals it: the content hash of what it discloses.
+            revision.content_sha256 = content_sha256(org, Fields.of(revision))
             session.add(RevisionAsset(revision_id=revision.id, sha256=asset.sha256))
             if revision.published_at is not None:
                 item.live_number = number
@@ -288,6 +294,12 @@ def build(specs: list[ItemSpec], screen_specs: list[ScreenSpec]) -> World:
         assert token is not None
         screens.append((screen.id, token, ScreenViewer(spec.audience, org.path)))
     session.commit()
+    # Every revision matches its seal: a tampered one is never presented, and a world of
+    # tampered revisions would make this test pass without asking the audience rule.
+    published = session.scalars(
+        sa.select(Revision).where(Revision.item_id.in_(items), Revision.published_at.is_not(None))
+    ).all()
+    assert published and not broken_seals(session, list(published))
     return World(orgs, made, items, screens)
 
 
@@ -302,6 +314,9 @@ def _audit(item: Item, revision: Revision, action: str, reason: str, at: dt.date
         action=action,
         reason=reason,
         at=at,
+        state=revision.state.value,
+        published_at=revision.published_at,
+        ended_at=revision.ended_at,
     )
 
 

@@ -93,7 +93,7 @@ def test_a_new_revision_cannot_replace_a_running_notice(
     assert refused.status_code == 422, refused.get_json()
     error = refused.get_json()["error"]
     assert error["code"] == "notice_running"
-    assert "superior" in error["message"]
+    assert "上级组织" in error["message"]
     assert get(client, demo, item["id"])["live"]["title"] == "集义村2026年道路硬化工程结算公示"
     # The approver may not either, nor with a reason.
     assert act(client, demo, "jiyi01_approver", item["id"], "publish", "改正").status_code == 422
