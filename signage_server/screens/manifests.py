@@ -159,18 +159,31 @@ def _duration(body: dict[str, Any]) -> int:
     return DEFAULT_SECONDS.get(str(body.get("type")), schedule.DEFAULT_DURATION)
 
 
+def _published_above(
+    session: Session, screen: Screen, *where: sa.ColumnElement[bool]
+) -> list[tuple[Revision, Item, Org]]:
+    """Return the published revisions of the screen's organisation and those above it (with
+    their item and org): what the eligibility rule then decides on. Only narrows the search."""
+    rows = session.execute(
+        sa.select(Revision, Item, Org)
+        .join(Item, Revision.item_id == Item.id)
+        .join(Org, Item.org_id == Org.id)
+        .where(
+            Revision.state == State.PUBLISHED,
+            Item.org_id.in_(path_ids(screen.org.path)),
+            Org.active.is_(True),
+            *where,
+        )
+    ).all()
+    return [(revision, item, org) for revision, item, org in rows]
+
+
 def compile_for(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
     """Return the manifest of ``screen`` (with its version) at ``context.now``."""
     tz = zoneinfo.ZoneInfo(screen.timezone)
     start, end = horizon(context.now, tz)
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
-    ancestors = path_ids(screen.org.path)
-    rows = session.execute(
-        sa.select(Revision, Item, Org)
-        .join(Item, Revision.item_id == Item.id)
-        .join(Org, Item.org_id == Org.id)
-        .where(Revision.state == State.PUBLISHED, Item.org_id.in_(ancestors), Org.active.is_(True))
-    ).all()
+    rows = _published_above(session, screen)
     protection = Protection(session, tz)
     chosen: list[tuple[Revision, Item, Org]] = []
     candidates: list[schedule.Candidate] = []
@@ -500,16 +513,7 @@ def kept_despite(session: Session, playlist: Playlist, now: dt.datetime) -> list
     for screen in screens:
         protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
         facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
-        rows = session.execute(
-            sa.select(Revision, Item, Org)
-            .join(Item, Revision.item_id == Item.id)
-            .join(Org, Item.org_id == Org.id)
-            .where(
-                Revision.state == State.PUBLISHED,
-                Item.org_id.in_(path_ids(screen.org.path)),
-                Org.active.is_(True),
-            )
-        ).all()
+        rows = _published_above(session, screen)
         titles: dict[int, str] = {}
         candidates = []
         for revision, item, org in rows:
@@ -531,17 +535,7 @@ def protected_notices_on(
     """Return the published notices in their minimum period that ``screen`` may show now."""
     protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
-    rows = session.execute(
-        sa.select(Revision, Item, Org)
-        .join(Item, Revision.item_id == Item.id)
-        .join(Org, Item.org_id == Org.id)
-        .where(
-            Revision.state == State.PUBLISHED,
-            Revision.notice_kind.is_not(None),
-            Item.org_id.in_(path_ids(screen.org.path)),
-            Org.active.is_(True),
-        )
-    ).all()
+    rows = _published_above(session, screen, Revision.notice_kind.is_not(None))
     out = []
     for revision, item, org in rows:
         until = protection.until(revision)
