@@ -4,6 +4,7 @@ concerns (before and after), which get new manifests once committed."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -19,12 +20,18 @@ from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import is_within
+from signage_server.schedule import rules as schedule
 from signage_server.schedule.models import Playlist
 from signage_server.schedule.models import PlaylistEntry
 from signage_server.schedule.rules import parse_daypart
 from signage_server.screens import changes
+from signage_server.screens.manifests import Protection
+from signage_server.screens.manifests import item_facts
+from signage_server.screens.manifests import published_above
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
+from signage_server.screens.rules import ScreenFacts
+from signage_server.screens.rules import may_show
 
 ENTRIES_MAX = 200
 DURATION_RANGE = (3, 600)
@@ -173,11 +180,41 @@ def update(session: Session, playlist: Playlist, spec: PlaylistSpec) -> None:
 
 
 def kept(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[int, str]]:
-    """Return ``(item id, title)`` of the items the playlist leaves out that stay in rotation
-    on its screens anyway: 三重一大 items and public notices in their minimum period."""
-    from signage_server.screens.manifests import kept_despite
+    """Return ``(item id, title)`` of the items the playlist leaves out on its screens that
+    stay in their rotation anyway: 三重一大 items and public notices in their minimum period.
 
-    return kept_despite(session, playlist, now)
+    Dayparts and dates are ignored: the question is what its entries select, now.
+    """
+    screen_ids = affected(playlist)
+    if not screen_ids:
+        return []
+    rule = schedule.PlaylistRule(
+        id=playlist.id,
+        priority=playlist.priority,
+        entries=tuple(
+            schedule.Entry(e.item_id, e.category, e.duration_s) for e in playlist.entries
+        ),
+    )
+    found: dict[int, str] = {}
+    screens = session.scalars(
+        sa.select(Screen).where(Screen.id.in_(screen_ids), Screen.active.is_(True))
+    )
+    for screen in screens:
+        protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
+        facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
+        titles: dict[int, str] = {}
+        candidates = []
+        for revision, item, org in published_above(session, screen):
+            ends, candidate = protection.candidate(revision, item, now)
+            if may_show(item_facts(revision, org, ends), facts) and candidate.live_at(now):
+                candidates.append(candidate)
+                titles[item.id] = revision.title
+        slots = schedule.playlist_rotation([rule], candidates)
+        if not slots:
+            continue  # an empty selection plays the default rotation: nothing is dropped
+        for item_id in schedule.dropped(slots, candidates, now):
+            found[item_id] = titles[item_id]
+    return sorted(found.items())
 
 
 def delete(session: Session, playlist: Playlist) -> None:

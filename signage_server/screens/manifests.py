@@ -105,7 +105,7 @@ def group_key(session: Session, screen: Screen) -> tuple[Any, ...]:
     )
 
 
-def _facts(revision: Revision, org: Org, ends: dt.datetime | None = None) -> ItemFacts:
+def item_facts(revision: Revision, org: Org, ends: dt.datetime | None = None) -> ItemFacts:
     return ItemFacts(
         state=revision.state,
         scope=revision.scope,
@@ -159,30 +159,43 @@ def _duration(body: dict[str, Any]) -> int:
     return DEFAULT_SECONDS.get(str(body.get("type")), schedule.DEFAULT_DURATION)
 
 
+def published_above(
+    session: Session, screen: Screen, *where: sa.ColumnElement[bool]
+) -> list[tuple[Revision, Item, Org]]:
+    """Return the published revisions of the screen's organisation and those above it (with
+    their item and org): what the eligibility rule then decides on. Only narrows the search."""
+    rows = session.execute(
+        sa.select(Revision, Item, Org)
+        .join(Item, Revision.item_id == Item.id)
+        .join(Org, Item.org_id == Org.id)
+        .where(
+            Revision.state == State.PUBLISHED,
+            Item.org_id.in_(path_ids(screen.org.path)),
+            Org.active.is_(True),
+            *where,
+        )
+    ).all()
+    return [(revision, item, org) for revision, item, org in rows]
+
+
 def compile_for(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
     """Return the manifest of ``screen`` (with its version) at ``context.now``."""
     tz = zoneinfo.ZoneInfo(screen.timezone)
     start, end = horizon(context.now, tz)
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
-    ancestors = path_ids(screen.org.path)
-    rows = session.execute(
-        sa.select(Revision, Item, Org)
-        .join(Item, Revision.item_id == Item.id)
-        .join(Org, Item.org_id == Org.id)
-        .where(Revision.state == State.PUBLISHED, Item.org_id.in_(ancestors), Org.active.is_(True))
-    ).all()
+    rows = published_above(session, screen)
     protection = Protection(session, tz)
     chosen: list[tuple[Revision, Item, Org]] = []
     candidates: list[schedule.Candidate] = []
     ends_of: dict[int, dt.datetime | None] = {}
     for revision, item, org in rows:
         ends, candidate = protection.candidate(revision, item, context.now)
-        item_facts = _facts(revision, org, ends)
+        seen = item_facts(revision, org, ends)
         # The one eligibility function decides; the query only narrowed the search.
-        if not may_show(item_facts, facts):
+        if not may_show(seen, facts):
             continue
-        window_start = item_facts.valid_from or item_facts.published_at
-        if item_facts.valid_until is not None and item_facts.valid_until <= context.now:
+        window_start = seen.valid_from or seen.published_at
+        if seen.valid_until is not None and seen.valid_until <= context.now:
             continue
         if window_start is not None and window_start >= end:
             continue
@@ -475,76 +488,16 @@ def prune(session: Session, keep_after: dt.datetime) -> int:
 # --- what playlists may not drop ------------------------------------------------------------
 
 
-def kept_despite(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[int, str]]:
-    """Return ``(item id, title)`` of the items ``playlist`` would leave out on its screens but
-    that stay in their rotation anyway (major matters, notices during their minimum period).
-
-    Dayparts and dates are ignored: the question is what its entries select, now.
-    """
-    from signage_server.schedule.services import affected
-
-    screen_ids = affected(playlist)
-    if not screen_ids:
-        return []
-    rule = schedule.PlaylistRule(
-        id=playlist.id,
-        priority=playlist.priority,
-        entries=tuple(
-            schedule.Entry(e.item_id, e.category, e.duration_s) for e in playlist.entries
-        ),
-    )
-    found: dict[int, str] = {}
-    screens = session.scalars(
-        sa.select(Screen).where(Screen.id.in_(screen_ids), Screen.active.is_(True))
-    )
-    for screen in screens:
-        protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
-        facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
-        rows = session.execute(
-            sa.select(Revision, Item, Org)
-            .join(Item, Revision.item_id == Item.id)
-            .join(Org, Item.org_id == Org.id)
-            .where(
-                Revision.state == State.PUBLISHED,
-                Item.org_id.in_(path_ids(screen.org.path)),
-                Org.active.is_(True),
-            )
-        ).all()
-        titles: dict[int, str] = {}
-        candidates = []
-        for revision, item, org in rows:
-            ends, candidate = protection.candidate(revision, item, now)
-            if may_show(_facts(revision, org, ends), facts) and candidate.live_at(now):
-                candidates.append(candidate)
-                titles[item.id] = revision.title
-        slots = schedule.playlist_rotation([rule], candidates)
-        if not slots:
-            continue  # an empty selection plays the default rotation: nothing is dropped
-        for item_id in schedule.dropped(slots, candidates, now):
-            found[item_id] = titles[item_id]
-    return sorted(found.items())
-
-
 def protected_notices_on(
     session: Session, screen: Screen, now: dt.datetime
 ) -> list[tuple[Revision, Item, Org]]:
     """Return the published notices in their minimum period that ``screen`` may show now."""
     protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
-    rows = session.execute(
-        sa.select(Revision, Item, Org)
-        .join(Item, Revision.item_id == Item.id)
-        .join(Org, Item.org_id == Org.id)
-        .where(
-            Revision.state == State.PUBLISHED,
-            Revision.notice_kind.is_not(None),
-            Item.org_id.in_(path_ids(screen.org.path)),
-            Org.active.is_(True),
-        )
-    ).all()
+    rows = published_above(session, screen, Revision.notice_kind.is_not(None))
     out = []
     for revision, item, org in rows:
         until = protection.until(revision)
-        if notices.is_protected(until, now) and may_show(_facts(revision, org), facts):
+        if notices.is_protected(until, now) and may_show(item_facts(revision, org), facts):
             out.append((revision, item, org))
     return out
