@@ -319,7 +319,7 @@ def test_operator_groups_screens_and_schedules_a_playlist(
     assert len(sequence) < len(before)
     wait_state(box, lambda s: s.get("version") == manifest["version"], timeout=5)
     assert time.monotonic() - started < 5
-    state = wait_state(box, lambda s: s.get("item") == notice or s.get("urgent"), timeout=2)
+    state = wait_state(box, lambda s: s.get("item") in sequence or s.get("urgent"), timeout=2)
     if state["item"] != notice:
         wait_state(box, lambda s: s.get("item") == notice, timeout=60)
     page.goto(live.base + "/playlists")
@@ -334,7 +334,7 @@ def test_operator_groups_screens_and_schedules_a_playlist(
     card.get_by_role("button", name="保存").click()
     expect(page.locator(".alert-success")).to_be_visible()
     deadline = time.monotonic() + 10
-    while current_sequence(api(live.base, screen["token"], "/api/v1/player/manifest")) == {notice}:
+    while current_sequence(api(live.base, screen["token"], "/api/v1/player/manifest")) == sequence:
         assert time.monotonic() < deadline, "the playlist still applies after leaving the group"
         time.sleep(0.2)
     operator.close()
