@@ -69,3 +69,10 @@ class RuleViolation(DomainError):
 
     status = 422
     code = "rule_violation"
+
+
+class Unavailable(DomainError):
+    """The installation cannot do it now, for a reason an administrator must mend (503)."""
+
+    status = 503
+    code = "unavailable"

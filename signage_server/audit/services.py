@@ -34,6 +34,8 @@ from signage_server.audit.rules import Problem
 from signage_server.audit.rules import canonical_json
 from signage_server.audit.rules import seal
 from signage_server.audit.rules import timestamp
+from signage_server.errors import Unavailable
+from signage_server.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +96,24 @@ def _seal(session: Session, **fields: Any) -> AuditRecord:
     setup = setup_of(session)
     _lock(session)
     last = _last(session)
+    if last is not None:
+        entry_then = last.entry()
+        if rules.record_hash(setup.key, entry_then.prev_hash, entry_then.fields()) != last.hash:
+            # A database restored without its key (a new key was generated), or a newest
+            # record changed in the database: extending the chain would bury the break.
+            logger.critical(
+                "AUDIT KEY MISMATCH: record %s does not verify with this installation's audit"
+                " key; nothing is recorded until the key is restored (SIGNAGE_AUDIT_KEY or"
+                " <data dir>/audit_key) and `signage audit verify` passes",
+                last.seq,
+            )
+            raise Unavailable(
+                N_(
+                    "The audit chain does not verify with this installation's key: nothing can"
+                    " be recorded until an administrator restores the audit key."
+                ),
+                code="audit_key_mismatch",
+            )
     at: dt.datetime = fields.pop("at").astimezone(dt.UTC)
     published_at: dt.datetime | None = fields.pop("published_at", None)
     ended_at: dt.datetime | None = fields.pop("ended_at", None)

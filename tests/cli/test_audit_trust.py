@@ -308,3 +308,51 @@ def test_merging_review_in_the_database_is_found(
     code, output = verify(app)
     assert code == 1, output
     assert "org JIYI-02" in output and "kind: unrecorded" in output, output
+
+
+def test_a_database_restored_without_its_key_records_nothing(
+    app: Flask, history: list[int], tmp_path: Path
+) -> None:
+    """A database brought to a new data directory without its audit key: the installation
+    generates a new key, but never extends the chain with it (that would bury the break);
+    every action that must be recorded fails with 503 until the key is back."""
+    from signage_server import services
+
+    url = services.get(Settings, app).database_url
+    restored = make_app(url, tmp_path / "new-data", audit_key="")
+    assert (tmp_path / "new-data" / "audit_key").exists()
+    client = restored.test_client()
+    token = Demo(restored).token("jiyi01_editor")
+    before = newest(app)
+    response = client.post(
+        "/api/v1/items",
+        json={
+            "org": "JIYI-01",
+            "title": "集义村2026年第四季度村级财务收支情况",
+            "category": "village_affairs",
+            "timing": "periodic",
+            "scope": "public",
+            "body": {"type": "text", "text": "收入 1,000.00 元"},
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 503, response.get_json()
+    assert response.get_json()["error"]["code"] == "audit_key_mismatch"
+    assert newest(app) == before
+    code, output = verify(restored)
+    assert code == 1 and "kind: edited" in output, output
+    # With the key back, work goes on and the chain is intact.
+    ok = app.test_client().post(
+        "/api/v1/items",
+        json={
+            "org": "JIYI-01",
+            "title": "集义村2026年第四季度村级财务收支情况",
+            "category": "village_affairs",
+            "timing": "periodic",
+            "scope": "public",
+            "body": {"type": "text", "text": "收入 1,000.00 元"},
+        },
+        headers=Demo(app).headers("jiyi01_editor"),
+    )
+    assert ok.status_code == 201, ok.get_json()
+    assert verify(app)[0] == 0
