@@ -157,6 +157,12 @@ def test_the_qr_page_refuses_a_tampered_body_and_shows_the_audit_head(
     page = client.get(f"/f/{code}").get_data(as_text=True)
     assert FORGED not in page
     assert "与审计链中的封存不符" in page
+    # Nothing of the stored revision is presented, not even its title (it may be forged too).
+    with app.app_context():
+        title = db.session.scalar(
+            sa.select(Revision.title).where(Revision.item_id == item["id"], Revision.number == 1)
+        )
+    assert title and title not in page
     assert "事后篡改任何记录都会被发现" not in page
     # Feedback about it is still accepted.
     response = client.post(
