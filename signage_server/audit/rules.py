@@ -265,7 +265,7 @@ class Current:
     """A subject's state as the database holds it now, to compare with its last record.
 
     ``content_sha256`` ``None``: the content is not compared (drafts may change). Each key of
-    ``details`` is compared with the same key of the last record's details.
+    ``details`` is compared with the same key of the last record's details, where it sealed one.
     """
 
     subject: str
@@ -317,7 +317,8 @@ def check_current(current: Current, last: Entry | None) -> Problem | None:
             if now != sealed:
                 differences.append(f"{name} {now or 'none'}, sealed {sealed or 'none'}")
     for name, value in current.details.items():
-        if last.details.get(name) != value:
+        # A fact the record did not seal (written before it was sealed) is not compared.
+        if name in last.details and last.details[name] != value:
             differences.append(f"{name} {value!r}, sealed {last.details.get(name)!r}")
     if differences:
         return Problem(

@@ -450,11 +450,29 @@ def _seal(case: Case, action: Action, actor: str, role: str, now: dt.datetime, n
 
 
 def _sealed_facts(case: Case) -> dict[str, object]:
-    return {"hidden": case.hidden, "decision": case.decision.value if case.decision else None}
+    published = sorted(case.published_replies, key=lambda r: (r.published_at, r.id))
+    return {
+        "hidden": case.hidden,
+        "decision": case.decision.value if case.decision else None,
+        "replies_sha256": replies_hash([reply.text for reply in published]),
+    }
+
+
+def replies_hash(texts: list[str]) -> str | None:
+    """Return the hash that seals the published replies of a case (in publication order), so
+    that a reply changed in the database afterwards is found; ``None`` when there is none."""
+    return audit.text_hash("\x1e".join(texts)) if texts else None
 
 
 def case_states(session: Session) -> Iterator[audit_rules.Current]:
     """Yield every case's state as stored now, for ``audit verify``."""
+    replies: dict[int, list[str]] = {}
+    for case_id, text in session.execute(
+        sa.select(Reply.case_id, Reply.text)
+        .where(Reply.published_at.is_not(None))
+        .order_by(Reply.case_id, Reply.published_at, Reply.id)
+    ):
+        replies.setdefault(case_id, []).append(text)
     for case_id, state, decision, hidden_at in session.execute(
         sa.select(Case.id, Case.state, Case.decision, Case.hidden_at).order_by(Case.id)
     ):
@@ -467,6 +485,7 @@ def case_states(session: Session) -> Iterator[audit_rules.Current]:
             details={
                 "hidden": hidden_at is not None,
                 "decision": Decision(decision).value if decision else None,
+                "replies_sha256": replies_hash(replies.get(case_id, [])),
             },
         )
 

@@ -225,6 +225,32 @@ def test_feedback_handling_is_in_the_chain(
     assert verify(app)[0] == 0
 
 
+def test_changing_a_published_reply_is_found(
+    app: Flask, client: FlaskClient, demo: Demo, case: str
+) -> None:
+    """The published answer on the villager's receipt page is sealed (its hash): rewriting it
+    in the database afterwards is found."""
+    from signage_server.feedback.models import Case
+
+    with app.app_context():
+        case_id = db.session.scalar(sa.select(Case.id).where(Case.receipt == case))
+    response = client.post(
+        f"/api/v1/feedback/{case_id}/reply",
+        json={"text": "道路硬化资金来自县交通局专项资金，详见公开栏。", "publish": True},
+        headers=demo.headers("jiyi01_handler"),
+    )
+    assert response.status_code in (200, 201), response.get_json()
+    assert verify(app)[0] == 0
+    execute(
+        app,
+        "UPDATE feedback_replies SET text = :t WHERE case_id = :c",
+        t="资金已全部用于道路硬化。",
+        c=case_id,
+    )
+    output = broken(app, "", "state_changed")
+    assert f"feedback case {case_id}" in output and "replies_sha256" in output
+
+
 def test_deciding_an_exemption_in_the_database_is_found(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
