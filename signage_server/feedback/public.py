@@ -209,13 +209,20 @@ def track_lookup() -> Any:
 @limiter.limit(_track_rate, key_func=client_address, scope="track")
 def track(receipt: str) -> Any:
     case = services.by_receipt(db.session, receipt)
+    intact = services.replies_intact(db.session, case)
+    if not intact:
+        logger.error(
+            "INTEGRITY ALARM: the published replies of feedback case %s do not match their seal",
+            case.id,
+        )
     if wants_json():
-        return jsonify(public_case_json(case))
-    return render_template("feedback/track.html", case=case)
+        return jsonify(public_case_json(case, replies_intact=intact))
+    return render_template("feedback/track.html", case=case, replies_intact=intact)
 
 
-def public_case_json(case: Case) -> dict[str, Any]:
-    """What anybody holding the receipt may know: no names, no phone, no handler."""
+def public_case_json(case: Case, *, replies_intact: bool = True) -> dict[str, Any]:
+    """What anybody holding the receipt may know: no names, no phone, no handler; no reply
+    that does not match its seal in the audit chain."""
     return {
         "receipt": case.receipt,
         "kind": case.kind.value,
@@ -226,8 +233,9 @@ def public_case_json(case: Case) -> dict[str, Any]:
         "replies": [
             {"text": r.text, "published_at": r.published_at.isoformat()}
             for r in case.published_replies
-            if r.published_at is not None
+            if r.published_at is not None and replies_intact
         ],
+        "replies_intact": replies_intact,
     }
 
 

@@ -241,6 +241,7 @@ def test_changing_a_published_reply_is_found(
     )
     assert response.status_code in (200, 201), response.get_json()
     assert verify(app)[0] == 0
+    assert "县交通局专项资金" in client.get(f"/f/track/{case}").get_data(as_text=True)
     execute(
         app,
         "UPDATE feedback_replies SET text = :t WHERE case_id = :c",
@@ -249,6 +250,11 @@ def test_changing_a_published_reply_is_found(
     )
     output = broken(app, "", "state_changed")
     assert f"feedback case {case_id}" in output and "replies_sha256" in output
+    # The villager's tracking page does not present the rewritten answer.
+    page = client.get(f"/f/track/{case}").get_data(as_text=True)
+    assert "资金已全部用于道路硬化" not in page and "与审计链中的封存不符" in page
+    answer = client.get(f"/f/track/{case}", headers={"Accept": "application/json"}).get_json()
+    assert answer["replies"] == [] and answer["replies_intact"] is False
 
 
 def test_deciding_an_exemption_in_the_database_is_found(

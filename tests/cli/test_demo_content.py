@@ -126,6 +126,11 @@ def test_demo_feedback_tells_its_story(app: Flask, client: FlaskClient, story: D
     assert kinds == ["comment", "question", "question", "request"]
     answered = next(c for c in village if c["state"] == "closed")
     assert answered["replies"][0]["published_at"]
+    # Its answer is sealed and shown to the villager (the demo seeds through the services).
+    tracked = client.get(
+        f"/f/track/{answered['receipt']}", headers={"Accept": "application/json"}
+    ).get_json()
+    assert tracked["replies_intact"] is True and tracked["replies"]
     overdue = next(c for c in village if c["kind"] == "comment")
     assert overdue["deadlines"][0]["overdue"] is True
     request = next(c for c in village if c["kind"] == "request")
