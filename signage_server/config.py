@@ -188,6 +188,9 @@ def load_settings(
         raise ConfigError("SIGNAGE_PDF_MAX_PAGES must be at least 1")
     if settings.default_locale not in ("zh_Hans_CN", "en"):
         raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
+    if settings.data_dir:
+        # A relative SIGNAGE_DATA_DIR is taken from the current directory.
+        settings = dataclasses.replace(settings, data_dir=str(Path(settings.data_dir).resolve()))
     return settings
 
 

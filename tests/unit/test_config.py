@@ -110,3 +110,11 @@ def test_login_lockout_settings() -> None:
         load_settings({"SIGNAGE_LOGIN_LOCKOUT_AFTER": "0"})
     with pytest.raises(ConfigError, match="SIGNAGE_SESSION_MAX_DAYS"):
         load_settings({"SIGNAGE_SESSION_MAX_DAYS": "0"})
+
+
+def test_a_relative_data_dir_is_taken_from_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({"SIGNAGE_DATA_DIR": "instance"})
+    assert settings.data_dir == str(tmp_path / "instance")
