@@ -50,7 +50,10 @@ from signage_server.disclosure.presenters import items_query
 from signage_server.disclosure.presenters import tasks_for
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import NoticeKind
+from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.rules import Timing
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
@@ -129,12 +132,15 @@ def payload_from_form(form: ItemForm) -> dict[str, Any]:
     """Return the form as the API's item payload."""
     notice = None
     if form.notice_kind.data:
-        notice = {"kind": form.notice_kind.data, "min_working_days": form.notice_min_days.data}
+        notice = {
+            "kind": NoticeKind(form.notice_kind.data),
+            "min_working_days": form.notice_min_days.data,
+        }
     return {
         "title": form.title.data or "",
         "category": Category(form.category.data),
-        "timing": form.timing.data,
-        "scope": form.scope.data,
+        "timing": Timing(form.timing.data),
+        "scope": Scope(form.scope.data),
         "major": bool(form.major.data),
         "urgent": bool(form.urgent.data),
         "notice": notice,
@@ -296,8 +302,9 @@ def new_item() -> Any:
         form.body_type.data = "text"
         form.scope.data = "public"
     status = 200 if request.method == "GET" else 400
+    preview = _preview(form, org) if request.method == "POST" else {}
     return render_template(
-        "disclosure/editor.html", form=form, org=org, item=None, error=error
+        "disclosure/editor.html", form=form, item=None, error=error, **{"org": org, **preview}
     ), status
 
 
@@ -325,7 +332,7 @@ def edit_item(item_id: int) -> Any:
             return redirect(url_for("disclosure.item", item_id=item.id))
     status = 200 if request.method == "GET" else 400
     return render_template(
-        "disclosure/editor.html", form=form, org=item.org, item=item, error=error
+        "disclosure/editor.html", form=form, item=item, error=error, **_preview(form, item.org)
     ), status
 
 
@@ -336,23 +343,27 @@ def preview() -> Any:
     principal = current_principal()
     form = ItemForm()
     org = _prepare_form(form, principal, None)
-    body = body_from_form(form)
+    return render_template("disclosure/_screen.html", **_preview(form, org))
+
+
+def _preview(form: ItemForm, org: Org | None) -> dict[str, Any]:
+    """What the screen preview shows of the editor's content (live, and when the editor page
+    comes back with an error, so that the preview keeps what was typed)."""
     try:
-        html = render_body_html(parse_body(body), asset_url)
+        html = render_body_html(parse_body(body_from_form(form)), asset_url)
         problem = None
     except BodyError as error:
         html = Markup("")
         problem = describe_problems([dict(p) for p in error.problems])
-    return render_template(
-        "disclosure/_screen.html",
-        org=org,
-        title=form.title.data or "",
-        body=html,
-        problem=problem,
-        category=form.category.data,
-        valid_until=_aware(form.valid_until.data),
-        scope=form.scope.data,
-    )
+    return {
+        "org": org,
+        "title": form.title.data or "",
+        "body": html,
+        "problem": problem,
+        "category": form.category.data,
+        "valid_until": _aware(form.valid_until.data),
+        "scope": form.scope.data,
+    }
 
 
 @bp.get("/items/<int:item_id>")

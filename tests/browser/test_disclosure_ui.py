@@ -70,3 +70,25 @@ def test_catalog_page(page: Page, live_server: str, screenshots: Path) -> None:
     page.goto(live_server + "/catalog?org=XIAN")
     expect(page.get_by_role("heading", name="清源县为下级组织制定的公开目录")).to_be_visible()
     page.screenshot(path=screenshots / "catalog-county.png", full_page=True)
+
+
+def test_an_urgent_notice_is_sent_from_the_web_form(
+    page: Page, live_server: str, screenshots: Path
+) -> None:
+    """Issue 10, blocker 1: an emergency notice (即时公开 + 紧急) must be creatable from the
+    editor (the form refused it: its timing came as text). The preview after an error is
+    tested over HTTP (a 400 page is a console error here)."""
+    log_in(page, live_server, "jiyi01_editor")
+    page.goto(live_server + "/items/new")
+    page.get_by_label("标题", exact=True).fill("关于集义村今冬森林防火的紧急通知")
+    page.get_by_label("类别").select_option("service")
+    page.get_by_label("公开时限").select_option("immediate")
+    page.get_by_label("文字", exact=True).fill("即日起至明年3月，禁止一切野外用火。")
+    page.get_by_label("提供部门").fill("村委会")
+    page.get_by_label("第一责任人").fill("王建国")
+    page.get_by_label("紧急：插播并在滚动条中滚动显示（即时公开事项）").check()
+    expect(page.locator("#preview .screen-title")).to_have_text("关于集义村今冬森林防火的紧急通知")
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.get_by_text("草稿已保存。")).to_be_visible()
+    expect(page.locator(".urgent-flag")).to_contain_text("插播")
+    page.screenshot(path=screenshots / "item-urgent-saved.png", full_page=True)

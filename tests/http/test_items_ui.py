@@ -66,6 +66,40 @@ def test_validation_errors_are_shown(client: FlaskClient, demo: Demo) -> None:
     assert "目录" in response.get_data(as_text=True)
 
 
+URGENT = {
+    **FORM,
+    "catalog_entry": "",
+    "title": "关于集义村今冬森林防火紧急通知",
+    "category": "service",
+    "timing": "immediate",
+    "urgent": "y",
+    "body_type": "text",
+    "text": "即日起至明年3月，禁止一切野外用火。",
+}
+
+
+def test_an_urgent_immediate_item_is_created_from_the_form(client: FlaskClient, demo: Demo) -> None:
+    """Issue 10, blocker 1: 即时公开 + 紧急 was refused by the form (its timing came as text)."""
+    demo.login(client, "jiyi01_editor")
+    response = post_form(client, "/items/new", URGENT)
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    item = client.get(
+        f"/api/v1/items/{item_id_from(response)}", headers=demo.headers("jiyi01_editor")
+    ).get_json()
+    assert item["current"]["urgent"] is True and item["timing"] == "immediate"
+
+
+def test_after_an_error_the_preview_keeps_what_was_typed(client: FlaskClient, demo: Demo) -> None:
+    demo.login(client, "jiyi01_editor")
+    response = post_form(client, "/items/new", {**URGENT, "timing": "standing"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "只有即时公开事项才能设为紧急" in html
+    title = re.search(r'<h2 class="screen-title">([^<]*)</h2>', html)
+    assert title and title.group(1) == "关于集义村今冬森林防火紧急通知"
+    assert "禁止一切野外用火" in html
+
+
 def test_preview_renders_at_screen_size(client: FlaskClient, demo: Demo) -> None:
     demo.login(client, "jiyi01_editor")
     response = post_form(
