@@ -196,19 +196,26 @@ def test_flipping_a_feedback_case_is_found(
     assert "feedback case" in output and what in output
 
 
-def test_feedback_handling_is_in_the_chain(
-    app: Flask, client: FlaskClient, demo: Demo, case: str
-) -> None:
+def publish_reply(app: Flask, client: FlaskClient, demo: Demo, receipt: str) -> int:
+    """Answer the case of ``receipt`` through the API (drafted and published); return its id."""
     from signage_server.feedback.models import Case
 
     with app.app_context():
-        case_id = db.session.scalar(sa.select(Case.id).where(Case.receipt == case))
+        case_id = db.session.scalar(sa.select(Case.id).where(Case.receipt == receipt))
+    assert case_id is not None
     response = client.post(
         f"/api/v1/feedback/{case_id}/reply",
         json={"text": "道路硬化资金来自县交通局专项资金，详见公开栏。", "publish": True},
         headers=demo.headers("jiyi01_handler"),
     )
     assert response.status_code in (200, 201), response.get_json()
+    return int(case_id)
+
+
+def test_feedback_handling_is_in_the_chain(
+    app: Flask, client: FlaskClient, demo: Demo, case: str
+) -> None:
+    case_id = publish_reply(app, client, demo, case)
     with app.app_context():
         rows = db.session.execute(
             sa.select(AuditRecord.action, AuditRecord.state, AuditRecord.actor, AuditRecord.details)
@@ -230,16 +237,7 @@ def test_changing_a_published_reply_is_found(
 ) -> None:
     """The published answer on the villager's receipt page is sealed (its hash): rewriting it
     in the database afterwards is found."""
-    from signage_server.feedback.models import Case
-
-    with app.app_context():
-        case_id = db.session.scalar(sa.select(Case.id).where(Case.receipt == case))
-    response = client.post(
-        f"/api/v1/feedback/{case_id}/reply",
-        json={"text": "道路硬化资金来自县交通局专项资金，详见公开栏。", "publish": True},
-        headers=demo.headers("jiyi01_handler"),
-    )
-    assert response.status_code in (200, 201), response.get_json()
+    case_id = publish_reply(app, client, demo, case)
     assert verify(app)[0] == 0
     assert "县交通局专项资金" in client.get(f"/f/track/{case}").get_data(as_text=True)
     execute(

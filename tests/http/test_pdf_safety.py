@@ -23,26 +23,9 @@ from tests.http.items import publish_through
 from tests.http.test_assets import pdf
 from tests.http.test_assets import png
 from tests.http.test_assets import upload
+from tests.unit.content.test_assets import hand_pdf
 
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"
-
-
-def hand_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
-    """Return a PDF of numbered *objects* (1: catalog, 2: pages, 3: page) with its xref."""
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        trailer,
-        xref,
-    )
-    return bytes(out)
 
 
 def catalog(extra: bytes = b"") -> bytes:

@@ -82,7 +82,7 @@ def pillow_pdf(pages: int, sizes: list[tuple[int, int]] | None = None) -> bytes:
     return encode(images[0], "PDF", save_all=True, append_images=images[1:], resolution=7.2)
 
 
-def hand_pdf(objects: list[bytes], trailer: bytes) -> bytes:
+def hand_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
     """Return a PDF built from numbered *objects* with a correct cross-reference table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
