@@ -96,24 +96,22 @@ def _seal(session: Session, **fields: Any) -> AuditRecord:
     setup = setup_of(session)
     _lock(session)
     last = _last(session)
-    if last is not None:
-        entry_then = last.entry()
-        if rules.record_hash(setup.key, entry_then.prev_hash, entry_then.fields()) != last.hash:
-            # A database restored without its key (a new key was generated), or a newest
-            # record changed in the database: extending the chain would bury the break.
-            logger.critical(
-                "AUDIT KEY MISMATCH: record %s does not verify with this installation's audit"
-                " key; nothing is recorded until the key is restored (SIGNAGE_AUDIT_KEY or"
-                " <data dir>/audit_key) and `signage audit verify` passes",
-                last.seq,
-            )
-            raise Unavailable(
-                N_(
-                    "The audit chain does not verify with this installation's key: nothing can"
-                    " be recorded until an administrator restores the audit key."
-                ),
-                code="audit_key_mismatch",
-            )
+    if last is not None and not is_genuine(session, last):
+        # A database restored without its key (a new key was generated), or a newest record
+        # changed in the database: extending the chain would bury the break.
+        logger.critical(
+            "AUDIT KEY MISMATCH: record %s does not verify with this installation's audit"
+            " key; nothing is recorded until the key is restored (SIGNAGE_AUDIT_KEY or"
+            " <data dir>/audit_key) and `signage audit verify` passes",
+            last.seq,
+        )
+        raise Unavailable(
+            N_(
+                "The audit chain does not verify with this installation's key: nothing can"
+                " be recorded until an administrator restores the audit key."
+            ),
+            code="audit_key_mismatch",
+        )
     at: dt.datetime = fields.pop("at").astimezone(dt.UTC)
     published_at: dt.datetime | None = fields.pop("published_at", None)
     ended_at: dt.datetime | None = fields.pop("ended_at", None)
@@ -299,6 +297,16 @@ def records_of(session: Session, item_id: int) -> list[AuditRecord]:
         .order_by(AuditRecord.seq)
     )
     return list(session.scalars(query))
+
+
+def last_record(session: Session, subject: str, subject_id: int) -> AuditRecord | None:
+    """Return the newest record of one case, exemption or org (``None``: never recorded)."""
+    return session.scalar(
+        sa.select(AuditRecord)
+        .where(AuditRecord.subject == subject, AuditRecord.subject_id == subject_id)
+        .order_by(AuditRecord.seq.desc())
+        .limit(1)
+    )
 
 
 def last_item_records(

@@ -467,18 +467,15 @@ def replies_hash(texts: list[str]) -> str | None:
 def replies_intact(session: Session, case: Case) -> bool:
     """Tell whether the case's published replies are those its newest genuine audit record
     sealed (a reply rewritten in the database is not presented as the answer)."""
-    record = session.scalar(
-        sa.select(AuditRecord)
-        .where(AuditRecord.subject == audit_rules.CASE, AuditRecord.subject_id == case.id)
-        .order_by(AuditRecord.seq.desc())
-        .limit(1)
-    )
-    if record is None or "replies_sha256" not in (record.details or {}):
-        # Sealed before replies were (an upgraded database): nothing to compare with.
-        return record is None or audit.is_genuine(session, record)
-    published = sorted(case.published_replies, key=lambda r: (r.published_at, r.id))
-    return audit.is_genuine(session, record) and record.details["replies_sha256"] == replies_hash(
-        [reply.text for reply in published]
+    record = audit.last_record(session, audit_rules.CASE, case.id)
+    if record is None:
+        return True
+    if not audit.is_genuine(session, record):
+        return False
+    sealed = record.details or {}
+    # A record written before replies were sealed (an upgraded database) has nothing to compare.
+    return "replies_sha256" not in sealed or (
+        sealed["replies_sha256"] == _sealed_facts(case)["replies_sha256"]
     )
 
 
