@@ -710,6 +710,8 @@
   // ---------------------------------------------------------------------------------------
 
   var layoutName = null;
+  var layoutLoad = null; // the stylesheet being loaded: {gen, promise}
+  var layoutGen = 0;
 
   function versionQuery() {
     return CFG.version ? '?v=' + encodeURIComponent(CFG.version) : '';
@@ -719,35 +721,92 @@
     return CFG.layouts + name + '.css' + versionQuery();
   }
 
-  /** Switch to layout `name` (its stylesheet and design size); resolve true when it changed. */
+  /**
+   * Switch to layout `name` (its stylesheet and design size); resolve true when it changed,
+   * once its stylesheet applies. Nothing is paginated while a stylesheet loads
+   * (S.layoutLoading): a caller asking for the layout being loaded waits for that same load,
+   * and a load overtaken by another layout hands over to the newer one.
+   */
   function setLayout(name) {
     if (!LAYOUT_SIZES[name]) name = 'landscape';
-    if (name === layoutName) return Promise.resolve(false);
+    if (name === layoutName) return layoutLoad ? layoutLoad.promise : Promise.resolve(false);
     layoutName = name;
     dom.frame.className = 'frame layout-' + name;
     fit();
     var old = $('layout-css');
     var href = layoutHref(name);
-    if (old && old.getAttribute('href') === href) return Promise.resolve(true);
+    var gen = ++layoutGen;
+    if (old && old.getAttribute('href') === href) {
+      dropLayoutLinks(old);
+      layoutLoad = null;
+      S.layoutLoading = false;
+      metricsChanged();
+      return Promise.resolve(true);
+    }
     S.layoutLoading = true; // no pagination with the wrong stylesheet
-    return new Promise(function (resolve) {
+    var load = { gen: gen, promise: null };
+    load.promise = new Promise(function (resolve) {
       var link = document.createElement('link');
       var done = false;
       function finish() {
         if (done) return;
         done = true;
         link.onload = link.onerror = null;
-        if (old && old.parentNode) old.parentNode.removeChild(old);
+        if (gen !== layoutGen) {
+          // Overtaken by another layout: that one decides when pagination may start.
+          if (link.parentNode) link.parentNode.removeChild(link);
+          resolve(layoutLoad ? layoutLoad.promise : true);
+          return;
+        }
+        dropLayoutLinks(link);
         link.id = 'layout-css';
+        layoutLoad = null;
         S.layoutLoading = false;
+        metricsChanged();
         resolve(true);
       }
       link.rel = 'stylesheet';
+      link.setAttribute('data-layout', name);
       link.onload = finish;
       link.onerror = finish;
       link.href = href;
       document.head.appendChild(link);
     });
+    layoutLoad = load;
+    return load.promise;
+  }
+
+  /** Remove every layout stylesheet but `keep`. */
+  function dropLayoutLinks(keep) {
+    Array.prototype.forEach.call(
+      document.querySelectorAll('link#layout-css, link[data-layout]'),
+      function (link) {
+        if (link !== keep && link.parentNode) link.parentNode.removeChild(link);
+      }
+    );
+  }
+
+  /**
+   * Whatever changes the size of text or of the main region (a layout stylesheet applied, a
+   * font loaded, the region resized) invalidates every pagination made before it.
+   */
+  function metricsChanged() {
+    S.metricsEpoch += 1;
+  }
+
+  function watchMetrics() {
+    if (document.fonts && document.fonts.addEventListener) {
+      document.fonts.addEventListener('loadingdone', metricsChanged);
+    }
+    if (typeof ResizeObserver === 'function') {
+      var last = '';
+      new ResizeObserver(function () {
+        var size = dom.main.offsetWidth + 'x' + dom.main.offsetHeight;
+        if (size === last) return;
+        last = size;
+        metricsChanged();
+      }).observe(dom.main);
+    }
   }
 
   /** Scale the frame (design size) to fit the viewport, centred, letterboxed in black. */
@@ -1044,6 +1103,7 @@
       } else {
         // Cannot be split (e.g. one enormous table row): show it on its own page, clipped.
         cur.body.appendChild(block);
+        cur.page.signageOversize = true;
         finish();
         start();
       }
@@ -1132,6 +1192,8 @@
       cur = { page: p.page, body: p.body, tbody: tbody };
     }
     function finish() {
+      // A single row taller than the page can only be shown cut.
+      if (overflows(cur.body)) cur.page.signageOversize = true;
       dom.measure.removeChild(cur.page);
       pages.push(cur.page);
       cur = null;
@@ -1161,14 +1223,20 @@
       cur.body.appendChild(note);
       if (overflows(cur.body)) {
         cur.body.removeChild(note);
+        var placed = false;
         if (cur.tbody.rows.length > 1) {
+          // The note goes with the last row rather than alone...
           var last = cur.tbody.lastChild;
           cur.tbody.removeChild(last);
           finish();
           start();
           cur.tbody.appendChild(last);
           cur.body.appendChild(note);
-        } else {
+          placed = !overflows(cur.body);
+          if (!placed) cur.body.removeChild(note);
+        }
+        if (!placed) {
+          // ... or on a page of its own when even that does not fit.
           finish();
           var p = newPage(item, 'table');
           p.body.appendChild(note);
@@ -1232,7 +1300,8 @@
 
   /** Pages of `item` for the current layout: cached for the item shown, URLs revoked after. */
   function pagesFor(item) {
-    var key = [item.id, item.revision, item.content_sha256 || '', layoutName].join('|');
+    var key = [item.id, item.revision, item.content_sha256 || '', layoutName, S.metricsEpoch]
+      .join('|');
     if (S.paged && S.paged.key === key) return S.paged.pages;
     dropPaged();
     var entry = { key: key, pages: [], urls: [], dead: false };
@@ -1256,11 +1325,87 @@
         entry.pages = paginateBlocks(item, [el('p', 'cont', '（此内容暂不支持在屏幕上显示，请扫码查看）')],
           'text');
       }
+      markStarts(entry.pages);
     } finally {
       clear(dom.measure);
     }
     S.paged = entry;
     return entry.pages;
+  }
+
+  /**
+   * What a page holds, counted so that two paginations of the same item can be compared:
+   * data rows of a table, characters of text (without the header rows and captions repeated
+   * on continued pages).
+   */
+  function pageUnits(page) {
+    var body = page.querySelector('.body');
+    if (!body) return 0;
+    if (/\bbody-table\b/.test(body.className)) {
+      return body.querySelectorAll('tbody:not(.thead) tr').length;
+    }
+    var n = body.textContent.length;
+    Array.prototype.forEach.call(body.querySelectorAll('tbody.thead, caption'), function (x) {
+      n -= x.textContent.length;
+    });
+    return n;
+  }
+
+  function markStarts(pages) {
+    var start = 0;
+    pages.forEach(function (page) {
+      page.signageStart = start;
+      start += pageUnits(page);
+    });
+  }
+
+  /** The page of `pages` holding the content that starts at `start` (the first if several). */
+  function pageAt(pages, start) {
+    var found = 0;
+    for (var i = 0; i < pages.length; i++) {
+      var s = pages[i].signageStart || 0;
+      if (s > start) break;
+      if (s < start || (pages[found].signageStart || 0) !== s) found = i;
+    }
+    return found;
+  }
+
+  /**
+   * True when the page on screen does not show all it holds (a row or a line cut at the
+   * bottom) although pagination made it fit: its measurements are out of date.
+   */
+  function pageCut(page) {
+    if (page.signageOversize) return false;
+    var body = page.querySelector('.body');
+    if (!body || /\bbody-(image|pdf)\b/.test(body.className)) return false;
+    return overflows(body);
+  }
+
+  /**
+   * Paginate the item on screen again (after its measurements went stale) and go on from
+   * the page holding the content the screen was showing, so nothing is skipped.
+   */
+  function reflow(c, now) {
+    var page = c.pages[c.page];
+    var start = page ? page.signageStart || 0 : 0;
+    c.pages = pagesFor(c.item);
+    c.epoch = S.metricsEpoch;
+    var end = c.pageEnd;
+    showPage(pageAt(c.pages, start), now, true);
+    c.pageEnd = end;
+    var shown = c.pages[c.page];
+    if (pageCut(shown)) {
+      // Measured and shown alike and still cut: nothing better can be done for this page.
+      shown.signageOversize = true;
+      warn('page ' + (c.page + 1) + ' of item ' + c.id + ' cannot be shown whole');
+    }
+  }
+
+  /** The page on screen is cut although it was measured whole: measure everything again. */
+  function recut(c, now) {
+    warn('page ' + (c.page + 1) + ' of item ' + c.id + ' was cut on screen: paginating again');
+    metricsChanged();
+    reflow(c, now);
   }
 
   function dropPaged() {
@@ -1408,6 +1553,7 @@
     urgentSeen: {},
     idleNode: null,
     layoutLoading: false,
+    metricsEpoch: 0,
     qrTarget: null,
     tickerText: null,
     online: false,
@@ -1539,6 +1685,7 @@
   }
 
   function showNext(now) {
+    if (S.layoutLoading) return; // the tick starts the next item once the stylesheet applies
     var pick = pickNext(now);
     if (!pick) {
       showIdle(now);
@@ -1569,14 +1716,20 @@
       started: now,
       pageEnd: now,
       urgent: pick.kind === 'urgent',
-      stale: false
+      stale: false,
+      epoch: S.metricsEpoch
     };
     renderSide(item);
     showPage(0, now);
     sendStatus();
   }
 
-  function showPage(index, now) {
+  /**
+   * Put page `index` of the item on screen. Before it is painted, the page is checked where it
+   * is shown: if a row or line is cut (measured under other styles or fonts), the item is
+   * paginated again and the screen goes on from that content (`checked` stops a second round).
+   */
+  function showPage(index, now, checked) {
     var c = S.cur;
     c.page = Math.max(0, Math.min(index, c.pages.length - 1));
     c.pageEnd = now + c.dur * 1000;
@@ -1584,6 +1737,10 @@
     if (dom.main.firstChild !== page || dom.main.childNodes.length !== 1) {
       clear(dom.main);
       dom.main.appendChild(page);
+    }
+    if (!checked && !S.layoutLoading && pageCut(page)) {
+      recut(c, now);
+      return;
     }
     renderPageIndicator();
   }
@@ -1651,6 +1808,8 @@
       showNext(now);
       return;
     }
+    if (c.epoch !== S.metricsEpoch) reflow(c, now);
+    else if (pageCut(c.pages[c.page])) recut(c, now);
     if (now < c.pageEnd) return;
     if (!c.stale && c.page + 1 < c.pages.length) {
       showPage(c.page + 1, now);
@@ -1737,12 +1896,7 @@
         c.stale = true; // finish this page, then move on
       } else {
         c.item = item;
-        if (layoutChanged) {
-          c.pages = pagesFor(item);
-          var end = c.pageEnd;
-          showPage(c.page, now);
-          c.pageEnd = end;
-        }
+        if (layoutChanged) reflow(c, now);
         renderSide(item);
       }
       renderTicker(now, layoutChanged);
@@ -2202,6 +2356,7 @@
     }
     setText(dom.board, BOARD_TITLE);
     window.addEventListener('resize', fit);
+    watchMetrics();
     setInterval(tick, TICK_MS);
     if (S.preview) {
       setLayout('landscape').then(function () {

@@ -149,6 +149,9 @@ class Harness:
         self.base = f"http://127.0.0.1:{self.port}"
         self.tokens = {TOKEN}
         self.csp = True
+        #: Paths held back until :meth:`release` (a slow line), and how often each was asked.
+        self.held: dict[str, int] = {}
+        self.gate = threading.Event()
         self.hello: dict[str, Any] = {}
         self.manifest: dict[str, Any] | None = None
         self.assets: dict[str, tuple[bytes, str]] = {}
@@ -203,7 +206,9 @@ class Harness:
 
     def reset(self) -> None:
         """Forget what a previous test set or received."""
+        self.release()
         with self.lock:
+            self.held = {}
             self.csp = True
             self.tokens = {TOKEN}
             self.manifest = None
@@ -253,6 +258,15 @@ class Harness:
             ]
         out["version"] = manifest_version(out)
         return out
+
+    def hold(self, *paths: str) -> None:
+        """Answer requests for ``paths`` only once :meth:`release` is called."""
+        with self.lock:
+            self.gate.clear()
+            self.held = dict.fromkeys(paths, 0)
+
+    def release(self) -> None:
+        self.gate.set()
 
     def set_manifest(self, manifest: dict[str, Any], *, push: bool = True) -> dict[str, Any]:
         """Serve ``manifest`` from now on (and push it to connected players)."""
@@ -311,6 +325,10 @@ class Harness:
 
     def route(self, request: Request) -> Response:
         path = request.path
+        if path in self.held:
+            with self.lock:
+                self.held[path] += 1
+            self.gate.wait(timeout=30)
         if path == "/player":
             return Response(status=302, headers={"Location": "/player/"})
         if path in {"/player/", "/player/preview"}:

@@ -287,6 +287,87 @@ def test_long_text_is_split_into_pages_that_fit(new_page: NewPage, harness: Harn
     assert continued, "the paragraph longer than a page continues on the next one"
 
 
+def walk_table_pages(page: Page, item: int, seconds_per_page: float) -> list[str]:
+    """Every page of the table on screen, checked as shown: nothing cut at the bottom."""
+    pages = page.evaluate("window.signagePlayer.pages()")
+    numbers: list[str] = []
+    for index in range(len(pages)):
+        wait_for(page, lambda s, i=index: s["page"] == i + 1 and s["item"] == item)
+        m = page.evaluate(MEASURE_JS)
+        assert not m["overflow"], f"page {index + 1}/{len(pages)} cuts its last row: {m}"
+        assert m["contentBottom"] <= m["bodyBottom"] + 0.5
+        numbers.extend(m["firstCells"])
+        advance(page, seconds_per_page)
+    return numbers
+
+
+@pytest.mark.browser
+def test_led_board_never_cuts_a_row_when_its_stylesheet_arrives_late(
+    new_page: NewPage, harness: Harness
+) -> None:
+    """Issue 10, blocker 2: pagination ran with the previous layout's stylesheet while the LED
+    board's was still loading, so page 1 cut a row that page 2 then skipped."""
+    manifest = load_fixture("long_table")
+    manifest["layout"] = "led"
+    harness.set_manifest(manifest)
+    # (Requests the Service Worker makes would bypass the route: it is not needed here.)
+    harness.hold("/player/layouts/led.css")
+    page = new_page(*SIZES["led"])
+    page.goto(f"{harness.base}/player/#token={TOKEN}")
+    until(
+        lambda: harness.held["/player/layouts/led.css"] > 0 and state(page).get("layout") == "led",
+        what="the LED stylesheet asked for",
+    )
+    # A newer manifest arrives while the stylesheet is still on its way (the socket's push after
+    # the first poll's answer), and the player ticks: nothing may be paginated before it applies.
+    newer = copy.deepcopy(manifest)
+    newer["ticker"] = [{"text": "欢迎扫码对公开内容提出意见和建议"}]
+    version = harness.set_manifest(newer)["version"]
+    until(lambda: state(page)["version"] == version, what="the newer manifest")
+    advance(page, 2)
+    assert state(page)["item"] is None, "nothing is paginated without the layout's styles"
+    harness.release()
+    wait_for(page, lambda s: s["item"] == 21 and s["mode"] == "playing")
+    assert page.locator("link[rel=stylesheet][href*='landscape.css']").count() == 0
+    numbers = walk_table_pages(page, 21, 12.2)
+    assert numbers == [str(n) for n in range(1, 61)], "every row once, in order"
+
+
+@pytest.mark.browser
+def test_a_page_cut_on_screen_is_paginated_again_from_where_it_was(
+    new_page: NewPage, harness: Harness
+) -> None:
+    """Whatever changes the metrics after pagination (a font arriving late, a style), the page
+    on screen is checked every tick and the item paginated again without skipping a row."""
+    manifest = load_fixture("long_table")
+    manifest["layout"] = "led"
+    harness.set_manifest(manifest)
+    page = new_page(*SIZES["led"], bypass_csp=True)
+    page.goto(f"{harness.base}/player/#token={TOKEN}")
+    wait_for(page, lambda s: s["item"] == 21 and s["mode"] == "playing")
+    advance(page, 12.2)
+    wait_for(page, lambda s: s["page"] == 2)
+    before = page.evaluate(MEASURE_JS)["firstCells"]
+    pages_before = state(page)["pages"]
+    # Larger text than the pages were measured with: page 2 no longer holds its rows.
+    page.add_style_tag(content=".layout-led .body td { padding-bottom: 24px; }")
+    assert page.evaluate(MEASURE_JS)["overflow"], "the style must cut the page for this test"
+    advance(page, 1)
+    wait_for(page, lambda s: s["pages"] > pages_before)
+    now = page.evaluate(MEASURE_JS)
+    assert not now["overflow"], now
+    assert now["firstCells"][0] == before[0], "the screen goes on from the row it was showing"
+    current = state(page)["page"]
+    numbers = before[:0]
+    for index in range(current - 1, state(page)["pages"]):
+        wait_for(page, lambda s, i=index: s["page"] == i + 1 and s["item"] == 21)
+        m = page.evaluate(MEASURE_JS)
+        assert not m["overflow"], f"page {index + 1} cuts its last row: {m}"
+        numbers.extend(m["firstCells"])
+        advance(page, 12.2)
+    assert numbers == [str(n) for n in range(int(before[0]), 61)], "no row skipped"
+
+
 @pytest.mark.browser
 def test_pdf_pages_and_long_html_bodies(new_page: NewPage, harness: Harness) -> None:
     manifest = harness.set_manifest(load_fixture("media"))
