@@ -226,6 +226,18 @@ def test_rejected_goes_back_to_drafting_and_says_by_whom(client: FlaskClient, de
     no_login_names(html)
 
 
+def test_audit_api_gives_real_names_beside_login_names(client: FlaskClient, demo: Demo) -> None:
+    item = create(client, demo)
+    ok(client, demo, "jiyi01_editor", item["id"], "submit")
+    body = client.get(
+        f"/api/v1/items/{item['id']}/audit", headers=demo.headers("jiyi01_reviewer")
+    ).get_json()
+    assert [(r["actor"], r["actor_name"]) for r in body["records"]] == [
+        ("jiyi01_editor", EDITOR),
+        ("jiyi01_editor", EDITOR),
+    ]
+
+
 def test_people_without_a_post_are_shown_by_login_name(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
