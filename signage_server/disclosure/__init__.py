@@ -12,3 +12,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(views.bp)
     app.add_template_filter(views.higher_review_label, "higher_review_label")
+    app.add_template_filter(views.person, "person")

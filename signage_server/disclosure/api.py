@@ -19,6 +19,7 @@ from signage_server.api import api_blueprint
 from signage_server.api import parse
 from signage_server.audit import services as audit
 from signage_server.disclosure import services
+from signage_server.disclosure import trail
 from signage_server.disclosure.context import env
 from signage_server.disclosure.context import fields_from
 from signage_server.disclosure.context import visible_item
@@ -165,6 +166,7 @@ def item_audit(item_id: int) -> Response:
     """Return the item's audit records with their hashes."""
     item, _principal = visible_item(item_id)
     records = audit.records_of(db.session, item.id)
+    names = trail.display_names(db.session, (r.actor for r in records))
     return jsonify(
         {
             "item": item.id,
@@ -175,6 +177,8 @@ def item_audit(item_id: int) -> Response:
                     "revision": r.revision,
                     "content_sha256": r.content_sha256,
                     "actor": r.actor,
+                    # Real name and post (empty for what the system did by itself).
+                    "actor_name": names.get(r.actor, ""),
                     "role": r.role,
                     "action": r.action,
                     "reason": r.reason,

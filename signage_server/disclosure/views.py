@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint
 from flask import abort
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -34,8 +35,10 @@ from signage_server.assets import STORE
 from signage_server.assets import services as assets
 from signage_server.audit import services as audit
 from signage_server.catalog.services import entries_for
+from signage_server.disclosure import path as procedure
 from signage_server.disclosure import rules
 from signage_server.disclosure import services
+from signage_server.disclosure import trail
 from signage_server.disclosure.context import env
 from signage_server.disclosure.context import fields_from
 from signage_server.disclosure.context import local_tz
@@ -61,6 +64,7 @@ from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
+from signage_server.screens import showing
 
 bp = Blueprint("disclosure", __name__)
 SYSTEM_LABEL = N_("System (on schedule)")
@@ -69,6 +73,17 @@ SYSTEM_LABEL = N_("System (on schedule)")
 def higher_review_label(reason: str) -> str:
     """Translate a reason for higher review (template filter)."""
     return str(_(rules.HIGHER_REVIEW_LABELS.get(reason, reason)))
+
+
+def person(username: str) -> str:
+    """Show a user by real name and post instead of login name (template filter; the audit
+    trail stores login names). Looked up once per request."""
+    if username == services.SYSTEM:
+        return str(_(SYSTEM_LABEL))
+    known: dict[str, str] = g.setdefault("display_names", {})
+    if username not in known:
+        known.update(trail.display_names(db.session, [username]))
+    return known.get(username) or username
 
 
 def asset_url(sha256: str) -> str:
@@ -372,11 +387,19 @@ def item(item_id: int) -> str:
     item, principal = visible_item(item_id)
     current = item.current
     live = item.live
+    rejected = trail.rejected_before(item, current)
+    screens_of = showing.screens_showing(db.session, item, env().now, principal.org_condition())
     return render_template(
         "disclosure/item.html",
         item=item,
         current=current,
         live=live,
+        progress=trail.progress(db.session, item),
+        returned=trail.progress(db.session, item, rejected).path.returned if rejected else None,
+        screens_of=screens_of,
+        screens_online=sum(1 for s in screens_of if s.presence is showing.Presence.ONLINE),
+        next_labels={k.value: v for k, v in procedure.NEXT_LABELS.items()},
+        freshness_labels={k.value: v for k, v in showing.FRESHNESS_LABELS.items()},
         body=body_html(current.body),
         live_body=body_html(live.body)
         if live is not None and live.number != current.number

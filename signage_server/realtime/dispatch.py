@@ -44,8 +44,12 @@ def manifest_context(app: Flask, now: dt.datetime) -> manifests.Context:
     )
 
 
-def screen_json(screen: Screen, now: dt.datetime) -> dict[str, Any]:
-    """Return what the screen wall shows of a screen."""
+def screen_json(
+    screen: Screen, now: dt.datetime, titles: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Return what the screen wall shows of a screen (``titles``: the items' titles, when the
+    caller looked them up for many screens at once)."""
+    from signage_server.screens import showing
     from signage_server.screens.services import is_online
 
     return {
@@ -53,12 +57,19 @@ def screen_json(screen: Screen, now: dt.datetime) -> dict[str, Any]:
         "name": screen.name,
         "org": screen.org.code,
         "online": is_online(screen, now),
+        # ``online`` | ``offline`` (since ``last_seen_at``) | ``never`` (connected).
+        "presence": showing.presence_of(screen, now).value,
         "last_seen_at": screen.last_seen_at.isoformat() if screen.last_seen_at else None,
         "manifest_version": screen.manifest_version,
         "acked_version": screen.acked_version,
         "up_to_date": bool(screen.acked_version)
         and screen.acked_version == screen.manifest_version,
+        "freshness": showing.freshness_of(screen, now).value,
         "current_item": screen.current_item_id,
+        # What it shows (online) or last showed (offline), by title.
+        "current_title": (titles.get(screen.current_item_id) if screen.current_item_id else None)
+        if titles is not None
+        else showing.current_title(screen),
         "revoked": screen.revoked_at is not None,
     }
 

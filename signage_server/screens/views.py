@@ -28,7 +28,7 @@ from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
-from signage_server.disclosure.models import Item
+from signage_server.config import Settings
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
@@ -42,6 +42,7 @@ from signage_server.realtime.dispatch import screen_json
 from signage_server.screens import manifests
 from signage_server.screens import player
 from signage_server.screens import services
+from signage_server.screens import showing
 from signage_server.screens.api import player_url
 from signage_server.screens.forms import GroupForm
 from signage_server.screens.forms import PairForm
@@ -101,17 +102,17 @@ def wall() -> str:
             .order_by(Org.code, Screen.name)
         )
     )
-    shown = {s.current_item_id for s in screens if s.current_item_id}
-    titles = {
-        i.id: i.current.title for i in db.session.scalars(sa.select(Item).where(Item.id.in_(shown)))
-    }
+    titles = showing.live_titles(
+        db.session, (s.current_item_id for s in screens if s.current_item_id)
+    )
     return render_template(
         "screens/wall.html",
-        screens=[(s, screen_json(s, now)) for s in screens],
-        titles=titles,
+        screens=[(s, screen_json(s, now, titles)) for s in screens],
         can_manage=principal.has_role_for(Permission.MANAGE_SCREENS),
         pair_form=PairForm(),
         layout_labels=labels(),
+        freshness_labels={k.value: _(v) for k, v in showing.FRESHNESS_LABELS.items()},
+        timezone=registry.get(Settings).timezone,
     )
 
 
@@ -184,11 +185,13 @@ def screen(screen_id: int) -> Any:
             return redirect(url_for("screens.screen", screen_id=item.id))
     elif not can_manage:
         abort(403)
-    played = db.session.scalars(
-        sa.select(PlayRecord)
-        .where(PlayRecord.screen_id == item.id)
-        .order_by(PlayRecord.started_at.desc())
-        .limit(20)
+    played = list(
+        db.session.scalars(
+            sa.select(PlayRecord)
+            .where(PlayRecord.screen_id == item.id)
+            .order_by(PlayRecord.started_at.desc())
+            .limit(20)
+        )
     )
     return render_template(
         "screens/edit.html",
@@ -197,7 +200,10 @@ def screen(screen_id: int) -> Any:
         state=screen_json(item, registry.now()),
         can_manage=can_manage,
         pair_form=PairForm(),
-        played=list(played),
+        played=played,
+        played_titles=showing.revision_titles(
+            db.session, ((r.item_id, r.revision) for r in played)
+        ),
         feedback_code=screen_code(current_app.config["SECRET_KEY"], item.id),
     )
 
