@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,6 +27,7 @@ from signage_server.schedule.models import PlaylistEntry
 from signage_server.schedule.rules import parse_daypart
 from signage_server.screens import changes
 from signage_server.screens.manifests import Protection
+from signage_server.screens.manifests import group_key
 from signage_server.screens.manifests import item_facts
 from signage_server.screens.manifests import playlist_rule
 from signage_server.screens.manifests import playlists_of
@@ -316,8 +318,16 @@ def preview(
         .order_by(Screen.name, Screen.id)
     )
     found = []
+    # Screens that get the same manifest get the same preview (as ``manifests.refresh``
+    # compiles once per such group): a group of many alike screens is computed once.
+    alike: dict[tuple[object, ...], ScreenPreview] = {}
     for screen in screens:
-        found.append(_screen_preview(session, screen, spec, rule, after, before, now))
+        key = (*group_key(session, screen), screen.id in after, screen.id in before)
+        if key in alike:
+            found.append(replace(alike[key], screen=screen))
+            continue
+        alike[key] = _screen_preview(session, screen, spec, rule, after, before, now)
+        found.append(alike[key])
     return found
 
 

@@ -108,13 +108,15 @@ def test_the_preview_shows_each_screens_rotation_and_saves_nothing(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
     w = world(client, demo)
+    clinic = register(client, demo, name="集义村卫生室屏")["id"]  # alike the square's
     versions = {s: manifest(client, demo, s)["version"] for s in (w.square, w.room)}
     demo.login(client, "jiyi01_operator")
 
-    page = preview(client, NEW, fields("category:service", screens=(w.square, w.room)))
+    page = preview(client, NEW, fields("category:service", screens=(w.square, w.room, clinic)))
 
     shown = {screen.id: screen for screen in read(page).screens}
-    assert set(shown) == {w.square, w.room}
+    assert set(shown) == {w.square, w.room, clinic}
+    assert shown[clinic].rotations == shown[w.square].rotations
     square = shown[w.square]
     assert (square.change, square.changed) == ("joins", True)
     # The playlist narrows the square to 低保; the running notice cannot be dropped: it is
@@ -305,8 +307,19 @@ def test_a_wrong_form_says_why_and_previews_nothing(client: FlaskClient, demo: D
 
 def test_only_those_who_manage_playlists_preview(client: FlaskClient, demo: Demo) -> None:
     w = world(client, demo)
-    demo.login(client, "jiyi01_editor")
-    response = post_form(
-        client, NEW, {**fields("category:service", screens=(w.square,)), "action": "preview"}
+    created = client.post(
+        "/api/v1/playlists",
+        json={"org": "JIYI-01", "name": "惠民政策专题", "entries": [{"category": "service"}]},
+        headers=demo.headers("jiyi01_operator"),
     )
-    assert response.status_code == 403
+    url = f"/playlists/{created.get_json()['id']}"
+    demo.login(client, "jiyi01_editor")
+    data = {**fields("category:service", screens=(w.square,)), "action": "preview"}
+    for target in (NEW, url):
+        assert post_form(client, target, data, page=url).status_code == 403
+    # The editor sees the playlist, read only: no row buttons, no 预览.
+    page = client.get(url).get_data(as_text=True)
+    assert read(page).entries == [("category:service", "")]
+    assert 'id="pl-preview-button"' not in page and 'value="up-0"' not in page
+    assert '<select class="form-select form-select-sm pl-what" id="entry-0-what"' in page
+    assert 'name="entry-0-what" disabled' in page
