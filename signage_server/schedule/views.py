@@ -48,7 +48,7 @@ from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("schedule", __name__)
 
-#: Empty entry rows a form shows below the entries (more are added with "Add an entry").
+#: Empty entry rows a form shows below the entries (more are added with "Add a row").
 EMPTY_ENTRY_ROWS = 1
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
@@ -71,6 +71,8 @@ class EntryRow:
 
     what: str = ""
     duration: str = ""
+    #: The row's number in the field names as sent (what its buttons name); -1: a new row.
+    number: int = -1
 
 
 @dataclass
@@ -78,6 +80,7 @@ class DaypartRow:
     days: list[int] = field(default_factory=list)
     start: str = ""
     end: str = ""
+    number: int = -1
 
     @property
     def blank(self) -> bool:
@@ -100,7 +103,9 @@ def rows_from_form(form: MultiDict[str, str]) -> Rows:
     for n in sorted(numbers):
         position = form.get(f"entry-{n}-position", "").strip()
         order = int(position) if position.lstrip("-").isdigit() else n + 1
-        row = EntryRow(form.get(f"entry-{n}-what", ""), form.get(f"entry-{n}-duration", "").strip())
+        row = EntryRow(
+            form.get(f"entry-{n}-what", ""), form.get(f"entry-{n}-duration", "").strip(), n
+        )
         entries.append((order, n, row))
     entries.sort(key=lambda e: (e[0], e[1]))
     parts = {int(m[1]) for key in form if (m := _DAYPART_FIELD.match(key))}
@@ -109,6 +114,7 @@ def rows_from_form(form: MultiDict[str, str]) -> Rows:
             days=sorted({int(d) for d in form.getlist(f"daypart-{n}-days") if d.isdigit()}),
             start=form.get(f"daypart-{n}-start", ""),
             end=form.get(f"daypart-{n}-end", ""),
+            number=n,
         )
         for n in sorted(parts)
     ]
@@ -151,9 +157,11 @@ def apply_row_action(rows: Rows, action: str) -> bool:
     found = _ROW_ACTION.match(action)
     if found is None:
         return False
-    kind, n = found[1], int(found[2])
+    kind, number = found[1], int(found[2])
     rows_list: list[Any] = rows.dayparts if kind == "remove-daypart" else rows.entries
-    if not 0 <= n < len(rows_list):
+    # The button names the row by its field number: typed order numbers may have moved it.
+    n = next((i for i, row in enumerate(rows_list) if row.number == number), None)
+    if n is None:
         return True
     if kind.startswith("remove"):
         del rows_list[n]

@@ -208,6 +208,10 @@ def test_rows_are_added_moved_and_removed_without_a_script(
     assert [e[0] for e in rows("down-0", finance, relief).entries] == [relief, finance]
     assert [e[0] for e in rows("up-0", finance, relief).entries] == [finance, relief]
     assert [e[0] for e in rows("remove-entry-0", finance, relief).entries] == [relief]
+    # Order numbers typed first, then a button: it moves the row it is on (field number 0,
+    # second after the typed numbers).
+    typed = {"entry-0-position": "2", "entry-1-position": "1"}
+    assert [e[0] for e in rows("up-0", finance, relief, **typed).entries] == [finance, relief]
     assert rows("add-daypart", finance).dayparts == [([0, 1, 2, 3, 4], "08:00", "18:00")]
     two = {
         "daypart-0-days": ["5", "6"],
