@@ -44,8 +44,15 @@ def rows(page: Page) -> Locator:
     return page.locator("#pl-entries > li.pl-entry")
 
 
+def choices(page: Page) -> list[str]:
+    """Return the rows' choices top to bottom (once the page has loaded in full)."""
+    page.wait_for_load_state()
+    return [row.locator("select").input_value() for row in rows(page).all()]
+
+
 def order(page: Page) -> list[str]:
     """Return the rows' choices top to bottom, checking that order numbers follow them."""
+    page.wait_for_load_state()
     found = []
     for n, row in enumerate(rows(page).all(), start=1):
         expect(row.locator(".pl-order")).to_have_value(str(n))
@@ -178,17 +185,19 @@ def test_without_script_the_order_numbers_and_buttons_still_work(
     page.get_by_label("名称").fill("无脚本")
     a, b = option(page, TWO_COMMITTEES), option(page, THREE_MEETINGS)
     rows(page).nth(0).locator("select").select_option(a)
-    page.locator("[data-add='entry']").click()  # the server adds the row
+    with page.expect_navigation():
+        page.locator("[data-add='entry']").click()  # the server adds the row
     rows(page).nth(1).locator("select").select_option(b)
-    rows(page).nth(1).locator(".pl-up").click()  # the server moves it
-    assert [r.locator("select").input_value() for r in rows(page).all()] == [b, a]
+    with page.expect_navigation():
+        rows(page).nth(1).locator(".pl-up").click()  # the server moves it
+    assert choices(page) == [b, a]
     # Order numbers typed decide the order saved.
     page.locator("#pl-entries .pl-order").nth(0).fill("2")
     page.locator("#pl-entries .pl-order").nth(1).fill("1")
     page.locator("#pl-preview-button").click()
     expect(page.locator("#pl-preview")).to_be_visible()
-    assert [r.locator("select").input_value() for r in rows(page).all()] == [a, b]
+    assert choices(page) == [a, b]
     page.locator("#pl-confirm").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    assert [r.locator("select").input_value() for r in rows(page).all()][:2] == [a, b]
+    assert choices(page)[:2] == [a, b]
     context.close()
