@@ -122,6 +122,22 @@ class Segment:
     start: dt.datetime
     end: dt.datetime
     sequence: list[Slot] = field(default_factory=list)
+    #: The playlists that decide the sequence (empty: the default rotation).
+    playlists: tuple[int, ...] = ()
+    #: Items appended after the playlists' slots because no playlist may drop them.
+    kept: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What a screen rotates through at a moment, and why."""
+
+    slots: list[Slot]
+    #: The live playlists of the highest priority that select something (empty: the screen
+    #: plays its default rotation).
+    playlists: tuple[int, ...] = ()
+    #: Items the playlists leave out that stay anyway (appended after their slots).
+    kept: tuple[int, ...] = ()
 
 
 def default_rotation(candidates: Iterable[Candidate]) -> list[Slot]:
@@ -160,10 +176,10 @@ def dropped(slots: Sequence[Slot], candidates: Iterable[Candidate], at: dt.datet
     return [s.item for s in default_rotation(kept) if s.item not in present]
 
 
-def rotation_at(
+def rotation(
     local: dt.datetime, rules: Sequence[PlaylistRule], candidates: Sequence[Candidate]
-) -> list[Slot]:
-    """Return what a screen rotates through at ``local`` (a time in the screen's zone).
+) -> Rotation:
+    """Return what a screen rotates through at ``local`` (a time in the screen's zone), and why.
 
     A playlist narrows the rotation, but never drops an item that must stay (major matters,
     notices during their minimum period): those are appended after the playlist's slots.
@@ -172,12 +188,24 @@ def rotation_at(
     live = [r for r in rules if r.live_at(local)]
     if live:
         top = max(r.priority for r in live)
-        slots = playlist_rotation([r for r in live if r.priority == top], current)
+        deciding = [r for r in live if r.priority == top]
+        slots = playlist_rotation(deciding, current)
         if slots:
             by_id = {c.item_id: c for c in current}
             missing = dropped(slots, current, local)
-            return slots + [Slot(i, by_id[i].duration_s) for i in missing]
-    return default_rotation(current)
+            return Rotation(
+                slots + [Slot(i, by_id[i].duration_s) for i in missing],
+                tuple(sorted(r.id for r in deciding)),
+                tuple(missing),
+            )
+    return Rotation(default_rotation(current))
+
+
+def rotation_at(
+    local: dt.datetime, rules: Sequence[PlaylistRule], candidates: Sequence[Candidate]
+) -> list[Slot]:
+    """Return what a screen rotates through at ``local``: :func:`rotation`'s slots."""
+    return rotation(local, rules, candidates).slots
 
 
 def boundaries(
@@ -217,19 +245,27 @@ def build_schedule(
     rules: Sequence[PlaylistRule],
     candidates: Sequence[Candidate],
     tz: dt.tzinfo,
+    *,
+    by_reason: bool = False,
 ) -> list[Segment]:
     """Return contiguous segments covering ``[start, end)`` with the rotation of each.
 
-    Neighbouring segments with the same rotation are merged.
+    Neighbouring segments with the same rotation are merged; with ``by_reason`` only when the
+    same playlists decide it and the same items are kept (what a preview explains).
     """
     points = [*boundaries(start, end, rules, candidates, tz), end]
     segments: list[Segment] = []
     for begin, finish in itertools.pairwise(points):
         if finish <= begin:
             continue
-        sequence = rotation_at(begin.astimezone(tz), rules, candidates)
-        if segments and segments[-1].sequence == sequence:
-            segments[-1].end = finish
+        found = rotation(begin.astimezone(tz), rules, candidates)
+        last = segments[-1] if segments else None
+        if (
+            last is not None
+            and last.sequence == found.slots
+            and (not by_reason or (last.playlists, last.kept) == (found.playlists, found.kept))
+        ):
+            last.end = finish
         else:
-            segments.append(Segment(begin, finish, sequence))
+            segments.append(Segment(begin, finish, found.slots, found.playlists, found.kept))
     return segments

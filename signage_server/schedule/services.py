@@ -7,6 +7,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,8 +27,12 @@ from signage_server.schedule.models import PlaylistEntry
 from signage_server.schedule.rules import parse_daypart
 from signage_server.screens import changes
 from signage_server.screens.manifests import Protection
+from signage_server.screens.manifests import group_key
 from signage_server.screens.manifests import item_facts
+from signage_server.screens.manifests import playlist_rule
+from signage_server.screens.manifests import playlists_of
 from signage_server.screens.manifests import published_above
+from signage_server.screens.manifests import shown_on
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
 from signage_server.screens.rules import ScreenFacts
@@ -35,6 +40,11 @@ from signage_server.screens.rules import may_show
 
 ENTRIES_MAX = 200
 DURATION_RANGE = (3, 600)
+#: Days a preview covers: a whole week, so that every weekday's time slots show.
+PREVIEW_DAYS = 7
+#: The id a playlist not saved yet has in a preview: it sorts after every saved playlist, as
+#: its real id will.
+UNSAVED_ID = 2**31 - 1
 
 
 @dataclass
@@ -215,6 +225,175 @@ def kept(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[i
         for item_id in schedule.dropped(slots, candidates, now):
             found[item_id] = titles[item_id]
     return sorted(found.items())
+
+
+@dataclass(frozen=True)
+class PreviewSlot:
+    """One place in a previewed rotation."""
+
+    item: int
+    title: str
+    duration_s: int
+    major: bool
+    notice: bool
+    #: Appended although the playlists leave it out: no playlist may drop it.
+    kept: bool
+
+
+@dataclass
+class PreviewRotation:
+    """One rotation a screen would play, and the time spans it plays in."""
+
+    slots: list[PreviewSlot]
+    spans: list[tuple[dt.datetime, dt.datetime]]
+    #: The edited playlist decides it (alone or with others of the same priority).
+    by_this: bool
+    #: Names of the other playlists that decide it; none and not ``by_this``: the default
+    #: rotation (every item the screen may show, major matters first).
+    others: list[str]
+
+    @property
+    def kept(self) -> list[PreviewSlot]:
+        return [slot for slot in self.slots if slot.kept]
+
+
+@dataclass
+class ScreenPreview:
+    """What one screen the playlist reaches (or leaves) would rotate through once saved."""
+
+    screen: Screen
+    #: ``joins`` (assigned by this change), ``stays`` (assigned before and after) or
+    #: ``leaves`` (no longer assigned).
+    change: str
+    start: dt.datetime
+    end: dt.datetime
+    rotations: list[PreviewRotation]
+    #: Whether the rotation over the span differs from what the screen plays today.
+    changed: bool
+    #: Titles of urgent items, which interrupt whatever rotation plays.
+    urgent: list[str]
+
+
+def _rule_of(spec: PlaylistSpec, playlist_id: int) -> schedule.PlaylistRule:
+    return schedule.PlaylistRule(
+        id=playlist_id,
+        priority=spec.priority,
+        entries=tuple(schedule.Entry(e.item, e.category, e.duration_s) for e in spec.entries),
+        date_from=spec.date_from,
+        date_until=spec.date_until,
+        dayparts=tuple(parse_daypart(d) for d in spec.dayparts),
+    )
+
+
+def _assigned(session: Session, spec: PlaylistSpec) -> set[int]:
+    ids = set(spec.screens)
+    for group in session.scalars(sa.select(ScreenGroup).where(ScreenGroup.id.in_(spec.groups))):
+        ids.update(s.id for s in group.screens)
+    return ids
+
+
+def preview(
+    session: Session, org: Org, spec: PlaylistSpec, playlist: Playlist | None, now: dt.datetime
+) -> list[ScreenPreview]:
+    """Return, without saving anything (``playlist``: the one edited, of ``org``; ``None``: a
+    new one), what every screen the playlist reaches (or would no
+    longer reach) rotates through once ``spec`` is saved, over the next :data:`PREVIEW_DAYS`
+    (from ``spec.date_from`` when that is later).
+
+    The same rules as the manifest compiler decide: the screens' eligible items
+    (``manifests.shown_on``), their other playlists and ``schedule.build_schedule``.
+
+    :raise BadRequest, NotFound, RuleViolation: what saving ``spec`` would raise.
+    """
+    _check(spec)
+    _screens_and_groups(session, org, spec)
+    _entries(session, org, spec.entries)
+    own_id = playlist.id if playlist is not None else UNSAVED_ID
+    rule = _rule_of(spec, own_id)
+    after = _assigned(session, spec)
+    before = affected(playlist) if playlist is not None else set()
+    screens = session.scalars(
+        sa.select(Screen)
+        .where(Screen.id.in_(after | before), Screen.active.is_(True))
+        .order_by(Screen.name, Screen.id)
+    )
+    found = []
+    # Screens that get the same manifest get the same preview (as ``manifests.refresh``
+    # compiles once per such group): a group of many alike screens is computed once.
+    alike: dict[tuple[object, ...], ScreenPreview] = {}
+    for screen in screens:
+        key = (*group_key(session, screen), screen.id in after, screen.id in before)
+        if key in alike:
+            found.append(replace(alike[key], screen=screen))
+            continue
+        alike[key] = _screen_preview(session, screen, spec, rule, after, before, now)
+        found.append(alike[key])
+    return found
+
+
+def _screen_preview(
+    session: Session,
+    screen: Screen,
+    spec: PlaylistSpec,
+    rule: schedule.PlaylistRule,
+    after: set[int],
+    before: set[int],
+    now: dt.datetime,
+) -> ScreenPreview:
+    tz = zoneinfo.ZoneInfo(screen.timezone)
+    start = now.astimezone(tz).replace(second=0, microsecond=0)
+    if spec.date_from is not None and spec.date_from > start.date():
+        start = dt.datetime.combine(spec.date_from, dt.time(), tz)
+    end = start + dt.timedelta(days=PREVIEW_DAYS)
+    shown = shown_on(session, screen, now, end)
+    current = playlists_of(session, screen)
+    others = [p for p in current if p.id != rule.id]
+    names = {p.id: p.name for p in others}
+    rules_now = [playlist_rule(p) for p in current]
+    rules_then = [playlist_rule(p) for p in others]
+    if screen.id in after and spec.active:
+        rules_then.append(rule)
+
+    def plain(rules: list[schedule.PlaylistRule]) -> list[tuple[object, ...]]:
+        segments = schedule.build_schedule(start, end, rules, shown.candidates, tz)
+        return [(s.start, s.end, s.sequence) for s in segments]
+
+    revisions = {item.id: revision for revision, item, _org in shown.chosen}
+    rotations: dict[tuple[object, ...], PreviewRotation] = {}
+    for segment in schedule.build_schedule(
+        start, end, rules_then, shown.candidates, tz, by_reason=True
+    ):
+        key = (tuple(segment.sequence), segment.playlists, segment.kept)
+        if key not in rotations:
+            rotations[key] = PreviewRotation(
+                slots=[
+                    PreviewSlot(
+                        item=slot.item,
+                        title=revisions[slot.item].title,
+                        duration_s=slot.duration_s,
+                        major=revisions[slot.item].major,
+                        notice=revisions[slot.item].notice_kind is not None,
+                        kept=slot.item in segment.kept,
+                    )
+                    for slot in segment.sequence
+                ],
+                spans=[],
+                by_this=rule.id in segment.playlists,
+                others=[names[i] for i in segment.playlists if i in names],
+            )
+        rotations[key].spans.append((segment.start.astimezone(tz), segment.end.astimezone(tz)))
+    change = "stays" if screen.id in before and screen.id in after else "joins"
+    if screen.id not in after:
+        change = "leaves"
+    return ScreenPreview(
+        screen=screen,
+        change=change,
+        start=start,
+        end=end,
+        rotations=list(rotations.values()),
+        changed=plain(rules_now) != plain(rules_then),
+        urgent=[r.title for r, _item, _org in shown.chosen if r.urgent],
+    )
 
 
 def delete(session: Session, playlist: Playlist) -> None:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +33,8 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
+from signage_server.errorhandlers import domain_message
+from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
@@ -40,9 +48,13 @@ from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("schedule", __name__)
 
-DAYPART_ROWS = 3
-EMPTY_ENTRY_ROWS = 4
+#: Empty entry rows a form shows below the entries (more are added with "Add a row").
+EMPTY_ENTRY_ROWS = 1
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+_ENTRY_FIELD = re.compile(r"^entry-(\d+)-(?:what|duration|position)$")
+_DAYPART_FIELD = re.compile(r"^daypart-(\d+)-(?:days|start|end)$")
+_ROW_ACTION = re.compile(r"^(up|down|remove-entry|remove-daypart)-(\d+)$")
 
 
 def _date(value: str) -> dt.date | None:
@@ -52,30 +64,136 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
-def spec_from_form(form: MultiDict[str, str]) -> services.PlaylistSpec:
-    """Read the playlist editor's fields (plain inputs, so that rows can repeat)."""
-    dayparts = []
-    for n in range(DAYPART_ROWS):
-        days = [int(d) for d in form.getlist(f"daypart-{n}-days") if d.isdigit()]
-        start, end = form.get(f"daypart-{n}-start", ""), form.get(f"daypart-{n}-end", "")
-        if days and start and end:
-            dayparts.append(
-                {"days": days, "start": start, "end": "24:00" if end == "00:00" else end}
-            )
+@dataclass
+class EntryRow:
+    """An entry row of the form as typed: ``what`` is ``item:<id>``, ``category:<value>`` or
+    empty (a row left blank, skipped on saving)."""
+
+    what: str = ""
+    duration: str = ""
+    #: The row's number in the field names as sent (what its buttons name); -1: a new row.
+    number: int = -1
+
+
+@dataclass
+class DaypartRow:
+    days: list[int] = field(default_factory=list)
+    start: str = ""
+    end: str = ""
+    number: int = -1
+
+    @property
+    def blank(self) -> bool:
+        return not (self.days or self.start or self.end)
+
+
+@dataclass
+class Rows:
+    """The repeating rows of the playlist form, in order."""
+
+    entries: list[EntryRow]
+    dayparts: list[DaypartRow]
+
+
+def rows_from_form(form: MultiDict[str, str]) -> Rows:
+    """Read the form's rows: entries in the order of their order numbers (ties: as sent),
+    whatever their field numbers; time slots as sent."""
+    numbers = {int(m[1]) for key in form if (m := _ENTRY_FIELD.match(key))}
     entries = []
-    for n in range(int(form.get("entry-count", "0") or 0)):
-        choice = form.get(f"entry-{n}-what", "")
-        duration = form.get(f"entry-{n}-duration", "")
-        position = form.get(f"entry-{n}-position", str(n))
-        if not choice:
-            continue
-        spec = services.EntrySpec(duration_s=int(duration) if duration.isdigit() else None)
-        if choice.startswith("item:") and choice[5:].isdigit():
-            spec.item = int(choice[5:])
-        elif choice.startswith("category:"):
-            spec.category = choice[9:]
-        entries.append((int(position) if position.lstrip("-").isdigit() else n, n, spec))
+    for n in sorted(numbers):
+        position = form.get(f"entry-{n}-position", "").strip()
+        order = int(position) if position.lstrip("-").isdigit() else n + 1
+        row = EntryRow(
+            form.get(f"entry-{n}-what", ""), form.get(f"entry-{n}-duration", "").strip(), n
+        )
+        entries.append((order, n, row))
     entries.sort(key=lambda e: (e[0], e[1]))
+    parts = {int(m[1]) for key in form if (m := _DAYPART_FIELD.match(key))}
+    dayparts = [
+        DaypartRow(
+            days=sorted({int(d) for d in form.getlist(f"daypart-{n}-days") if d.isdigit()}),
+            start=form.get(f"daypart-{n}-start", ""),
+            end=form.get(f"daypart-{n}-end", ""),
+            number=n,
+        )
+        for n in sorted(parts)
+    ]
+    return Rows([e[2] for e in entries], dayparts)
+
+
+def rows_of(spec: services.PlaylistSpec) -> Rows:
+    """Return the form rows of a stored playlist."""
+    entries = [
+        EntryRow(
+            f"item:{e.item}" if e.item is not None else f"category:{e.category}",
+            str(e.duration_s) if e.duration_s else "",
+        )
+        for e in spec.entries
+    ]
+    dayparts = [
+        DaypartRow(
+            list(part.get("days", [])),
+            str(part.get("start", "")),
+            "00:00" if part.get("end") == "24:00" else str(part.get("end", "")),
+        )
+        for part in spec.dayparts
+    ]
+    return Rows(entries, dayparts)
+
+
+def apply_row_action(rows: Rows, action: str) -> bool:
+    """Carry out a row button of the form (add, remove, move up or down) on ``rows``: what the
+    script does in place, done by the server when there is no script.
+
+    :return: whether ``action`` was a row action.
+    """
+    if action == "add-entry":
+        rows.entries.append(EntryRow())
+        return True
+    if action == "add-daypart":
+        # Working days, office hours: a start the operator changes.
+        rows.dayparts.append(DaypartRow([0, 1, 2, 3, 4], "08:00", "18:00"))
+        return True
+    found = _ROW_ACTION.match(action)
+    if found is None:
+        return False
+    kind, number = found[1], int(found[2])
+    rows_list: list[Any] = rows.dayparts if kind == "remove-daypart" else rows.entries
+    # The button names the row by its field number: typed order numbers may have moved it.
+    n = next((i for i, row in enumerate(rows_list) if row.number == number), None)
+    if n is None:
+        return True
+    if kind.startswith("remove"):
+        del rows_list[n]
+    else:
+        other = n - 1 if kind == "up" else n + 1
+        if 0 <= other < len(rows_list):
+            rows_list[n], rows_list[other] = rows_list[other], rows_list[n]
+    return True
+
+
+def spec_from_form(form: MultiDict[str, str], rows: Rows | None = None) -> services.PlaylistSpec:
+    """Read the playlist editor's fields (plain inputs, so that rows can repeat)."""
+    rows = rows if rows is not None else rows_from_form(form)
+    dayparts = [
+        {
+            "days": part.days,
+            "start": part.start,
+            "end": "24:00" if part.end == "00:00" else part.end,
+        }
+        for part in rows.dayparts
+        if not part.blank
+    ]
+    entries = []
+    for row in rows.entries:
+        spec = services.EntrySpec(duration_s=int(row.duration) if row.duration.isdigit() else None)
+        if row.what.startswith("item:") and row.what[5:].isdigit():
+            spec.item = int(row.what[5:])
+        elif row.what.startswith("category:"):
+            spec.category = row.what[9:]
+        else:
+            continue
+        entries.append(spec)
     priority = form.get("priority", "0")
     return services.PlaylistSpec(
         name=form.get("name", ""),
@@ -83,11 +201,35 @@ def spec_from_form(form: MultiDict[str, str]) -> services.PlaylistSpec:
         date_from=_date(form.get("date_from", "")),
         date_until=_date(form.get("date_until", "")),
         dayparts=dayparts,
-        entries=[e[2] for e in entries],
+        entries=entries,
         screens=[int(i) for i in form.getlist("screens") if i.isdigit()],
         groups=[int(i) for i in form.getlist("groups") if i.isdigit()],
         active=form.get("active") == "y",
     )
+
+
+def span_moment(moment: dt.datetime) -> str:
+    """Return a moment of a preview as the form shows dates: ``2026-11-30（一）08:00``."""
+    return f"{moment:%Y-%m-%d}（{WEEKDAYS[moment.weekday()]}）{moment:%H:%M}"
+
+
+def span_label(start: dt.datetime, end: dt.datetime) -> tuple[str, str]:
+    """Return the two ends of a time span of a preview: ``2026-11-30（一）08:00`` and
+    ``18:00``; ``24:00`` up to the next midnight; the end's date too when on a later day."""
+    if end.date() == start.date():
+        return span_moment(start), f"{end:%H:%M}"
+    if end.time() == dt.time() and end.date() == start.date() + dt.timedelta(days=1):
+        return span_moment(start), "24:00"
+    return span_moment(start), span_moment(end)
+
+
+def fingerprint(spec: services.PlaylistSpec) -> str:
+    """Return what identifies a spec: the preview an operator confirms must be of the spec
+    that is saved."""
+    data = asdict(spec)
+    data["screens"], data["groups"] = sorted(set(spec.screens)), sorted(set(spec.groups))
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def _choices(org: Org) -> dict[str, Any]:
@@ -124,8 +266,6 @@ def _choices(org: Org) -> dict[str, Any]:
             )
         ),
         "weekdays": WEEKDAYS,
-        "daypart_rows": DAYPART_ROWS,
-        "empty_rows": EMPTY_ENTRY_ROWS,
     }
 
 
@@ -165,25 +305,75 @@ def playlists() -> str:
     )
 
 
+def _edit(org: Org, playlist: Playlist | None, form: ActionForm) -> Any:
+    """Handle a POST of the playlist form: a row button, the preview, or the confirmed save.
+
+    Saving needs the fingerprint of the spec previewed: if the form changed since (or was
+    never previewed), the new preview shows instead.
+    """
+    rows = rows_from_form(request.form)
+    action = request.form.get("action", "preview")
+    context: dict[str, Any] = {"org": org, "playlist": playlist, "form": form, "can_manage": True}
+    if apply_row_action(rows, action):
+        spec = spec_from_form(request.form, rows)
+        return render_template(
+            "schedule/edit.html", spec=spec, rows=rows, **context, **_choices(org)
+        )
+    spec = spec_from_form(request.form, rows)
+    digest = fingerprint(spec)
+    if action == "save" and request.form.get("previewed") == digest:
+        saved: list[Playlist] = []
+
+        def save() -> None:
+            if playlist is None:
+                saved.append(services.create(db.session, org, spec))
+            else:
+                services.update(db.session, playlist, spec)
+                saved.append(playlist)
+
+        if commit_or_flash(save, _saved()):
+            _flash_kept(saved[0])
+            return redirect(url_for("schedule.playlist", playlist_id=saved[0].id))
+    else:
+        if action == "save":
+            flash(
+                _("The form changed after the preview: check this preview, then save."), "warning"
+            )
+        try:
+            previews = services.preview(db.session, org, spec, playlist, registry.now())
+        except DomainError as error:
+            db.session.rollback()
+            flash(domain_message(error), "danger")
+        else:
+            db.session.rollback()  # nothing was changed; the preview leaves no trace
+            context.update(
+                previews=previews, previewed=digest, span_label=span_label, span_moment=span_moment
+            )
+    return render_template("schedule/edit.html", spec=spec, rows=rows, **context, **_choices(org))
+
+
+def _blank_rows(rows: Rows) -> Rows:
+    rows.entries.extend(EntryRow() for _n in range(EMPTY_ENTRY_ROWS))
+    return rows
+
+
 @bp.route("/playlists/new", methods=["GET", "POST"])
 @login_required
 def new_playlist() -> Any:
     org = get_by_code(db.session, request.values.get("org", "")) or abort(404)
     require(Permission.MANAGE_PLAYLISTS, org)
     form = ActionForm()
-    spec = services.PlaylistSpec(name="", active=True)
     if request.method == "POST" and form.validate_on_submit():
-        spec = spec_from_form(request.form)
-        created: list[Playlist] = []
-
-        def create() -> None:
-            created.append(services.create(db.session, org, spec))
-
-        if commit_or_flash(create, _saved()):
-            _flash_kept(created[0])
-            return redirect(url_for("schedule.playlist", playlist_id=created[0].id))
+        return _edit(org, None, form)
+    spec = services.PlaylistSpec(name="", active=True)
     return render_template(
-        "schedule/edit.html", org=org, playlist=None, spec=spec, form=form, **_choices(org)
+        "schedule/edit.html",
+        org=org,
+        playlist=None,
+        spec=spec,
+        rows=_blank_rows(rows_of(spec)),
+        form=form,
+        **_choices(org),
     )
 
 
@@ -193,21 +383,20 @@ def playlist(playlist_id: int) -> Any:
     found = services.get(db.session, playlist_id)
     principal = require(Permission.VIEW, found.org)
     form = ActionForm()
-    spec = services.spec_of(found)
+    can_manage = principal.can(Permission.MANAGE_PLAYLISTS, found.org)
     if request.method == "POST":
         principal.require(Permission.MANAGE_PLAYLISTS, found.org)
         if form.validate_on_submit():
-            spec = spec_from_form(request.form)
-            if commit_or_flash(lambda: services.update(db.session, found, spec), _saved()):
-                _flash_kept(found)
-                return redirect(url_for("schedule.playlist", playlist_id=found.id))
+            return _edit(found.org, found, form)
+    spec = services.spec_of(found)
     return render_template(
         "schedule/edit.html",
         org=found.org,
         playlist=found,
         spec=spec,
+        rows=_blank_rows(rows_of(spec)) if can_manage else rows_of(spec),
         form=form,
-        can_manage=principal.can(Permission.MANAGE_PLAYLISTS, found.org),
+        can_manage=can_manage,
         **_choices(found.org),
     )
 

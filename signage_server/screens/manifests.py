@@ -178,24 +178,37 @@ def published_above(
     return [(revision, item, org) for revision, item, org in rows]
 
 
-def compile_for(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
-    """Return the manifest of ``screen`` (with its version) at ``context.now``."""
-    tz = zoneinfo.ZoneInfo(screen.timezone)
-    start, end = horizon(context.now, tz)
+@dataclass
+class Shown:
+    """What a screen may show over a span, as the manifest compiler and previews see it."""
+
+    #: Published revisions the screen may show (with item and org), seals checked.
+    chosen: list[tuple[Revision, Item, Org]]
+    #: The rotation candidates of ``chosen``.
+    candidates: list[schedule.Candidate]
+    #: Each item's end on screens (never before a notice's protection).
+    ends_of: dict[int, dt.datetime | None]
+    #: Items whose revision fails its seal, shown as the last stored manifest had them.
+    kept: Kept
+
+
+def shown_on(session: Session, screen: Screen, now: dt.datetime, end: dt.datetime) -> Shown:
+    """Return what ``screen`` may show from ``now`` until ``end``: the one eligibility rule
+    decides, revisions that fail their seal are left out (or kept as last sent)."""
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
     rows = published_above(session, screen)
-    protection = Protection(session, tz)
+    protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
     chosen: list[tuple[Revision, Item, Org]] = []
     candidates: list[schedule.Candidate] = []
     ends_of: dict[int, dt.datetime | None] = {}
     for revision, item, org in rows:
-        ends, candidate = protection.candidate(revision, item, context.now)
+        ends, candidate = protection.candidate(revision, item, now)
         seen = item_facts(revision, org, ends)
         # The one eligibility function decides; the query only narrowed the search.
         if not may_show(seen, facts):
             continue
         window_start = seen.valid_from or seen.published_at
-        if seen.valid_until is not None and seen.valid_until <= context.now:
+        if seen.valid_until is not None and seen.valid_until <= now:
             continue
         if window_start is not None and window_start >= end:
             continue
@@ -206,21 +219,41 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
     chosen, kept = _sealed_only(session, screen, chosen)
     shown = {item.id for _revision, item, _org in chosen}
     candidates = [candidate for candidate in candidates if candidate.item_id in shown]
-    playlists = [
-        schedule.PlaylistRule(
-            id=p.id,
-            priority=p.priority,
-            entries=tuple(schedule.Entry(e.item_id, e.category, e.duration_s) for e in p.entries),
-            date_from=p.date_from,
-            date_until=p.date_until,
-            dayparts=tuple(schedule.parse_daypart(d) for d in p.dayparts),
-        )
-        for p in session.scalars(
+    return Shown(chosen, candidates, ends_of, kept)
+
+
+def playlist_rule(playlist: Playlist) -> schedule.PlaylistRule:
+    """Return the pure rule of a stored playlist."""
+    return schedule.PlaylistRule(
+        id=playlist.id,
+        priority=playlist.priority,
+        entries=tuple(
+            schedule.Entry(e.item_id, e.category, e.duration_s) for e in playlist.entries
+        ),
+        date_from=playlist.date_from,
+        date_until=playlist.date_until,
+        dayparts=tuple(schedule.parse_daypart(d) for d in playlist.dayparts),
+    )
+
+
+def playlists_of(session: Session, screen: Screen) -> list[Playlist]:
+    """Return the active playlists that apply to ``screen`` (directly or through groups)."""
+    return list(
+        session.scalars(
             sa.select(Playlist)
             .where(Playlist.id.in_(_playlist_ids(session, screen)))
             .options(selectinload(Playlist.entries))
         )
-    ]
+    )
+
+
+def compile_for(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
+    """Return the manifest of ``screen`` (with its version) at ``context.now``."""
+    tz = zoneinfo.ZoneInfo(screen.timezone)
+    start, end = horizon(context.now, tz)
+    shown = shown_on(session, screen, context.now, end)
+    chosen, candidates, ends_of, kept = shown.chosen, shown.candidates, shown.ends_of, shown.kept
+    playlists = [playlist_rule(p) for p in playlists_of(session, screen)]
     segments = schedule.build_schedule(start, end, playlists, candidates, tz)
     used = {slot.item for segment in segments for slot in segment.sequence}
 

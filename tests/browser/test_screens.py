@@ -303,8 +303,11 @@ def test_operator_groups_screens_and_schedules_a_playlist(
     page.locator("input[name='entry-0-duration']").fill("8")
     page.get_by_label("分组：卫生室和广场").check()
     page.screenshot(path=screenshots / "playlist-edit.png", full_page=True)
+    # 预览 first (what the group's screens will rotate through), then the save is confirmed.
+    page.get_by_role("button", name="预览", exact=True).click()
+    expect(page.locator(f"article[data-screen='{screen['id']}']")).to_be_visible()
     started = time.monotonic()
-    page.get_by_role("button", name="保存").click()
+    page.locator("#pl-confirm").click()
     expect(page.locator(".alert-success")).to_contain_text("一秒内")
 
     # The screen's rotation is now the playlist; the player follows at once: the rotation

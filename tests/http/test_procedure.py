@@ -267,7 +267,7 @@ def test_a_playlist_keeps_a_running_notice_and_says_so(
 
 
 def test_the_playlist_editor_warns_what_stays_in_rotation(client: FlaskClient, demo: Demo) -> None:
-    from tests.conftest import post_form
+    from tests.http.playlists import save
 
     notice = create(client, demo, **village_notice())
     publish_through(client, demo, notice["id"])
@@ -275,7 +275,7 @@ def test_the_playlist_editor_warns_what_stays_in_rotation(client: FlaskClient, d
     publish_through(client, demo, relief["id"])
     square = register(client, demo)
     demo.login(client, "jiyi01_operator")
-    response = post_form(
+    response = save(
         client,
         "/playlists/new?org=JIYI-01",
         {
@@ -283,7 +283,6 @@ def test_the_playlist_editor_warns_what_stays_in_rotation(client: FlaskClient, d
             "priority": "5",
             "active": "y",
             "screens": str(square["id"]),
-            "entry-count": "1",
             "entry-0-what": "category:service",
         },
         follow_redirects=True,

@@ -14,10 +14,12 @@ from signage_server.schedule.rules import Candidate
 from signage_server.schedule.rules import Daypart
 from signage_server.schedule.rules import Entry
 from signage_server.schedule.rules import PlaylistRule
+from signage_server.schedule.rules import Rotation
 from signage_server.schedule.rules import Slot
 from signage_server.schedule.rules import build_schedule
 from signage_server.schedule.rules import default_rotation
 from signage_server.schedule.rules import parse_daypart
+from signage_server.schedule.rules import rotation
 from signage_server.schedule.rules import rotation_at
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -155,3 +157,32 @@ def test_a_playlist_never_drops_what_must_stay() -> None:
     assert [s.item for s in after] == [3, 2]
     segments = build_schedule(at(0, 0), at(7, 0), [narrow], [notice, major, other], TZ)
     assert any(s.start == at(5, 0) for s in segments)
+
+
+def test_a_rotation_says_which_playlists_decide_and_what_is_kept() -> None:
+    notice = Candidate(1, "village_affairs", False, at(0, 9), at(20, 0), 15, (1,), True, at(5, 0))
+    other = cand(3, "service", start=at(0, 9))
+    day = Daypart(frozenset(range(7)), dt.time(8), dt.time(18))
+    narrow = PlaylistRule(7, 5, (Entry(category="service"),), dayparts=(day,))
+    same = PlaylistRule(4, 5, (Entry(item_id=3),), dayparts=(day,))
+    found = rotation(at(1, 10), [narrow, same], [notice, other])
+    assert (found.playlists, found.kept) == ((4, 7), (1,))
+    assert (
+        [s.item for s in found.slots]
+        == [3, 3, 1]
+        == [s.item for s in rotation_at(at(1, 10), [narrow, same], [notice, other])]
+    )
+    assert rotation(at(1, 20), [narrow], [notice, other]) == Rotation([Slot(1, 15), Slot(3, 15)])
+    # A preview keeps segments apart when the reason differs, the manifest only when the
+    # sequence does: here both play 3 then 1 (the playlist selecting 3 alone, the notice kept,
+    # or a playlist selecting both), so the manifest has one segment where the preview has two.
+    both = PlaylistRule(8, 9, (Entry(item_id=3), Entry(item_id=1)), date_from=at(2, 0).date())
+    alone = PlaylistRule(9, 1, (Entry(item_id=3),))
+    rules = [both, alone]
+    plain = build_schedule(at(1, 0), at(3, 0), rules, [notice, other], TZ)
+    explained = build_schedule(at(1, 0), at(3, 0), rules, [notice, other], TZ, by_reason=True)
+    assert [(s.start, s.end) for s in plain] == [(at(1, 0), at(3, 0))]
+    assert [(s.start, s.playlists, s.kept) for s in explained] == [
+        (at(1, 0), (9,), (1,)),
+        (at(2, 0), (8,), ()),
+    ]
