@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 from typing import Generic
 from typing import Literal
@@ -240,7 +239,6 @@ class Page(Generic[T]):
     total: int
     number: int
     size: int = PAGE_SIZE
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
