@@ -11,8 +11,10 @@ from typing import ClassVar
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 logger = logging.getLogger(__name__)
 
@@ -98,4 +100,32 @@ def str_enum(enum: type[Any], length: int = 24) -> sa.Enum:
     """Return a column type storing a ``StrEnum`` by value as VARCHAR (no database enum)."""
     return sa.Enum(
         enum, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )
+
+
+class json_list_has(FunctionElement[bool]):
+    """SQL condition: the JSON list in the first argument holds the integer in the second
+    (``json_list_has(Revision.contributors, user_id)``), on SQLite and PostgreSQL."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "json_list_has"
+
+
+@compiles(json_list_has)
+def _json_list_has_sqlite(element: json_list_has, compiler: Any, **kw: Any) -> str:
+    column, value = element.clauses.clauses
+    # Both parts are compiled SQL expressions (bound parameters), never text from outside.
+    return (
+        f"EXISTS (SELECT 1 FROM json_each({compiler.process(column, **kw)})"  # noqa: S608
+        f" WHERE json_each.value = {compiler.process(value, **kw)})"
+    )
+
+
+@compiles(json_list_has, "postgresql")
+def _json_list_has_postgresql(element: json_list_has, compiler: Any, **kw: Any) -> str:
+    column, value = element.clauses.clauses
+    return (
+        f"(CAST({compiler.process(column, **kw)} AS JSONB)"
+        f" @> jsonb_build_array(CAST({compiler.process(value, **kw)} AS INTEGER)))"
     )

@@ -23,6 +23,7 @@ from flask_login import logout_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from signage_server import listing
 from signage_server import services as registry
 from signage_server.accounts import services
 from signage_server.accounts.forms import ActionForm
@@ -35,6 +36,7 @@ from signage_server.accounts.forms import UserCreateForm
 from signage_server.accounts.forms import UserEditForm
 from signage_server.accounts.models import AccountEvent
 from signage_server.accounts.models import ApiToken
+from signage_server.accounts.models import RoleGrant
 from signage_server.accounts.models import User
 from signage_server.accounts.models import new_session_stamp
 from signage_server.accounts.permissions import Principal
@@ -53,6 +55,7 @@ from signage_server.errors import DomainError
 from signage_server.extensions import client_address
 from signage_server.extensions import db
 from signage_server.extensions import limiter
+from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
@@ -264,34 +267,39 @@ def _managed_user_or_404(username: str) -> tuple[Principal, User]:
 @login_required
 @role_required(Role.ADMIN)
 def users() -> str:
-    """List the users the admin manages; filter by organisation subtree and text."""
+    """List the users the admin manages, in pages; search by name, filter by organisation
+    subtree, role and whether the account is active."""
     principal = current_principal()
+    filters = listing.Filters(
+        [
+            listing.search(placeholder=N_("User name or full name")),
+            listing.select("org", N_("Organisation"), _org_choices(principal), translate=False),
+            listing.select("role", N_("Role"), [(r.value, r.label) for r in Role]),
+            listing.select(
+                "active", N_("Account"), [("yes", N_("active")), ("no", N_("inactive"))]
+            ),
+        ],
+        request.args,
+    )
     query = (
         sa.select(User)
         .join(Org, User.home_org_id == Org.id)
         .where(principal.org_condition(Permission.MANAGE_USERS))
-        .options(selectinload(User.grants))
-        .order_by(Org.code, User.username)
+        .options(selectinload(User.grants), selectinload(User.home_org))
+        .order_by(Org.code, User.username, User.id)
     )
-    org = get_by_code(db.session, request.args.get("org", "")) if request.args.get("org") else None
+    org = get_by_code(db.session, filters.get("org")) if filters.get("org") else None
     if org is not None:
         query = query.where(Org.path.like(org.path + "%"))
-    text = request.args.get("q", "").strip()
-    if text:
-        pattern = "%" + text.replace("\\", "").replace("%", "").replace("_", r"\_") + "%"
-        query = query.where(
-            sa.or_(
-                User.username.ilike(pattern, escape="\\"),
-                User.display_name.ilike(pattern, escape="\\"),
-            )
-        )
-    return render_template(
-        "accounts/users.html",
-        users=list(db.session.scalars(query)),
-        org_choices=_org_choices(principal),
-        selected_org=org.code if org else "",
-        q=text,
-    )
+    if filters.get("q"):
+        query = query.where(listing.text_match(filters.get("q"), User.username, User.display_name))
+    if filters.get("role"):
+        holders = sa.select(RoleGrant.user_id).where(RoleGrant.role == Role(filters.get("role")))
+        query = query.where(User.id.in_(holders))
+    if filters.get("active"):
+        query = query.where(User.active.is_(filters.get("active") == "yes"))
+    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
+    return render_template("accounts/users.html", page=page, filters=filters)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
 
     from signage_server import services as registry
     from signage_server.audit import services
+    from signage_server.audit import views
     from signage_server.config import Settings
     from signage_server.config import audit_head_log
     from signage_server.config import audit_key_bytes
@@ -27,3 +28,4 @@ def init_app(app: Flask) -> None:
     factory = db.factory(app)
     event.listen(factory, "after_commit", services.after_commit)
     event.listen(factory, "after_rollback", services.after_rollback)
+    app.register_blueprint(views.bp)

@@ -15,6 +15,7 @@ from content.bodies import parse_body
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.audit.models import AuditRecord
+from signage_server.db import json_list_has
 from signage_server.disclosure import rules
 from signage_server.disclosure.context import env
 from signage_server.disclosure.models import Item
@@ -22,6 +23,7 @@ from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.services import MERGE_REVIEW_SETTING
 from signage_server.disclosure.services import display_state
 from signage_server.disclosure.services import merges_review
 from signage_server.disclosure.services import notice_working_days
@@ -252,6 +254,19 @@ def diff_revisions(older: Revision, newer: Revision) -> list[dict[str, Any]]:
 # --- lists --------------------------------------------------------------------------
 
 
+def current_items() -> sa.Select[Item]:
+    """Return every item joined with its org and its current revision (for conditions on
+    both), with what the lists show loaded alongside."""
+    return (
+        sa.select(Item)
+        .join(Org, Item.org_id == Org.id)
+        .join(
+            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
+        )
+        .options(selectinload(Item.revisions), selectinload(Item.org))
+    )
+
+
 def items_query(
     principal: Principal,
     *,
@@ -262,13 +277,8 @@ def items_query(
     """Return the items the caller may see, newest first, filtered by the state and category
     of their current revision and by an org's subtree."""
     query = (
-        sa.select(Item)
-        .join(Org, Item.org_id == Org.id)
-        .join(
-            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
-        )
+        current_items()
         .where(principal.org_condition())
-        .options(selectinload(Item.revisions), selectinload(Item.org))
         .order_by(Item.updated_at.desc(), Item.id.desc())
     )
     if org is not None:
@@ -293,53 +303,58 @@ TASKS: tuple[tuple[str, State, Permission, Action], ...] = (
     ),
     ("publish", State.READY, Permission.PUBLISH_ITEMS, Action.PUBLISH),
 )
+#: The steps of 我的任务, in the order the page shows them.
+TASK_STEPS = (*(name for name, *_rest in TASKS), "returned", "drafts")
+
+
+def _not(user_id: int, column: Any) -> sa.ColumnElement[bool]:
+    return sa.or_(column.is_(None), column != user_id)
+
+
+def no_separation_conflict(action: Action, user_id: int) -> sa.ColumnElement[bool]:
+    """Return :func:`rules.separation_conflict` as an SQL condition on the current revision
+    (and its org): true where ``user_id`` may take ``action`` (so that lists of tasks are
+    counted and paged by the database). ``test_lists`` checks both agree."""
+    drafter = json_list_has(Revision.contributors, user_id)
+    if action is Action.REVIEW:
+        return ~drafter
+    if action is Action.APPROVE:
+        merged = sa.func.coalesce(Org.settings[MERGE_REVIEW_SETTING].as_boolean(), sa.false())
+        return sa.and_(~drafter, sa.or_(_not(user_id, Revision.reviewed_by_id), merged))
+    if action is Action.SUPERIOR_APPROVE:
+        return sa.and_(
+            ~drafter,
+            _not(user_id, Revision.reviewed_by_id),
+            _not(user_id, Revision.approved_by_id),
+        )
+    return sa.true()
+
+
+def task_query(principal: Principal, step: str) -> sa.Select[Item]:
+    """Return the items waiting for the caller at ``step`` (one of :data:`TASK_STEPS`):
+    oldest submission first; the caller's own drafts (sent back or not) newest first."""
+    user_id = principal.user.id
+    for name, state, permission, action in TASKS:
+        if name != step:
+            continue
+        query = current_items().where(Revision.state == state, principal.org_condition(permission))
+        if rules.RULES[action].four_eyes:
+            query = query.where(no_separation_conflict(action, user_id))
+        return query.order_by(Revision.submitted_at, Item.id)
+    if step not in ("returned", "drafts"):
+        raise ValueError(f"unknown task step {step!r}")
+    returned = Revision.returned_reason != ""
+    return (
+        current_items()
+        .where(Revision.state == State.DRAFT, Revision.author_id == user_id)
+        .where(returned if step == "returned" else ~returned)
+        .order_by(Item.updated_at.desc(), Item.id.desc())
+    )
 
 
 def tasks_for(session: Session, principal: Principal) -> dict[str, list[Item]]:
     """Return the items waiting for the caller, by step; plus their own returned drafts."""
-    out: dict[str, list[Item]] = {}
-    user_id = principal.user.id
-    for name, state, permission, action in TASKS:
-        query = (
-            sa.select(Item)
-            .join(Org, Item.org_id == Org.id)
-            .join(
-                Revision,
-                sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number),
-            )
-            .where(Revision.state == state, principal.org_condition(permission))
-            .options(selectinload(Item.revisions), selectinload(Item.org))
-            .order_by(Revision.submitted_at)
-        )
-        items = list(session.scalars(query))
-        if rules.RULES[action].four_eyes:
-            items = [
-                i
-                for i in items
-                if rules.separation_conflict(
-                    action,
-                    is_drafter=user_id in i.current.contributors,
-                    actor_id=user_id,
-                    reviewed_by=i.current.reviewed_by_id,
-                    approved_by=i.current.approved_by_id,
-                    merged_review=merges_review(i.org),
-                )
-                is None
-            ]
-        out[name] = items
-    drafts = (
-        sa.select(Item)
-        .join(
-            Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.current_number)
-        )
-        .where(Revision.state == State.DRAFT, Revision.author_id == user_id)
-        .options(selectinload(Item.revisions), selectinload(Item.org))
-        .order_by(Item.updated_at.desc())
-    )
-    mine = list(session.scalars(drafts))
-    out["returned"] = [i for i in mine if i.current.returned_reason]
-    out["drafts"] = [i for i in mine if not i.current.returned_reason]
-    return out
+    return {step: list(session.scalars(task_query(principal, step))) for step in TASK_STEPS}
 
 
 # --- body problems, in the user's language --------------------------------------------

@@ -25,6 +25,7 @@ from content.assets import PdfRenderer
 from content.bodies import BodyError
 from content.bodies import parse_body
 from content.render import render_body_html
+from signage_server import listing
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
@@ -45,12 +46,14 @@ from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.context import visible_item
 from signage_server.disclosure.forms import ItemForm
 from signage_server.disclosure.forms import TransitionForm
+from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.presenters import TASK_STEPS
 from signage_server.disclosure.presenters import actions_for
 from signage_server.disclosure.presenters import describe_problems
 from signage_server.disclosure.presenters import diff_revisions
 from signage_server.disclosure.presenters import items_query
-from signage_server.disclosure.presenters import tasks_for
+from signage_server.disclosure.presenters import task_query
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
@@ -260,28 +263,59 @@ def _domain_message(error: DomainError) -> str:
 # --- pages ----------------------------------------------------------------------------
 
 
+def _org_options(principal: Principal) -> list[tuple[str, str]]:
+    """Return the orgs the caller may see as filter choices, indented as a tree."""
+    visible = db.session.scalars(sa.select(Org).where(principal.org_condition()))
+    return [(o.code, "\u3000" * d + o.name) for d, o in tree_order(visible)]
+
+
+def _item_filters(
+    principal: Principal, *extra: listing.Field, dates: tuple[str, str]
+) -> listing.Filters:
+    fields = [
+        listing.search(placeholder=N_("Words of the title")),
+        listing.select("org", N_("Organisation"), _org_options(principal), translate=False),
+        listing.select("category", N_("Category"), [(c.value, c.label) for c in Category]),
+        *extra,
+        listing.date("from", dates[0]),
+        listing.date("to", dates[1]),
+    ]
+    return listing.Filters(fields, request.args)
+
+
+def _filtered(query: sa.Select[Item], filters: listing.Filters, when: Any) -> sa.Select[Item]:
+    """Narrow a query of items (joined with org and current revision) by the filters."""
+    if filters.get("q"):
+        query = query.where(listing.text_match(filters.get("q"), Revision.title))
+    if filters.get("org"):
+        org = get_by_code(db.session, filters.get("org"))
+        if org is not None:
+            query = query.where(Org.path.like(org.path + "%"))
+    if filters.get("category"):
+        query = query.where(Revision.category == Category(filters.get("category")))
+    if filters.get("state"):
+        query = query.where(Revision.state == State(filters.get("state")))
+    first, last = filters.check_range("from", "to")
+    return query.where(listing.date_range(when, first, last, local_tz()))
+
+
 @bp.get("/items")
 @login_required
 def items() -> str:
-    """List the items the caller may see, newest first; filter by org, state, category."""
+    """List the items the caller may see, newest first, in pages; search by title, filter by
+    org, category, state and date of the last change."""
     principal = current_principal()
-    org = get_by_code(db.session, request.args.get("org", "")) if request.args.get("org") else None
-    state = request.args.get("state", "")
-    category = request.args.get("category", "")
-    query = items_query(
+    filters = _item_filters(
         principal,
-        org=org,
-        state=State(state) if state in {s.value for s in State} else None,
-        category=Category(category) if category in {c.value for c in Category} else None,
+        listing.select("state", N_("State"), [(s.value, s.label) for s in State]),
+        dates=(N_("Updated from"), N_("Updated until")),
     )
-    visible = db.session.scalars(sa.select(Org).where(principal.org_condition()))
+    query = _filtered(items_query(principal), filters, Item.updated_at)
+    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
     return render_template(
         "disclosure/items.html",
-        items=list(db.session.scalars(query.limit(300))),
-        orgs=tree_order(visible),
-        selected={"org": org.code if org else "", "state": state, "category": category},
-        states=list(State),
-        categories=list(Category),
+        page=page,
+        filters=filters,
         can_draft=principal.has_role_for(Permission.DRAFT_ITEMS),
         now=env().now,
         display_state=services.display_state,
@@ -457,6 +491,21 @@ def diff(item_id: int) -> str:
 @bp.get("/tasks")
 @login_required
 def tasks() -> str:
-    """The caller's inbox: 待我审核 / 待我审签 / 待上级审核 / 待发布 / 被退回 / 草稿."""
+    """The caller's inbox: 待我审核 / 待我审签 / 待上级审核 / 待发布 / 被退回 / 草稿, one step at a
+    time in pages, each step with its count; search and filters apply to every step."""
     principal = current_principal()
-    return render_template("disclosure/tasks.html", tasks=tasks_for(db.session, principal))
+    step = request.args.get("step", "")
+    filters = _item_filters(principal, dates=(N_("From"), N_("Until")))
+    when = sa.func.coalesce(Revision.submitted_at, Revision.updated_at)
+    counts = {
+        name: listing.count(db.session, _filtered(task_query(principal, name), filters, when))
+        for name in TASK_STEPS
+    }
+    if step not in counts:
+        step = next((name for name in TASK_STEPS if counts[name]), TASK_STEPS[0])
+    filters.keep = {"step": step}
+    query = _filtered(task_query(principal, step), filters, when)
+    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
+    return render_template(
+        "disclosure/tasks.html", step=step, counts=counts, page=page, filters=filters
+    )

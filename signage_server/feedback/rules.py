@@ -355,6 +355,17 @@ def deadlines(
     return out
 
 
+def last_start_overdue(calendar: WorkdayCalendar, today: dt.date, days: int) -> dt.date:
+    """Return the latest day such that a duty of ``days`` working days starting on it is
+    overdue ``today`` (its last day is before today). A duty starting on that day or earlier
+    is overdue, a later one is not: the last day never moves back when the start moves on.
+    Lets the inbox select overdue cases in SQL (by when they were received)."""
+    start = today - dt.timedelta(days=days)
+    while add_working_days(calendar, start, days)[0] >= today:
+        start -= dt.timedelta(days=1)
+    return start
+
+
 # --- what villagers type ----------------------------------------------------------------
 
 TEXT_MIN = 2

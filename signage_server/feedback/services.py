@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session
 
+from signage_server import listing
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Grant
@@ -350,6 +352,14 @@ class Filters:
     state: CaseState | None = None
     kind: Kind | None = None
     hidden: bool = False
+    #: Words of the receipt or of the message (never of the submitter's name or phone: not
+    #: everyone who sees a case may see who sent it).
+    text: str = ""
+    #: Received at or after / before these moments.
+    received_from: dt.datetime | None = None
+    received_before: dt.datetime | None = None
+    #: Only cases with a duty past its last day, by this clock.
+    overdue: Clock | None = None
 
 
 def cases_query(principal: Principal, filters: Filters) -> sa.Select[Case]:
@@ -363,6 +373,16 @@ def cases_query(principal: Principal, filters: Filters) -> sa.Select[Case]:
         query = query.where(Case.kind == filters.kind)
     hidden = Case.hidden_at.is_not(None)
     query = query.where(hidden if filters.hidden else ~hidden)
+    if filters.text:
+        receipt = rules.normalise_receipt(filters.text)
+        matches = listing.text_match(filters.text, Case.receipt, Case.text)
+        query = query.where(sa.or_(Case.receipt == receipt, matches) if receipt else matches)
+    if filters.received_from is not None:
+        query = query.where(Case.received_at >= filters.received_from)
+    if filters.received_before is not None:
+        query = query.where(Case.received_at < filters.received_before)
+    if filters.overdue is not None:
+        query = query.where(overdue_condition(filters.overdue))
     return query.order_by(Case.received_at.desc(), Case.id.desc())
 
 
@@ -410,6 +430,43 @@ def overdue(case: Case, clock: Clock) -> list[rules.Deadline]:
     """Return the duties of ``case`` that are past their last day (none once it is closed:
     :func:`deadlines` then keeps only the duties that were done)."""
     return [d for d in deadlines(case, clock) if d.overdue(clock.today)]
+
+
+def overdue_condition(clock: Clock) -> sa.ColumnElement[bool]:
+    """Return :func:`overdue` as an SQL condition on :class:`Case` (true where a duty is past
+    its last day), so that lists count and page overdue cases in the database."""
+
+    def before(column: Any, key: str) -> sa.ColumnElement[bool]:
+        last = rules.last_start_overdue(clock.calendar, clock.today, clock.days[key])
+        first_not = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=clock.tz)
+        return sa.and_(column.is_not(None), column < first_not.astimezone(dt.UTC))
+
+    unanswered = Case.answered_at.is_(None)
+    report = sa.or_(
+        sa.and_(
+            sa.or_(Case.name != "", Case.phone != ""),  # Case.real_name
+            Case.acknowledged_at.is_(None),
+            before(Case.received_at, "report_acknowledge"),
+        ),
+        sa.and_(
+            before(Case.concluded_at, "report_reply"),
+            sa.or_(unanswered, Case.answered_at < Case.concluded_at),
+        ),
+    )
+    return sa.and_(
+        Case.hidden_at.is_(None),
+        Case.state != CaseState.CLOSED,
+        sa.or_(
+            sa.and_(Case.kind == Kind.REPORT, report),
+            sa.and_(
+                Case.kind == Kind.REQUEST,
+                Case.decided_at.is_(None),
+                before(Case.received_at, "request"),
+            ),
+            sa.and_(Case.kind == Kind.QUESTION, unanswered, before(Case.received_at, "question")),
+            sa.and_(Case.kind == Kind.COMMENT, unanswered, before(Case.received_at, "comment")),
+        ),
+    )
 
 
 def open_cases(session: Session, principal: Principal) -> list[Case]:

@@ -19,6 +19,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from signage_server import listing
 from signage_server.accounts.models import RoleGrant
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
@@ -27,6 +28,7 @@ from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.disclosure import viewing
 from signage_server.disclosure.context import env as disclosure_env
+from signage_server.disclosure.context import local_tz
 from signage_server.errors import BadRequest
 from signage_server.extensions import db
 from signage_server.feedback import rules
@@ -41,27 +43,49 @@ from signage_server.feedback.rules import Kind
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
+from signage_server.orgs.services import tree_order
 from signage_server.web.outcome import commit_or_flash
 from signage_server.web.spreadsheet import csv_text
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
-#: Cases per inbox page.
-PAGE_SIZE = 50
+
+def _bar(principal: Principal) -> listing.Filters:
+    """The inbox's search and filters, read from the query string."""
+    orgs = db.session.scalars(sa.select(Org).where(principal.org_condition()))
+    fields = [
+        listing.search(placeholder=N_("Receipt or words of the message")),
+        listing.select(
+            "org",
+            N_("Organisation"),
+            [(o.code, "\u3000" * d + o.name) for d, o in tree_order(orgs)],
+            translate=False,
+        ),
+        listing.select("kind", N_("Kind"), [(k.value, k.label) for k in Kind]),
+        listing.select("state", N_("State"), [(s.value, s.label) for s in CaseState]),
+        listing.date("from", N_("Received from")),
+        listing.date("to", N_("Received until")),
+        listing.check("overdue", N_("Overdue only")),
+        listing.check("hidden", N_("Hidden")),
+    ]
+    return listing.Filters(fields, request.args)
 
 
-def _filters(principal: Principal) -> services.Filters:
-    state = request.args.get("state", "")
-    kind = request.args.get("kind", "")
-    code = request.args.get("org", "")
-    org = get_by_code(db.session, code) if code else None
+def _filters(principal: Principal, bar: listing.Filters) -> services.Filters:
+    """Turn the bar's values into the query's filters (the org only if the caller sees it)."""
+    org = get_by_code(db.session, bar.get("org")) if bar.get("org") else None
     if org is not None and not principal.can(Permission.VIEW, org):
         org = None
+    since, before = bar.moments("from", "to", local_tz())
     return services.Filters(
         org=org,
-        state=CaseState(state) if state in set(CaseState) else None,
-        kind=Kind(kind) if kind in set(Kind) else None,
-        hidden=request.args.get("hidden") == "1",
+        state=CaseState(bar.get("state")) if bar.get("state") else None,
+        kind=Kind(bar.get("kind")) if bar.get("kind") else None,
+        hidden=bar.flag("hidden"),
+        text=bar.get("q"),
+        received_from=since,
+        received_before=before,
+        overdue=clock() if bar.flag("overdue") else None,
     )
 
 
@@ -69,20 +93,12 @@ def _filters(principal: Principal) -> services.Filters:
 @login_required
 def inbox() -> str:
     principal = current_principal()
-    filters = _filters(principal)
+    bar = _bar(principal)
     now = clock()
-    overdue_only = request.args.get("overdue") == "1"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    query = services.cases_query(principal, filters)
-    if overdue_only:
-        cases = [c for c in db.session.scalars(query) if services.overdue(c, now)]
-        total = len(cases)
-        cases = cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    else:
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-        cases = list(db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    query = services.cases_query(principal, _filters(principal, bar))
+    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
     rows = []
-    for case in cases:
+    for case in page.rows:
         deadlines = services.deadlines(case, now)
         rows.append(
             {
@@ -92,22 +108,12 @@ def inbox() -> str:
                 "identity": services.can_see_identity(principal, case),
             }
         )
-    orgs = db.session.scalars(
-        sa.select(Org).where(principal.org_condition()).order_by(Org.path)
-    ).all()
     return render_template(
         "feedback/inbox.html",
         rows=rows,
-        total=total,
         page=page,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        filters=filters,
-        overdue_only=overdue_only,
-        orgs=orgs,
+        filters=bar,
         today=now.today,
-        kinds=list(Kind),
-        states=list(CaseState),
-        args={k: v for k, v in request.args.items() if k != "page"},
     )
 
 
@@ -116,7 +122,7 @@ def inbox() -> str:
 def export() -> Response:
     """The visible cases as CSV (UTF-8 with BOM, for Excel), identities only where allowed."""
     principal = current_principal()
-    filters = _filters(principal)
+    filters = _filters(principal, _bar(principal))
     now = clock()
     viewer = viewing.member(principal)  # item titles only where the audience rule allows
     header = [

@@ -215,6 +215,20 @@ def is_online(screen: Screen, now: dt.datetime) -> bool:
     return bool(screen.online and screen.last_seen_at and now - screen.last_seen_at < ONLINE_WITHIN)
 
 
+def online_condition(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Return :func:`is_online` as an SQL condition on :class:`Screen` (for lists)."""
+    return sa.and_(
+        Screen.online.is_(True),
+        Screen.last_seen_at.is_not(None),
+        Screen.last_seen_at > now - ONLINE_WITHIN,
+    )
+
+
+def up_to_date_condition() -> sa.ColumnElement[bool]:
+    """SQL form of the wall's "up to date": the screen acknowledged its current manifest."""
+    return sa.and_(Screen.acked_version != "", Screen.acked_version == Screen.manifest_version)
+
+
 # --- pairing ----------------------------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from signage_server import CONTENT_SECURITY_POLICY
+from signage_server import listing
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
@@ -34,6 +35,7 @@ from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.extensions import talisman
 from signage_server.feedback.codes import screen_code
+from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
@@ -88,26 +90,75 @@ def _app() -> Any:
     return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
+def _wall_filters(principal: Principal) -> listing.Filters:
+    orgs = db.session.scalars(sa.select(Org).where(principal.org_condition()))
+    fields = [
+        listing.search(placeholder=N_("Name or place of the screen")),
+        listing.select(
+            "org",
+            N_("Organisation"),
+            [(o.code, "\u3000" * d + o.name) for d, o in tree_order(orgs)],
+            translate=False,
+        ),
+        listing.select("online", N_("Connection"), [("yes", N_("online")), ("no", N_("offline"))]),
+        listing.select(
+            "content",
+            N_("Content update"),
+            [("current", N_("up to date")), ("behind", N_("not up to date"))],
+        ),
+        listing.select("audience", N_("Audience"), [(a.value, a.label) for a in Audience]),
+        listing.select("layout", N_("Layout"), labels().items(), translate=False),
+    ]
+    return listing.Filters(fields, request.args)
+
+
+def wall_query(principal: Principal, filters: listing.Filters, now: Any) -> sa.Select[Any]:
+    """The screens the user may see (active ones), narrowed by the wall's filters."""
+    query = (
+        sa.select(Screen)
+        .join(Org, Screen.org_id == Org.id)
+        .where(principal.org_condition(), Screen.active.is_(True))
+        .order_by(Org.code, Screen.name, Screen.id)
+    )
+    if filters.get("q"):
+        query = query.where(listing.text_match(filters.get("q"), Screen.name, Screen.location))
+    org = get_by_code(db.session, filters.get("org")) if filters.get("org") else None
+    if org is not None:
+        query = query.where(Org.path.like(org.path + "%"))
+    if filters.get("online"):
+        online = services.online_condition(now)
+        query = query.where(online if filters.get("online") == "yes" else ~online)
+    if filters.get("content"):
+        current = services.up_to_date_condition()
+        query = query.where(current if filters.get("content") == "current" else ~current)
+    if filters.get("audience"):
+        query = query.where(Screen.audience == Audience(filters.get("audience")))
+    if filters.get("layout"):
+        query = query.where(Screen.layout == filters.get("layout"))
+    return query
+
+
 @bp.get("/screens")
 @login_required
 def wall() -> str:
     """Every screen the user may see: online state, what it shows, last seen, up to date."""
     principal = current_principal()
     now = registry.now()
-    screens = list(
-        db.session.scalars(
-            sa.select(Screen)
-            .join(Org, Screen.org_id == Org.id)
-            .where(principal.org_condition(), Screen.active.is_(True))
-            .order_by(Org.code, Screen.name)
-        )
+    filters = _wall_filters(principal)
+    page = listing.paginate(
+        db.session,
+        wall_query(principal, filters, now),
+        listing.page_number(request.args.get("page")),
     )
+    screens: list[Screen] = page.rows
     titles = showing.live_titles(
         db.session, (s.current_item_id for s in screens if s.current_item_id)
     )
     return render_template(
         "screens/wall.html",
         screens=[(s, screen_json(s, now, titles)) for s in screens],
+        page=page,
+        filters=filters,
         can_manage=principal.has_role_for(Permission.MANAGE_SCREENS),
         pair_form=PairForm(),
         layout_labels=labels(),

@@ -481,6 +481,7 @@ LOGIN = {
     "accounts_api.remove_grant",
     "accounts_api.update_user",
     "assets_api.upload",
+    "audit.audit_log",
     "catalog.add_entry",
     "catalog.catalog",
     "catalog.compliance",

@@ -1,0 +1,160 @@
+"""The audit log as a list: the records a user may see, newest first, searchable.
+
+A record is visible exactly where its subject is: an item's records to whoever may see the
+item (its organisation), a feedback case's to whoever may see the case (the feedback rule:
+reports only to the discipline inspection above), an exemption's and an org setting's to
+whoever may see that organisation. Filters only narrow that. No Flask here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server import listing
+from signage_server.accounts import rules as account_rules
+from signage_server.accounts.models import User
+from signage_server.accounts.permissions import Principal
+from signage_server.audit import rules
+from signage_server.audit.models import AuditRecord
+from signage_server.catalog.models import Exemption
+from signage_server.disclosure import rules as item_rules
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.feedback import rules as feedback_rules
+from signage_server.feedback.models import Case
+from signage_server.feedback.services import visible_condition as case_visible
+from signage_server.i18n import N_
+from signage_server.orgs.models import Org
+
+#: What each action of each subject is called (message ids).
+ACTION_LABELS: dict[tuple[str, str], str] = {
+    **{(rules.ITEM, a.value): label for a, label in item_rules.ACTION_LABELS.items()},
+    **{(rules.CASE, a.value): label for a, label in feedback_rules.ACTION_LABELS.items()},
+    (rules.EXEMPTION, "request_exemption"): N_("Asked to declare not suitable to disclose"),
+    (rules.EXEMPTION, "exemption_approved"): N_("Not suitable to disclose: agreed"),
+    (rules.EXEMPTION, "exemption_refused"): N_("Not suitable to disclose: refused"),
+    (rules.ORG, "merge_review"): N_("Allowed to merge review and sign-off"),
+    (rules.ORG, "separate_review"): N_("Review and sign-off separated again"),
+}
+#: What each role is called (message ids); ``system``: what the system does by itself.
+ROLE_LABELS: dict[str, str] = {
+    **{r.value: label for r, label in account_rules.ROLE_LABELS.items()},
+    "system": N_("System (on schedule)"),
+}
+
+
+def action_label(record: AuditRecord) -> str:
+    return ACTION_LABELS.get((record.subject, record.action), record.action)
+
+
+#: What a record is about, as the filter offers it.
+SUBJECT_LABELS = {
+    rules.ITEM: N_("Disclosure items"),
+    rules.CASE: N_("Feedback"),
+    rules.EXEMPTION: N_("Not suitable to disclose"),
+    rules.ORG: N_("Organisation settings"),
+}
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    #: Words of the actor's user name or full name, or of the item's title.
+    text: str = ""
+    subject: str = ""
+    #: Only records about this org and those below it.
+    org: Org | None = None
+    since: dt.datetime | None = None
+    before: dt.datetime | None = None
+
+
+def visible_condition(principal: Principal, org: Org | None = None) -> sa.ColumnElement[bool]:
+    """Return an SQL condition on :class:`AuditRecord`: the records ``principal`` may see
+    (within ``org``'s subtree, when given)."""
+
+    def narrowed(query: sa.Select[int]) -> sa.Select[int]:
+        return query.where(Org.path.like(org.path + "%")) if org is not None else query
+
+    items = narrowed(
+        sa.select(Item.id).join(Org, Item.org_id == Org.id).where(principal.org_condition())
+    )
+    cases = narrowed(
+        sa.select(Case.id).join(Org, Case.org_id == Org.id).where(case_visible(principal))
+    )
+    exemptions = narrowed(
+        sa.select(Exemption.id)
+        .join(Org, Exemption.org_id == Org.id)
+        .where(principal.org_condition())
+    )
+    orgs = narrowed(sa.select(Org.id).where(principal.org_condition()))
+    subject = AuditRecord.subject
+    return sa.or_(
+        sa.and_(subject == rules.ITEM, AuditRecord.item_id.in_(items)),
+        sa.and_(subject == rules.CASE, AuditRecord.subject_id.in_(cases)),
+        sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),
+        sa.and_(subject == rules.ORG, AuditRecord.subject_id.in_(orgs)),
+    )
+
+
+def log_query(principal: Principal, filters: LogFilters) -> sa.Select[AuditRecord]:
+    """Return the records the caller may see, newest first, narrowed by ``filters``."""
+    query = sa.select(AuditRecord).where(visible_condition(principal, filters.org))
+    if filters.subject in rules.SUBJECTS:
+        query = query.where(AuditRecord.subject == filters.subject)
+    if filters.text:
+        titles = lambda pattern: sa.and_(  # noqa: E731
+            AuditRecord.subject == rules.ITEM,
+            AuditRecord.item_id.in_(
+                sa.select(Revision.item_id).where(Revision.title.ilike(pattern, escape="\\"))
+            ),
+        )
+        names = lambda pattern: AuditRecord.actor.in_(  # noqa: E731
+            sa.select(User.username).where(User.display_name.ilike(pattern, escape="\\"))
+        )
+        query = query.where(listing.text_match(filters.text, AuditRecord.actor, names, titles))
+    if filters.since is not None:
+        query = query.where(AuditRecord.at >= filters.since)
+    if filters.before is not None:
+        query = query.where(AuditRecord.at < filters.before)
+    return query.order_by(AuditRecord.seq.desc())
+
+
+@dataclass
+class Subjects:
+    """What the records of one page are about, loaded for that page only."""
+
+    items: dict[int, Item] = field(default_factory=dict)
+    cases: dict[int, Case] = field(default_factory=dict)
+    exemptions: dict[int, Exemption] = field(default_factory=dict)
+    orgs: dict[int, Org] = field(default_factory=dict)
+    #: Full name (and post) of each actor, by user name.
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
+    def ids(subject: str) -> set[int]:
+        return {r.subject_id for r in records if r.subject == subject}
+
+    found = Subjects()
+    if wanted := ids(rules.ITEM):
+        found.items = {i.id: i for i in session.scalars(sa.select(Item).where(Item.id.in_(wanted)))}
+    if wanted := ids(rules.CASE):
+        found.cases = {c.id: c for c in session.scalars(sa.select(Case).where(Case.id.in_(wanted)))}
+    if wanted := ids(rules.EXEMPTION):
+        found.exemptions = {
+            e.id: e for e in session.scalars(sa.select(Exemption).where(Exemption.id.in_(wanted)))
+        }
+    if wanted := ids(rules.ORG):
+        found.orgs = {o.id: o for o in session.scalars(sa.select(Org).where(Org.id.in_(wanted)))}
+    actors = {r.actor for r in records}
+    if actors:
+        rows = session.execute(
+            sa.select(User.username, User.display_name).where(User.username.in_(actors))
+        )
+        found.names = {username: name for username, name in rows if name}
+    return found
