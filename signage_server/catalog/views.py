@@ -79,6 +79,7 @@ def compliance() -> str:
     tz = local_tz()
     now = registry.now()
     subtree = [o for _depth, o in visible if is_within(o.path, org.path)]
+    above = [o for _depth, o in visible if o.id != org.id and is_within(org.path, o.path)]
     rows, by_org = services.subtree_rows(db.session, subtree, now, tz)
     order = tally.parse_sort(request.args.get("sort"), request.args.get("dir"))
     lines = sorted(by_org[org.id], key=lambda line: SEVERITY.index(line.result.status))
@@ -102,6 +103,7 @@ def compliance() -> str:
         rows=tally.sort_rows(rows, order) if below else [],
         subtree_total=tally.total(row.tally for row in rows),
         order=order,
+        above=sorted(above, key=lambda o: len(o.path)),
         show_parent=len(parents) > 1,
         can_exempt=principal.can(Permission.APPROVE_ITEMS, org),
         can_draft=principal.can(Permission.DRAFT_ITEMS, org),

@@ -167,6 +167,10 @@ def test_publishing_moves_the_count_and_the_entry_shows_the_title(
     link = re.search(rf'class="entry-item" href="/items/{item["id"]}">([^<]+)</a>', entries)
     assert link and link.group(1) == "集义村2026年第四季度村级财务收支情况"
     assert "事项 " + str(item["id"]) not in entries
+    # ... and the way back up.
+    trail = re.search(r'id="compliance-trail">(.*?)</ol>', entries, re.S)
+    assert trail and 'href="/compliance?org=JIYI"' in trail.group(1)
+    assert 'href="/compliance?org=XIAN"' not in trail.group(1)  # beyond the superior's reach
 
 
 def test_a_subtree_costs_the_same_queries_as_one_organisation(app: Flask, demo: Demo) -> None:
@@ -224,6 +228,7 @@ def test_healthy_reads_healthy_and_a_fault_is_named_with_its_link(
     web = logged_in(app, demo, "jiyi01_approver")
     html = page(web, "/")
     assert healthy(html) and problems(html) == []
+    assert 'id="nothing-to-do"' in html
     assert (tile(html, "screens"), tile(html, "catalog"), tile(html, "tasks")) == (0, 0, 0)
     assert 'id="tile-catalog" data-count="0" href="/compliance?org=JIYI-01&amp;sort=overdue"' in (
         html
@@ -232,6 +237,7 @@ def test_healthy_reads_healthy_and_a_fault_is_named_with_its_link(
     screen = register(client, demo)
     html = page(web, "/")
     assert not healthy(html) and problems(html) == ["offline"]
+    assert 'id="nothing-to-do"' not in html
     offline = re.search(r'id="screens-offline".*?</section>', html, re.S)
     assert offline and f'href="/screens/{screen["id"]}"' in offline.group(0)
     assert 'id="screens-stale"' not in html  # never connected: listed once, as offline
