@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from signage_server.accounts.models import User
 from signage_server.audit import rules as audit_rules
 from signage_server.audit import services as audit
 from signage_server.catalog import rules
+from signage_server.catalog import tally
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.models import CatalogTemplate
 from signage_server.catalog.models import Exemption
@@ -161,61 +166,147 @@ class Line:
     exemption: Exemption | None
 
 
-def _live(revision: Revision, now: dt.datetime) -> bool:
-    if revision.state is not State.PUBLISHED:
+def _live(
+    state: State,
+    published_at: dt.datetime | None,
+    valid_from: dt.datetime | None,
+    valid_until: dt.datetime | None,
+    now: dt.datetime,
+) -> bool:
+    if state is not State.PUBLISHED:
         return False
-    start = revision.valid_from or revision.published_at
-    return (start is None or start <= now) and (
-        revision.valid_until is None or now < revision.valid_until
-    )
+    start = valid_from or published_at
+    return (start is None or start <= now) and (valid_until is None or now < valid_until)
+
+
+def templates_for(session: Session, orgs: Sequence[Org]) -> dict[int, CatalogTemplate | None]:
+    """Return the catalog that applies to each of ``orgs`` (by org id), in one query."""
+    owners = {owner for org in orgs for owner in path_ids(org.path)[:-1]}
+    found: dict[tuple[int, OrgKind], CatalogTemplate] = {}
+    if owners:
+        found = {
+            (t.owner_org_id, t.org_kind): t
+            for t in session.scalars(
+                sa.select(CatalogTemplate)
+                .where(CatalogTemplate.owner_org_id.in_(owners))
+                .options(selectinload(CatalogTemplate.entries))
+            )
+        }
+    result: dict[int, CatalogTemplate | None] = {}
+    for org in orgs:
+        ancestors = path_ids(org.path)[:-1]
+        result[org.id] = next(
+            (found[(a, org.kind)] for a in reversed(ancestors) if (a, org.kind) in found), None
+        )
+    return result
 
 
 def compliance(session: Session, org: Org, now: dt.datetime, tz: dt.tzinfo) -> list[Line]:
     """Return, for each catalog entry of ``org``, where it stands on ``now``."""
-    entries = entries_for(session, org)
-    if not entries:
-        return []
-    ids = [e.id for e in entries]
-    revisions = session.scalars(
-        sa.select(Revision)
-        .join(Item, Revision.item_id == Item.id)
-        .where(
-            Item.org_id == org.id,
-            Revision.catalog_entry_id.in_(ids),
-            Revision.state.in_(list(WAS_PUBLISHED)),
-            Revision.published_at.is_not(None),
-        )
-    )
-    publications: dict[int, list[rules.Publication]] = {i: [] for i in ids}
-    for revision in revisions:
-        assert revision.catalog_entry_id is not None and revision.published_at is not None
-        publications[revision.catalog_entry_id].append(
-            rules.Publication(
-                item_id=revision.item_id,
-                published_at=revision.published_at.astimezone(tz).date(),
-                live=_live(revision, now),
-                ended_at=revision.ended_at.astimezone(tz).date() if revision.ended_at else None,
+    return compliance_of(session, [org], now, tz)[org.id]
+
+
+def compliance_of(
+    session: Session, orgs: Sequence[Org], now: dt.datetime, tz: dt.tzinfo
+) -> dict[int, list[Line]]:
+    """Return the compliance of each of ``orgs`` (by org id) on ``now``.
+
+    A whole subtree costs the same few queries as one organisation: the catalogs, the
+    publications and the exemptions of all of them are read at once.
+    """
+    templates = templates_for(session, orgs)
+    entries = {
+        org.id: [e for e in template.entries if e.active] if template else []
+        for org in orgs
+        for template in [templates[org.id]]
+    }
+    owing = [org.id for org in orgs if entries[org.id]]
+    entry_ids = {e.id for org_id in owing for e in entries[org_id]}
+    publications: dict[tuple[int, int], list[rules.Publication]] = defaultdict(list)
+    exemptions: dict[tuple[int, int], Exemption] = {}
+    if owing:
+        rows = session.execute(
+            sa.select(
+                Item.org_id,
+                Revision.catalog_entry_id,
+                Revision.item_id,
+                Revision.state,
+                Revision.published_at,
+                Revision.valid_from,
+                Revision.valid_until,
+                Revision.ended_at,
+            )
+            .join(Item, Revision.item_id == Item.id)
+            .where(
+                Item.org_id.in_(owing),
+                Revision.catalog_entry_id.in_(entry_ids),
+                Revision.state.in_(list(WAS_PUBLISHED)),
+                Revision.published_at.is_not(None),
             )
         )
-    exemptions = {
-        e.entry_id: e
-        for e in session.scalars(
+        for org_id, entry_id, item_id, state, published, valid_from, valid_until, ended in rows:
+            assert entry_id is not None and published is not None  # the query says so
+            publications[(org_id, entry_id)].append(
+                rules.Publication(
+                    item_id=item_id,
+                    published_at=published.astimezone(tz).date(),
+                    live=_live(state, published, valid_from, valid_until, now),
+                    ended_at=ended.astimezone(tz).date() if ended else None,
+                )
+            )
+        for declared in session.scalars(
             sa.select(Exemption)
-            .where(Exemption.org_id == org.id, Exemption.entry_id.in_(ids))
+            .where(Exemption.org_id.in_(owing), Exemption.entry_id.in_(entry_ids))
             .where(Exemption.state.in_(["pending", "approved"]))
             .order_by(Exemption.id)
+        ):
+            exemptions[(declared.org_id, declared.entry_id)] = declared
+    today = now.astimezone(tz).date()
+    result: dict[int, list[Line]] = {}
+    for org in orgs:
+        lines = []
+        for entry in entries[org.id]:
+            exemption = exemptions.get((org.id, entry.id))
+            requirement = rules.Requirement(entry.timing, entry.cadence, entry.grace_days)
+            outcome = rules.status(
+                requirement,
+                publications[(org.id, entry.id)],
+                today,
+                exemption.state if exemption else None,
+            )
+            lines.append(Line(entry, outcome, exemption))
+        result[org.id] = lines
+    return result
+
+
+def subtree_rows(
+    session: Session, orgs: Sequence[Org], now: dt.datetime, tz: dt.tzinfo
+) -> tuple[list[tally.Row[Org]], dict[int, list[Line]]]:
+    """Return a tally row for each of ``orgs`` that has a catalog (``position`` = its index
+    in ``orgs``, give them in tree order), and the lines behind the rows."""
+    lines = compliance_of(session, orgs, now, tz)
+    rows = [
+        tally.Row(org, position, tally.tally(line.result.status for line in lines[org.id]))
+        for position, org in enumerate(orgs)
+        if lines[org.id]
+    ]
+    return rows, lines
+
+
+def item_titles(session: Session, item_ids: Iterable[int]) -> dict[int, str]:
+    """Return the title of each item: of its published revision, else of its newest one."""
+    ids = set(item_ids)
+    if not ids:
+        return {}
+    shown = sa.func.coalesce(Item.live_number, Item.current_number)
+    return {
+        item_id: title
+        for item_id, title in session.execute(
+            sa.select(Item.id, Revision.title)
+            .join(Revision, sa.and_(Revision.item_id == Item.id, Revision.number == shown))
+            .where(Item.id.in_(ids))
         )
     }
-    today = now.astimezone(tz).date()
-    lines = []
-    for entry in entries:
-        exemption = exemptions.get(entry.id)
-        requirement = rules.Requirement(entry.timing, entry.cadence, entry.grace_days)
-        result = rules.status(
-            requirement, publications[entry.id], today, exemption.state if exemption else None
-        )
-        lines.append(Line(entry, result, exemption))
-    return lines
 
 
 # --- exemptions (不便公开) -------------------------------------------------------------

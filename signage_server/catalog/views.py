@@ -21,6 +21,7 @@ from signage_server.accounts.permissions import login_required
 from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.catalog import services
+from signage_server.catalog import tally
 from signage_server.catalog.forms import DecisionForm
 from signage_server.catalog.forms import EntryForm
 from signage_server.catalog.forms import ExemptionForm
@@ -37,6 +38,7 @@ from signage_server.disclosure.rules import Timing
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
+from signage_server.orgs.rules import is_within
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
 from signage_server.web.outcome import commit_or_flash
@@ -70,13 +72,19 @@ def _chosen_org(principal: Principal) -> tuple[Org, list[tuple[int, Org]]]:
 @bp.get("/compliance")
 @login_required
 def compliance() -> str:
-    """Where an organisation stands with its catalog; overdue entries first in red."""
+    """Where an organisation stands with its catalog, overdue entries first in red; for a
+    county or township also one row per organisation of its subtree, sortable."""
     principal = current_principal()
     org, visible = _chosen_org(principal)
-    lines = sorted(
-        services.compliance(db.session, org, registry.now(), local_tz()),
-        key=lambda line: SEVERITY.index(line.result.status),
-    )
+    tz = local_tz()
+    now = registry.now()
+    subtree = [o for _depth, o in visible if is_within(o.path, org.path)]
+    above = [o for _depth, o in visible if o.id != org.id and is_within(org.path, o.path)]
+    rows, by_org = services.subtree_rows(db.session, subtree, now, tz)
+    order = tally.parse_sort(request.args.get("sort"), request.args.get("dir"))
+    lines = sorted(by_org[org.id], key=lambda line: SEVERITY.index(line.result.status))
+    below = [row for row in rows if row.org.id != org.id]
+    parents = {o.parent_id for o in subtree if o.id != org.id}
     pending = list(
         db.session.scalars(
             sa.select(Exemption)
@@ -91,15 +99,18 @@ def compliance() -> str:
         org=org,
         orgs=visible,
         lines=lines,
+        titles=services.item_titles(db.session, (line.result.item_id or 0 for line in lines)),
+        rows=tally.sort_rows(rows, order) if below else [],
+        subtree_total=tally.total(row.tally for row in rows),
+        order=order,
+        above=sorted(above, key=lambda o: len(o.path)),
+        show_parent=len(parents) > 1,
         can_exempt=principal.can(Permission.APPROVE_ITEMS, org),
         can_draft=principal.can(Permission.DRAFT_ITEMS, org),
         exemption_form=ExemptionForm(),
         decision_form=DecisionForm(),
         pending=pending,
-        counts={
-            s: sum(1 for line in lines if line.result.status.value == s)
-            for s in ("current", "due_soon", "overdue", "missing")
-        },
+        counts=tally.tally(line.result.status for line in lines),
     )
 
 

@@ -22,20 +22,31 @@ from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.config import Settings
+from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.presenters import tasks_for
 from signage_server.disclosure.services import integrity_alarms
 from signage_server.extensions import db
 from signage_server.extensions import limiter
 from signage_server.feedback.presenters import clock as feedback_clock
+from signage_server.feedback.rules import READING_ROLES
+from signage_server.feedback.rules import REPORT_ROLES
+from signage_server.feedback.rules import REVIEWING_ROLES
 from signage_server.feedback.services import open_cases
 from signage_server.feedback.services import overdue
 from signage_server.i18n import SUPPORTED_LOCALES
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
+from signage_server.orgs.services import tree_order
+from signage_server.overview import services as overview
+from signage_server.overview.rules import Findings
+from signage_server.overview.rules import not_up_to_date
 from signage_server.web.forms import LocaleForm
 from signage_server.web.safety import safe_next
 
 bp = Blueprint("web", __name__)
+
+#: Who meets feedback cases at all (the inbox's roles): the home page shows them its state.
+FEEDBACK_ROLES = READING_ROLES | REPORT_ROLES | REVIEWING_ROLES
 
 
 @bp.get("/healthz")
@@ -65,31 +76,59 @@ def healthz() -> tuple[Response, int]:
 @bp.get("/")
 @login_required
 def dashboard() -> str:
-    """Show the user's organisations and roles, and what the roles let them do."""
+    """Answer "is everything all right?" for the caller's organisations, each finding a link;
+    then the user's organisations and roles."""
     principal = current_principal()
-    visible = list(db.session.scalars(sa.select(Org).where(principal.org_condition())))
+    now = services.now()
+    condition = principal.org_condition()
+    visible = tree_order(db.session.scalars(sa.select(Org).where(condition)))
+    orgs = [org for _depth, org in visible]
     by_org: dict[int, dict[str, Any]] = {}
     for grant in principal.user.grants:
         entry = by_org.setdefault(grant.org_id, {"org": grant.org, "roles": []})
         entry["roles"].append(grant.role)
-    counts = Counter(org.kind for org in visible)
+    counts = Counter(org.kind for org in orgs)
     tasks = {name: len(items) for name, items in tasks_for(db.session, principal).items()}
-    alarms = integrity_alarms(db.session, principal.org_condition())
+    alarms = integrity_alarms(db.session, condition)
     feedback_open = open_cases(db.session, principal)
     feedback_overdue = []
     if feedback_open:
         deadline_clock = feedback_clock()
         feedback_overdue = [c for c in feedback_open if overdue(c, deadline_clock)]
+    screens = overview.screen_states(db.session, condition, now)
+    offline = [s for s in screens if not s.online]
+    stale = [
+        s for s in screens if not_up_to_date(s.online, s.up_to_date, bool(s.screen.acked_version))
+    ]
+    notices = overview.notices_ending(db.session, condition, now)
+    catalog = overview.catalog_health(db.session, orgs, now, local_tz())
+    findings = Findings(
+        integrity_alarms=len(alarms),
+        offline_screens=len(offline),
+        stale_screens=len(stale),
+        owed_entries=catalog.total.owed,
+        overdue_feedback=len(feedback_overdue),
+        tasks=sum(tasks.values()),
+        notices_ending=len(notices),
+    )
     return render_template(
         "dashboard.html",
+        now=now,
+        findings=findings,
         integrity_alarms=alarms,
         tasks=tasks,
+        screens=screens,
+        offline=offline,
+        stale=stale,
+        notices=notices,
+        catalog=catalog,
+        sees_feedback=any(principal.has_role(role) for role in FEEDBACK_ROLES),
         feedback_open=len(feedback_open),
         feedback_overdue=feedback_overdue,
         grants=sorted(by_org.values(), key=lambda e: e["org"].path),
         kind_counts=[(kind, counts[kind]) for kind in OrgKind if counts[kind]],
-        visible_count=len(visible),
-        members=sum(org.party_members or 0 for org in visible),
+        visible_count=len(orgs),
+        members=sum(org.party_members or 0 for org in orgs),
         can_admin=any(
             principal.can(p, e["org"])
             for e in by_org.values()

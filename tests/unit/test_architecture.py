@@ -52,6 +52,7 @@ def transitive_imports(path: Path, seen: set[Path] | None = None) -> set[str]:
 RULES = [
     *sorted(PACKAGE.rglob("rules.py")),
     PACKAGE / "disclosure" / "audience.py",
+    PACKAGE / "catalog" / "tally.py",
     PACKAGE / "i18n.py",
     PACKAGE / "errors.py",
 ]
