@@ -36,6 +36,8 @@ from signage_server.schedule import services
 from signage_server.schedule.models import Playlist
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
+from signage_server.web.dates import DATE_PATTERN
+from signage_server.web.dates import parse_date
 from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("schedule", __name__)
@@ -46,8 +48,10 @@ WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
 
 def _date(value: str) -> dt.date | None:
+    # 年-月-日 as typed (the inputs say so, whatever the browser's language; their pattern
+    # keeps anything else from being sent).
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return parse_date(value)
     except ValueError:
         return None
 
@@ -126,6 +130,7 @@ def _choices(org: Org) -> dict[str, Any]:
         "weekdays": WEEKDAYS,
         "daypart_rows": DAYPART_ROWS,
         "empty_rows": EMPTY_ENTRY_ROWS,
+        "date_pattern": DATE_PATTERN,
     }
 
 

@@ -4,6 +4,8 @@ who answered), the phone form's field errors, and the operator forms' defaults a
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from html.parser import HTMLParser
 from typing import Any
 
@@ -310,3 +312,183 @@ def test_the_first_wrong_field_gets_the_focus(app: Flask, client: FlaskClient, d
     consent = page_of(submit(client, item_code(app, item), json=False, name="张三"))
     assert consent.by_id["consent"]["aria-invalid"] == "true"
     assert "autofocus" in consent.by_id["consent"] and "consent-error" in consent.by_id
+
+
+# --- 14. form defaults and inputs -----------------------------------------------------------
+
+
+def options_of(html: str, select_id: str) -> list[tuple[str, bool]]:
+    """Return the ``(value, selected)`` options of a select."""
+    block = html.split(f'id="{select_id}"', 1)[1].split("</select>", 1)[0]
+    page = Page(block)
+    return [(str(a.get("value")), "selected" in a) for tag, a in page.tags if tag == "option"]
+
+
+def item_json(client: FlaskClient, demo: Demo, response: Any) -> dict[str, Any]:
+    from tests.http.test_items_ui import item_id_from
+
+    found = client.get(
+        f"/api/v1/items/{item_id_from(response)}", headers=demo.headers("jiyi01_editor")
+    )
+    body: dict[str, Any] = found.get_json()
+    return body
+
+
+def test_catalog_entry_has_no_default_and_outside_is_a_choice_of_its_own(
+    client: FlaskClient, demo: Demo
+) -> None:
+    from tests.conftest import post_form
+    from tests.http.test_items_ui import FORM
+
+    demo.login(client, "jiyi01_editor")
+    options = options_of(client.get("/items/new").get_data(as_text=True), "catalog_entry")
+    assert options[0] == ("", True)  # the prompt, chosen: nothing else is
+    assert [value for value, selected in options if selected] == [""]
+    assert options[-1] == ("outside", False)
+    assert ("CW-01", False) in options
+    # Saving without a choice asks for one, under the field.
+    refused = post_form(client, "/items/new", {**FORM, "catalog_entry": ""})
+    assert refused.status_code == 400
+    page = Page(refused.get_data(as_text=True))
+    assert "is-invalid" in (page.by_id["catalog_entry"]["class"] or "")
+    # 目录外 is chosen on purpose; it needs the higher review.
+    outside = post_form(client, "/items/new", {**FORM, "catalog_entry": "outside"})
+    assert outside.status_code == 302
+    item = item_json(client, demo, outside)
+    assert item["current"]["catalog_entry"] is None  # 目录外: higher review on submission
+    # Its editor shows the choice made, not the prompt.
+    edit = client.get(outside.headers["Location"] + "/edit").get_data(as_text=True)
+    assert [v for v, selected in options_of(edit, "catalog_entry") if selected] == ["outside"]
+    inside = post_form(client, "/items/new", FORM)
+    edit = client.get(inside.headers["Location"] + "/edit").get_data(as_text=True)
+    assert [v for v, selected in options_of(edit, "catalog_entry") if selected] == ["CW-01"]
+
+
+def test_dates_are_typed_and_shown_as_year_month_day(client: FlaskClient, demo: Demo) -> None:
+    from tests.conftest import post_form
+    from tests.http.test_items_ui import FORM
+
+    demo.login(client, "jiyi01_editor")
+    html = client.get("/items/new").get_data(as_text=True)
+    page = Page(html)
+    for name in ("valid_from", "valid_until"):
+        # A text input: the browser's language does not turn it into 12/01/2026.
+        assert page.by_id[name].get("type") == "text"
+        assert page.by_id[name].get("pattern")
+    response = post_form(
+        client,
+        "/items/new",
+        {**FORM, "valid_from": "2026/12/1 8:30", "valid_until": "2026-12-31"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
+    current = item_json(client, demo, response)["current"]
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    start = dt.datetime.fromisoformat(current["valid_from"])
+    assert start == dt.datetime(2026, 12, 1, 8, 30, tzinfo=shanghai)
+    # A date alone as the end: all of that day.
+    end = dt.datetime.fromisoformat(current["valid_until"])
+    assert end == dt.datetime(2027, 1, 1, tzinfo=shanghai)
+    edit = Page(client.get(response.headers["Location"] + "/edit").get_data(as_text=True))
+    assert edit.by_id["valid_from"]["value"] == "2026-12-01 08:30"
+    assert edit.by_id["valid_until"]["value"] == "2027-01-01 00:00"
+    # The browser's own spelling of another language is refused under the field, and kept.
+    wrong = post_form(client, "/items/new", {**FORM, "valid_from": "12/01/2026"})
+    assert wrong.status_code == 400
+    page = Page(wrong.get_data(as_text=True))
+    assert "is-invalid" in (page.by_id["valid_from"]["class"] or "")
+    assert page.by_id["valid_from"]["value"] == "12/01/2026"
+
+
+def test_a_townships_new_catalog_is_for_the_organisations_below_it(
+    client: FlaskClient, demo: Demo
+) -> None:
+    demo.login(client, "jiyi_superior")
+    options = options_of(client.get("/catalog?org=JIYI").get_data(as_text=True), "org_kind")
+    assert [value for value, _selected in options] == ["village", "agency", "school"]
+    assert [value for value, selected in options if selected] == ["village"]
+    county = app_client_as(client, demo, "xian_superior")
+    options = options_of(county.get("/catalog?org=XIAN").get_data(as_text=True), "org_kind")
+    assert [value for value, _selected in options] == ["township", "village", "agency", "school"]
+    assert "county" not in [value for value, _selected in options]
+
+
+def app_client_as(client: FlaskClient, demo: Demo, user: str) -> FlaskClient:
+    other = client.application.test_client()
+    demo.login(other, user)
+    return other
+
+
+def test_screen_size_and_time_zone_are_chosen_from_lists(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    from tests.conftest import post_form
+
+    demo.login(client, "jiyi01_operator")
+    html = client.get("/screens/new?org=JIYI-01").get_data(as_text=True)
+    sizes = [value for value, _selected in options_of(html, "resolution")]
+    assert sizes[0] == "" and sizes[-1] == "custom"
+    assert {"1920x1080", "1080x1920", "960x480", "3840x2160"} <= set(sizes)
+    zones = options_of(html, "timezone")
+    assert ("Asia/Shanghai", True) in zones and ("Asia/Urumqi", False) in zones
+    form = {"org": "JIYI-01", "name": "集义村村委会LED屏", "audience": "public", "layout": "led"}
+    # "Other size" needs the size typed in.
+    missing = post_form(client, "/screens/new", {**form, "resolution": "custom"})
+    assert missing.status_code == 400
+    assert "is-invalid" in (
+        Page(missing.get_data(as_text=True)).by_id["resolution_custom"]["class"] or ""
+    )
+    created = post_form(
+        client,
+        "/screens/new",
+        {
+            **form,
+            "resolution": "custom",
+            "resolution_custom": "1280x1024",
+            "timezone": "Asia/Urumqi",
+        },
+        page="/screens/new?org=JIYI-01",
+    )
+    assert created.status_code == 201, created.get_data(as_text=True)[-1500:]
+    from signage_server.extensions import db
+    from signage_server.screens.models import Screen
+
+    with app.app_context():
+        screen = db.session.query(Screen).filter_by(name="集义村村委会LED屏").one()
+        assert (screen.resolution, screen.timezone) == ("1280x1024", "Asia/Urumqi")
+        screen_id = screen.id
+    shown = client.get(f"/screens/{screen_id}").get_data(as_text=True)
+    assert [v for v, selected in options_of(shown, "resolution") if selected] == ["custom"]
+    assert Page(shown).by_id["resolution_custom"]["value"] == "1280x1024"
+    assert [v for v, selected in options_of(shown, "timezone") if selected] == ["Asia/Urumqi"]
+    # A listed size is chosen as such.
+    post_form(
+        client,
+        f"/screens/{screen_id}",
+        {**form, "resolution": "960x480", "timezone": "Asia/Shanghai"},
+    )
+    shown = client.get(f"/screens/{screen_id}").get_data(as_text=True)
+    assert [v for v, selected in options_of(shown, "resolution") if selected] == ["960x480"]
+
+
+def test_pairing_field_does_not_look_like_a_code(client: FlaskClient, demo: Demo) -> None:
+    import re
+
+    from tests.realtime.screens import register
+
+    screen = register(client, demo)
+    demo.login(client, "jiyi01_operator")
+    page = Page(client.get(f"/screens/{screen['id']}").get_data(as_text=True))
+    placeholder = page.by_id["code"]["placeholder"] or ""
+    assert placeholder and "6" in placeholder
+    # Pairing codes read like K7F-3QX: the placeholder must not.
+    assert not re.search(r"[A-Z0-9]{3}-[A-Z0-9]{3}", placeholder)
+
+
+def test_playlist_dates_are_year_month_day_text(client: FlaskClient, demo: Demo) -> None:
+    from signage_server.web.dates import DATE_PATTERN
+
+    demo.login(client, "jiyi01_operator")
+    page = Page(client.get("/playlists/new?org=JIYI-01").get_data(as_text=True))
+    for ident in ("pl-from", "pl-until"):
+        assert page.by_id[ident]["type"] == "text"
+        assert page.by_id[ident]["pattern"] == DATE_PATTERN

@@ -54,6 +54,8 @@ RULES = [
     PACKAGE / "disclosure" / "audience.py",
     PACKAGE / "i18n.py",
     PACKAGE / "errors.py",
+    PACKAGE / "web" / "dates.py",
+    PACKAGE / "screens" / "choices.py",
 ]
 
 
