@@ -248,7 +248,7 @@ DUTY_LABELS = {
 #: The duties as the villager's receipt and tracking pages name them (what they wait for).
 PUBLIC_DUTY_LABELS = {
     Duty.ACKNOWLEDGE: N_("Acknowledgement"),
-    Duty.DECIDE: N_("Decision on your request"),
+    Duty.DECIDE: N_("Decision on the request"),
     Duty.ANSWER: N_("Answer"),
     Duty.REPLY_AFTER_CONCLUSION: N_("Answer after the investigation"),
 }

@@ -16,11 +16,11 @@ CUSTOM = "custom"
 
 #: Common screen sizes, ``WxH`` as stored, with what they are.
 RESOLUTIONS: tuple[tuple[str, str], ...] = (
-    ("1920x1080", N_("1920×1080 landscape screen (Full HD)")),
-    ("1080x1920", N_("1080×1920 portrait screen")),
+    ("1920x1080", N_("1920×1080 landscape")),
+    ("1080x1920", N_("1080×1920 portrait")),
     ("960x480", N_("960×480 LED board")),
-    ("3840x2160", N_("3840×2160 landscape screen (4K)")),
-    ("2160x3840", N_("2160×3840 portrait screen (4K)")),
+    ("3840x2160", N_("3840×2160 landscape 4K")),
+    ("2160x3840", N_("2160×3840 portrait 4K")),
     ("1366x768", N_("1366×768 older television")),
     ("1280x720", N_("1280×720 small screen")),
 )
