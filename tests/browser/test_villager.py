@@ -75,10 +75,10 @@ def test_a_bad_qr_code_gets_the_feedback_box_page(
     page.screenshot(path=screenshots / "villager-bad-qr-phone.png", full_page=True)
     # The way on: look up a receipt code; an unknown one brings the lookup back.
     page.locator("#track-link").click()
-    page.get_by_label("回执码").fill("ABCDE-FGHJK")
+    page.get_by_role("textbox", name="回执码").fill("ABCDE-FGHJK")
     page.get_by_role("button", name="查询").click()
     expect(page.locator("section.problem")).to_have_attribute("data-code", "no_receipt")
-    expect(page.get_by_label("回执码")).to_be_visible()
+    expect(page.get_by_role("textbox", name="回执码")).to_be_visible()
     page.screenshot(path=screenshots / "villager-no-receipt-phone.png", full_page=True)
     phone.close()
 
