@@ -4,6 +4,12 @@ Under ``/api/`` every error, including Werkzeug's (404, 405, 413, 429 ...), beco
 ``{"error": {"code": ..., "message": ...}}`` with the status of CONTRACT.md; elsewhere an
 error page is rendered. Unexpected exceptions are logged by Flask and become a 500 that
 tells the caller nothing about them.
+
+Every message is in the user's language: Werkzeug's own descriptions ("The requested URL
+was not found on the server ...") are English text outside our catalog, so an HTTP error
+says what :data:`HTTP_MESSAGES` says for its status instead. The villagers' pages (the QR
+form, receipts, tracking: :data:`PUBLIC_PREFIXES`) get the feedback box's own error page,
+with no staff navigation and a way on (scan again, look up a receipt).
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from flask import make_response
 from flask import render_template
 from flask import request
 from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from signage_server.errors import DomainError
+from signage_server.i18n import N_
 from signage_server.i18n import Label
 
 _HTTP_CODES = {
@@ -35,6 +43,27 @@ _HTTP_CODES = {
     429: "rate_limited",
     500: "internal_error",
 }
+
+#: What an HTTP error says, by status (translated when shown).
+HTTP_MESSAGES = {
+    400: N_("The request could not be understood. Please go back and try again."),
+    401: N_("Please log in first."),
+    403: N_("You are not allowed to open this page."),
+    404: N_("This page does not exist. Please check the address."),
+    405: N_("This action is not possible here."),
+    409: N_("This conflicts with a change made in the meantime. Please reload the page."),
+    413: N_("The upload is too large."),
+    415: N_("This kind of file is not accepted."),
+    429: N_("Too many requests. Please wait a moment and try again."),
+    500: N_("Internal server error."),
+}
+#: The message of any other status.
+HTTP_MESSAGE_OTHER = N_("The request could not be handled.")
+#: A form sent without (or with an expired) CSRF token.
+CSRF_MESSAGE = N_("The page has expired. Please go back, reload it and try again.")
+
+#: Where the villagers' pages live (no login): their errors use the feedback box's page.
+PUBLIC_PREFIXES = ("/f/",)
 
 
 def wants_json() -> bool:
@@ -58,10 +87,16 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     return response
 
 
+def public_request() -> bool:
+    """Tell whether the current request is for one of the villagers' pages."""
+    return request.path.startswith(PUBLIC_PREFIXES) or request.path == "/f"
+
+
 def _render(status: int, code: str, message: str, details: Any = None) -> Response:
     if wants_json():
         return error_response(status, code, message, details)
-    html = render_template("error.html", status=status, code=code, message=message)
+    template = "feedback/error.html" if public_request() else "error.html"
+    html = render_template(template, status=status, code=code, message=message)
     return make_response(html, status)
 
 
@@ -83,13 +118,14 @@ def handle_domain_error(error: DomainError) -> Response:
 def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     code = _HTTP_CODES.get(status, "http_error")
-    if status == 429:
-        message = gettext("Too many requests. Please wait a moment and try again.")
+    # Werkzeug's descriptions are English and, for a 500, may tell about the original
+    # exception (which Flask has logged): the caller gets our message for the status.
+    if isinstance(error, CSRFError):
+        message = gettext(CSRF_MESSAGE)
     elif status >= 500:
-        # Flask has logged the original exception; tell the caller nothing about it.
-        message = gettext("Internal server error.")
+        message = gettext(HTTP_MESSAGES[500])
     else:
-        message = error.description or error.name
+        message = gettext(HTTP_MESSAGES.get(status, HTTP_MESSAGE_OTHER))
     response = _render(status, code, message)
     original = error.get_response().headers
     for key in ("Retry-After", "Allow"):

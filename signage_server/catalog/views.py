@@ -39,6 +39,7 @@ from signage_server.extensions import db
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
 from signage_server.orgs.rules import is_within
+from signage_server.orgs.rules import kinds_below
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
 from signage_server.web.outcome import commit_or_flash
@@ -167,6 +168,8 @@ def catalog() -> str:
             .order_by(CatalogTemplate.org_kind)
         )
     )
+    template_form = TemplateForm()
+    _template_kinds(template_form, org, owned)
     return render_template(
         "catalog/catalog.html",
         org=org,
@@ -174,9 +177,20 @@ def catalog() -> str:
         template=services.template_for(db.session, org),
         owned=owned,
         can_manage=principal.can(Permission.MANAGE_CATALOG, org),
-        template_form=TemplateForm(),
+        template_form=template_form,
         entry_form=EntryForm(),
     )
+
+
+def _template_kinds(form: TemplateForm, org: Org, owned: list[CatalogTemplate]) -> None:
+    """Offer the kinds of organisation below ``org`` (a township: villages, agency and school
+    branches), the first one it has no catalog for chosen (a township's: its villages')."""
+    kinds = kinds_below(org.kind)
+    form.org_kind.choices = [(k.value, _(k.label)) for k in kinds]
+    have = {t.org_kind for t in owned}
+    missing = [k for k in kinds if k not in have]
+    if form.org_kind.data not in {k.value for k in kinds}:
+        form.org_kind.data = (missing or kinds or [OrgKind.VILLAGE])[0].value
 
 
 @bp.post("/catalog/templates")
@@ -186,6 +200,7 @@ def create_template() -> Response:
     org, _visible = _chosen_org(principal)
     principal.require(Permission.MANAGE_CATALOG, org)
     form = TemplateForm()
+    form.org_kind.choices = [(k.value, _(k.label)) for k in kinds_below(org.kind)]
     if form.validate():
         commit_or_flash(
             lambda: services.create_template(

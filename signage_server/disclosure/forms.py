@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField
-from wtforms import DateTimeLocalField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -23,11 +22,16 @@ from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import Timing
+from signage_server.web.forms import DateTimeText
 
 
 def _choices(enum: Any) -> list[tuple[str, Any]]:
     return [(member.value, _l(member.label)) for member in enum]
 
+
+#: The catalog entry choice of an item disclosed outside the catalog (needs higher review):
+#: a choice of its own, never the default (the empty choice asks for one).
+OUTSIDE_CATALOG = "outside"
 
 BODY_TYPES = [
     ("text", _l("Text")),
@@ -39,7 +43,18 @@ BODY_TYPES = [
 
 class ItemForm(FlaskForm):  # type: ignore[misc]
     org = SelectField(_l("Organisation"), validators=[DataRequired()])
-    catalog_entry = SelectField(_l("Catalog entry"), validators=[Optional()])
+    catalog_entry = SelectField(
+        _l("Catalog entry"),
+        validators=[
+            DataRequired(
+                _l(
+                    "Choose the catalog entry this item discloses, or “outside the catalog”"
+                    " (which needs higher review)."
+                )
+            )
+        ],
+        render_kw={"aria-required": "true"},
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     category = SelectField(_l("Category"), choices=_choices(Category), validators=[DataRequired()])
     timing = SelectField(_l("Timing"), choices=_choices(Timing), validators=[DataRequired()])
@@ -56,8 +71,19 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     notice_min_days = IntegerField(
         _l("Minimum working days"), validators=[Optional(), NumberRange(min=1, max=60)]
     )
-    valid_from = DateTimeLocalField(_l("On display from"), validators=[Optional()])
-    valid_until = DateTimeLocalField(_l("On display until"), validators=[Optional()])
+    valid_from = DateTimeText(
+        _l("On display from"),
+        validators=[Optional()],
+        description=_l("Year-month-day, e.g. 2026-12-01 08:00; a date alone: from 0:00."),
+    )
+    valid_until = DateTimeText(
+        _l("On display until"),
+        validators=[Optional()],
+        end_of_day=True,
+        description=_l(
+            "Year-month-day, e.g. 2026-12-31 18:00; a date alone: until the end of that day."
+        ),
+    )
     stage = StringField(_l("Stage"), validators=[Optional(), Length(max=100)])
     department = StringField(
         _l("Supplying department"),

@@ -44,6 +44,7 @@ from signage_server.disclosure.context import env
 from signage_server.disclosure.context import fields_from
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.context import visible_item
+from signage_server.disclosure.forms import OUTSIDE_CATALOG
 from signage_server.disclosure.forms import ItemForm
 from signage_server.disclosure.forms import TransitionForm
 from signage_server.disclosure.models import Item
@@ -167,7 +168,9 @@ def payload_from_form(form: ItemForm) -> dict[str, Any]:
         "stage": form.stage.data or "",
         "department": form.department.data or "",
         "accountable_person": form.accountable.data or "",
-        "catalog_entry": form.catalog_entry.data or None,
+        "catalog_entry": None
+        if form.catalog_entry.data in ("", OUTSIDE_CATALOG)
+        else form.catalog_entry.data,
         "body": body_from_form(form),
     }
 
@@ -188,7 +191,9 @@ def fill_form(form: ItemForm, revision: Revision) -> None:
     form.stage.data = revision.stage
     form.department.data = revision.department
     form.accountable.data = revision.accountable
-    form.catalog_entry.data = revision.catalog_entry.code if revision.catalog_entry else ""
+    form.catalog_entry.data = (
+        revision.catalog_entry.code if revision.catalog_entry else OUTSIDE_CATALOG
+    )
     body = revision.body
     form.body_type.data = body["type"]
     form.caption.data = body.get("caption", "")
@@ -217,8 +222,13 @@ def _prepare_form(form: ItemForm, principal: Principal, org: Org | None) -> Org 
     if org is not None:
         form.org.data = org.code
         entries = entries_for(db.session, org)
-        form.catalog_entry.choices = [("", _("Outside the catalog (needs higher review)"))] + [
-            (e.code, f"{e.code} {e.title}") for e in entries
+        # No default: 目录外 forces a higher review, so it is a choice of its own, last.
+        if form.catalog_entry.data is None:
+            form.catalog_entry.data = ""
+        form.catalog_entry.choices = [
+            ("", _("— Choose the catalog entry —")),
+            *((e.code, f"{e.code} {e.title}") for e in entries),
+            (OUTSIDE_CATALOG, _("Outside the catalog (needs higher review)")),
         ]
         # The editor's script fills in category, timing and scope when an entry is chosen.
         form.entry_defaults = json.dumps(

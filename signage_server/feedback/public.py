@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -40,7 +41,10 @@ from signage_server.feedback import codes
 from signage_server.feedback import services
 from signage_server.feedback.forms import PublicFeedbackForm
 from signage_server.feedback.models import Case
+from signage_server.feedback.models import Reply
+from signage_server.feedback.presenters import clock
 from signage_server.feedback.rules import KIND_HINTS
+from signage_server.feedback.rules import PUBLIC_DUTY_LABELS
 from signage_server.feedback.rules import Decision
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.services import Submission
@@ -143,6 +147,65 @@ def _status(target: services.Target, decision: Disclosed | None) -> dict[str, An
     }
 
 
+#: The public form's fields in page order: the first wrong one gets the focus.
+FORM_FIELDS = ("kind", "text", "name", "phone", "consent")
+
+
+def invalid_attrs(form: PublicFeedbackForm) -> Callable[[Any], dict[str, Any]]:
+    """Return what marks a wrong field of ``form`` (for the template): a red border, the
+    message under it named by ``aria-describedby``, ``aria-invalid``, and the focus on the
+    first wrong field (``autofocus``: no script needed)."""
+    first = next((name for name in FORM_FIELDS if form[name].errors), None)
+
+    def attrs(field: Any) -> dict[str, Any]:
+        if not field.errors:
+            return {}
+        found: dict[str, Any] = {
+            "class_": "invalid",
+            "aria-invalid": "true",
+            "aria-describedby": f"{field.name}-error",
+        }
+        if field.name == first:
+            found["autofocus"] = True
+        return found
+
+    return attrs
+
+
+def _revision_of(case: Case) -> Revision | None:
+    """The revision the case is about: the one whose code was scanned (a poster's: the
+    live one then)."""
+    if case.item is None:
+        return None
+    return case.item.revision(case.revision) if case.revision is not None else case.item.live
+
+
+def case_context(case: Case) -> dict[str, Any]:
+    """What the receipt and tracking pages say about a case besides its state: the title of
+    the item it is about (only when the audience rule lets anybody read it, as on the QR
+    page), the deadlines in working days (the handlers' own), and who answered."""
+    now = clock()
+    revision = _revision_of(case)
+    title = ""
+    if revision is not None and viewing.decision(revision, ANONYMOUS, now.now).full:
+        title = revision.title if seal_intact(revision) else ""
+    return {
+        "about_org": case.org.name,
+        "about_title": title,
+        "deadlines": services.deadlines(case, now),
+        "duty_labels": PUBLIC_DUTY_LABELS,
+        "today": now.today,
+        "answered_by": answered_by,
+    }
+
+
+def answered_by(reply: Reply) -> str:
+    """Who answered, as the public record names people: real name and post (the account's
+    display name); empty when the account has none (the organisation then answers)."""
+    person = reply.published_by or reply.author
+    return person.display_name if person is not None else ""
+
+
 @bp.route("/<code>", methods=["GET", "POST"])
 @limiter.limit(_feedback_rate, key_func=client_address, methods=["POST"], scope="feedback")
 def form(code: str) -> Any:
@@ -166,7 +229,7 @@ def form(code: str) -> Any:
             response = jsonify({"receipt": case.receipt})
             response.status_code = 201
             return response
-        html = render_template("feedback/receipt.html", case=case)
+        html = render_template("feedback/receipt.html", case=case, **case_context(case))
         return make_response(html, 201)
     elif wants_json():
         response = jsonify(
@@ -189,6 +252,7 @@ def form(code: str) -> Any:
         target=target,
         view=decision.visibility.value if decision is not None else "general",
         hints=KIND_HINTS,
+        invalid=invalid_attrs(form),
         step_labels={a.value: label for a, label in ACTION_LABELS.items()},
         publication=_publication(target, decision),
         status=_status(target, decision),
@@ -217,7 +281,9 @@ def track(receipt: str) -> Any:
         )
     if wants_json():
         return jsonify(public_case_json(case, replies_intact=intact))
-    return render_template("feedback/track.html", case=case, replies_intact=intact)
+    return render_template(
+        "feedback/track.html", case=case, replies_intact=intact, **case_context(case)
+    )
 
 
 def public_case_json(case: Case, *, replies_intact: bool = True) -> dict[str, Any]:

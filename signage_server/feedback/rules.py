@@ -245,6 +245,14 @@ DUTY_LABELS = {
     Duty.REPLY_AFTER_CONCLUSION: N_("Reply after the investigation"),
 }
 
+#: The duties as the villager's receipt and tracking pages name them (what they wait for).
+PUBLIC_DUTY_LABELS = {
+    Duty.ACKNOWLEDGE: N_("Acknowledgement"),
+    Duty.DECIDE: N_("Decision on the request"),
+    Duty.ANSWER: N_("Answer"),
+    Duty.REPLY_AFTER_CONCLUSION: N_("Answer after the investigation"),
+}
+
 #: Working days for each duty (DESIGN.md §5); ``comment`` answers are this product's choice.
 DEFAULT_DAYS: Mapping[str, int] = {
     "report_acknowledge": 15,
@@ -297,6 +305,8 @@ class Deadline:
     met_at: dt.datetime | None
     #: The calendar did not know the year: counted Monday to Friday.
     estimated: bool = False
+    #: How many working days the duty has (``DEFAULT_DAYS`` or the configured number).
+    working_days: int = 0
 
     def overdue(self, today: dt.date) -> bool:
         """Tell whether the duty is still open after its last day."""
@@ -335,7 +345,7 @@ def deadlines(
 
     def add(duty: Duty, start: dt.date, key: str, met: dt.datetime | None) -> None:
         due, estimated = add_working_days(calendar, start, days[key])
-        out.append(Deadline(duty, due, met, estimated))
+        out.append(Deadline(duty, due, met, estimated, days[key]))
 
     if facts.kind is Kind.REPORT:
         if facts.real_name:

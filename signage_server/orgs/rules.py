@@ -56,6 +56,20 @@ CHILD_KINDS: dict[OrgKind, frozenset[OrgKind]] = {
 #: Kinds allowed at the root of a tree.
 ROOT_KINDS = frozenset({OrgKind.COUNTY})
 
+
+def kinds_below(kind: OrgKind) -> list[OrgKind]:
+    """Return the kinds of organisation that can sit anywhere below one of ``kind``, in the
+    order of :class:`OrgKind` (a county: townships, villages, agency and school branches)."""
+    found: set[OrgKind] = set()
+    todo = [kind]
+    while todo:
+        for child in CHILD_KINDS[todo.pop()]:
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return [k for k in OrgKind if k in found]
+
+
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 CODE_MAX = 32
 NAME_MAX = 100

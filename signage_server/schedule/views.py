@@ -44,6 +44,8 @@ from signage_server.schedule import services
 from signage_server.schedule.models import Playlist
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
+from signage_server.web.dates import DATE_PATTERN
+from signage_server.web.dates import parse_date
 from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("schedule", __name__)
@@ -58,8 +60,10 @@ _ROW_ACTION = re.compile(r"^(up|down|remove-entry|remove-daypart)-(\d+)$")
 
 
 def _date(value: str) -> dt.date | None:
+    # 年-月-日 as typed (the inputs say so, whatever the browser's language; their pattern
+    # keeps anything else from being sent).
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return parse_date(value)
     except ValueError:
         return None
 
@@ -266,6 +270,7 @@ def _choices(org: Org) -> dict[str, Any]:
             )
         ),
         "weekdays": WEEKDAYS,
+        "date_pattern": DATE_PATTERN,
     }
 
 

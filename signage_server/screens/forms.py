@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -9,7 +11,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
+from wtforms.validators import ValidationError
 
+from signage_server.screens import choices
 from signage_server.screens.rules import Audience
 
 
@@ -24,19 +28,61 @@ class ScreenForm(FlaskForm):  # type: ignore[misc]
         description=_l("A public screen only ever shows items disclosed to the public."),
     )
     layout = SelectField(_l("Layout"), validators=[DataRequired()])
-    resolution = StringField(
+    resolution = SelectField(
         _l("Resolution"),
-        validators=[Optional(), Length(max=16)],
-        description=_l("Width x height in pixels; empty: the layout's size."),
+        choices=[
+            (choices.LAYOUT_SIZE, _l("The layout's own size")),
+            *((value, _l(label)) for value, label in choices.RESOLUTIONS),
+            (choices.CUSTOM, _l("Other size…")),
+        ],
+        default=choices.LAYOUT_SIZE,
+        validators=[Optional()],
     )
-    timezone = StringField(
-        _l("Time zone"), default="Asia/Shanghai", validators=[DataRequired(), Length(max=64)]
+    resolution_custom = StringField(
+        _l("Other size"),
+        # Not Optional(): that would stop before the check that "other size" has one.
+        validators=[Length(max=16)],
+        description=_l("Width × height in pixels, e.g. 1280x1024."),
+        render_kw={"placeholder": _l("width x height"), "autocomplete": "off"},
     )
+    timezone = SelectField(
+        _l("Time zone"),
+        choices=[(value, _l(label)) for value, label in choices.TIMEZONES],
+        default="Asia/Shanghai",
+        validators=[DataRequired(), Length(max=64)],
+    )
+
+    def validate_resolution_custom(self, field: Any) -> None:
+        if self.resolution.data == choices.CUSTOM and not (field.data or "").strip():
+            raise ValidationError(_l("Type the size, e.g. 1280x1024."))
+
+    def offer_timezone(self, current: str) -> None:
+        """Keep a screen's time zone choosable when it is not in the list (set by the API)."""
+        self.timezone.choices = [
+            (value, _l(label) if value != label else label)
+            for value, label in choices.timezone_choices(current)
+        ]
+
+    def show(self, resolution: str, timezone: str) -> None:
+        """Show a stored resolution and time zone."""
+        self.resolution.data, self.resolution_custom.data = choices.resolution_choice(resolution)
+        self.offer_timezone(timezone)
+        self.timezone.data = timezone
+
+    def chosen_resolution(self) -> str:
+        """Return the resolution to store: the chosen one, the typed one, or empty (the
+        layout's own size)."""
+        if self.resolution.data == choices.CUSTOM:
+            return str(self.resolution_custom.data or "").strip()
+        return str(self.resolution.data or "")
 
 
 class PairForm(FlaskForm):  # type: ignore[misc]
     code = StringField(
-        _l("Pairing code shown on the screen"), validators=[DataRequired(), Length(min=6, max=16)]
+        _l("Pairing code shown on the screen"),
+        validators=[DataRequired(), Length(min=6, max=16)],
+        # Not a made-up code (that looks like one to type in): what to type, and where it is.
+        render_kw={"placeholder": _l("6-character code shown on the screen")},
     )
 
 

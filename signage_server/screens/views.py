@@ -184,7 +184,7 @@ def new_screen() -> Any:
             screen, token = services.register(db.session, org, fields, layouts=design_sizes())
         except DomainError as error:
             db.session.rollback()
-            form.name.errors.append(domain_message(error))
+            _field_of(form, error).errors.append(domain_message(error))
         else:
             db.session.commit()
             assert token is not None
@@ -195,12 +195,24 @@ def new_screen() -> Any:
     return render_template("screens/edit.html", form=form, screen=None), status
 
 
+def _field_of(form: ScreenForm, error: DomainError) -> Any:
+    """Return the field a refusal is about (its message goes under it)."""
+    return {
+        "notice_running": form.audience,
+        "invalid_resolution": form.resolution_custom
+        if form.resolution.data == "custom"
+        else form.resolution,
+        "invalid_timezone": form.timezone,
+        "invalid_layout": form.layout,
+    }.get(error.code, form.name)
+
+
 def _fields(form: ScreenForm) -> services.ScreenFields:
     return services.ScreenFields(
         name=form.name.data,
         audience=Audience(form.audience.data),
         layout=form.layout.data,
-        resolution=form.resolution.data or "",
+        resolution=form.chosen_resolution(),
         timezone=form.timezone.data,
         location=form.location.data or "",
     )
@@ -219,17 +231,18 @@ def screen(screen_id: int) -> Any:
     form = ScreenForm(obj=item)
     _prepare(form, principal)
     form.org.choices = [(item.org.code, item.org.name)]
+    form.offer_timezone(item.timezone)
     if request.method == "GET":
         form.org.data = item.org.code
         form.audience.data = item.audience.value
+        form.show(item.resolution, item.timezone)
     elif can_manage and form.validate_on_submit():
         fields = _fields(form)
         try:
             services.update(db.session, item, fields, design_sizes(), now=registry.now())
         except DomainError as error:
             db.session.rollback()
-            field = form.audience if error.code == "notice_running" else form.name
-            field.errors.append(domain_message(error))
+            _field_of(form, error).errors.append(domain_message(error))
         else:
             db.session.commit()
             flash(_("Saved."), "success")

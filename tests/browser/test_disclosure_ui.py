@@ -80,6 +80,7 @@ def test_an_urgent_notice_is_sent_from_the_web_form(
     tested over HTTP (a 400 page is a console error here)."""
     log_in(page, live_server, "jiyi01_editor")
     page.goto(live_server + "/items/new")
+    page.get_by_label("目录项").select_option("outside")
     page.get_by_label("标题", exact=True).fill("关于集义村今冬森林防火的紧急通知")
     page.get_by_label("类别").select_option("service")
     page.get_by_label("公开时限").select_option("immediate")

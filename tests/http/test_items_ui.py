@@ -68,7 +68,7 @@ def test_validation_errors_are_shown(client: FlaskClient, demo: Demo) -> None:
 
 URGENT = {
     **FORM,
-    "catalog_entry": "",
+    "catalog_entry": "outside",
     "title": "关于集义村今冬森林防火紧急通知",
     "category": "service",
     "timing": "immediate",

@@ -55,6 +55,8 @@ RULES = [
     PACKAGE / "catalog" / "tally.py",
     PACKAGE / "i18n.py",
     PACKAGE / "errors.py",
+    PACKAGE / "web" / "dates.py",
+    PACKAGE / "screens" / "choices.py",
 ]
 
 

@@ -131,3 +131,17 @@ def test_within_matches_id_prefixes(a: list[int], b: list[int]) -> None:
     path_b = "/" + "".join(f"{i}/" for i in b)
     assert is_within(path_a, path_b) == (a[: len(b)] == b)
     assert is_strictly_below(path_a, path_b) == (a[: len(b)] == b and len(a) > len(b))
+
+
+def test_kinds_below() -> None:
+    from signage_server.orgs.rules import OrgKind
+    from signage_server.orgs.rules import kinds_below
+
+    assert kinds_below(OrgKind.COUNTY) == [
+        OrgKind.TOWNSHIP,
+        OrgKind.VILLAGE,
+        OrgKind.AGENCY,
+        OrgKind.SCHOOL,
+    ]
+    assert kinds_below(OrgKind.TOWNSHIP) == [OrgKind.VILLAGE, OrgKind.AGENCY, OrgKind.SCHOOL]
+    assert kinds_below(OrgKind.VILLAGE) == []
