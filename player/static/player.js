@@ -2306,7 +2306,7 @@
     var size = LAYOUT_SIZES[layoutName] || LAYOUT_SIZES.landscape;
     var n = sheet.pages.length;
     var avail = Math.max(120, sheet.node.clientWidth);
-    var narrowest = size[1] > size[0] ? 200 : 320;
+    var narrowest = size[1] > size[0] ? 160 : 320;
     var cols = Math.max(1, Math.min(n, Math.floor((avail + SHEET_GAP) / (narrowest + SHEET_GAP))));
     var w = Math.min(size[0], Math.floor((avail - (cols - 1) * SHEET_GAP) / cols));
     var k = w / size[0];
