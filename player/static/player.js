@@ -16,7 +16,8 @@
  *  10. Manifest                   (store -> prefetch -> ack -> apply)
  *  11. Network                    (Socket.IO, backstop poll, status, played batches)
  *  12. Pairing                    (code on screen, poll until paired)
- *  13. Preview                    (operator preview: no socket, no SW, no reports)
+ *  13. Preview                    (operator preview: no socket, no SW, no reports;
+ *                                  ?all_pages=1: every page side by side, nothing rotates)
  *  14. Service Worker registration
  *  15. Main loop, boot and the read-only test API window.signagePlayer
  *
@@ -33,6 +34,7 @@
   // ---------------------------------------------------------------------------------------
 
   var data = document.body.dataset;
+  var query = new URLSearchParams(location.search);
   var CFG = {
     api: (data.api || '/api/v1').replace(/\/$/, ''),
     staticBase: data.static || '/player/static/',
@@ -41,7 +43,12 @@
     socketPath: data.socketPath || '/socket.io',
     namespace: data.namespace || '/player',
     version: data.playerVersion || '',
-    preview: data.previewManifest || ''
+    preview: data.previewManifest || '',
+    // The editor's preview: the page framing the player hands it its manifest.
+    fromParent: data.previewSource === 'parent',
+    // Previews only: `?all_pages=1` shows every page side by side; `?layout=` the first layout.
+    allPages: !!(data.previewManifest || data.previewSource) && query.get('all_pages') === '1',
+    previewLayout: query.get('layout') || ''
   };
 
   var LAYOUT_SIZES = {
@@ -1535,7 +1542,7 @@
 
   var S = {
     mode: 'boot',
-    preview: !!CFG.preview,
+    preview: !!(CFG.preview || CFG.fromParent),
     token: null,
     screen: {},
     tz: DEFAULT_TZ,
@@ -1797,6 +1804,10 @@
   /** Once a second: expiry, urgent interrupts, page and item changes. */
   function playTick(now) {
     if (!S.manifest || S.layoutLoading || S.mode === 'pairing' || S.mode === 'ticker') return;
+    if (CFG.allPages) {
+      checkSheet(now);
+      return;
+    }
     var c = S.cur;
     if (!c) {
       showNext(now);
@@ -1877,6 +1888,10 @@
         shownClock.date = shownClock.clock = null;
       }
       renderClock(now);
+      if (CFG.allPages) {
+        showSheet(now, true);
+        return;
+      }
       if (layoutName === 'ticker') {
         enterTickerMode(now);
         renderTicker(now, true);
@@ -2172,6 +2187,7 @@
 
   function fetchPreview() {
     S.due.preview = mono() + PREVIEW_MS;
+    if (!CFG.preview) return Promise.resolve(); // handed over by the framing page
     return fetch(CFG.preview, { credentials: 'same-origin', cache: 'no-store',
       headers: { Accept: 'application/json' } })
       .then(function (response) {
@@ -2188,6 +2204,129 @@
         warn('preview not loaded', e);
         if (!S.manifest) showIdle(Date.now(), '预览加载失败，稍后自动重试');
       });
+  }
+
+  /** The editor's preview: take manifests from the page framing the player (same origin). */
+  function listenToParent() {
+    window.addEventListener('message', function (event) {
+      var d = event.data;
+      if (event.origin !== location.origin || event.source !== window.parent) return;
+      if (d && d.type === 'signage-preview-manifest') receiveManifest(d.manifest);
+    });
+    tellParent({ type: 'signage-preview-ready', layout: CFG.previewLayout });
+  }
+
+  function tellParent(message) {
+    if (window.parent === window) return;
+    window.parent.postMessage(message, location.origin);
+  }
+
+  // All pages (?all_pages=1): the manifest's first item paginated as on screen, each page in
+  // a copy of the frame, scaled down side by side and labelled "横屏 第1/3页".
+
+  var LAYOUT_LABELS = { landscape: '横屏', portrait: '竖屏', led: 'LED 屏', ticker: '滚动字幕条' };
+  var SHEET_GAP = 16; // CSS pixels between pages
+  var SHEET_LABEL = 28; // CSS pixels of a page's label
+  var sheet = null; // {node, pages: [{box, screen, frame}], recuts}
+
+  /** Paginate the first item afresh and lay every page out (`fresh`: a new manifest). */
+  function showSheet(now, fresh) {
+    endDisplay(now);
+    dropPaged();
+    S.cur = null;
+    if (!sheet) {
+      sheet = { node: el('div', 'all-pages'), pages: [], recuts: 0 };
+      document.documentElement.classList.add('all-pages-mode');
+      document.body.appendChild(sheet.node);
+      window.addEventListener('resize', placeSheet);
+    }
+    if (fresh) sheet.recuts = 0;
+    var id = S.order[0];
+    if (layoutName === 'ticker') {
+      enterTickerMode(now);
+    } else if (id === undefined) {
+      showIdle(now);
+    } else {
+      startDisplay({ id: id, dur: null, kind: S.items[id].urgent ? 'urgent' : 'rotation' }, now);
+    }
+    renderTicker(now, true);
+    var c = S.cur;
+    var count = c ? c.pages.length : 1;
+    var label = LAYOUT_LABELS[layoutName] || layoutName;
+    clear(sheet.node);
+    sheet.pages = [];
+    for (var i = 0; i < count; i++) {
+      if (c) {
+        c.page = i;
+        renderPageIndicator();
+        clear(dom.main);
+      }
+      var frame = dom.frame.cloneNode(true);
+      frame.removeAttribute('id');
+      frame.removeChild(frame.querySelector('.measure'));
+      Array.prototype.forEach.call(frame.querySelectorAll('[id]'), function (node) {
+        node.removeAttribute('id');
+      });
+      var ticker = frame.querySelector('.ticker-text');
+      if (ticker) ticker.classList.remove('scrolling'); // a still picture: the text from its start
+      if (c) frame.querySelector('.region-main').appendChild(c.pages[i]);
+      var box = el('div', 'all-pages-page');
+      box.dataset.page = String(i + 1);
+      box.appendChild(el('div', 'all-pages-label',
+        c && count > 1 ? label + ' 第' + (i + 1) + '/' + count + '页' : label));
+      var screen = el('div', 'all-pages-screen');
+      screen.appendChild(frame);
+      box.appendChild(screen);
+      sheet.node.appendChild(box);
+      sheet.pages.push({ box: box, screen: screen, frame: frame });
+    }
+    if (c) c.page = 0;
+    sheet.node.dataset.layout = layoutName;
+    sheet.node.dataset.pages = String(c ? count : 0);
+    placeSheet();
+  }
+
+  /** Every tick: paginate again when the metrics changed or a page is cut where it is shown. */
+  function checkSheet(now) {
+    var c = S.cur;
+    if (!sheet || !c) return;
+    var stale = c.epoch !== S.metricsEpoch;
+    if (!stale && sheet.recuts < 3 && c.pages.some(pageCut)) {
+      sheet.recuts += 1;
+      warn('a page of the preview is cut: paginating again');
+      metricsChanged();
+      stale = true;
+    }
+    if (stale) showSheet(now, false);
+  }
+
+  /** Scale the pages to the width of the viewport, in as many columns as fit. */
+  function placeSheet() {
+    if (!sheet || !sheet.pages.length) return;
+    var size = LAYOUT_SIZES[layoutName] || LAYOUT_SIZES.landscape;
+    var n = sheet.pages.length;
+    var avail = Math.max(120, sheet.node.clientWidth);
+    var narrowest = size[1] > size[0] ? 160 : 320;
+    var cols = Math.max(1, Math.min(n, Math.floor((avail + SHEET_GAP) / (narrowest + SHEET_GAP))));
+    var w = Math.min(size[0], Math.floor((avail - (cols - 1) * SHEET_GAP) / cols));
+    var k = w / size[0];
+    var h = Math.round(size[1] * k);
+    sheet.pages.forEach(function (p, i) {
+      var x = (i % cols) * (w + SHEET_GAP);
+      var y = Math.floor(i / cols) * (SHEET_LABEL + h + SHEET_GAP);
+      p.box.style.transform = 'translate(' + x + 'px,' + y + 'px)';
+      p.box.style.width = w + 'px';
+      p.screen.style.height = h + 'px';
+      p.frame.style.transform = 'scale(' + k + ')';
+    });
+    var height = Math.ceil(n / cols) * (SHEET_LABEL + h + SHEET_GAP) - SHEET_GAP;
+    sheet.node.style.height = height + 'px';
+    tellParent({
+      type: 'signage-preview-pages',
+      layout: layoutName,
+      pages: S.cur ? S.cur.pages.length : 0,
+      height: height
+    });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -2359,11 +2498,12 @@
     watchMetrics();
     setInterval(tick, TICK_MS);
     if (S.preview) {
-      setLayout('landscape').then(function () {
+      setLayout(CFG.previewLayout || 'landscape').then(function () {
         showFrame();
         renderClock(Date.now());
         showIdle(Date.now(), '正在加载预览…');
-        fetchPreview();
+        if (CFG.fromParent) listenToParent();
+        else fetchPreview();
       });
       return;
     }

@@ -11,6 +11,7 @@ from flask import Blueprint
 from flask import abort
 from flask import flash
 from flask import g
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -22,7 +23,6 @@ from werkzeug.wrappers import Response
 from content.assets import AssetRejected
 from content.assets import Limits
 from content.assets import PdfRenderer
-from content.bodies import BodyError
 from content.bodies import parse_body
 from content.render import render_body_html
 from signage_server import listing
@@ -44,6 +44,7 @@ from signage_server.disclosure.context import env
 from signage_server.disclosure.context import fields_from
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.context import visible_item
+from signage_server.disclosure.editor_preview import draft_preview
 from signage_server.disclosure.forms import OUTSIDE_CATALOG
 from signage_server.disclosure.forms import ItemForm
 from signage_server.disclosure.forms import TransitionForm
@@ -68,7 +69,9 @@ from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
+from signage_server.screens import player
 from signage_server.screens import showing
+from signage_server.screens.views import framable_by_this_site
 
 bp = Blueprint("disclosure", __name__)
 SYSTEM_LABEL = N_("System (on schedule)")
@@ -361,9 +364,10 @@ def new_item() -> Any:
         form.body_type.data = "text"
         form.scope.data = "public"
     status = 200 if request.method == "GET" else 400
-    preview = _preview(form, org) if request.method == "POST" else {}
+    # After an error the preview shows what was typed (the form holds it).
+    pages = draft_preview(form, body_from_form(form), org, None, problems=request.method == "POST")
     return render_template(
-        "disclosure/editor.html", form=form, item=None, error=error, **{"org": org, **preview}
+        "disclosure/editor.html", form=form, item=None, error=error, org=org, pages=pages
     ), status
 
 
@@ -390,39 +394,40 @@ def edit_item(item_id: int) -> Any:
             flash(_("The draft was saved."), "success")
             return redirect(url_for("disclosure.item", item_id=item.id))
     status = 200 if request.method == "GET" else 400
+    pages = draft_preview(
+        form, body_from_form(form), item.org, item, problems=request.method == "POST"
+    )
     return render_template(
-        "disclosure/editor.html", form=form, item=item, error=error, **_preview(form, item.org)
+        "disclosure/editor.html", form=form, item=item, error=error, pages=pages
     ), status
 
 
 @bp.post("/items/preview")
 @login_required
 def preview() -> Any:
-    """Render the editor's current content at screen size (called as the operator types)."""
+    """Where the editor's unsaved content would be shown, and a manifest per layout for the
+    real player to paginate (called as the operator types). The caller must be allowed to
+    draft at the organisation (or to edit the item, when it names one)."""
     principal = current_principal()
     form = ItemForm()
-    org = _prepare_form(form, principal, None)
-    return render_template("disclosure/_screen.html", **_preview(form, org))
+    item_id = request.form.get("item", type=int)
+    item = None
+    if item_id is not None:
+        item, principal = visible_item(item_id, Permission.DRAFT_ITEMS)
+        org = item.org
+    else:
+        org = get_by_code(db.session, form.org.data or "") or abort(404)
+        principal.require(Permission.DRAFT_ITEMS, org)
+    return jsonify(draft_preview(form, body_from_form(form), org, item, problems=True))
 
 
-def _preview(form: ItemForm, org: Org | None) -> dict[str, Any]:
-    """What the screen preview shows of the editor's content (live, and when the editor page
-    comes back with an error, so that the preview keeps what was typed)."""
-    try:
-        html = render_body_html(parse_body(body_from_form(form)), asset_url)
-        problem = None
-    except BodyError as error:
-        html = Markup("")
-        problem = describe_problems([dict(p) for p in error.problems])
-    return {
-        "org": org,
-        "title": form.title.data or "",
-        "body": html,
-        "problem": problem,
-        "category": form.category.data,
-        "valid_until": _aware(form.valid_until.data),
-        "scope": form.scope.data,
-    }
+@bp.get("/items/preview/player")
+@login_required
+@framable_by_this_site
+def preview_player() -> str:
+    """The real player, in the editor's preview frame: it is handed its manifest by the
+    editor page (``?all_pages=1&layout=…`` shows every page of it side by side)."""
+    return player.page(preview_source="parent")
 
 
 @bp.get("/items/<int:item_id>")

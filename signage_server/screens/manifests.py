@@ -29,6 +29,7 @@ from signage_server.audit.rules import canonical_json
 from signage_server.disclosure import notices
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import notice_facts
 from signage_server.feedback.codes import make
@@ -42,6 +43,7 @@ from signage_server.screens.models import ScreenManifestLog
 from signage_server.screens.models import screen_group_members
 from signage_server.screens.rules import ItemFacts
 from signage_server.screens.rules import ScreenFacts
+from signage_server.screens.rules import layouts_reached
 from signage_server.screens.rules import may_show
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.services import load_calendar
@@ -269,7 +271,7 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
             if line is not None:
                 ticker.append(line)
             continue
-        entry = _item_json(revision, item, org, tz, context, session, ends_of[item.id])
+        entry = _item_json(revision, item.id, org, tz, context, session, ends_of[item.id])
         items.append(entry)
         if revision.urgent:
             ticker.append(
@@ -372,7 +374,7 @@ def _ticker_text(revision: Revision) -> str:
 
 def _item_json(
     revision: Revision,
-    item: Item,
+    item_id: int,
     org: Org,
     tz: dt.tzinfo,
     context: Context,
@@ -390,7 +392,7 @@ def _item_json(
     if revision.notice_kind is not None:
         notice = {"kind": revision.notice_kind.value, "until": _iso(ends, tz)}
     return {
-        "id": item.id,
+        "id": item_id,
         "revision": revision.number,
         "title": revision.title,
         "org": org.code,
@@ -410,10 +412,73 @@ def _item_json(
         "valid_until": _iso(ends, tz),
         "published_at": _iso(revision.published_at, tz),
         "content_sha256": revision.content_sha256,
-        "qr_url": qr_url(context, item.id, revision.number),
+        "qr_url": qr_url(context, item_id, revision.number),
         "body": body,
         "assets": assets,
     }
+
+
+# --- the editor's preview of a draft -------------------------------------------------------
+
+
+def layouts_for(session: Session, org: Org, scope: Scope) -> dict[str, int]:
+    """Return, by layout, how many active screens would show an item of ``org`` with ``scope``
+    once it is published (the eligibility rule over the screens of the org's subtree, which
+    are the only ones whose manifests may take an item of ``org``)."""
+    facts = ItemFacts(
+        state=State.PUBLISHED,
+        scope=scope,
+        org_path=org.path,
+        valid_from=None,
+        valid_until=None,
+        published_at=None,
+        org_active=org.active,
+    )
+    screens = affected_screens(session, [org.id], [], everything=False)
+    return layouts_reached(
+        facts, ((s.layout, ScreenFacts(s.audience, s.org.path)) for s in screens)
+    )
+
+
+def draft_manifest(
+    session: Session,
+    revision: Revision,
+    item_id: int,
+    org: Org,
+    layout: str,
+    context: Context,
+    tz: dt.tzinfo,
+) -> dict[str, Any]:
+    """Return the manifest of a screen of ``layout`` at ``org`` that shows ``revision`` alone:
+    the editor's preview of an unsaved draft (``revision`` is not stored; ``item_id`` is 0 for
+    a new item). Its entry and ticker line are made as :func:`compile_for` makes them, as if
+    the revision were published at ``revision.published_at``; it shows from now on whatever
+    its start, and has no schedule (the player then shows its only item)."""
+    ends = notices.effective_end(revision.valid_until, Protection(session, tz).until(revision))
+    entry = {**_item_json(revision, item_id, org, tz, context, session, ends), "valid_from": None}
+    ticker = []
+    if revision.urgent:
+        ticker.append(
+            {
+                "item": item_id,
+                "revision": revision.number,
+                "text": _ticker_text(revision),
+                "valid_from": None,
+                "valid_until": entry["valid_until"],
+            }
+        )
+    start, end = horizon(context.now, tz)
+    manifest: dict[str, Any] = {
+        "layout": layout,
+        "org": {"code": org.code, "name": org.name},
+        "horizon": {"from": _iso(start, tz), "until": _iso(end, tz)},
+        "items": [entry],
+        "schedule": [],
+        "ticker": ticker,
+    }
+    manifest["version"] = version_of(manifest)
+    manifest["generated_at"] = context.now.astimezone(tz).isoformat()
+    return manifest
 
 
 # --- refreshing the screens ----------------------------------------------------------------

@@ -26,8 +26,9 @@ bp = Blueprint(
 )
 
 
-def page(preview_manifest: str = "") -> str:
-    """Render the player page, for a screen or (with a manifest URL) as an operator preview."""
+def page(preview_manifest: str = "", preview_source: str = "") -> str:
+    """Render the player page, for a screen or as an operator preview: with a manifest URL, or
+    with ``preview_source="parent"`` (the page framing it hands the manifest over)."""
     return render_template(
         "player.html",
         api="/api/v1",
@@ -38,6 +39,7 @@ def page(preview_manifest: str = "") -> str:
         namespace="/player",
         player_version=__version__,
         preview_manifest=preview_manifest,
+        preview_source=preview_source,
         lang="zh-CN",
     )
 

@@ -19,6 +19,7 @@ screen shows calls :func:`eligible` (or :func:`may_show`, which is the same with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from signage_server.disclosure.audience import AUDIENCE_LABELS as AUDIENCE_LABELS
 from signage_server.disclosure.audience import VISIBLE_SCOPES as VISIBLE_SCOPES
@@ -45,3 +46,14 @@ def may_show(item: ItemFacts, screen: ScreenFacts) -> bool:
 def eligible(item: ItemFacts, screen: ScreenFacts, at: dt.datetime) -> bool:
     """Tell whether the screen may show the item at ``at``: all four rules."""
     return may_show(item, screen) and in_window(item, at)
+
+
+def layouts_reached(item: ItemFacts, screens: Iterable[tuple[str, ScreenFacts]]) -> dict[str, int]:
+    """Return, by layout, how many of ``screens`` (each its layout and facts) may show ``item``
+    (rules 1, 3 and 4); layouts no screen of which may show it are left out. To ask where a
+    draft would go, pass its facts as if it were published."""
+    counts: dict[str, int] = {}
+    for layout, screen in screens:
+        if may_show(item, screen):
+            counts[layout] = counts.get(layout, 0) + 1
+    return counts

@@ -27,9 +27,11 @@ def test_editor_with_live_preview(page: Page, live_server: str, screenshots: Pat
     page.get_by_label("备注（数据来源）").fill("数据来源：集义村报账员")
     page.get_by_label("提供部门").fill("村报账员")
     page.get_by_label("第一责任人").fill("王建国")
-    preview = page.locator("#preview")
-    expect(preview.locator(".screen-title")).to_have_text("集义村2026年第四季度村级财务收支情况")
-    expect(preview.locator("td.num").first).to_have_text("45000")
+    preview = page.frame_locator("#preview figure[data-layout=landscape] iframe")
+    expect(preview.locator(".all-pages .item-title").first).to_have_text(
+        "集义村2026年第四季度村级财务收支情况"
+    )
+    expect(preview.locator(".all-pages td.num").first).to_have_text("45000")
     page.screenshot(path=screenshots / "item-editor.png", full_page=True)
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存。")).to_be_visible()
@@ -88,7 +90,11 @@ def test_an_urgent_notice_is_sent_from_the_web_form(
     page.get_by_label("提供部门").fill("村委会")
     page.get_by_label("第一责任人").fill("王建国")
     page.get_by_label("紧急：插播并在滚动条中滚动显示（即时公开事项）").check()
-    expect(page.locator("#preview .screen-title")).to_have_text("关于集义村今冬森林防火的紧急通知")
+    preview = page.frame_locator("#preview figure[data-layout=landscape] iframe")
+    expect(preview.locator(".all-pages .item-title").first).to_have_text(
+        "关于集义村今冬森林防火的紧急通知"
+    )
+    expect(preview.locator(".all-pages .ticker-text").first).to_contain_text("禁止一切野外用火")
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存。")).to_be_visible()
     expect(page.locator(".urgent-flag")).to_contain_text("插播")

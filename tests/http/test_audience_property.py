@@ -504,6 +504,7 @@ LOGIN = {
     "disclosure.items",
     "disclosure.new_item",
     "disclosure.preview",
+    "disclosure.preview_player",
     "disclosure.tasks",
     "disclosure.transition",
     "disclosure_api.create_item",

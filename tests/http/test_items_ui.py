@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+from html import unescape
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -95,9 +97,13 @@ def test_after_an_error_the_preview_keeps_what_was_typed(client: FlaskClient, de
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "只有即时公开事项才能设为紧急" in html
-    title = re.search(r'<h2 class="screen-title">([^<]*)</h2>', html)
-    assert title and title.group(1) == "关于集义村今冬森林防火紧急通知"
-    assert "禁止一切野外用火" in html
+    # The page comes back with the preview of what was typed (handed to the player frames).
+    found = re.search(r"data-initial='([^']*)'", html)
+    assert found
+    preview = json.loads(unescape(found.group(1)))
+    item = preview["layouts"][0]["manifest"]["items"][0]
+    assert item["title"] == "关于集义村今冬森林防火紧急通知"
+    assert item["body"]["text"] == "即日起至明年3月，禁止一切野外用火。"
 
 
 def test_preview_renders_at_screen_size(client: FlaskClient, demo: Demo) -> None:
@@ -106,11 +112,13 @@ def test_preview_renders_at_screen_size(client: FlaskClient, demo: Demo) -> None
         client, "/items/preview", {**FORM, "title": "<b>标题</b>"}, page="/items/new"
     )
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    assert 'class="screen"' in html
-    assert "&lt;b&gt;标题&lt;/b&gt;" in html
-    assert "道路维修材料费" in html
-    assert "集义村" in html
+    preview = response.get_json()
+    landscape = preview["layouts"][0]
+    assert (landscape["name"], landscape["width"], landscape["height"]) == ("landscape", 1920, 1080)
+    item = landscape["manifest"]["items"][0]
+    assert item["title"] == "<b>标题</b>"
+    assert item["body"]["rows"][1][1] == "道路维修材料费"
+    assert landscape["manifest"]["org"]["name"] == "集义村"
 
 
 def test_image_upload_in_the_form(client: FlaskClient, demo: Demo) -> None:
