@@ -240,6 +240,9 @@ def test_healthy_reads_healthy_and_a_fault_is_named_with_its_link(
     assert 'id="nothing-to-do"' not in html
     offline = re.search(r'id="screens-offline".*?</section>', html, re.S)
     assert offline and f'href="/screens/{screen["id"]}"' in offline.group(0)
+    # The tile opens the screen wall filtered to what it counts.
+    assert re.search(r'id="tile-screens" data-count="1" href="/screens\?online=no"', html)
+    assert f'data-screen="{screen["id"]}"' in page(web, "/screens?online=no")
     assert 'id="screens-stale"' not in html  # never connected: listed once, as offline
 
     set_screen(app, screen["id"], online=True, last_seen_at=NOW, holds_newest=True)
