@@ -13,8 +13,8 @@ ways.
   are shown as typed. Numeric columns are right-aligned.
 * A column is *short* when every filled cell is a short token (a name, a date, a phone
   number, ``第7次党委会``): at most :data:`SHORT_EMS` ems wide, counting a CJK character as
-  one em and any other character as :data:`NARROW_EM`. Short and numeric columns are never
-  wrapped inside a cell; the *text* columns take the rest of the width.
+  one em and any other character as :data:`NARROW_EM`, and no list or phrase (no ，、；。：！？).
+  Short and numeric columns are never wrapped inside a cell; the *text* columns take the rest.
 * A row is a *total* row when its first filled cell is 合计, 总计, 小计, 共计 or 累计: a page
   never holds it alone.
 * A caption that is empty, equal to the title or contained in it is not shown.
@@ -81,6 +81,7 @@ _WIDE = re.compile(
     r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
 )
 _SPACES = re.compile(r"[\s\u3000]+")
+_PHRASE_PUNCTUATION = re.compile(r"[，、；。：！？]")
 _CAPTION_NOISE = re.compile(r"[\s\u3000：:·,，。.]+")
 
 
@@ -153,9 +154,13 @@ def _ems(text: str) -> float:
 
 
 def is_short(value: Cell) -> bool:
-    """Return True when *value* is a short token (a name, a date, a number) never to wrap."""
+    """Return True when *value* is a short token (a name, a date, a number) never to wrap.
+
+    A list or a phrase (妇女、民政、低保; 同意，分两批实施) is not one: it may wrap at its
+    punctuation.
+    """
     text = _SPACES.sub(" ", number_text(value))
-    return _ems(text) <= SHORT_EMS
+    return _ems(text) <= SHORT_EMS and _PHRASE_PUNCTUATION.search(text) is None
 
 
 def column_kinds(columns: list[str], rows: list[list[Cell]]) -> list[ColumnKind]:

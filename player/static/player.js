@@ -873,6 +873,7 @@
   var NUMERIC = /^([+\-−]?)([¥￥]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%|‰|元|万元|亿元)?$/;
   var WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
   var SPACES = /[\s\u3000]+/g;
+  var PHRASE_PUNCTUATION = /[，、；。：！？]/;
   var CAPTION_NOISE = /[\s\u3000：:·,，。.]+/g;
 
   /** A number written in full (no exponent, 2150.0 as 2150); text trimmed. */
@@ -948,7 +949,8 @@
   }
 
   function isShort(value) {
-    return ems(numberText(value).replace(SPACES, ' ')) <= SHORT_EMS;
+    var text = numberText(value).replace(SPACES, ' ');
+    return ems(text) <= SHORT_EMS && !PHRASE_PUNCTUATION.test(text);
   }
 
   /** Kind of each column: 'money', 'number', 'short' or 'text'. */
@@ -1051,14 +1053,18 @@
       var a = segs[i - 1];
       var lone = single[i] && !single[i + 1]; // a single character on its own
       var ok = han[i - 1] && han[i] && !single[i - 1] && a.charAt(0) !== '第' && !lone;
+      // Before an opening bracket too: 收入 / （元）, 项目基本情况 / （三重一大事项）.
+      if (OPENERS.indexOf(segs[i].charAt(0)) >= 0 && OPENERS.indexOf(a.slice(-1)) < 0 &&
+          !/\s$/.test(a)) ok = true;
       if (ok) parts.push(segs[i]);
       else parts[parts.length - 1] += segs[i];
     }
     return parts;
   }
 
-  function titleNode(text) {
-    var node = el('h1', 'item-title');
+  /** An element showing `text` that breaks only between its words (see titleParts). */
+  function wordsNode(tag, cls, text) {
+    var node = el(tag, cls);
     var parts = titleParts(String(text || ''));
     if (parts.length > 1) node.classList.add('words');
     parts.forEach(function (part, i) {
@@ -1074,7 +1080,7 @@
       page.classList.add('page-urgent');
       page.appendChild(el('div', 'urgent-band', '紧急通知'));
     }
-    page.appendChild(titleNode(item.title));
+    page.appendChild(wordsNode('h1', 'item-title', item.title));
     var body = el('div', 'body body-' + kind);
     page.appendChild(body);
     return { page: page, body: body };
@@ -1346,7 +1352,7 @@
       var thead = headerGroup();
       var tr = el('tr');
       for (var c = 0; c < width; c++) {
-        var th = el('th', KIND_CLASS[kinds[c]], columns[c] || '');
+        var th = wordsNode('th', KIND_CLASS[kinds[c]], columns[c] || '');
         th.scope = 'col';
         tr.appendChild(th);
       }
@@ -1363,6 +1369,7 @@
         // Same column widths on every page (measured once on the whole table).
         table.style.tableLayout = 'fixed';
         if (layout.squeezed) table.classList.add('squeezed');
+        if (layout.headersBreak) table.classList.add('any');
         var group = el('colgroup');
         layout.widths.forEach(function (w) {
           var col = el('col');
@@ -1482,12 +1489,15 @@
         return 0;
       });
       var headMin = headNat.slice();
+      var headAny = headNat.slice();
       if (thead) {
         table.removeChild(tbody);
         table.appendChild(thead);
         headNat = firstRowWidths(table, n);
         table.className = 'shrink';
         headMin = firstRowWidths(table, n);
+        table.className = 'shrink any';
+        headAny = firstRowWidths(table, n);
         table.appendChild(tbody);
       }
       var cell = tbody.rows[0].cells[0];
@@ -1512,6 +1522,7 @@
         }, 0);
       };
       var widths = null;
+      var anyBreak = false;
       if (sum(natural) <= avail) {
         // Everything fits on one line: spread the spare width in proportion.
         var scale = avail / sum(natural);
@@ -1524,11 +1535,26 @@
         for (var k = 0; k < n; k++) {
           fixed.push(kinds[k] === 'text' ? 0 : natural[k]);
         }
-        if (sum(fixed) + minText > avail) {
-          // The headers of short columns may wrap (at punctuation: 收入 / （元）).
-          fixed = fixed.map(function (w, i) {
-            return kinds[i] === 'text' ? 0 : Math.max(bodyNat[i], headMin[i]) + SLACK;
+        var narrow = function (heads) {
+          return fixed.map(function (w, i) {
+            return kinds[i] === 'text' ? 0 : Math.max(bodyNat[i], heads[i]) + SLACK;
           });
+        };
+        if (sum(fixed) + minText > avail) {
+          // The headers of short columns may wrap between words (收入 / （元）) ...
+          fixed = narrow(headMin);
+        }
+        if (sum(fixed) + minText > avail) {
+          // ... or, rather than the cells, anywhere (序/号).
+          fixed = narrow(headAny);
+          anyBreak = true;
+        }
+        if (sum(fixed) + minText > avail) {
+          // ... and the text columns may be as narrow as two characters (LED boards).
+          textMin = text.map(function (c) {
+            return Math.min(natural[c], Math.max(headAny[c], 2 * em + pad) + SLACK);
+          });
+          minText = sum(textMin);
         }
         if (sum(fixed) + minText <= avail) {
           widths = fillText(fixed, text, textMin, natural, avail - sum(fixed));
@@ -1551,6 +1577,7 @@
       }
       return {
         squeezed: false,
+        headersBreak: !!anyBreak,
         widths: widths.map(function (w) {
           return Math.floor(w / avail * 10000) / 100;
         })
