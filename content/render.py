@@ -115,9 +115,7 @@ def _render_pdf(body: PdfBody, asset_url: Callable[[str], str]) -> Markup:
     )
 
 
-def render_body_html(
-    body: AnyBody, asset_url: Callable[[str], str], title: str = ""
-) -> Markup:
+def render_body_html(body: AnyBody, asset_url: Callable[[str], str], title: str = "") -> Markup:
     """Return the HTML showing *body*, with asset URLs made by *asset_url* from a sha256.
 
     Plain text becomes paragraphs (split on blank lines, line breaks kept as ``<br>``); rich

@@ -82,9 +82,7 @@ FINANCE: dict[str, Any] = {
 
 def test_table_structure() -> None:
     html = render(FINANCE)
-    assert html.startswith(
-        '<div class="body body-table-wrap">\n<table class="body-table cards">'
-    )
+    assert html.startswith('<div class="body body-table-wrap">\n<table class="body-table cards">')
     assert "<caption>2024年3月财务收支</caption>" in html
     assert (
         '<thead><tr><th class="short">日期</th><th class="short">摘要</th>'
