@@ -1395,7 +1395,11 @@
     function makeRow(r) {
       var tr = el('tr', isTotalRow(r) ? 'total' : null);
       for (var c = 0; c < width; c++) {
-        tr.appendChild(el('td', KIND_CLASS[kinds[c]], cellDisplay(r[c], kinds[c])));
+        var text = cellDisplay(r[c], kinds[c]);
+        // Text cells, like titles, wrap between words (道路/硬化, not 道路硬/化).
+        var words = kinds[c] === 'text' && !(layout && layout.narrowText);
+        tr.appendChild(words ? wordsNode('td', 'text', text)
+          : el('td', KIND_CLASS[kinds[c]], text));
       }
       return tr;
     }
@@ -1523,6 +1527,7 @@
       };
       var widths = null;
       var anyBreak = false;
+      var narrowText = false;
       if (sum(natural) <= avail) {
         // Everything fits on one line: spread the spare width in proportion.
         var scale = avail / sum(natural);
@@ -1550,7 +1555,12 @@
           anyBreak = true;
         }
         if (sum(fixed) + minText > avail) {
-          // ... and the text columns may be as narrow as two characters (LED boards).
+          // ... and the text columns may be as narrow as two characters (LED boards), where
+          // they wrap between any two characters rather than between words only.
+          narrowText = true;
+          Array.prototype.forEach.call(table.querySelectorAll('td.words'), function (td) {
+            td.classList.remove('words');
+          });
           textMin = text.map(function (c) {
             return Math.min(natural[c], Math.max(headAny[c], 2 * em + pad) + SLACK);
           });
@@ -1570,6 +1580,7 @@
         var total = table.getBoundingClientRect().width || 1;
         return {
           squeezed: true,
+          narrowText: true,
           widths: auto.map(function (w) {
             return Math.round(w / total * 10000) / 100;
           })
@@ -1577,6 +1588,7 @@
       }
       return {
         squeezed: false,
+        narrowText: narrowText,
         headersBreak: !!anyBreak,
         widths: widths.map(function (w) {
           return Math.floor(w / avail * 10000) / 100;
