@@ -1558,13 +1558,20 @@
           // ... and the text columns may be as narrow as two characters (LED boards), where
           // they wrap between any two characters rather than between words only.
           narrowText = true;
-          Array.prototype.forEach.call(table.querySelectorAll('td.words'), function (td) {
-            td.classList.remove('words');
-          });
           textMin = text.map(function (c) {
             return Math.min(natural[c], Math.max(headAny[c], 2 * em + pad) + SLACK);
           });
           minText = sum(textMin);
+        }
+        if (text.length && (avail - sum(fixed)) / text.length < 8 * em + pad) {
+          // Text columns narrower than about eight characters wrap between any two characters
+          // (between words only, they would waste too much of each line).
+          narrowText = true;
+        }
+        if (narrowText) {
+          Array.prototype.forEach.call(table.querySelectorAll('td.words'), function (td) {
+            td.classList.remove('words');
+          });
         }
         if (sum(fixed) + minText <= avail) {
           widths = fillText(fixed, text, textMin, natural, avail - sum(fixed));
