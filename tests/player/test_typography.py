@@ -245,7 +245,7 @@ def test_a_total_row_never_stands_alone_on_a_page(new_page: NewPage, harness: Ha
 @pytest.mark.browser
 @pytest.mark.parametrize("layout", SCREENS)
 def test_an_urgent_item_is_marked_urgent_on_the_main_region(
-    new_page: NewPage, harness: Harness, layout: str
+    new_page: NewPage, harness: Harness, screenshots: Path, layout: str
 ) -> None:
     manifest = with_urgent(load_fixture("typography"))
     manifest["layout"] = layout
@@ -259,6 +259,7 @@ def test_an_urgent_item_is_marked_urgent_on_the_main_region(
     assert r > 150 and g < 80 and b < 80, m["band"]["background"]
     assert m["band"]["size"] >= (layouts.get(layout).min_px("body") or 0)
     assert page.locator("#main .page-urgent").count() == 1
+    page.screenshot(path=str(screenshots / f"player-urgent-{layout}.png"))
     assert_title_breaks_between_words(m["titleLines"], m["title"])
     advance(page, 10.1)
     wait_for(page, lambda s: s["item"] != 51)
