@@ -20,14 +20,15 @@ from content.bodies import ImageBody
 from content.bodies import PdfBody
 from content.bodies import TableBody
 from content.bodies import TextBody
-from content.bodies import cell_text
+from content.numbers import caption_repeats_title
+from content.numbers import cell_display
+from content.numbers import column_kinds
+from content.numbers import is_total_row
 from content.sanitize import sanitize_html
 
 __all__ = ["render_body_html"]
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-# Text cells that read as a number (1,234.50 / -12 / 3.5%) are aligned like numbers.
-_NUMERIC_TEXT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
 
 
 def _lines(text: str) -> Markup:
@@ -47,27 +48,39 @@ def _render_text(body: TextBody) -> Markup:
     return Markup('<div class="body body-text">\n{}\n</div>').format(inner)
 
 
-def _is_number(value: str | int | float | None) -> bool:
-    if isinstance(value, int | float):
-        return True
-    return isinstance(value, str) and _NUMERIC_TEXT.fullmatch(value.strip()) is not None
+_KIND_CLASS = {"money": "num money", "number": "num", "short": "short", "text": "text"}
 
 
-def _render_table(body: TableBody) -> Markup:
-    parts = [Markup('<div class="body body-table-wrap">'), Markup('<table class="body-table">')]
-    if body.caption:
+def _render_table(body: TableBody, title: str = "") -> Markup:
+    """A table read the way the screens read it (content/numbers.py): money as 1,322.40,
+    numbers right-aligned (``num``), names and dates marked ``short`` (never wrapped), each
+    cell labelled with its column (``data-label``: a phone shows a wide table as cards), the
+    total row marked ``total``, and no caption that repeats the title."""
+    kinds = column_kinds(list(body.columns), body.rows)
+    cards = " cards" if len(body.columns) >= 3 else ""
+    parts = [
+        Markup('<div class="body body-table-wrap">'),
+        Markup('<table class="body-table{}">').format(cards),
+    ]
+    if body.caption and not (title and caption_repeats_title(body.caption, title)):
         parts.append(Markup("<caption>{}</caption>").format(body.caption))
-    header = Markup("").join(Markup("<th>{}</th>").format(column) for column in body.columns)
+    header = Markup("").join(
+        Markup('<th class="{}">{}</th>').format(_KIND_CLASS[kinds[index]], column)
+        for index, column in enumerate(body.columns)
+    )
     parts.append(Markup("<thead><tr>{}</tr></thead>").format(header))
     parts.append(Markup("<tbody>"))
     for row in body.rows:
         cells = Markup("").join(
-            Markup('<td class="num">{}</td>').format(_lines(cell_text(cell)))
-            if _is_number(cell)
-            else Markup("<td>{}</td>").format(_lines(cell_text(cell)))
-            for cell in row
+            Markup('<td class="{}" data-label="{}">{}</td>').format(
+                _KIND_CLASS[kinds[index]],
+                body.columns[index] if index < len(body.columns) else "",
+                _lines(cell_display(cell, kinds[index])),
+            )
+            for index, cell in enumerate(row)
         )
-        parts.append(Markup("<tr>{}</tr>").format(cells))
+        total = Markup(' class="total"') if is_total_row(row) else Markup("")
+        parts.append(Markup("<tr{}>{}</tr>").format(total, cells))
     parts.append(Markup("</tbody>"))
     parts.append(Markup("</table>"))
     if body.note:
@@ -102,18 +115,19 @@ def _render_pdf(body: PdfBody, asset_url: Callable[[str], str]) -> Markup:
     )
 
 
-def render_body_html(body: AnyBody, asset_url: Callable[[str], str]) -> Markup:
+def render_body_html(body: AnyBody, asset_url: Callable[[str], str], title: str = "") -> Markup:
     """Return the HTML showing *body*, with asset URLs made by *asset_url* from a sha256.
 
     Plain text becomes paragraphs (split on blank lines, line breaks kept as ``<br>``); rich
     text is embedded after sanitising it again; a table gets its caption, header, rows (numbers
-    right-aligned through ``class="num"``) and note; an image a ``<figure>``; a PDF one
+    right-aligned through ``class="num"``, money as 1,322.40) and note, its caption left out
+    when it repeats *title*; an image a ``<figure>``; a PDF one
     ``<img>`` per rendered page (a link to the PDF while it has none).
     """
     if isinstance(body, TextBody):
         return _render_text(body)
     if isinstance(body, TableBody):
-        return _render_table(body)
+        return _render_table(body, title)
     if isinstance(body, ImageBody):
         return _render_image(body, asset_url)
     return _render_pdf(body, asset_url)

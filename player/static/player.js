@@ -864,6 +864,166 @@
   }
 
   // ---------------------------------------------------------------------------------------
+  // Table cells: the mirror of content/numbers.py (same rule, same test vectors in
+  // tests/unit/content/table_cells.json). Money columns read 1,322.40; short columns (names,
+  // dates, 第7次党委会) never wrap; a total row never stands alone; a caption repeating the
+  // title is not shown.
+  // ---------------------------------------------------------------------------------------
+
+  var MONEY_WORDS = ['金额', '元', '收入', '支出', '合计', '余额', '结余', '价', '费', '资金', '投资',
+    '工资', '补贴', '补助'];
+  var NOT_MONEY_WORDS = ['单元', '公元', '元旦', '元月', '评价'];
+  var TOTAL_WORDS = ['合计', '总计', '小计', '共计', '累计'];
+  var SHORT_EMS = 8;
+  var NARROW_EM = 0.55;
+  // sign, currency, integer part, fraction, suffix
+  var NUMERIC = /^([+\-−]?)([¥￥]?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(%|‰|元|万元|亿元)?$/;
+  var WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+  var SPACES = /[\s\u3000]+/g;
+  var PHRASE_PUNCTUATION = /[，、；。：！？]/;
+  var CAPTION_NOISE = /[\s\u3000：:·,，。.]+/g;
+
+  /** A number written in full (no exponent, 2150.0 as 2150); text trimmed. */
+  function numberText(value) {
+    if (value === null || value === undefined) return '';
+    if (typeof value === 'boolean') return String(value);
+    if (typeof value === 'number') {
+      if (!isFinite(value)) return '';
+      var s = String(value);
+      if (!/e/i.test(s)) return s;
+      // Exponent notation: write the digits out (what Python's Decimal(repr(x)) gives).
+      var m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/i.exec(s);
+      if (!m) return s;
+      var digits = m[2] + (m[3] || '');
+      var point = 1 + Number(m[4]);
+      if (point <= 0) return m[1] + '0.' + new Array(1 - point).join('0') + digits;
+      if (point >= digits.length) return m[1] + digits + new Array(point - digits.length + 1).join('0');
+      return m[1] + digits.slice(0, point) + '.' + digits.slice(point);
+    }
+    return String(value).trim();
+  }
+
+  function isNumeric(value) {
+    if (typeof value === 'boolean') return false;
+    if (typeof value === 'number') return numberText(value) !== '';
+    if (typeof value !== 'string') return false;
+    return NUMERIC.test(numberText(value));
+  }
+
+  function isMoneyHeader(header) {
+    var text = String(header || '');
+    NOT_MONEY_WORDS.forEach(function (w) {
+      text = text.split(w).join('');
+    });
+    return MONEY_WORDS.some(function (w) {
+      return text.indexOf(w) >= 0;
+    });
+  }
+
+  /** Add one to a string of decimal digits. */
+  function incrementDigits(digits) {
+    var out = digits.split('');
+    for (var i = out.length - 1; i >= 0; i--) {
+      if (out[i] === '9') {
+        out[i] = '0';
+      } else {
+        out[i] = String(Number(out[i]) + 1);
+        return out.join('');
+      }
+    }
+    return '1' + out.join('');
+  }
+
+  /** Money: thousands separators, two decimals, rounded half up; null when not money. */
+  function formatMoney(value) {
+    if (typeof value === 'boolean' || value === null || value === undefined) return null;
+    var m = NUMERIC.exec(numberText(value));
+    if (!m || m[5] === '%' || m[5] === '‰') return null;
+    var whole = m[3].replace(/,/g, '').replace(/^0+(?=\d)/, '');
+    var frac = (m[4] || '') + '000';
+    var cents = whole + frac.slice(0, 2);
+    if (frac.charAt(2) >= '5') cents = incrementDigits(cents);
+    cents = cents.replace(/^0+(?=\d{3})/, '');
+    while (cents.length < 3) cents = '0' + cents;
+    var intPart = cents.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    var negative = (m[1] === '-' || m[1] === '−') && /[1-9]/.test(cents);
+    return (negative ? '-' : '') + m[2] + intPart + '.' + cents.slice(-2) + (m[5] || '');
+  }
+
+  function ems(text) {
+    var wide = (text.match(WIDE) || []).length;
+    return wide + (text.length - wide) * NARROW_EM;
+  }
+
+  function isShort(value) {
+    var text = numberText(value).replace(SPACES, ' ');
+    return ems(text) <= SHORT_EMS && !PHRASE_PUNCTUATION.test(text);
+  }
+
+  /** Kind of each column: 'money', 'number', 'short' or 'text'. */
+  function columnKinds(columns, rows) {
+    var width = columns.length;
+    rows.forEach(function (r) {
+      width = Math.max(width, r.length);
+    });
+    var kinds = [];
+    for (var j = 0; j < width; j++) {
+      var filled = [];
+      rows.forEach(function (r) {
+        if (j < r.length && numberText(r[j]) !== '') filled.push(r[j]);
+      });
+      if (filled.length && filled.every(isNumeric)) {
+        var money = isMoneyHeader(columns[j] || '') && filled.every(function (v) {
+          return formatMoney(v) !== null;
+        });
+        kinds.push(money ? 'money' : 'number');
+      } else if (filled.every(isShort)) {
+        kinds.push('short');
+      } else {
+        kinds.push('text');
+      }
+    }
+    return kinds;
+  }
+
+  function cellDisplay(value, kind) {
+    if (kind === 'money') {
+      var money = formatMoney(value);
+      if (money !== null) return money;
+    }
+    return numberText(value);
+  }
+
+  function isTotalRow(row) {
+    for (var i = 0; i < row.length; i++) {
+      var text = numberText(row[i]).replace(SPACES, '');
+      if (text) {
+        return TOTAL_WORDS.some(function (w) {
+          return text.indexOf(w) === 0;
+        });
+      }
+    }
+    return false;
+  }
+
+  function captionRepeatsTitle(caption, title) {
+    var short = String(caption || '').replace(CAPTION_NOISE, '');
+    return short === '' || String(title || '').replace(CAPTION_NOISE, '').indexOf(short) >= 0;
+  }
+
+  var Cells = Object.freeze({
+    numberText: numberText,
+    isNumeric: isNumeric,
+    isMoneyHeader: isMoneyHeader,
+    formatMoney: formatMoney,
+    isShort: isShort,
+    columnKinds: columnKinds,
+    cellDisplay: cellDisplay,
+    isTotalRow: isTotalRow,
+    captionRepeatsTitle: captionRepeatsTitle
+  });
+
+  // ---------------------------------------------------------------------------------------
   // 7. Pages: build bodies and split them into pages that fit at the readable size
   // ---------------------------------------------------------------------------------------
 
@@ -871,22 +1031,63 @@
   var OPENERS = '（《「『【〔〈“‘([{';
   var SENTENCE_ENDS = '。！？；!?;';
   var SOFT_BREAKS = '，、：,:';
-  var NUMERIC = /^[+\-−]?[¥￥$]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:%|‰|元|万元|亿元)?$/;
 
-  function isNumeric(value) {
-    if (typeof value === 'number') return isFinite(value);
-    if (typeof value !== 'string') return false;
-    return NUMERIC.test(value.trim());
+  var WORDS = typeof Intl !== 'undefined' && typeof Intl.Segmenter === 'function'
+    ? new Intl.Segmenter('zh-CN', { granularity: 'word' }) : null;
+  var HAN_WORD = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
+
+  /**
+   * The title split where a line may break: between words (Intl.Segmenter), never inside a
+   * name or a number. The stylesheet forbids breaks elsewhere (word-break: keep-all) and
+   * balances the lines, so "第三季/度" or "集/义村" cannot happen. Breaks are <wbr> elements:
+   * nothing is added to the title's text. Rules between two word segments a|b: only between
+   * Chinese words; not after a single character (a run of them is a name: 集|义|村, 李); not
+   * after 第… (第三|季度); not before a lone single character (党委|会, 决策|及).
+   */
+  function titleParts(text) {
+    if (!WORDS) return [text];
+    var segs = [];
+    var it = WORDS.segment(text)[Symbol.iterator]();
+    for (var step = it.next(); !step.done; step = it.next()) segs.push(step.value.segment);
+    var han = segs.map(function (s) {
+      return HAN_WORD.test(s);
+    });
+    var single = segs.map(function (s, i) {
+      return han[i] && s.length === 1;
+    });
+    var parts = [segs[0] || ''];
+    for (var i = 1; i < segs.length; i++) {
+      var a = segs[i - 1];
+      var lone = single[i] && !single[i + 1]; // a single character on its own
+      var ok = han[i - 1] && han[i] && !single[i - 1] && a.charAt(0) !== '第' && !lone;
+      // Before an opening bracket too: 收入 / （元）, 项目基本情况 / （三重一大事项）.
+      if (OPENERS.indexOf(segs[i].charAt(0)) >= 0 && OPENERS.indexOf(a.slice(-1)) < 0 &&
+          !/\s$/.test(a)) ok = true;
+      if (ok) parts.push(segs[i]);
+      else parts[parts.length - 1] += segs[i];
+    }
+    return parts;
   }
 
-  function cellText(value) {
-    if (value === null || value === undefined) return '';
-    return String(value);
+  /** An element showing `text` that breaks only between its words (see titleParts). */
+  function wordsNode(tag, cls, text) {
+    var node = el(tag, cls);
+    var parts = titleParts(String(text || ''));
+    if (parts.length > 1) node.classList.add('words');
+    parts.forEach(function (part, i) {
+      if (i) node.appendChild(document.createElement('wbr'));
+      node.appendChild(document.createTextNode(part));
+    });
+    return node;
   }
 
   function newPage(item, kind) {
     var page = el('div', 'page page-' + kind);
-    page.appendChild(el('h1', 'item-title', item.title || ''));
+    if (item.urgent) {
+      page.classList.add('page-urgent');
+      page.appendChild(el('div', 'urgent-band', '紧急通知'));
+    }
+    page.appendChild(wordsNode('h1', 'item-title', item.title));
     var body = el('div', 'body body-' + kind);
     page.appendChild(body);
     return { page: page, body: body };
@@ -1135,39 +1336,30 @@
       });
   }
 
-  /** Typed table body: header row repeated on every page, note under the last one. */
+  var KIND_CLASS = { money: 'num money', number: 'num', short: 'short', text: 'text' };
+
+  /**
+   * Typed table body: header row repeated on every page, note under the last one. Amounts in
+   * money columns read 1,322.40; short columns never wrap (see measureColumns); a total row
+   * never starts a page alone; a caption that repeats the title is left out.
+   */
   function paginateTableBody(item, body) {
-    var columns = (body.columns || []).map(cellText);
+    var columns = (body.columns || []).map(numberText);
     var rows = (body.rows || []).map(function (r) {
       return Array.isArray(r) ? r : [r];
     });
-    var width = columns.length;
-    rows.forEach(function (r) {
-      width = Math.max(width, r.length);
-    });
-    var numericColumn = [];
-    for (var j = 0; j < width; j++) {
-      var any = false;
-      var all = true;
-      for (var k = 0; k < rows.length; k++) {
-        var v = rows[k][j];
-        if (v === null || v === undefined || v === '') continue;
-        any = true;
-        if (!isNumeric(v)) {
-          all = false;
-          break;
-        }
-      }
-      numericColumn.push(any && all);
-    }
+    var kinds = columnKinds(columns, rows);
+    var width = kinds.length;
+    var caption = body.caption && !captionRepeatsTitle(body.caption, item.title)
+      ? numberText(body.caption) : '';
     var pages = [];
     var cur = null;
-    var widths = null;
+    var layout = null;
     function header() {
       var thead = headerGroup();
       var tr = el('tr');
       for (var c = 0; c < width; c++) {
-        var th = el('th', numericColumn[c] ? 'num' : null, columns[c] || '');
+        var th = wordsNode('th', KIND_CLASS[kinds[c]], columns[c] || '');
         th.scope = 'col';
         tr.appendChild(th);
       }
@@ -1177,14 +1369,16 @@
     function start() {
       var p = newPage(item, 'table');
       var table = el('table');
-      if (body.caption) {
-        table.appendChild(el('caption', null, body.caption + (pages.length ? '（续）' : '')));
+      if (caption) {
+        table.appendChild(el('caption', null, caption + (pages.length ? '（续）' : '')));
       }
-      if (widths) {
+      if (layout) {
         // Same column widths on every page (measured once on the whole table).
         table.style.tableLayout = 'fixed';
+        if (layout.squeezed) table.classList.add('squeezed');
+        if (layout.headersBreak) table.classList.add('any');
         var group = el('colgroup');
-        widths.forEach(function (w) {
+        layout.widths.forEach(function (w) {
           var col = el('col');
           col.style.width = w + '%';
           group.appendChild(col);
@@ -1206,23 +1400,40 @@
       cur = null;
     }
     function makeRow(r) {
-      var tr = el('tr');
+      var tr = el('tr', isTotalRow(r) ? 'total' : null);
       for (var c = 0; c < width; c++) {
-        var value = r[c];
-        tr.appendChild(el('td', isNumeric(value) ? 'num' : null, cellText(value)));
+        var text = cellDisplay(r[c], kinds[c]);
+        // Text cells, like titles, wrap between words (道路/硬化, not 道路硬/化).
+        var words = kinds[c] === 'text' && !(layout && layout.narrowText);
+        tr.appendChild(words ? wordsNode('td', 'text', text)
+          : el('td', KIND_CLASS[kinds[c]], text));
       }
       return tr;
     }
-    widths = measureColumns(item, columns.length ? header() : null, rows.map(makeRow));
+    /** Rows to carry over to the next page with the last one: a total row takes one more. */
+    function tail() {
+      var list = cur.tbody.rows;
+      var n = list.length;
+      var last = list[n - 1];
+      return n > 2 && last.className === 'total' ? 2 : 1;
+    }
+    /** Close the page, moving its last `n` rows onto the next one. */
+    function breakBefore(n) {
+      var moved = [];
+      for (var i = 0; i < n; i++) moved.unshift(cur.tbody.removeChild(cur.tbody.lastChild));
+      finish();
+      start();
+      moved.forEach(function (tr) {
+        cur.tbody.appendChild(tr);
+      });
+    }
+    layout = measureColumns(item, columns.length ? header() : null, rows.map(makeRow), kinds);
     start();
     rows.forEach(function (r) {
-      var tr = makeRow(r);
-      cur.tbody.appendChild(tr);
+      cur.tbody.appendChild(makeRow(r));
       if (overflows(cur.body) && cur.tbody.rows.length > 1) {
-        cur.tbody.removeChild(tr);
-        finish();
-        start();
-        cur.tbody.appendChild(tr);
+        // The row does not fit: it starts the next page (a total row with the row before it).
+        breakBefore(cur.tbody.rows.length > 2 && isTotalRow(r) ? 2 : 1);
       }
     });
     if (body.note) {
@@ -1231,13 +1442,9 @@
       if (overflows(cur.body)) {
         cur.body.removeChild(note);
         var placed = false;
-        if (cur.tbody.rows.length > 1) {
-          // The note goes with the last row rather than alone...
-          var last = cur.tbody.lastChild;
-          cur.tbody.removeChild(last);
-          finish();
-          start();
-          cur.tbody.appendChild(last);
+        if (cur.tbody.rows.length > tail()) {
+          // The note goes with the last row (and the row before a total) rather than alone...
+          breakBefore(tail());
           cur.body.appendChild(note);
           placed = !overflows(cur.body);
           if (!placed) cur.body.removeChild(note);
@@ -1256,25 +1463,305 @@
     return pages;
   }
 
-  /** Column widths (percent) of the whole table laid out at once, or null. */
-  function measureColumns(item, thead, trs) {
+  /** Width (px, border box) of each of the first `n` cells of the table's first row. */
+  function firstRowWidths(table, n) {
+    var row = table.rows[0];
+    var out = [];
+    for (var c = 0; c < n; c++) {
+      var cell = row && row.cells[c];
+      out.push(cell ? cell.getBoundingClientRect().width : 0);
+    }
+    return out;
+  }
+
+  /**
+   * Column widths (percent) for the whole table, or null. Short, number and money columns get
+   * the width of their longest cell on one line (names, amounts, 第7次党委会 never wrap); the
+   * text columns share the rest, each at least four characters and its header wide. When the
+   * short columns cannot fit even so, their headers may wrap (at punctuation); when they
+   * still do not fit, the browser's own layout is taken and `squeezed` lets every cell wrap.
+   */
+  function measureColumns(item, thead, trs, kinds) {
     if (!trs.length) return null;
+    var n = kinds.length;
     var p = newPage(item, 'table');
-    var table = el('table');
-    if (thead) table.appendChild(thead);
+    var table = el('table', 'natural');
     var tbody = el('tbody');
     trs.forEach(function (tr) {
       tbody.appendChild(tr);
     });
-    table.appendChild(tbody);
     p.body.appendChild(table);
     dom.measure.appendChild(p.page);
-    var cells = (thead || tbody.rows[0]).querySelectorAll('th, td');
-    var total = table.offsetWidth;
-    var widths = total > 0 ? Array.prototype.map.call(cells, function (cell) {
-      return Math.round(cell.offsetWidth / total * 10000) / 100;
-    }) : null;
-    dom.measure.removeChild(p.page);
+    try {
+      var avail = p.body.clientWidth;
+      table.appendChild(tbody);
+      var bodyNat = firstRowWidths(table, n);
+      var headNat = bodyNat.map(function () {
+        return 0;
+      });
+      var headMin = headNat.slice();
+      var headAny = headNat.slice();
+      if (thead) {
+        table.removeChild(tbody);
+        table.appendChild(thead);
+        headNat = firstRowWidths(table, n);
+        table.className = 'shrink';
+        headMin = firstRowWidths(table, n);
+        table.className = 'shrink any';
+        headAny = firstRowWidths(table, n);
+        table.appendChild(tbody);
+      }
+      var cell = tbody.rows[0].cells[0];
+      var style = getComputedStyle(cell);
+      var em = parseFloat(style.fontSize) || 16;
+      var pad = (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0) +
+        (parseFloat(style.borderLeftWidth) || 0);
+      var SLACK = 2; // px: rounding of percentages must not push a one-line cell onto two
+      var text = [];
+      var textMin = [];
+      var natural = [];
+      for (var c = 0; c < n; c++) {
+        natural.push(Math.max(bodyNat[c], headNat[c]) + SLACK);
+        if (kinds[c] === 'text') {
+          text.push(c);
+          textMin.push(Math.min(natural[c], Math.max(headMin[c], 4 * em + pad) + SLACK));
+        }
+      }
+      var sum = function (list) {
+        return list.reduce(function (a, b) {
+          return a + b;
+        }, 0);
+      };
+      var widths = null;
+      var anyBreak = false;
+      var narrowText = false;
+      if (sum(natural) <= avail) {
+        // Everything fits on one line: spread the spare width in proportion.
+        var scale = avail / sum(natural);
+        widths = natural.map(function (w) {
+          return w * scale;
+        });
+      } else {
+        var minText = sum(textMin);
+        var fixed = [];
+        for (var k = 0; k < n; k++) {
+          fixed.push(kinds[k] === 'text' ? 0 : natural[k]);
+        }
+        var narrow = function (heads) {
+          return fixed.map(function (w, i) {
+            return kinds[i] === 'text' ? 0 : Math.max(bodyNat[i], heads[i]) + SLACK;
+          });
+        };
+        if (sum(fixed) + minText > avail) {
+          // The headers of short columns may wrap between words (收入 / （元）) ...
+          fixed = narrow(headMin);
+        }
+        if (sum(fixed) + minText > avail) {
+          // ... or, rather than the cells, anywhere (序/号).
+          fixed = narrow(headAny);
+          anyBreak = true;
+        }
+        if (sum(fixed) + minText > avail) {
+          // ... and the text columns may be as narrow as two characters (LED boards), where
+          // they wrap between any two characters rather than between words only.
+          narrowText = true;
+          textMin = text.map(function (c) {
+            return Math.min(natural[c], Math.max(headAny[c], 2 * em + pad) + SLACK);
+          });
+          minText = sum(textMin);
+        }
+        if (text.length && (avail - sum(fixed)) / text.length < 8 * em + pad) {
+          // Text columns narrower than about eight characters wrap between any two characters
+          // (between words only, they would waste too much of each line).
+          narrowText = true;
+        }
+        if (narrowText) {
+          Array.prototype.forEach.call(table.querySelectorAll('td.words'), function (td) {
+            td.classList.remove('words');
+          });
+        }
+        if (sum(fixed) + minText <= avail) {
+          widths = fillText(fixed, text, textMin, natural, avail - sum(fixed));
+          if (text.length > 1) {
+            widths = tuneText(table, widths, text, textMin, natural, em, pad, avail - sum(fixed));
+          }
+        }
+      }
+      if (!widths) {
+        // Too many short columns for the width: let the browser share it, every cell wraps.
+        table.className = 'squeezed';
+        var auto = firstRowWidths(table, n);
+        var total = table.getBoundingClientRect().width || 1;
+        return {
+          squeezed: true,
+          narrowText: true,
+          widths: auto.map(function (w) {
+            return Math.round(w / total * 10000) / 100;
+          })
+        };
+      }
+      return {
+        squeezed: false,
+        narrowText: narrowText,
+        headersBreak: !!anyBreak,
+        widths: widths.map(function (w) {
+          return Math.floor(w / avail * 10000) / 100;
+        })
+      };
+    } finally {
+      dom.measure.removeChild(p.page);
+    }
+  }
+
+  /**
+   * Widths of the text columns that make the table shortest. Each text column is tried at
+   * every whole number of characters between its minimum and its one-line width (one layout
+   * per width, all columns at once: a cell's height depends on its own column only); then
+   * the combination with the least total row height that fits `room` is taken (ties: the
+   * most even), and what is left is shared in proportion.
+   */
+  function tuneText(table, widths, text, textMin, natural, em, pad, room) {
+    var group = el('colgroup');
+    var cols = widths.map(function (w) {
+      var col = el('col');
+      col.style.width = w + 'px';
+      group.appendChild(col);
+      return col;
+    });
+    table.className = '';
+    table.style.tableLayout = 'fixed';
+    table.insertBefore(group, table.firstChild);
+    var body = table.querySelector('tbody:not(.thead)');
+    var rows = Array.prototype.slice.call(body.rows);
+    var range = document.createRange();
+    var lo = text.map(function (c, i) {
+      return Math.max(1, Math.ceil((textMin[i] - pad - 2) / em - 0.01));
+    });
+    var hi = text.map(function (c, i) {
+      return Math.max(lo[i], Math.ceil((natural[c] - pad - 2) / em - 0.01));
+    });
+    var top = Math.max.apply(null, hi);
+    var bottom = Math.min.apply(null, lo);
+    // heights[i][k - lo[i]][r]: content height of row r's cell in text column i at k characters.
+    var heights = text.map(function () {
+      return [];
+    });
+    var fixedWidth = widths.reduce(function (a, w, c) {
+      return text.indexOf(c) >= 0 ? a : a + w;
+    }, 0);
+    try {
+      for (var k = bottom; k <= top; k++) {
+        var total = fixedWidth;
+        text.forEach(function (c, i) {
+          var w = Math.min(Math.max(k, lo[i]), hi[i]) * em + pad + 2;
+          cols[c].style.width = w + 'px';
+          total += w;
+        });
+        table.style.width = total + 'px';
+        text.forEach(function (c, i) {
+          if (k < lo[i] || k > hi[i]) return;
+          heights[i].push(rows.map(function (tr) {
+            range.selectNodeContents(tr.cells[c]);
+            return range.getBoundingClientRect().height;
+          }));
+        });
+      }
+    } finally {
+      table.removeChild(group);
+      table.style.tableLayout = '';
+      table.style.width = '';
+    }
+    var budget = Math.floor((room - text.length * (pad + 2)) / em + 0.001);
+    var best = null;
+    var bestCost = Infinity;
+    var bestSpread = Infinity;
+    var pick = lo.slice();
+    var combos = 0;
+    function visit(i, used) {
+      if (combos > 200000) return;
+      if (i === text.length) {
+        combos += 1;
+        var cost = 0;
+        for (var r = 0; r < rows.length; r++) {
+          var h = 0;
+          for (var j = 0; j < text.length; j++) h = Math.max(h, heights[j][pick[j] - lo[j]][r]);
+          cost += h;
+        }
+        var spread = 0;
+        for (var m = 0; m < text.length; m++) spread += Math.abs(pick[m] / hi[m] - used / budget);
+        if (cost < bestCost - 0.5 || (cost < bestCost + 0.5 && spread < bestSpread)) {
+          best = pick.slice();
+          bestCost = cost;
+          bestSpread = spread;
+        }
+        return;
+      }
+      for (var kk = lo[i]; kk <= hi[i] && used + kk <= budget; kk++) {
+        pick[i] = kk;
+        visit(i + 1, used + kk);
+      }
+    }
+    visit(0, 0);
+    if (!best || combos > 200000) return widths;
+    var out = widths.slice();
+    var spent = 0;
+    text.forEach(function (c, i) {
+      out[c] = best[i] * em + pad + 2;
+      spent += out[c];
+    });
+    // The room left is shared in proportion to the one-line widths.
+    var weight = text.reduce(function (a, c) {
+      return a + natural[c];
+    }, 0);
+    text.forEach(function (c) {
+      out[c] += (room - spent) * natural[c] / weight;
+    });
+    return out;
+  }
+
+  /**
+   * Share `room` px among the text columns in proportion to their one-line widths, none
+   * below its minimum nor above its one-line width (while others still want more).
+   */
+  function fillText(fixed, text, textMin, natural, room) {
+    var widths = fixed.slice();
+    var open = text.map(function (c, i) {
+      return { c: c, min: textMin[i], max: natural[c] };
+    });
+    var left = room;
+    var changed = true;
+    while (changed && open.length) {
+      changed = false;
+      var weight = open.reduce(function (a, o) {
+        return a + o.max;
+      }, 0);
+      for (var i = 0; i < open.length; i++) {
+        var share = left * open[i].max / weight;
+        if (share < open[i].min || share > open[i].max) {
+          var w = share < open[i].min ? open[i].min : open[i].max;
+          widths[open[i].c] = w;
+          left -= w;
+          open.splice(i, 1);
+          changed = true;
+          break;
+        }
+      }
+    }
+    var weightLeft = open.reduce(function (a, o) {
+      return a + o.max;
+    }, 0);
+    open.forEach(function (o) {
+      widths[o.c] = left * o.max / weightLeft;
+    });
+    if (!text.length) {
+      // No text column to take the rest: spread it over all.
+      var total = widths.reduce(function (a, b) {
+        return a + b;
+      }, 0);
+      widths = widths.map(function (w) {
+        return w + room * w / (total || 1);
+      });
+    }
     return widths;
   }
 
@@ -2483,6 +2970,9 @@
     pages: function () {
       return S.cur ? S.cur.pages.map(describePage) : [];
     },
+    /** The table-cell rule (mirror of content/numbers.py) and the title's break points. */
+    cells: Cells,
+    titleParts: titleParts,
     version: CFG.version
   });
 

@@ -97,8 +97,9 @@ def asset_url(sha256: str) -> str:
     return url_for("assets.fetch", sha256=sha256)
 
 
-def body_html(body: dict[str, Any]) -> Markup:
-    return render_body_html(parse_body(body), asset_url)
+def body_html(body: dict[str, Any], title: str = "") -> Markup:
+    """Return *body* as HTML; a table's caption repeating *title* is left out."""
+    return render_body_html(parse_body(body), asset_url, title)
 
 
 # --- form <-> fields ------------------------------------------------------------------

@@ -109,7 +109,7 @@ def _publication(target: services.Target, decision: Disclosed | None) -> dict[st
         "steps": services.publication_record(db.session, target.item, revision),
         "content_sha256": revision.content_sha256,
         "intact": intact,
-        "body": body_html(revision.body) if content else None,
+        "body": body_html(revision.body, revision.title) if content else None,
         "attachments": [asset_url(sha) for sha in revision.attachments] if content else [],
         "current": target.item.live_number == revision.number,
     }

@@ -31,7 +31,8 @@ def test_editor_with_live_preview(page: Page, live_server: str, screenshots: Pat
     expect(preview.locator(".all-pages .item-title").first).to_have_text(
         "集义村2026年第四季度村级财务收支情况"
     )
-    expect(preview.locator(".all-pages td.num").first).to_have_text("45000")
+    # Money as the screens show it.
+    expect(preview.locator(".all-pages td.num").first).to_have_text("45,000.00")
     page.screenshot(path=screenshots / "item-editor.png", full_page=True)
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("草稿已保存。")).to_be_visible()

@@ -52,7 +52,7 @@ def test_editor_creates_a_table_item_from_pasted_cells(client: FlaskClient, demo
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     detail = client.get(f"/items/{item_id_from(response)}").get_data(as_text=True)
     assert "上级转移支付" in detail
-    assert '<td class="num">45000</td>' in detail or 'class="num"' in detail
+    assert '<td class="num money" data-label="收入（元）">45,000.00</td>' in detail
     assert "提交审核" in detail
     assert "草稿" in detail
 

@@ -356,7 +356,9 @@ def test_a_page_cut_on_screen_is_paginated_again_from_where_it_was(
     wait_for(page, lambda s: s["pages"] > pages_before)
     now = page.evaluate(MEASURE_JS)
     assert not now["overflow"], now
-    assert now["firstCells"][0] == before[0], "the screen goes on from the row it was showing"
+    # The screen goes on from the page now holding the row it was showing first (that row
+    # may now share a page with the row before it).
+    assert before[0] in now["firstCells"], "the screen goes on from the row it was showing"
     current = state(page)["page"]
     numbers = before[:0]
     for index in range(current - 1, state(page)["pages"]):
@@ -365,7 +367,7 @@ def test_a_page_cut_on_screen_is_paginated_again_from_where_it_was(
         assert not m["overflow"], f"page {index + 1} cuts its last row: {m}"
         numbers.extend(m["firstCells"])
         advance(page, 12.2)
-    assert numbers == [str(n) for n in range(int(before[0]), 61)], "no row skipped"
+    assert numbers == [str(n) for n in range(int(now["firstCells"][0]), 61)], "no row skipped"
 
 
 @pytest.mark.browser

@@ -82,13 +82,43 @@ FINANCE: dict[str, Any] = {
 
 def test_table_structure() -> None:
     html = render(FINANCE)
-    assert html.startswith('<div class="body body-table-wrap">\n<table class="body-table">')
+    assert html.startswith('<div class="body body-table-wrap">\n<table class="body-table cards">')
     assert "<caption>2024年3月财务收支</caption>" in html
-    assert "<thead><tr><th>日期</th><th>摘要</th><th>收入（元）</th></tr></thead>" in html
-    assert '<tr><td>3月2日</td><td>转移支付</td><td class="num">50000</td></tr>' in html
-    assert '<td>多行<br>\n摘要</td><td class="num">1,234.50</td>' in html
-    assert '<tr><td></td><td></td><td class="num">-2.5</td></tr>' in html
+    assert (
+        '<thead><tr><th class="short">日期</th><th class="short">摘要</th>'
+        '<th class="num money">收入（元）</th></tr></thead>'
+    ) in html
+    # Money columns read one way (content/numbers.py); each cell carries its column's label.
+    assert (
+        '<tr><td class="short" data-label="日期">3月2日</td>'
+        '<td class="short" data-label="摘要">转移支付</td>'
+        '<td class="num money" data-label="收入（元）">50,000.00</td></tr>'
+    ) in html
+    assert '<td class="short" data-label="摘要">多行<br>\n摘要</td>' in html
+    assert '<td class="num money" data-label="收入（元）">1,234.50</td>' in html
+    assert '<td class="num money" data-label="收入（元）">-2.50</td>' in html
     assert html.endswith('</table>\n<p class="body-note">数据来源：村报账员</p>\n</div>')
+
+
+def test_table_caption_repeating_the_title_is_left_out_and_the_total_row_marked() -> None:
+    body = parse_body(
+        {
+            **FINANCE,
+            "caption": "村级财务收支情况",
+            "rows": [["3月2日", "转移支付", 50000], ["合计", "", 50000]],
+        }
+    )
+    html = render_body_html(body, url, title="集义村2026年第三季度村级财务收支情况")
+    assert "<caption>" not in html
+    assert '<tr class="total"><td class="short" data-label="日期">合计</td>' in html
+    other = render_body_html(body, url, title="集义村党务公开")
+    assert "<caption>村级财务收支情况</caption>" in other
+
+
+def test_two_column_tables_stay_tables_and_numbers_outside_money_are_as_typed() -> None:
+    html = render({"type": "table", "columns": ["项目", "人数"], "rows": [["党员", 9]]})
+    assert '<table class="body-table">' in html
+    assert '<td class="num" data-label="人数">9</td>' in html
 
 
 def test_table_without_caption_note_or_rows() -> None:
