@@ -521,8 +521,7 @@ def refresh(
         manifest = compiled[key]
         version = manifest["version"]
         if session.get(Manifest, version) is None:
-            session.add(Manifest(version=version, body=manifest))
-            session.flush()
+            store_manifest(session, version, manifest)
         if screen.manifest_version != version:
             screen.manifest_version = version
             # What the screen holds from now on (its proof of play is checked against it).
@@ -536,6 +535,22 @@ def refresh(
         version: (with_audit_head(session, manifest), ids)
         for version, (manifest, ids) in changed.items()
     }
+
+
+def store_manifest(session: Session, version: str, manifest: dict[str, Any]) -> None:
+    """Store ``manifest`` under its version, unless another process stored it meanwhile.
+
+    Manifests are content-addressed: two processes (a request and the push dispatcher, two
+    server workers) compiling the same screens insert the same row. The second insert must not
+    fail the work around it (it once cancelled a revoked screen's disconnection), so it runs in
+    a savepoint and a duplicate is taken as already stored.
+    """
+    try:
+        with session.begin_nested():
+            session.add(Manifest(version=version, body=manifest))
+    except sa.exc.IntegrityError:
+        if session.get(Manifest, version) is None:  # not a duplicate after all
+            raise
 
 
 def current(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
