@@ -1032,41 +1032,10 @@
   var SENTENCE_ENDS = '。！？；!?;';
   var SOFT_BREAKS = '，、：,:';
 
-  var WORDS = typeof Intl !== 'undefined' && typeof Intl.Segmenter === 'function'
-    ? new Intl.Segmenter('zh-CN', { granularity: 'word' }) : null;
-  var HAN_WORD = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$/;
-
-  /**
-   * The title split where a line may break: between words (Intl.Segmenter), never inside a
-   * name or a number. The stylesheet forbids breaks elsewhere (word-break: keep-all) and
-   * balances the lines, so "第三季/度" or "集/义村" cannot happen. Breaks are <wbr> elements:
-   * nothing is added to the title's text. Rules between two word segments a|b: only between
-   * Chinese words; not after a single character (a run of them is a name: 集|义|村, 李); not
-   * after 第… (第三|季度); not before a lone single character (党委|会, 决策|及).
-   */
+  /** The title split where a line may break: words.js, the rule the villagers' pages use. */
   function titleParts(text) {
-    if (!WORDS) return [text];
-    var segs = [];
-    var it = WORDS.segment(text)[Symbol.iterator]();
-    for (var step = it.next(); !step.done; step = it.next()) segs.push(step.value.segment);
-    var han = segs.map(function (s) {
-      return HAN_WORD.test(s);
-    });
-    var single = segs.map(function (s, i) {
-      return han[i] && s.length === 1;
-    });
-    var parts = [segs[0] || ''];
-    for (var i = 1; i < segs.length; i++) {
-      var a = segs[i - 1];
-      var lone = single[i] && !single[i + 1]; // a single character on its own
-      var ok = han[i - 1] && han[i] && !single[i - 1] && a.charAt(0) !== '第' && !lone;
-      // Before an opening bracket too: 收入 / （元）, 项目基本情况 / （三重一大事项）.
-      if (OPENERS.indexOf(segs[i].charAt(0)) >= 0 && OPENERS.indexOf(a.slice(-1)) < 0 &&
-          !/\s$/.test(a)) ok = true;
-      if (ok) parts.push(segs[i]);
-      else parts[parts.length - 1] += segs[i];
-    }
-    return parts;
+    var words = window.signageWords;
+    return words ? words.parts(text) : [String(text || '')];
   }
 
   /** An element showing `text` that breaks only between its words (see titleParts). */
@@ -1074,10 +1043,8 @@
     var node = el(tag, cls);
     var parts = titleParts(String(text || ''));
     if (parts.length > 1) node.classList.add('words');
-    parts.forEach(function (part, i) {
-      if (i) node.appendChild(document.createElement('wbr'));
-      node.appendChild(document.createTextNode(part));
-    });
+    if (window.signageWords) window.signageWords.fill(node, parts);
+    else node.textContent = parts.join('');
     return node;
   }
 
@@ -1467,11 +1434,23 @@
   function firstRowWidths(table, n) {
     var row = table.rows[0];
     var out = [];
+    var k = frameScale();
     for (var c = 0; c < n; c++) {
       var cell = row && row.cells[c];
-      out.push(cell ? cell.getBoundingClientRect().width : 0);
+      out.push(cell ? cell.getBoundingClientRect().width / k : 0);
     }
     return out;
+  }
+
+  /**
+   * How much the frame is scaled on this screen (fit(): a 1366×768 television shows the
+   * 1920×1080 design at 0.71; an editor's preview far smaller). Client rectangles are scaled,
+   * layout sizes (clientWidth, the design) are not: widths compared with them are divided by it.
+   */
+  function frameScale() {
+    var design = dom.frame.offsetWidth;
+    var shown = dom.frame.getBoundingClientRect().width;
+    return design > 0 && shown > 0 ? shown / design : 1;
   }
 
   /**
@@ -2199,6 +2178,9 @@
     S.mode = 'playing';
     var dur = Number(pick.dur || item.duration_s || DEFAULT_DURATION_S);
     if (!(dur > 0)) dur = DEFAULT_DURATION_S;
+    // The side region first: its text (category, validity) sizes the main region on some
+    // layouts, and the pages are measured in the main region as it will be.
+    renderSide(item);
     var pages = pagesFor(item);
     S.cur = {
       id: item.id,
@@ -2213,7 +2195,6 @@
       stale: false,
       epoch: S.metricsEpoch
     };
-    renderSide(item);
     showPage(0, now);
     sendStatus();
   }

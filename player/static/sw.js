@@ -25,6 +25,7 @@ function withVersion(path) {
 
 var SHELL = [
   BASE,
+  withVersion('static/words.js'),
   withVersion('static/player.js'),
   withVersion('static/player.css'),
   withVersion('static/vendor/socket.io.min.js'),

@@ -25,9 +25,9 @@ def test_phone_page_shows_amounts_one_way_and_labels_every_cell(
     assert '<table class="body-table cards">' in html
     # The caption "2026年第四季度村级财务收支情况" repeats the title: not shown.
     assert "<caption>" not in html
-    # The title breaks between words (js/words.js, loaded by the public pages).
+    # The title breaks between words (the screens' words.js, loaded by the public pages).
     assert "data-words>集义村2026年第四季度村级财务收支情况</h1>" in html
-    assert "/static/js/words.js" in html
+    assert "/player/static/words.js" in html
 
 
 def test_phone_page_keeps_a_caption_that_says_more_than_the_title(

@@ -807,3 +807,21 @@ def test_layout_screenshots(
         )
         assert round(box["w"]) == 1366 and round(box["h"]) == 768 and round(box["y"]) == 66
         page.screenshot(path=str(screenshots / f"player-{layout}-3.png"))
+
+
+@pytest.mark.browser
+def test_a_screen_smaller_than_the_design_paginates_as_the_design(
+    new_page: NewPage, harness: Harness
+) -> None:
+    """The frame is scaled to the screen (a 540×960 box shows the 1080×1920 design at 0.5):
+    column widths and pages must be those of the design, not of the scaled picture."""
+    manifest = load_fixture("long_table")
+    manifest["layout"] = "portrait"
+    harness.set_manifest(manifest)
+    rows = {}
+    for width, height in ((1080, 1920), (540, 960)):
+        page = open_player(new_page, harness, width=width, height=height)
+        wait_for(page, lambda s: s["item"] == 21)
+        rows[width] = [p["rows"] for p in page.evaluate("window.signagePlayer.pages()")]
+        page.context.close()
+    assert rows[540] == rows[1080]
