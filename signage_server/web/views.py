@@ -17,13 +17,15 @@ from flask import url_for
 from flask_login import current_user
 
 from signage_server import __version__
+from signage_server import listing
 from signage_server import services
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.config import Settings
 from signage_server.disclosure.context import local_tz
-from signage_server.disclosure.presenters import tasks_for
+from signage_server.disclosure.presenters import TASK_STEPS
+from signage_server.disclosure.presenters import task_query
 from signage_server.disclosure.services import integrity_alarms
 from signage_server.extensions import db
 from signage_server.extensions import limiter
@@ -88,7 +90,8 @@ def dashboard() -> str:
         entry = by_org.setdefault(grant.org_id, {"org": grant.org, "roles": []})
         entry["roles"].append(grant.role)
     counts = Counter(org.kind for org in orgs)
-    tasks = {name: len(items) for name, items in tasks_for(db.session, principal).items()}
+    # Counted (one COUNT per step), not loaded: a county has many.
+    tasks = {step: listing.count(db.session, task_query(principal, step)) for step in TASK_STEPS}
     alarms = integrity_alarms(db.session, condition)
     feedback_open = open_cases(db.session, principal)
     feedback_overdue = []
