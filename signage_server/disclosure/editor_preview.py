@@ -28,6 +28,7 @@ from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import Timing
+from signage_server.disclosure.services import Fields
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
 from signage_server.realtime.dispatch import manifest_context
@@ -66,7 +67,7 @@ def draft_preview(
         if asset is not None and asset.kind == "pdf":
             body = {**body, "pages": list(asset.pages)}
     notice = form.notice_kind.data or None
-    draft = drafts.Draft(
+    draft = Fields(
         title=form.title.data or _("(no title yet)"),
         category=_enum(Category, form.category.data),
         timing=_enum(Timing, form.timing.data),

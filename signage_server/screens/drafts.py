@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,11 +14,8 @@ from sqlalchemy.orm import Session
 import layouts
 from signage_server.audit.rules import canonical_json
 from signage_server.disclosure.models import Revision
-from signage_server.disclosure.rules import Category
-from signage_server.disclosure.rules import NoticeKind
-from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
-from signage_server.disclosure.rules import Timing
+from signage_server.disclosure.services import Fields
 from signage_server.orgs.models import Org
 from signage_server.screens import manifests
 
@@ -29,25 +25,7 @@ ORDER = ("landscape", "portrait", "led", "ticker")
 FALLBACK = "landscape"
 
 
-@dataclass(frozen=True)
-class Draft:
-    """What the editor holds (the form's content; an enum may be missing when not chosen)."""
-
-    title: str
-    category: Category
-    timing: Timing
-    scope: Scope
-    body: dict[str, Any]
-    major: bool = False
-    urgent: bool = False
-    notice_kind: NoticeKind | None = None
-    notice_min_days: int | None = None
-    valid_from: dt.datetime | None = None
-    valid_until: dt.datetime | None = None
-    stage: str = ""
-
-
-def revision_of(draft: Draft, number: int, now: dt.datetime) -> Revision:
+def revision_of(draft: Fields, number: int, now: dt.datetime) -> Revision:
     """Return ``draft`` as a revision published at ``now`` (never added to a session)."""
     digest = hashlib.sha256(canonical_json({"title": draft.title, "body": draft.body}))
     return Revision(
@@ -85,7 +63,7 @@ def layouts_in_order(reached: dict[str, int]) -> list[str]:
 def preview(
     session: Session,
     org: Org,
-    draft: Draft,
+    draft: Fields,
     *,
     item_id: int,
     number: int,
