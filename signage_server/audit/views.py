@@ -16,7 +16,7 @@ from signage_server.extensions import db
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_order
+from signage_server.orgs.services import tree_choices
 
 bp = Blueprint("audit", __name__)
 
@@ -33,7 +33,7 @@ def audit_log() -> str:
             listing.select(
                 "org",
                 N_("Organisation"),
-                [(o.code, "\u3000" * d + o.name) for d, o in tree_order(orgs)],
+                tree_choices(orgs),
                 translate=False,
             ),
             listing.date("from", N_("From")),

@@ -68,6 +68,7 @@ from signage_server.extensions import db
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
+from signage_server.orgs.services import tree_choices
 from signage_server.orgs.services import tree_order
 from signage_server.screens import player
 from signage_server.screens import showing
@@ -280,7 +281,7 @@ def _domain_message(error: DomainError) -> str:
 def _org_options(principal: Principal) -> list[tuple[str, str]]:
     """Return the orgs the caller may see as filter choices, indented as a tree."""
     visible = db.session.scalars(sa.select(Org).where(principal.org_condition()))
-    return [(o.code, "\u3000" * d + o.name) for d, o in tree_order(visible)]
+    return tree_choices(visible)
 
 
 def _item_filters(

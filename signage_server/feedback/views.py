@@ -43,7 +43,7 @@ from signage_server.feedback.rules import Kind
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_order
+from signage_server.orgs.services import tree_choices
 from signage_server.web.outcome import commit_or_flash
 from signage_server.web.spreadsheet import csv_text
 
@@ -58,7 +58,7 @@ def _bar(principal: Principal) -> listing.Filters:
         listing.select(
             "org",
             N_("Organisation"),
-            [(o.code, "\u3000" * d + o.name) for d, o in tree_order(orgs)],
+            tree_choices(orgs),
             translate=False,
         ),
         listing.select("kind", N_("Kind"), [(k.value, k.label) for k in Kind]),

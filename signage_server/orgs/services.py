@@ -188,3 +188,8 @@ def as_tree(orgs: Iterable[Org]) -> list[TreeNode[Org]]:
 def tree_order(orgs: Iterable[Org]) -> list[tuple[int, Org]]:
     """Return ``(depth, org)`` in tree order, depth counted from the top of ``orgs``."""
     return list(walk(as_tree(orgs)))
+
+
+def tree_choices(orgs: Iterable[Org]) -> list[tuple[str, str]]:
+    """Return ``(code, name)`` choices of ``orgs`` in tree order, names indented by depth."""
+    return [(o.code, "\u3000" * depth + o.name) for depth, o in tree_order(orgs)]

@@ -38,7 +38,7 @@ from signage_server.feedback.codes import screen_code
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_order
+from signage_server.orgs.services import tree_choices
 from signage_server.realtime.dispatch import manifest_context
 from signage_server.realtime.dispatch import screen_json
 from signage_server.screens import manifests
@@ -76,7 +76,7 @@ def _org_choices(principal: Principal) -> list[tuple[str, str]]:
     orgs = db.session.scalars(
         sa.select(Org).where(principal.org_condition(Permission.MANAGE_SCREENS))
     )
-    return [(o.code, "\u3000" * d + o.name) for d, o in tree_order(orgs)]
+    return tree_choices(orgs)
 
 
 def _prepare(form: ScreenForm, principal: Principal) -> None:
@@ -97,7 +97,7 @@ def _wall_filters(principal: Principal) -> listing.Filters:
         listing.select(
             "org",
             N_("Organisation"),
-            [(o.code, "\u3000" * d + o.name) for d, o in tree_order(orgs)],
+            tree_choices(orgs),
             translate=False,
         ),
         listing.select("online", N_("Connection"), [("yes", N_("online")), ("no", N_("offline"))]),
