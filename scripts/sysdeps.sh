@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages Sunshine Signage needs, when they are missing.
 #   scripts/sysdeps.sh runtime   fonts and libraries the server uses (make demo)
-#   scripts/sysdeps.sh test      runtime + chromium and poppler-utils (make test)
+#   scripts/sysdeps.sh test      runtime + chromium, poppler-utils and zbar-tools (make test)
 # Uses apt-get as root, or through sudo; says what it does; does nothing when all is there.
 set -euo pipefail
 
 RUNTIME=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig)
-TEST=(chromium poppler-utils)
+TEST=(chromium poppler-utils zbar-tools)
 
 case "${1:-runtime}" in
   runtime) wanted=("${RUNTIME[@]}") ;;

@@ -66,6 +66,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.extensions import talisman
     from signage_server.feedback import init_app as init_feedback
     from signage_server.orgs import init_app as init_orgs
+    from signage_server.paper import init_app as init_paper
     from signage_server.realtime import init_app as init_realtime
     from signage_server.schedule import init_app as init_schedule
     from signage_server.screens import init_app as init_screens
@@ -135,6 +136,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_screens(app)
     init_schedule(app)
     init_feedback(app)
+    init_paper(app)
     errorhandlers.init_app(app)
 
     from signage_server.cli import init_app as init_cli

@@ -20,6 +20,8 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
 from signage_server.orgs.models import Org
+from signage_server.paper.models import Dossier
+from signage_server.paper.models import PrintJob
 from signage_server.schedule.models import Playlist
 from signage_server.schedule.models import PlaylistEntry
 from signage_server.screens.models import Manifest
@@ -41,6 +43,7 @@ __all__ = [
     "CaseEvent",
     "CatalogEntry",
     "CatalogTemplate",
+    "Dossier",
     "Exemption",
     "Item",
     "LoginSession",
@@ -51,6 +54,7 @@ __all__ = [
     "PlayRecord",
     "Playlist",
     "PlaylistEntry",
+    "PrintJob",
     "Reply",
     "Revision",
     "RevisionAsset",

@@ -1,0 +1,133 @@
+"""HTML to PDF with WeasyPrint: the one place that turns a page into paper.
+
+Every printed document (poster, board, dossier, report) is a Jinja template extending
+``paper/base.html`` with the print stylesheet ``static/paper/paper.css``, rendered here.
+
+* **Fonts**: the CJK faces installed with the system (``fonts-noto-cjk``: Noto Serif CJK SC for
+  titles, Noto Sans CJK SC for text), embedded and subset by WeasyPrint. With HarfBuzz's subsetter
+  (``libharfbuzz-subset0``) a CJK face costs milliseconds; without it WeasyPrint falls back to
+  fontTools, about 1.6 s per face per document on a 2-core machine (see docs/benchmarks.md).
+* **No network**: the fetcher serves ``data:`` URLs, ``asset:<sha256>`` (the content-addressed
+  store: images and the rendered pages of PDF bodies) and the print stylesheet's own directory;
+  anything else (an ``http:`` URL in rich text, a ``file:`` path) is refused, so a document can
+  neither leak a request nor read the server's files.
+* **Not on the event loop**: :func:`offload` runs the rendering in a native thread when the
+  server runs on gevent, so the sockets of the screens keep being served meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from typing import TypeVar
+
+from content.assets import AssetStore
+
+logger = logging.getLogger(__name__)
+
+#: The print stylesheet and what it refers to.
+STATIC = Path(__file__).resolve().parent.parent / "static" / "paper"
+STYLESHEET = STATIC / "paper.css"
+#: The base URL of every document: relative URLs resolve under it, and nothing is fetched there.
+BASE_URL = "https://paper.invalid/"
+ASSET_SCHEME = "asset:"
+
+T = TypeVar("T")
+
+
+class FetchRefused(ValueError):
+    """A document referred to something outside what it may embed."""
+
+
+def asset_url(sha256: str) -> str:
+    """Return how a document refers to a stored asset (for ``render_body_html``)."""
+    return ASSET_SCHEME + sha256
+
+
+class Fetcher:
+    """WeasyPrint's ``url_fetcher``: local, content-addressed resources only."""
+
+    def __init__(self, store: AssetStore | None) -> None:
+        self.store = store
+
+    def __call__(self, url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
+        if url.startswith("data:"):
+            from weasyprint.urls import default_url_fetcher
+
+            return dict(default_url_fetcher(url))
+        if url.startswith(ASSET_SCHEME):
+            sha256 = url[len(ASSET_SCHEME) :]
+            data = self.store.get(sha256) if self.store is not None else None
+            if data is None:
+                raise FetchRefused(f"no such asset: {sha256[:80]}")
+            return {"string": data, "mime_type": _sniff(data)}
+        if url.startswith("file://"):
+            path = Path(url[len("file://") :]).resolve()
+            if path.is_relative_to(STATIC) and path.is_file():
+                mime, _ = mimetypes.guess_type(path.name)
+                return {
+                    "string": path.read_bytes(),
+                    "mime_type": mime or "application/octet-stream",
+                }
+        raise FetchRefused(f"a printed document may not fetch {url[:80]!r}")
+
+
+def _sniff(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.lstrip()[:5] in (b"<?xml", b"<svg ") or b"<svg" in data[:512]:
+        return "image/svg+xml"
+    return "application/octet-stream"
+
+
+_lock = threading.Lock()
+_fonts: Any = None
+
+
+def _font_config() -> Any:
+    """One FontConfiguration per process: fontconfig's scan of the system fonts is done once."""
+    global _fonts
+    with _lock:
+        if _fonts is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            _fonts = FontConfiguration()
+        return _fonts
+
+
+def render_pdf(html: str, store: AssetStore | None = None) -> bytes:
+    """Return the PDF of ``html`` (a page extending ``paper/base.html``), printed with
+    ``paper.css``; ``asset:`` URLs are read from ``store``."""
+    from weasyprint import CSS
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=Fetcher(store))
+    fonts = _font_config()
+    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=Fetcher(None))
+    pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    return pdf
+
+
+def offload(function: Callable[..., T], *args: Any) -> T:
+    """Run ``function(*args)`` off the event loop: in the gevent hub's pool of native threads
+    when the process is patched for gevent (``signage serve``, gunicorn), directly otherwise."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return function(*args)
+    if not monkey.is_module_patched("threading"):
+        return function(*args)
+    import gevent
+
+    result: T = gevent.get_hub().threadpool.apply(function, args)
+    return result
