@@ -15,6 +15,7 @@ from typing import NoReturn
 import click
 
 from signage_server.bench import bench_group
+from signage_server.paper.cli import print_group
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -681,6 +682,7 @@ COMMANDS = [
     calendar_group,
     screen_group,
     bench_group,
+    print_group,
 ]
 
 
