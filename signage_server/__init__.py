@@ -67,6 +67,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.feedback import init_app as init_feedback
     from signage_server.orgs import init_app as init_orgs
     from signage_server.paper import init_app as init_paper
+    from signage_server.public import init_app as init_public
     from signage_server.realtime import init_app as init_realtime
     from signage_server.schedule import init_app as init_schedule
     from signage_server.screens import init_app as init_screens
@@ -137,6 +138,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_schedule(app)
     init_feedback(app)
     init_paper(app)
+    init_public(app)
     errorhandlers.init_app(app)
 
     from signage_server.cli import init_app as init_cli

@@ -80,6 +80,9 @@ class Settings:
     feedback_rate_limit: str = "5 per minute;30 per hour;100 per day"
     #: Tracking-page lookups allowed per client address.
     track_rate_limit: str = "30 per minute"
+    #: Public disclosure pages (``/p/<org>``) served per client address (many phones may share
+    #: one address behind a carrier's NAT; the pages are cacheable for a minute).
+    public_page_rate_limit: str = "120 per minute"
     #: Working days for feedback duties over the defaults of DESIGN.md §5, e.g.
     #: ``request=10,question=10,comment=15,report_acknowledge=15,report_reply=15``.
     feedback_days: str = ""

@@ -8,8 +8,9 @@ tells the caller nothing about them.
 Every message is in the user's language: Werkzeug's own descriptions ("The requested URL
 was not found on the server ...") are English text outside our catalog, so an HTTP error
 says what :data:`HTTP_MESSAGES` says for its status instead. The villagers' pages (the QR
-form, receipts, tracking: :data:`PUBLIC_PREFIXES`) get the feedback box's own error page,
-with no staff navigation and a way on (scan again, look up a receipt).
+form, receipts, tracking; the organisations' public pages: :data:`PUBLIC_ERROR_PAGES`) get
+their own error page, with no staff navigation and a way on (scan again, look up a receipt,
+the list of organisations).
 """
 
 from __future__ import annotations
@@ -62,8 +63,8 @@ HTTP_MESSAGE_OTHER = N_("The request could not be handled.")
 #: A form sent without (or with an expired) CSRF token.
 CSRF_MESSAGE = N_("The page has expired. Please go back, reload it and try again.")
 
-#: Where the villagers' pages live (no login): their errors use the feedback box's page.
-PUBLIC_PREFIXES = ("/f/",)
+#: Where the villagers' pages live (no login), by path prefix, and the error page of each.
+PUBLIC_ERROR_PAGES = {"/f": "feedback/error.html", "/p": "public/error.html"}
 
 
 def wants_json() -> bool:
@@ -87,15 +88,23 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
     return response
 
 
+def public_error_page() -> str | None:
+    """Return the error page of the villagers' page the current request is for, if it is one."""
+    for prefix, template in PUBLIC_ERROR_PAGES.items():
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return template
+    return None
+
+
 def public_request() -> bool:
     """Tell whether the current request is for one of the villagers' pages."""
-    return request.path.startswith(PUBLIC_PREFIXES) or request.path == "/f"
+    return public_error_page() is not None
 
 
 def _render(status: int, code: str, message: str, details: Any = None) -> Response:
     if wants_json():
         return error_response(status, code, message, details)
-    template = "feedback/error.html" if public_request() else "error.html"
+    template = public_error_page() or "error.html"
     html = render_template(template, status=status, code=code, message=message)
     return make_response(html, status)
 
