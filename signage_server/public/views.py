@@ -44,14 +44,18 @@ def _cache(response: Response) -> Response:
     return response
 
 
+#: One budget per client address for every public page.
+_limit = limiter.shared_limit(_rate, scope="public_page", key_func=client_address)
+
+
 @bp.route("/")
-@limiter.limit(_rate, key_func=client_address, scope="public_page")
+@_limit
 def index() -> Any:
     return render_template("public/index.html", orgs=presenters.directory(db.session))
 
 
 @bp.route("/<code>")
-@limiter.limit(_rate, key_func=client_address, scope="public_page")
+@_limit
 def org_page(code: str) -> Any:
     org = presenters.find_org(db.session, code)
     if org.code != code:

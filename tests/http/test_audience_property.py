@@ -74,7 +74,11 @@ D = dt.timedelta(days=1)
 @pytest.fixture
 def app_overrides() -> dict[str, Any]:
     # Hundreds of scans from one address: the flood limits are tested elsewhere.
-    return {"feedback_rate_limit": "100000 per minute", "track_rate_limit": "100000 per minute"}
+    return {
+        "feedback_rate_limit": "100000 per minute",
+        "track_rate_limit": "100000 per minute",
+        "public_page_rate_limit": "100000 per minute",
+    }
 
 
 # --- the generated world ----------------------------------------------------------------
@@ -428,6 +432,16 @@ def _fixed(*calls: Call) -> Filler:
     return fill
 
 
+def _public_pages(world: World, app: Flask) -> Iterator[Call]:
+    """Every organisation's public page (the county's too, and a code in small letters), each
+    year of its past items, and an unknown organisation."""
+    for code in ("C", *(org.code for org in world.orgs.values()), "v1", "NOPE"):
+        yield Call("GET", f"/p/{code}")
+    for code in ("T", "V1"):
+        for year in ("all", str(NOW.year), str(NOW.year - 1), "x"):
+            yield Call("GET", f"/p/{code}?year={year}")
+
+
 def _pairing(world: World, app: Flask) -> Iterator[Call]:
     yield Call("POST", "/api/v1/player/pair")
     yield Call("GET", "/api/v1/player/pair/" + "x" * 32)
@@ -445,10 +459,14 @@ PUBLIC: dict[str, Filler] = {
     "player_api.start_pairing": _pairing,
     "player_api.poll_pairing": _pairing,
     "player.index": _player,
+    "public.index": _fixed(Call("GET", "/p/")),
+    "public.org_page": _public_pages,
     "player.layout_css": _fixed(*(Call("GET", f"/player/layouts/{n}.css") for n in design_sizes())),
     "player.static": _fixed(Call("GET", "/player/static/player.js")),
     "player.service_worker": _fixed(Call("GET", "/player/sw.js")),
-    "static": _fixed(Call("GET", "/static/css/feedback.css")),
+    "static": _fixed(
+        Call("GET", "/static/css/feedback.css"), Call("GET", "/static/css/public.css")
+    ),
     "web.healthz": _fixed(Call("GET", "/healthz")),
     "web.set_locale": _fixed(Call("POST", "/locale", {"locale": "en"})),
     "accounts.login": _fixed(
