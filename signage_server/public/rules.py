@@ -9,6 +9,7 @@ year their publication ended, newest year first; a long history is read one year
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
@@ -18,6 +19,12 @@ from signage_server.disclosure.rules import Category
 
 T = TypeVar("T")
 K = TypeVar("K")
+
+
+def page_path(org_code: str) -> str:
+    """Return the path of the public page of the organisation with ``org_code``."""
+    return "/p/" + urllib.parse.quote(org_code.strip().upper(), safe="")
+
 
 #: The position of each category on the page.
 CATEGORY_ORDER = {category: index for index, category in enumerate(Category)}

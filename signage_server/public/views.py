@@ -37,8 +37,11 @@ def _rate() -> str:
 
 @bp.after_request
 def _cache(response: Response) -> Response:
+    """Let a page be kept for a minute: by shared caches too when the visitor has no cookie
+    (a session's answer may carry a refreshed session cookie, which no proxy may keep)."""
     if response.status_code == 200:
-        response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}"
+        scope = "private" if request.cookies else "public"
+        response.headers["Cache-Control"] = f"{scope}, max-age={MAX_AGE}"
         # The language follows the visitor's session (the only thing that differs).
         response.vary.add("Cookie")
     return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,9 @@ def test_current_public_items_with_body_and_publication_record(
     assert html.count('class="about item"') == 1
 
 
-def test_the_page_is_light_cacheable_and_personal_nothing(client: FlaskClient, demo: Demo) -> None:
+def test_the_page_is_light_cacheable_and_has_nothing_personal(
+    client: FlaskClient, demo: Demo
+) -> None:
     published(client, demo)
     response = client.get("/p/JIYI-01")
     html = response.get_data(as_text=True)
@@ -127,6 +130,10 @@ def test_the_page_is_light_cacheable_and_personal_nothing(client: FlaskClient, d
     assert "Cookie" in response.headers.get("Vary", "")
     assert "Set-Cookie" not in response.headers
     assert 'name="viewport"' in html and "/static/css/public.css" in html
+    # A visitor with a session (a chosen language, a login) is not kept by shared caches.
+    with client.session_transaction() as session:
+        session["locale"] = "zh_Hans_CN"
+    assert client.get("/p/JIYI-01").headers["Cache-Control"] == "private, max-age=60"
 
 
 def test_party_and_staff_items_never_appear(
@@ -319,6 +326,17 @@ def test_directory_lists_every_active_organisation(client: FlaskClient, demo: De
     for code in ("XIAN", "JIYI", "JIYI-01", "JIYI-19", "CHENGGUAN"):
         assert f'href="/p/{code}"' in html
     assert "<script" not in html
+
+
+def test_page_url_is_the_address_phones_reach(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    from signage_server.public.presenters import page_url
+
+    with app.app_context():
+        org = db.session.scalar(sa.select(Org).where(Org.code == "JIYI-01"))
+        assert org is not None
+        url = page_url(org)
+    assert url.endswith("/p/JIYI-01") and url.startswith("http")
+    assert client.get(urllib.parse.urlsplit(url).path).status_code == 200
 
 
 def test_codes_are_read_in_any_case(client: FlaskClient, demo: Demo) -> None:
