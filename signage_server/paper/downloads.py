@@ -56,13 +56,14 @@ def pdf_response(pdf: bytes, filename: str, fallback: str) -> Response:
 
 def poster_response(item: Item, principal: Principal) -> Response:
     """The poster of ``item`` for ``principal``: ``?size=A4|A3``,
-    ``?orientation=portrait|landscape|auto``, ``?revision=N`` (default: the disclosure, else
+    ``?orientation=portrait|landscape|auto`` (default auto: landscape for a table too wide for
+    portrait), ``?revision=N`` (default: the disclosure, else
     the newest revision as a proof).
 
     :raise BadRequest: unknown size, orientation or revision number.
     """
     size = _choice("size", Size.A4.value, [s.value for s in Size])
-    orientation = _choice("orientation", Orientation.PORTRAIT.value, [o.value for o in Orientation])
+    orientation = _choice("orientation", Orientation.AUTO.value, [o.value for o in Orientation])
     number = request.args.get("revision")
     if number is not None and not number.isdigit():
         raise BadRequest(N_("The revision must be a number."), code="invalid_revision")
