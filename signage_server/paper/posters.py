@@ -116,6 +116,9 @@ AUDIENCE_BANDS = {
     Audience.UNIT: N_("For the office: staff of the organisation only"),
 }
 
+#: How the contents of a board number its categories (一、二、…: paper is printed in Chinese).
+NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
 #: The watermark of a revision that is not (yet, or any longer) the disclosure.
 PROOF_MARK = N_("PROOF · NOT PUBLISHED")
 VOID_MARK = N_("NO LONGER VALID")
@@ -510,8 +513,10 @@ def board_revisions(
 ) -> list[tuple[Item, Revision]]:
     """Return the items a board of ``audience`` at ``org`` carries, in the catalog's order:
     what a screen of that audience there may show and is current now (not scheduled), each
-    matching its seal. Entries of the organisation's disclosure catalog come first, in the
-    catalog's order; then the rest by category; the newest first within each."""
+    matching its seal. By category (in the order of ``Category``: party decisions first,
+    other last), within a category in the order of the organisation's disclosure catalog
+    with the items outside it last, the newest first within one entry (the public page's
+    order)."""
     items = session.scalars(
         sa.select(Item)
         .where(Item.org_id == org.id, Item.live_number.is_not(None))
@@ -546,8 +551,8 @@ def board_revisions(
         item, revision = pair
         start = revision.valid_from or revision.published_at or now
         return (
-            positions.get(revision.catalog_entry_id or -1, len(positions)),
             categories.index(revision.category),
+            positions.get(revision.catalog_entry_id or -1, len(positions)),
             -start.timestamp(),
             item.id,
         )
@@ -570,10 +575,17 @@ def board(
         fmt = page_format(parse_body(revision.body), Size.A4, Orientation.AUTO)
         sheets.append(sheet(session, item, revision, now, fmt=fmt))
     fmt = PageFormat(Size.A4, Orientation.PORTRAIT)
+    groups: list[tuple[str, list[tuple[int, Sheet]]]] = []
+    for number, printed in enumerate(sheets, start=1):
+        if not groups or groups[-1][0] != printed.category:
+            groups.append((printed.category, []))
+        groups[-1][1].append((number, printed))
     html = _render(
         "paper/board.html",
         org=org,
         sheets=sheets,
+        groups=groups,
+        numerals=NUMERALS,
         stamp=stamp(session, now),
         fmt=fmt,
         audience=audience,
