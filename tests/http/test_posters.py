@@ -30,6 +30,7 @@ from signage_server.extensions import db
 from signage_server.paper import posters
 from tests.conftest import NOW
 from tests.conftest import Demo
+from tests.conftest import post_form
 from tests.http.feedback import case_of
 from tests.http.feedback import receipt_of
 from tests.http.feedback import submit
@@ -442,3 +443,8 @@ def test_a_logged_in_browser_opens_the_pdfs_but_nothing_else_of_the_api(
     assert "/api/v1/orgs/JIYI-01/board.pdf?audience=party" in page
     listing = client.get("/items?org=JIYI-01").get_data(as_text=True)
     assert "/api/v1/orgs/JIYI-01/board.pdf" in listing
+    # Paper is printed in Chinese whatever language the operator's pages are in.
+    post_form(client, "/locale", {"locale": "en"}, page="/items")
+    assert "Disclosure items" in client.get("/items").get_data(as_text=True)
+    (text,) = pages_of(client.get(f"/api/v1/items/{item['id']}/poster.pdf").data)
+    assert "村务（三资管理、财务收支）" in text and "第1页共1页" in text
