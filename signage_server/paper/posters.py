@@ -175,7 +175,6 @@ class Sheet:
     item_id: int
     number: int
     org_name: str
-    org_kind: str
     title: str
     category: str
     catalog: str
@@ -404,7 +403,6 @@ def sheet(
         item_id=item.id,
         number=revision.number,
         org_name=org.name,
-        org_kind=org.kind.value,
         title=revision.title,
         category=revision.category.label,
         catalog=f"{entry.code} {entry.title}" if entry is not None else "",
