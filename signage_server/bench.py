@@ -874,3 +874,125 @@ def player_memory(
         if as_json:
             click.echo("; ".join(report.verdict.problems), err=True)
         raise SystemExit(1)
+
+
+# --- printing (posters, boards, dossiers) --------------------------------------------------
+
+
+def _seeded(folder: Path) -> dict[str, str]:
+    """Seed a demo installation in ``folder`` (no server: printing needs only the database)."""
+    data_dir = folder / "data"
+    data_dir.mkdir()
+    env = child_environment(
+        data_dir=str(data_dir),
+        demo_password=secrets.token_urlsafe(12),
+        argon2_time_cost="1",
+        argon2_memory_cost="1024",
+        argon2_parallelism="1",
+        public_url="https://signage.example.invalid",
+    )
+    _signage(env, "init-db")
+    _signage(env, "seed-demo")
+    return env
+
+
+def _paper_worker(env: dict[str, str], *args: str) -> str:
+    """Run ``python -m signage_server.paper.bench ARGS`` in a fresh process; return its output."""
+    result = subprocess.run(  # noqa: S603 - this interpreter, our own module
+        [sys.executable, "-m", "signage_server.paper.bench", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise click.ClickException(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def run_print(runs: int, kinds: list[str]) -> dict[str, Any]:
+    """Measure printing in a throw-away demo installation: each kind of document in a fresh
+    process, cold (first) then ``runs`` times warm."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="signage-bench-print-") as folder:
+        env = _seeded(Path(folder))
+        _paper_worker(env, "prepare")
+        results = []
+        for kind in kinds:
+            click.echo(f"measuring {kind} …", err=True)
+            results.append(json.loads(_paper_worker(env, "measure", kind, str(runs))))
+    return {
+        "benchmark": "print",
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": _machine_basics(),
+        "runs": runs,
+        "wall_s": time.perf_counter() - started,
+        "documents": results,
+    }
+
+
+def _machine_basics() -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def print_table(report: dict[str, Any]) -> list[str]:
+    """The report as the Markdown table of docs/benchmarks.md."""
+    lines = [
+        "| document | pages | file | cold (1st in process) | warm (median) | warm per page |",
+        "|---|---|---|---|---|---|",
+    ]
+    for found in report["documents"]:
+        if "pages" not in found:
+            lines.append(f"| {found['kind']} | not measured (no such document yet) | | | | |")
+            continue
+        pages = found["pages"]
+        warm = found["warm_median_s"]
+        lines.append(
+            f"| {found['label']} | {pages} | {found['bytes'] / 1024:.0f} KiB"
+            f" | {found['cold_s']:.2f} s | {warm:.2f} s | {warm / pages:.2f} s |"
+        )
+    return lines
+
+
+@bench_group.command("print")
+@click.option(
+    "--runs",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="Warm printings of each document (the median is reported).",
+)
+@click.option(
+    "--only",
+    "kinds",
+    multiple=True,
+    help="Measure only these documents (poster, table-poster, long-table-poster, wide-poster,"
+    " board, dossier).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def print_bench(runs: int, kinds: tuple[str, ...], as_json: bool) -> None:
+    """Time posters, boards and dossiers: cold (first in a fresh process, fontconfig
+    included) and warm (median of --runs), with their pages and file sizes. Results and
+    method: docs/benchmarks.md."""
+    from signage_server.paper.bench import DOCUMENTS
+
+    unknown = sorted(set(kinds) - set(DOCUMENTS))
+    if unknown:
+        raise click.BadParameter(f"known documents: {', '.join(DOCUMENTS)}", param_hint="--only")
+    report = run_print(runs, list(kinds) or list(DOCUMENTS))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for line in print_table(report):
+        click.echo(line)
+    machine = report["machine"]
+    click.echo(
+        f"\n{machine['cpus']} CPUs, {machine['platform']}, Python {machine['python']},"
+        f" load {machine['load_average']}; {report['wall_s']:.0f} s in all."
+    )

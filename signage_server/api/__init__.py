@@ -2,18 +2,23 @@
 
 Each domain package makes its API blueprint with :func:`api_blueprint` (in
 ``<domain>/api.py``); every such blueprint authenticates callers by bearer token, is
-exempt from CSRF (no cookies are used) and shares one rate limit per token.
+exempt from CSRF (no cookies are used) and shares one rate limit per token. A read-only
+endpoint the operator's pages link to (the PDFs of posters and boards) is marked
+:func:`session_allowed`: a logged-in browser may open it too.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 from typing import TypeVar
 
 from flask import Blueprint
+from flask import current_app
 from flask import g
 from flask import request
+from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError
 
@@ -30,6 +35,11 @@ from signage_server.extensions import limiter
 from signage_server.i18n import N_
 
 M = TypeVar("M", bound=BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Methods a session may use on a :func:`session_allowed` endpoint (nothing that changes
+#: anything: no CSRF token is asked under ``/api``).
+SESSION_METHODS = frozenset({"GET", "HEAD"})
 
 
 def bearer_token() -> str | None:
@@ -52,10 +62,30 @@ def _api_rate_limit() -> str:
     return services.get(Settings).api_rate_limit
 
 
+def session_allowed(view: F) -> F:
+    """Let a logged-in operator's browser open this read-only endpoint without a token (a
+    link on a page: the PDF of a poster). Put it under the route decorator."""
+    view.session_allowed = True  # type: ignore[attr-defined]
+    return view
+
+
+def _session_caller() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return (
+        getattr(view, "session_allowed", False)
+        and request.method in SESSION_METHODS
+        and bool(current_user.is_authenticated)
+    )
+
+
 def authenticate() -> None:
-    """Resolve the bearer token into ``g.principal``; refuse (401) without a valid one."""
+    """Resolve the bearer token into ``g.principal``; refuse (401) without a valid one
+    (unless a logged-in session calls a :func:`session_allowed` endpoint: the caller is
+    then the session's user, see ``current_principal``)."""
     token_text = bearer_token()
     if token_text is None:
+        if _session_caller():
+            return
         raise Unauthorized(N_("An API token is required."), code="unauthorized")
     token = find_token(db.session, token_text)
     if token is None:

@@ -17,6 +17,7 @@ from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.api import api_blueprint
 from signage_server.api import parse
+from signage_server.api import session_allowed
 from signage_server.audit import services as audit
 from signage_server.disclosure import services
 from signage_server.disclosure import trail
@@ -39,6 +40,7 @@ from signage_server.errors import NotFound
 from signage_server.extensions import db
 from signage_server.i18n import N_
 from signage_server.orgs.services import require_by_code
+from signage_server.paper import downloads
 
 bp = api_blueprint("disclosure_api", __name__)
 
@@ -193,6 +195,16 @@ def item_audit(item_id: int) -> Response:
             ],
         }
     )
+
+
+@bp.get("/items/<int:item_id>/poster.pdf")
+@session_allowed
+def poster(item_id: int) -> Response:
+    """The item's poster (PDF): ``?size=A4|A3``, ``?orientation=portrait|landscape|auto``,
+    ``?revision=N``. The disclosure carries its QR code; anything else is a watermarked proof;
+    409 when the revision does not match its seal."""
+    item, principal = visible_item(item_id)
+    return downloads.poster_response(item, principal)
 
 
 @bp.get("/items/<int:item_id>/revisions")

@@ -70,6 +70,7 @@ from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_choices
 from signage_server.orgs.services import tree_order
+from signage_server.paper.posters import poster_choice
 from signage_server.screens import player
 from signage_server.screens import showing
 from signage_server.screens.views import framable_by_this_site
@@ -327,10 +328,12 @@ def items() -> str:
     )
     query = _filtered(items_query(principal), filters, Item.updated_at)
     page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
+    board_org = get_by_code(db.session, filters.get("org")) if filters.get("org") else None
     return render_template(
         "disclosure/items.html",
         page=page,
         filters=filters,
+        board_org=board_org if board_org and principal.can(Permission.VIEW, board_org) else None,
         can_draft=principal.has_role_for(Permission.DRAFT_ITEMS),
         now=env().now,
         display_state=services.display_state,
@@ -465,6 +468,7 @@ def item(item_id: int) -> str:
         display=services.display_state(live, env().now) if live else "off",
         actions_labels={a.value: a.label for a in Action},
         role_labels={**{r.value: r.label for r in Role}, services.SYSTEM: SYSTEM_LABEL},
+        poster=poster_choice(item, env().now),
     )
 
 

@@ -20,6 +20,7 @@ from signage_server.accounts.rules import Permission
 from signage_server.accounts.services import log_event
 from signage_server.api import api_blueprint
 from signage_server.api import parse
+from signage_server.api import session_allowed
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.services import merges_review
 from signage_server.disclosure.services import set_merged_review
@@ -28,6 +29,7 @@ from signage_server.orgs import services
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
 from signage_server.orgs.rules import TreeNode
+from signage_server.paper import downloads
 
 bp = api_blueprint("orgs_api", __name__)
 
@@ -79,6 +81,16 @@ def get_org(code: str) -> Response:
     org = services.require_by_code(db.session, code)
     principal = require(Permission.VIEW, org)
     return jsonify(org_json(org, principal, detail=True))
+
+
+@bp.get("/orgs/<code>/board.pdf")
+@session_allowed
+def board(code: str) -> Response:
+    """The organisation's board (公开栏, PDF) for ``?audience=public|party|unit``: every item
+    a screen of that audience there shows now, in the catalog's order."""
+    org = services.require_by_code(db.session, code)
+    require(Permission.VIEW, org)
+    return downloads.board_response(org)
 
 
 class OrgCreate(BaseModel):

@@ -57,6 +57,7 @@ RULES = [
     PACKAGE / "errors.py",
     PACKAGE / "web" / "dates.py",
     PACKAGE / "screens" / "choices.py",
+    PACKAGE / "paper" / "layout.py",
 ]
 
 
