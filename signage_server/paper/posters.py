@@ -81,6 +81,7 @@ from signage_server.paper.layout import page_format
 from signage_server.paper.qr import qr_svg
 from signage_server.paper.render import asset_url
 from signage_server.paper.render import render_pdf
+from signage_server.public.links import page_url
 from signage_server.workdays.services import load_calendar
 
 logger = logging.getLogger(__name__)
@@ -330,11 +331,6 @@ def form_url(item: Item) -> str:
     """The URL of the item's feedback form as printed on paper (a ``p`` code)."""
     code = codes.make(codes.derive_key(current_app.config["SECRET_KEY"]), "p", item.id)
     return f"{registry.get(Settings).public_url.rstrip('/')}/f/{code}"
-
-
-def public_page_url(org: Org) -> str:
-    """The URL of the organisation's public page (``/p/<code>``), on a board's cover."""
-    return f"{registry.get(Settings).public_url.rstrip('/')}/p/{org.code}"
 
 
 def signatures(session: Session, item: Item, revision: Revision, tz: dt.tzinfo) -> list[Signature]:
@@ -591,8 +587,8 @@ def board(
         kind=DISCLOSURE_KINDS[org.kind],
         board_title=BOARD_TITLES[org.kind],
         today=_day(now, _tz()),
-        page_url=public_page_url(org),
-        page_qr=qr_svg(public_page_url(org), title="QR"),
+        page_url=page_url(org),
+        page_qr=qr_svg(page_url(org), title="QR"),
     )
     day = _day(now, _tz())
     with force_locale(PAPER_LOCALE):

@@ -25,10 +25,8 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
-from signage_server import services as registry
 from signage_server.audit.services import Head
 from signage_server.audit.services import head as audit_head
-from signage_server.config import Settings
 from signage_server.disclosure import viewing
 from signage_server.disclosure.audience import ANONYMOUS
 from signage_server.disclosure.audience import Decision
@@ -130,13 +128,6 @@ class Page:
     @property
     def past_count(self) -> int:
         return sum(count for _year, count in self.years)
-
-
-def page_url(org: Org) -> str:
-    """Return the address of ``org``'s public page as phones reach it (``SIGNAGE_PUBLIC_URL``):
-    what the board's cover QR code and the township's website link to. Needs the app, not a
-    request (print jobs run outside one)."""
-    return registry.get(Settings).public_url.rstrip("/") + rules.page_path(org.code)
 
 
 def find_org(session: Session, code: str) -> Org:

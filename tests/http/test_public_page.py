@@ -329,7 +329,7 @@ def test_directory_lists_every_active_organisation(client: FlaskClient, demo: De
 
 
 def test_page_url_is_the_address_phones_reach(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    from signage_server.public.presenters import page_url
+    from signage_server.public.links import page_url
 
     with app.app_context():
         org = db.session.scalar(sa.select(Org).where(Org.code == "JIYI-01"))
