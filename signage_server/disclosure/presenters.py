@@ -182,6 +182,7 @@ def audit_summary(item: Item) -> dict[str, Any]:
 
 # --- diffs --------------------------------------------------------------------------
 
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()

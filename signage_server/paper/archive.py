@@ -43,7 +43,6 @@ from signage_server.audit.rules import Current
 from signage_server.config import Settings
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
-from signage_server.disclosure.rules import State
 from signage_server.errors import Conflict
 from signage_server.errors import Unavailable
 from signage_server.i18n import N_
@@ -320,7 +319,9 @@ class ArchiveFilters:
     year: int | None = None
 
 
-def archive_query(org_condition: sa.ColumnElement[bool], filters: ArchiveFilters) -> sa.Select[Dossier]:
+def archive_query(
+    org_condition: sa.ColumnElement[bool], filters: ArchiveFilters
+) -> sa.Select[Dossier]:
     """Return the dossiers of the orgs matching ``org_condition`` (an SQL condition on ``Org``:
     those the caller may view), newest first, narrowed by ``filters``."""
     from signage_server import listing

@@ -19,6 +19,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -334,7 +335,9 @@ def gather(
     presented = [r for r in item.revisions if r.state is not State.DRAFT]
     broken = {r.number for r in broken_seals(session, presented)}
     sent_back = {
-        r.number - 1: (r.returned_reason, r.returned_by) for r in item.revisions if r.returned_reason
+        r.number - 1: (r.returned_reason, r.returned_by)
+        for r in item.revisions
+        if r.returned_reason
     }
     names |= display_names(session, [by for _reason, by in sent_back.values()])
     revisions = _revisions(session, presented, sent_back, broken, names, asset_url, tz)
