@@ -605,3 +605,34 @@ def test_a_dossier_that_fails_is_retried_later_without_blocking_expiry(
     run_once(app)
     assert len(no_render) >= 3
     assert item
+
+
+@pytest.mark.parametrize("limit", [1_000_000, 0], ids=["whole chain", "item's records"])
+def test_the_chain_check_of_a_dossier_finds_an_edited_record(
+    app: Flask, client: FlaskClient, demo: Demo, monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    from signage_server.audit import services as audit
+    from signage_server.paper import dossier as gathering
+
+    monkeypatch.setattr(gathering, "FULL_CHECK_LIMIT", limit)
+    item = create(client, demo, title=TITLE)
+    publish_through(client, demo, item["id"])
+    other = create(client, demo, title="另一个事项")  # records after the item's
+    assert other["id"]
+
+    def check() -> gathering.ChainCheck:
+        with app.app_context():
+            records = audit.records_of(db.session, item["id"])
+            return gathering.check_chain(db.session, records, audit.head(db.session))
+
+    intact = check()
+    assert intact.ok and intact.method == ("full" if limit else "item")
+    assert intact.checked >= 5
+    with app.app_context():
+        seq = audit.records_of(db.session, item["id"])[2].seq
+        db.session.execute(
+            sa.text("UPDATE audit_records SET reason = '改过' WHERE seq = :seq"), {"seq": seq}
+        )
+        db.session.commit()
+    broken = check()
+    assert (broken.ok, broken.problem, broken.problem_seq) == (False, "edited", seq)
