@@ -35,7 +35,6 @@ from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
-from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import acting_role
 from signage_server.api import api_blueprint
@@ -219,7 +218,7 @@ def download(dossier_id: int) -> Response:
     dossier = db.session.get(Dossier, dossier_id)
     if dossier is None:
         raise NotFound(N_("No such dossier."), code="dossier_not_found")
-    require(Permission.VIEW, dossier.org)
+    _item(dossier.item_id)  # who may see the item in full
     return _stored_file(dossier)
 
 

@@ -179,6 +179,8 @@ class ScreenEntry:
     location: str
     audience: str
     shown: Shown
+    #: Switched off in the system now (when is not recorded: it may have been active then).
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -714,6 +716,7 @@ def proof_of_play(session: Session, item: Item, now: dt.datetime) -> Plays:
             location=screen.location,
             audience=screen.audience.label,
             shown=rules.summarise(plays, own),
+            active=screen.active,
         )
         (shown if plays else never).append(entry)
     return Plays(
