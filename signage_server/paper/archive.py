@@ -90,6 +90,9 @@ def dossier_html(session: Session, item: Item, *, now: dt.datetime, interim: boo
                 tz=tz,
                 rules=rules,
                 problem_labels=gathering.PROBLEM_LABELS,
+                # The PDF's metadata: who issued it and when it was made.
+                author=data.org_name,
+                created=now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
 
     if has_request_context():
