@@ -175,30 +175,40 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify() -> None:
-    """Check the audit chain, its head log, and that no revision, feedback case or exemption
-    changed after it was sealed.
+    """Check the audit chain, its head log, and that no revision, feedback case, exemption or
+    archive dossier (its row and its file) changed after it was sealed.
 
     Exits 0 when intact (warnings, e.g. a missing head log, are printed); otherwise prints the
     first bad record and the kind of problem, and exits 1. Creates nothing.
     """
+    from signage_server import services as registry
     from signage_server.audit.services import verify
     from signage_server.catalog.services import exemption_states
     from signage_server.disclosure.services import org_settings_states
     from signage_server.disclosure.services import revision_contents
     from signage_server.extensions import db
     from signage_server.feedback.services import case_states
+    from signage_server.paper import ARCHIVE
+    from signage_server.paper.archive import dossier_states
 
     _require_migrated_database(db.engine)
     report = verify(
-        _session(), [revision_contents, case_states, exemption_states, org_settings_states]
+        _session(),
+        [
+            revision_contents,
+            case_states,
+            exemption_states,
+            org_settings_states,
+            dossier_states(registry.get(ARCHIVE)),
+        ],
     )
     for warning in report.warnings:
         click.echo(f"WARNING: {warning}", err=True)
     if report.ok:
         click.echo(
             f"Audit chain intact: {report.checked} records ({report.witnessed} witnessed by the"
-            f" head log), {report.subjects_checked} revisions, cases and exemptions match"
-            " their seals."
+            f" head log), {report.subjects_checked} revisions, cases, exemptions and dossiers"
+            " match their seals."
         )
         return
     assert report.problem is not None

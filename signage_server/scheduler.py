@@ -1,4 +1,5 @@
-"""Time-driven work: expire items at the end of their validity, on time.
+"""Time-driven work: expire items at the end of their validity, on time, and make the archive
+dossier of every item whose publication ended.
 
 ``signage scheduler`` runs :func:`run_forever` in production (its own systemd unit, one per
 installation); ``signage serve`` and ``signage demo`` run it in a greenlet beside the
@@ -23,13 +24,17 @@ logger = logging.getLogger(__name__)
 #: Longest sleep between rounds: a deadline set meanwhile (an item published in another
 #: process) is picked up within this time. One indexed query per round.
 MAX_SLEEP = 1.0
+#: Archive dossiers made per round (each takes a second or two to render, off the event
+#: loop): the rounds stay short, expiry stays on time, and a backlog is worked off anyway.
+DOSSIERS_PER_ROUND = 1
 
 
 def run_once(app: Flask, now: dt.datetime | None = None) -> float:
     """Do what is due now; return how many seconds to sleep before the next round.
 
     Expiring items, and at the start of each day moving every screen's horizon, mark the
-    screens concerned: their new manifests are pushed once the round commits.
+    screens concerned: their new manifests are pushed once the round commits. Then the archive
+    dossier of an item whose publication ended is made (:data:`DOSSIERS_PER_ROUND`).
     """
     with app.app_context():
         moment = now or registry.now()
@@ -42,10 +47,24 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
             db.session.rollback()
             logger.exception("scheduler round failed")
             return MAX_SLEEP
+        # After expiry has committed: a dossier takes a second or two, one per round.
+        _dossiers(moment)
         if upcoming is None:
             return MAX_SLEEP
         wait = (upcoming - registry.now()).total_seconds()
     return min(MAX_SLEEP, max(0.05, wait))
+
+
+def _dossiers(moment: dt.datetime) -> int:
+    """Make the archive dossiers that are due (committed one by one); never raises."""
+    from signage_server.paper.archive import generate_due
+
+    try:
+        return len(generate_due(db.session, moment, DOSSIERS_PER_ROUND))
+    except Exception:
+        db.session.rollback()
+        logger.exception("archive dossiers: round failed")
+        return 0
 
 
 def _local_tz() -> dt.tzinfo:

@@ -95,6 +95,14 @@ def authenticate() -> None:
     g.principal = Principal.of(token.user, token)
 
 
+def authenticate_or_session() -> None:
+    """For reading (GET), accept the logged-in user's session as well as a bearer token (a
+    document opened from a page); anything else needs the token (no cookie, hence no CSRF)."""
+    if request.method in ("GET", "HEAD") and bearer_token() is None:
+        return  # ``current_principal`` falls back to the session, or answers 401
+    authenticate()
+
+
 def json_body() -> dict[str, Any]:
     """Return the request's JSON object.
 
@@ -129,10 +137,11 @@ def parse(model: type[M], data: dict[str, Any] | None = None) -> M:
         ) from None
 
 
-def api_blueprint(name: str, import_name: str) -> Blueprint:
-    """Return a blueprint under ``/api/v1`` that authenticates by bearer token."""
+def api_blueprint(name: str, import_name: str, *, session_reads: bool = False) -> Blueprint:
+    """Return a blueprint under ``/api/v1`` that authenticates by bearer token (and, with
+    ``session_reads``, lets a logged-in user's browser read with its session)."""
     bp = Blueprint(name, import_name, url_prefix="/api/v1")
-    bp.before_request(authenticate)
+    bp.before_request(authenticate_or_session if session_reads else authenticate)
     csrf.exempt(bp)
     limiter.limit(_api_rate_limit, key_func=_rate_key, scope="api")(bp)
     return bp

@@ -3,7 +3,8 @@
 A record is visible exactly where its subject is: an item's records to whoever may see the
 item (its organisation), a feedback case's to whoever may see the case (the feedback rule:
 reports only to the discipline inspection above), an exemption's and an org setting's to
-whoever may see that organisation. Filters only narrow that. No Flask here.
+whoever may see that organisation, an archive dossier's to whoever may see its organisation.
+Filters only narrow that. No Flask here.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.services import visible_condition as case_visible
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.paper.models import Dossier
 
 #: What each action of each subject is called (message ids).
 ACTION_LABELS: dict[tuple[str, str], str] = {
@@ -41,6 +43,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     (rules.EXEMPTION, "exemption_refused"): N_("Not suitable to disclose: refused"),
     (rules.ORG, "merge_review"): N_("Allowed to merge review and sign-off"),
     (rules.ORG, "separate_review"): N_("Review and sign-off separated again"),
+    (rules.DOSSIER, "seal_dossier"): N_("Archive dossier sealed"),
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -59,6 +62,7 @@ SUBJECT_LABELS = {
     rules.CASE: N_("Feedback"),
     rules.EXEMPTION: N_("Not suitable to disclose"),
     rules.ORG: N_("Organisation settings"),
+    rules.DOSSIER: N_("Archive dossiers"),
 }
 
 
@@ -92,12 +96,16 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
         .where(principal.org_condition())
     )
     orgs = narrowed(sa.select(Org.id).where(principal.org_condition()))
+    dossiers = narrowed(
+        sa.select(Dossier.id).join(Org, Dossier.org_id == Org.id).where(principal.org_condition())
+    )
     subject = AuditRecord.subject
     return sa.or_(
         sa.and_(subject == rules.ITEM, AuditRecord.item_id.in_(items)),
         sa.and_(subject == rules.CASE, AuditRecord.subject_id.in_(cases)),
         sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),
         sa.and_(subject == rules.ORG, AuditRecord.subject_id.in_(orgs)),
+        sa.and_(subject == rules.DOSSIER, AuditRecord.subject_id.in_(dossiers)),
     )
 
 
@@ -132,6 +140,7 @@ class Subjects:
     cases: dict[int, Case] = field(default_factory=dict)
     exemptions: dict[int, Exemption] = field(default_factory=dict)
     orgs: dict[int, Org] = field(default_factory=dict)
+    dossiers: dict[int, Dossier] = field(default_factory=dict)
     #: Full name (and post) of each actor, by user name.
     names: dict[str, str] = field(default_factory=dict)
 
@@ -151,6 +160,10 @@ def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
         }
     if wanted := ids(rules.ORG):
         found.orgs = {o.id: o for o in session.scalars(sa.select(Org).where(Org.id.in_(wanted)))}
+    if wanted := ids(rules.DOSSIER):
+        found.dossiers = {
+            d.id: d for d in session.scalars(sa.select(Dossier).where(Dossier.id.in_(wanted)))
+        }
     actors = {r.actor for r in records}
     if actors:
         rows = session.execute(

@@ -23,9 +23,9 @@ class AuditRecord(Base):
     __table_args__ = (sa.Index("ix_audit_records_subject", "subject", "subject_id"),)
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    #: ``item``, ``case``, ``exemption`` or ``org``.
+    #: ``item``, ``case``, ``exemption``, ``org`` or ``dossier``.
     subject: Mapped[str] = mapped_column(sa.String(16), default="item")
-    #: The id of the item, case, exemption or org.
+    #: The id of the item, case, exemption, org or dossier.
     subject_id: Mapped[int]
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("items.id"), index=True)
     revision: Mapped[int | None]

@@ -51,7 +51,9 @@ ITEM = "item"
 CASE = "case"
 EXEMPTION = "exemption"
 ORG = "org"
-SUBJECTS = (ITEM, CASE, EXEMPTION, ORG)
+#: An archive dossier: its record seals the PDF's sha256 (``content_sha256``).
+DOSSIER = "dossier"
+SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER)
 
 
 def canonical_json(value: Any) -> bytes:

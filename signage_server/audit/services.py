@@ -196,8 +196,10 @@ def record_event(
     at: dt.datetime,
     state: str,
     details: dict[str, Any] | None = None,
+    content_sha256: str = "",
 ) -> AuditRecord:
-    """Seal a change of a case, an exemption or an org (its resulting ``state``) onto the chain.
+    """Seal a change of a case, an exemption, an org or a dossier (its resulting ``state``)
+    onto the chain; ``content_sha256``: the hash of a document it seals (an archive dossier).
 
     Never put personal data into ``reason`` or ``details``: ids, states and hashes only
     (see :func:`text_hash`).
@@ -210,7 +212,7 @@ def record_event(
         subject_id=subject_id,
         item=None,
         revision=None,
-        content_sha256="",
+        content_sha256=content_sha256,
         state=state,
         actor=actor,
         role=role,

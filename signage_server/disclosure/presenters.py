@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,9 +19,11 @@ from signage_server.disclosure import rules
 from signage_server.disclosure.context import env
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import DIFF_FIELDS
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.rules import text_ops
 from signage_server.disclosure.services import MERGE_REVIEW_SETTING
 from signage_server.disclosure.services import display_state
 from signage_server.disclosure.services import merges_review
@@ -181,24 +182,6 @@ def audit_summary(item: Item) -> dict[str, Any]:
 
 # --- diffs --------------------------------------------------------------------------
 
-DIFF_FIELDS = (
-    ("title", N_("Title")),
-    ("category", N_("Category")),
-    ("timing", N_("Timing")),
-    ("scope", N_("Scope")),
-    ("major", N_("Major matter")),
-    ("urgent", N_("Urgent")),
-    ("notice_kind", N_("Public notice")),
-    ("notice_min_days", N_("Minimum working days")),
-    ("department", N_("Supplying department")),
-    ("accountable", N_("Accountable person")),
-    ("stage", N_("Stage")),
-    ("valid_from", N_("Valid from")),
-    ("valid_until", N_("Valid until")),
-    ("catalog_entry_id", N_("Catalog entry")),
-    ("attachments", N_("Attachments")),
-)
-
 
 def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
@@ -206,24 +189,6 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "value"):
         return value.value
     return value
-
-
-def text_ops(old: str, new: str) -> list[list[str]]:
-    """Return a character-level diff as ``[op, text]`` pairs (op: ``=``, ``-``, ``+``).
-
-    Chinese has no spaces between words, so the diff is by character.
-    """
-    ops: list[list[str]] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            ops.append(["=", old[i1:i2]])
-            continue
-        if i2 > i1:
-            ops.append(["-", old[i1:i2]])
-        if j2 > j1:
-            ops.append(["+", new[j1:j2]])
-    return ops
 
 
 def diff_revisions(older: Revision, newer: Revision) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ same content; editing a revision past draft opens a new draft too.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Collection
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -576,3 +577,41 @@ def content_fingerprint(fields: dict[str, Any]) -> dict[str, Any]:
         return value
 
     return {key: norm(value) for key, value in sorted(fields.items())}
+
+
+#: The fields a diff of two revisions compares (besides the body), with their labels.
+DIFF_FIELDS = (
+    ("title", N_("Title")),
+    ("category", N_("Category")),
+    ("timing", N_("Timing")),
+    ("scope", N_("Scope")),
+    ("major", N_("Major matter")),
+    ("urgent", N_("Urgent")),
+    ("notice_kind", N_("Public notice")),
+    ("notice_min_days", N_("Minimum working days")),
+    ("department", N_("Supplying department")),
+    ("accountable", N_("Accountable person")),
+    ("stage", N_("Stage")),
+    ("valid_from", N_("Valid from")),
+    ("valid_until", N_("Valid until")),
+    ("catalog_entry_id", N_("Catalog entry")),
+    ("attachments", N_("Attachments")),
+)
+
+
+def text_ops(old: str, new: str) -> list[list[str]]:
+    """Return a character-level diff as ``[op, text]`` pairs (op: ``=``, ``-``, ``+``).
+
+    Chinese has no spaces between words, so the diff is by character.
+    """
+    ops: list[list[str]] = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(["=", old[i1:i2]])
+            continue
+        if i2 > i1:
+            ops.append(["-", old[i1:i2]])
+        if j2 > j1:
+            ops.append(["+", new[j1:j2]])
+    return ops

@@ -430,6 +430,42 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
 
 
+#: Numbers that identify a person inside a text: resident identity card numbers (18 digits,
+#: the last may be X; the old 15-digit ones) and bank card numbers (16 to 19 digits), mainland
+#: mobile numbers (with spaces, dashes or a +86 prefix, as people type them) and landlines
+#: written with their area code.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15,19})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(?:\((0\d{2,3})\)|(0\d{2,3})[\s-])\s?(\d{3,4})[\s-]?(\d{4})(?!\d)")
+#: A name shorter than this is not searched for in a text (one character is too common).
+NAME_MIN = 2
+
+
+def mask_name(name: str) -> str:
+    """Return ``王**`` for ``王建国``: the surname only."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def redact(text: str, names: Iterable[str] = ()) -> str:
+    """Return ``text`` with what identifies a person masked, for documents others read (the
+    archive dossier): identity card and bank card numbers (``430***********123X``), mobile numbers
+    (``138****5678``), landlines (``0731-****5678``) and each of ``names`` (the submitter's
+    own name, where they wrote it into the text: ``王**``).
+
+    The villager's name and phone fields are never printed at all; this catches what they
+    typed into the message itself.
+    """
+    masked = _ID_NUMBER.sub(
+        lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 7) + m.group(0)[-4:], text
+    )
+    masked = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", masked)
+    masked = _LANDLINE.sub(lambda m: f"{m.group(1) or m.group(2)}-****{m.group(4)}", masked)
+    for name in sorted({n.strip() for n in names}, key=len, reverse=True):
+        if len(name) >= NAME_MIN:
+            masked = masked.replace(name, mask_name(name))
+    return masked
+
+
 #: Receipt alphabet: no 0/O, 1/I/L, so that a receipt can be read out over the phone.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 10

@@ -20,3 +20,9 @@ ARCHIVE: registry.Key[AssetStore] = registry.Key("archive store")
 def init_app(app: Flask) -> None:
     settings = registry.get(Settings, app)
     registry.register(app, ARCHIVE, FileAssetStore(Path(settings.data_dir) / "archive"))
+
+    from signage_server.paper import archive_views
+
+    app.register_blueprint(archive_views.bp)
+    app.register_blueprint(archive_views.api)
+    app.add_template_global(archive_views.archive_panel, "archive_panel")
