@@ -3,7 +3,7 @@
 Each domain package makes its API blueprint with :func:`api_blueprint` (in
 ``<domain>/api.py``); every such blueprint authenticates callers by bearer token, is
 exempt from CSRF (no cookies are used) and shares one rate limit per token. A read-only
-endpoint the operator's pages link to (the PDFs of posters and boards) is marked
+endpoint the operator's pages link to (the PDFs of posters, boards and dossiers) is marked
 :func:`session_allowed`: a logged-in browser may open it too.
 """
 
@@ -95,14 +95,6 @@ def authenticate() -> None:
     g.principal = Principal.of(token.user, token)
 
 
-def authenticate_or_session() -> None:
-    """For reading (GET), accept the logged-in user's session as well as a bearer token (a
-    document opened from a page); anything else needs the token (no cookie, hence no CSRF)."""
-    if request.method in ("GET", "HEAD") and bearer_token() is None:
-        return  # ``current_principal`` falls back to the session, or answers 401
-    authenticate()
-
-
 def json_body() -> dict[str, Any]:
     """Return the request's JSON object.
 
@@ -137,11 +129,11 @@ def parse(model: type[M], data: dict[str, Any] | None = None) -> M:
         ) from None
 
 
-def api_blueprint(name: str, import_name: str, *, session_reads: bool = False) -> Blueprint:
-    """Return a blueprint under ``/api/v1`` that authenticates by bearer token (and, with
-    ``session_reads``, lets a logged-in user's browser read with its session)."""
+def api_blueprint(name: str, import_name: str) -> Blueprint:
+    """Return a blueprint under ``/api/v1`` that authenticates by bearer token (and lets a
+    logged-in browser open its :func:`session_allowed` endpoints)."""
     bp = Blueprint(name, import_name, url_prefix="/api/v1")
-    bp.before_request(authenticate_or_session if session_reads else authenticate)
+    bp.before_request(authenticate)
     csrf.exempt(bp)
     limiter.limit(_api_rate_limit, key_func=_rate_key, scope="api")(bp)
     return bp

@@ -38,6 +38,7 @@ from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import acting_role
 from signage_server.api import api_blueprint
+from signage_server.api import session_allowed
 from signage_server.disclosure import viewing
 from signage_server.disclosure.context import visible_item
 from signage_server.disclosure.models import Item
@@ -55,7 +56,7 @@ from signage_server.paper import rules
 from signage_server.paper.models import Dossier
 
 bp = Blueprint("archive", __name__)
-api = api_blueprint("archive_api", __name__, session_reads=True)
+api = api_blueprint("archive_api", __name__)
 
 
 class DossierForm(FlaskForm):  # type: ignore[misc]
@@ -151,6 +152,7 @@ def archive_panel(item: Item) -> Panel:
 
 
 @api.get("/items/<int:item_id>/archive.pdf")
+@session_allowed
 def item_dossier(item_id: int) -> Response:
     """The item's newest stored dossier (checked against its seal), else an interim one."""
     item, _principal = _item(item_id)
