@@ -2,7 +2,10 @@
 
 Each domain package makes its API blueprint with :func:`api_blueprint` (in
 ``<domain>/api.py``); every such blueprint authenticates callers by bearer token, is
-exempt from CSRF (no cookies are used) and shares one rate limit per token.
+exempt from CSRF (no cookies are used) and shares one rate limit per token. A blueprint made
+with ``sessions=True`` also serves the operator's own pages (their scripts poll it with the
+login cookie): a caller without a token is then the logged-in user, and a cookie-authenticated
+change (POST …) needs the page's CSRF token in ``X-CSRFToken``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TypeVar
 from flask import Blueprint
 from flask import g
 from flask import request
+from flask_login import current_user
 from pydantic import BaseModel
 from pydantic import ValidationError
 
@@ -65,6 +69,20 @@ def authenticate() -> None:
     g.principal = Principal.of(token.user, token)
 
 
+def authenticate_token_or_session() -> None:
+    """Resolve the bearer token, or else the login session, into ``g.principal``; a change
+    made with the login cookie must carry the CSRF token (the blueprint is exempt from the
+    automatic check meant for forms)."""
+    if bearer_token() is not None:
+        authenticate()
+        return
+    if not current_user.is_authenticated:
+        raise Unauthorized(N_("An API token is required."), code="unauthorized")
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+    g.principal = Principal.of(current_user._get_current_object())
+
+
 def json_body() -> dict[str, Any]:
     """Return the request's JSON object.
 
@@ -99,10 +117,11 @@ def parse(model: type[M], data: dict[str, Any] | None = None) -> M:
         ) from None
 
 
-def api_blueprint(name: str, import_name: str) -> Blueprint:
-    """Return a blueprint under ``/api/v1`` that authenticates by bearer token."""
+def api_blueprint(name: str, import_name: str, *, sessions: bool = False) -> Blueprint:
+    """Return a blueprint under ``/api/v1`` that authenticates by bearer token (or, with
+    ``sessions``, by bearer token or login session)."""
     bp = Blueprint(name, import_name, url_prefix="/api/v1")
-    bp.before_request(authenticate)
+    bp.before_request(authenticate_token_or_session if sessions else authenticate)
     csrf.exempt(bp)
     limiter.limit(_api_rate_limit, key_func=_rate_key, scope="api")(bp)
     return bp

@@ -20,3 +20,7 @@ ARCHIVE: registry.Key[AssetStore] = registry.Key("archive store")
 def init_app(app: Flask) -> None:
     settings = registry.get(Settings, app)
     registry.register(app, ARCHIVE, FileAssetStore(Path(settings.data_dir) / "archive"))
+
+    from signage_server.paper import jobs
+
+    jobs.init_app(app)
