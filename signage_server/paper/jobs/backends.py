@@ -10,9 +10,12 @@ one database) runs once.
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import zoneinfo
 from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from typing import Protocol
 
@@ -24,7 +27,6 @@ from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.paper.jobs import services
 from signage_server.paper.jobs.rules import JobState
-from signage_server.paper.jobs.rules import Runner
 
 logger = logging.getLogger(__name__)
 
@@ -48,36 +50,38 @@ class Backend(Protocol):
 BACKEND: registry.Key[Backend] = registry.Key("print job backend")
 
 
-def run_job(
-    app: Flask,
-    job_id: int,
-    *,
-    runner: Runner | None = None,
-    on_progress: Callable[[Any], None] | None = None,
-    stop: Callable[[], bool] | None = None,
-    interrupted: JobState = JobState.QUEUED,
-) -> JobState | None:
-    """Run job ``job_id`` to its end, if it is queued; return the state it ended in (``None``:
-    another runner has it). See :func:`services.execute`.
-
-    It runs in a request context of its own (no user: the installation's default language;
-    ``url_for`` builds addresses on ``SIGNAGE_PUBLIC_URL``), so that steps render templates
-    as the pages do."""
+@contextmanager
+def job_context(app: Flask) -> Iterator[dict[str, Any]]:
+    """Push the context a job runs in and yield what :func:`services.execute` needs besides
+    the session (``db.session`` of this context) and the job: a request context of its own
+    (no user: the installation's default language; ``url_for`` builds addresses on
+    ``SIGNAGE_PUBLIC_URL``), so that steps render templates as the pages do."""
     from signage_server.paper import ARCHIVE
 
     settings = registry.get(Settings, app)
     with app.test_request_context("/", base_url=settings.public_url):
-        clock = registry.get(registry.CLOCK, app)
+        yield {
+            "store": registry.get(ARCHIVE, app),
+            "clock": registry.get(registry.CLOCK, app).now,
+            "runner": services.this_runner(),
+            "tz": zoneinfo.ZoneInfo(settings.timezone),
+        }
+
+
+def run_job(
+    app: Flask,
+    job_id: int,
+    *,
+    on_progress: Callable[[Any], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    interrupted: JobState = JobState.QUEUED,
+) -> JobState | None:
+    """Run job ``job_id`` to its end in a :func:`job_context`, if it is queued; return the
+    state it ended in (``None``: another runner has it). See :func:`services.execute`."""
+    with job_context(app) as context:
         state: JobState | None = None
         for job in services.execute(
-            db.session,
-            job_id,
-            store=registry.get(ARCHIVE, app),
-            clock=clock.now,
-            runner=runner or services.this_runner(),
-            tz=zoneinfo.ZoneInfo(settings.timezone),
-            stop=stop,
-            interrupted=interrupted,
+            db.session, job_id, stop=stop, interrupted=interrupted, **context
         ):
             state = job.state
             if on_progress is not None:
@@ -290,8 +294,13 @@ def run_rq_worker(app: Flask, *, burst: bool = False, max_jobs: int | None = Non
     backend.dispatch(waiting)
     queue = backend.queue()
     worker = SimpleWorker([queue], connection=queue.connection)
-    with app.app_context():
-        return bool(worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING"))
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with app.app_context():
+            return bool(worker.work(burst=burst, max_jobs=max_jobs, logging_level="WARNING"))
+    finally:
+        for sig, handler in handlers.items():  # RQ installs its own: give them back
+            signal.signal(sig, handler)
 
 
 # --- set-up -------------------------------------------------------------------------------------

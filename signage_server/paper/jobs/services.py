@@ -444,15 +444,15 @@ def _interrupt(
         else:
             reason, params = _reason(error)
             values.update(finished_at=now, message=_english(reason, params) or "interrupted")
-        session.execute(
+        result = session.execute(
             sa.update(PrintJob)
             .where(PrintJob.id == job_id, PrintJob.state == JobState.RUNNING)
             .values(**values)
             .execution_options(synchronize_session=False)
         )
         session.commit()
-        if state is JobState.QUEUED:
-            logger.warning("print job %s interrupted (%r): queued again", job_id, error)
+        if _rowcount(result) == 1:
+            logger.warning("print job %s interrupted (%r): %s", job_id, error, state.value)
     except Exception:
         logger.exception("print job %s: could not record its interruption", job_id)
 
