@@ -118,7 +118,8 @@ def test_bad_parameters_are_refused_before_anything_runs(
 ) -> None:
     result = invoke(app, "print", "job", print_kind.NAME, "--org", "JIYI", "-p", "audience=all")
     assert (
-        result.exit_code == 1 and "audience: Choose one of: public, party, unit." in result.output
+        result.exit_code == 1
+        and "audience: Audience must be one of: public, party, unit." in result.output
     )
     result = invoke(app, "print", "job", print_kind.NAME, "--org", "JIYI", "-p", "pages")
     assert result.exit_code == 2 and "'pages' is not NAME=VALUE" in result.output

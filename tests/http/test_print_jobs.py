@@ -275,6 +275,8 @@ def test_bad_requests_get_json_errors(
     status, found = error({"kind": print_kind.NAME, "org": "JIYI", "params": {"audience": "all"}})
     assert status == 400 and found["code"] == "invalid_params"
     assert found["details"][0]["field"] == "audience"
+    # Which parameter, by its label in the caller's language.
+    assert found["message"].startswith("受众")
     status, found = error({"kind": print_kind.NAME, "org": "JIYI", "params": {"pages": 99}})
     assert found["code"] == "invalid_params" and found["details"][0]["field"] == "pages"
     status, found = error({"kind": print_kind.NAME, "org": "JIYI", "audience": "public"})

@@ -70,6 +70,8 @@ def status_text(job: PrintJob) -> str:
             return str(gettext("Stopping after the current document…"))
         if not job.total:
             return str(gettext("Preparing…"))
+        if not job.message:
+            return str(gettext("%(done)s of %(total)s done", done=job.done, total=job.total))
         return str(
             gettext(
                 "%(done)s of %(total)s done · now: %(label)s",

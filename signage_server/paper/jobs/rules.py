@@ -147,12 +147,13 @@ class Param:
 class ParamError(ValueError):
     """A parameter of a job is missing, unknown or malformed."""
 
-    def __init__(self, name: str, problem: str, **params: Any) -> None:
-        super().__init__(f"{name}: {problem % params if params else problem}")
-        self.name = name
-        #: A message id with ``%(…)s`` placeholders filled from ``params``.
+    def __init__(self, spec: Param, problem: str, **params: Any) -> None:
+        #: ``%(param)s`` is the parameter's label (a message id), the rest from ``params``.
+        self.params = {"param": spec.label, **params}
+        super().__init__(f"{spec.name}: {problem % self.params}")
+        self.name = spec.name
+        #: A message id with ``%(…)s`` placeholders filled from :attr:`params`.
         self.problem = problem
-        self.params = params
 
 
 def clean_params(
@@ -166,14 +167,14 @@ def clean_params(
     known = {spec.name for spec in specs}
     for name in raw:
         if name not in known:
-            raise ParamError(str(name), N_("This parameter is not known."))
+            raise ParamError(Param(str(name), str(name)), N_("%(param)s: no such parameter."))
     clean: dict[str, Any] = {}
     for spec in specs:
         value = raw.get(spec.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             value = spec.initial(now)
             if value is None:
-                raise ParamError(spec.name, N_("This parameter is required."))
+                raise ParamError(spec, N_("%(param)s is required."))
         clean[spec.name] = _clean_value(spec, value)
     return clean
 
@@ -181,27 +182,27 @@ def clean_params(
 def _clean_value(spec: Param, value: Any) -> Any:
     if spec.type == "int":
         if isinstance(value, bool):
-            raise ParamError(spec.name, N_("Give a whole number."))
+            raise ParamError(spec, N_("%(param)s must be a whole number."))
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise ParamError(spec.name, N_("Give a whole number.")) from None
+            raise ParamError(spec, N_("%(param)s must be a whole number.")) from None
         if spec.minimum is not None and number < spec.minimum:
-            raise ParamError(spec.name, N_("Give at least %(n)s."), n=spec.minimum)
+            raise ParamError(spec, N_("%(param)s must be at least %(n)s."), n=spec.minimum)
         if spec.maximum is not None and number > spec.maximum:
-            raise ParamError(spec.name, N_("Give at most %(n)s."), n=spec.maximum)
+            raise ParamError(spec, N_("%(param)s must be at most %(n)s."), n=spec.maximum)
         return number
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ParamError(spec.name, N_("Give a text."))
+        raise ParamError(spec, N_("%(param)s must be a text."))
     text = str(value).strip()
     if spec.type == "choice" and text not in {v for v, _label in spec.choices}:
         raise ParamError(
-            spec.name,
-            N_("Choose one of: %(choices)s."),
+            spec,
+            N_("%(param)s must be one of: %(choices)s."),
             choices=", ".join(v for v, _label in spec.choices),
         )
     if len(text) > 200:
-        raise ParamError(spec.name, N_("Give at most %(n)s characters."), n=200)
+        raise ParamError(spec, N_("%(param)s must have at most %(n)s characters."), n=200)
     return text
 
 

@@ -28,6 +28,7 @@ from signage_server.errors import Conflict
 from signage_server.errors import DomainError
 from signage_server.errors import NotFound
 from signage_server.i18n import N_
+from signage_server.i18n import Label
 from signage_server.orgs.models import Org
 from signage_server.paper.jobs import rules
 from signage_server.paper.jobs.kinds import Kind
@@ -113,17 +114,16 @@ def require_kind(name: str) -> Kind:
 def check_params(kind: Kind, params: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
     """Return ``params`` checked against ``kind``'s parameters.
 
-    :raise BadRequest: with the field in ``details``.
+    :raise BadRequest: saying which parameter and why; the field in ``details``.
     """
     try:
         return rules.clean_params(kind.params, params, now)
     except rules.ParamError as error:
         raise BadRequest(
-            N_("The parameter “%(name)s” is not right: %(problem)s"),
+            error.problem,
             code="invalid_params",
             details=[{"field": error.name, "message": str(error)}],
-            name=error.name,
-            problem=error.problem % error.params if error.params else error.problem,
+            **{k: Label(v) if k == "param" else v for k, v in error.params.items()},
         ) from None
 
 
