@@ -290,15 +290,17 @@ def print_job(
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 def print_jobs(limit: int) -> None:
     """List the recent print jobs, newest first."""
+    from signage_server.disclosure.context import local_tz
     from signage_server.extensions import db
     from signage_server.paper.jobs import services
 
+    tz = local_tz()
     for job in db.session.scalars(services.recent_query().limit(limit)):
         org = job.org.code if job.org else "-"
         who = job.created_by.username if job.created_by else "cli"
         click.echo(
             f"#{job.id:<5} {job.state.value:<9} {job.done:>4}/{job.total:<4} {job.percent:>3}%"
-            f"  {job.kind:<10} {org:<10} {job.created_at:%Y-%m-%d %H:%M}  {who}"
+            f"  {job.kind:<10} {org:<10} {job.created_at.astimezone(tz):%Y-%m-%d %H:%M}  {who}"
         )
 
 

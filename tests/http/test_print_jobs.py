@@ -410,6 +410,22 @@ def test_a_job_left_running_by_a_dead_process_is_run_again(
     assert worker.ran == [dead["id"]]
 
 
+def test_while_running_a_worker_leaves_its_own_process_jobs_alone(
+    app: Flask, client: FlaskClient, demo: Demo, sheets: Control
+) -> None:
+    here = services.this_runner()
+    _s, mine = start(client, demo, "xian_operator", "CHENGGUAN")
+    _s, gone = start(client, demo, "xian_operator", "CHENGGUAN", audience="party")
+    with app.app_context():
+        now = registry.now()
+        services.claim(db.session, mine["id"], here, now)
+        services.claim(db.session, gone["id"], Runner(here.host, here.boot, _dead_pid()), now)
+        # From time to time, while the in-process worker waits (a killed command's job).
+        assert services.recover(db.session, now, starting=False) == [gone["id"]]
+    assert show(client, demo, "xian_operator", mine["id"])["state"] == "running"
+    assert show(client, demo, "xian_operator", gone["id"])["state"] == "queued"
+
+
 # --- never blocking the server ----------------------------------------------------------------------
 
 
@@ -446,6 +462,7 @@ def test_the_server_answers_while_the_worker_thread_makes_a_document(
         assert worker.idle.wait(30), "the worker did not finish"
     finally:
         worker.stop()
+        assert worker.ended.wait(30), "the worker thread did not end"
     assert show(client, demo, "xian_operator", job["id"])["state"] == "done"
     assert threads and threading.get_ident() not in threads
 

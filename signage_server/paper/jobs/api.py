@@ -17,6 +17,7 @@ from signage_server import services as registry
 from signage_server.accounts.permissions import current_principal
 from signage_server.api import api_blueprint
 from signage_server.api import parse
+from signage_server.errors import BadRequest
 from signage_server.errors import Conflict
 from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
@@ -62,7 +63,7 @@ def index() -> Response:
     state = request.args.get("state", "")
     if state:
         if state not in {s.value for s in JobState}:
-            raise NotFound(N_("No such state."), code="unknown_state")
+            raise BadRequest(N_("No such state."), code="unknown_state")
         query = query.where(PrintJob.state == JobState(state))
     limit = request.args.get("limit", type=int) or 20
     rows = db.session.scalars(query.limit(max(1, min(limit, LIST_MAX))))

@@ -37,6 +37,8 @@ RQ_FAILURE_TTL = 7 * 24 * 3600
 #: How often the in-process worker looks for queued jobs in the database when nobody woke
 #: it (jobs queued by other processes, e.g. ``signage print … --background``).
 POLL_SECONDS = 2.0
+#: How often, while it waits, it looks for jobs a dead process of this host left running.
+RECOVER_SECONDS = 30.0
 
 
 class Backend(Protocol):
@@ -102,12 +104,12 @@ def drain(app: Flask) -> list[int]:
         ran.append(job_id)
 
 
-def recover(app: Flask) -> list[int]:
+def recover(app: Flask, *, starting: bool = True) -> list[int]:
     """Queue again (or fail) the jobs a dead process of this host left running; commits, so
     they are dispatched."""
     with app.app_context():
         now = registry.now()
-        return services.recover(db.session, now)
+        return services.recover(db.session, now, starting=starting)
 
 
 # --- in-process -------------------------------------------------------------------------------
@@ -163,8 +165,9 @@ class InProcessWorker:
         self._wake = False
         self._stop = False
         self.started = False
-        #: Set while the thread waits with nothing to do (tests wait for it).
+        #: Set while the thread waits with nothing to do, and once it has ended (tests).
         self.idle = threading.Event()
+        self.ended = threading.Event()
         self.ran: list[int] = []
 
     def dispatch(self, job_ids: list[int]) -> None:
@@ -186,10 +189,12 @@ class InProcessWorker:
         self._stop = True
 
     def _thread(self) -> None:
+        self.ended.clear()
         try:
             self.run()
         finally:
             self.started = False
+            self.ended.set()
 
     def run(self, max_jobs: int | None = None) -> None:
         """Recover what a dead process left running, then run queued jobs one at a time until
@@ -200,6 +205,7 @@ class InProcessWorker:
         except Exception:
             logger.exception("print jobs: recovery at start-up failed")
         count = 0
+        since_recovery = 0.0
         while not self._stop and (max_jobs is None or count < max_jobs):
             self._wake = False
             try:
@@ -222,6 +228,13 @@ class InProcessWorker:
             while not (self._wake or self._stop) and waited < self.poll:
                 sleep(0.1)
                 waited += 0.1
+            since_recovery += waited
+            if since_recovery >= RECOVER_SECONDS:
+                since_recovery = 0.0
+                try:
+                    recover(self.app, starting=False)
+                except Exception:
+                    logger.exception("print jobs: recovery failed")
 
 
 # --- RQ on Redis --------------------------------------------------------------------------------

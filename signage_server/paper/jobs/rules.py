@@ -296,14 +296,19 @@ class Runner:
 
 
 def left_by_dead_process(
-    recorded: Runner | None, here: Runner, alive: Callable[[int], bool]
+    recorded: Runner | None,
+    here: Runner,
+    alive: Callable[[int], bool],
+    *,
+    starting: bool = True,
 ) -> bool:
     """Tell whether a job marked running by ``recorded`` was left behind by a process that no
-    longer runs, as seen from the process ``here`` (starting up, so running no job yet).
+    longer runs, as seen from the process ``here``.
 
     Only jobs of this host are judged (another host's processes cannot be seen): an earlier
-    boot, this very process id, or a process id that is not alive mean a dead runner. A job
-    with no runner recorded cannot be running: it is dead too.
+    boot, or a process id that is not alive, mean a dead runner. When ``here`` is starting up
+    (it runs no job yet), its own process id means a dead runner too (an earlier process that
+    had the same id). A job with no runner recorded cannot be running: it is dead too.
     """
     if recorded is None:
         return True
@@ -311,7 +316,9 @@ def left_by_dead_process(
         return False
     if recorded.boot != here.boot:
         return True
-    return recorded.pid == here.pid or not alive(recorded.pid)
+    if recorded.pid == here.pid:
+        return starting
+    return not alive(recorded.pid)
 
 
 def after_interruption(attempts: int) -> JobState:

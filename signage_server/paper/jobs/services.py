@@ -311,6 +311,7 @@ def execute(
     job = claim(session, job_id, runner, clock())
     if job is None:
         return
+    ended = False  # once true, the job's end is committed: nothing left to interrupt
     try:
         yield job
         kind = get_kind(job.kind)
@@ -328,6 +329,7 @@ def execute(
             logger.warning("print job %s could not be planned: %s", job.id, reason)
             job.failures = [{"label": "", "reason": reason, "params": params}]
             _end(session, job, JobState.FAILED, clock(), _english(reason, params))
+            ended = True
             yield job
             return
         job.total = len(steps)
@@ -336,6 +338,7 @@ def execute(
         for index, step in enumerate(steps):
             if rules.should_stop(cancel_requested(session, job.id), bool(stop and stop())):
                 _end(session, job, JobState.CANCELLED, clock(), step.label[:500])
+                ended = True
                 yield job
                 return
             job.message = step.label[:500]
@@ -358,11 +361,11 @@ def execute(
             session.commit()
             yield job
         _finish(session, job, kind, store, clock(), tz)
+        ended = True
         yield job
-    except BaseException as error:
-        if not isinstance(error, Exception | GeneratorExit | KeyboardInterrupt | SystemExit):
-            raise
-        _interrupt(session, job.id, interrupted, clock(), error)
+    except BaseException as error:  # Ctrl-C, a worker's shutdown, the generator closed …
+        if not ended:
+            _interrupt(session, job.id, interrupted, clock(), error)
         raise
 
 
@@ -481,16 +484,19 @@ def recover(
     *,
     here: Runner | None = None,
     alive: Callable[[int], bool] = process_alive,
+    starting: bool = True,
 ) -> list[int]:
-    """At a worker's start: find the jobs left running by a dead process of this host and
-    queue them again (from their first step), or fail those started too often
-    (:func:`rules.after_interruption`). Commits; return the ids queued again (to dispatch)."""
+    """Find the jobs left running by a dead process of this host and queue them again (from
+    their first step), or fail those started too often (:func:`rules.after_interruption`):
+    at a worker's start (``starting``), and from time to time while the in-process worker
+    waits (a ``signage print`` command killed with its terminal). Commits; return the ids
+    queued again (dispatched after the commit)."""
     here = here or this_runner()
     requeued: list[int] = []
     for job in session.scalars(
         sa.select(PrintJob).where(PrintJob.state == JobState.RUNNING).order_by(PrintJob.id)
     ):
-        if not rules.left_by_dead_process(Runner.parse(job.runner), here, alive):
+        if not rules.left_by_dead_process(Runner.parse(job.runner), here, alive, starting=starting):
             continue
         state = rules.after_interruption(job.attempts)
         values: dict[str, Any] = {"state": state, "runner": None}

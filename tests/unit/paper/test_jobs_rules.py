@@ -203,6 +203,14 @@ def test_left_by_dead_process(recorded: Runner | None, alive: bool, dead: bool) 
     assert left_by_dead_process(recorded, HERE, lambda pid: alive) is dead
 
 
+def test_a_running_process_never_takes_its_own_jobs_for_dead() -> None:
+    mine = Runner("county-server", "boot-b", 4242)
+    assert left_by_dead_process(mine, HERE, lambda pid: True, starting=True)
+    assert not left_by_dead_process(mine, HERE, lambda pid: True, starting=False)
+    other = Runner("county-server", "boot-b", 100)
+    assert left_by_dead_process(other, HERE, lambda pid: False, starting=False)
+
+
 def test_a_job_is_queued_again_until_it_was_started_too_often() -> None:
     assert after_interruption(1) is JobState.QUEUED
     assert after_interruption(MAX_ATTEMPTS - 1) is JobState.QUEUED
