@@ -21,7 +21,32 @@ from tests.servers import Server
 from tests.servers import free_port
 from tests.servers import wait_until_up
 
-pytestmark = pytest.mark.slow
+GEVENT_RENDER = """
+from gevent import monkey
+monkey.patch_all()
+import gevent
+from signage_server.paper.render import offload, render_pdf
+from signage_server.paper.jobs.backends import _native_start
+html = "<html><body><h1>集义村</h1></body></html>"
+print(len(gevent.spawn(offload, render_pdf, html).get()))
+done = []
+_native_start()(lambda: done.append(len(offload(render_pdf, html))))
+while not done:
+    gevent.sleep(0.05)
+print(done[0])
+"""
+
+
+def test_rendering_off_the_loop_works_in_a_fresh_gevent_process() -> None:
+    """The first WeasyPrint import runs ``ldconfig`` in a child process, which gevent can wait
+    for on the main thread only: offloading (from a greenlet, and from the worker's native
+    thread) must not make that import in a native thread."""
+    result = subprocess.run(
+        [sys.executable, "-c", GEVENT_RENDER], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    sizes = [int(line) for line in result.stdout.split()]
+    assert len(sizes) == 2 and all(size > 10_000 for size in sizes), result.stdout
 
 
 def call(base: str, token: str, path: str, body: Any = None) -> dict[str, Any]:
@@ -35,6 +60,7 @@ def call(base: str, token: str, path: str, body: Any = None) -> dict[str, Any]:
         return found
 
 
+@pytest.mark.slow
 def test_health_answers_while_a_batch_prints(env: dict[str, str]) -> None:  # noqa: F811
     token = tokens_for(env)["jiyi_superior"]
     port = free_port()

@@ -27,6 +27,7 @@ from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.paper.jobs import services
 from signage_server.paper.jobs.rules import JobState
+from signage_server.paper.render import prepare_for_native_threads
 
 logger = logging.getLogger(__name__)
 
@@ -140,22 +141,15 @@ def _native_sleep() -> Callable[[float], None]:
     return time.sleep
 
 
-def _prepare_for_native_thread() -> None:
-    """Import WeasyPrint here, on the event loop's thread: importing it looks its libraries up
-    with ``ldconfig`` in a child process, and under gevent a child process can only be waited
-    for on the main thread's loop (in a native thread: "child watchers are only available on
-    the default loop"). A step that starts a child process itself has the same limit: with
-    gevent, such kinds need ``signage worker`` (Redis)."""
-    import weasyprint  # noqa: F401
-
-
 class InProcessWorker:
     """The worker of a server without Redis: one native thread running one job at a time,
     woken when a job is submitted here and looking for queued jobs in the database every
     :data:`POLL_SECONDS` (jobs queued by other processes).
 
     Nothing runs until :meth:`start` (``signage serve`` and gunicorn start it; tests either
-    start it or run queued jobs with :func:`drain`)."""
+    start it or run queued jobs with :func:`drain`). Under gevent a step in this thread cannot
+    start a child process (gevent waits for children only on the main thread's loop): a kind
+    that needs one runs with Redis and ``signage worker``, which gevent does not patch."""
 
     name = "in-process"
 
@@ -178,7 +172,8 @@ class InProcessWorker:
         """Start the thread (once): it first recovers jobs a dead process left running."""
         if self.started:
             return
-        _prepare_for_native_thread()
+        # Steps render with WeasyPrint: import it here, not first in the thread (see there).
+        prepare_for_native_threads()
         self.started = True
         self._stop = False
         _native_start()(self._thread)
