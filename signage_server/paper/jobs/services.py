@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from content.assets import AssetStore
 from signage_server.accounts.models import User
@@ -572,5 +573,9 @@ def get_visible(session: Session, principal: Principal, job_id: int) -> PrintJob
 
 def recent_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[Any]:
     """Return the jobs matching ``condition``, newest first."""
-    query = sa.select(PrintJob).order_by(PrintJob.id.desc())
+    query = (
+        sa.select(PrintJob)
+        .options(selectinload(PrintJob.org), selectinload(PrintJob.created_by))
+        .order_by(PrintJob.id.desc())
+    )
     return query.where(condition) if condition is not None else query
