@@ -30,3 +30,14 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(
 errorlog = "-"
 loglevel = os.environ.get("SIGNAGE_LOG_LEVEL", "info").lower()
 proc_name = "signage"
+
+
+def post_worker_init(worker):
+    """Without Redis, run print jobs in this worker process, in a native thread (with Redis,
+    ``signage worker`` runs them: see systemd/signage-worker.service)."""
+    from flask import Flask
+
+    from signage_server.paper.jobs.backends import start_worker
+
+    if isinstance(worker.wsgi, Flask):
+        start_worker(worker.wsgi)

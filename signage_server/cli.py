@@ -165,6 +165,36 @@ def scheduler_command() -> None:
         run_forever(_app())
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the print jobs waiting now, then exit.")
+@click.option(
+    "--max-jobs",
+    type=click.IntRange(1),
+    help="Exit after this many jobs (systemd starts it again, with fresh memory).",
+)
+def worker_command(burst: bool, max_jobs: int | None) -> None:
+    """Run print jobs in the background: the RQ queue with SIGNAGE_REDIS_URL (production: its
+    own systemd unit), else the jobs queued in the database."""
+    from signage_server.paper.jobs import backends
+
+    app = _app()
+    where = backends.describe(app)
+    if where["backend"] == "rq":
+        click.echo(f"Print worker on the RQ queue {where['queue']} (Ctrl+C to stop).")
+        with contextlib.suppress(KeyboardInterrupt):
+            backends.run_rq_worker(app, burst=burst, max_jobs=max_jobs)
+        return
+    if burst:
+        backends.recover(app)
+        ran = backends.drain(app)
+        click.echo(f"Print jobs run: {len(ran)}.")
+        return
+    click.echo("Print worker on the jobs queued in the database (Ctrl+C to stop).")
+    worker = backends.InProcessWorker(app)
+    with contextlib.suppress(KeyboardInterrupt):
+        worker.run(max_jobs=max_jobs)
+
+
 # --- audit and calendar -----------------------------------------------------------------
 
 
@@ -300,12 +330,15 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     import gevent
     from gevent.pywsgi import WSGIServer
 
+    from signage_server.paper.jobs.backends import start_worker
     from signage_server.scheduler import run_forever
 
     app = _app()
     _default_public_url(app, host, port)
     if scheduler:
         gevent.spawn(run_forever, app)
+    # Without Redis, print jobs run here, in a native thread (never on the event loop).
+    start_worker(app)
     click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
     from signage_server.logs import AccessLog
 
@@ -688,6 +721,7 @@ COMMANDS = [
     token_group,
     org_group,
     scheduler_command,
+    worker_command,
     audit_group,
     calendar_group,
     screen_group,

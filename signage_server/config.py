@@ -40,10 +40,13 @@ class Settings:
     env: str = "development"
     #: SQLAlchemy URL; default: SQLite file ``signage.db`` in the data directory.
     database_url: str = ""
-    #: Redis URL; when set, Redis backs rate limits (and later the Socket.IO queue and jobs).
+    #: Redis URL; when set, Redis backs rate limits, the Socket.IO queue and print jobs.
     redis_url: str = ""
     #: Redis channel of the Socket.IO message queue (installations sharing a Redis differ here).
     socketio_channel: str = "signage-socketio"
+    #: RQ queue of print jobs, served by ``signage worker`` (with ``redis_url``; installations
+    #: sharing a Redis differ here too).
+    print_queue: str = "signage-print"
     #: Secret for sessions and CSRF tokens. Generated and kept in the data directory when
     #: unset outside production.
     secret_key: str = ""

@@ -2,9 +2,11 @@
 
 Each domain package makes its API blueprint with :func:`api_blueprint` (in
 ``<domain>/api.py``); every such blueprint authenticates callers by bearer token, is
-exempt from CSRF (no cookies are used) and shares one rate limit per token. A read-only
-endpoint the operator's pages link to (the PDFs of posters, boards and dossiers) is marked
-:func:`session_allowed`: a logged-in browser may open it too.
+exempt from CSRF (no cookies are used) and shares one rate limit per token. The operator's
+own pages may call some endpoints with the login cookie instead: the links to documents (the
+PDFs of posters, boards and dossiers, marked :func:`session_allowed`) and the blueprints their
+scripts poll (made with ``sessions=True``: print jobs). A change made with the cookie must carry
+the page's CSRF token in ``X-CSRFToken``; every other endpoint refuses the cookie.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ from signage_server.i18n import N_
 M = TypeVar("M", bound=BaseModel)
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Methods a session may use on a :func:`session_allowed` endpoint (nothing that changes
-#: anything: no CSRF token is asked under ``/api``).
-SESSION_METHODS = frozenset({"GET", "HEAD"})
+#: Methods that change nothing: a session calls them without a CSRF token.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Blueprints made with ``api_blueprint(…, sessions=True)``.
+SESSION_BLUEPRINTS: set[str] = set()
 
 
 def bearer_token() -> str | None:
@@ -63,30 +66,29 @@ def _api_rate_limit() -> str:
 
 
 def session_allowed(view: F) -> F:
-    """Let a logged-in operator's browser open this read-only endpoint without a token (a
-    link on a page: the PDF of a poster). Put it under the route decorator."""
+    """Let a logged-in operator's browser call this endpoint without a token (a link on a
+    page: the PDF of a poster). Put it under the route decorator."""
     view.session_allowed = True  # type: ignore[attr-defined]
     return view
 
 
-def _session_caller() -> bool:
+def _session_may_call() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
-    return (
-        getattr(view, "session_allowed", False)
-        and request.method in SESSION_METHODS
-        and bool(current_user.is_authenticated)
-    )
+    return getattr(view, "session_allowed", False) or request.blueprint in SESSION_BLUEPRINTS
 
 
 def authenticate() -> None:
-    """Resolve the bearer token into ``g.principal``; refuse (401) without a valid one
-    (unless a logged-in session calls a :func:`session_allowed` endpoint: the caller is
-    then the session's user, see ``current_principal``)."""
+    """Resolve the bearer token, or on the endpoints that accept it the login session, into
+    ``g.principal``; refuse (401) otherwise. A change made with the login cookie must carry
+    the CSRF token (the blueprint is exempt from the automatic check meant for forms)."""
     token_text = bearer_token()
     if token_text is None:
-        if _session_caller():
-            return
-        raise Unauthorized(N_("An API token is required."), code="unauthorized")
+        if not (_session_may_call() and current_user.is_authenticated):
+            raise Unauthorized(N_("An API token is required."), code="unauthorized")
+        if request.method not in SAFE_METHODS:
+            csrf.protect()
+        g.principal = Principal.of(current_user._get_current_object())
+        return
     token = find_token(db.session, token_text)
     if token is None:
         raise Unauthorized(N_("The API token is invalid, expired or revoked."), code="bad_token")
@@ -129,10 +131,12 @@ def parse(model: type[M], data: dict[str, Any] | None = None) -> M:
         ) from None
 
 
-def api_blueprint(name: str, import_name: str) -> Blueprint:
-    """Return a blueprint under ``/api/v1`` that authenticates by bearer token (and lets a
-    logged-in browser open its :func:`session_allowed` endpoints)."""
+def api_blueprint(name: str, import_name: str, *, sessions: bool = False) -> Blueprint:
+    """Return a blueprint under ``/api/v1`` that authenticates by bearer token (with
+    ``sessions``, by bearer token or login session for all its endpoints)."""
     bp = Blueprint(name, import_name, url_prefix="/api/v1")
+    if sessions:
+        SESSION_BLUEPRINTS.add(name)
     bp.before_request(authenticate)
     csrf.exempt(bp)
     limiter.limit(_api_rate_limit, key_func=_rate_key, scope="api")(bp)

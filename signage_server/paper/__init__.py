@@ -26,3 +26,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(archive_views.bp)
     app.register_blueprint(archive_views.api)
     app.add_template_global(archive_views.archive_panel, "archive_panel")
+
+    from signage_server.paper import jobs
+
+    jobs.init_app(app)
+
+    from signage_server.paper import job_kinds
+
+    job_kinds.register()

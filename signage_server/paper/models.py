@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +17,12 @@ from signage_server.db import intpk
 from signage_server.db import str_enum
 from signage_server.disclosure.models import Item
 from signage_server.orgs.models import Org
+from signage_server.paper.jobs.rules import FINISHED
+from signage_server.paper.jobs.rules import OPEN
+from signage_server.paper.jobs.rules import JobState
+from signage_server.paper.jobs.rules import percent
+
+__all__ = ["FINISHED", "Dossier", "JobState", "PrintJob"]
 
 
 class Dossier(Base):
@@ -53,39 +58,51 @@ class Dossier(Base):
     org: Mapped[Org] = relationship()
 
 
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-FINISHED = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
-
-
 class PrintJob(Base):
     """A batch of documents made in the background (a township's boards, a year of dossiers):
-    its progress (``done`` of ``total``), whether it was asked to stop, and what it made."""
+    its progress (``done`` of ``total``), whether it was asked to stop, and what it made.
+    States and their rules: ``paper.jobs.rules``; running it: ``paper.jobs.services``."""
 
     __tablename__ = "print_jobs"
+    __table_args__ = (
+        # One open job per key: two requests for the same batch at once make one job.
+        sa.Index(
+            "ux_print_jobs_open_key",
+            "key",
+            unique=True,
+            sqlite_where=sa.text("state IN ('queued', 'running')"),
+            postgresql_where=sa.text("state IN ('queued', 'running')"),
+        ),
+    )
 
     id: Mapped[intpk]
     #: What is made (``boards``, ``dossiers``, …: see ``paper.jobs``).
     kind: Mapped[str] = mapped_column(sa.String(32))
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     #: Names a job that must not run twice at once (an automatic dossier): one open job per key.
-    key: Mapped[str | None] = mapped_column(sa.String(128), index=True)
+    key: Mapped[str | None] = mapped_column(sa.String(128))
     state: Mapped[JobState] = mapped_column(str_enum(JobState, 16), index=True)
     #: The organisation the job is about (who may see and cancel it).
     org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("orgs.id"))
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
-    #: What it is doing now, or why it failed.
+    #: What it is doing now (the running step's label), or why it failed (English).
     message: Mapped[str] = mapped_column(sa.Text, default="")
-    #: What it made: ``[{"name": …, "sha256": …, "size": …}]`` in the archive store.
+    #: What it made: ``[{"label": …, "name": …, "sha256": …, "size": …, "mime": …}]`` in the
+    #: archive store.
     results: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    #: Steps that failed while the job went on: ``[{"label": …, "reason": message id,
+    #: "params": {…}}]``.
+    failures: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    #: What to download once done: its one file, or the ZIP of its files (same shape as a
+    #: result); ``None`` while running, or when it made nothing.
+    download: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
+    #: The process running it (``host|boot|pid``, see ``rules.Runner``), to tell after a
+    #: restart whether it died.
+    runner: Mapped[str | None] = mapped_column(sa.String(128))
+    #: How often it was started (a job whose process died is started again, a few times).
+    attempts: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -101,7 +118,9 @@ class PrintJob(Base):
         return self.state in FINISHED
 
     @property
+    def open(self) -> bool:
+        return self.state in OPEN
+
+    @property
     def percent(self) -> int:
-        if self.state is JobState.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        return percent(self.state, self.done, self.total)

@@ -118,6 +118,14 @@ def render_pdf(html: str, store: AssetStore | None = None) -> bytes:
     return pdf
 
 
+def prepare_for_native_threads() -> None:
+    """Import WeasyPrint on the calling (event loop's) thread. Its import looks libraries up
+    with ``ldconfig`` in a child process, and under gevent a child process can be waited for
+    only on the main thread's loop: imported first in a native thread, it fails with "child
+    watchers are only available on the default loop"."""
+    import weasyprint  # noqa: F401
+
+
 def offload(function: Callable[..., T], *args: Any) -> T:
     """Run ``function(*args)`` off the event loop: in the gevent hub's pool of native threads
     when the process is patched for gevent (``signage serve``, gunicorn), directly otherwise."""
@@ -128,6 +136,8 @@ def offload(function: Callable[..., T], *args: Any) -> T:
     if not monkey.is_module_patched("threading"):
         return function(*args)
     import gevent
+
+    prepare_for_native_threads()
 
     result: T = gevent.get_hub().threadpool.apply(function, args)
     return result

@@ -104,6 +104,8 @@ def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
 def test_systemd_unit_and_env_example_agree() -> None:
     scheduler = (DEPLOY / "systemd" / "signage-scheduler.service").read_text()
     assert "ExecStart=/opt/signage/venv/bin/signage scheduler" in scheduler
+    worker = (DEPLOY / "systemd" / "signage-worker.service").read_text()
+    assert "ExecStart=/opt/signage/venv/bin/signage worker" in worker
     unit = (DEPLOY / "systemd" / "signage.service").read_text()
     assert "ExecStartPre=/opt/signage/venv/bin/signage init-db" in unit
     assert "gunicorn.conf.py" in unit

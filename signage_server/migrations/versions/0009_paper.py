@@ -41,7 +41,11 @@ def upgrade() -> None:
         sa.Column("done", sa.Integer(), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("results", sa.JSON(), nullable=False),
+        sa.Column("failures", sa.JSON(), nullable=False),
+        sa.Column("download", sa.JSON(), nullable=True),
         sa.Column("cancel_requested", sa.Boolean(), nullable=False),
+        sa.Column("runner", sa.String(length=128), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
@@ -56,8 +60,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_print_jobs")),
     )
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_print_jobs_key"), ["key"], unique=False)
         batch_op.create_index(batch_op.f("ix_print_jobs_state"), ["state"], unique=False)
+        batch_op.create_index(
+            "ux_print_jobs_open_key",
+            ["key"],
+            unique=True,
+            sqlite_where=sa.text("state IN ('queued', 'running')"),
+            postgresql_where=sa.text("state IN ('queued', 'running')"),
+        )
 
     op.create_table(
         "dossiers",
@@ -95,7 +105,7 @@ def downgrade() -> None:
 
     op.drop_table("dossiers")
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
+        batch_op.drop_index("ux_print_jobs_open_key")
         batch_op.drop_index(batch_op.f("ix_print_jobs_state"))
-        batch_op.drop_index(batch_op.f("ix_print_jobs_key"))
 
     op.drop_table("print_jobs")
