@@ -1,0 +1,125 @@
+"""The two kinds of print jobs the paper module registers, run through the real framework:
+every board of a subtree, and a year of archive dossiers (sealed once, reused afterwards)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+import pypdf
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from signage_server.extensions import db
+from signage_server.orgs.models import Org
+from signage_server.orgs.services import subtree
+from signage_server.paper import archive
+from signage_server.paper import job_kinds
+from signage_server.paper.jobs import backends
+from signage_server.paper.models import Dossier
+from signage_server.paper.models import PrintJob
+from tests.cli.test_audit_verify import verify
+from tests.conftest import Demo
+from tests.http.items import create
+from tests.http.items import ok
+from tests.http.items import publish_through
+
+API = "/api/v1/print-jobs"
+
+
+def start(client: FlaskClient, demo: Demo, user: str, kind: str, org: str, **params: Any) -> int:
+    response = client.post(
+        API, json={"kind": kind, "org": org, "params": params}, headers=demo.headers(user)
+    )
+    assert response.status_code == 202, response.get_json()
+    return int(response.get_json()["id"])
+
+
+def text_of(data: bytes) -> str:
+    return "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages).replace(
+        "\n", ""
+    )
+
+
+def download(client: FlaskClient, demo: Demo, user: str, job_id: int) -> bytes:
+    response = client.get(f"{API}/{job_id}/download", headers=demo.headers(user))
+    assert response.status_code == 200, response.get_json()
+    return response.data
+
+
+def test_the_kinds_are_offered_with_their_parameters(client: FlaskClient, demo: Demo) -> None:
+    response = client.get(f"{API}/kinds", headers=demo.headers("jiyi_operator"))
+    names = {kind["name"] for kind in response.get_json()["kinds"]}
+    assert {"boards", "dossiers"} <= names
+
+
+def test_a_township_s_boards_are_one_step_per_organisation(app: Flask, demo: Demo) -> None:
+    with app.app_context():
+        township = db.session.scalar(sa.select(Org).where(Org.code == "JIYI"))
+        assert township is not None
+        job = PrintJob(kind="boards", params={"audience": "public"}, org=township)
+        steps = job_kinds.plan_boards(db.session, job)
+        assert [s.label for s in steps] == [o.name for o in subtree(db.session, township)]
+        assert len(steps) == 22  # the township, 19 villages, the education and agency branches
+
+
+def test_a_village_s_board_job_prints_its_current_public_items(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    public = create(client, demo, title="集义村公开栏批量打印测试事项", scope="public")
+    publish_through(client, demo, public["id"])
+    party = create(client, demo, title="党内事项不上村务公开栏", scope="party")
+    publish_through(client, demo, party["id"])
+
+    job_id = start(client, demo, "jiyi01_operator", "boards", "JIYI-01", audience="public")
+    assert backends.drain(app) == [job_id]
+    job = client.get(f"{API}/{job_id}", headers=demo.headers("jiyi01_operator")).get_json()
+    assert (job["state"], job["done"], job["total"]) == ("done", 1, 1)
+
+    text = text_of(download(client, demo, "jiyi01_operator", job_id))
+    assert "集义村公开栏批量打印测试事项" in text
+    assert "党内事项不上村务公开栏" not in text
+
+
+def test_a_year_of_dossiers_is_sealed_once_and_reused(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    titles = ["二〇二六年度归档测试事项甲", "二〇二六年度归档测试事项乙"]
+    for title in titles:
+        item = create(client, demo, title=title)
+        publish_through(client, demo, item["id"])
+        ok(client, demo, "jiyi01_operator", item["id"], "withdraw", "数据有误，重新核定")
+
+    first = start(client, demo, "jiyi01_approver", "dossiers", "JIYI-01", year=2026)
+    assert backends.drain(app) == [first]
+    with zipfile.ZipFile(io.BytesIO(download(client, demo, "jiyi01_approver", first))) as bundle:
+        texts = [text_of(bundle.read(name)) for name in bundle.namelist()]
+    assert len(texts) == 2
+    assert all(any(title in text for text in texts) for title in titles)
+
+    with app.app_context():
+        made = db.session.scalars(sa.select(Dossier).order_by(Dossier.id)).all()
+        assert [(d.ending, d.year, d.generated_by) for d in made] == [
+            ("withdrawn", 2026, "jiyi01_approver")
+        ] * 2
+        # The scheduler finds nothing left to archive for these items.
+        assert archive.due(db.session, 10) == []
+
+    assert verify(app)[0] == 0
+
+    # Run again: the sealed dossiers are checked and handed out, not sealed a second time.
+    again = start(client, demo, "jiyi01_approver", "dossiers", "JIYI-01", year=2026)
+    assert backends.drain(app) == [again]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Dossier)) == 2
+
+
+def test_a_year_of_dossiers_needs_the_publish_permission(client: FlaskClient, demo: Demo) -> None:
+    response = client.post(
+        API,
+        json={"kind": "dossiers", "org": "JIYI-01", "params": {"year": 2026}},
+        headers=demo.headers("jiyi01_editor"),
+    )
+    assert response.status_code == 403
