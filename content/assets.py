@@ -50,6 +50,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 from PIL import ImageCms
+from PIL import ImageFile
 from PIL import ImageOps
 
 __all__ = [
@@ -210,6 +211,9 @@ def _open_image(data: bytes, mime: Mime, limits: Limits) -> Image.Image:
             f"The image is {width}×{height} pixels; at most {limits.max_dimension} pixels per "
             f"side and {limits.max_pixels} pixels in all are accepted.",
         )
+    # Strict whatever another library set for the process (WeasyPrint's import turns on
+    # loading truncated images): a truncated upload is corrupt.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

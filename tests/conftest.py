@@ -286,3 +286,14 @@ def artifacts() -> Path:
     """Where screenshots and other things to look at are saved (``test-artifacts/``)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_app_context() -> Iterator[None]:
+    """A test leaves no app context pushed: Flask's CLI would otherwise run a later test's
+    commands against this test's app (``with_appcontext`` reuses a current app)."""
+    from flask import has_app_context
+
+    assert not has_app_context(), "an earlier test left an app context pushed"
+    yield
+    assert not has_app_context(), "this test left an app context pushed"

@@ -139,3 +139,16 @@ class Gate:
 
     def release(self) -> None:
         self._go.release()
+
+
+def without_product_kinds() -> Iterator[None]:
+    """Unregister the product's own kinds (boards, dossiers) for one test (a fixture's body):
+    how an installation without them behaves."""
+    from signage_server.paper import job_kinds
+
+    for name in job_kinds.KINDS:
+        unregister_kind(name)
+    try:
+        yield
+    finally:
+        job_kinds.register()

@@ -79,6 +79,10 @@ def dossier_file(item_id: int, user_id: int | None, session: Session) -> Output:
     return Output(f"{item.org.code}-{item.id} {dossier.title}.pdf", data)
 
 
+#: The kinds this module registers.
+KINDS = ("boards", "dossiers")
+
+
 def register() -> None:
     """Called from ``paper.init_app`` (every process: server, worker, command line)."""
     register_kind(

@@ -56,9 +56,7 @@ class Fetcher:
 
     def __call__(self, url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
         if url.startswith("data:"):
-            from weasyprint.urls import default_url_fetcher
-
-            return dict(default_url_fetcher(url))
+            return dict(_weasyprint().urls.default_url_fetcher(url))
         if url.startswith(ASSET_SCHEME):
             sha256 = url[len(ASSET_SCHEME) :]
             data = self.store.get(sha256) if self.store is not None else None
@@ -94,26 +92,36 @@ _lock = threading.Lock()
 _fonts: Any = None
 
 
+def _weasyprint() -> Any:
+    """Import WeasyPrint, undoing what its import does to the whole process: it sets Pillow's
+    ``ImageFile.LOAD_TRUNCATED_IMAGES``, after which a truncated upload would pass the asset
+    checks (``content.assets``). What is printed was checked at upload, so nothing here needs
+    the leniency."""
+    import weasyprint
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint
+
+
 def _font_config() -> Any:
     """One FontConfiguration per process: fontconfig's scan of the system fonts is done once."""
     global _fonts
     with _lock:
         if _fonts is None:
-            from weasyprint.text.fonts import FontConfiguration
-
-            _fonts = FontConfiguration()
+            _fonts = _weasyprint().text.fonts.FontConfiguration()
         return _fonts
 
 
 def render_pdf(html: str, store: AssetStore | None = None) -> bytes:
     """Return the PDF of ``html`` (a page extending ``paper/base.html``), printed with
     ``paper.css``; ``asset:`` URLs are read from ``store``."""
-    from weasyprint import CSS
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=Fetcher(store))
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=Fetcher(store))
     fonts = _font_config()
-    stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts, url_fetcher=Fetcher(None))
+    stylesheet = weasyprint.CSS(
+        filename=str(STYLESHEET), font_config=fonts, url_fetcher=Fetcher(None)
+    )
     pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
     return pdf
 
@@ -123,7 +131,7 @@ def prepare_for_native_threads() -> None:
     with ``ldconfig`` in a child process, and under gevent a child process can be waited for
     only on the main thread's loop: imported first in a native thread, it fails with "child
     watchers are only available on the default loop"."""
-    import weasyprint  # noqa: F401
+    _weasyprint()
 
 
 def offload(function: Callable[..., T], *args: Any) -> T:

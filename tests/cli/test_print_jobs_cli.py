@@ -46,8 +46,13 @@ def job_state(app: Flask, job_id: int) -> PrintJob:
         return job
 
 
+@pytest.fixture
+def no_kinds() -> Iterator[None]:
+    yield from print_kind.without_product_kinds()
+
+
 def test_boards_and_dossiers_say_clearly_when_their_kind_is_missing(
-    app: Flask, demo: Demo, sheets: Control
+    app: Flask, demo: Demo, sheets: Control, no_kinds: None
 ) -> None:
     result = invoke(app, "print", "boards", "--org", "JIYI")
     assert result.exit_code == 1

@@ -204,7 +204,7 @@ def test_cancel_stops_between_two_documents(
 
     status, body = seen["cancel"]
     assert status == 200 and body["state"] == "running" and body["cancel_requested"]
-    assert body["status"] == "Stopping after the current document…"
+    assert body["status"] == "正在取消：做完当前这份后停止…"  # Chinese first
     done = show(client, demo, "xian_operator", job["id"])
     # The document being made when the cancel came is finished and kept; the third never runs.
     assert sheets.ran == ["CHENGGUAN", "CHENGGUAN-01"]
@@ -269,14 +269,14 @@ def test_bad_requests_get_json_errors(
         response = client.post(API, json=body, headers=headers)
         return response.status_code, response.get_json()["error"]
 
-    status, found = error({"kind": "boards", "org": "JIYI"})
+    status, found = error({"kind": "no_such_kind", "org": "JIYI"})
     assert status == 400 and found["code"] == "unknown_kind"
-    assert "test_sheets" in found["message"]
+    assert "test_sheets" in found["message"] and "boards" in found["message"]
     status, found = error({"kind": print_kind.NAME, "org": "JIYI", "params": {"audience": "all"}})
     assert status == 400 and found["code"] == "invalid_params"
     assert found["details"][0]["field"] == "audience"
     # Which parameter, by its label in the caller's language.
-    assert found["message"].startswith("受众")
+    assert "受众" in found["message"] and "audience" not in found["message"]
     status, found = error({"kind": print_kind.NAME, "org": "JIYI", "params": {"pages": 99}})
     assert found["code"] == "invalid_params" and found["details"][0]["field"] == "pages"
     status, found = error({"kind": print_kind.NAME, "org": "JIYI", "audience": "public"})
@@ -337,8 +337,9 @@ def test_who_may_start_see_and_cancel(
 
 def test_the_kinds_are_listed(client: FlaskClient, demo: Demo, sheets: Control) -> None:
     kinds = client.get(f"{API}/kinds", headers=demo.headers("jiyi_editor")).get_json()["kinds"]
-    assert [k["name"] for k in kinds] == [print_kind.NAME]
-    assert kinds[0]["params"][0] == {
+    by_name = {k["name"]: k for k in kinds}
+    assert set(by_name) == {print_kind.NAME, "boards", "dossiers"}
+    assert by_name[print_kind.NAME]["params"][0] == {
         "name": "audience",
         "type": "choice",
         "choices": ["public", "party", "unit"],
@@ -530,7 +531,14 @@ def test_a_bad_form_says_why(app: Flask, client: FlaskClient, demo: Demo, sheets
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PrintJob)) == 0
 
 
-def test_the_pages_work_with_no_kind_registered(client: FlaskClient, demo: Demo) -> None:
+@pytest.fixture
+def no_kinds() -> Iterator[None]:
+    yield from print_kind.without_product_kinds()
+
+
+def test_the_pages_work_with_no_kind_registered(
+    client: FlaskClient, demo: Demo, no_kinds: None
+) -> None:
     demo.login(client, "jiyi_editor")
     page = client.get("/print-jobs").get_data(as_text=True)
     assert "print-starter" not in page and 'id="print-job-list"' in page

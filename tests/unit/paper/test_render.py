@@ -111,3 +111,23 @@ def test_the_fetcher_reads_assets_and_refuses_everything_else(tmp_path: Path) ->
     ):
         with pytest.raises(FetchRefused):
             fetch(url)
+
+
+def test_printing_leaves_uploads_strict_about_truncated_images() -> None:
+    """WeasyPrint's import lets Pillow load truncated images process-wide; after a print (and
+    even after WeasyPrint's image module sets the flag again) a truncated upload is refused."""
+    from PIL import Image
+    from PIL import ImageFile
+
+    from content.assets import AssetRejected
+    from content.assets import inspect
+
+    render_pdf("<p>预热</p>")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    out = io.BytesIO()
+    Image.effect_noise((256, 256), 64).convert("RGB").save(out, "PNG")
+    truncated = out.getvalue()[: len(out.getvalue()) // 2]
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what weasyprint.images does at its import
+    with pytest.raises(AssetRejected) as refused:
+        inspect(truncated)
+    assert refused.value.code == "corrupt"
