@@ -70,14 +70,27 @@ def start_from_the_form(page: Page, base: str, audience: str) -> int:
     return int(page.url.rsplit("/", 1)[1])
 
 
-def steps(app: Flask, job_id: int) -> Iterator[Any]:
-    """The worker, one committed change per ``next``."""
-    with backends.job_context(app) as context:
-        yield from services.execute(db.session, job_id, **context)
+@pytest.fixture
+def worker() -> Iterator[Any]:
+    """Returns ``steps(app, job_id)``: the worker, one committed change per ``next``. Whatever
+    a failed test left unfinished is closed (the job's app context popped with it)."""
+    started: list[Iterator[Any]] = []
+
+    def steps(app: Flask, job_id: int) -> Iterator[Any]:
+        def run() -> Iterator[Any]:
+            with backends.job_context(app) as context:
+                yield from services.execute(db.session, job_id, **context)
+
+        started.append(run())
+        return started[-1]
+
+    yield steps
+    for run in reversed(started):
+        run.close()  # type: ignore[attr-defined]
 
 
 def test_the_progress_bar_follows_the_job_to_its_download(
-    page: Page, served: tuple[Flask, str], screenshots: Path
+    page: Page, served: tuple[Flask, str], screenshots: Path, worker: Any
 ) -> None:
     app, base = served
     log_in(page, base, "xian_operator")
@@ -85,18 +98,18 @@ def test_the_progress_bar_follows_the_job_to_its_download(
     bar = page.locator("#print-job [data-role=progress]")
     status = page.locator("#job-status")
     expect(bar).to_have_attribute("aria-valuenow", "0")
-    expect(status).to_have_text("Waiting to start")
+    expect(status).to_have_text("等待开始")
 
-    run = steps(app, job_id)
+    run = worker(app, job_id)
     next(run)  # claimed
     next(run)  # planned: three documents
-    expect(status).to_have_text("0 of 3 done")
+    expect(status).to_have_text("已完成 0 / 3")
     next(run)
     expect(bar).to_have_attribute("aria-valuenow", "33")
     expect(page.locator("#print-job [data-role=bar]")).to_have_class(
         re.compile(r"\bprint-bar-30\b")
     )
-    expect(status).to_contain_text("1 of 3 done")
+    expect(status).to_contain_text("已完成 1 / 3")
     page.screenshot(path=screenshots / "print-job-running.png", full_page=True)
     next(run)
     expect(bar).to_have_attribute("aria-valuenow", "66")
@@ -123,20 +136,20 @@ def test_the_progress_bar_follows_the_job_to_its_download(
 
 
 def test_the_cancel_button_stops_the_job_after_the_current_document(
-    page: Page, served: tuple[Flask, str], screenshots: Path
+    page: Page, served: tuple[Flask, str], screenshots: Path, worker: Any
 ) -> None:
     app, base = served
     log_in(page, base, "xian_operator")
     job_id = start_from_the_form(page, base, "party")
     bar = page.locator("#print-job [data-role=progress]")
-    run = steps(app, job_id)
+    run = worker(app, job_id)
     for _change in range(3):  # claimed, planned, first document made
         next(run)
     expect(bar).to_have_attribute("aria-valuenow", "33")
 
     page.locator("#job-cancel button").click()
     expect(page.locator(".alert-success")).to_be_visible()
-    expect(page.locator("#job-status")).to_have_text("Stopping after the current document…")
+    expect(page.locator("#job-status")).to_have_text("正在取消：做完当前这份后停止…")
     expect(page.locator("#job-cancel button")).to_be_disabled()
 
     job = next(run)  # the worker looks before the next document: it stops
