@@ -26,15 +26,22 @@ from signage_server.paper.jobs import register_kind
 from signage_server.paper.models import Dossier
 from signage_server.paper.models import PrintJob
 from signage_server.paper.posters import board_pdf
+from signage_server.paper.posters import board_revisions
 
 
 def plan_boards(session: Session, job: PrintJob) -> list[Step]:
-    """One board per active organisation of the job's subtree, the job's org first."""
+    """One board per active organisation of the job's subtree that has something to show
+    that audience now: the job's organisation first (always), then the others by code
+    (JIYI-01 … JIYI-19, JIYI-EDU). An empty board is paper nobody needs."""
     assert job.org is not None
     audience = Audience(job.params["audience"])
-    return [
-        Step(org.name, partial(make_board, org.id, audience)) for org in subtree(session, job.org)
-    ]
+    now = registry.now()
+    below = sorted(
+        (org for org in subtree(session, job.org) if org.id != job.org.id),
+        key=lambda org: org.code,
+    )
+    chosen = [job.org] + [org for org in below if board_revisions(session, org, audience, now)]
+    return [Step(org.name, partial(make_board, org.id, audience)) for org in chosen]
 
 
 def make_board(org_id: int, audience: Audience, session: Session) -> Output:
@@ -90,8 +97,8 @@ def register() -> None:
         plan_boards,
         label=N_("Boards of every organisation"),
         description=N_(
-            "One PDF per organisation of the subtree, ready to pin on its board;"
-            " all of them in one ZIP file."
+            "One PDF per organisation of the subtree that has something to show, ready to pin"
+            " on its board; all of them in one ZIP file."
         ),
         permission=Permission.VIEW,
         params=[

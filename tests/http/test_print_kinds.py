@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
-from signage_server.orgs.services import subtree
 from signage_server.paper import archive
 from signage_server.paper import job_kinds
 from signage_server.paper.jobs import backends
@@ -55,14 +54,27 @@ def test_the_kinds_are_offered_with_their_parameters(client: FlaskClient, demo: 
     assert {"boards", "dossiers"} <= names
 
 
-def test_a_township_s_boards_are_one_step_per_organisation(app: Flask, demo: Demo) -> None:
+def test_a_township_s_boards_leave_out_organisations_with_nothing_to_show(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
     with app.app_context():
         township = db.session.scalar(sa.select(Org).where(Org.code == "JIYI"))
         assert township is not None
         job = PrintJob(kind="boards", params={"audience": "public"}, org=township)
         steps = job_kinds.plan_boards(db.session, job)
-        assert [s.label for s in steps] == [o.name for o in subtree(db.session, township)]
-        assert len(steps) == 22  # the township, 19 villages, the education and agency branches
+        # The township always; none of its 21 branches shows anything yet.
+        assert [s.label for s in steps] == ["集义镇"]
+
+    # An item published by 东王庄村 puts its board into the batch, in the order of the codes.
+    item = create(client, demo, "jiyi_editor", org="JIYI-02", title="东王庄村公开事项")
+    ok(client, demo, "jiyi_editor", item["id"], "submit")
+    ok(client, demo, "jiyi_reviewer", item["id"], "review")
+    ok(client, demo, "jiyi_approver", item["id"], "approve")
+    ok(client, demo, "jiyi_operator", item["id"], "publish")
+    with app.app_context():
+        township = db.session.scalar(sa.select(Org).where(Org.code == "JIYI"))
+        job = PrintJob(kind="boards", params={"audience": "public"}, org=township)
+        assert [s.label for s in job_kinds.plan_boards(db.session, job)] == ["集义镇", "东王庄村"]
 
 
 def test_a_village_s_board_job_prints_its_current_public_items(
