@@ -394,6 +394,34 @@ def stories(today: dt.datetime) -> list[Story]:
             ),
             [("submit", V["editor"])],
         ),
+        # Withdrawn the night after it went up: the QR page and the public page say when, by
+        # whom and why, and the scheduler archives it in a sealed dossier (归档).
+        Story(
+            day(today.date() - dt.timedelta(days=1), hour=8),
+            "JIYI-01",
+            V["editor"],
+            _fields(
+                title="集义村文化广场健身器材采购结果公示",
+                category=Category.VILLAGE_AFFAIRS,
+                timing=Timing.STAGED,
+                scope=Scope.PUBLIC,
+                catalog_entry="XM-01",
+                department="村委会",
+                accountable="王建国",
+                body={
+                    "type": "table",
+                    "columns": ["器材", "数量", "单价（元）", "金额（元）"],
+                    "rows": [
+                        ["双人漫步机", 2, 1850, 3700],
+                        ["太极揉推器", 2, 1260, 2520],
+                        ["乒乓球台", 1, 2680, 2680],
+                        ["合计", "", "", 8900],
+                    ],
+                    "note": "采购方式：村民代表会议议定，三家比价。",
+                },
+            ),
+            [*PUBLISH, ("withdraw", V["operator"], "供应商名称和单价有误，核实后重新公示。")],
+        ),
     ]
     return out
 

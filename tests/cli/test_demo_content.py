@@ -22,7 +22,7 @@ def story(app: Flask) -> Demo:
     with app.app_context():
         result = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         db.session.commit()
-        assert result.items_created == 12
+        assert result.items_created == 13
         assert result.cases_created == 5
         again = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         assert again.items_created == 0
@@ -83,8 +83,8 @@ def test_items_cover_the_issue(client: FlaskClient, story: Demo) -> None:
 def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
-    # 56 records of items, 11 of the demo's feedback cases (received, handled).
-    assert "67 records (67 witnessed by the head log)" in result.output
+    # 62 records of items, 11 of the demo's feedback cases (received, handled).
+    assert "73 records (73 witnessed by the head log)" in result.output
     assert "WARNING" not in result.output
 
 

@@ -477,6 +477,7 @@ def test_the_archive_lists_dossiers_with_search_by_org_category_and_year(
     demo.login(client, "jiyi01_editor")
     page = client.get("/archive").get_data(as_text=True)
     assert 'id="archive-list"' in page
+    assert 'href="/print-jobs" id="archive-batches"' in page  # a year of dossiers as a batch
     for title in (
         "集义村财务公开归档测试",
         "集义村低保名单归档测试",
