@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import re
 import secrets
+import shutil
 import zoneinfo
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,6 +97,19 @@ def browser() -> Iterator[Any]:
         )
         yield instance
         instance.close()
+
+
+def print_tools_problem() -> str | None:
+    missing = [tool for tool in ("pdftoppm", "zbarimg") if shutil.which(tool) is None]
+    if missing:
+        return f"{' and '.join(missing)} missing (make test installs poppler-utils, zbar-tools)"
+    return None
+
+
+@pytest.fixture
+def print_tools() -> None:
+    """pdftoppm and zbarimg, to render a printed page and decode its QR code."""
+    need_service("pdftoppm/zbarimg", print_tools_problem())
 
 
 def chromium_problem() -> str | None:

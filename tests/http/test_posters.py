@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -41,10 +40,7 @@ from tests.http.items import ok
 from tests.http.items import publish_through
 from tests.unit.paper.test_render import fonts_of
 
-needs_tools = pytest.mark.skipif(
-    not shutil.which("pdftoppm") or not shutil.which("zbarimg"),
-    reason="needs poppler-utils and zbar-tools",
-)
+needs_tools = pytest.mark.usefixtures("print_tools")
 
 TEXT = {
     "type": "text",

@@ -4,7 +4,6 @@ decode, and no fetching outside the document's own resources."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -64,10 +63,7 @@ def test_chinese_text_extracts_intact_with_embedded_subset_fonts(page_app: Flask
     assert len(pdf) < 400_000
 
 
-@pytest.mark.skipif(
-    not shutil.which("pdftoppm") or not shutil.which("zbarimg"),
-    reason="needs poppler-utils and zbar-tools",
-)
+@pytest.mark.usefixtures("print_tools")
 def test_a_printed_qr_code_decodes(page_app: Flask, tmp_path: Path) -> None:
     url = "http://127.0.0.1:8080/f/PABCDEFGH1234"
     with page_app.app_context():
