@@ -17,6 +17,7 @@ Every printed document (poster, board, dossier, report) is a Jinja template exte
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 import threading
@@ -48,30 +49,47 @@ def asset_url(sha256: str) -> str:
     return ASSET_SCHEME + sha256
 
 
-class Fetcher:
-    """WeasyPrint's ``url_fetcher``: local, content-addressed resources only."""
+def fetcher(store: AssetStore | None) -> Any:
+    """Return WeasyPrint's ``url_fetcher`` for a document: local, content-addressed resources
+    only. It is a ``weasyprint.urls.URLFetcher`` (the interface WeasyPrint calls: ``fetch``
+    answering a ``URLFetcherResponse``) whose only network-free protocol of its own is
+    ``data:``; ``asset:`` and the stylesheet's folder are served here, everything else is
+    refused (WeasyPrint then leaves the resource out and logs a warning)."""
+    return _fetcher_class()(store)
 
-    def __init__(self, store: AssetStore | None) -> None:
-        self.store = store
 
-    def __call__(self, url: str, timeout: int = 10, ssl_context: Any = None) -> dict[str, Any]:
-        if url.startswith("data:"):
-            return dict(_weasyprint().urls.default_url_fetcher(url))
-        if url.startswith(ASSET_SCHEME):
-            sha256 = url[len(ASSET_SCHEME) :]
-            data = self.store.get(sha256) if self.store is not None else None
-            if data is None:
-                raise FetchRefused(f"no such asset: {sha256[:80]}")
-            return {"string": data, "mime_type": _sniff(data)}
-        if url.startswith("file://"):
-            path = Path(url[len("file://") :]).resolve()
-            if path.is_relative_to(STATIC) and path.is_file():
-                mime, _ = mimetypes.guess_type(path.name)
-                return {
-                    "string": path.read_bytes(),
-                    "mime_type": mime or "application/octet-stream",
-                }
-        raise FetchRefused(f"a printed document may not fetch {url[:80]!r}")
+@functools.cache
+def _fetcher_class() -> Any:
+    """The class of :func:`fetcher`, made once WeasyPrint is imported (lazily: its import
+    costs a third of a second, and under gevent it must happen on the loop's thread)."""
+    urls = _weasyprint().urls
+
+    class Fetcher(urls.URLFetcher):  # type: ignore[misc,name-defined]
+        def __init__(self, store: AssetStore | None) -> None:
+            super().__init__(allowed_protocols={"data"})
+            self.store = store
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith(ASSET_SCHEME):
+                sha256 = url[len(ASSET_SCHEME) :]
+                data = self.store.get(sha256) if self.store is not None else None
+                if data is None:
+                    raise FetchRefused(f"no such asset: {sha256[:80]}")
+                return urls.URLFetcherResponse(url, data, headers={"Content-Type": _sniff(data)})
+            if url.startswith("file://"):
+                path = Path(url[len("file://") :]).resolve()
+                if path.is_relative_to(STATIC) and path.is_file():
+                    mime, _ = mimetypes.guess_type(path.name)
+                    return urls.URLFetcherResponse(
+                        url,
+                        path.read_bytes(),
+                        headers={"Content-Type": mime or "application/octet-stream"},
+                    )
+            raise FetchRefused(f"a printed document may not fetch {url[:80]!r}")
+
+    return Fetcher
 
 
 def _sniff(data: bytes) -> str:
@@ -117,10 +135,10 @@ def render_pdf(html: str, store: AssetStore | None = None) -> bytes:
     """Return the PDF of ``html`` (a page extending ``paper/base.html``), printed with
     ``paper.css``; ``asset:`` URLs are read from ``store``."""
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=Fetcher(store))
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher(store))
     fonts = _font_config()
     stylesheet = weasyprint.CSS(
-        filename=str(STYLESHEET), font_config=fonts, url_fetcher=Fetcher(None)
+        filename=str(STYLESHEET), font_config=fonts, url_fetcher=fetcher(None)
     )
     pdf: bytes = document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
     return pdf

@@ -462,3 +462,29 @@ def test_a_logged_in_browser_opens_the_pdfs_but_nothing_else_of_the_api(
     assert "Disclosure items" in client.get("/items").get_data(as_text=True)
     (text,) = pages_of(client.get(f"/api/v1/items/{item['id']}/poster.pdf").data)
     assert "村务（三资管理、财务收支）" in text and "第1页共1页" in text
+
+
+def test_a_poster_and_a_board_carry_an_image_body(client: FlaskClient, demo: Demo) -> None:
+    """An image body is printed from the asset store, the same picture the screens show."""
+    from PIL import Image
+
+    from tests.http.test_assets import upload
+
+    picture = io.BytesIO()
+    Image.new("RGB", (320, 200), (200, 30, 30)).save(picture, "PNG")
+    asset = upload(client, demo, picture.getvalue()).get_json()
+    item = published(
+        client,
+        demo,
+        title="集义村文化广场平面图",
+        body={"type": "image", "asset": asset["sha256"], "caption": "平面示意图"},
+    )
+    for response in (poster(client, demo, item["id"]), board(client, demo)):
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        reader = pypdf.PdfReader(io.BytesIO(response.data))
+        # WeasyPrint shares one resource dictionary between pages: the same picture is listed
+        # on every page of a board, embedded once.
+        images = {image.data: image for page in reader.pages for image in page.images}
+        assert len(images) == 1, "the picture is embedded once"
+        assert next(iter(images.values())).image.size == (320, 200)
+        assert "平面示意图" in "".join(page.extract_text() for page in reader.pages)

@@ -14,9 +14,9 @@ from flask import render_template_string
 
 from content.assets import MemoryAssetStore
 from signage_server.paper.qr import qr_svg
-from signage_server.paper.render import Fetcher
 from signage_server.paper.render import FetchRefused
 from signage_server.paper.render import asset_url
+from signage_server.paper.render import fetcher
 from signage_server.paper.render import render_pdf
 
 TEMPLATE = """{% extends "paper/base.html" %}
@@ -94,9 +94,10 @@ def test_the_fetcher_reads_assets_and_refuses_everything_else(tmp_path: Path) ->
     store = MemoryAssetStore()
     png = b"\x89PNG\r\n\x1a\n" + b"0" * 20
     sha = store.put(png)
-    fetch = Fetcher(store)
-    assert fetch(asset_url(sha))["string"] == png
-    assert fetch(asset_url(sha))["mime_type"] == "image/png"
+    fetch = fetcher(store)
+    assert fetch(asset_url(sha)).read() == png
+    assert fetch(asset_url(sha)).content_type == "image/png"
+    assert fetch("data:text/plain;base64,5Lit5paH").read() == "中文".encode()
     secret = tmp_path / "secret_key"
     secret.write_text("s3cret")
     for url in (
@@ -107,6 +108,9 @@ def test_the_fetcher_reads_assets_and_refuses_everything_else(tmp_path: Path) ->
     ):
         with pytest.raises(FetchRefused):
             fetch(url)
+        # In a document, a refused resource is left out; the rest is printed.
+        pdf = render_pdf(f'<p>拒绝外部资源</p><img src="{url}">', store)
+        assert "拒绝外部资源" in pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
 def test_printing_leaves_uploads_strict_about_truncated_images() -> None:
