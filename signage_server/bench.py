@@ -263,21 +263,9 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, timeo
 def demo_installation() -> Iterator[Installation]:
     """A freshly seeded demo county in a temporary data directory, served on a free port."""
     with tempfile.TemporaryDirectory(prefix="signage-bench-") as folder:
-        data_dir = Path(folder) / "data"
-        data_dir.mkdir()
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        env = child_environment(
-            data_dir=str(data_dir),
-            demo_password=secrets.token_urlsafe(12),
-            # Nobody logs in: cheap password hashing keeps the seeding fast.
-            argon2_time_cost="1",
-            argon2_memory_cost="1024",
-            argon2_parallelism="1",
-            public_url=base,
-        )
-        _signage(env, "init-db")
-        _signage(env, "seed-demo")
+        env = _seeded(Path(folder), public_url=base)
         log = Path(folder) / "serve.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603 - our own console script
@@ -879,17 +867,19 @@ def player_memory(
 # --- printing (posters, boards, dossiers) --------------------------------------------------
 
 
-def _seeded(folder: Path) -> dict[str, str]:
-    """Seed a demo installation in ``folder`` (no server: printing needs only the database)."""
+def _seeded(folder: Path, public_url: str = "https://signage.example.invalid") -> dict[str, str]:
+    """Seed a demo installation in ``folder`` and return its environment (no server: printing
+    needs only the database; :func:`demo_installation` serves one)."""
     data_dir = folder / "data"
     data_dir.mkdir()
     env = child_environment(
         data_dir=str(data_dir),
         demo_password=secrets.token_urlsafe(12),
+        # Nobody logs in: cheap password hashing keeps the seeding fast.
         argon2_time_cost="1",
         argon2_memory_cost="1024",
         argon2_parallelism="1",
-        public_url="https://signage.example.invalid",
+        public_url=public_url,
     )
     _signage(env, "init-db")
     _signage(env, "seed-demo")

@@ -25,6 +25,7 @@ import zoneinfo
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context
@@ -211,19 +212,33 @@ def _sealed_facts(dossier: Dossier) -> dict[str, object]:
 _failed: dict[tuple[int, int], dt.datetime] = {}
 
 
+def _of_ending(item_id: Any, revision: Any) -> sa.ColumnElement[bool]:
+    """SQL condition: a :class:`Dossier` made of that revision's ended publication (not one
+    asked for while it was still published); ``item_id`` and ``revision`` are values or
+    columns (correlated)."""
+    return sa.and_(
+        Dossier.item_id == item_id,
+        Dossier.revision == revision,
+        Dossier.ending != rules.Ending.MANUAL,
+    )
+
+
+def archived(session: Session, item: Item) -> Dossier | None:
+    """Return the newest dossier of the ended publication of ``item``'s live revision, if it
+    was made (by the scheduler, or a year's batch)."""
+    return session.scalar(
+        sa.select(Dossier)
+        .where(_of_ending(item.id, item.live_number))
+        .order_by(Dossier.generated_at.desc(), Dossier.id.desc())
+        .limit(1)
+    )
+
+
 def due(session: Session, limit: int) -> list[tuple[int, int]]:
     """Return ``(item, revision)`` of items whose publication ended (their live revision
     expired, was withdrawn or archived) and that have no dossier of that ending yet, the
     longest ended first."""
-    made = (
-        sa.select(Dossier.id)
-        .where(
-            Dossier.item_id == Item.id,
-            Dossier.revision == Revision.number,
-            Dossier.ending != rules.Ending.MANUAL,
-        )
-        .exists()
-    )
+    made = sa.select(Dossier.id).where(_of_ending(Item.id, Revision.number)).exists()
     query = (
         sa.select(Item.id, Revision.number)
         .join(Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.live_number))

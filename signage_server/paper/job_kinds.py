@@ -69,9 +69,9 @@ def dossier_file(item_id: int, user_id: int | None, session: Session) -> Output:
     made, stored and sealed now."""
     item = session.get(Item, item_id, options=[selectinload(Item.revisions)])
     assert item is not None
-    dossier: Dossier | None = archive.newest(session, item)
+    dossier: Dossier | None = archive.archived(session, item)
     store = registry.get(ARCHIVE)
-    if dossier is not None and dossier.revision == item.live_number and dossier.ending != "manual":
+    if dossier is not None:
         data = archive.check_stored(session, dossier, store)
     else:
         user = session.get(User, user_id) if user_id is not None else None
