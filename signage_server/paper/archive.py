@@ -19,7 +19,6 @@ Call these inside an app context: they find the stores, the time zone and the te
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import zoneinfo
 from collections.abc import Callable
@@ -54,6 +53,7 @@ from signage_server.paper import rules
 from signage_server.paper.models import Dossier
 from signage_server.paper.render import asset_url
 from signage_server.paper.render import offload
+from signage_server.paper.render import page_count
 from signage_server.paper.render import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -113,12 +113,6 @@ def dossier_pdf(session: Session, item: Item, *, now: dt.datetime) -> bytes:
     """Return an interim dossier of ``item`` (marked 临时卷宗, stored nowhere, sealed nowhere):
     what its dossier would say if it were made at ``now``."""
     return _pdf(session, item, now, interim=True)
-
-
-def page_count(pdf: bytes) -> int:
-    import pypdf
-
-    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _year(moment: dt.datetime) -> int:

@@ -223,7 +223,7 @@ def prepare(session: Session, now: dt.datetime) -> None:
 
 def measure(session: Session, kind: str, runs: int, now: dt.datetime) -> Measured | None:
     """Print document ``kind`` once cold (the first in this process) and ``runs`` times warm."""
-    from signage_server.paper.posters import page_count
+    from signage_server.paper.render import page_count
 
     label, make = DOCUMENTS[kind]
     render = make(session, now)

@@ -17,7 +17,7 @@ def print_group() -> None:
 
 
 def _write(pdf: bytes, output: Path | None, filename: str) -> None:
-    from signage_server.paper.posters import page_count
+    from signage_server.paper.render import page_count
 
     path = output or Path.cwd() / filename
     path.write_bytes(pdf)

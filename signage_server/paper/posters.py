@@ -607,14 +607,3 @@ def board_pdf(
     """Return the PDF board of ``org`` for ``audience`` (see :func:`board`)."""
     document = board(session, org, audience=audience, now=now)
     return render_pdf(document.html, registry.get(STORE))
-
-
-def page_count(pdf: bytes) -> int:
-    """Return the number of pages of a PDF we printed."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        return len(document)
-    finally:
-        document.close()

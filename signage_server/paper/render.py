@@ -144,6 +144,18 @@ def render_pdf(html: str, store: AssetStore | None = None) -> bytes:
     return pdf
 
 
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages of a PDF we printed (PDFium, a dependency of the server;
+    pypdf is only the tests')."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 def prepare_for_native_threads() -> None:
     """Import WeasyPrint on the calling (event loop's) thread. Its import looks libraries up
     with ``ldconfig`` in a child process, and under gevent a child process can be waited for

@@ -90,3 +90,17 @@ def test_no_print_in_the_server() -> None:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "print"
         ]
         assert not calls, path
+
+
+#: Installed for the tests only (pyproject's ``test`` extra), absent from a production server.
+TEST_ONLY = ("pypdf", "pytest", "hypothesis", "playwright", "websocket")
+
+
+def test_the_server_imports_no_test_only_package() -> None:
+    """A production install (``pip install .[production]``) lacks the test tools: a dossier
+    that counted its pages with pypdf failed there."""
+    for path in [*PACKAGE.rglob("*.py"), *(ROOT / "content").rglob("*.py")]:
+        if path == PACKAGE / "bench.py":
+            continue  # the benchmarks drive chromium: a developer's tool, run from a checkout
+        found = {name for name in imports_of(path) if name.split(".")[0] in TEST_ONLY}
+        assert not found, (path, found)
