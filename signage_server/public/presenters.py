@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from signage_server.audit.services import Head
 from signage_server.audit.services import head as audit_head
+from signage_server.disclosure import notices
 from signage_server.disclosure import viewing
 from signage_server.disclosure.audience import ANONYMOUS
 from signage_server.disclosure.audience import Decision
@@ -198,9 +199,7 @@ def _current(session: Session, revision: Revision, tz: dt.tzinfo) -> CurrentItem
     notice_until = (
         notice_protected_until(revision, env()) if revision.notice_kind is not None else None
     )
-    until = revision.valid_until
-    if until is not None and notice_until is not None:
-        until = max(until, notice_until)
+    until = notices.effective_end(revision.valid_until, notice_until)
     start = revision.valid_from or revision.published_at
     return CurrentItem(
         item_id=revision.item_id,
