@@ -1,6 +1,6 @@
 /*
  * Table cells: the mirror of content/numbers.py (same rule, same test vectors in
- * tests/unit/content/table_cells.json, run by player/tests/cells.test.js and the browser
+ * tests/unit/content/table_cells.json, run by tests/player/js/cells.test.js and the browser
  * tests). Money columns read 1,322.40; short columns (names, dates, 第7次党委会) never wrap; a
  * total row never stands alone; a caption repeating the title is not shown.
  *

@@ -1,7 +1,7 @@
 /*
  * Small DOM helpers shared by the player's modules. Every function takes the document or
  * the nodes it works on, and uses only the core node API (no selectors, no layout), so the
- * modules built on them run in Node against the tiny fake document of player/tests.
+ * modules built on them run in Node against the tiny fake document of tests/player/js.
  */
 
 /** A new `tag` element with class `cls` and text `text` (both optional). */

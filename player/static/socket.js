@@ -115,9 +115,7 @@ export function createNet(ctx) {
       if (message === 'unauthorized' || message === 'revoked') ctx.unpair();
     });
     socket.on('hello', onHello);
-    socket.on('manifest', (m) => {
-      receiveManifest(m);
-    });
+    socket.on('manifest', (m) => receiveManifest(m));
   }
 
   function disconnect() {

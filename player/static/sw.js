@@ -5,7 +5,7 @@
  *   precached at install and served network-first, falling back to the cache (query strings
  *   ignored), so a screen starts with the server unreachable. The page adds what it knows
  *   from the server (its stylesheets, every layout's stylesheet) with a `precache` message.
- *   player/tests/shell.test.js checks that SHELL names every module main.js imports.
+ *   tests/player/js/shell.test.js checks that SHELL names every module main.js imports.
  * - Files under /assets/<sha256> are content-addressed: cache-first, kept until the player
  *   deletes them (it removes the files its manifest no longer uses).
  * - API calls and Socket.IO traffic are never cached: the worker does not touch them.
