@@ -66,12 +66,6 @@ export function replaceHeaderGroups(doc, root) {
   }
 }
 
-/** The table body rows of `table` (not its header group's). */
-function bodyRows(table) {
-  const thead = elementChildren(table).find((n) => hasClass(n, 'thead'));
-  return descendants(table, (n) => tagOf(n) === 'TR' && !(thead && thead.contains(n)));
-}
-
 /** Measurements taken from the browser's layout of `doc`. */
 export function browserMetrics(doc) {
   const view = doc.defaultView;
@@ -191,7 +185,7 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
   /** Split an HTML <table> by rows, repeating its header rows (see headerGroup). */
   function splitTable(table, body, pageHasContent) {
     const thead = elementChildren(table).find((n) => hasClass(n, 'thead'));
-    const rows = bodyRows(table);
+    const rows = bodyRowsUnder(table);
     function shell() {
       const t = table.cloneNode(false);
       if (thead) t.appendChild(thead.cloneNode(true));
