@@ -1,6 +1,6 @@
 # Sunshine Signage (阳光公开屏): the two commands of the README, and a few for developers.
 #   make demo   install what is missing, create the database, seed the demo county, serve :8080
-#   make test   install what is missing, lint, type-check, run the whole test suite
+#   make test   install what is missing, lint, type-check, run the player's Node tests and the whole test suite
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -11,11 +11,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 PYTEST_ARGS ?=
 
-.PHONY: help demo test lint typecheck pytest sysdeps sysdeps-test install vendor i18n clean
+.PHONY: help demo test lint typecheck node-test pytest sysdeps sysdeps-test install vendor i18n clean
 
 help:
 	@echo "make demo   - install, create the database, seed the demo county, serve on http://127.0.0.1:8080"
-	@echo "make test   - install, lint (ruff), type-check (mypy), run the tests (pytest)"
+	@echo "make test   - install, lint (ruff), type-check (mypy), run the tests (node --test, pytest)"
 	@echo "make vendor - refresh front-end libraries from the npm registry (package-lock.json)"
 	@echo "make i18n   - extract messages, update and compile the Chinese catalog"
 
@@ -50,10 +50,14 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The web player's ES modules, with Node's own test runner (no npm packages needed).
+node-test: sysdeps-test
+	node --test tests/player/js/*.test.js
+
 pytest: sysdeps-test install
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: lint typecheck node-test pytest
 
 vendor:
 	npm ci --no-audit --no-fund

@@ -1,7 +1,7 @@
 """How the cells of a table read wherever a table is shown: screens, the phone page, paper.
 
-One rule, written once here and mirrored in the web player (``player/static/player.js``,
-section "Table cells"); both are checked against the same vectors
+One rule, written once here and mirrored in the web player (``player/static/cells.js``);
+both are checked against the same vectors
 (``tests/unit/content/table_cells.json``), so a screen and a phone never show one amount two
 ways.
 

@@ -37,6 +37,11 @@ class Layout:
         return "portrait" if self.height > self.width else "landscape"
 
     @property
+    def short_label_zh(self) -> str:
+        """Return the label without the size: "横屏" of "横屏 1920×1080"."""
+        return self.label_zh.rsplit(" ", 1)[0]
+
+    @property
     def css(self) -> Path:
         """Return the path of the layout's stylesheet."""
         return DIR / f"{self.name}.css"

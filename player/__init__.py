@@ -1,4 +1,5 @@
-"""The web player of the screens: a plain-JS page, its Service Worker and styles.
+"""The web player of the screens: a page of plain ES modules (no build step), its Service Worker
+and styles. ``static/main.js`` boots it and lists which module holds which concern.
 
 The server renders ``templates/player.html`` at ``/player/`` and serves ``static/`` at
 ``/player/static/`` (``static/sw.js`` also at ``/player/sw.js`` with the header
@@ -11,7 +12,8 @@ from pathlib import Path
 
 __all__ = ["STATIC", "TEMPLATES"]
 
-#: Files served at ``/player/static/`` (``player.js``, ``player.css``, ``sw.js``, ``vendor/``).
+#: Files served at ``/player/static/`` (``main.js`` and its modules, ``player.css``, ``sw.js``,
+#: ``vendor/``).
 STATIC = Path(__file__).parent / "static"
 #: Jinja2 templates (``player.html``).
 TEMPLATES = Path(__file__).parent / "templates"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages Sunshine Signage needs, when they are missing.
 #   scripts/sysdeps.sh runtime   fonts and libraries the server uses (make demo)
-#   scripts/sysdeps.sh test      runtime + chromium, poppler-utils and zbar-tools (make test)
+#   scripts/sysdeps.sh test      runtime + chromium, poppler-utils and zbar-tools (make test), and
+#                                nodejs when no `node` is on PATH (node --test, Node >= 18)
 # Uses apt-get as root, or through sudo; says what it does; does nothing when all is there.
 set -euo pipefail
 
@@ -10,7 +11,11 @@ TEST=(chromium poppler-utils zbar-tools)
 
 case "${1:-runtime}" in
   runtime) wanted=("${RUNTIME[@]}") ;;
-  test) wanted=("${RUNTIME[@]}" "${TEST[@]}") ;;
+  test)
+    wanted=("${RUNTIME[@]}" "${TEST[@]}")
+    # The player's Node tests: any node on PATH will do, else Debian's.
+    command -v node >/dev/null 2>&1 || wanted+=(nodejs)
+    ;;
   *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
 esac
 

@@ -1,16 +1,18 @@
 /*
  * Sunshine Signage player Service Worker (served as /player/sw.js, scope /player/).
  *
- * - The shell (player page, player.js, player.css, vendor scripts, layout stylesheets) is
+ * - The shell (player page, every ES module of the player, player.css, vendor scripts) is
  *   precached at install and served network-first, falling back to the cache (query strings
- *   ignored), so a screen starts with the server unreachable.
+ *   ignored), so a screen starts with the server unreachable. The page adds what it knows
+ *   from the server (its stylesheets, every layout's stylesheet) with a `precache` message.
+ *   tests/player/js/shell.test.js checks that SHELL names every module main.js imports.
  * - Files under /assets/<sha256> are content-addressed: cache-first, kept until the player
  *   deletes them (it removes the files its manifest no longer uses).
  * - API calls and Socket.IO traffic are never cached: the worker does not touch them.
  */
 'use strict';
 
-var SHELL_CACHE = 'signage-shell-v1';
+var SHELL_CACHE = 'signage-shell-v2';
 var ASSET_CACHE = 'signage-assets-v1';
 var KEEP = [SHELL_CACHE, ASSET_CACHE];
 var NETWORK_TIMEOUT_MS = 5000;
@@ -26,14 +28,26 @@ function withVersion(path) {
 var SHELL = [
   BASE,
   withVersion('static/words.js'),
-  withVersion('static/player.js'),
+  withVersion('static/main.js'),
+  withVersion('static/assets.js'),
+  withVersion('static/cells.js'),
+  withVersion('static/columns.js'),
+  withVersion('static/display.js'),
+  withVersion('static/dom.js'),
+  withVersion('static/frame.js'),
+  withVersion('static/pairing.js'),
+  withVersion('static/paginator.js'),
+  withVersion('static/preview.js'),
+  withVersion('static/renderers.js'),
+  withVersion('static/rotation.js'),
+  withVersion('static/side.js'),
+  withVersion('static/socket.js'),
+  withVersion('static/store.js'),
+  withVersion('static/time.js'),
   withVersion('static/player.css'),
+  withVersion('static/vendor/idb.js'),
   withVersion('static/vendor/socket.io.min.js'),
-  withVersion('static/vendor/qrcode.js'),
-  withVersion('layouts/landscape.css'),
-  withVersion('layouts/portrait.css'),
-  withVersion('layouts/led.css'),
-  withVersion('layouts/ticker.css')
+  withVersion('static/vendor/qrcode.js')
 ];
 
 /** The cache key of a shell URL: the page without its query (the token), others as they are. */

@@ -1,6 +1,6 @@
 /*
  * Where a Chinese title may break: between words only, never inside a name or a number, so
- * that "第三季/度" or "集/义村" cannot happen. One rule for the screens (player.js) and the
+ * that "第三季/度" or "集/义村" cannot happen. One rule for the screens (renderers.js) and the
  * villagers' pages (served from here to both). Breaks are <wbr> elements: nothing is added
  * to the text. Rules between two word segments a|b (Intl.Segmenter): only between Chinese
  * words; not after a single character (a run of them is a name: 集|义|村, 李); not after 第…

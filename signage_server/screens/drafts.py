@@ -50,7 +50,7 @@ def revision_of(draft: Fields, number: int, now: dt.datetime) -> Revision:
 
 def short_label(name: str) -> str:
     """Return a layout's name without its size: "横屏" of "横屏 1920×1080"."""
-    return layouts.get(name).label_zh.rsplit(" ", 1)[0]
+    return layouts.get(name).short_label_zh
 
 
 def layouts_in_order(reached: dict[str, int]) -> list[str]:

@@ -15,6 +15,7 @@ from flask import url_for
 import layouts
 import player
 from signage_server import __version__
+from signage_server.screens.layouts import player_definitions_json
 
 bp = Blueprint(
     "player",
@@ -40,6 +41,7 @@ def page(preview_manifest: str = "", preview_source: str = "") -> str:
         player_version=__version__,
         preview_manifest=preview_manifest,
         preview_source=preview_source,
+        definitions=player_definitions_json(),
         lang="zh-CN",
     )
 

@@ -231,9 +231,13 @@ def test_plays_on_and_drops_expired_items_with_the_server_gone(
         manifest = api(live.base, screen["token"], "/api/v1/player/manifest")
         assert short in {i["id"] for i in manifest["items"]}
         wait_state(page, lambda s: s.get("version") == manifest["version"])
-        page.wait_for_function(
-            "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
-        )
+        # Polled from here: a page-side wait (wait_for_function) evaluates strings, which the
+        # player's CSP forbids once the worker is not there at the first look.
+        controlled = "!!(navigator.serviceWorker && navigator.serviceWorker.controller)"
+        deadline = time.monotonic() + 15
+        while not page.evaluate(controlled):
+            assert time.monotonic() < deadline, "the Service Worker never took the page"
+            time.sleep(0.1)
     # The server is gone: the player plays on, and comes round to the short notice.
     page.clock.fast_forward(20_000)  # the socket gives up, the poll fails
     state = wait_state(page, lambda s: not s.get("online"), timeout=30)

@@ -462,7 +462,7 @@ PUBLIC: dict[str, Filler] = {
     "public.index": _fixed(Call("GET", "/p/")),
     "public.org_page": _public_pages,
     "player.layout_css": _fixed(*(Call("GET", f"/player/layouts/{n}.css") for n in design_sizes())),
-    "player.static": _fixed(Call("GET", "/player/static/player.js")),
+    "player.static": _fixed(Call("GET", "/player/static/main.js")),
     "player.service_worker": _fixed(Call("GET", "/player/sw.js")),
     "static": _fixed(
         Call("GET", "/static/css/feedback.css"), Call("GET", "/static/css/public.css")

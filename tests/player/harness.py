@@ -1,7 +1,8 @@
 """A small stand-in for the signage server, enough to drive the web player in a browser.
 
-It serves the real player files (template, static files, layouts, Service Worker), a
-manifest with ETag/304, fake pairing, content-addressed assets, and a python-socketio
+It serves the real player files (template, static files, layouts, Service Worker) with the
+server's layout definitions, a manifest with ETag/304 (rich text sanitised as the server
+sanitises it when an item is saved), fake pairing, content-addressed assets, and a python-socketio
 namespace ``/player`` that sends ``hello`` and ``manifest`` on connect and records what the
 player sends back. :meth:`Harness.stop` closes every open connection (so the player sees the
 server go away) and :meth:`Harness.start` brings it back on the same port (same origin, so
@@ -36,9 +37,12 @@ from werkzeug.serving import ThreadedWSGIServer
 from werkzeug.wrappers import Request
 from werkzeug.wrappers import Response
 
+from content.bodies import canonical_body
+from content.bodies import parse_body
 from layouts import DIR as LAYOUTS_DIR
 from player import STATIC
 from player import TEMPLATES
+from signage_server.screens.layouts import player_definitions_json
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CSP = (
@@ -238,10 +242,14 @@ class Harness:
         return sha
 
     def expand(self, manifest: dict[str, Any]) -> dict[str, Any]:
-        """Replace ``@name`` asset references with real sha256s and fill each item's assets."""
+        """Replace ``@name`` asset references with real sha256s and fill each item's assets;
+        rich text goes through the server's body rule (``content.bodies``: sanitised), as every
+        stored body does before a manifest carries it."""
         out = copy.deepcopy(manifest)
         for item in out.get("items", []):
             body = item.get("body") or {}
+            if body.get("type") == "text" and body.get("format") == "html":
+                body = item["body"] = canonical_body(parse_body(body))
             shas: list[str] = []
             if isinstance(body.get("asset"), str) and body["asset"].startswith("@"):
                 body["asset"] = self.named_assets[body["asset"][1:]]
@@ -363,6 +371,7 @@ class Harness:
             namespace="/player",
             player_version="test-1",
             preview_manifest=preview,
+            definitions=player_definitions_json(),
             lang="zh-CN",
         )
         return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache"})

@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 import layouts
 from player import STATIC
+from signage_server.screens.layouts import player_definitions
 from tests.player.harness import TOKEN
 from tests.player.harness import Harness
 from tests.player.harness import load_fixture
@@ -161,9 +162,21 @@ def test_layouts_match_the_player_and_the_stylesheets() -> None:
     assert layouts.get("landscape").width == 1920
     with pytest.raises(KeyError):
         layouts.get("nope")
-    script = (STATIC / "player.js").read_text(encoding="utf-8")
+    # The player takes design sizes and names from the server's definitions (the page's
+    # data-definitions), the default layout first, and keeps no copy of them.
+    definitions = player_definitions()
+    assert next(iter(definitions["layouts"])) == "landscape"
+    assert definitions["default_duration_s"] == 15
+    sources = {path.name: path.read_text(encoding="utf-8") for path in STATIC.glob("*.js")}
     for name, layout in layouts.LAYOUTS.items():
-        assert f"{name}: [{layout.width}, {layout.height}]" in script
+        assert definitions["layouts"][name] == {
+            "width": layout.width,
+            "height": layout.height,
+            "label": layout.label_zh.rsplit(" ", 1)[0],
+        }
+        for file, source in sources.items():
+            assert f"{layout.width}, {layout.height}" not in source, (file, name)
+            assert f"'{layout.short_label_zh}'" not in source, (file, name)
         css = layout.css.read_text(encoding="utf-8")
         assert f"width: {layout.width}px;" in css and f"height: {layout.height}px;" in css
         for kind, px in layout.readable_px:
@@ -439,10 +452,18 @@ def test_restart_without_server_plays_from_storage(new_page: NewPage, harness: H
     wait_for(page, lambda s: s["online"] and s["item"] == 12)
     until(lambda: any(a.get("version") == manifest["version"] for a in harness.received.ack))
     wait_js(page, "navigator.serviceWorker.controller !== null")
+    # The page, every module of the player and every layout's stylesheet are kept offline.
+    modules = sorted(path.name for path in STATIC.glob("*.js") if path.name != "sw.js")
+    shell = [
+        "/player/",
+        *(f"/player/static/{name}" for name in modules),
+        "/player/static/vendor/idb.js",
+        *(f"/player/layouts/{name}.css" for name in layouts.LAYOUTS),
+    ]
     wait_js(
         page,
-        "caches.match('/player/').then(r => !!r)"
-        " && caches.match('/player/static/player.js', {ignoreSearch: true}).then(r => !!r)",
+        "Promise.all(" + json.dumps(shell) + ".map((u) => caches.match(u, {ignoreSearch: true})))"
+        ".then((hits) => hits.every((r) => !!r))",
     )
 
     harness.stop()
@@ -614,12 +635,12 @@ def test_played_records_are_sent_and_kept_while_offline(
 @pytest.mark.browser
 def test_offline_queue_keeps_only_the_newest_records(new_page: NewPage, harness: Harness) -> None:
     harness.set_manifest(load_fixture("basic"))
-    script = (STATIC / "player.js").read_text(encoding="utf-8")
-    small = script.replace("var QUEUE_MAX = 10000;", "var QUEUE_MAX = 3;")
+    script = (STATIC / "store.js").read_text(encoding="utf-8")
+    small = script.replace("export const QUEUE_MAX = 10000;", "export const QUEUE_MAX = 3;")
     assert small != script
     page = new_page()
     page.route(
-        "**/player/static/player.js*",
+        "**/player/static/store.js*",
         lambda route: route.fulfill(body=small, content_type="text/javascript"),
     )
     page.goto(f"{harness.base}/player/?token={TOKEN}")

@@ -4,7 +4,6 @@ side by side, paginated by the same code as on a screen, nothing rotating."""
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from playwright.sync_api import Page
 
 import layouts
 from player import STATIC
+from signage_server.screens.layouts import player_definitions
 from tests.player.harness import Harness
 from tests.player.harness import load_fixture
 from tests.player.test_player import SIZES
@@ -69,12 +69,13 @@ def rotating_rows(new_page: NewPage, harness: Harness, layout: str, item: int) -
 
 
 def test_player_knows_every_layouts_short_name() -> None:
-    """The labels the player writes are the layouts' own names (layouts/<name>.json)."""
-    source = (STATIC / "player.js").read_text(encoding="utf-8")
-    found = re.search(r"var LAYOUT_LABELS = \{([^}]*)\}", source)
-    assert found
-    labels = dict(re.findall(r"(\w+): '([^']*)'", found.group(1)))
+    """The labels the player writes are the layouts' own names (layouts/<name>.json), taken
+    from the server's definitions on the page, not from a copy in the player's code."""
+    labels = {n: d["label"] for n, d in player_definitions()["layouts"].items()}
     assert labels == {n: lay.label_zh.rsplit(" ", 1)[0] for n, lay in layouts.LAYOUTS.items()}
+    for path in STATIC.glob("*.js"):
+        source = path.read_text(encoding="utf-8")
+        assert not any(f"'{label}'" in source for label in labels.values()), path.name
 
 
 @pytest.mark.parametrize("layout", ["landscape", "portrait", "led"])

@@ -1,0 +1,450 @@
+/*
+ * The paginator: lays a body out on as many pages as needed at the layout's readable size,
+ * never shrinking text. Pages are built in the offscreen `measure` copy of the main region.
+ *
+ *   paginateBlocks   text and rich text: blocks in order; a block too tall is split (text
+ *                    at a sentence end or comma, lists by items, tables by rows, header rows
+ *                    repeated); a block that cannot be split gets a page of its own, clipped
+ *   paginateTable    typed tables: rows never split, the header row on every page, a total
+ *                    row never alone, the caption repeated with （续）, the note after the
+ *                    last row (or on its own page)
+ *   pageUnits, markStarts, pageAt, pageCut
+ *                    what a page holds, to go on from the same content after re-paginating
+ *
+ * Everything it measures goes through `metrics` (browserMetrics(document) on a screen):
+ * overflows(body), height(node), lineHeight(node) and slice(block, start, end). Node tests
+ * give it a fake document and metrics of their own. How a page starts (title, urgent band)
+ * and how a word-broken cell is made come from the renderers (newPage, wordsNode).
+ */
+
+import { descendants, el, elementChildren, firstDescendant, hasClass, rowsOf, tagOf } from './dom.js';
+
+const CLOSERS = '，。、；：？！）》」』】〕〉”’…—%,.;:?!)]}';
+const OPENERS = '（《「『【〔〈“‘([{';
+const SENTENCE_ENDS = '。！？；!?;';
+const SOFT_BREAKS = '，、：,:';
+const KIND_CLASS = { money: 'num money', number: 'num', short: 'short', text: 'text' };
+
+/** Move a page break at character `best` back to a better place (sentence end, comma). */
+export function niceCut(text, best) {
+  for (let i = best; i > Math.max(1, best - 40); i--) {
+    if (SENTENCE_ENDS.includes(text.charAt(i - 1)) && !CLOSERS.includes(text.charAt(i))) return i;
+  }
+  for (let i = best; i > Math.max(1, best - 16); i--) {
+    if (SOFT_BREAKS.includes(text.charAt(i - 1)) && !CLOSERS.includes(text.charAt(i))) return i;
+  }
+  let cut = best;
+  // Never start a page with closing punctuation, never end one with an opening mark,
+  // never cut a number or a Latin word in two.
+  while (cut > 1 && (CLOSERS.includes(text.charAt(cut)) ||
+      OPENERS.includes(text.charAt(cut - 1)) ||
+      (/[0-9A-Za-z]/.test(text.charAt(cut)) && /[0-9A-Za-z.,]/.test(text.charAt(cut - 1))))) {
+    cut -= 1;
+  }
+  return cut > best - 24 ? cut : best;
+}
+
+/*
+ * Header rows go in a <tbody class="thead">, never in a <thead>: Chromium (seen with 156)
+ * keeps some memory for good each time a <thead> is styled, and the player styles a table's
+ * header again on every page it shows. With the demo that was ~70 KB of Blink heap an hour,
+ * for ever (docs/benchmarks.md). A <tbody> has the same default style.
+ */
+export function headerGroup(doc) {
+  return el(doc, 'tbody', 'thead');
+}
+
+/** Turn every <thead> under `root` into a headerGroup above the table's rows. */
+export function replaceHeaderGroups(doc, root) {
+  for (const thead of descendants(root, (n) => tagOf(n) === 'THEAD')) {
+    const table = thead.parentNode;
+    const group = headerGroup(thead.ownerDocument || doc);
+    while (thead.firstChild) group.appendChild(thead.firstChild);
+    const before = elementChildren(table).find((n) => n !== thead && ['TBODY', 'TR'].includes(tagOf(n)));
+    table.removeChild(thead);
+    table.insertBefore(group, before || null);
+  }
+}
+
+/** Measurements taken from the browser's layout of `doc`. */
+export function browserMetrics(doc) {
+  const view = doc.defaultView;
+
+  function pointAt(range, root, offset, isStart) {
+    const walker = doc.createTreeWalker(root, view.NodeFilter.SHOW_TEXT, null);
+    let seen = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const len = node.nodeValue.length;
+      if (isStart ? offset < seen + len : offset <= seen + len) {
+        if (isStart) range.setStart(node, offset - seen);
+        else range.setEnd(node, offset - seen);
+        return;
+      }
+      seen += len;
+    }
+    if (isStart) range.setStart(root, root.childNodes.length);
+    else range.setEnd(root, root.childNodes.length);
+  }
+
+  return {
+    overflows: (body) => body.scrollHeight > body.clientHeight + 1,
+    height: (node) => node.offsetHeight,
+    lineHeight(node) {
+      const style = view.getComputedStyle(node);
+      const lh = parseFloat(style.lineHeight);
+      return Number.isNaN(lh) ? parseFloat(style.fontSize) * 1.5 : lh;
+    },
+    /** A shallow copy of `block` holding its content between character offsets start and end. */
+    slice(block, start, end) {
+      const range = doc.createRange();
+      if (start <= 0) range.setStart(block, 0);
+      else pointAt(range, block, start, true);
+      pointAt(range, block, end, false);
+      const out = block.cloneNode(false);
+      out.appendChild(range.cloneContents());
+      return out;
+    }
+  };
+}
+
+/**
+ * A paginator drawing into `measure`.
+ *   newPage(item, kind) -> {page, body}   an empty page of `item` (title, band, body)
+ *   wordsNode(tag, cls, text)             an element whose text breaks between words only
+ *   measureColumns(item, thead, trs, kinds, newPage) -> column layout or null (columns.js)
+ */
+export function createPaginator({ doc, measure, metrics, newPage, wordsNode, measureColumns }) {
+  const overflows = metrics.overflows;
+
+  /**
+   * Split a text block so that its first part fits in `body` (which may already hold blocks).
+   * On a page that already has content, a split is only worth it when two lines or more fit.
+   */
+  function splitText(block, body, pageHasContent) {
+    const text = block.textContent;
+    const total = text.length;
+    if (total < 2) return null;
+    let lo = 1;
+    let hi = total - 1;
+    let best = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const probe = metrics.slice(block, 0, mid);
+      body.appendChild(probe);
+      const over = overflows(body);
+      body.removeChild(probe);
+      if (over) {
+        hi = mid - 1;
+      } else {
+        best = mid;
+        lo = mid + 1;
+      }
+    }
+    if (best < 1) return null;
+    const cut = niceCut(text, best);
+    const head = metrics.slice(block, 0, cut);
+    const rest = metrics.slice(block, cut, total);
+    if (!rest.textContent.trim()) return null;
+    head.classList.add('split-head');
+    rest.classList.add('cont');
+    if (pageHasContent) {
+      body.appendChild(head);
+      const tall = metrics.height(head) >= 1.9 * metrics.lineHeight(head);
+      body.removeChild(head);
+      if (!tall) return null;
+    }
+    return [head, rest];
+  }
+
+  function splitList(list, body, pageHasContent) {
+    const items = elementChildren(list);
+    const head = list.cloneNode(false);
+    body.appendChild(head);
+    let n = 0;
+    for (const item of items) {
+      head.appendChild(item.cloneNode(true));
+      if (overflows(body)) {
+        head.removeChild(head.lastChild);
+        break;
+      }
+      n += 1;
+    }
+    body.removeChild(head);
+    if (n === 0 || (pageHasContent && n < 2)) {
+      return pageHasContent ? null : splitText(list, body, false);
+    }
+    const rest = list.cloneNode(false);
+    for (const item of items.slice(n)) rest.appendChild(item.cloneNode(true));
+    if (tagOf(list) === 'OL') {
+      const start = parseInt(list.getAttribute('start'), 10) || 1;
+      rest.setAttribute('start', String(start + n));
+    }
+    return [head, rest];
+  }
+
+  /** Split an HTML <table> by rows, repeating its header rows (see headerGroup). */
+  function splitTable(table, body, pageHasContent) {
+    const thead = elementChildren(table).find((n) => hasClass(n, 'thead'));
+    const rows = bodyRowsUnder(table);
+    function shell() {
+      const t = table.cloneNode(false);
+      if (thead) t.appendChild(thead.cloneNode(true));
+      const tbody = doc.createElement('tbody');
+      t.appendChild(tbody);
+      return { table: t, tbody };
+    }
+    const head = shell();
+    body.appendChild(head.table);
+    let n = 0;
+    for (const row of rows) {
+      head.tbody.appendChild(row.cloneNode(true));
+      if (overflows(body)) {
+        head.tbody.removeChild(head.tbody.lastChild);
+        break;
+      }
+      n += 1;
+    }
+    body.removeChild(head.table);
+    if (n === 0 || n === rows.length || (pageHasContent && n < 2)) return null;
+    const rest = shell();
+    for (const row of rows.slice(n)) rest.tbody.appendChild(row.cloneNode(true));
+    return [head.table, rest.table];
+  }
+
+  function splitBlock(block, body, pageHasContent) {
+    const tag = tagOf(block);
+    if ((tag === 'UL' || tag === 'OL') && elementChildren(block).length > 1) {
+      return splitList(block, body, pageHasContent);
+    }
+    if (tag === 'TABLE') return splitTable(block, body, pageHasContent);
+    return splitText(block, body, pageHasContent);
+  }
+
+  /** Lay `blocks` out on as many pages as needed; a block too tall for a page is split. */
+  function paginateBlocks(item, blocks, kind) {
+    const pages = [];
+    let cur = null;
+    function start() {
+      cur = newPage(item, kind);
+      measure.appendChild(cur.page);
+    }
+    function finish() {
+      measure.removeChild(cur.page);
+      pages.push(cur.page);
+      cur = null;
+    }
+    start();
+    const queue = blocks.slice();
+    let guard = 0;
+    while (queue.length && guard < 10000) {
+      guard += 1;
+      const block = queue.shift();
+      cur.body.appendChild(block);
+      if (!overflows(cur.body)) continue;
+      cur.body.removeChild(block);
+      const hasContent = !!cur.body.firstChild;
+      const split = splitBlock(block, cur.body, hasContent);
+      if (split) {
+        cur.body.appendChild(split[0]);
+        finish();
+        start();
+        queue.unshift(split[1]);
+      } else if (hasContent) {
+        finish();
+        start();
+        queue.unshift(block);
+      } else {
+        // Cannot be split (e.g. one enormous table row): show it on its own page, clipped.
+        cur.body.appendChild(block);
+        cur.page.signageOversize = true;
+        finish();
+        start();
+      }
+    }
+    if (cur.body.firstChild || !pages.length) finish();
+    else measure.removeChild(cur.page);
+    return pages;
+  }
+
+  /**
+   * Typed table body: header row repeated on every page, note under the last one. Amounts in
+   * money columns read 1,322.40; short columns never wrap (see measureColumns); a total row
+   * never starts a page alone; a caption that repeats the title is left out.
+   * `cells` is cells.js (the table-cell rule).
+   */
+  function paginateTable(item, body, cells) {
+    const columns = (body.columns || []).map(cells.numberText);
+    const rows = (body.rows || []).map((r) => (Array.isArray(r) ? r : [r]));
+    const kinds = cells.columnKinds(columns, rows);
+    const width = kinds.length;
+    const caption = body.caption && !cells.captionRepeatsTitle(body.caption, item.title)
+      ? cells.numberText(body.caption) : '';
+    const pages = [];
+    let cur = null;
+    let layout = null;
+    function header() {
+      const thead = headerGroup(doc);
+      const tr = el(doc, 'tr');
+      for (let c = 0; c < width; c++) {
+        const th = wordsNode('th', KIND_CLASS[kinds[c]], columns[c] || '');
+        th.scope = 'col';
+        tr.appendChild(th);
+      }
+      thead.appendChild(tr);
+      return thead;
+    }
+    function start() {
+      const p = newPage(item, 'table');
+      const table = el(doc, 'table');
+      if (caption) {
+        table.appendChild(el(doc, 'caption', null, caption + (pages.length ? '（续）' : '')));
+      }
+      if (layout) {
+        // Same column widths on every page (measured once on the whole table).
+        table.style.tableLayout = 'fixed';
+        if (layout.squeezed) table.classList.add('squeezed');
+        if (layout.headersBreak) table.classList.add('any');
+        const group = el(doc, 'colgroup');
+        for (const w of layout.widths) {
+          const col = el(doc, 'col');
+          col.style.width = w + '%';
+          group.appendChild(col);
+        }
+        table.appendChild(group);
+      }
+      if (columns.length) table.appendChild(header());
+      const tbody = el(doc, 'tbody');
+      table.appendChild(tbody);
+      p.body.appendChild(table);
+      measure.appendChild(p.page);
+      cur = { page: p.page, body: p.body, tbody };
+    }
+    function finish() {
+      // A single row taller than the page can only be shown cut.
+      if (overflows(cur.body)) cur.page.signageOversize = true;
+      measure.removeChild(cur.page);
+      pages.push(cur.page);
+      cur = null;
+    }
+    function makeRow(r) {
+      const tr = el(doc, 'tr', cells.isTotalRow(r) ? 'total' : null);
+      for (let c = 0; c < width; c++) {
+        const text = cells.cellDisplay(r[c], kinds[c]);
+        // Text cells, like titles, wrap between words (道路/硬化, not 道路硬/化).
+        const words = kinds[c] === 'text' && !(layout && layout.narrowText);
+        tr.appendChild(words ? wordsNode('td', 'text', text) : el(doc, 'td', KIND_CLASS[kinds[c]], text));
+      }
+      return tr;
+    }
+    const rowCount = () => rowsOf(cur.tbody).length;
+    /** Rows to carry over to the next page with the last one: a total row takes one more. */
+    function tail() {
+      const list = rowsOf(cur.tbody);
+      const n = list.length;
+      return n > 2 && list[n - 1].className === 'total' ? 2 : 1;
+    }
+    /** Close the page, moving its last `n` rows onto the next one. */
+    function breakBefore(n) {
+      const moved = [];
+      for (let i = 0; i < n; i++) moved.unshift(cur.tbody.removeChild(cur.tbody.lastChild));
+      finish();
+      start();
+      for (const tr of moved) cur.tbody.appendChild(tr);
+    }
+    layout = measureColumns
+      ? measureColumns(item, columns.length ? header() : null, rows.map(makeRow), kinds, newPage)
+      : null;
+    start();
+    for (const r of rows) {
+      cur.tbody.appendChild(makeRow(r));
+      if (overflows(cur.body) && rowCount() > 1) {
+        // The row does not fit: it starts the next page (a total row with the row before it).
+        breakBefore(rowCount() > 2 && cells.isTotalRow(r) ? 2 : 1);
+      }
+    }
+    if (body.note) {
+      const note = el(doc, 'p', 'table-note', body.note);
+      cur.body.appendChild(note);
+      if (overflows(cur.body)) {
+        cur.body.removeChild(note);
+        let placed = false;
+        if (rowCount() > tail()) {
+          // The note goes with the last row (and the row before a total) rather than alone...
+          breakBefore(tail());
+          cur.body.appendChild(note);
+          placed = !overflows(cur.body);
+          if (!placed) cur.body.removeChild(note);
+        }
+        if (!placed) {
+          // ... or on a page of its own when even that does not fit.
+          finish();
+          const p = newPage(item, 'table');
+          p.body.appendChild(note);
+          measure.appendChild(p.page);
+          cur = { page: p.page, body: p.body, tbody: null };
+        }
+      }
+    }
+    finish();
+    return pages;
+  }
+
+  return { paginateBlocks, paginateTable, splitText, splitList, splitTable };
+}
+
+/** The body region of a page. */
+export function pageBody(page) {
+  return firstDescendant(page, (n) => hasClass(n, 'body'));
+}
+
+/**
+ * What a page holds, counted so that two paginations of the same item can be compared:
+ * data rows of a table, characters of text (without the header rows and captions repeated
+ * on continued pages).
+ */
+export function pageUnits(page) {
+  const body = pageBody(page);
+  if (!body) return 0;
+  if (hasClass(body, 'body-table')) return bodyRowsUnder(body).length;
+  let n = body.textContent.length;
+  for (const x of descendants(body, (e) => hasClass(e, 'thead') || tagOf(e) === 'CAPTION')) {
+    n -= x.textContent.length;
+  }
+  return n;
+}
+
+/** Data rows under `root`: rows not in a header group. */
+export function bodyRowsUnder(root) {
+  return descendants(root, (n) => tagOf(n) === 'TR' && !hasClass(n.parentNode, 'thead'));
+}
+
+/** Number each page with the units that come before it (page.signageStart). */
+export function markStarts(pages) {
+  let start = 0;
+  for (const page of pages) {
+    page.signageStart = start;
+    start += pageUnits(page);
+  }
+}
+
+/** The page of `pages` holding the content that starts at `start` (the first if several). */
+export function pageAt(pages, start) {
+  let found = 0;
+  for (let i = 0; i < pages.length; i++) {
+    const s = pages[i].signageStart || 0;
+    if (s > start) break;
+    if (s < start || (pages[found].signageStart || 0) !== s) found = i;
+  }
+  return found;
+}
+
+/**
+ * True when the page on screen does not show all it holds (a row or a line cut at the
+ * bottom) although pagination made it fit: its measurements are out of date.
+ */
+export function pageCut(page, overflows) {
+  if (page.signageOversize) return false;
+  const body = pageBody(page);
+  if (!body || hasClass(body, 'body-image') || hasClass(body, 'body-pdf')) return false;
+  return overflows(body);
+}

@@ -1,0 +1,183 @@
+/*
+ * Renderers: the pages of one item, by the type of its body (docs/player-protocol.md):
+ *   text   plain text: one paragraph per line; rich text (`format: "html"`): the server's
+ *          sanitised markup (content/sanitize.py, applied when the item is saved), parsed in
+ *          an inert <template> and inserted as it is (no second sanitiser here; the page's CSP
+ *          forbids inline script in any case)
+ *   table  typed rows through the table-cell rule (cells.js)
+ *   image  one page; pdf: one page per page image (blob: URLs of the cached files)
+ *   other  one page saying the screen cannot show it
+ * All but the media go through the paginator. Everything untrusted but that markup is put
+ * in with textContent.
+ */
+
+import * as cells from './cells.js';
+import { pageSha } from './assets.js';
+import { clear, descendants, el, elementChildren, hasClass, tagOf } from './dom.js';
+import { bodyRowsUnder, createPaginator, markStarts, pageBody, replaceHeaderGroups } from './paginator.js';
+
+const BLOCK_TAGS = new Set(['P', 'UL', 'OL', 'H2', 'H3', 'H4', 'BLOCKQUOTE', 'TABLE']);
+const UNSUPPORTED = '（此内容暂不支持在屏幕上显示，请扫码查看）';
+
+/** The non-empty lines of plain text, trimmed (ideographic spaces too). */
+export function plainLines(text) {
+  return String(text || '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n+/)
+    .map((line) => line.replace(/^[ \t\u3000]+|[ \t\u3000]+$/g, ''))
+    .filter((line) => line.length > 0);
+}
+
+/**
+ * The top-level blocks of parsed rich text: block elements as they are, loose inline content
+ * between them wrapped in a <p> (whitespace alone between blocks dropped).
+ */
+export function groupBlocks(doc, nodes) {
+  const blocks = [];
+  let loose = null;
+  for (const node of Array.prototype.slice.call(nodes)) {
+    if (node.nodeType === 1 && BLOCK_TAGS.has(tagOf(node))) {
+      loose = null;
+      blocks.push(node);
+      continue;
+    }
+    if (node.nodeType !== 1 && node.nodeType !== 3) continue;
+    if (node.nodeType === 3 && !node.nodeValue.trim() && !loose) continue;
+    if (!loose) {
+      loose = doc.createElement('p');
+      blocks.push(loose);
+    }
+    loose.appendChild(node);
+  }
+  return blocks;
+}
+
+/** The blocks of the server's sanitised rich text `html` (parsed inert, header rows moved). */
+export function htmlBlocks(doc, html) {
+  const template = doc.createElement('template');
+  template.innerHTML = String(html || '');
+  const content = doc.importNode(template.content, true);
+  replaceHeaderGroups(doc, content);
+  return groupBlocks(doc, content.childNodes);
+}
+
+/**
+ * The renderers of one player.
+ *   doc, measure, main  the document, the offscreen measuring region and the main region
+ *   words               words.js (window.signageWords), or null: where titles may break
+ *   metrics, measureColumns   see paginator.js and columns.js
+ *   assets              assets.js (blob: URLs of cached files); urls: window.URL
+ */
+export function createRenderers({ doc, measure, main, words, metrics, measureColumns, assets, urls,
+  warn = () => {} }) {
+  /** The title split where a line may break: words.js, the rule the villagers' pages use. */
+  function titleParts(text) {
+    return words ? words.parts(text) : [String(text || '')];
+  }
+
+  /** An element showing `text` that breaks only between its words (see titleParts). */
+  function wordsNode(tag, cls, text) {
+    const node = el(doc, tag, cls);
+    const parts = titleParts(String(text || ''));
+    if (parts.length > 1) node.classList.add('words');
+    if (words) words.fill(node, parts);
+    else node.textContent = parts.join('');
+    return node;
+  }
+
+  /** An empty page of `item`: the urgent band, the title, an empty body of `kind`. */
+  function newPage(item, kind) {
+    const page = el(doc, 'div', 'page page-' + kind);
+    if (item.urgent) {
+      page.classList.add('page-urgent');
+      page.appendChild(el(doc, 'div', 'urgent-band', '紧急通知'));
+    }
+    page.appendChild(wordsNode('h1', 'item-title', item.title));
+    const body = el(doc, 'div', 'body body-' + kind);
+    page.appendChild(body);
+    return { page, body };
+  }
+
+  const paginator = createPaginator({ doc, measure, metrics, newPage, wordsNode, measureColumns });
+
+  /** One image page; its blob: URL is kept in `entry.urls` (revoked when the entry dies). */
+  function mediaPage(item, sha, entry, alt) {
+    const p = newPage(item, 'media');
+    if (!sha) {
+      p.body.appendChild(el(doc, 'div', 'media-missing', '图片暂不可用'));
+      return p.page;
+    }
+    const img = el(doc, 'img');
+    img.alt = alt || item.title || '';
+    img.decoding = 'async';
+    p.body.appendChild(img);
+    assets.objectUrl(sha, item).then((u) => {
+      if (entry.dead) {
+        urls.revokeObjectURL(u);
+        return;
+      }
+      entry.urls.push(u);
+      img.src = u;
+    }).catch((error) => {
+      warn('image ' + sha + ' unavailable', error);
+      if (img.parentNode) {
+        img.parentNode.replaceChild(el(doc, 'div', 'media-missing', '图片暂不可用（等待网络恢复）'), img);
+      }
+    });
+    return p.page;
+  }
+
+  function plainBlocks(text) {
+    return plainLines(text).map((line) => el(doc, 'p', null, line));
+  }
+
+  /** The pages of `item` for the layout on screen, into `entry` ({pages, urls, dead}). */
+  function render(item, entry) {
+    const body = item.body || {};
+    clear(measure);
+    measure.style.width = main.offsetWidth + 'px';
+    measure.style.height = main.offsetHeight + 'px';
+    try {
+      if (body.type === 'table') {
+        entry.pages = paginator.paginateTable(item, body, cells);
+      } else if (body.type === 'image') {
+        entry.pages = [mediaPage(item, body.asset, entry, body.caption)];
+      } else if (body.type === 'pdf') {
+        const list = body.pages || [];
+        entry.pages = list.length
+          ? list.map((p, i) => mediaPage(item, pageSha(p), entry, (item.title || '') + ' 第' + (i + 1) + '页'))
+          : [mediaPage(item, null, entry)];
+      } else if (body.type === 'text') {
+        const html = body.format === 'html';
+        const blocks = html ? htmlBlocks(doc, body.text || body.html || '') : plainBlocks(body.text);
+        entry.pages = paginator.paginateBlocks(item, blocks, html ? 'html' : 'text');
+      } else {
+        entry.pages = paginator.paginateBlocks(item, [el(doc, 'p', 'cont', UNSUPPORTED)], 'text');
+      }
+      markStarts(entry.pages);
+    } finally {
+      clear(measure);
+    }
+    return entry;
+  }
+
+  return { render, newPage, wordsNode, titleParts };
+}
+
+/** What a page shows, for tests: {index, kind, text, blocks, rows, header}. */
+export function describePage(page, index) {
+  const body = pageBody(page);
+  const kind = (body.className.match(/body-(\w+)/) || [])[1] || '';
+  const header = [];
+  for (const group of descendants(body, (n) => hasClass(n, 'thead'))) {
+    for (const th of descendants(group, (n) => tagOf(n) === 'TH')) header.push(th.textContent);
+  }
+  return {
+    index: index + 1,
+    kind,
+    text: body.textContent,
+    blocks: elementChildren(body).length,
+    rows: bodyRowsUnder(body).length,
+    header
+  };
+}
