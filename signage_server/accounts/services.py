@@ -102,6 +102,11 @@ def get_user(session: Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == username.strip().lower()))
 
 
+def all_users(session: Session) -> list[User]:
+    """Return every user, active or not, by user name."""
+    return list(session.scalars(sa.select(User).order_by(User.username)))
+
+
 def create_user(
     session: Session,
     passwords: Passwords,
@@ -388,3 +393,22 @@ def revoke_token(session: Session, token: ApiToken, *, actor: User | None) -> No
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         log_event(session, "token.revoked", actor=actor, user=token.user, token=token.prefix)
+
+
+def token_expiry(days: int | None) -> dt.datetime | None:
+    """Return when a token made now to last ``days`` days expires (``None``: never)."""
+    return utcnow() + dt.timedelta(days=days) if days else None
+
+
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    """Return the API token with id ``token_id``, or ``None``."""
+    return session.get(ApiToken, token_id)
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """Return ``user``'s API tokens, revoked ones too, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+        )
+    )

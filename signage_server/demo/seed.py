@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -12,6 +13,8 @@ from sqlalchemy.orm import Session
 from signage_server.accounts import services as accounts
 from signage_server.accounts.models import User
 from signage_server.accounts.rules import Role
+from signage_server.config import Settings
+from signage_server.config import read_or_create_secret
 from signage_server.demo import data
 from signage_server.orgs import services as orgs
 from signage_server.orgs.models import Org
@@ -30,6 +33,14 @@ class SeedResult:
     cases_created: int = 0
     #: ``(screen name, fresh token)`` of every demo screen.
     screens: list[tuple[str, str]] = field(default_factory=list)
+
+
+def demo_password(settings: Settings) -> str:
+    """Return the password of every demo login: ``SIGNAGE_DEMO_PASSWORD``, or the one
+    generated once and kept in the data directory."""
+    return settings.demo_password or read_or_create_secret(
+        Path(settings.data_dir) / "demo_password", nbytes=9
+    )
 
 
 def seed(

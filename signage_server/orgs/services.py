@@ -190,6 +190,11 @@ def tree_order(orgs: Iterable[Org]) -> list[tuple[int, Org]]:
     return list(walk(as_tree(orgs)))
 
 
+def whole_tree(session: Session) -> list[tuple[int, Org]]:
+    """Return ``(depth, org)`` of every organisation, dissolved ones too, in tree order."""
+    return tree_order(session.scalars(sa.select(Org)))
+
+
 def tree_choices(orgs: Iterable[Org]) -> list[tuple[str, str]]:
     """Return ``(code, name)`` choices of ``orgs`` in tree order, names indented by depth."""
     return [(o.code, "\u3000" * depth + o.name) for depth, o in tree_order(orgs)]

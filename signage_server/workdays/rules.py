@@ -119,3 +119,19 @@ def window_days(
     """
     last = (valid_until - dt.timedelta(microseconds=1)).astimezone(tz).date()
     return valid_from.astimezone(tz).date(), last
+
+
+def adjusted_days(calendar: WorkdayCalendar, year: int) -> list[tuple[dt.date, bool]]:
+    """Return the days of ``year`` that break the Monday-to-Friday rule, in order, each with
+    ``True`` for a working day on a weekend (调休) and ``False`` for a holiday on a weekday.
+
+    :raise CalendarUnknown: the calendar does not cover ``year``.
+    """
+    found: list[tuple[dt.date, bool]] = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        weekend = day.weekday() >= 5
+        if calendar.is_workday(day) == weekend:
+            found.append((day, weekend))
+        day += dt.timedelta(days=1)
+    return found

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from signage_server.errors import BadRequest
+from signage_server.i18n import N_
+from signage_server.i18n import Label
 from signage_server.workdays.models import CalendarDay
 from signage_server.workdays.models import CalendarYear
 from signage_server.workdays.rules import WorkdayCalendar
@@ -114,3 +117,35 @@ def load_year(
         entry.source, entry.loaded_by = source, loaded_by
     session.flush()
     return count
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What :func:`load_schedule` stored."""
+
+    holidays: int
+    adjusted_workdays: int  #: working days on a weekend (调休)
+
+
+def load_schedule(session: Session, year: int, text: str, *, source: str, loaded_by: str) -> Loaded:
+    """Check ``year``'s official schedule ``text`` whole (:func:`parse_schedule`), then load
+    it in place of the one loaded before (:func:`load_year`).
+
+    :param source: where the text comes from (a file name), kept and named in problems.
+    :raise BadRequest: the schedule has mistakes, one detail per bad line (``"<source>: line
+        N: ..."``); nothing is loaded.
+    """
+    shown = source or Label(N_("the file"))
+    try:
+        days = parse_schedule(text, year)
+    except ScheduleError as error:
+        raise BadRequest(
+            N_("%(count)s problem(s) in %(source)s: nothing was loaded"),
+            code="invalid_schedule",
+            details=[f"{shown}: {problem}" for problem in error.problems],
+            count=len(error.problems),
+            source=shown,
+        ) from None
+    count = load_year(session, year, days, source=source, loaded_by=loaded_by)
+    holidays = sum(not d.workday for d in days)
+    return Loaded(holidays=holidays, adjusted_workdays=count - holidays)

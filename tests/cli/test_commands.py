@@ -137,7 +137,7 @@ def test_user_passwd(app: Flask, demo: Demo) -> None:
 def test_help_lists_contract_commands(app: Flask) -> None:
     from click.testing import CliRunner
 
-    from signage_server.cli import COMMANDS
+    from signage_server.cli.root import COMMANDS
 
     names = {c.name for c in COMMANDS}
     assert {"init-db", "seed-demo", "serve", "demo", "user", "token"} <= names

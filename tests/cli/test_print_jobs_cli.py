@@ -15,9 +15,9 @@ from click.testing import Result
 from flask import Flask
 
 from signage_server import services as registry
+from signage_server.cli import print as print_cli
 from signage_server.extensions import db
 from signage_server.paper import ARCHIVE
-from signage_server.paper import cli as paper_cli
 from signage_server.paper.jobs import backends
 from signage_server.paper.jobs import services
 from signage_server.paper.models import PrintJob
@@ -185,7 +185,7 @@ def test_background_prints_the_id_and_watch_follows_the_job(
     # Another process runs it: each time `watch` waits, the runner makes one more step.
     with backends.job_context(app) as context:
         run = services.execute(db.session, 1, **context)
-        monkeypatch.setattr(paper_cli, "_wait", lambda seconds: next(run, None))
+        monkeypatch.setattr(print_cli, "_wait", lambda seconds: next(run, None))
         result = invoke(app, "print", "watch", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:3] == [
@@ -211,8 +211,8 @@ def test_a_job_run_elsewhere_is_followed_not_run_twice(
             db.session.commit()
         return job_id
 
-    submit = paper_cli._submit
-    monkeypatch.setattr(paper_cli, "_submit", someone_else_claims)
+    submit = print_cli._submit
+    monkeypatch.setattr(print_cli, "_submit", someone_else_claims)
     result = invoke(app, "print", "job", print_kind.NAME, "--org", "CHENGGUAN")
     assert "is run by another process: following it." in result.stdout
     assert sheets.ran == []

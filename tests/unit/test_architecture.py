@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,11 +99,46 @@ def test_no_print_in_the_server() -> None:
 TEST_ONLY = ("pypdf", "pytest", "hypothesis", "playwright", "websocket")
 
 
+BENCH = PACKAGE / "bench"
+CLI = PACKAGE / "cli"
+
+
 def test_the_server_imports_no_test_only_package() -> None:
     """A production install (``pip install .[production]``) lacks the test tools: a dossier
     that counted its pages with pypdf failed there."""
     for path in [*PACKAGE.rglob("*.py"), *(ROOT / "content").rglob("*.py")]:
-        if path == PACKAGE / "bench.py":
+        if path.is_relative_to(BENCH):
             continue  # the benchmarks drive chromium: a developer's tool, run from a checkout
         found = {name for name in imports_of(path) if name.split(".")[0] in TEST_ONLY}
         assert not found, (path, found)
+
+
+def test_only_the_command_line_imports_the_benchmarks() -> None:
+    """The bench package is a developer's tool: no module of the server imports it, at the
+    top or in a function; only the ``bench`` command group (which loads it on use) does."""
+    for path in [*PACKAGE.rglob("*.py"), *(ROOT / "content").rglob("*.py")]:
+        if path.is_relative_to(BENCH) or path.is_relative_to(CLI):
+            continue
+        found = {n for n in imports_of(path) if n.split(".")[:2] == ["signage_server", "bench"]}
+        assert not found, (path, found)
+
+
+def test_the_app_does_not_load_the_benchmarks(tmp_path: Path) -> None:
+    """Building the app (which attaches every command group) imports no bench module."""
+    script = (
+        "import sys\n"
+        "from signage_server import create_app\n"
+        "create_app()\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[:2] == ['signage_server', 'bench'])\n"
+        "assert not loaded, loaded\n"
+        "assert 'signage_server.cli.root' in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=os.environ | {"SIGNAGE_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

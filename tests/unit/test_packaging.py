@@ -60,7 +60,8 @@ def test_installed_wheel_runs_without_the_source_tree(wheel: Path, tmp_path: Pat
 import signage_server, sys
 assert signage_server.__file__.startswith(sys.argv[1]), signage_server.__file__
 from signage_server import create_app
-from signage_server.cli import init_db, seed_demo
+from signage_server.cli.db import init_db
+from signage_server.cli.demo import seed_demo
 app = create_app({"argon2_time_cost": 1, "argon2_memory_cost": 1024, "argon2_parallelism": 1})
 with app.app_context():
     init_db()

@@ -579,3 +579,20 @@ def recent_query(condition: sa.ColumnElement[bool] | None = None) -> sa.Select[A
         .order_by(PrintJob.id.desc())
     )
     return query.where(condition) if condition is not None else query
+
+
+def recent_jobs(session: Session, limit: int) -> list[PrintJob]:
+    """Return the ``limit`` newest print jobs of every organisation."""
+    return list(session.scalars(recent_query().limit(limit)))
+
+
+def get_job(session: Session, job_id: int) -> PrintJob | None:
+    """Return print job ``job_id``, or ``None``."""
+    return session.get(PrintJob, job_id)
+
+
+def fresh_job(session: Session, job_id: int) -> PrintJob | None:
+    """Return print job ``job_id`` as another process (its runner) committed it last: the
+    transaction ends and the job is read again."""
+    session.rollback()
+    return session.get(PrintJob, job_id, populate_existing=True)

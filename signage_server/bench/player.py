@@ -1,6 +1,6 @@
-"""``signage bench``: measurements of a real installation (results in docs/benchmarks.md).
+"""``signage bench player-memory``: the web player's memory over a day (docs/benchmarks.md).
 
-``signage bench player-memory`` checks the claim that the web player runs a day of rotation
+It checks the claim that the web player runs a day of rotation
 without its memory growing. It seeds a throw-away demo installation, serves it with the real
 ``signage serve``, registers a screen and opens its player in Debian's chromium (Playwright,
 never a downloaded browser). Playwright's fake clock is installed before the page loads and
@@ -20,40 +20,40 @@ tolerance above its baseline (the first sample after the warm-up hour), or when 
 live nodes or listeners grow.
 
 Nothing here needs the Flask app: the command talks to its own server over HTTP and runs the
-other ``signage`` commands as subprocesses.
+other ``signage`` commands as subprocesses (:mod:`signage_server.bench.installation`); the
+verdict is :func:`signage_server.bench.memory.judge`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
-import platform
-import secrets
 import shlex
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
-from collections.abc import Iterator
 from dataclasses import asdict
 from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
 import click
 
-from signage_server.config import child_environment
+from layouts import LAYOUTS
+from signage_server.bench.installation import demo_installation
+from signage_server.bench.installation import machine_hardware
+from signage_server.bench.memory import Check
+from signage_server.bench.memory import Sample
+from signage_server.bench.memory import Verdict
+from signage_server.bench.memory import judge
 
 if TYPE_CHECKING:
     from playwright.sync_api import CDPSession
     from playwright.sync_api import Page
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -120,59 +120,6 @@ SAMPLE_JS = """
 """
 
 
-# --- the report ---------------------------------------------------------------------------
-
-
-@dataclass
-class Sample:
-    """One measurement, after a forced garbage collection."""
-
-    sim_min: float  #: simulated minutes since the player started playing
-    wall_s: float  #: real seconds since the player started playing
-    heap_used_mib: float  #: V8 heap in use (Runtime.getHeapUsage)
-    heap_total_mib: float  #: V8 heap reserved
-    blink_heap_mib: float  #: Blink's garbage-collected heap: DOM, styles (embedderHeapUsedSize)
-    renderer_rss_mib: float | None  #: resident memory of the page's renderer process (Linux)
-    dom_elements: int  #: elements in the document
-    main_elements: int  #: of which in the main region (the page on screen)
-    nodes: int  #: live DOM nodes in the renderer, attached or not (Performance.getMetrics)
-    listeners: int  #: live event listeners (Performance.getMetrics JSEventListeners)
-    documents: int  #: live documents (the page, DOMParser documents not yet collected)
-    displays: int  #: displays (items) started so far
-    pages_shown: int  #: pages put on screen so far
-    websockets: int  #: WebSocket connections opened so far (first connection and reconnects)
-    item: Any  #: item on screen
-    page: int  #: its page on screen (1-based)
-    online: bool  #: Socket.IO connected at that moment
-    queued: int  #: proof-of-play records waiting in the player's storage
-    aligned: bool  #: the reference display was on screen (like-for-like comparison)
-
-
-@dataclass
-class Check:
-    """Growth of one measure from the baseline sample to the last one."""
-
-    metric: str  #: field of :class:`Sample`
-    label: str
-    unit: str
-    baseline: float
-    final: float
-    growth: float
-    allowed: float | None  #: None: reported, not judged
-    slope_per_h: float  #: least-squares slope from the baseline on, in ``unit`` per hour
-    passed: bool
-
-
-@dataclass
-class Verdict:
-    baseline_index: int
-    baseline_sim_h: float
-    final_sim_h: float
-    checks: list[Check]
-    passed: bool
-    problems: list[str] = field(default_factory=list)
-
-
 @dataclass
 class Report:
     benchmark: str
@@ -195,95 +142,6 @@ class Report:
     verdict: Verdict
     page_errors: int
     server_log_tail: str = ""
-
-
-# --- the installation ---------------------------------------------------------------------
-
-
-def _signage_command() -> list[str]:
-    """How to run the ``signage`` console script of this interpreter."""
-    script = Path(sys.executable).parent / "signage"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from signage_server.cli import main; main()"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Installation:
-    base: str
-    env: dict[str, str]
-    log: Path
-    process: subprocess.Popen[bytes]
-
-    def run(self, *args: str) -> str:
-        return _signage(self.env, *args)
-
-    def log_tail(self, chars: int = 2000) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
-
-
-def _signage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
-    """Run ``signage ARGS`` in the environment ``env``; return its output."""
-    result = subprocess.run(  # noqa: S603 - our own console script
-        [*_signage_command(), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise click.ClickException(
-            f"signage {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-2000:]}"
-        )
-    return result.stdout
-
-
-def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-            raise click.ClickException(f"signage serve exited early:\n{tail}")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310 - our server
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise click.ClickException(f"{base} did not answer within {timeout:.0f}s")
-
-
-@contextlib.contextmanager
-def demo_installation() -> Iterator[Installation]:
-    """A freshly seeded demo county in a temporary data directory, served on a free port."""
-    with tempfile.TemporaryDirectory(prefix="signage-bench-") as folder:
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        env = _seeded(Path(folder), public_url=base)
-        log = Path(folder) / "serve.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(  # noqa: S603 - our own console script
-                [*_signage_command(), "serve", "--port", str(port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            _wait_until_up(base, process, log, timeout=60)
-            yield Installation(base, env, log, process)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 # --- measuring the player -----------------------------------------------------------------
@@ -378,94 +236,6 @@ def _measure(
     )
 
 
-def _slope_per_hour(points: list[tuple[float, float]]) -> float:
-    """Least-squares slope of (minutes, value) points, per hour; 0 for fewer than two."""
-    if len(points) < 2:
-        return 0.0
-    n = len(points)
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    if sxx == 0:
-        return 0.0
-    sxy = sum((x - mx) * (y - my) for x, y in points)
-    return sxy / sxx * 60
-
-
-#: (metric, label, unit, judged as memory (MiB) or as a count); RSS is only reported: it
-#: holds allocator caches and DevTools' own buffers, and moves by megabytes either way.
-MEASURES: tuple[tuple[str, str, str, str], ...] = (
-    ("heap_used_mib", "JS heap (V8)", "MiB", "memory"),
-    ("blink_heap_mib", "Blink heap (DOM, styles)", "MiB", "memory"),
-    ("renderer_rss_mib", "renderer RSS", "MiB", "reported"),
-    ("dom_elements", "DOM elements", "", "count"),
-    ("nodes", "live DOM nodes", "", "count"),
-    ("listeners", "event listeners", "", "count"),
-)
-
-
-def judge(
-    samples: list[Sample],
-    *,
-    warmup_min: float,
-    tolerance_mib: float,
-    tolerance_pct: float,
-    max_node_growth: int,
-    rotates: bool = True,
-) -> Verdict:
-    """Compare the last sample with the baseline (the first one after the warm-up).
-
-    Each heap may end at most ``max(tolerance_mib, tolerance_pct % of its baseline)`` above
-    the baseline; DOM elements, live nodes and listeners at most ``max_node_growth`` above.
-    ``rotates``: pages must have been shown after the baseline (not in the ticker layout).
-    """
-    index = next((i for i, s in enumerate(samples) if s.sim_min >= warmup_min), 0)
-    base = samples[index]
-    last = samples[-1]
-    checks: list[Check] = []
-    problems: list[str] = []
-    for metric, label, unit, kind in MEASURES:
-        points = [(s.sim_min, getattr(s, metric)) for s in samples[index:]]
-        if any(value is None for _, value in points):
-            continue
-        start, end = float(points[0][1]), float(points[-1][1])
-        growth = end - start
-        allowed: float | None = None
-        if kind == "memory":
-            allowed = max(tolerance_mib, start * tolerance_pct / 100)
-        elif kind == "count":
-            allowed = max_node_growth
-        passed = allowed is None or growth <= allowed
-        checks.append(
-            Check(
-                metric=metric,
-                label=label,
-                unit=unit,
-                baseline=start,
-                final=end,
-                growth=round(growth, 3),
-                allowed=None if allowed is None else round(allowed, 3),
-                slope_per_h=round(_slope_per_hour(points), 4),
-                passed=passed,
-            )
-        )
-        if not passed:
-            problems.append(
-                f"{label} grew by {growth:.3f} {unit} ({start:g} -> {end:g}),"
-                f" more than the {allowed:g} {unit} allowed".replace("  ", " ")
-            )
-    if rotates and last.pages_shown <= base.pages_shown and last.sim_min > base.sim_min:
-        problems.append("no page was shown after the baseline: the player did not rotate")
-    return Verdict(
-        baseline_index=index,
-        baseline_sim_h=round(base.sim_min / 60, 2),
-        final_sim_h=round(last.sim_min / 60, 2),
-        checks=checks,
-        passed=not problems,
-        problems=problems,
-    )
-
-
 @dataclass
 class Settings:
     hours: float
@@ -492,25 +262,6 @@ def _chromium_version(path: str) -> str:
     return out.strip().splitlines()[-1] if out.strip() else "unknown"
 
 
-def _machine() -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-    }
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                info["memory_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
-                break
-    return info
-
-
 class _Player:
     """The player page on a paused fake clock: advance it, line it up, measure it."""
 
@@ -533,6 +284,7 @@ class _Player:
         self.reference: dict[str, Any] = _state(page)
 
     def advance(self, ms: int) -> None:
+        # Here, not at the top: Playwright comes with the test extras only (see above).
         from playwright.sync_api import Error as PlaywrightError
 
         try:
@@ -580,13 +332,13 @@ def run_player_memory(
 ) -> Report:
     """Run the benchmark; ``progress(sample)`` is called after each sample."""
     try:
+        # Here, not at the top: Playwright comes with the test extras only, and the other
+        # benchmarks (and this module's import) must work without it.
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise click.ClickException(
             "playwright is not installed; install the test extras: pip install -e .[test]"
         ) from None
-    from layouts import LAYOUTS
-
     if not Path(settings.chromium).exists():
         raise click.ClickException(f"{settings.chromium} is missing (apt-get install chromium)")
     layout = LAYOUTS[settings.layout]
@@ -664,7 +416,7 @@ def run_player_memory(
         benchmark="player-memory",
         command=command,
         started_at=started_at.isoformat(timespec="seconds"),
-        machine=_machine() | {"chromium": _chromium_version(settings.chromium)},
+        machine=machine_hardware() | {"chromium": _chromium_version(settings.chromium)},
         layout=layout.name,
         audience=settings.audience,
         hours=settings.hours,
@@ -733,12 +485,7 @@ def _summary(report: Report) -> list[str]:
     ]
 
 
-@click.group("bench")
-def bench_group() -> None:
-    """Benchmarks of a throw-away demo installation (results: docs/benchmarks.md)."""
-
-
-@bench_group.command("player-memory")
+@click.command("player-memory")
 @click.option("--hours", default=24.0, show_default=True, type=click.FloatRange(0.01, 24 * 31))
 @click.option("--layout", default="landscape", show_default=True, help="Layout of the screen.")
 @click.option(
@@ -821,8 +568,6 @@ def player_memory(
     tolerance above its baseline, or when DOM elements, live nodes or listeners grow.
     Progress goes to stderr. Results and method: docs/benchmarks.md.
     """
-    from layouts import LAYOUTS
-
     if layout not in LAYOUTS:
         raise click.BadParameter(f"known layouts: {', '.join(LAYOUTS)}", param_hint="--layout")
     settings = Settings(
@@ -862,127 +607,3 @@ def player_memory(
         if as_json:
             click.echo("; ".join(report.verdict.problems), err=True)
         raise SystemExit(1)
-
-
-# --- printing (posters, boards, dossiers) --------------------------------------------------
-
-
-def _seeded(folder: Path, public_url: str = "https://signage.example.invalid") -> dict[str, str]:
-    """Seed a demo installation in ``folder`` and return its environment (no server: printing
-    needs only the database; :func:`demo_installation` serves one)."""
-    data_dir = folder / "data"
-    data_dir.mkdir()
-    env = child_environment(
-        data_dir=str(data_dir),
-        demo_password=secrets.token_urlsafe(12),
-        # Nobody logs in: cheap password hashing keeps the seeding fast.
-        argon2_time_cost="1",
-        argon2_memory_cost="1024",
-        argon2_parallelism="1",
-        public_url=public_url,
-    )
-    _signage(env, "init-db")
-    _signage(env, "seed-demo")
-    return env
-
-
-def _paper_worker(env: dict[str, str], *args: str) -> str:
-    """Run ``python -m signage_server.paper.bench ARGS`` in a fresh process; return its output."""
-    result = subprocess.run(  # noqa: S603 - this interpreter, our own module
-        [sys.executable, "-m", "signage_server.paper.bench", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise click.ClickException(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
-    return result.stdout
-
-
-def run_print(runs: int, kinds: list[str]) -> dict[str, Any]:
-    """Measure printing in a throw-away demo installation: each kind of document in a fresh
-    process, cold (first) then ``runs`` times warm."""
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="signage-bench-print-") as folder:
-        env = _seeded(Path(folder))
-        _paper_worker(env, "prepare")
-        results = []
-        for kind in kinds:
-            click.echo(f"measuring {kind} …", err=True)
-            results.append(json.loads(_paper_worker(env, "measure", kind, str(runs))))
-    return {
-        "benchmark": "print",
-        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": _machine_basics(),
-        "runs": runs,
-        "wall_s": time.perf_counter() - started,
-        "documents": results,
-    }
-
-
-def _machine_basics() -> dict[str, Any]:
-    return {
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def print_table(report: dict[str, Any]) -> list[str]:
-    """The report as the Markdown table of docs/benchmarks.md."""
-    lines = [
-        "| document | pages | file | cold (1st in process) | warm (median) | warm per page |",
-        "|---|---|---|---|---|---|",
-    ]
-    for found in report["documents"]:
-        if "pages" not in found:
-            lines.append(f"| {found['kind']} | not measured (no such document yet) | | | | |")
-            continue
-        pages = found["pages"]
-        warm = found["warm_median_s"]
-        lines.append(
-            f"| {found['label']} | {pages} | {found['bytes'] / 1024:.0f} KiB"
-            f" | {found['cold_s']:.2f} s | {warm:.2f} s | {warm / pages:.2f} s |"
-        )
-    return lines
-
-
-@bench_group.command("print")
-@click.option(
-    "--runs",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, 1000),
-    help="Warm printings of each document (the median is reported).",
-)
-@click.option(
-    "--only",
-    "kinds",
-    multiple=True,
-    help="Measure only these documents (poster, table-poster, long-table-poster, wide-poster,"
-    " board, dossier).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def print_bench(runs: int, kinds: tuple[str, ...], as_json: bool) -> None:
-    """Time posters, boards and dossiers: cold (first in a fresh process, fontconfig
-    included) and warm (median of --runs), with their pages and file sizes. Results and
-    method: docs/benchmarks.md."""
-    from signage_server.paper.bench import DOCUMENTS
-
-    unknown = sorted(set(kinds) - set(DOCUMENTS))
-    if unknown:
-        raise click.BadParameter(f"known documents: {', '.join(DOCUMENTS)}", param_hint="--only")
-    report = run_print(runs, list(kinds) or list(DOCUMENTS))
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    for line in print_table(report):
-        click.echo(line)
-    machine = report["machine"]
-    click.echo(
-        f"\n{machine['cpus']} CPUs, {machine['platform']}, Python {machine['python']},"
-        f" load {machine['load_average']}; {report['wall_s']:.0f} s in all."
-    )

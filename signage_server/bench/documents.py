@@ -1,10 +1,10 @@
 """What ``signage bench print`` measures, run inside a throw-away demo installation.
 
-``signage bench print`` (``signage_server/bench.py``) seeds the installation, then runs this
-module in fresh processes::
+``signage bench print`` (:mod:`signage_server.bench.print`) seeds the installation, then runs
+this module in fresh processes::
 
-    python -m signage_server.paper.bench prepare          # adds the long and wide tables
-    python -m signage_server.paper.bench measure KIND N   # one JSON line
+    python -m signage_server.bench.documents prepare          # adds the long and wide tables
+    python -m signage_server.bench.documents measure KIND N   # one JSON line
 
 ``measure`` times the first rendering of document ``KIND`` in the process (cold: WeasyPrint's
 import, fontconfig's scan of the system fonts, the first use of each face) and then ``N``
@@ -27,7 +27,29 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from signage_server import create_app
+from signage_server import services as registry
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.services import get_user
+from signage_server.catalog.services import require_entry_for
+from signage_server.disclosure import services as items
 from signage_server.disclosure.audience import Audience
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import Action
+from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import Scope
+from signage_server.disclosure.rules import State
+from signage_server.disclosure.rules import Timing
+from signage_server.disclosure.services import get_item
+from signage_server.extensions import db
+from signage_server.orgs.models import Org
+from signage_server.orgs.services import require_by_code
+from signage_server.paper.archive import dossier_pdf
+from signage_server.paper.posters import board_pdf
+from signage_server.paper.posters import poster_pdf
+from signage_server.paper.render import page_count
+from signage_server.workdays.services import load_calendar
 
 #: A document to measure: given the session and the time, a function that prints it anew
 #: (``None``: not available in this installation).
@@ -62,12 +84,6 @@ class Measured:
 
 def _published(session: Session, title: str | None = None, body_type: str | None = None) -> int:
     """Return the id of a current public item of the demo village (by title or body type)."""
-    from signage_server.disclosure.models import Item
-    from signage_server.disclosure.models import Revision
-    from signage_server.disclosure.rules import Scope
-    from signage_server.disclosure.rules import State
-    from signage_server.orgs.models import Org
-
     query = (
         sa.select(Item.id, Revision.title, Revision.body)
         .join(Revision, (Revision.item_id == Item.id) & (Revision.number == Item.live_number))
@@ -86,9 +102,6 @@ def _published(session: Session, title: str | None = None, body_type: str | None
 
 def _poster(title: str | None, body_type: str | None, size: str, orientation: str) -> Maker:
     def make(session: Session, now: dt.datetime) -> Render:
-        from signage_server.disclosure.services import get_item
-        from signage_server.paper.posters import poster_pdf
-
         item_id = _published(session, title, body_type)
         return lambda: poster_pdf(
             session, get_item(session, item_id), size=size, orientation=orientation, now=now
@@ -98,9 +111,6 @@ def _poster(title: str | None, body_type: str | None, size: str, orientation: st
 
 
 def _board(session: Session, now: dt.datetime) -> Render:
-    from signage_server.orgs.services import require_by_code
-    from signage_server.paper.posters import board_pdf
-
     org = require_by_code(session, BOARD_ORG)
     return lambda: board_pdf(session, org, audience=Audience.PUBLIC, now=now)
 
@@ -109,9 +119,6 @@ def dossier_document(session: Session, now: dt.datetime) -> Render | None:
     """The archive dossier of the demo village's quarterly finances (an interim one: what
     ``GET /api/v1/items/<id>/archive.pdf`` renders for an item still published; the chain
     check, the audit trail, proof of play and feedback gathered each time)."""
-    from signage_server.disclosure.services import get_item
-    from signage_server.paper.archive import dossier_pdf
-
     item_id = _published(session, "集义村2026年第三季度村级财务收支情况")
     return lambda: dossier_pdf(session, get_item(session, item_id), now=now)
 
@@ -145,17 +152,6 @@ DOCUMENTS: dict[str, tuple[str, Maker]] = {
 def prepare(session: Session, now: dt.datetime) -> None:
     """Add a long table (multi-page poster) and a wide one (A3 landscape) to the demo village,
     through the procedure of its demo users."""
-    from signage_server.accounts.permissions import Principal
-    from signage_server.accounts.services import get_user
-    from signage_server.catalog.services import require_entry_for
-    from signage_server.disclosure import services as items
-    from signage_server.disclosure.rules import Action
-    from signage_server.disclosure.rules import Category
-    from signage_server.disclosure.rules import Scope
-    from signage_server.disclosure.rules import Timing
-    from signage_server.orgs.services import require_by_code
-    from signage_server.workdays.services import load_calendar
-
     org = require_by_code(session, BOARD_ORG)
     env = items.Env(now, load_calendar(session), zoneinfo.ZoneInfo("Asia/Shanghai"))
 
@@ -223,8 +219,6 @@ def prepare(session: Session, now: dt.datetime) -> None:
 
 def measure(session: Session, kind: str, runs: int, now: dt.datetime) -> Measured | None:
     """Print document ``kind`` once cold (the first in this process) and ``runs`` times warm."""
-    from signage_server.paper.render import page_count
-
     label, make = DOCUMENTS[kind]
     render = make(session, now)
     if render is None:
@@ -243,10 +237,6 @@ def measure(session: Session, kind: str, runs: int, now: dt.datetime) -> Measure
 
 def main(argv: list[str]) -> None:
     """``prepare`` or ``measure KIND RUNS`` in the installation of the environment."""
-    from signage_server import create_app
-    from signage_server import services as registry
-    from signage_server.extensions import db
-
     app = create_app()
     with app.app_context():
         now = registry.now()

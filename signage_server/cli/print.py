@@ -1,14 +1,49 @@
-"""``signage print …``: posters, boards and archive dossiers from the command line."""
+"""``signage print …``: posters, boards and archive dossiers from the command line.
+
+One document (``poster``, ``board``, ``archive --item``) is made here and written to a file;
+a batch (``boards``, ``archive --org --year``, the hidden ``job``) is a print job, run here
+with a progress display or queued for the worker (``--background``); ``jobs``, ``watch`` and
+``cancel`` follow and stop them.
+"""
 
 from __future__ import annotations
 
+import signal
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
+from signage_server import services as registry
+from signage_server.assets import STORE
+from signage_server.cli.base import Group
+from signage_server.cli.base import app
+from signage_server.cli.base import fail
+from signage_server.cli.lookup import org_with_code
+from signage_server.disclosure.audience import Audience
+from signage_server.disclosure.context import local_tz
+from signage_server.disclosure.services import get_item
+from signage_server.extensions import db
+from signage_server.orgs.services import require_by_code
+from signage_server.paper import ARCHIVE
+from signage_server.paper.archive import dossier_pdf
+from signage_server.paper.archive import make_dossier
+from signage_server.paper.jobs import services as jobs
+from signage_server.paper.jobs.backends import describe
+from signage_server.paper.jobs.backends import run_job
+from signage_server.paper.jobs.kinds import get_kind
+from signage_server.paper.jobs.kinds import registered_kinds
+from signage_server.paper.jobs.presenters import local_now
+from signage_server.paper.jobs.rules import JobState
+from signage_server.paper.posters import board
+from signage_server.paper.posters import poster
+from signage_server.paper.render import page_count
+from signage_server.paper.render import render_pdf
 
-@click.group("print")
+
+@click.group("print", cls=Group)
 def print_group() -> None:
     """Print posters, boards and archive dossiers (PDF)."""
 
@@ -17,8 +52,6 @@ def print_group() -> None:
 
 
 def _write(pdf: bytes, output: Path | None, filename: str) -> None:
-    from signage_server.paper.render import page_count
-
     path = output or Path.cwd() / filename
     path.write_bytes(pdf)
     pages = page_count(pdf)
@@ -54,26 +87,14 @@ def print_poster(
 ) -> None:
     """Print the poster of item ITEM_ID (PDF): the disclosure with the QR code of its form,
     or a watermarked proof without one when the revision is not current."""
-    from signage_server import services as registry
-    from signage_server.assets import STORE
-    from signage_server.disclosure.services import get_item
-    from signage_server.errors import DomainError
-    from signage_server.extensions import db
-    from signage_server.paper.posters import poster
-    from signage_server.paper.render import render_pdf
-
-    try:
-        item = get_item(db.session, item_id)
-        document = poster(
-            db.session,
-            item,
-            size=size,
-            orientation=orientation,
-            now=registry.now(),
-            revision=revision,
-        )
-    except DomainError as error:
-        raise click.ClickException(str(error)) from None
+    document = poster(
+        db.session,
+        get_item(db.session, item_id),
+        size=size,
+        orientation=orientation,
+        now=registry.now(),
+        revision=revision,
+    )
     _write(render_pdf(document.html, registry.get(STORE)), output, document.filename)
 
 
@@ -90,20 +111,8 @@ def print_poster(
 def print_board(org_code: str, audience: str, output: Path | None) -> None:
     """Print the board (公开栏) of organisation ORG_CODE (PDF): a cover, the contents, then
     every item a screen of that audience there shows now, in the catalog's order."""
-    from signage_server import services as registry
-    from signage_server.assets import STORE
-    from signage_server.disclosure.audience import Audience
-    from signage_server.errors import DomainError
-    from signage_server.extensions import db
-    from signage_server.orgs.services import require_by_code
-    from signage_server.paper.posters import board
-    from signage_server.paper.render import render_pdf
-
-    try:
-        org = require_by_code(db.session, org_code)
-        document = board(db.session, org, audience=Audience(audience), now=registry.now())
-    except DomainError as error:
-        raise click.ClickException(str(error)) from None
+    org = require_by_code(db.session, org_code)
+    document = board(db.session, org, audience=Audience(audience), now=registry.now())
     click.echo(f"{len(document.sheets)} items on the board.")
     _write(render_pdf(document.html, registry.get(STORE)), output, document.filename)
 
@@ -113,30 +122,14 @@ def print_board(org_code: str, audience: str, output: Path | None) -> None:
 
 def _archive_item(item_id: int, output: str | None, store: bool) -> None:
     """Print an item's archive dossier (归档卷宗): interim, or with ``store`` the archived one."""
-    from pathlib import Path
-
-    from signage_server import services as registry
-    from signage_server.disclosure.services import get_item
-    from signage_server.errors import DomainError
-    from signage_server.extensions import db
-    from signage_server.paper import ARCHIVE
-    from signage_server.paper.archive import dossier_pdf
-    from signage_server.paper.archive import make_dossier
-
-    session = db.session
-    try:
-        item = get_item(session, item_id)
-        now = registry.now()
-        if store:
-            dossier = make_dossier(session, item, now=now, actor="cli", role="system")
-            session.commit()
-            data = registry.get(ARCHIVE).get(dossier.sha256) or b""
-        else:
-            data = dossier_pdf(session, item, now=now)
-    except DomainError as error:
-        session.rollback()
-        message = error.message % error.params if error.params else error.message
-        raise click.ClickException(message) from None
+    item = get_item(db.session, item_id)
+    now = registry.now()
+    if store:
+        dossier = make_dossier(db.session, item, now=now, actor="cli", role="system")
+        db.session.commit()
+        data = registry.get(ARCHIVE).get(dossier.sha256) or b""
+    else:
+        data = dossier_pdf(db.session, item, now=now)
     if output or not store:
         target = Path(output or f"dossier-{item_id}.pdf")
         target.write_bytes(data)
@@ -159,8 +152,6 @@ WATCH_SECONDS = 1.0
 
 def _wait(seconds: float) -> None:
     """Wait between two looks at a job (tests replace it to drive the job instead)."""
-    import time
-
     time.sleep(seconds)
 
 
@@ -169,8 +160,6 @@ class _Progress:
     document made."""
 
     def __init__(self, tty: bool | None = None) -> None:
-        import sys
-
         self.tty = sys.stdout.isatty() if tty is None else tty
         self.bar: Any = None
         self.shown_done = 0
@@ -208,12 +197,6 @@ class _Progress:
 
 def _report(job: Any, output: str | None) -> None:
     """Say how the job ended and where its files are; copy the download to ``output``."""
-    from pathlib import Path
-
-    from signage_server import services as registry
-    from signage_server.paper import ARCHIVE
-    from signage_server.paper.jobs.rules import JobState
-
     for failure in job.failures or []:
         label = f"{failure['label']}: " if failure.get("label") else ""
         click.echo(f"  failed: {label}{failure['reason']}", err=True)
@@ -234,7 +217,7 @@ def _report(job: Any, output: str | None) -> None:
             target = target / job.download["name"]
         data = store.get(job.download["sha256"])
         if data is None:
-            raise click.ClickException(f"{job.download['name']} is missing from the archive")
+            fail(f"{job.download['name']} is missing from the archive")
         target.write_bytes(data)
         click.echo(f"Written to {target}")
 
@@ -243,15 +226,6 @@ def _run_here(job_id: int, output: str | None) -> None:
     """Run job ``job_id`` in this process with a progress display; Ctrl-C asks it to stop after
     the current document, a second Ctrl-C stops it at once. When another runner has it
     already, follow it instead."""
-    import signal
-
-    from flask import current_app
-
-    from signage_server.extensions import db
-    from signage_server.paper.jobs.backends import run_job
-    from signage_server.paper.jobs.rules import JobState
-    from signage_server.paper.models import PrintJob
-
     asked = {"stop": False}
 
     def on_sigint(signum: int, frame: Any) -> None:
@@ -267,7 +241,7 @@ def _run_here(job_id: int, output: str | None) -> None:
     progress = _Progress()
     try:
         state = run_job(
-            current_app._get_current_object(),  # type: ignore[attr-defined]
+            app(),
             job_id,
             on_progress=progress.update,
             stop=lambda: asked["stop"],
@@ -285,23 +259,16 @@ def _run_here(job_id: int, output: str | None) -> None:
         click.echo(f"Print job #{job_id} is run by another process: following it.")
         _watch(job_id, output)
         return
-    db.session.rollback()
-    job = db.session.get(PrintJob, job_id, populate_existing=True)
-    _report(job, output)
+    _report(jobs.fresh_job(db.session, job_id), output)
 
 
 def _watch(job_id: int, output: str | None) -> None:
-    from signage_server.extensions import db
-    from signage_server.paper.models import PrintJob
-
     progress = _Progress()
-    session = db.session
     try:
         while True:
-            session.rollback()  # a new transaction: see what the runner committed since
-            job = session.get(PrintJob, job_id, populate_existing=True)
+            job = jobs.fresh_job(db.session, job_id)  # what the runner committed since
             if job is None:
-                raise click.ClickException(f"no print job #{job_id}")
+                fail(f"no print job #{job_id}")
             progress.update(job)
             if job.finished:
                 break
@@ -319,46 +286,26 @@ def _watch(job_id: int, output: str | None) -> None:
 
 
 def _submit(kind: str, org_code: str, params: dict[str, Any], background: bool) -> int:
-    from signage_server.errorhandlers import domain_message
-    from signage_server.errors import DomainError
-    from signage_server.extensions import db
-    from signage_server.orgs.services import get_by_code
-    from signage_server.paper.jobs import services
-    from signage_server.paper.jobs.kinds import get_kind
-    from signage_server.paper.jobs.kinds import registered_kinds
-    from signage_server.paper.jobs.presenters import local_now
-
     if get_kind(kind) is None:
         known = ", ".join(k.name for k in registered_kinds()) or "none"
-        raise click.ClickException(
+        fail(
             f"print jobs of kind '{kind}' are not available in this installation"
             f" (kinds registered: {known})"
         )
-    session = db.session
-    org = get_by_code(session, org_code)
-    if org is None:
-        raise click.ClickException(f"no organisation with code {org_code}")
-    try:
-        job = services.submit(
-            session, kind, params, org=org, user=None, now=local_now(), dispatch=background
-        )
-    except DomainError as error:
-        details = "; ".join(d.get("message", "") for d in error.details or [])
-        raise click.ClickException(details or domain_message(error)) from None
-    session.commit()
+    org = org_with_code(org_code)
+    job = jobs.submit(
+        db.session, kind, params, org=org, user=None, now=local_now(), dispatch=background
+    )
+    db.session.commit()
     return job.id
 
 
 def _start(
     kind: str, org_code: str, params: dict[str, Any], background: bool, output: str | None
 ) -> None:
-    from flask import current_app
-
-    from signage_server.paper.jobs.backends import describe
-
     job_id = _submit(kind, org_code, params, background)
     if background:
-        where = describe(current_app._get_current_object())  # type: ignore[attr-defined]
+        where = describe(app())
         runner = (
             f"the RQ queue {where['queue']} (signage worker runs it)"
             if where["backend"] == "rq"
@@ -448,12 +395,8 @@ def print_job(
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 def print_jobs(limit: int) -> None:
     """List the recent print jobs, newest first."""
-    from signage_server.disclosure.context import local_tz
-    from signage_server.extensions import db
-    from signage_server.paper.jobs import services
-
     tz = local_tz()
-    for job in db.session.scalars(services.recent_query().limit(limit)):
+    for job in jobs.recent_jobs(db.session, limit):
         org = job.org.code if job.org else "-"
         who = job.created_by.username if job.created_by else "cli"
         click.echo(
@@ -475,22 +418,12 @@ def print_watch(job_id: int, output: str | None) -> None:
 def print_cancel(job_id: int) -> None:
     """Cancel print job JOB_ID: at once if it has not started, else after its current
     document."""
-    from signage_server import services as registry
-    from signage_server.errors import Conflict
-    from signage_server.extensions import db
-    from signage_server.paper.jobs import services
-    from signage_server.paper.jobs.rules import JobState
-    from signage_server.paper.models import PrintJob
-
-    job = db.session.get(PrintJob, job_id)
+    job = jobs.get_job(db.session, job_id)
     if job is None:
-        raise click.ClickException(f"no print job #{job_id}")
-    try:
-        state = services.cancel(db.session, job, registry.now())
-    except Conflict:
-        raise click.ClickException(
-            f"print job #{job_id} has ended already ({job.state.value})"
-        ) from None
+        fail(f"no print job #{job_id}")
+    if job.finished:
+        fail(f"print job #{job_id} has ended already ({job.state.value})")
+    state = jobs.cancel(db.session, job, registry.now())
     db.session.commit()
     if state is JobState.CANCELLED:
         click.echo(f"Print job #{job_id} cancelled.")

@@ -1,0 +1,15 @@
+"""The ``signage bench`` commands by name, one per benchmark family.
+
+``signage_server.cli.bench`` imports this module when a ``bench`` command runs, never before.
+"""
+
+from __future__ import annotations
+
+import click
+
+from signage_server.bench.player import player_memory
+from signage_server.bench.print import print_bench
+
+COMMANDS: dict[str, click.Command] = {
+    command.name: command for command in (player_memory, print_bench) if command.name
+}

@@ -1,0 +1,84 @@
+"""``signage screen …``: register screens, revoke them, list them with their state."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from signage_server import services as registry
+from signage_server.cli.base import Group
+from signage_server.cli.base import fail
+from signage_server.cli.lookup import org_with_code
+from signage_server.extensions import db
+from signage_server.screens import roster
+from signage_server.screens import services as screens
+from signage_server.screens.api import player_url
+from signage_server.screens.layouts import design_sizes
+from signage_server.screens.rules import Audience
+
+
+@click.group("screen", cls=Group)
+def screen_group() -> None:
+    """Register and revoke screens."""
+
+
+@screen_group.command("register")
+@click.argument("name")
+@click.option("--org", "org_code", required=True)
+@click.option("--audience", required=True, type=click.Choice(["public", "party", "unit"]))
+@click.option("--layout", default="landscape", show_default=True)
+@click.option("--resolution", default="", help="WxH; default: the layout's design size.")
+@click.option("--timezone", default="Asia/Shanghai", show_default=True)
+@click.option("--location", default="")
+def screen_register(
+    name: str,
+    org_code: str,
+    audience: str,
+    layout: str,
+    resolution: str,
+    timezone: str,
+    location: str,
+) -> None:
+    """Register screen NAME; print JSON {"id", "token", "player_url"} (the token once)."""
+    org = org_with_code(org_code)
+    fields = screens.ScreenFields(
+        name=name,
+        audience=Audience(audience),
+        layout=layout,
+        resolution=resolution,
+        timezone=timezone,
+        location=location,
+    )
+    screen, token = screens.register(db.session, org, fields, layouts=design_sizes())
+    db.session.commit()
+    assert token is not None
+    click.echo(json.dumps({"id": screen.id, "token": token, "player_url": player_url(token)}))
+
+
+@screen_group.command("revoke")
+@click.argument("screen_id", type=int)
+def screen_revoke(screen_id: int) -> None:
+    """Revoke screen SCREEN_ID's token: it is disconnected at once and cannot reconnect."""
+    screen = roster.find(db.session, screen_id)
+    if screen is None:
+        fail(f"no screen with id {screen_id}")
+    screens.revoke(db.session, screen)
+    db.session.commit()
+    click.echo(f"Screen {screen.id} ({screen.name}) revoked.")
+
+
+@screen_group.command("list")
+def screen_list() -> None:
+    """List screens with their state."""
+    now = registry.now()
+    for screen in roster.all_screens(db.session):
+        state = (
+            "revoked"
+            if screen.revoked_at
+            else ("online" if screens.is_online(screen, now) else "offline")
+        )
+        click.echo(
+            f"{screen.id:>4}  {screen.org.code:<10} {screen.audience.value:<7} {screen.layout:<10}"
+            f" {state:<8} {screen.name}"
+        )

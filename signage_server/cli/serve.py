@@ -1,0 +1,71 @@
+"""``signage serve`` and ``signage scheduler``: run the server (gevent) and its scheduler.
+
+:func:`serve` is also the last step of ``signage demo`` (:mod:`signage_server.cli.demo`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+
+import click
+import gevent
+from flask import Flask
+from gevent.pywsgi import WSGIServer
+
+from signage_server import config
+from signage_server import services
+from signage_server.cli.base import Command
+from signage_server.cli.base import app
+from signage_server.config import Settings
+from signage_server.logs import AccessLog
+from signage_server.paper.jobs.backends import start_worker
+from signage_server.scheduler import run_forever
+
+
+@click.command("serve", cls=Command)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Do not run the scheduler in this process.")
+def serve_command(host: str, port: int, no_scheduler: bool) -> None:
+    """Run the server with its scheduler (gevent; production: gunicorn, see deploy/)."""
+    serve(host, port, scheduler=not no_scheduler)
+
+
+@click.command("scheduler", cls=Command)
+def scheduler_command() -> None:
+    """Run the scheduler alone: expiry on time (production: its own systemd unit)."""
+    click.echo("Scheduler running (Ctrl+C to stop).")
+    with contextlib.suppress(KeyboardInterrupt):
+        run_forever(app())
+
+
+def serve(host: str, port: int, *, scheduler: bool = True) -> None:
+    """Serve the app on ``host:port`` until Ctrl+C, with the scheduler unless told not to."""
+    server_app = app()
+    default_public_url(server_app, host, port)
+    if scheduler:
+        gevent.spawn(run_forever, server_app)
+    # Without Redis, print jobs run here, in a native thread (never on the event loop).
+    start_worker(server_app)
+    click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
+    server = WSGIServer(
+        (host, port), server_app, log=AccessLog(), error_log=logging.getLogger("signage_server")
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.stop(timeout=5)
+
+
+def default_public_url(app: Flask, host: str, port: int) -> None:
+    """Without ``SIGNAGE_PUBLIC_URL``, point QR codes and player addresses at this server."""
+    if config.is_set("public_url"):
+        return
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a comparison, not a binding
+        host = "127.0.0.1"
+    settings = services.get(Settings, app)
+    services.register(
+        app, Settings, dataclasses.replace(settings, public_url=f"http://{host}:{port}")
+    )
