@@ -24,6 +24,7 @@ from signage_server.accounts.permissions import Principal
 from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.feedback.codes import screen_code
+from signage_server.orgs.rules import path_ids
 from signage_server.realtime.dispatch import manifest_context
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
@@ -156,5 +157,5 @@ class AdminNamespace(Namespace):  # type: ignore[misc]
             raise ConnectionRefusedError("unauthorized")
         principal = Principal.of(current_user._get_current_object())
         for path in principal.visible_roots():
-            join_room(admin_room(int(path.strip("/").split("/")[-1])))
+            join_room(admin_room(path_ids(path)[-1]))
         db.session.rollback()

@@ -11,6 +11,7 @@ from typing import Protocol
 from flask_socketio import SocketIO
 
 from signage_server import services as registry
+from signage_server.orgs.rules import path_ids
 
 
 class Notifier(Protocol):
@@ -57,9 +58,8 @@ class SocketIONotifier:
             server.disconnect(sid, namespace="/player")
 
     def screens_changed(self, screens: Iterable[dict[str, Any]], org_paths: Iterable[str]) -> None:
-        rooms = sorted(
-            {admin_room(int(part)) for path in org_paths for part in path.strip("/").split("/")}
-        )
+        # Operators watching any org above (or at) the screen's org hear of it.
+        rooms = sorted({admin_room(org_id) for path in org_paths for org_id in path_ids(path)})
         for screen in screens:
             self.socketio.emit("screen", screen, to=rooms, namespace="/admin")
 
