@@ -138,7 +138,7 @@ def seed_demo() -> None:
     for username, display, roles in result.logins:
         click.echo(f"  {username:<20} {display}  [{roles}]")
     if result.screens:
-        from signage_server.screens.api import player_url
+        from signage_server.screens.links import player_url
 
         click.echo("")
         click.echo("Demo screens (open an address in a browser, full screen: F11):")
@@ -650,8 +650,8 @@ def screen_register(
     from signage_server.errors import DomainError
     from signage_server.orgs.services import get_by_code
     from signage_server.screens import services as screens
-    from signage_server.screens.api import player_url
     from signage_server.screens.layouts import design_sizes
+    from signage_server.screens.links import player_url
     from signage_server.screens.rules import Audience
 
     session = _session()
