@@ -35,8 +35,7 @@ from signage_server.screens import showing
 from signage_server.screens.forms import GroupForm
 from signage_server.screens.forms import PairForm
 from signage_server.screens.forms import ScreenForm
-from signage_server.screens.framing import PREVIEW_POLICY as PREVIEW_POLICY
-from signage_server.screens.framing import framable_by_this_site as framable_by_this_site
+from signage_server.screens.framing import framable_by_this_site
 from signage_server.screens.layouts import labels
 from signage_server.screens.links import player_url
 from signage_server.screens.rules import Audience

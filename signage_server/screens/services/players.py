@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 
 from signage_server import services as registry
 from signage_server.config import Settings
-from signage_server.errors import Unauthorized
-from signage_server.i18n import N_
 from signage_server.screens import manifests
 from signage_server.screens import plays
 from signage_server.screens.context import current_context
@@ -27,7 +25,8 @@ from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenConnection
 from signage_server.screens.models import ScreenManifestLog
-from signage_server.screens.services.tokens import screen_for_token
+from signage_server.screens.services.tokens import refused
+from signage_server.screens.services.tokens import token_holder
 from signage_server.screens.showing import screen_json
 from signage_server.transactions import committing
 
@@ -231,8 +230,6 @@ def record_played(
 #: with (a replaced or revoked token ends the connection).
 Identity = Sequence[Any]
 
-REFUSED = N_("The screen token is invalid or revoked.")
-
 
 def tell_operators(screen: Screen) -> None:
     """Tell the operators watching the screen's organisations about its new state."""
@@ -245,7 +242,7 @@ def _reporting(session: Session, known: Identity | None) -> Screen:
     :raise Unauthorized: ``unauthorized``.
     """
     if not isinstance(known, list | tuple) or len(known) != 2:
-        raise Unauthorized(REFUSED, code="unauthorized")
+        raise refused()
     screen = session.get(Screen, known[0])
     if (
         screen is None
@@ -253,7 +250,7 @@ def _reporting(session: Session, known: Identity | None) -> Screen:
         or screen.token_hash != known[1]
         or not screen.active
     ):
-        raise Unauthorized(REFUSED, code="unauthorized")
+        raise refused()
     return screen
 
 
@@ -277,9 +274,7 @@ def connect_player(
     :raise Unauthorized: ``unauthorized``: a bad, revoked or replaced token.
     """
     with committing() as session:
-        screen = screen_for_token(session, token)
-        if screen is None:
-            raise Unauthorized(REFUSED, code="unauthorized")
+        screen = token_holder(session, token)
         identified(screen.id)
         now = registry.now()
         connected(session, screen, sid, now, address)
@@ -345,9 +340,7 @@ def player_manifest(token: str | None, address: str) -> dict[str, Any]:
     :raise Unauthorized: ``unauthorized``: a bad, revoked or replaced token.
     """
     with committing() as session:
-        screen = screen_for_token(session, token)
-        if screen is None:
-            raise Unauthorized(REFUSED, code="unauthorized")
+        screen = token_holder(session, token)
         now = registry.now()
         body = manifests.current(session, screen, current_context(now))
         seen(screen, now, address)

@@ -22,7 +22,6 @@ from signage_server.screens import changes
 from signage_server.screens.models import Screen
 from signage_server.screens.services.lookup import screen_for
 from signage_server.transactions import committing
-from signage_server.transactions import session as current_session
 
 SCREEN_TOKEN_PREFIX = "scr_"  # noqa: S105 - a marker, not a secret
 #: The longest token looked up (longer ones are refused without a query).
@@ -77,14 +76,19 @@ def screen_for_token(session: Session, token: str | None) -> Screen | None:
 # --- use cases --------------------------------------------------------------------------
 
 
-def screen_by_token(token: str | None) -> Screen:
+def refused() -> Unauthorized:
+    """Return the error of a bad, revoked or replaced screen token."""
+    return Unauthorized(N_("The screen token is invalid or revoked."), code="unauthorized")
+
+
+def token_holder(session: Session, token: str | None) -> Screen:
     """Return the active screen holding ``token`` (a player calling with its token).
 
     :raise Unauthorized: ``unauthorized``: no such token, or it was revoked or replaced.
     """
-    screen = screen_for_token(current_session(), token)
+    screen = screen_for_token(session, token)
     if screen is None:
-        raise Unauthorized(N_("The screen token is invalid or revoked."), code="unauthorized")
+        raise refused()
     return screen
 
 
