@@ -76,3 +76,25 @@ class Unavailable(DomainError):
 
     status = 503
     code = "unavailable"
+
+
+class TooLarge(DomainError):
+    """The content is larger than accepted (413)."""
+
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedMediaType(DomainError):
+    """This kind of content is not accepted (415)."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+class Busy(Unavailable):
+    """Too busy right now: the caller should try again shortly (503, ``Retry-After``)."""
+
+    code = "busy"
+    #: Extra response headers: when to come back.
+    headers = {"Retry-After": "30"}  # noqa: RUF012 - read only

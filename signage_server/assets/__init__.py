@@ -6,18 +6,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from content.assets import AssetStore
 from content.assets import FileAssetStore
 from content.assets import Limits
 from content.assets import PdfRenderer
 from signage_server import services as registry
+from signage_server.assets.storage import STORE as STORE
 from signage_server.config import Settings
-
-#: The content-addressed store of uploaded files.
-STORE: registry.Key[AssetStore] = registry.Key("asset store")
 
 
 def init_app(app: Flask) -> None:
+    # cycle: assets.models is imported by the domain core (disclosure, screens); its edges,
+    # which import those, are imported once the app is built.
     from signage_server.assets import api
 
     settings = registry.get(Settings, app)

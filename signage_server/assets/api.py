@@ -1,4 +1,7 @@
-"""``POST /api/v1/assets`` (upload) and ``GET /assets/<sha256>`` (fetch)."""
+"""``POST /api/v1/assets`` (upload) and ``GET /assets/<sha256>`` (fetch).
+
+Each handler parses its input, calls one use case of ``assets.services`` and answers.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +13,13 @@ from flask import send_file
 from flask import url_for
 from flask_login import current_user
 
-from content.assets import AssetRejected
-from content.assets import Limits
-from content.assets import PdfRenderer
-from signage_server import services as registry
-from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
-from signage_server.accounts.rules import Role
-from signage_server.accounts.services import find_token
 from signage_server.api import api_blueprint
 from signage_server.api import bearer_token
-from signage_server.assets import STORE
 from signage_server.assets import services
-from signage_server.assets.models import Asset
 from signage_server.errors import BadRequest
-from signage_server.errors import NotFound
-from signage_server.errors import PermissionDenied
-from signage_server.extensions import db
 from signage_server.extensions import talisman
 from signage_server.i18n import N_
-from signage_server.screens.models import Screen
-from signage_server.screens.services import screen_for_token
 
 bp = api_blueprint("assets_api", __name__)
 files = Blueprint("assets", __name__)
@@ -45,25 +34,10 @@ PUBLIC_SHARED_SECONDS = 300
 def upload() -> tuple[Response, int]:
     """Store an uploaded image or PDF (multipart ``file``); its type comes from its content."""
     principal = current_principal()
-    if not any(principal.has_role(r) for r in (Role.EDITOR, Role.OPERATOR, Role.APPROVER)):
-        raise PermissionDenied(N_("Only editors and operators upload files."), code="forbidden")
     upload = request.files.get("file")
     if upload is None:
         raise BadRequest(N_("Send the file in the multipart field “file”."), code="file_required")
-    data = upload.read()
-    try:
-        asset, prepared = services.upload(
-            db.session,
-            registry.get(STORE),
-            data,
-            filename=upload.filename or "",
-            uploaded_by=principal.user,
-            limits=registry.get(Limits),
-            renderer=registry.get(PdfRenderer),
-        )
-    except AssetRejected as error:
-        raise services.UploadRefused(error, registry.get(Limits)) from None
-    db.session.commit()
+    asset, prepared = services.upload_asset(principal, upload.read(), upload.filename or "")
     body = {
         "sha256": asset.sha256,
         "type": asset.mime,
@@ -80,49 +54,18 @@ def upload() -> tuple[Response, int]:
     return jsonify(body), 201
 
 
-def _caller() -> Principal | None:
-    token_text = bearer_token()
-    if token_text:
-        token = find_token(db.session, token_text)
-        return Principal.of(token.user, token) if token else None
-    if current_user.is_authenticated:
-        return Principal.of(current_user._get_current_object())
-    return None
-
-
-def _screen() -> Screen | None:
-    """Return the screen whose token the caller sent, if any."""
-    token = bearer_token()
-    if not token or not token.startswith("scr_"):
-        return None
-    return screen_for_token(db.session, token)
-
-
 @files.get("/assets/<sha256>")
 def fetch(sha256: str) -> Response:
     """Send a stored file to a caller the audience rule lets see an item using it, now:
     anybody for a current public item, a screen for what it may show, a user for what their
     grants (or their screens) let them see. Everybody else gets 404: nothing is revealed."""
-    asset = db.session.get(Asset, sha256) if len(sha256) == 64 else None
-    path = registry.get(STORE).path(sha256) if asset is not None else None
-    if asset is None or path is None:
-        raise NotFound(N_("No such file."), code="asset_not_found")
-    now = registry.now()
-    public = services.is_public(db.session, asset, now)
-    if not public:
-        screen = _screen()
-        if screen is not None:
-            allowed = services.screen_may_fetch(db.session, screen, asset, now)
-        else:
-            principal = _caller()
-            allowed = principal is not None and services.may_fetch(
-                db.session, principal, asset, now
-            )
-        if not allowed:
-            raise NotFound(N_("No such file."), code="asset_not_found")
-    response = send_file(path, mimetype=asset.mime, max_age=FOREVER, etag=sha256, conditional=True)
-    response.cache_control.public = public
-    if public:
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    found = services.file_for(sha256, bearer_token(), user)
+    response = send_file(
+        found.path, mimetype=found.asset.mime, max_age=FOREVER, etag=sha256, conditional=True
+    )
+    response.cache_control.public = found.public
+    if found.public:
         # Shared caches ask again after five minutes: a withdrawn item's files stop there too.
         response.cache_control.s_maxage = PUBLIC_SHARED_SECONDS
     else:

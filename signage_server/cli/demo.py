@@ -19,7 +19,7 @@ from signage_server.config import Settings
 from signage_server.demo.seed import demo_password
 from signage_server.demo.seed import seed
 from signage_server.extensions import db
-from signage_server.screens.api import player_url
+from signage_server.screens.links import player_url
 
 
 @click.command("seed-demo", cls=Command)

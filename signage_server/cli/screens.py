@@ -11,11 +11,11 @@ from signage_server.cli.base import Group
 from signage_server.cli.base import fail
 from signage_server.cli.lookup import org_with_code
 from signage_server.extensions import db
-from signage_server.screens import roster
 from signage_server.screens import services as screens
-from signage_server.screens.api import player_url
 from signage_server.screens.layouts import design_sizes
+from signage_server.screens.links import player_url
 from signage_server.screens.rules import Audience
+from signage_server.screens.services import lookup as roster
 
 
 @click.group("screen", cls=Group)

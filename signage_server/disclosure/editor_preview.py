@@ -31,8 +31,8 @@ from signage_server.disclosure.rules import Timing
 from signage_server.disclosure.services import Fields
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
-from signage_server.realtime.dispatch import manifest_context
 from signage_server.screens import drafts
+from signage_server.screens.context import manifest_context
 
 E = TypeVar("E", bound=Enum)
 

@@ -20,19 +20,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from content.assets import AssetRejected
-from content.assets import Limits
-from content.assets import PdfRenderer
 from content.bodies import parse_body
 from content.render import render_body_html
 from signage_server import listing
-from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
-from signage_server.assets import STORE
 from signage_server.assets import services as assets
 from signage_server.audit import services as audit
 from signage_server.catalog.services import entries_for
@@ -73,7 +68,7 @@ from signage_server.orgs.services import tree_order
 from signage_server.paper.posters import poster_choice
 from signage_server.screens import player
 from signage_server.screens import showing
-from signage_server.screens.views import framable_by_this_site
+from signage_server.screens.framing import framable_by_this_site
 
 bp = Blueprint("disclosure", __name__)
 SYSTEM_LABEL = N_("System (on schedule)")
@@ -254,18 +249,9 @@ def _store_upload(form: ItemForm, principal: Principal) -> None:
     upload = form.file.data
     if form.body_type.data not in ("image", "pdf") or upload is None or not upload.filename:
         return
-    try:
-        asset, _prepared = assets.upload(
-            db.session,
-            registry.get(STORE),
-            upload.read(),
-            filename=upload.filename,
-            uploaded_by=principal.user,
-            limits=registry.get(Limits),
-            renderer=registry.get(PdfRenderer),
-        )
-    except AssetRejected as error:
-        raise assets.UploadRefused(error, registry.get(Limits)) from None
+    asset, _prepared = assets.store_upload(
+        db.session, upload.read(), filename=upload.filename, uploaded_by=principal.user
+    )
     form.asset.data = asset.sha256
 
 

@@ -21,8 +21,8 @@ from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import State
 from signage_server.orgs.models import Org
 from signage_server.overview import rules
-from signage_server.realtime.dispatch import screen_json
 from signage_server.screens.models import Screen
+from signage_server.screens.showing import screen_json
 
 
 @dataclass(frozen=True)

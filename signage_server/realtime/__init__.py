@@ -1,9 +1,13 @@
-"""Realtime: Socket.IO on gevent, the ``/player`` and ``/admin`` namespaces, and pushing
-new manifests to the screens they concern once a transaction commits."""
+"""Realtime: the transport. Socket.IO on gevent, the ``/player`` and ``/admin`` namespaces
+(``events``), the notifier that emits (``notifier``), and the dispatcher that, once a
+transaction commits, has the touched screens' manifests recompiled (by ``screens``) and
+pushes the new ones (``dispatch``). What a manifest or a screen's state holds is the
+``screens`` package's business."""
 
 from __future__ import annotations
 
 from flask import Flask
+from gevent import monkey
 from sqlalchemy import event
 
 from signage_server import services as registry
@@ -11,6 +15,9 @@ from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.extensions import socketio
 from signage_server.realtime.dispatch import Dispatcher
+from signage_server.realtime.events import AdminNamespace
+from signage_server.realtime.events import PlayerNamespace
+from signage_server.realtime.events import socket_error
 from signage_server.realtime.notifier import NOTIFIER
 from signage_server.realtime.notifier import SocketIONotifier
 from signage_server.screens import changes
@@ -21,17 +28,10 @@ DISPATCHER = registry.Key["Dispatcher"]("dispatcher")
 
 def async_mode() -> str:
     """Return ``gevent`` in a process patched for gevent (serve, gunicorn), else threading."""
-    try:
-        from gevent import monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return "threading"
     return "gevent" if monkey.is_module_patched("socket") else "threading"
 
 
 def init_app(app: Flask) -> None:
-    from signage_server.realtime.events import AdminNamespace
-    from signage_server.realtime.events import PlayerNamespace
-
     settings = registry.get(Settings, app)
     mode = async_mode()
     # Flask-SocketIO keeps the queue manager it built for an earlier app in its options and
@@ -54,6 +54,8 @@ def init_app(app: Flask) -> None:
     )
     socketio.on_namespace(PlayerNamespace("/player"))
     socketio.on_namespace(AdminNamespace("/admin"))
+    for namespace in ("/player", "/admin"):
+        socketio.on_error(namespace)(socket_error)
     notifier = SocketIONotifier(socketio)
     registry.register(app, NOTIFIER, notifier)
     background = mode == "gevent" and not app.config.get("TESTING")

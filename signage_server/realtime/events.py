@@ -1,6 +1,10 @@
 """The Socket.IO namespaces: ``/player`` for screens, ``/admin`` for the screen wall.
 
-Handlers stay thin: authenticate, call one service, commit, emit.
+Handlers stay thin: read the event, call one use case of ``screens.services``, emit. Domain
+errors are translated in one place, :func:`socket_error`: a refused connection carries the
+error's code as its message (``unauthorized``, what the player checks); an event from a screen
+whose token was revoked or replaced closes its connection; an event's acknowledgement is
+``{"error": {"code", "message"}}``.
 """
 
 from __future__ import annotations
@@ -8,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
-from flask import current_app
 from flask import request
 from flask import session
 from flask_login import current_user
@@ -22,14 +24,15 @@ from flask_socketio import join_room
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.config import Settings
-from signage_server.extensions import db
+from signage_server.errorhandlers import domain_message
+from signage_server.errors import DomainError
+from signage_server.errors import Unauthorized
 from signage_server.feedback.codes import screen_code
-from signage_server.realtime.dispatch import manifest_context
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
-from signage_server.screens import manifests
-from signage_server.screens import services
 from signage_server.screens.models import Screen
+from signage_server.screens.services import players
+from signage_server.screens.services.wall import wall_rooms
 
 
 def hello_json(screen: Screen) -> dict[str, Any]:
@@ -49,6 +52,20 @@ def hello_json(screen: Screen) -> dict[str, Any]:
     }
 
 
+def socket_error(error: Exception) -> dict[str, Any]:
+    """Translate a domain error raised by a handler of either namespace (the only place).
+
+    :raise ConnectionRefusedError: the error came from a connection attempt.
+    """
+    if not isinstance(error, DomainError):
+        raise error
+    if request.event["message"] == "connect":  # type: ignore[attr-defined]
+        raise ConnectionRefusedError(error.code)
+    if isinstance(error, Unauthorized):
+        disconnect()
+    return {"error": {"code": error.code, "message": domain_message(error)}}
+
+
 def _address() -> str:
     return request.remote_addr or ""
 
@@ -58,90 +75,30 @@ def _sid() -> str:
     return str(getattr(request, "sid", ""))
 
 
-def _app() -> Flask:
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    return app
-
-
 class PlayerNamespace(Namespace):  # type: ignore[misc]
     """``/player``: screens connect with their token and report what they show."""
 
     def on_connect(self, auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
-        screen = services.screen_for_token(db.session, token)
-        if screen is None:
-            db.session.rollback()
-            raise ConnectionRefusedError("unauthorized")
-        session["screen"] = [screen.id, screen.token_hash]
-        join_room(player_room(screen.id))
-        now = registry.now()
-        services.connected(db.session, screen, _sid(), now, _address())
-        manifest = manifests.current(db.session, screen, manifest_context(_app(), now))
-        db.session.commit()
-        emit("hello", hello_json(screen))
-        emit("manifest", manifest)
-        _tell_operators(screen)
+        connection = players.connect_player(
+            token, _sid(), _address(), identified=lambda screen: join_room(player_room(screen))
+        )
+        session["screen"] = connection.identity
+        emit("hello", hello_json(connection.screen))
+        emit("manifest", connection.manifest)
 
     def on_disconnect(self, reason: Any = None) -> None:
-        screen = services.disconnected(db.session, _sid(), registry.now())
-        db.session.commit()
-        if screen is not None:
-            _tell_operators(screen)
+        players.disconnect_player(_sid())
 
     def on_ack(self, data: Any = None) -> None:
-        screen = _screen()
-        if screen is not None and isinstance(data, dict):
-            services.acknowledge(db.session, screen, str(data.get("version", "")), registry.now())
-            db.session.commit()
-            _tell_operators(screen)
+        players.acknowledge_manifest(session.get("screen"), data)
 
     def on_status(self, data: Any = None) -> None:
-        screen = _screen()
-        if screen is not None and isinstance(data, dict):
-            services.report_status(db.session, screen, data, registry.now())
-            db.session.commit()
-            _tell_operators(screen)
+        players.status_reported(session.get("screen"), data)
 
     def on_played(self, data: Any = None) -> dict[str, int]:
         """Store proof of play; answer ``{accepted, duplicates, rejected, deferred}``."""
-        screen = _screen()
-        if screen is None:
-            return services.PlayedReport().json()
-        report = services.record_played(
-            db.session,
-            screen,
-            data,
-            registry.now(),
-            per_minute=registry.get(Settings).played_per_minute,
-        )
-        db.session.commit()
-        return report.json()
-
-
-def _screen() -> Screen | None:
-    """Return the connected screen; disconnect it when its token was revoked or replaced."""
-    known = session.get("screen")
-    if not isinstance(known, list) or len(known) != 2:
-        disconnect()
-        return None
-    screen = db.session.get(Screen, known[0])
-    if (
-        screen is None
-        or not screen.token_hash
-        or screen.token_hash != known[1]
-        or not screen.active
-    ):
-        db.session.rollback()
-        disconnect()
-        return None
-    return screen
-
-
-def _tell_operators(screen: Screen) -> None:
-    from signage_server.realtime.dispatch import screen_json
-    from signage_server.realtime.notifier import NOTIFIER
-
-    registry.get(NOTIFIER).screens_changed([screen_json(screen, registry.now())], [screen.org.path])
+        return players.played_reported(session.get("screen"), data).json()
 
 
 class AdminNamespace(Namespace):  # type: ignore[misc]
@@ -154,7 +111,5 @@ class AdminNamespace(Namespace):  # type: ignore[misc]
             raise ConnectionRefusedError("forbidden origin")
         if not current_user.is_authenticated:
             raise ConnectionRefusedError("unauthorized")
-        principal = Principal.of(current_user._get_current_object())
-        for path in principal.visible_roots():
-            join_room(admin_room(int(path.strip("/").split("/")[-1])))
-        db.session.rollback()
+        for org_id in wall_rooms(Principal.of(current_user._get_current_object())):
+            join_room(admin_room(org_id))

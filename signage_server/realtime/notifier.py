@@ -1,4 +1,5 @@
-"""How news reaches screens and operators: a Protocol, Socket.IO, and a recording fake."""
+"""How news reaches screens and operators: the screens' :class:`Notifier` over Socket.IO, and a
+recording fake; the rooms players and operators join."""
 
 from __future__ import annotations
 
@@ -6,28 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from typing import Protocol
 
 from flask_socketio import SocketIO
 
-from signage_server import services as registry
-
-
-class Notifier(Protocol):
-    def push_manifest(self, manifest: dict[str, Any], screen_ids: Iterable[int]) -> None:
-        """Send ``manifest`` to the given screens (one message for all of them)."""
-        ...
-
-    def disconnect(self, sids: Iterable[str]) -> None:
-        """Close these player connections, wherever they are."""
-        ...
-
-    def screens_changed(self, screens: Iterable[dict[str, Any]], org_paths: Iterable[str]) -> None:
-        """Tell the operators watching the orgs of ``org_paths`` about the screens' new state."""
-        ...
-
-
-NOTIFIER = registry.Key[Notifier]("notifier")
+from signage_server.orgs.rules import path_ids
+from signage_server.screens.interfaces import NOTIFIER as NOTIFIER
+from signage_server.screens.interfaces import Notifier as Notifier
 
 
 def player_room(screen_id: int) -> str:
@@ -57,9 +42,8 @@ class SocketIONotifier:
             server.disconnect(sid, namespace="/player")
 
     def screens_changed(self, screens: Iterable[dict[str, Any]], org_paths: Iterable[str]) -> None:
-        rooms = sorted(
-            {admin_room(int(part)) for path in org_paths for part in path.strip("/").split("/")}
-        )
+        # Operators watching any org above (or at) the screen's org hear of it.
+        rooms = sorted({admin_room(org_id) for path in org_paths for org_id in path_ids(path)})
         for screen in screens:
             self.socketio.emit("screen", screen, to=rooms, namespace="/admin")
 

@@ -1,28 +1,24 @@
-"""``/api/v1/playlists``: playlists and their assignment to screens and groups."""
+"""``/api/v1/playlists``: playlists and their assignment to screens and groups.
+
+Each handler parses its input, calls one use case of ``schedule.services`` and renders JSON.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from dataclasses import replace
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
 from flask import jsonify
 from flask import request
 from pydantic import BaseModel
 from pydantic import Field
 
-from signage_server import services as registry
 from signage_server.accounts.permissions import current_principal
-from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.api import api_blueprint
 from signage_server.api import parse
-from signage_server.extensions import db
-from signage_server.orgs.models import Org
-from signage_server.orgs.services import require_by_code
 from signage_server.schedule import services
 from signage_server.schedule.models import Playlist
 
@@ -80,67 +76,48 @@ def playlist_json(playlist: Playlist) -> dict[str, Any]:
     return {"id": playlist.id, "org": playlist.org.code, **data}
 
 
-def _with_kept(playlist: Playlist) -> dict[str, Any]:
+def saved_json(saved: services.Saved) -> dict[str, Any]:
     """The playlist, and what stays in its screens' rotation although it leaves it out."""
-    kept = services.kept(db.session, playlist, registry.now())
-    return {**playlist_json(playlist), "kept": [{"item": i, "title": t} for i, t in kept]}
+    kept = [{"item": i, "title": t} for i, t in saved.kept]
+    return {**playlist_json(saved.playlist), "kept": kept}
 
 
-def _spec(data: BaseModel, base: services.PlaylistSpec | None = None) -> services.PlaylistSpec:
-    values = data.model_dump(exclude_unset=base is not None)
+def _values(data: BaseModel, *, exclude_unset: bool) -> dict[str, Any]:
+    """Return the fields of ``data`` as :class:`services.PlaylistSpec` takes them."""
+    values = data.model_dump(exclude_unset=exclude_unset)
     values.pop("org", None)
     if "entries" in values:
         values["entries"] = [services.EntrySpec(**e) for e in values["entries"]]
-    if base is None:
-        return services.PlaylistSpec(**values)
-    return replace(base, **values)
+    return values
 
 
 @bp.post("/playlists")
 def create() -> tuple[Response, int]:
     data = parse(PlaylistIn)
-    org = require_by_code(db.session, data.org)
-    require(Permission.MANAGE_PLAYLISTS, org)
-    playlist = services.create(db.session, org, _spec(data))
-    db.session.commit()
-    return jsonify(_with_kept(playlist)), 201
+    spec = services.PlaylistSpec(**_values(data, exclude_unset=False))
+    return jsonify(saved_json(services.create_playlist(current_principal(), data.org, spec))), 201
 
 
 @bp.get("/playlists")
 def index() -> Response:
-    principal = current_principal()
-    query = (
-        sa.select(Playlist).join(Org, Playlist.org_id == Org.id).where(principal.org_condition())
-    )
-    if request.args.get("org"):
-        org = require_by_code(db.session, request.args["org"])
-        query = query.where(Org.path.like(org.path + "%"))
-    return jsonify(
-        {"playlists": [playlist_json(p) for p in db.session.scalars(query.order_by(Playlist.id))]}
-    )
+    found = services.visible_playlists(current_principal(), request.args.get("org"))
+    return jsonify({"playlists": [playlist_json(p) for p in found]})
 
 
 @bp.get("/playlists/<int:playlist_id>")
 def show(playlist_id: int) -> Response:
-    playlist = services.get(db.session, playlist_id)
-    require(Permission.VIEW, playlist.org)
+    playlist = services.playlist_for(current_principal(), playlist_id, Permission.VIEW)
     return jsonify(playlist_json(playlist))
 
 
 @bp.patch("/playlists/<int:playlist_id>")
 def update(playlist_id: int) -> Response:
-    playlist = services.get(db.session, playlist_id)
-    require(Permission.MANAGE_PLAYLISTS, playlist.org)
-    data = parse(PlaylistPatch)
-    services.update(db.session, playlist, _spec(data, services.spec_of(playlist)))
-    db.session.commit()
-    return jsonify(_with_kept(playlist))
+    principal = current_principal()
+    changed = _values(parse(PlaylistPatch), exclude_unset=True)
+    return jsonify(saved_json(services.edit_playlist(principal, playlist_id, changed)))
 
 
 @bp.delete("/playlists/<int:playlist_id>")
 def delete(playlist_id: int) -> tuple[str, int]:
-    playlist = services.get(db.session, playlist_id)
-    require(Permission.MANAGE_PLAYLISTS, playlist.org)
-    services.delete(db.session, playlist)
-    db.session.commit()
+    services.remove_playlist(current_principal(), playlist_id)
     return "", 204

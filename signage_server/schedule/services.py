@@ -1,10 +1,15 @@
-"""Use cases of playlists: create, change, assign, delete. Every change marks the screens it
-concerns (before and after), which get new manifests once committed."""
+"""Use cases of playlists: create, change, assign, delete, preview. Every change marks the
+screens it concerns (before and after), which get new manifests once committed.
+
+The domain operations take a session; the use cases at the end (``create_playlist``,
+``edit_playlist``, ``save_playlist``, ``remove_playlist``, the lists and the form's choices)
+own the permission check and the commit, and are what the edges call."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -13,14 +18,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from signage_server import services as registry
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.rules import Permission
 from signage_server.disclosure.models import Item
+from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import State
 from signage_server.errors import BadRequest
 from signage_server.errors import NotFound
 from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import is_within
+from signage_server.orgs.rules import path_ids
+from signage_server.orgs.services import require_by_code
+from signage_server.orgs.services import tree_order
+from signage_server.orgs.services import within
 from signage_server.schedule import rules as schedule
 from signage_server.schedule.models import Playlist
 from signage_server.schedule.models import PlaylistEntry
@@ -37,6 +51,8 @@ from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
 from signage_server.screens.rules import ScreenFacts
 from signage_server.screens.rules import may_show
+from signage_server.transactions import committing
+from signage_server.transactions import session as current_session
 
 ENTRIES_MAX = 200
 DURATION_RANGE = (3, 600)
@@ -421,3 +437,186 @@ def spec_of(playlist: Playlist) -> PlaylistSpec:
         groups=[g.id for g in playlist.groups],
         active=playlist.active,
     )
+
+
+# --- use cases --------------------------------------------------------------------------
+
+
+def playlist_for(principal: Principal, playlist_id: int, permission: Permission) -> Playlist:
+    """Return the playlist if ``principal`` has ``permission`` at its organisation.
+
+    :raise NotFound: ``playlist_not_found``.
+    :raise PermissionDenied: not allowed there.
+    """
+    playlist = get(current_session(), playlist_id)
+    principal.require(permission, playlist.org)
+    return playlist
+
+
+def org_for(principal: Principal, org_code: str) -> Org:
+    """Return the organisation ``org_code`` if ``principal`` may manage its playlists.
+
+    :raise NotFound: no such organisation.
+    :raise PermissionDenied: the caller may not manage its playlists.
+    """
+    org = require_by_code(current_session(), org_code)
+    principal.require(Permission.MANAGE_PLAYLISTS, org)
+    return org
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved playlist, and what stays in its screens' rotation although it leaves it out
+    (:func:`kept`)."""
+
+    playlist: Playlist
+    kept: list[tuple[int, str]]
+
+
+def _saved(session: Session, playlist: Playlist) -> Saved:
+    return Saved(playlist, kept(session, playlist, registry.now()))
+
+
+def create_playlist(principal: Principal, org_code: str, spec: PlaylistSpec) -> Saved:
+    """Create a playlist of ``org_code``.
+
+    :raise NotFound, PermissionDenied: no such org, or the caller may not manage its playlists.
+    :raise BadRequest, RuleViolation: what :func:`create` raises.
+    """
+    with committing() as session:
+        playlist = create(session, org_for(principal, org_code), spec)
+    return _saved(session, playlist)
+
+
+def edit_playlist(principal: Principal, playlist_id: int, changed: Mapping[str, Any]) -> Saved:
+    """Change the settings of a playlist named in ``changed`` (fields of :class:`PlaylistSpec`).
+
+    :raise NotFound, PermissionDenied: no such playlist, or the caller may not manage it.
+    :raise BadRequest, RuleViolation: what :func:`update` raises.
+    """
+    with committing() as session:
+        playlist = playlist_for(principal, playlist_id, Permission.MANAGE_PLAYLISTS)
+        update(session, playlist, replace(spec_of(playlist), **changed))
+    return _saved(session, playlist)
+
+
+def save_playlist(
+    principal: Principal, org: Org, playlist: Playlist | None, spec: PlaylistSpec
+) -> Saved:
+    """Save ``spec`` as a new playlist of ``org`` (``playlist`` ``None``) or as ``playlist``.
+
+    :raise PermissionDenied: the caller may not manage the org's playlists.
+    :raise BadRequest, NotFound, RuleViolation: what :func:`create` or :func:`update` raise.
+    """
+    with committing() as session:
+        principal.require(Permission.MANAGE_PLAYLISTS, org)
+        if playlist is None:
+            playlist = create(session, org, spec)
+        else:
+            update(session, playlist, spec)
+    return _saved(session, playlist)
+
+
+def preview_playlist(
+    org: Org, spec: PlaylistSpec, playlist: Playlist | None
+) -> list[ScreenPreview]:
+    """Return :func:`preview` now; nothing is saved, and the preview leaves no trace.
+
+    :raise BadRequest, NotFound, RuleViolation: what saving ``spec`` would raise.
+    """
+    session = current_session()
+    try:
+        return preview(session, org, spec, playlist, registry.now())
+    finally:
+        session.rollback()
+
+
+def remove_playlist(principal: Principal, playlist_id: int) -> None:
+    """Delete a playlist; its screens get their new rotation.
+
+    :raise NotFound, PermissionDenied: no such playlist, or the caller may not manage it.
+    """
+    with committing() as session:
+        delete(session, playlist_for(principal, playlist_id, Permission.MANAGE_PLAYLISTS))
+
+
+def visible_playlists(principal: Principal, org_code: str | None) -> list[Playlist]:
+    """Return the playlists ``principal`` may see (of the subtree of ``org_code`` if given).
+
+    :raise NotFound: no such organisation.
+    """
+    session = current_session()
+    query = (
+        sa.select(Playlist).join(Org, Playlist.org_id == Org.id).where(principal.org_condition())
+    )
+    if org_code:
+        org = require_by_code(session, org_code)
+        query = query.where(within([org.path]))
+    return list(session.scalars(query.order_by(Playlist.id)))
+
+
+@dataclass(frozen=True)
+class PlaylistsPage:
+    """The playlists the caller may see and the organisations where they may add one."""
+
+    playlists: list[Playlist]
+    orgs: list[tuple[int, Org]]
+
+
+def playlists_page(principal: Principal) -> PlaylistsPage:
+    """Return the playlists ``principal`` may see, by organisation, highest priority first,
+    and the organisations (as a tree) where they may make playlists."""
+    session = current_session()
+    found = session.scalars(
+        sa.select(Playlist)
+        .join(Org, Playlist.org_id == Org.id)
+        .where(principal.org_condition())
+        .order_by(Org.code, Playlist.priority.desc(), Playlist.name)
+    )
+    orgs = session.scalars(
+        sa.select(Org).where(principal.org_condition(Permission.MANAGE_PLAYLISTS))
+    )
+    return PlaylistsPage(list(found), tree_order(orgs))
+
+
+#: The most items the playlist form offers.
+CHOICES_MAX = 300
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the playlist form of an organisation offers."""
+
+    #: Items that can reach the org's screens: ``(id, title, org name)``, newest first.
+    items: list[tuple[int, str, str]]
+    screens: list[Screen]
+    groups: list[ScreenGroup]
+
+
+def choices(org: Org) -> Choices:
+    """Return the items that can reach the org's screens (published items of the org, its
+    ancestors and its subtree), and the org's subtree's active screens and groups."""
+    session = current_session()
+    reachable = (
+        sa.select(Item)
+        .join(Org, Item.org_id == Org.id)
+        .join(Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.live_number))
+        .where(Revision.state == State.PUBLISHED)
+        .where(sa.or_(Item.org_id.in_(path_ids(org.path)), within([org.path])))
+        .order_by(Item.id.desc())
+        .limit(CHOICES_MAX)
+    )
+    subtree = sa.select(Org.id).where(within([org.path]))
+    items = [
+        (i.id, i.live.title if i.live else i.current.title, i.org.name)
+        for i in session.scalars(reachable)
+    ]
+    screens = session.scalars(
+        sa.select(Screen)
+        .where(Screen.org_id.in_(subtree), Screen.active.is_(True))
+        .order_by(Screen.name)
+    )
+    groups = session.scalars(
+        sa.select(ScreenGroup).where(ScreenGroup.org_id.in_(subtree)).order_by(ScreenGroup.name)
+    )
+    return Choices(items, list(screens), list(groups))

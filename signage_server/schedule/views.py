@@ -1,4 +1,8 @@
-"""Playlist pages: list, create, edit (entries, dayparts, dates, priority, screens)."""
+"""Playlist pages: list, create, edit (entries, dayparts, dates, priority, screens).
+
+The form's rows are read and laid out here (pure); each view calls one use case of
+``schedule.services`` and renders.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -23,30 +25,18 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from signage_server import services as registry
 from signage_server.accounts.forms import ActionForm
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
-from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
-from signage_server.disclosure.models import Item
-from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Category
-from signage_server.disclosure.rules import State
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
-from signage_server.extensions import db
 from signage_server.orgs.models import Org
-from signage_server.orgs.rules import path_ids
-from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_order
 from signage_server.schedule import services
 from signage_server.schedule.models import Playlist
-from signage_server.screens.models import Screen
-from signage_server.screens.models import ScreenGroup
 from signage_server.web.dates import DATE_PATTERN
 from signage_server.web.dates import parse_date
-from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("schedule", __name__)
 
@@ -238,37 +228,12 @@ def fingerprint(spec: services.PlaylistSpec) -> str:
 
 def _choices(org: Org) -> dict[str, Any]:
     """Items that can reach the org's screens, the categories, and its screens and groups."""
-    ancestors = path_ids(org.path)
-    reachable = (
-        sa.select(Item)
-        .join(Org, Item.org_id == Org.id)
-        .join(Revision, sa.and_(Revision.item_id == Item.id, Revision.number == Item.live_number))
-        .where(Revision.state == State.PUBLISHED)
-        .where(sa.or_(Item.org_id.in_(ancestors), Org.path.like(org.path + "%")))
-        .order_by(Item.id.desc())
-        .limit(300)
-    )
-    subtree = sa.select(Org.id).where(Org.path.like(org.path + "%"))
+    found = services.choices(org)
     return {
-        "items": [
-            (i.id, i.live.title if i.live else i.current.title, i.org.name)
-            for i in db.session.scalars(reachable)
-        ],
+        "items": found.items,
         "categories": list(Category),
-        "screens": list(
-            db.session.scalars(
-                sa.select(Screen)
-                .where(Screen.org_id.in_(subtree), Screen.active.is_(True))
-                .order_by(Screen.name)
-            )
-        ),
-        "groups": list(
-            db.session.scalars(
-                sa.select(ScreenGroup)
-                .where(ScreenGroup.org_id.in_(subtree))
-                .order_by(ScreenGroup.name)
-            )
-        ),
+        "screens": found.screens,
+        "groups": found.groups,
         "weekdays": WEEKDAYS,
         "date_pattern": DATE_PATTERN,
     }
@@ -278,9 +243,8 @@ def _saved() -> str:
     return str(_("Saved. The screens get the new rotation within a second."))
 
 
-def _flash_kept(playlist: Playlist) -> None:
+def _flash_kept(kept: list[tuple[int, str]]) -> None:
     """Tell the operator what stays in rotation although the playlist leaves it out."""
-    kept = services.kept(db.session, playlist, registry.now())
     if kept:
         flash(
             _(
@@ -295,18 +259,9 @@ def _flash_kept(playlist: Playlist) -> None:
 @bp.get("/playlists")
 @login_required
 def playlists() -> str:
-    principal = current_principal()
-    found = db.session.scalars(
-        sa.select(Playlist)
-        .join(Org, Playlist.org_id == Org.id)
-        .where(principal.org_condition())
-        .order_by(Org.code, Playlist.priority.desc(), Playlist.name)
-    )
-    orgs = db.session.scalars(
-        sa.select(Org).where(principal.org_condition(Permission.MANAGE_PLAYLISTS))
-    )
+    page = services.playlists_page(current_principal())
     return render_template(
-        "schedule/playlists.html", playlists=list(found), orgs=tree_order(orgs), form=ActionForm()
+        "schedule/playlists.html", playlists=page.playlists, orgs=page.orgs, form=ActionForm()
     )
 
 
@@ -327,30 +282,24 @@ def _edit(org: Org, playlist: Playlist | None, form: ActionForm) -> Any:
     spec = spec_from_form(request.form, rows)
     digest = fingerprint(spec)
     if action == "save" and request.form.get("previewed") == digest:
-        saved: list[Playlist] = []
-
-        def save() -> None:
-            if playlist is None:
-                saved.append(services.create(db.session, org, spec))
-            else:
-                services.update(db.session, playlist, spec)
-                saved.append(playlist)
-
-        if commit_or_flash(save, _saved()):
-            _flash_kept(saved[0])
-            return redirect(url_for("schedule.playlist", playlist_id=saved[0].id))
+        try:
+            saved = services.save_playlist(current_principal(), org, playlist, spec)
+        except DomainError as error:  # the form comes back with the reason
+            flash(domain_message(error), "danger")
+        else:
+            flash(_saved(), "success")
+            _flash_kept(saved.kept)
+            return redirect(url_for("schedule.playlist", playlist_id=saved.playlist.id))
     else:
         if action == "save":
             flash(
                 _("The form changed after the preview: check this preview, then save."), "warning"
             )
         try:
-            previews = services.preview(db.session, org, spec, playlist, registry.now())
-        except DomainError as error:
-            db.session.rollback()
+            previews = services.preview_playlist(org, spec, playlist)
+        except DomainError as error:  # the form comes back with the reason
             flash(domain_message(error), "danger")
         else:
-            db.session.rollback()  # nothing was changed; the preview leaves no trace
             context.update(
                 previews=previews, previewed=digest, span_label=span_label, span_moment=span_moment
             )
@@ -365,8 +314,7 @@ def _blank_rows(rows: Rows) -> Rows:
 @bp.route("/playlists/new", methods=["GET", "POST"])
 @login_required
 def new_playlist() -> Any:
-    org = get_by_code(db.session, request.values.get("org", "")) or abort(404)
-    require(Permission.MANAGE_PLAYLISTS, org)
+    org = services.org_for(current_principal(), request.values.get("org", ""))
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
         return _edit(org, None, form)
@@ -385,8 +333,8 @@ def new_playlist() -> Any:
 @bp.route("/playlists/<int:playlist_id>", methods=["GET", "POST"])
 @login_required
 def playlist(playlist_id: int) -> Any:
-    found = services.get(db.session, playlist_id)
-    principal = require(Permission.VIEW, found.org)
+    principal = current_principal()
+    found = services.playlist_for(principal, playlist_id, Permission.VIEW)
     form = ActionForm()
     can_manage = principal.can(Permission.MANAGE_PLAYLISTS, found.org)
     if request.method == "POST":
@@ -409,10 +357,9 @@ def playlist(playlist_id: int) -> Any:
 @bp.post("/playlists/<int:playlist_id>/delete")
 @login_required
 def delete(playlist_id: int) -> Response:
-    found = services.get(db.session, playlist_id)
-    require(Permission.MANAGE_PLAYLISTS, found.org)
+    principal = current_principal()
+    services.playlist_for(principal, playlist_id, Permission.MANAGE_PLAYLISTS)
     if ActionForm().validate_on_submit():
-        services.delete(db.session, found)
-        db.session.commit()
+        services.remove_playlist(principal, playlist_id)
         flash(_("The playlist was deleted."), "success")
     return redirect(url_for("schedule.playlists"))

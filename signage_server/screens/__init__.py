@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # cycle: the package's modules import one another's packages (screens <-> disclosure,
+    # schedule); the edges are imported once the app is built.
     from signage_server.screens import api
     from signage_server.screens import player
     from signage_server.screens import views

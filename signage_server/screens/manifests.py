@@ -26,17 +26,21 @@ from content.bodies import body_text
 from content.bodies import parse_body
 from signage_server.assets.models import Asset
 from signage_server.audit.rules import canonical_json
+from signage_server.audit.services import head
 from signage_server.disclosure import notices
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.services import broken_seals
 from signage_server.disclosure.services import notice_facts
 from signage_server.feedback.codes import make
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
 from signage_server.schedule import rules as schedule
 from signage_server.schedule.models import Playlist
+from signage_server.schedule.models import playlist_groups
+from signage_server.schedule.models import playlist_screens
 from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenManifestLog
@@ -78,9 +82,6 @@ def horizon(now: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _playlist_ids(session: Session, screen: Screen) -> list[int]:
-    from signage_server.schedule.models import playlist_groups
-    from signage_server.schedule.models import playlist_screens
-
     direct = sa.select(playlist_screens.c.playlist_id).where(
         playlist_screens.c.screen_id == screen.id
     )
@@ -320,8 +321,6 @@ UNVERSIONED = ("version", "generated_at", "audit_head")
 def with_audit_head(session: Session, manifest: dict[str, Any]) -> dict[str, Any]:
     """Return ``manifest`` as it is sent: with the audit chain's head (seq and hash) witnessed
     by every screen (DESIGN.md §2, tamper evidence)."""
-    from signage_server.audit.services import head
-
     return {**manifest, "audit_head": head(session).json()}
 
 
@@ -335,8 +334,6 @@ def _sealed_only(
     audit chain (tampered in the database); return what stays, and for the items of those
     revisions the entry (and ticker line) of the screen's last stored manifest, when it shows
     the same revision."""
-    from signage_server.disclosure.services import broken_seals
-
     broken = broken_seals(session, [revision for revision, _item, _org in chosen])
     if not broken:
         return chosen, {}

@@ -1,6 +1,6 @@
 """What the operators are told about screens: whether one is online or since when it is
-offline, whether it holds its newest content, what it shows (by title), and which screens
-show an item. No Flask.
+offline, whether it holds its newest content, what it shows (by title), which screens show an
+item, and a screen as the screen wall sees it (:func:`screen_json`, also pushed live). No Flask.
 
 The wall and the item page say the same thing in the same words: an offline screen does not
 "show" anything; it *last showed* an item, offline since it was last heard from.
@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -23,10 +24,13 @@ from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import State
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.services import within
 from signage_server.screens import plays
 from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen
-from signage_server.screens.services import is_online
+
+#: A screen counts as online when it reported within this time (it reports every minute).
+ONLINE_WITHIN = dt.timedelta(seconds=150)
 
 
 class Presence(StrEnum):
@@ -57,6 +61,24 @@ FRESHNESS_LABELS = {
     Freshness.BEHIND: N_("not up to date: updates when back online"),
     Freshness.NONE: N_("no content received yet"),
 }
+
+
+def is_online(screen: Screen, now: dt.datetime) -> bool:
+    return bool(screen.online and screen.last_seen_at and now - screen.last_seen_at < ONLINE_WITHIN)
+
+
+def online_condition(now: dt.datetime) -> sa.ColumnElement[bool]:
+    """Return :func:`is_online` as an SQL condition on :class:`Screen` (for lists)."""
+    return sa.and_(
+        Screen.online.is_(True),
+        Screen.last_seen_at.is_not(None),
+        Screen.last_seen_at > now - ONLINE_WITHIN,
+    )
+
+
+def up_to_date_condition() -> sa.ColumnElement[bool]:
+    """SQL form of the wall's "up to date": the screen acknowledged its current manifest."""
+    return sa.and_(Screen.acked_version != "", Screen.acked_version == Screen.manifest_version)
 
 
 def presence(online: bool, last_seen_at: dt.datetime | None) -> Presence:
@@ -125,6 +147,33 @@ def current_title(screen: Screen) -> str | None:
     return live_titles(session, [screen.current_item_id]).get(screen.current_item_id)
 
 
+def screen_json(
+    screen: Screen, now: dt.datetime, titles: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Return what the screen wall shows of a screen (``titles``: the items' titles, when the
+    caller looked them up for many screens at once)."""
+    return {
+        "id": screen.id,
+        "name": screen.name,
+        "org": screen.org.code,
+        "online": is_online(screen, now),
+        # ``online`` | ``offline`` (since ``last_seen_at``) | ``never`` (connected).
+        "presence": presence_of(screen, now).value,
+        "last_seen_at": screen.last_seen_at.isoformat() if screen.last_seen_at else None,
+        "manifest_version": screen.manifest_version,
+        "acked_version": screen.acked_version,
+        "up_to_date": bool(screen.acked_version)
+        and screen.acked_version == screen.manifest_version,
+        "freshness": freshness_of(screen, now).value,
+        "current_item": screen.current_item_id,
+        # What it shows (online) or last showed (offline), by title.
+        "current_title": (titles.get(screen.current_item_id) if screen.current_item_id else None)
+        if titles is not None
+        else current_title(screen),
+        "revoked": screen.revoked_at is not None,
+    }
+
+
 @dataclass(frozen=True)
 class ScreenOfItem:
     """A screen whose content names the item: it shows it in its rotation, or will."""
@@ -151,7 +200,7 @@ def screens_showing(
             .where(
                 Screen.active.is_(True),
                 Screen.manifest_version != "",
-                Org.path.like(item.org.path + "%"),
+                within([item.org.path]),
                 visible,
             )
             .options(selectinload(Screen.org))

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from signage_server.extensions import db
-from signage_server.realtime.dispatch import manifest_context
 from signage_server.screens import manifests
+from signage_server.screens.context import manifest_context
 from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen
 from tests.conftest import NOW

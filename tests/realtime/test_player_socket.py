@@ -238,6 +238,28 @@ def test_revoked_screen_is_disconnected_and_refused(
     assert player(app, fresh["token"]).is_connected("/player")
 
 
+def test_events_of_a_replaced_token_are_refused_in_one_place(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    """The socket edge's one translation of domain errors: an event from a connection whose
+    screen token changed behind it is answered with the error and the connection closed."""
+    screen = register(client, demo)
+    connection = player(app, screen["token"])
+    assert connection.is_connected("/player")
+    with app.app_context():
+        row = db.session.get(Screen, screen["id"])
+        assert row is not None
+        row.token_hash = "0" * 64  # replaced without telling the dispatcher (no disconnect)
+        db.session.commit()
+    assert connection.is_connected("/player")
+    reply = connection.emit("played", [], namespace="/player", callback=True)
+    assert reply["error"]["code"] == "unauthorized"
+    assert reply["error"]["message"]
+    assert not connection.is_connected("/player")
+    with app.app_context():
+        assert db.session.scalars(sa.select(PlayRecord)).all() == []
+
+
 def test_admin_wall_gets_screen_news(app: Flask, client: FlaskClient, demo: Demo) -> None:
     screen = register(client, demo)
     demo.login(client, "jiyi_operator")

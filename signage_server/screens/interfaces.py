@@ -1,0 +1,29 @@
+"""What the screens' use cases need from outside: a :class:`Notifier` that brings news to
+screens and to the operators watching them. ``realtime.notifier`` implements it over
+Socket.IO (and keeps a recording fake for tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from typing import Protocol
+
+from signage_server import services as registry
+
+
+class Notifier(Protocol):
+    def push_manifest(self, manifest: dict[str, Any], screen_ids: Iterable[int]) -> None:
+        """Send ``manifest`` to the given screens (one message for all of them)."""
+        ...
+
+    def disconnect(self, sids: Iterable[str]) -> None:
+        """Close these player connections, wherever they are."""
+        ...
+
+    def screens_changed(self, screens: Iterable[dict[str, Any]], org_paths: Iterable[str]) -> None:
+        """Tell the operators watching the orgs of ``org_paths`` about the screens' new state."""
+        ...
+
+
+#: Where the app's notifier is registered.
+NOTIFIER = registry.Key[Notifier]("notifier")

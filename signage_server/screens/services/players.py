@@ -1,0 +1,347 @@
+"""What players do and report: connecting and disconnecting, acknowledging a manifest, what
+they show, and proof of play. The socket edge (``realtime.events``) calls the use cases at the
+end; the operators watching the screen wall are told of each change once it is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server import services as registry
+from signage_server.config import Settings
+from signage_server.screens import manifests
+from signage_server.screens import plays
+from signage_server.screens.context import current_context
+from signage_server.screens.interfaces import NOTIFIER
+from signage_server.screens.models import Manifest
+from signage_server.screens.models import PlayRecord
+from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenConnection
+from signage_server.screens.models import ScreenManifestLog
+from signage_server.screens.services.tokens import refused
+from signage_server.screens.services.tokens import token_holder
+from signage_server.screens.showing import screen_json
+from signage_server.transactions import committing
+
+
+def seen(screen: Screen, now: dt.datetime, address: str | None = None) -> None:
+    screen.online = True
+    screen.last_seen_at = now
+    if address:
+        screen.player_address = address[:64]
+
+
+def connected(session: Session, screen: Screen, sid: str, now: dt.datetime, address: str) -> None:
+    seen(screen, now, address)
+    session.merge(ScreenConnection(sid=sid, screen_id=screen.id))
+    session.flush()
+
+
+def disconnected(session: Session, sid: str, now: dt.datetime) -> Screen | None:
+    connection = session.get(ScreenConnection, sid)
+    if connection is None:
+        return None
+    screen = session.get(Screen, connection.screen_id)
+    session.delete(connection)
+    session.flush()
+    if screen is not None:
+        others = session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ScreenConnection)
+            .where(ScreenConnection.screen_id == screen.id)
+        )
+        screen.online = bool(others)
+        screen.last_seen_at = now
+    return screen
+
+
+def acknowledge(session: Session, screen: Screen, version: str, now: dt.datetime) -> None:
+    """The player holds manifest ``version`` now (stored, its files cached)."""
+    if isinstance(version, str) and len(version) <= 64:
+        screen.acked_version = version
+        sent = session.scalar(
+            sa.select(ScreenManifestLog)
+            .where(ScreenManifestLog.screen_id == screen.id, ScreenManifestLog.version == version)
+            .order_by(ScreenManifestLog.sent_at.desc())
+            .limit(1)
+        )
+        if sent is not None and sent.acked_at is None:
+            sent.acked_at = now
+    seen(screen, now)
+
+
+def _manifest_items(session: Session, *versions: str) -> set[int]:
+    items: set[int] = set()
+    for version in {v for v in versions if v}:
+        manifest = session.get(Manifest, version)
+        if manifest is not None:
+            items |= {item for item, _revision in plays.windows(manifest.body)}
+    return items
+
+
+def report_status(
+    session: Session, screen: Screen, status: dict[str, Any], now: dt.datetime
+) -> None:
+    """Store what the player says it shows; an item of none of its manifests is not believed."""
+    item = status.get("current_item")
+    shown = isinstance(item, int) and not isinstance(item, bool) and 0 < item <= plays.ID_MAX
+    screen.current_item_id = (
+        item
+        if shown and item in _manifest_items(session, screen.manifest_version, screen.acked_version)
+        else None
+    )
+    uptime = status.get("uptime_s")
+    if isinstance(uptime, int | float) and 0 <= uptime < 10**9:
+        screen.uptime_s = int(uptime)
+    version = status.get("version")
+    if isinstance(version, str) and len(version) <= 64:
+        screen.acked_version = version or screen.acked_version
+    seen(screen, now)
+
+
+#: Proof-of-play records looked at in one batch; more are refused (the player batches by 50).
+PLAYED_BATCH_MAX = 500
+
+
+@dataclass(frozen=True)
+class PlayedReport:
+    """What became of a batch of proof of play (sent back to the player)."""
+
+    #: Stored now.
+    accepted: int = 0
+    #: Stored before (a batch sent again): nothing to do.
+    duplicates: int = 0
+    #: Refused for good: malformed, out of bounds, or not in a manifest the screen held.
+    rejected: int = 0
+    #: Not looked at: over the screen's rate; send them again later.
+    deferred: int = 0
+
+    def json(self) -> dict[str, int]:
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "deferred": self.deferred,
+        }
+
+
+def _holdings(
+    session: Session, screen: Screen, first: dt.datetime, last: dt.datetime
+) -> list[plays.Holding]:
+    """The manifests the screen may have held between ``first`` and ``last``."""
+    rows = session.execute(
+        sa.select(
+            ScreenManifestLog.version, ScreenManifestLog.sent_at, ScreenManifestLog.acked_at
+        ).where(ScreenManifestLog.screen_id == screen.id)
+    ).all()
+    held = []
+    for span in plays.spans(plays.Sent(*row) for row in rows):
+        if plays.overlaps(span, first, last):
+            manifest = session.get(Manifest, span[0].version)
+            if manifest is not None:
+                held.append(plays.holding(span, manifest.body))
+    return held
+
+
+def _first_manifest(session: Session, screen: Screen) -> dt.datetime | None:
+    return session.scalar(
+        sa.select(sa.func.min(ScreenManifestLog.sent_at)).where(
+            ScreenManifestLog.screen_id == screen.id
+        )
+    )
+
+
+def record_played(
+    session: Session, screen: Screen, records: Any, now: dt.datetime, *, per_minute: int
+) -> PlayedReport:
+    """Store the proof of play a screen may claim; say what became of each record.
+
+    A record is stored only when well formed and bounded (:func:`plays.parse`) and when a
+    manifest the screen held at its start named that item revision (:func:`plays.was_held`).
+    At most :data:`PLAYED_BATCH_MAX` records are looked at per batch and ``per_minute`` stored
+    per screen and minute (by the application clock); the rest are deferred.
+    """
+    if not isinstance(records, list):
+        return PlayedReport(rejected=1)
+    batch = records[:PLAYED_BATCH_MAX]
+    rejected = len(records) - len(batch)
+    recent = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(PlayRecord)
+        .where(
+            PlayRecord.screen_id == screen.id,
+            PlayRecord.received_at > now - dt.timedelta(minutes=1),
+        )
+    )
+    budget = max(0, per_minute - int(recent or 0))
+    earliest = _first_manifest(session, screen)
+    parsed = [plays.parse(record, now, earliest) for record in batch]
+    valid = [p for p in parsed if p is not None]
+    rejected += len(parsed) - len(valid)
+    moments = [p.started_at for p in valid]
+    held = _holdings(session, screen, min(moments), max(moments)) if valid else []
+    accepted = duplicates = deferred = 0
+    seen_keys: set[tuple[int, int, dt.datetime]] = set()
+    for play in valid:
+        key = (play.item, play.revision, play.started_at)
+        if not plays.was_held(play, held):
+            rejected += 1
+            continue
+        if key in seen_keys or session.scalar(
+            sa.select(PlayRecord.id).where(
+                PlayRecord.screen_id == screen.id,
+                PlayRecord.item_id == play.item,
+                PlayRecord.revision == play.revision,
+                PlayRecord.started_at == play.started_at,
+            )
+        ):
+            duplicates += 1
+            continue
+        if accepted >= budget:
+            deferred += 1
+            continue
+        seen_keys.add(key)
+        session.add(
+            PlayRecord(
+                screen_id=screen.id,
+                item_id=play.item,
+                revision=play.revision,
+                started_at=play.started_at,
+                duration_s=play.duration_s,
+                received_at=now,
+            )
+        )
+        accepted += 1
+    seen(screen, now)
+    session.flush()
+    return PlayedReport(accepted, duplicates, rejected, deferred)
+
+
+# --- use cases --------------------------------------------------------------------------
+
+#: What a connection remembers of its screen: its id and the hash of the token it connected
+#: with (a replaced or revoked token ends the connection).
+Identity = Sequence[Any]
+
+
+def tell_operators(screen: Screen) -> None:
+    """Tell the operators watching the screen's organisations about its new state."""
+    registry.get(NOTIFIER).screens_changed([screen_json(screen, registry.now())], [screen.org.path])
+
+
+def _reporting(session: Session, known: Identity | None) -> Screen:
+    """Return the connected screen, unless its token was revoked or replaced since.
+
+    :raise Unauthorized: ``unauthorized``.
+    """
+    if not isinstance(known, list | tuple) or len(known) != 2:
+        raise refused()
+    screen = session.get(Screen, known[0])
+    if (
+        screen is None
+        or not screen.token_hash
+        or screen.token_hash != known[1]
+        or not screen.active
+    ):
+        raise refused()
+    return screen
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A player that connected: its screen, who it is (for its next events), its manifest."""
+
+    screen: Screen
+    identity: list[Any]
+    manifest: dict[str, Any]
+
+
+def connect_player(
+    token: str | None, sid: str, address: str, *, identified: Callable[[int], None]
+) -> Connection:
+    """A player connects with ``token`` on connection ``sid``: record it, return its manifest.
+
+    :param identified: called with the screen's id once the token is known, before anything
+        is committed: the socket edge joins the screen's room there, so that the player misses
+        no manifest pushed after the one it is given here.
+    :raise Unauthorized: ``unauthorized``: a bad, revoked or replaced token.
+    """
+    with committing() as session:
+        screen = token_holder(session, token)
+        identified(screen.id)
+        now = registry.now()
+        connected(session, screen, sid, now, address)
+        manifest = manifests.current(session, screen, current_context(now))
+    tell_operators(screen)
+    return Connection(screen, [screen.id, screen.token_hash], manifest)
+
+
+def disconnect_player(sid: str) -> None:
+    """The connection ``sid`` closed: the screen is offline unless connected elsewhere."""
+    with committing() as session:
+        screen = disconnected(session, sid, registry.now())
+    if screen is not None:
+        tell_operators(screen)
+
+
+def acknowledge_manifest(known: Identity | None, data: Any) -> None:
+    """The connected player holds the manifest ``{version}`` now (anything else is ignored).
+
+    :raise Unauthorized: the screen's token was revoked or replaced.
+    """
+    with committing() as session:
+        screen = _reporting(session, known)
+        if not isinstance(data, dict):
+            return
+        acknowledge(session, screen, str(data.get("version", "")), registry.now())
+    tell_operators(screen)
+
+
+def status_reported(known: Identity | None, data: Any) -> None:
+    """The connected player says what it shows (:func:`report_status`; anything but an
+    object is ignored).
+
+    :raise Unauthorized: the screen's token was revoked or replaced.
+    """
+    with committing() as session:
+        screen = _reporting(session, known)
+        if not isinstance(data, dict):
+            return
+        report_status(session, screen, data, registry.now())
+    tell_operators(screen)
+
+
+def played_reported(known: Identity | None, records: Any) -> PlayedReport:
+    """Store the connected player's proof of play (:func:`record_played`).
+
+    :raise Unauthorized: the screen's token was revoked or replaced.
+    """
+    with committing() as session:
+        screen = _reporting(session, known)
+        return record_played(
+            session,
+            screen,
+            records,
+            registry.now(),
+            per_minute=registry.get(Settings).played_per_minute,
+        )
+
+
+def player_manifest(token: str | None, address: str) -> dict[str, Any]:
+    """Return the manifest of the screen holding ``token`` (the player's HTTP backstop).
+
+    :raise Unauthorized: ``unauthorized``: a bad, revoked or replaced token.
+    """
+    with committing() as session:
+        screen = token_holder(session, token)
+        now = registry.now()
+        body = manifests.current(session, screen, current_context(now))
+        seen(screen, now, address)
+    return body

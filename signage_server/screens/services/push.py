@@ -1,0 +1,66 @@
+"""After a commit: recompile the manifests of the screens it touched and say what to send.
+
+The realtime dispatcher calls :func:`recompile` with the marks a committed transaction left
+(``screens.changes``) and sends what it returns: the connections to close, the new manifests
+and the screen wall's news. Nothing is sent from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server.extensions import db
+from signage_server.screens import manifests
+from signage_server.screens.changes import Changes
+from signage_server.screens.models import ScreenConnection
+from signage_server.screens.showing import screen_json
+
+
+@dataclass
+class Recompiled:
+    """What to send once the manifests are recompiled and stored."""
+
+    #: Player connections to close (their screen's token was revoked or replaced).
+    disconnect: list[str] = field(default_factory=list)
+    #: Each new manifest (as sent) and the screens that get it.
+    manifests: list[tuple[dict[str, Any], list[int]]] = field(default_factory=list)
+    #: What the screen wall shows of each screen that changed.
+    screens: list[dict[str, Any]] = field(default_factory=list)
+    #: The organisation paths of those screens (their operators are told).
+    org_paths: list[str] = field(default_factory=list)
+
+
+def recompile(changes: Changes, context: manifests.Context) -> Recompiled:
+    """Recompile and store the manifests of the screens ``changes`` touched, in a session of
+    its own (outside any request), and forget the connections of revoked screens."""
+    with Session(bind=db.engine, expire_on_commit=False) as session:
+        return _recompile(session, changes, context)
+
+
+def _recompile(session: Session, changes: Changes, context: manifests.Context) -> Recompiled:
+    sids: list[str] = []
+    if changes.disconnect:
+        sids = list(
+            session.scalars(
+                sa.select(ScreenConnection.sid).where(
+                    ScreenConnection.screen_id.in_(changes.disconnect)
+                )
+            )
+        )
+        session.execute(sa.delete(ScreenConnection).where(ScreenConnection.sid.in_(sids)))
+    screens = manifests.affected_screens(session, changes.orgs, changes.screens, changes.everything)
+    changed = manifests.refresh(session, screens, context)
+    session.commit()
+    updated = {i for _manifest, ids in changed.values() for i in ids}
+    touched = [s for s in screens if s.id in updated or s.id in changes.disconnect]
+    return Recompiled(
+        disconnect=sids,
+        manifests=list(changed.values()),
+        screens=[screen_json(s, context.now) for s in touched],
+        org_paths=[s.org.path for s in touched],
+    )
