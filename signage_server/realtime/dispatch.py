@@ -27,7 +27,7 @@ def manifest_context(app: Flask, now: dt.datetime) -> manifests.Context:
 
     from signage_server.config import Settings
     from signage_server.disclosure.rules import CATEGORY_LABELS
-    from signage_server.feedback.codes import derive_key
+    from signage_server.feedback.links import code_key
 
     settings = registry.get(Settings, app)
     labels = app.extensions.get("signage_category_labels")
@@ -38,7 +38,7 @@ def manifest_context(app: Flask, now: dt.datetime) -> manifests.Context:
     return manifests.Context(
         now=now,
         public_url=settings.public_url,
-        code_key=derive_key(settings.secret_key),
+        code_key=code_key(app),
         category_labels=labels,
         asset_url=lambda sha: f"/assets/{sha}",
     )

@@ -23,7 +23,7 @@ from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.config import Settings
 from signage_server.extensions import db
-from signage_server.feedback.codes import screen_code
+from signage_server.feedback.links import screen_code
 from signage_server.realtime.dispatch import manifest_context
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
@@ -44,7 +44,7 @@ def hello_json(screen: Screen) -> dict[str, Any]:
             "layout": screen.layout,
             "resolution": screen.resolution,
             "timezone": screen.timezone,
-            "code": screen_code(registry.get(Settings).secret_key, screen.id),
+            "code": screen_code(screen.id),
         }
     }
 

@@ -34,7 +34,7 @@ from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.extensions import talisman
-from signage_server.feedback.codes import screen_code
+from signage_server.feedback.links import screen_code
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
@@ -85,7 +85,6 @@ def _prepare(form: ScreenForm, principal: Principal) -> None:
 
 
 def _app() -> Any:
-    from flask import current_app
 
     return current_app._get_current_object()  # type: ignore[attr-defined]
 
@@ -268,7 +267,7 @@ def screen(screen_id: int) -> Any:
         played_titles=showing.revision_titles(
             db.session, ((r.item_id, r.revision) for r in played)
         ),
-        feedback_code=screen_code(current_app.config["SECRET_KEY"], item.id),
+        feedback_code=screen_code(item.id),
     )
 
 
