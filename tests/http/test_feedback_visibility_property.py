@@ -32,6 +32,7 @@ from signage_server.feedback.rules import Kind
 from signage_server.feedback.rules import Source
 from signage_server.feedback.services import inbox
 from signage_server.feedback.services import visibility
+from signage_server.feedback.services.intake import handling_org
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
 from signage_server.orgs.services import create_org
@@ -88,20 +89,16 @@ def _build(world: World) -> tuple[list[Org], list[Case]]:
                     parent=township,
                 )
             )
-    by_id = {org.id: org for org in orgs}
     cases = []
     for n, (kind, index, hidden) in enumerate(world.cases):
         org = orgs[index % len(orgs)]
-        parent = by_id.get(org.parent_id) if org.parent_id else None
-        path = rules.handling_path(kind, org.path, parent.path if parent else None)
-        handling = parent if parent is not None and path == parent.path else org
         case = Case(
             receipt=rules.new_receipt(),
             kind=kind,
             state=CaseState.RECEIVED,
             source=Source.POSTER,
             org=org,
-            handling_org=handling,
+            handling_org=handling_org(session, org, kind),
             text=f"第{n}条意见",
             received_at=NOW,
             decision=rules.received_decision(kind),

@@ -102,6 +102,17 @@ def _record(
     seal(case, action, principal.user.username, acted.value if acted else "handler", now, note)
 
 
+def _step(
+    case: Case, principal: Principal, action: Action, now: dt.datetime, note: str = ""
+) -> Outcome:
+    """Take a step that changes nothing the audit seal holds beyond what the table decides:
+    decide, apply, record. The caller commits (after what else the step sets)."""
+    outcome = _decide(case, principal, action, note)
+    _apply(case, outcome, now)
+    _record(case, action, principal, now, outcome.note)
+    return outcome
+
+
 def _find_user(session: Session, ref: UserRef) -> User:
     user = (
         session.get(User, ref)
@@ -135,8 +146,7 @@ def assign_case(
 
 def acknowledge_case(session: Session, case: Case, principal: Principal, now: dt.datetime) -> None:
     """Confirm to the villager that the case is being handled (受理)."""
-    _apply(case, _decide(case, principal, Action.ACKNOWLEDGE), now)
-    _record(case, Action.ACKNOWLEDGE, principal, now)
+    _step(case, principal, Action.ACKNOWLEDGE, now)
     session.commit()
 
 
@@ -144,10 +154,8 @@ def conclude_case(
     session: Session, case: Case, principal: Principal, note: str, now: dt.datetime
 ) -> None:
     """Record that a report's investigation is concluded; the reply is due from now."""
-    outcome = _decide(case, principal, Action.CONCLUDE, note)
-    _apply(case, outcome, now)
+    _step(case, principal, Action.CONCLUDE, now, note)
     case.concluded_at = now
-    _record(case, Action.CONCLUDE, principal, now, outcome.note)
     session.commit()
 
 
@@ -211,10 +219,7 @@ def grant_request(
     session: Session, case: Case, principal: Principal, note: str, now: dt.datetime
 ) -> None:
     """Decide a request: the matter will be disclosed."""
-    outcome = _decide(case, principal, Action.GRANT, note)
-    _apply(case, outcome, now)
-    case.decision_reason = outcome.note
-    _record(case, Action.GRANT, principal, now, outcome.note)
+    case.decision_reason = _step(case, principal, Action.GRANT, now, note).note
     session.commit()
 
 
@@ -225,10 +230,7 @@ def refuse_request(
 
     At an org without a parent nobody is above to review: the refusal stands at once.
     """
-    outcome = _decide(case, principal, Action.REFUSE, reason)
-    _apply(case, outcome, now)
-    case.decision_reason = outcome.note
-    _record(case, Action.REFUSE, principal, now, outcome.note)
+    case.decision_reason = _step(case, principal, Action.REFUSE, now, reason).note
     session.commit()
 
 
@@ -241,18 +243,16 @@ def review_refusal(
     now: dt.datetime,
 ) -> None:
     """Confirm a proposed refusal (it becomes final) or overturn it (back to undecided)."""
-    action = Action.CONFIRM_REFUSAL if confirm else Action.OVERTURN_REFUSAL
-    outcome = _decide(case, principal, action, note)
-    _apply(case, outcome, now)
-    _record(case, action, principal, now, outcome.note)
+    _step(
+        case, principal, Action.CONFIRM_REFUSAL if confirm else Action.OVERTURN_REFUSAL, now, note
+    )
     session.commit()
 
 
 def close_case(session: Session, case: Case, principal: Principal, now: dt.datetime) -> None:
     """Close a case (办结). It needs a published reply, requests a final decision, reports a
     concluded investigation; a hidden case (abuse) needs none of them."""
-    _apply(case, _decide(case, principal, Action.CLOSE), now)
-    _record(case, Action.CLOSE, principal, now)
+    _step(case, principal, Action.CLOSE, now)
     session.commit()
 
 
@@ -260,9 +260,7 @@ def reopen_case(
     session: Session, case: Case, principal: Principal, note: str, now: dt.datetime
 ) -> None:
     """Reopen a closed case, with the reason."""
-    outcome = _decide(case, principal, Action.REOPEN, note)
-    _apply(case, outcome, now)
-    _record(case, Action.REOPEN, principal, now, outcome.note)
+    _step(case, principal, Action.REOPEN, now, note)
     session.commit()
 
 

@@ -37,6 +37,14 @@ class Submission:
     honeypot: str = ""
 
 
+def handling_org(session: Session, org: Org, kind: Kind) -> Org:
+    """Return the org that handles feedback of ``kind`` about ``org`` (``rules.handling_path``:
+    the parent for reports)."""
+    parent = session.get(Org, org.parent_id) if org.parent_id else None
+    path = rules.handling_path(kind, org.path, parent.path if parent else None)
+    return parent if parent is not None and path == parent.path else org
+
+
 def submit_case(session: Session, target: Target, submission: Submission, now: dt.datetime) -> Case:
     """Store a submission as a case, commit, and return it (the same case when the same form,
     by its nonce, comes twice with the same content).
@@ -67,9 +75,6 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
         if existing is not None:
             return existing
     org = target.org
-    parent = session.get(Org, org.parent_id) if org.parent_id else None
-    handling_path = rules.handling_path(submission.kind, org.path, parent.path if parent else None)
-    handling = parent if parent is not None and handling_path == parent.path else org
     case = Case(
         receipt=rules.new_receipt(),
         nonce=dedupe,
@@ -77,7 +82,7 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
         state=rules.RECEIVED_STATE,
         source=target.source,
         org=org,
-        handling_org=handling,
+        handling_org=handling_org(session, org, submission.kind),
         item=target.item,
         revision=target.revision.number if target.revision else None,
         screen=target.screen,
