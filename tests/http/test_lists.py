@@ -36,10 +36,10 @@ from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import MERGE_REVIEW_SETTING
 from signage_server.extensions import db
 from signage_server.feedback import rules as feedback_rules
-from signage_server.feedback.services import deadlines as feedback
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import CaseState
 from signage_server.feedback.rules import Kind
+from signage_server.feedback.services import deadlines as feedback
 from signage_server.workdays.services import load_calendar
 from tests.conftest import NOW
 from tests.conftest import Demo
