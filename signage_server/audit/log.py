@@ -29,7 +29,7 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.feedback import rules as feedback_rules
 from signage_server.feedback.models import Case
-from signage_server.feedback.services import visible_condition as case_visible
+from signage_server.feedback.services.visibility import visible_condition as case_visible
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.paper.models import Dossier

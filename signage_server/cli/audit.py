@@ -12,7 +12,7 @@ from signage_server.cli.base import Group
 from signage_server.disclosure.services import org_settings_states
 from signage_server.disclosure.services import revision_contents
 from signage_server.extensions import db
-from signage_server.feedback.services import case_states
+from signage_server.feedback.services.sealing import case_states
 from signage_server.paper import ARCHIVE
 from signage_server.paper.archive import dossier_states
 

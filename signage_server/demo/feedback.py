@@ -14,12 +14,13 @@ from signage_server.demo.content import _principal
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import State
-from signage_server.feedback import services
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.rules import Source
-from signage_server.feedback.services import Submission
-from signage_server.feedback.services import Target
+from signage_server.feedback.services import handling
+from signage_server.feedback.services.intake import Submission
+from signage_server.feedback.services.intake import submit_case
+from signage_server.feedback.services.scanning import Target
 from signage_server.orgs.services import require_by_code
 from signage_server.screens.models import Screen
 
@@ -62,7 +63,7 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
         else:
             item, revision = found
             target = Target(Source.SCREEN, village, item=item, revision=revision, screen=screen)
-        return services.submit(session, target, Submission(kind=kind, text=text, **who), at)
+        return submit_case(session, target, Submission(kind=kind, text=text, **who), at)
 
     made = 0
     finance = _published(session, village.id, "村级财务收支")
@@ -78,8 +79,8 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
     )
     if answered is not None:
         made += 1
-        services.assign(session, answered, handler, handler.user, ago(5))
-        services.reply(
+        handling.assign_case(session, answered, handler, handler.user.id, ago(5))
+        handling.reply_to_case(
             session,
             answered,
             handler,
@@ -88,7 +89,7 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
             True,
             ago(4),
         )
-        services.close(session, answered, handler, ago(4, 15))
+        handling.close_case(session, answered, handler, ago(4, 15))
 
     overdue = case(
         road,
@@ -108,7 +109,7 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
     )
     if request is not None:
         made += 1
-        services.refuse(
+        handling.refuse_request(
             session,
             request,
             handler,
@@ -126,7 +127,7 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
     )
     if report is not None:
         made += 1
-        services.acknowledge(session, report, discipline, ago(1))
+        handling.acknowledge_case(session, report, discipline, ago(1))
 
     fresh = case(
         road,

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
 from content.bodies import body_text
 from content.bodies import parse_body
+from content.render import render_body_html
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.audit.models import AuditRecord
@@ -32,6 +35,15 @@ from signage_server.extensions import db
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.workdays.rules import CalendarUnknown
+
+
+def asset_url(sha256: str) -> str:
+    return url_for("assets.fetch", sha256=sha256)
+
+
+def body_html(body: dict[str, Any], title: str = "") -> Markup:
+    """Return *body* as HTML; a table's caption repeating *title* is left out."""
+    return render_body_html(parse_body(body), asset_url, title)
 
 
 def _iso(value: Any) -> str | None:

@@ -17,11 +17,8 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from content.bodies import parse_body
-from content.render import render_body_html
 from signage_server import listing
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
@@ -47,6 +44,7 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import TASK_STEPS
 from signage_server.disclosure.presenters import actions_for
+from signage_server.disclosure.presenters import body_html
 from signage_server.disclosure.presenters import describe_problems
 from signage_server.disclosure.presenters import diff_revisions
 from signage_server.disclosure.presenters import items_query
@@ -88,15 +86,6 @@ def person(username: str) -> str:
     if username not in known:
         known.update(trail.display_names(db.session, [username]))
     return known.get(username) or username
-
-
-def asset_url(sha256: str) -> str:
-    return url_for("assets.fetch", sha256=sha256)
-
-
-def body_html(body: dict[str, Any], title: str = "") -> Markup:
-    """Return *body* as HTML; a table's caption repeating *title* is left out."""
-    return render_body_html(parse_body(body), asset_url, title)
 
 
 # --- form <-> fields ------------------------------------------------------------------

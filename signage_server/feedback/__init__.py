@@ -1,5 +1,17 @@
 """Villagers' feedback (意见箱): signed codes behind QR codes, the public form and receipts,
-routing to handlers and discipline, deadlines in working days, replies."""
+routing to handlers and discipline, deadlines in working days, replies.
+
+Where each concern lives:
+
+* ``rules`` — pure: kinds, states, routing, visibility (``SEEING``), deadlines, the workflow
+  table (``WORKFLOW``: who may take which action in which state, and where it leads);
+* ``codes`` — pure: signed short codes and the form's address; ``links`` — this
+  installation's code key and QR address (the one place they are built);
+* ``services/`` — the use cases, one module per concern (see its docstring);
+* ``presenters`` — a case as JSON, what the QR and receipt pages show;
+* edges: ``views`` (handlers' pages), ``api`` (``/api/v1/feedback``), ``public_views``
+  (the villagers' pages under ``/f``).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +19,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # cycle: signage_server.feedback (the package of models and rules) -> its edges ->
+    # feedback.services -> feedback.models
     from signage_server.feedback.api import bp as api_bp
-    from signage_server.feedback.public import bp as public_bp
+    from signage_server.feedback.public_views import bp as public_bp
     from signage_server.feedback.views import bp as views_bp
 
     app.register_blueprint(public_bp)

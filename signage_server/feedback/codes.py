@@ -1,10 +1,14 @@
-"""Signed short codes for QR links: not guessable, no personal data. Pure.
+"""Signed short codes for QR links, and the link a code opens: not guessable, no personal
+data. Pure (the installation's key and public address: ``signage_server.feedback.links``).
 
 A code names what was scanned: an item revision on a screen (``r``: item and revision), an
 item on paper (``p``: item), or a screen (``s``). It is the base32 of the numbers, followed by
 a truncated HMAC-SHA256 under a key derived from the app secret, so nobody can make up a valid
 code for an item they saw (or did not see). Codes are case-insensitive, and each has
 exactly one spelling (no variants in the unused bits of the last character).
+
+The link is ``{public_url}/f/{code}``, with ``?s={screen code}`` when a screen's player shows
+an item's code (DESIGN.md §5).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import hmac
 from dataclasses import dataclass
 
 _KINDS = {"r": 2, "p": 1, "s": 1}
+#: Where the public feedback form lives (the blueprint's URL prefix).
+FORM_PREFIX = "/f"
 #: Bytes of HMAC kept: 2⁴⁸ possibilities per payload.
 _MAC_BYTES = 6
 
@@ -68,11 +74,6 @@ def make(key: bytes, kind: str, *numbers: int) -> str:
     return base64.b32encode(payload + mac).decode().rstrip("=")
 
 
-def screen_code(secret: str, screen_id: int) -> str:
-    """Return the general code of a screen (what its player and its operator page show)."""
-    return make(derive_key(secret), "s", screen_id)
-
-
 def read(key: bytes, code: str) -> Code | None:
     """Return what a code names, or ``None`` when it is malformed or forged."""
     text = code.strip().upper()
@@ -100,3 +101,15 @@ def read(key: bytes, code: str) -> Code | None:
     if _KINDS.get(kind) != len(numbers):
         return None
     return Code(kind, tuple(numbers))
+
+
+def form_path(code: str, screen_code: str = "") -> str:
+    """Return the path of the feedback form behind ``code`` (``/f/<code>``), with the code
+    of the screen it was scanned on (``?s=<screen code>``) if any."""
+    path = f"{FORM_PREFIX}/{code}"
+    return f"{path}?s={screen_code}" if screen_code else path
+
+
+def form_url(public_url: str, code: str, screen_code: str = "") -> str:
+    """Return the address a QR code carries: :func:`form_path` under ``public_url``."""
+    return public_url.rstrip("/") + form_path(code, screen_code)

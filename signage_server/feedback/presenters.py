@@ -1,42 +1,45 @@
-"""What the edges (operator views, API) share: the deadline clock of this request and a
-case as JSON, with the submitter's identity only for those allowed to see it."""
+"""How feedback looks from outside: a case as JSON (the submitter's identity only for those
+allowed to see it), what anybody holding a receipt may know, and what the QR page shows of
+the item behind a code (its publication record, its content while it is the disclosure, how
+it ended) — as the one audience rule decides for an anonymous visitor."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
-from flask import g
+from sqlalchemy.orm import Session
 
-from signage_server import services as registry
-from signage_server.accounts.permissions import Principal
-from signage_server.config import Settings
-from signage_server.disclosure.context import local_tz
-from signage_server.extensions import db
-from signage_server.feedback import rules
-from signage_server.feedback import services
+from signage_server.disclosure import viewing
+from signage_server.disclosure.audience import ANONYMOUS
+from signage_server.disclosure.audience import Decision as Disclosed
+from signage_server.disclosure.audience import Status
+from signage_server.disclosure.models import Revision
+from signage_server.disclosure.presenters import asset_url
+from signage_server.disclosure.presenters import body_html
+from signage_server.disclosure.services import seal_intact
+from signage_server.feedback import codes
+from signage_server.feedback import links
 from signage_server.feedback.models import Case
-from signage_server.workdays.services import load_calendar
+from signage_server.feedback.models import Reply
+from signage_server.feedback.rules import PUBLIC_DUTY_LABELS
+from signage_server.feedback.rules import Decision
+from signage_server.feedback.services import deadlines
+from signage_server.feedback.services.inbox import CaseRow
+from signage_server.feedback.services.scanning import Target
+from signage_server.feedback.services.scanning import publication_record
 
-
-def clock() -> services.Clock:
-    """Return the deadline clock of this request (calendar loaded once)."""
-    if "feedback_clock" not in g:
-        g.feedback_clock = services.Clock(
-            now=registry.now(),
-            calendar=load_calendar(db.session),
-            tz=local_tz(),
-            days=rules.parse_days(registry.get(Settings).feedback_days),
-        )
-    result: services.Clock = g.feedback_clock
-    return result
+logger = logging.getLogger(__name__)
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def case_json(case: Case, principal: Principal, clock: services.Clock) -> dict[str, Any]:
-    identity = services.can_see_identity(principal, case)
+def case_json(row: CaseRow) -> dict[str, Any]:
+    """A case as the API answers it to a handler (name and phone only with ``identity``)."""
+    case = row.case
     return {
         "id": case.id,
         "receipt": case.receipt,
@@ -52,8 +55,8 @@ def case_json(case: Case, principal: Principal, clock: services.Clock) -> dict[s
         "shown_at": _iso(case.shown_at),
         "text": case.text,
         "real_name": case.real_name,
-        "name": case.name if identity else None,
-        "phone": case.phone if identity else None,
+        "name": case.name if row.identity else None,
+        "phone": case.phone if row.identity else None,
         "received_at": _iso(case.received_at),
         "assignee": case.assignee.username if case.assignee else None,
         "acknowledged_at": _iso(case.acknowledged_at),
@@ -70,10 +73,10 @@ def case_json(case: Case, principal: Principal, clock: services.Clock) -> dict[s
                 "duty": d.duty.value,
                 "due": d.due.isoformat(),
                 "met_at": _iso(d.met_at),
-                "overdue": d.overdue(clock.today),
+                "overdue": d.overdue(row.today),
                 "estimated": d.estimated,
             }
-            for d in services.deadlines(case, clock)
+            for d in row.deadlines
         ],
         "replies": [
             {
@@ -86,4 +89,123 @@ def case_json(case: Case, principal: Principal, clock: services.Clock) -> dict[s
             }
             for r in case.replies
         ],
+    }
+
+
+def public_case_json(case: Case, *, replies_intact: bool = True) -> dict[str, Any]:
+    """What anybody holding the receipt may know: no names, no phone, no handler; no reply
+    that does not match its seal in the audit chain."""
+    return {
+        "receipt": case.receipt,
+        "kind": case.kind.value,
+        "state": "hidden" if case.hidden else case.state.value,
+        "received_at": case.received_at.isoformat(),
+        "decision": case.decision.value if case.decision else None,
+        "decision_reason": case.decision_reason if case.decision is Decision.REFUSED else "",
+        "replies": [
+            {"text": r.text, "published_at": r.published_at.isoformat()}
+            for r in case.published_replies
+            if r.published_at is not None and replies_intact
+        ],
+        "replies_intact": replies_intact,
+    }
+
+
+def answered_by(reply: Reply) -> str:
+    """Who answered, as the public record names people: real name and post (the account's
+    display name); empty when the account has none (the organisation then answers)."""
+    person = reply.published_by or reply.author
+    return person.display_name if person is not None else ""
+
+
+def _revision_of(case: Case) -> Revision | None:
+    """The revision the case is about: the one whose code was scanned (a poster's: the
+    live one then)."""
+    if case.item is None:
+        return None
+    return case.item.revision(case.revision) if case.revision is not None else case.item.live
+
+
+def case_context(session: Session, case: Case, now: dt.datetime) -> dict[str, Any]:
+    """What the receipt and tracking pages say about a case besides its state: the title of
+    the item it is about (only when the audience rule lets anybody read it, as on the QR
+    page), the deadlines in working days (the handlers' own), and who answered."""
+    terms = deadlines.terms(session)
+    revision = _revision_of(case)
+    title = ""
+    if revision is not None and viewing.decision(revision, ANONYMOUS, now).full:
+        title = revision.title if seal_intact(revision) else ""
+    return {
+        "about_org": case.org.name,
+        "about_title": title,
+        "deadlines": deadlines.deadlines(case, terms),
+        "duty_labels": PUBLIC_DUTY_LABELS,
+        "today": terms.today(now),
+        "answered_by": answered_by,
+    }
+
+
+def disclosed(target: Target, now: dt.datetime) -> Disclosed | None:
+    """What anybody with the code may see of the item: the one audience rule, as anonymous
+    (the QR page is public; a login changes nothing here)."""
+    if target.revision is None:
+        return None
+    return viewing.decision(target.revision, ANONYMOUS, now)
+
+
+def publication(session: Session, target: Target, decision: Disclosed | None) -> dict[str, Any]:
+    """The item's publication record, and its content only while it is the disclosure."""
+    if target.item is None or target.revision is None or decision is None or not decision.full:
+        return {}
+    revision: Revision = target.revision
+    # A body that does not match its seal in the audit chain (changed in the database) is
+    # never presented as the disclosed content (DESIGN.md §2, tamper evidence).
+    intact = seal_intact(revision)
+    if not intact:
+        logger.error(
+            "INTEGRITY ALARM: item %s revision %s does not match its seal; the QR page"
+            " does not present it",
+            revision.item_id,
+            revision.number,
+        )
+    content = decision.content and intact
+    return {
+        "steps": publication_record(session, target.item, revision),
+        "content_sha256": revision.content_sha256,
+        "intact": intact,
+        "body": body_html(revision.body, revision.title) if content else None,
+        "attachments": [asset_url(sha) for sha in revision.attachments] if content else [],
+        "current": target.item.live_number == revision.number,
+    }
+
+
+def status(
+    session: Session, target: Target, decision: Disclosed | None, now: dt.datetime
+) -> dict[str, Any]:
+    """How the item stands when it is not (or no longer, or not yet) the current disclosure:
+    when, by whom and why it ended (only the when for a limited view), and where the current
+    revision is when that one may be shown."""
+    if target.item is None or target.revision is None or decision is None:
+        return {}
+    if decision.status is Status.CURRENT:
+        return {}
+    revision: Revision = target.revision
+    replacement = ""
+    live = target.item.live
+    if (
+        live is not None
+        and live.number != revision.number
+        and viewing.decision(live, ANONYMOUS, now).content
+    ):
+        replacement = codes.form_path(
+            links.item_code(target.item.id, live.number), target.screen_code
+        )
+    start = revision.valid_from or revision.published_at
+    return {
+        "status": decision.status.value,
+        "label": decision.status.label,
+        "action": viewing.STATUS_ACTIONS.get(decision.status, ""),
+        "starts": start if decision.status is Status.SCHEDULED else None,
+        "endings": viewing.public_endings(session, target.item, revision, decision),
+        "replacement": replacement,
     }

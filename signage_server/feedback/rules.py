@@ -1,5 +1,7 @@
 """Pure rules of villagers' feedback (DESIGN.md §5): kinds, states, routing, visibility,
-deadlines in working days, and checks of what a villager types. No Flask, no database.
+deadlines in working days, checks of what a villager types, and the workflow of a case (a
+table: who may take which action in which state, and where it leads). No Flask, no
+database; refusals are the shared errors of ``signage_server.errors``.
 
 Routing and visibility are one decision each, used by every list, count, export and API
 answer, so that a report (举报) can never leak to the organisation it is about:
@@ -17,15 +19,23 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import phonenumbers
 
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Role
+from signage_server.errors import BadRequest
+from signage_server.errors import Conflict
+from signage_server.errors import DomainError
+from signage_server.errors import PermissionDenied
+from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.rules import is_strictly_below
 from signage_server.orgs.rules import is_within
@@ -153,16 +163,6 @@ ACTION_LABELS = {
 }
 
 
-class FeedbackRuleError(Exception):
-    """A handler action that the case's kind or state does not allow."""
-
-    def __init__(self, message: str, *, conflict: bool = True) -> None:
-        super().__init__(message)
-        self.message = message
-        #: ``True``: the state does not allow it (409); ``False``: a rule forbids it (422).
-        self.conflict = conflict
-
-
 # --- routing and visibility ---------------------------------------------------------
 
 
@@ -181,38 +181,61 @@ REPORT_ROLES = frozenset({Role.DISCIPLINE})
 #: Held above the org, reviews refusals of requests for disclosure (so sees those requests).
 REVIEWING_ROLES = frozenset({Role.SUPERIOR})
 
+NOT_REPORTS = frozenset(Kind) - {Kind.REPORT}
 
-def roles_seeing(kind: Kind) -> frozenset[Role]:
-    """Return the roles whose grants at (or above) the handling org show a case of ``kind``."""
-    return REPORT_ROLES if kind is Kind.REPORT else READING_ROLES
+
+@dataclass(frozen=True)
+class Reach:
+    """One way of reaching a case: a grant of one of ``roles`` at the handling org or above
+    it (``strict``: above it only), for cases of ``kinds``."""
+
+    kinds: frozenset[Kind]
+    roles: frozenset[Role]
+    strict: bool = False
+
+    def grants_reach(self, grants: Iterable[Grant], kind: Kind, handling: str) -> bool:
+        """Tell whether one of ``grants`` reaches a case of ``kind`` handled at ``handling``."""
+        below = is_strictly_below if self.strict else is_within
+        return kind in self.kinds and any(
+            g.role in self.roles and below(handling, g.org_path) for g in grants
+        )
+
+
+#: Who sees a case: the one definition that both :func:`can_see` and the SQL condition of
+#: the services (``feedback.services.visibility.visible_condition``) are made of.
+#: Reports: ``discipline`` at or above the handling (parent) org; everything else:
+#: ``handler`` or ``supervisor`` at or above the org; requests also: the ``superior`` role
+#: above the org, who reviews refusals (requests are handled where they were made).
+SEEING: tuple[Reach, ...] = (
+    Reach(frozenset({Kind.REPORT}), REPORT_ROLES),
+    Reach(NOT_REPORTS, READING_ROLES),
+    Reach(frozenset({Kind.REQUEST}), REVIEWING_ROLES, strict=True),
+)
+#: Who acts on a case: ``discipline`` on reports, ``handler`` on everything else.
+HANDLING: tuple[Reach, ...] = (
+    Reach(frozenset({Kind.REPORT}), REPORT_ROLES),
+    Reach(NOT_REPORTS, HANDLING_ROLES),
+)
+#: Every role that sees some feedback (whether the dashboard shows the feedback tile).
+SEEING_ROLES: frozenset[Role] = frozenset().union(*(reach.roles for reach in SEEING))
 
 
 def roles_handling(kind: Kind) -> frozenset[Role]:
     """Return the roles that act on a case of ``kind`` at (or above) the handling org."""
-    return REPORT_ROLES if kind is Kind.REPORT else HANDLING_ROLES
-
-
-def _reaches(grants: Iterable[Grant], roles: frozenset[Role], path: str) -> bool:
-    return any(g.role in roles and is_within(path, g.org_path) for g in grants)
+    return frozenset().union(*(r.roles for r in HANDLING if kind in r.kinds))
 
 
 def can_see(grants: Iterable[Grant], kind: Kind, handling: str) -> bool:
-    """Tell whether a case of ``kind`` handled at the org with path ``handling`` is visible.
-
-    Requests are handled where they were made; the ``superior`` role above that org sees
-    them too, because it reviews their refusals.
-    """
+    """Tell whether a case of ``kind`` handled at the org with path ``handling`` is visible
+    to the holder of ``grants`` (:data:`SEEING`)."""
     held = list(grants)
-    if _reaches(held, roles_seeing(kind), handling):
-        return True
-    return kind is Kind.REQUEST and any(
-        g.role in REVIEWING_ROLES and is_strictly_below(handling, g.org_path) for g in held
-    )
+    return any(reach.grants_reach(held, kind, handling) for reach in SEEING)
 
 
 def can_handle(grants: Iterable[Grant], kind: Kind, handling: str) -> bool:
-    """Tell whether the holder of ``grants`` may act on such a case."""
-    return _reaches(grants, roles_handling(kind), handling)
+    """Tell whether the holder of ``grants`` may act on such a case (:data:`HANDLING`)."""
+    held = list(grants)
+    return any(reach.grants_reach(held, kind, handling) for reach in HANDLING)
 
 
 def can_see_identity(grants: Iterable[Grant], kind: Kind, handling: str) -> bool:
@@ -283,8 +306,23 @@ def parse_days(text: str) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class DeadlineTerms:
+    """What deadlines are counted with: the official calendar of working days, the local
+    time zone (whose days count), and the configured days of each duty. The time itself is
+    the app's clock, passed on by whoever asks."""
+
+    calendar: WorkdayCalendar
+    tz: dt.tzinfo
+    days: Mapping[str, int]
+
+    def today(self, now: dt.datetime) -> dt.date:
+        """Return the local day of ``now``."""
+        return now.astimezone(self.tz).date()
+
+
+@dataclass(frozen=True)
 class CaseFacts:
-    """What the deadlines of one case depend on."""
+    """What the deadlines and the workflow of one case depend on."""
 
     kind: Kind
     real_name: bool
@@ -294,6 +332,14 @@ class CaseFacts:
     decided_at: dt.datetime | None = None
     answered_at: dt.datetime | None = None
     hidden: bool = False
+    state: CaseState = CaseState.RECEIVED
+    decision: Decision | None = None
+    #: A reply is being written (not yet published).
+    has_draft: bool = False
+    #: A reply has been published to the villager.
+    replied: bool = False
+    #: The org the case is about has a parent, which reviews refusals of requests.
+    has_superior: bool = True
 
 
 @dataclass(frozen=True)
@@ -383,6 +429,8 @@ TEXT_MAX = 2000
 NAME_MAX = 40
 REPLY_MAX = 5000
 REASON_MAX = 2000
+#: Why a case was hidden (``Case.hidden_reason``).
+HIDDEN_REASON_MAX = 200
 
 #: Control characters, and the bidirectional marks, embeddings, overrides and isolates
 #: (U+061C, U+200E-F, U+202A-E, U+2066-9) with which a text can show reversed to its reader.
@@ -483,3 +531,367 @@ def normalise_receipt(value: str) -> str | None:
     if len(chars) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in chars):
         return None
     return f"{chars[:5]}-{chars[5:]}"
+
+
+# --- the workflow -------------------------------------------------------------------------
+#
+# A case is received (``RECEIVED``, by the public form), handled (``IN_PROGRESS``), answered
+# (``ANSWERED``: a reply is published) and closed (``CLOSED``); reopening brings it back.
+# Beside its state, a case has facts that some steps need or change: acknowledged,
+# concluded (reports), the decision (requests), hidden (abuse), a draft reply.
+#
+# :data:`WORKFLOW` says, for every action: who may take it, from which states, to which
+# state it leads, what must hold first, whether it needs a note, which decision it makes.
+# :func:`decide` applies it; the services (``feedback.services.handling``) consult it
+# before they change anything, and :func:`offered` tells the case page which actions to show.
+
+
+class Capacity(StrEnum):
+    """In which capacity someone acts on a case (the services tell which ones the caller
+    holds for a given case)."""
+
+    #: Holds a role of :data:`HANDLING` for the case (``handler``; ``discipline`` for reports).
+    HANDLER = "handler"
+    #: Holds the ``superior`` role above the case's org: gives the higher review of refusals.
+    REVIEWER = "reviewer"
+    #: Sees the case and may draft disclosure items at its org (反馈公开).
+    DRAFTER = "drafter"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a step is refused, as the shared domain error it raises."""
+
+    error: type[DomainError]
+    message: str
+    code: str
+
+    def __call__(self, **params: Any) -> DomainError:
+        return self.error(self.message, code=self.code, **params)
+
+
+#: The caller lacks the capacity the action needs (403).
+NOT_ALLOWED = {
+    Capacity.HANDLER: Refusal(
+        PermissionDenied, N_("You may read this case but not act on it."), "forbidden"
+    ),
+    Capacity.REVIEWER: Refusal(
+        PermissionDenied, N_("Only the superior organisation reviews a refusal."), "forbidden"
+    ),
+    Capacity.DRAFTER: Refusal(
+        PermissionDenied, N_("You may not draft disclosure items for %(org)s."), "forbidden"
+    ),
+}
+CLOSED_CASE = Refusal(Conflict, N_("The case is closed. Reopen it first."), "case_closed")
+OPEN_CASE = Refusal(Conflict, N_("The case is not closed."), "not_closed")
+
+#: Decisions that end a request (the deadline to decide is met).
+FINAL_DECISIONS = frozenset({Decision.GRANTED, Decision.REFUSED})
+
+
+class Guard(StrEnum):
+    """Something that must hold before an action (beside the caller and the state)."""
+
+    IS_REPORT = "is_report"
+    IS_REQUEST = "is_request"
+    NOT_REPORT = "not_report"
+    UNACKNOWLEDGED = "unacknowledged"
+    UNCONCLUDED = "unconcluded"
+    UNDECIDED = "undecided"
+    REFUSAL_PROPOSED = "refusal_proposed"
+    DRAFTED = "drafted"
+    SHOWN = "shown"
+    NOT_HIDDEN = "not_hidden"
+    HIDDEN = "hidden"
+    REPLIED = "replied"
+    REPLIED_BEFORE_CLOSING = "replied_before_closing"
+    DECIDED_BEFORE_CLOSING = "decided_before_closing"
+    CONCLUDED_BEFORE_CLOSING = "concluded_before_closing"
+
+
+@dataclass(frozen=True)
+class GuardRule:
+    holds: Callable[[CaseFacts], bool]
+    refusal: Refusal
+    #: Something to do first: the action is still offered while it does not hold (it is
+    #: refused with the reason). Otherwise the action makes no sense and is not offered.
+    to_do_first: bool = False
+
+
+GUARDS: Mapping[Guard, GuardRule] = {
+    Guard.IS_REPORT: GuardRule(
+        lambda f: f.kind is Kind.REPORT,
+        Refusal(RuleViolation, N_("Only reports are investigated."), "not_a_report"),
+    ),
+    Guard.IS_REQUEST: GuardRule(
+        lambda f: f.kind is Kind.REQUEST,
+        Refusal(RuleViolation, N_("Only requests for disclosure are decided."), "not_a_request"),
+    ),
+    Guard.NOT_REPORT: GuardRule(
+        lambda f: f.kind is not Kind.REPORT,
+        Refusal(RuleViolation, N_("Reports are not turned into disclosures."), "report"),
+    ),
+    Guard.UNACKNOWLEDGED: GuardRule(
+        lambda f: f.acknowledged_at is None,
+        Refusal(Conflict, N_("The case was acknowledged already."), "acknowledged"),
+    ),
+    Guard.UNCONCLUDED: GuardRule(
+        lambda f: f.concluded_at is None,
+        Refusal(Conflict, N_("The investigation was concluded already."), "concluded"),
+    ),
+    Guard.UNDECIDED: GuardRule(
+        lambda f: f.decision in (Decision.PENDING, None),
+        Refusal(Conflict, N_("The request is decided already."), "decided"),
+    ),
+    Guard.REFUSAL_PROPOSED: GuardRule(
+        lambda f: f.decision is Decision.REFUSAL_PROPOSED,
+        Refusal(Conflict, N_("No refusal awaits review."), "no_refusal"),
+    ),
+    Guard.DRAFTED: GuardRule(
+        lambda f: f.has_draft,
+        Refusal(Conflict, N_("There is no draft reply to publish."), "no_draft"),
+        to_do_first=True,
+    ),
+    Guard.SHOWN: GuardRule(
+        lambda f: not f.hidden,
+        Refusal(Conflict, N_("A hidden case gets no public reply."), "hidden"),
+    ),
+    Guard.NOT_HIDDEN: GuardRule(
+        lambda f: not f.hidden,
+        Refusal(Conflict, N_("The case is hidden already."), "hidden"),
+    ),
+    Guard.HIDDEN: GuardRule(
+        lambda f: f.hidden,
+        Refusal(Conflict, N_("The case is not hidden."), "not_hidden"),
+    ),
+    Guard.REPLIED: GuardRule(
+        lambda f: f.replied,
+        Refusal(RuleViolation, N_("Publish a reply first."), "reply_required"),
+    ),
+    # A hidden case (abuse) is closed without an answer, a decision or a conclusion.
+    Guard.REPLIED_BEFORE_CLOSING: GuardRule(
+        lambda f: f.hidden or f.replied,
+        Refusal(RuleViolation, N_("Publish a reply before closing the case."), "reply_required"),
+        to_do_first=True,
+    ),
+    Guard.DECIDED_BEFORE_CLOSING: GuardRule(
+        lambda f: f.hidden or f.kind is not Kind.REQUEST or f.decision in FINAL_DECISIONS,
+        Refusal(
+            RuleViolation, N_("Decide the request before closing the case."), "decision_required"
+        ),
+        to_do_first=True,
+    ),
+    Guard.CONCLUDED_BEFORE_CLOSING: GuardRule(
+        lambda f: f.hidden or f.kind is not Kind.REPORT or f.concluded_at is not None,
+        Refusal(
+            RuleViolation,
+            N_("Conclude the investigation before closing the report."),
+            "conclusion_required",
+        ),
+        to_do_first=True,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """The text an action takes (a reason, a finding, the reply)."""
+
+    #: Said when it is missing; ``None``: the note may be empty.
+    required: str | None
+    limit: int = REASON_MAX
+
+
+OPEN_STATES = frozenset({CaseState.RECEIVED, CaseState.IN_PROGRESS, CaseState.ANSWERED})
+#: Handling starts: a received case is being handled; others stay where they are.
+STARTS: Mapping[CaseState, CaseState] = {
+    CaseState.RECEIVED: CaseState.IN_PROGRESS,
+    CaseState.IN_PROGRESS: CaseState.IN_PROGRESS,
+    CaseState.ANSWERED: CaseState.ANSWERED,
+}
+STAYS_OPEN: Mapping[CaseState, CaseState] = {state: state for state in OPEN_STATES}
+STAYS: Mapping[CaseState, CaseState] = {state: state for state in CaseState}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of the workflow."""
+
+    #: Who may take the action.
+    by: Capacity
+    #: The states it may be taken in, and the state each leads to. A case with a published
+    #: reply that would move to ``IN_PROGRESS`` (a reopened one) is ``ANSWERED`` instead.
+    moves: Mapping[CaseState, CaseState]
+    #: What must hold first, checked in this order.
+    guards: tuple[Guard, ...] = ()
+    note: Note | None = None
+    #: The decision on the request it makes (a refusal at an org without a parent, where
+    #: nobody is above to review it, is final at once).
+    decision: Decision | None = None
+    #: Taking it confirms the receipt of the case to the villager (受理), if nothing did yet.
+    acknowledges: bool = False
+    #: What is said when the state does not allow it.
+    wrong_state: Refusal = CLOSED_CASE
+
+
+WORKFLOW: Mapping[Action, Transition] = {
+    Action.ASSIGN: Transition(Capacity.HANDLER, STARTS, acknowledges=True),
+    Action.ACKNOWLEDGE: Transition(
+        Capacity.HANDLER, STARTS, (Guard.UNACKNOWLEDGED,), acknowledges=True
+    ),
+    Action.CONCLUDE: Transition(
+        Capacity.HANDLER,
+        STARTS,
+        (Guard.IS_REPORT, Guard.UNCONCLUDED),
+        Note(N_("Write down what the investigation found.")),
+        acknowledges=True,
+    ),
+    Action.DRAFT_REPLY: Transition(
+        Capacity.HANDLER, STARTS, note=Note(N_("Write the reply."), REPLY_MAX), acknowledges=True
+    ),
+    Action.PUBLISH_REPLY: Transition(
+        Capacity.HANDLER,
+        {state: CaseState.ANSWERED for state in OPEN_STATES},
+        (Guard.DRAFTED, Guard.SHOWN),
+        acknowledges=True,
+    ),
+    Action.GRANT: Transition(
+        Capacity.HANDLER,
+        STARTS,
+        (Guard.IS_REQUEST, Guard.UNDECIDED),
+        Note(None),
+        Decision.GRANTED,
+        acknowledges=True,
+    ),
+    Action.REFUSE: Transition(
+        Capacity.HANDLER,
+        STARTS,
+        (Guard.IS_REQUEST, Guard.UNDECIDED),
+        Note(N_("A refusal needs written reasons.")),
+        Decision.REFUSAL_PROPOSED,
+        acknowledges=True,
+    ),
+    Action.CONFIRM_REFUSAL: Transition(
+        Capacity.REVIEWER, STAYS_OPEN, (Guard.REFUSAL_PROPOSED,), Note(None), Decision.REFUSED
+    ),
+    Action.OVERTURN_REFUSAL: Transition(
+        Capacity.REVIEWER,
+        STAYS_OPEN,
+        (Guard.REFUSAL_PROPOSED,),
+        Note(N_("Say why the refusal is overturned.")),
+        Decision.PENDING,
+    ),
+    Action.CLOSE: Transition(
+        Capacity.HANDLER,
+        {state: CaseState.CLOSED for state in OPEN_STATES},
+        (
+            Guard.REPLIED_BEFORE_CLOSING,
+            Guard.DECIDED_BEFORE_CLOSING,
+            Guard.CONCLUDED_BEFORE_CLOSING,
+        ),
+    ),
+    Action.REOPEN: Transition(
+        Capacity.HANDLER,
+        {CaseState.CLOSED: CaseState.IN_PROGRESS},
+        note=Note(N_("Say why the case is reopened.")),
+        wrong_state=OPEN_CASE,
+    ),
+    Action.HIDE: Transition(
+        Capacity.HANDLER,
+        STAYS,
+        (Guard.NOT_HIDDEN,),
+        Note(N_("Say why the case is hidden."), HIDDEN_REASON_MAX),
+    ),
+    Action.UNHIDE: Transition(Capacity.HANDLER, STAYS, (Guard.HIDDEN,)),
+    Action.MAKE_ITEM: Transition(Capacity.DRAFTER, STAYS, (Guard.NOT_REPORT, Guard.REPLIED)),
+}
+
+#: A submission starts here (``Action.RECEIVE``, by the public form, not in the table).
+RECEIVED_STATE = CaseState.RECEIVED
+
+
+def received_decision(kind: Kind) -> Decision | None:
+    """Return the decision a new case starts with: requests await one, others have none."""
+    return Decision.PENDING if kind is Kind.REQUEST else None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """Everything the workflow needs to decide on one action, as plain values."""
+
+    action: Action
+    facts: CaseFacts
+    #: The capacities the caller holds for this case.
+    held: frozenset[Capacity]
+    note: str = ""
+    #: The name of the case's org (for messages).
+    org: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an allowed action does to the case."""
+
+    state: CaseState
+    #: The new decision (``None``: unchanged).
+    decision: Decision | None
+    #: The note, cleaned.
+    note: str
+    acknowledges: bool
+
+
+def decide(attempt: Attempt) -> Outcome:
+    """Return what the action does, or raise the shared domain error that refuses it.
+
+    Checks in the order of CONTRACT.md: the caller's capacity (403), the state (409), then
+    the guards in the order of the row (409 or 422), then the note (400).
+    """
+    row = WORKFLOW.get(attempt.action)
+    if row is None:
+        raise BadRequest(N_("Unknown action."), code="unknown_action")
+    facts = attempt.facts
+    if row.by not in attempt.held:
+        params = {"org": attempt.org} if row.by is Capacity.DRAFTER else {}
+        raise NOT_ALLOWED[row.by](**params)
+    if facts.state not in row.moves:
+        raise row.wrong_state()
+    for guard in row.guards:
+        rule = GUARDS[guard]
+        if not rule.holds(facts):
+            raise rule.refusal()
+    note = ""
+    if row.note is not None:
+        note = (
+            required_text(attempt.note, row.note.limit, row.note.required)
+            if row.note.required is not None
+            else clean_text(attempt.note)[: row.note.limit]
+        )
+    state = row.moves[facts.state]
+    if state is CaseState.IN_PROGRESS and state is not facts.state and facts.replied:
+        state = CaseState.ANSWERED
+    decision = row.decision
+    if decision is Decision.REFUSAL_PROPOSED and not facts.has_superior:
+        decision = Decision.REFUSED
+    return Outcome(state, decision, note, row.acknowledges)
+
+
+def offered(facts: CaseFacts, held: Collection[Capacity]) -> frozenset[Action]:
+    """Return the actions to offer on a case: those the caller's capacities allow in its
+    state, whose guards hold (save the things to do first, which the refusal explains)."""
+    return frozenset(
+        action
+        for action, row in WORKFLOW.items()
+        if row.by in held
+        and facts.state in row.moves
+        and all(GUARDS[g].to_do_first or GUARDS[g].holds(facts) for g in row.guards)
+    )
+
+
+def required_text(value: str, limit: int, message: str) -> str:
+    """Return ``value`` cleaned; refuse it empty (with ``message``) or longer than ``limit``."""
+    text = clean_text(value)
+    if not text:
+        raise BadRequest(message, code="text_required")
+    if len(text) > limit:
+        raise BadRequest(N_("The text is too long (at most %(limit)s characters)."), limit=limit)
+    return text

@@ -55,7 +55,7 @@ from signage_server.disclosure.trail import display_names
 from signage_server.feedback import rules as feedback_rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import Kind
-from signage_server.feedback.services import replies_intact
+from signage_server.feedback.services.sealing import replies_intact
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids

@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from dataclasses import field
 
 import sqlalchemy as sa
-from flask import current_app
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext
@@ -70,7 +69,7 @@ from signage_server.disclosure.services import notice_facts
 from signage_server.errors import Conflict
 from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
-from signage_server.feedback import codes
+from signage_server.feedback import links
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
@@ -329,8 +328,7 @@ def require_intact(session: Session, revision: Revision) -> None:
 
 def form_url(item: Item) -> str:
     """The URL of the item's feedback form as printed on paper (a ``p`` code)."""
-    code = codes.make(codes.derive_key(current_app.config["SECRET_KEY"]), "p", item.id)
-    return f"{registry.get(Settings).public_url.rstrip('/')}/f/{code}"
+    return links.form_url(links.poster_code(item.id))
 
 
 def signatures(session: Session, item: Item, revision: Revision, tz: dt.tzinfo) -> list[Signature]:

@@ -7,7 +7,7 @@ item's content is presented only while the rule says it is the current disclosur
 when it matches its seal in the audit chain; a revision that does not is not presented at all
 (not even its title: it may be forged too), only counted, with a way to report it.
 
-The pieces are the QR page's own (:mod:`signage_server.feedback.public`): the publication
+The pieces are the QR page's own (:mod:`signage_server.feedback.presenters`): the publication
 record, the body rendered as on screens and posters, how an item ended, the feedback code
 of the live revision.
 """
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from dataclasses import field
 
 import sqlalchemy as sa
-from flask import url_for
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
@@ -36,19 +35,19 @@ from signage_server.disclosure.context import env
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.presenters import asset_url
+from signage_server.disclosure.presenters import body_html
 from signage_server.disclosure.rules import WAS_PUBLISHED
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Timing
 from signage_server.disclosure.services import broken_seals
 from signage_server.disclosure.services import notice_protected_until
-from signage_server.disclosure.views import asset_url
-from signage_server.disclosure.views import body_html
 from signage_server.errors import NotFound
 from signage_server.feedback import codes
-from signage_server.feedback.public import code_key
-from signage_server.feedback.services import PublicationStep
-from signage_server.feedback.services import publication_record
+from signage_server.feedback import links
+from signage_server.feedback.services.scanning import PublicationStep
+from signage_server.feedback.services.scanning import publication_record
 from signage_server.i18n import N_
 from signage_server.orgs import services as orgs
 from signage_server.orgs.models import Org
@@ -165,7 +164,7 @@ def _parents(session: Session, org: Org) -> list[Org]:
 
 
 def _feedback_url(item_id: int, number: int) -> str:
-    return url_for("feedback_public.form", code=codes.make(code_key(), "r", item_id, number))
+    return codes.form_path(links.item_code(item_id, number))
 
 
 def _published(session: Session, org: Org) -> list[Revision]:

@@ -21,13 +21,11 @@ from flask_socketio import disconnect
 from flask_socketio import emit
 from flask_socketio import join_room
 
-from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
-from signage_server.config import Settings
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.errors import Unauthorized
-from signage_server.feedback.codes import screen_code
+from signage_server.feedback.links import screen_code
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
 from signage_server.screens.models import Screen
@@ -47,7 +45,7 @@ def hello_json(screen: Screen) -> dict[str, Any]:
             "layout": screen.layout,
             "resolution": screen.resolution,
             "timezone": screen.timezone,
-            "code": screen_code(registry.get(Settings).secret_key, screen.id),
+            "code": screen_code(screen.id),
         }
     }
 

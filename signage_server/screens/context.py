@@ -17,7 +17,7 @@ from flask_babel import gettext
 from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.disclosure.rules import CATEGORY_LABELS
-from signage_server.feedback.codes import derive_key
+from signage_server.feedback.links import code_key
 from signage_server.screens import manifests
 
 #: Where the category labels are kept once translated, in ``app.extensions``.
@@ -48,7 +48,7 @@ def manifest_context(app: Flask, now: dt.datetime) -> manifests.Context:
     return manifests.Context(
         now=now,
         public_url=settings.public_url,
-        code_key=derive_key(settings.secret_key),
+        code_key=code_key(app),
         category_labels=category_labels(app),
         asset_url=asset_url,
     )

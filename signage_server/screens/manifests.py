@@ -34,6 +34,7 @@ from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
 from signage_server.disclosure.services import notice_facts
+from signage_server.feedback.codes import form_url
 from signage_server.feedback.codes import make
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
@@ -359,8 +360,7 @@ def _sealed_only(
 
 def qr_url(context: Context, item_id: int, revision: int) -> str:
     """Return the feedback link of an item revision (the player appends ``?s=<screen code>``)."""
-    code = make(context.code_key, "r", item_id, revision)
-    return f"{context.public_url.rstrip('/')}/f/{code}"
+    return form_url(context.public_url, make(context.code_key, "r", item_id, revision))
 
 
 def _ticker_text(revision: Revision) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import jsonify
 from flask import redirect
@@ -29,7 +28,7 @@ from signage_server.config import Settings
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import BadRequest
 from signage_server.errors import RuleViolation
-from signage_server.feedback.codes import screen_code
+from signage_server.feedback.links import screen_code
 from signage_server.screens import player
 from signage_server.screens import showing
 from signage_server.screens.forms import GroupForm
@@ -156,7 +155,7 @@ def screen(screen_id: int) -> Any:
         pair_form=PairForm(),
         played=page.played,
         played_titles=page.played_titles,
-        feedback_code=screen_code(current_app.config["SECRET_KEY"], item.id),
+        feedback_code=screen_code(item.id),
     )
 
 

@@ -29,12 +29,8 @@ from signage_server.disclosure.presenters import task_query
 from signage_server.disclosure.services import integrity_alarms
 from signage_server.extensions import db
 from signage_server.extensions import limiter
-from signage_server.feedback.presenters import clock as feedback_clock
-from signage_server.feedback.rules import READING_ROLES
-from signage_server.feedback.rules import REPORT_ROLES
-from signage_server.feedback.rules import REVIEWING_ROLES
-from signage_server.feedback.services import open_cases
-from signage_server.feedback.services import overdue
+from signage_server.feedback.rules import SEEING_ROLES
+from signage_server.feedback.services.inbox import workload
 from signage_server.i18n import SUPPORTED_LOCALES
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
@@ -46,9 +42,6 @@ from signage_server.web.forms import LocaleForm
 from signage_server.web.safety import safe_next
 
 bp = Blueprint("web", __name__)
-
-#: Who meets feedback cases at all (the inbox's roles): the home page shows them its state.
-FEEDBACK_ROLES = READING_ROLES | REPORT_ROLES | REVIEWING_ROLES
 
 
 @bp.get("/healthz")
@@ -93,11 +86,7 @@ def dashboard() -> str:
     # Counted (one COUNT per step), not loaded: a county has many.
     tasks = {step: listing.count(db.session, task_query(principal, step)) for step in TASK_STEPS}
     alarms = integrity_alarms(db.session, condition)
-    feedback_open = open_cases(db.session, principal)
-    feedback_overdue = []
-    if feedback_open:
-        deadline_clock = feedback_clock()
-        feedback_overdue = [c for c in feedback_open if overdue(c, deadline_clock)]
+    feedback = workload(db.session, principal, now)
     screens = overview.screen_states(db.session, condition, now)
     offline = [s for s in screens if not s.online]
     stale = [
@@ -110,7 +99,7 @@ def dashboard() -> str:
         offline_screens=len(offline),
         stale_screens=len(stale),
         owed_entries=catalog.total.owed,
-        overdue_feedback=len(feedback_overdue),
+        overdue_feedback=len(feedback.overdue),
         tasks=sum(tasks.values()),
         notices_ending=len(notices),
     )
@@ -125,9 +114,10 @@ def dashboard() -> str:
         stale=stale,
         notices=notices,
         catalog=catalog,
-        sees_feedback=any(principal.has_role(role) for role in FEEDBACK_ROLES),
-        feedback_open=len(feedback_open),
-        feedback_overdue=feedback_overdue,
+        # Who meets feedback cases at all: the home page shows them its state.
+        sees_feedback=any(principal.has_role(role) for role in SEEING_ROLES),
+        feedback_open=len(feedback.open),
+        feedback_overdue=feedback.overdue,
         grants=sorted(by_org.values(), key=lambda e: e["org"].path),
         kind_counts=[(kind, counts[kind]) for kind in OrgKind if counts[kind]],
         visible_count=len(orgs),

@@ -7,14 +7,14 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from signage_server.feedback import codes
+from signage_server.feedback import links
 from tests.conftest import Demo
 from tests.http.items import create
 from tests.http.items import publish_through
 
 
 def key(app: Flask) -> bytes:
-    return codes.derive_key(app.config["SECRET_KEY"])
+    return links.code_key(app)
 
 
 def published_item(client: FlaskClient, demo: Demo, **overrides: Any) -> dict[str, Any]:
@@ -23,11 +23,11 @@ def published_item(client: FlaskClient, demo: Demo, **overrides: Any) -> dict[st
 
 
 def item_code(app: Flask, item: dict[str, Any]) -> str:
-    return codes.make(key(app), "r", item["id"], item["revision"])
+    return links.item_code(item["id"], item["revision"], app)
 
 
 def screen_code(app: Flask, screen_id: int) -> str:
-    return codes.screen_code(app.config["SECRET_KEY"], screen_id)
+    return links.screen_code(screen_id, app)
 
 
 def submit(

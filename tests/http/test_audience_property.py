@@ -58,6 +58,7 @@ from signage_server.disclosure.services import broken_seals
 from signage_server.disclosure.services import content_sha256
 from signage_server.extensions import db
 from signage_server.feedback import codes
+from signage_server.feedback import links
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
 from signage_server.orgs.services import create_org
@@ -356,12 +357,12 @@ Filler = Callable[[World, Flask], Iterator[Call]]
 
 
 def _key(app: Flask) -> bytes:
-    return codes.derive_key(app.config["SECRET_KEY"])
+    return links.code_key(app)
 
 
 def _forms(world: World, app: Flask) -> Iterator[Call]:
     key = _key(app)
-    screen_codes = [codes.screen_code(app.config["SECRET_KEY"], s[0]) for s in world.screens]
+    screen_codes = [links.screen_code(s[0], app) for s in world.screens]
     for index, code in enumerate(world.codes(key)):
         yield Call("GET", f"/f/{code}")
         yield Call("GET", f"/f/{code}", headers={"Accept": "application/json"})

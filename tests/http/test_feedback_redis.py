@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from signage_server.extensions import db
-from signage_server.feedback import codes
+from signage_server.feedback import links
 from signage_server.feedback.models import Case
 from tests.conftest import REDIS_URL
 from tests.conftest import make_app
@@ -50,7 +50,7 @@ def test_two_workers_share_the_feedback_limit(database_url: str, tmp_path: Path)
             with_token=False,
         )
         db.session.commit()
-        code = codes.make(codes.derive_key(first.config["SECRET_KEY"]), "s", screen.id)
+        code = links.screen_code(screen.id, first)
     try:
         statuses, receipts = [], []
         for n in range(8):

@@ -36,10 +36,10 @@ from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import MERGE_REVIEW_SETTING
 from signage_server.extensions import db
 from signage_server.feedback import rules as feedback_rules
-from signage_server.feedback import services as feedback
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import CaseState
 from signage_server.feedback.rules import Kind
+from signage_server.feedback.services import deadlines as feedback
 from signage_server.workdays.services import load_calendar
 from tests.conftest import NOW
 from tests.conftest import Demo
@@ -416,9 +416,9 @@ def test_feedback_inbox_never_shows_reports_about_the_handlers_own_org(
     assert set(every_page(discipline, "/feedback", "case", q="举报分页")) == {c.id for c in reports}
 
 
-def _deadline_clock(session: Session) -> feedback.Clock:
-    return feedback.Clock(
-        now=NOW, calendar=load_calendar(session), tz=SHANGHAI, days=feedback_rules.DEFAULT_DAYS
+def _deadline_terms(session: Session) -> feedback_rules.DeadlineTerms:
+    return feedback_rules.DeadlineTerms(
+        calendar=load_calendar(session), tz=SHANGHAI, days=feedback_rules.DEFAULT_DAYS
     )
 
 
@@ -449,12 +449,12 @@ def test_overdue_feedback_is_selected_by_the_database_as_the_deadlines_say(
             if n % 19 == 5:
                 case.hidden_at = NOW
         session.flush()
-        clock = _deadline_clock(session)
-        expected = {c.id for c in made if feedback.overdue(c, clock)}
+        terms = _deadline_terms(session)
+        expected = {c.id for c in made if feedback.overdue(c, terms, NOW)}
         selected = set(
             session.scalars(
                 sa.select(Case.id).where(
-                    Case.text.like("逾期测试%"), feedback.overdue_condition(clock)
+                    Case.text.like("逾期测试%"), feedback.overdue_condition(terms, NOW)
                 )
             )
         )

@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from signage_server.feedback.codes import derive_key
+from signage_server.feedback.codes import form_path
+from signage_server.feedback.codes import form_url
 from signage_server.feedback.codes import make
 from signage_server.feedback.codes import read
 
@@ -67,3 +69,14 @@ def test_each_code_has_exactly_one_spelling(case: tuple[str, list[int]]) -> None
     # Any other last character (some only differ in bits base32 does not use) is refused.
     accepted = [c for c in BASE32 if read(KEY, code[:-1] + c) is not None]
     assert accepted == [code[-1]]
+
+
+def test_the_form_address_of_a_code() -> None:
+    code = make(KEY, "r", 12, 3)
+    screen = make(KEY, "s", 4)
+    assert form_path(code) == f"/f/{code}"
+    assert form_path(code, screen) == f"/f/{code}?s={screen}"
+    assert form_url("https://gk.example.cn/", code) == f"https://gk.example.cn/f/{code}"
+    assert form_url("https://gk.example.cn", code, screen) == (
+        f"https://gk.example.cn/f/{code}?s={screen}"
+    )

@@ -1,0 +1,143 @@
+"""A villager's submission becomes a case (``submit_case``), routed to the org that handles
+it; the villager follows it with the receipt (``track``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from signage_server.errors import NotFound
+from signage_server.feedback import rules
+from signage_server.feedback.models import Case
+from signage_server.feedback.models import CaseEvent
+from signage_server.feedback.rules import Action
+from signage_server.feedback.rules import Kind
+from signage_server.feedback.services.scanning import Target
+from signage_server.feedback.services.scanning import fill_shown
+from signage_server.feedback.services.sealing import replies_intact
+from signage_server.feedback.services.sealing import seal
+from signage_server.i18n import N_
+from signage_server.orgs.models import Org
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Submission:
+    kind: Kind
+    text: str
+    name: str = ""
+    phone: str = ""
+    nonce: str | None = None
+    #: A field that people leave empty and robots fill in.
+    honeypot: str = ""
+
+
+def handling_org(session: Session, org: Org, kind: Kind) -> Org:
+    """Return the org that handles feedback of ``kind`` about ``org`` (``rules.handling_path``:
+    the parent for reports)."""
+    parent = session.get(Org, org.parent_id) if org.parent_id else None
+    path = rules.handling_path(kind, org.path, parent.path if parent else None)
+    return parent if parent is not None and path == parent.path else org
+
+
+def submit_case(session: Session, target: Target, submission: Submission, now: dt.datetime) -> Case:
+    """Store a submission as a case, commit, and return it (the same case when the same form,
+    by its nonce, comes twice with the same content).
+
+    A nonce sent again with other content (a form page kept in a browser's cache, or
+    replayed on purpose) makes a new case: nothing a villager wrote hides behind another
+    submission's receipt. Honeypot hits are stored too, hidden: nothing acknowledged is
+    ever thrown away.
+    """
+    text = rules.clean_text(submission.text)
+    name = rules.clean_text(submission.name).replace("\n", " ")
+    dedupe = None
+    if submission.nonce:
+        dedupe = rules.submission_key(
+            submission.nonce,
+            target.code,
+            str(target.org.id),
+            str(target.item.id if target.item else ""),
+            str(target.revision.number if target.revision else ""),
+            str(target.screen.id if target.screen else ""),
+            submission.kind.value,
+            text,
+            name,
+            submission.phone,
+        )
+    if dedupe is not None:
+        existing = session.scalar(sa.select(Case).where(Case.nonce == dedupe))
+        if existing is not None:
+            return existing
+    org = target.org
+    case = Case(
+        receipt=rules.new_receipt(),
+        nonce=dedupe,
+        kind=submission.kind,
+        state=rules.RECEIVED_STATE,
+        source=target.source,
+        org=org,
+        handling_org=handling_org(session, org, submission.kind),
+        item=target.item,
+        revision=target.revision.number if target.revision else None,
+        screen=target.screen,
+        text=text,
+        name=name,
+        phone=submission.phone,
+        received_at=now,
+        decision=rules.received_decision(submission.kind),
+        decision_reason="",
+        hidden_reason="",
+    )
+    fill_shown(session, case)
+    if submission.honeypot:
+        case.hidden_at = now
+        case.hidden_reason = "honeypot"
+    while session.scalar(sa.select(Case.id).where(Case.receipt == case.receipt)) is not None:
+        case.receipt = rules.new_receipt()  # 31¹⁰ codes: practically never taken
+    session.add(case)
+    case.events.append(CaseEvent(action=Action.RECEIVE, at=now, note=""))
+    seal(case, Action.RECEIVE, "public", "public", now, "")
+    session.commit()
+    return case
+
+
+def by_receipt(session: Session, receipt: str) -> Case:
+    """Return the case of a receipt someone typed.
+
+    :raise NotFound: malformed or unknown.
+    """
+    canonical = rules.normalise_receipt(receipt)
+    case = session.scalar(sa.select(Case).where(Case.receipt == canonical)) if canonical else None
+    if case is None:
+        raise NotFound(
+            N_("No case has this receipt code. Please check it and try again."), code="no_receipt"
+        )
+    return case
+
+
+@dataclass(frozen=True)
+class Tracked:
+    case: Case
+    #: The published replies match their seal (otherwise none is presented).
+    replies_intact: bool
+
+
+def track(session: Session, receipt: str) -> Tracked:
+    """Return the case of a receipt and whether its published replies are intact.
+
+    :raise NotFound: malformed or unknown receipt.
+    """
+    case = by_receipt(session, receipt)
+    intact = replies_intact(session, case)
+    if not intact:
+        logger.error(
+            "INTEGRITY ALARM: the published replies of feedback case %s do not match their seal",
+            case.id,
+        )
+    return Tracked(case, intact)
