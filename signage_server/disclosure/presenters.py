@@ -15,6 +15,7 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.audit.models import AuditRecord
 from signage_server.db import json_list_has
+from signage_server.disclosure import notices
 from signage_server.disclosure import rules
 from signage_server.disclosure.context import env
 from signage_server.disclosure.models import Item
@@ -27,7 +28,6 @@ from signage_server.disclosure.rules import text_ops
 from signage_server.disclosure.services import MERGE_REVIEW_SETTING
 from signage_server.disclosure.services import display_state
 from signage_server.disclosure.services import merges_review
-from signage_server.disclosure.services import notice_working_days
 from signage_server.extensions import db
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
@@ -45,13 +45,14 @@ def revision_json(revision: Revision) -> dict[str, Any]:
     if revision.notice_kind is not None:
         notice = {
             "kind": revision.notice_kind.value,
-            "min_working_days": revision.notice_min_days
-            or rules.notice_minimum(revision.notice_kind, None),
+            "min_working_days": notices.minimum_days(
+                revision.notice_kind, revision.notice_min_days
+            ),
         }
         if revision.valid_from and revision.valid_until:
             procedure = env()
             try:
-                notice["working_days"] = notice_working_days(
+                notice["working_days"] = notices.working_days(
                     procedure.calendar, procedure.tz, revision.valid_from, revision.valid_until
                 )
             except CalendarUnknown:

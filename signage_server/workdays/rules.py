@@ -103,19 +103,3 @@ class WorkdayCalendar:
             day += dt.timedelta(days=1)
             found += self.is_workday(day)
         return day
-
-
-def local_date(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
-    """Return the calendar date of ``moment`` in time zone ``tz``."""
-    return moment.astimezone(tz).date()
-
-
-def window_days(
-    valid_from: dt.datetime, valid_until: dt.datetime, tz: dt.tzinfo
-) -> tuple[dt.date, dt.date]:
-    """Return the first and last calendar day a window ``[valid_from, valid_until)`` touches.
-
-    A window ending at midnight does not touch the day that starts then.
-    """
-    last = (valid_until - dt.timedelta(microseconds=1)).astimezone(tz).date()
-    return valid_from.astimezone(tz).date(), last

@@ -10,7 +10,6 @@ import pytest
 from signage_server.workdays.rules import CalendarUnknown
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.rules import builtin_years
-from signage_server.workdays.rules import window_days
 
 CAL = WorkdayCalendar()
 D = dt.date
@@ -84,8 +83,3 @@ def test_loaded_year_and_overrides() -> None:
     corrected = WorkdayCalendar(overrides={D(2025, 10, 9): False})
     assert not corrected.is_workday(D(2025, 10, 9))
 
-
-def test_window_days_in_local_time() -> None:
-    start = dt.datetime(2025, 9, 28, 16, 30, tzinfo=dt.UTC)  # 29 Sep 00:30 in Shanghai
-    end = dt.datetime(2025, 10, 2, 16, 0, tzinfo=dt.UTC)  # 3 Oct 00:00 in Shanghai
-    assert window_days(start, end, SHANGHAI) == (D(2025, 9, 29), D(2025, 10, 2))
