@@ -36,11 +36,11 @@ from enum import StrEnum
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import allows
-from signage_server.disclosure.windows import Window
-from signage_server.disclosure.windows import validity
 from signage_server.disclosure.rules import WAS_PUBLISHED
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.windows import Window
+from signage_server.disclosure.windows import validity
 from signage_server.i18n import N_
 from signage_server.orgs.rules import is_within
 

@@ -23,13 +23,13 @@ from enum import StrEnum
 from typing import Any
 
 from signage_server.accounts.rules import Permission
+from signage_server.disclosure.notices import NOTICE_LABELS as NOTICE_LABELS
 from signage_server.disclosure.notices import OVERRIDE
+from signage_server.disclosure.notices import NoticeKind as NoticeKind
 from signage_server.disclosure.notices import check_replacement
 from signage_server.disclosure.notices import check_withdrawal
 from signage_server.disclosure.notices import is_protected
 from signage_server.disclosure.windows import Window
-from signage_server.disclosure.notices import NOTICE_LABELS as NOTICE_LABELS
-from signage_server.disclosure.notices import NoticeKind as NoticeKind
 from signage_server.errors import Conflict
 from signage_server.errors import PermissionDenied
 from signage_server.errors import RuleViolation

@@ -630,6 +630,7 @@ def reject_item(session: Session, item: Item, actor: Principal, env: Env, reason
     :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
     """
     revision, attempt, target = _decided(item, actor, Action.REJECT, reason, env)
+    fields = Fields.of(revision)
     _enter(session, item, revision, attempt, target, actor)
     reopened = Revision(
         number=revision.number + 1,
@@ -640,7 +641,7 @@ def reject_item(session: Session, item: Item, actor: Principal, env: Env, reason
         returned_by=actor.user.username,
     )
     item.revisions.append(reopened)
-    _store(reopened, item.org, Fields.of(revision))
+    _store(reopened, item.org, fields)
     item.current_number = reopened.number
     session.flush()
     _index_assets(session, reopened)
@@ -901,6 +902,6 @@ def display_state(revision: Revision, now: dt.datetime) -> str:
     """Say whether a published revision is on display now, scheduled, or off."""
     if revision.state is not State.PUBLISHED:
         return "off"
-    if not windows.validity(revision.valid_from, None, revision.published_at).started(now):
+    if not windows.Window(windows.starts(revision.valid_from, revision.published_at)).started(now):
         return "scheduled"
     return "on_display"

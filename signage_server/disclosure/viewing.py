@@ -86,15 +86,24 @@ class Protection:
 
     def until(self, revision: Revision) -> dt.datetime | None:
         """Return until when ``revision`` is protected (``None``: not a published notice)."""
-        if revision.notice_kind is None or revision.published_at is None:
+        return self.until_of(notice_facts(revision))
+
+    def until_of(self, facts: notices.NoticeFacts) -> dt.datetime | None:
+        """Return until when a revision with ``facts`` is protected (``None``: not a
+        published notice; the calendar is loaded only for those)."""
+        if facts.kind is None or facts.published_at is None:
             return None
-        return notices.protected_until(notice_facts(revision), self.calendar, self.tz)
+        return notices.protected_until(facts, self.calendar, self.tz)
 
     def window(self, revision: Revision) -> windows.Window:
         """Return when ``revision`` may show: its validity, never ending before its
         protection (:func:`.windows.validity`)."""
+        return self.window_of(notice_facts(revision))
+
+    def window_of(self, facts: notices.NoticeFacts) -> windows.Window:
+        """Return when a revision with ``facts`` may show (see :meth:`window`)."""
         return windows.validity(
-            revision.valid_from, revision.valid_until, revision.published_at, self.until(revision)
+            facts.valid_from, facts.valid_until, facts.published_at, self.until_of(facts)
         )
 
     def period(self, revision: Revision) -> windows.Window | None:
@@ -122,7 +131,9 @@ class Protection:
     def decision(self, revision: Revision, viewer: Viewer, at: dt.datetime) -> Decision:
         return decide(self.facts(revision), viewer, at)
 
-    def publication(self, revision: Revision, now: dt.datetime) -> windows.Window | None:
+    def publication(
+        self, revision: Revision, now: dt.datetime
+    ) -> tuple[dt.datetime, dt.datetime] | None:
         """Return when ``revision`` was actually public (see :func:`.windows.publication`)."""
         return windows.publication(
             published_at=revision.published_at,

@@ -54,26 +54,34 @@ class Window:
         """Tell whether the window shares any moment with ``[start, end)``."""
         return (self.end is None or self.end > start) and (self.start is None or self.start < end)
 
+    @property
+    def empty(self) -> bool:
+        """Tell whether the window holds no moment (it ends when or before it starts)."""
+        return self.start is not None and self.end is not None and self.end <= self.start
+
     def first_day(self, tz: dt.tzinfo) -> dt.date | None:
         """Return the local day the window starts on (``None``: no start)."""
-        return first_day(self.start, tz)
+        return first_day(self.start, tz) if self.start is not None else None
 
     def last_day(self, tz: dt.tzinfo) -> dt.date | None:
         """Return the last local day inside the window (``None``: no end)."""
-        return last_day(self.end, tz)
+        return last_day(self.end, tz) if self.end is not None else None
 
 
-def first_day(start: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
+def first_day(start: dt.datetime, tz: dt.tzinfo) -> dt.date:
     """Return the local day a window starting at ``start`` starts on."""
-    return start.astimezone(tz).date() if start is not None else None
+    return start.astimezone(tz).date()
 
 
-def last_day(end: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
+def last_day(end: dt.datetime, tz: dt.tzinfo) -> dt.date:
     """Return the last local day of a window ending at ``end`` (exclusive): an end at
     midnight is the end of the day before."""
-    if end is None:
-        return None
     return (end - dt.timedelta(microseconds=1)).astimezone(tz).date()
+
+
+def starts(valid_from: dt.datetime | None, published_at: dt.datetime | None) -> dt.datetime | None:
+    """Return when a revision's validity starts: ``valid_from``, else its publication."""
+    return valid_from or published_at
 
 
 def validity(
@@ -90,7 +98,7 @@ def validity(
     end = valid_until
     if end is not None and kept_until is not None:
         end = max(end, kept_until)
-    return Window(valid_from or published_at, end)
+    return Window(starts(valid_from, published_at), end)
 
 
 def check_validity(valid_from: dt.datetime | None, valid_until: dt.datetime | None) -> None:
@@ -109,8 +117,9 @@ def publication(
     ended_at: dt.datetime | None,
     running: bool,
     now: dt.datetime,
-) -> Window | None:
-    """Return when a revision was actually public (``None``: never, or not for a moment).
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """Return when a revision was actually public, ``(start, end)`` (``None``: never, or not
+    for a moment).
 
     :param valid: its validity (:func:`validity`, with a notice's protection).
     :param ended_at: when its publication was recorded as ended.
@@ -125,7 +134,7 @@ def publication(
         end = min(now, valid.end) if valid.end is not None else now
     else:
         return None
-    return Window(start, end) if end > start else None
+    return (start, end) if end > start else None
 
 
 def ended_at(

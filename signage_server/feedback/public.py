@@ -136,12 +136,11 @@ def _status(target: services.Target, decision: Disclosed | None) -> dict[str, An
         )
         if target.screen_code:
             replacement += "?s=" + target.screen_code
-    start = revision.valid_from or revision.published_at
     return {
         "status": decision.status.value,
         "label": decision.status.label,
         "action": viewing.STATUS_ACTIONS.get(decision.status, ""),
-        "starts": start if decision.status is Status.SCHEDULED else None,
+        "starts": viewing.window(revision).start if decision.status is Status.SCHEDULED else None,
         "endings": viewing.public_endings(db.session, target.item, revision, decision),
         "replacement": replacement,
     }

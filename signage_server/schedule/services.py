@@ -215,8 +215,8 @@ def kept(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[i
         titles: dict[int, str] = {}
         candidates = []
         for revision, item, org in published_above(session, screen):
-            ends, candidate = protection.candidate(revision, item, now)
-            if may_show(item_facts(revision, org, ends), facts) and candidate.live_at(now):
+            _ends, candidate = protection.candidate(revision, item, now)
+            if may_show(item_facts(revision, org), facts) and candidate.live_at(now):
                 candidates.append(candidate)
                 titles[item.id] = revision.title
         slots = schedule.playlist_rotation([rule], candidates)

@@ -98,30 +98,27 @@ def test_a_validity_ends_after_it_starts() -> None:
     assert info.value.code == "invalid_window"
 
 
-def test_publication_from_the_later_of_publication_and_valid_from() -> None:
-    now = T0 + 100 * H
-    valid = Window(T0, T0 + 10 * H)
-    # Published before its validity: public from valid_from.
-    assert windows.publication(
-        published_at=T0 - H, valid=valid, ended_at=T0 + 10 * H, running=False, now=now
-    ) == Window(T0, T0 + 10 * H)
-    # Published late: public from its publication.
-    assert windows.publication(
-        published_at=T0 + H, valid=valid, ended_at=T0 + 3 * H, running=False, now=now
-    ) == Window(T0 + H, T0 + 3 * H)
-
-
 def public(
     valid: Window, now: dt.datetime, *, published: dt.datetime | None, ended: dt.datetime | None
 ) -> Window | None:
     """Return the publication of a revision with those facts (running when not ended)."""
-    return windows.publication(
+    found = windows.publication(
         published_at=published,
         valid=valid,
         ended_at=ended,
         running=published is not None and ended is None,
         now=now,
     )
+    return Window(*found) if found is not None else None
+
+
+def test_publication_from_the_later_of_publication_and_valid_from() -> None:
+    now = T0 + 100 * H
+    valid = Window(T0, T0 + 10 * H)
+    # Published before its validity: public from valid_from.
+    assert public(valid, now, published=T0 - H, ended=T0 + 10 * H) == Window(T0, T0 + 10 * H)
+    # Published late: public from its publication.
+    assert public(valid, now, published=T0 + H, ended=T0 + 3 * H) == Window(T0 + H, T0 + 3 * H)
 
 
 def test_publication_while_it_runs() -> None:
@@ -169,3 +166,9 @@ def test_current_is_started_and_not_ended(
     shown = Window(start if bounded_start else None, end if bounded_end else None)
     assert shown.contains(at) is (shown.started(at) and not shown.ended(at))
     assert shown.overlaps(at, at + dt.timedelta(microseconds=1)) is shown.contains(at)
+
+
+def test_empty() -> None:
+    assert Window(T0, T0).empty and Window(T0, T0 - H).empty
+    assert not Window(T0, T0 + H).empty
+    assert not Window(None, T0).empty and not Window(T0, None).empty and not Window().empty
