@@ -28,10 +28,10 @@ from signage_server.disclosure.audience import ANONYMOUS
 from signage_server.disclosure.audience import Decision as Disclosed
 from signage_server.disclosure.audience import Status
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.presenters import asset_url
+from signage_server.disclosure.presenters import body_html
 from signage_server.disclosure.rules import ACTION_LABELS
 from signage_server.disclosure.services import seal_intact
-from signage_server.disclosure.views import asset_url
-from signage_server.disclosure.views import body_html
 from signage_server.errorhandlers import wants_json
 from signage_server.extensions import client_address
 from signage_server.extensions import csrf

@@ -35,13 +35,13 @@ from signage_server.disclosure.audience import Status
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.presenters import asset_url
+from signage_server.disclosure.presenters import body_html
 from signage_server.disclosure.rules import WAS_PUBLISHED
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Timing
 from signage_server.disclosure.services import broken_seals
-from signage_server.disclosure.views import asset_url
-from signage_server.disclosure.views import body_html
 from signage_server.errors import NotFound
 from signage_server.feedback import codes
 from signage_server.feedback.public import code_key
