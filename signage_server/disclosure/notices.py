@@ -100,18 +100,6 @@ def checked_minimum(kind: NoticeKind, requested: int | None) -> int:
 # --- the period -------------------------------------------------------------------------
 
 
-def calendar_unknown(error: CalendarUnknown) -> RuleViolation:
-    """Return the error of a notice period the working-day calendar does not cover."""
-    return RuleViolation(
-        N_(
-            "The working-day calendar does not cover %(year)d yet: an administrator must load"
-            " the official %(year)d holiday schedule before notice periods can be counted."
-        ),
-        code="calendar_unknown",
-        year=error.year,
-    )
-
-
 def working_days(
     calendar: WorkdayCalendar, tz: dt.tzinfo, start: dt.datetime, end: dt.datetime
 ) -> int:
@@ -136,7 +124,8 @@ def check_period(
     """Check a notice's period from ``start`` to ``end``; return its working days.
 
     :raise RuleViolation: a minimum out of bounds, no start or end, fewer working days than
-        the minimum (``notice_too_short``), a year the calendar does not cover.
+        the minimum (``notice_too_short``), a year the calendar does not cover
+        (:class:`~signage_server.workdays.rules.CalendarUnknown`, ``calendar_unknown``).
     """
     minimum = checked_minimum(kind, requested)
     if start is None or end is None:
@@ -144,10 +133,7 @@ def check_period(
             N_("A public notice needs the start and end of its notice period."),
             code="notice_needs_window",
         )
-    try:
-        days = working_days(calendar, tz, start, end)
-    except CalendarUnknown as error:
-        raise calendar_unknown(error) from None
+    days = working_days(calendar, tz, start, end)
     if days < minimum:
         raise RuleViolation(
             N_(

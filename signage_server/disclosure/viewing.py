@@ -13,7 +13,6 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -38,11 +37,9 @@ from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import State
 from signage_server.orgs.models import Org
+from signage_server.screens.models import Screen
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.services import calendar_of
-
-if TYPE_CHECKING:
-    from signage_server.screens.models import Screen
 
 #: The actor name of what the system does by itself (expiry, replacement).
 SYSTEM = "system"
