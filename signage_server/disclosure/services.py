@@ -552,6 +552,7 @@ def _enter(
         reason=attempt.reason.strip(),
         at=attempt.now,
     )
+    session.flush()
 
 
 def submit_item(
@@ -577,7 +578,6 @@ def submit_item(
     revision.needs_superior = bool(reasons)
     revision.submitted_at = env.now
     _enter(session, item, revision, attempt, target, actor)
-    session.flush()
     return revision
 
 
@@ -591,7 +591,6 @@ def review_item(
     revision, attempt, target = _decided(item, actor, Action.REVIEW, reason, env)
     revision.reviewed_by_id = actor.user.id
     _enter(session, item, revision, attempt, target, actor)
-    session.flush()
     return revision
 
 
@@ -606,7 +605,6 @@ def approve_item(
     revision, attempt, target = _decided(item, actor, Action.APPROVE, reason, env)
     revision.approved_by_id = actor.user.id
     _enter(session, item, revision, attempt, target, actor)
-    session.flush()
     return revision
 
 
@@ -619,7 +617,6 @@ def superior_approve_item(
     """
     revision, attempt, target = _decided(item, actor, Action.SUPERIOR_APPROVE, reason, env)
     _enter(session, item, revision, attempt, target, actor)
-    session.flush()
     return revision
 
 
@@ -704,7 +701,6 @@ def archive_item(
     """
     revision, attempt, target = _decided(item, actor, Action.ARCHIVE, reason, env)
     _enter(session, item, revision, attempt, target, actor)
-    session.flush()
     return revision
 
 

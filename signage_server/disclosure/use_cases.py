@@ -6,13 +6,12 @@ Drafting: :func:`create_item`, :func:`edit_item`. The procedure: :func:`submit_i
 :func:`review_item`, :func:`approve_item`, :func:`superior_approve_item`, :func:`reject_item`,
 :func:`publish_item` (which replaces the live revision: a revised item goes out this way),
 :func:`withdraw_item` (ends a publication; during a notice's protection only the superior
-organisation's), :func:`archive_item`; :data:`STEPS` names them for the edges that receive
-the step as data. Expiry is the scheduler's (``services.expire_due``).
+organisation's), :func:`archive_item`; :func:`take_step` takes one of them by name, for the
+edges that receive the step as data. Expiry is the scheduler's (``services.expire_due``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,25 +157,13 @@ def archive_item(principal: Principal, item_id: int, reason: str = "") -> Item:
     return _step(services.archive_item, principal, item_id, reason)
 
 
-#: The use case of each step a user may ask for by name (``POST /items/<id>/transitions``).
-STEPS: dict[Action, Callable[[Principal, int, str], Item]] = {
-    Action.SUBMIT: submit_item,
-    Action.REVIEW: review_item,
-    Action.APPROVE: approve_item,
-    Action.SUPERIOR_APPROVE: superior_approve_item,
-    Action.REJECT: reject_item,
-    Action.PUBLISH: publish_item,
-    Action.WITHDRAW: withdraw_item,
-    Action.ARCHIVE: archive_item,
-}
-
-
 def take_step(principal: Principal, item_id: int, action: Action, reason: str) -> Item:
-    """Take the step ``action`` (one of :data:`STEPS`), as the edges receive it by name.
+    """Take the step ``action`` (one of ``services.STEPS``: the use cases above), as the
+    edges receive it by name.
 
     :raise BadRequest: not a step a user may ask for.
     """
-    take = STEPS.get(action)
-    if take is None:
+    step = services.STEPS.get(action)
+    if step is None:
         raise BadRequest(N_("Unknown action."), code="unknown_action")
-    return take(principal, item_id, reason)
+    return _step(step, principal, item_id, reason)

@@ -113,17 +113,7 @@ class Protection:
     def facts(self, revision: Revision, org: Org | None = None) -> RevisionFacts:
         """Return what the audience rule needs to know of ``revision`` (of an item of
         ``org``), its protection included."""
-        org = org or revision.item.org
-        return RevisionFacts(
-            state=revision.state,
-            scope=revision.scope,
-            org_path=org.path,
-            valid_from=revision.valid_from,
-            valid_until=revision.valid_until,
-            published_at=revision.published_at,
-            org_active=org.active,
-            protected_until=self.until(revision),
-        )
+        return facts_of(revision, org or revision.item.org, self.until(revision))
 
     def decision(self, revision: Revision, viewer: Viewer, at: dt.datetime) -> Decision:
         return decide(self.facts(revision), viewer, at)
@@ -139,6 +129,21 @@ class Protection:
             running=revision.state is State.PUBLISHED,
             now=now,
         )
+
+
+def facts_of(revision: Revision, org: Org, protected_until: dt.datetime | None) -> RevisionFacts:
+    """Return what the audience rule needs to know of ``revision`` of an item of ``org``,
+    protected until ``protected_until`` (see :class:`Protection`)."""
+    return RevisionFacts(
+        state=revision.state,
+        scope=revision.scope,
+        org_path=org.path,
+        valid_from=revision.valid_from,
+        valid_until=revision.valid_until,
+        published_at=revision.published_at,
+        org_active=org.active,
+        protected_until=protected_until,
+    )
 
 
 def protection(revision: Revision) -> Protection:

@@ -110,15 +110,7 @@ def group_key(session: Session, screen: Screen) -> tuple[Any, ...]:
 def item_facts(
     revision: Revision, org: Org, protected_until: dt.datetime | None = None
 ) -> ItemFacts:
-    return ItemFacts(
-        state=revision.state,
-        scope=revision.scope,
-        org_path=org.path,
-        valid_from=revision.valid_from,
-        valid_until=revision.valid_until,
-        published_at=revision.published_at,
-        protected_until=protected_until,
-    )
+    return viewing.facts_of(revision, org, protected_until)
 
 
 class Protection(viewing.Protection):
