@@ -225,3 +225,22 @@ def test_the_drafter_never_reviews_even_when_merged() -> None:
             approved_by=None,
             merged_review=True,
         )
+
+
+def test_a_period_ending_on_a_non_working_day() -> None:
+    # Published Wednesday 25 November: Wed, Thu, Fri, Mon 30, Tue 1 December; the weekend in
+    # between does not count, and the protection ends at the start of Wednesday 2 December.
+    wednesday = facts(published_at=local(2026, 11, 25, 10), valid_from=None, valid_until=None)
+    assert notices.protected_until(wednesday, CAL, TZ) == local(2026, 12, 2)
+    # Valid until Sunday 29 November (a day off), the protection runs on to Wednesday: the
+    # period shown ends then, its last day Tuesday 1 December.
+    sunday = facts(
+        published_at=local(2026, 11, 25, 10), valid_from=None, valid_until=local(2026, 11, 29, 18)
+    )
+    shown = notices.period(sunday, CAL, TZ)
+    assert shown == Window(local(2026, 11, 25, 10), local(2026, 12, 2))
+    assert shown.last_day(TZ) == dt.date(2026, 12, 1)
+    # A period ending on a Saturday holds the same working days as one ending on Friday night.
+    saturday = notices.working_days(CAL, TZ, local(2026, 11, 23, 9), local(2026, 11, 29))
+    friday = notices.working_days(CAL, TZ, local(2026, 11, 23, 9), local(2026, 11, 28))
+    assert saturday == friday == 5
