@@ -44,12 +44,22 @@ from signage_server.orgs.services import require_by_code
 from signage_server.unit_of_work import session
 from signage_server.workdays.rules import CalendarUnknown
 
-#: How the audit trail names what the system did by itself.
-SYSTEM_LABEL = N_("System (on schedule)")
+
+def asset_url(sha256: str) -> str:
+    return url_for("assets.fetch", sha256=sha256)
+
+
+def body_html(body: dict[str, Any], title: str = "") -> Markup:
+    """Return *body* as HTML; a table's caption repeating *title* is left out."""
+    return render_body_html(parse_body(body), asset_url, title)
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+#: How the audit trail names what the system did by itself.
+SYSTEM_LABEL = N_("System (on schedule)")
 
 
 def higher_review_label(reason: str) -> str:
@@ -66,15 +76,6 @@ def person(username: str) -> str:
     if username not in known:
         known.update(trail.display_names(session(), [username]))
     return known.get(username) or username
-
-
-def asset_url(sha256: str) -> str:
-    return url_for("assets.fetch", sha256=sha256)
-
-
-def body_html(body: dict[str, Any], title: str = "") -> Markup:
-    """Return *body* as HTML; a table's caption repeating *title* is left out."""
-    return render_body_html(parse_body(body), asset_url, title)
 
 
 def revision_json(revision: Revision) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.orgs.models import Org
 from signage_server.screens import player
-from signage_server.screens.player import framable_by_this_site
+from signage_server.screens.framing import framable_by_this_site
 
 bp = Blueprint("disclosure", __name__)
 

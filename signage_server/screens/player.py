@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-from typing import ParamSpec
-from typing import TypeVar
-from typing import cast
 
 from flask import Blueprint
 from flask import Response
@@ -18,12 +14,7 @@ from flask import url_for
 
 import layouts
 import player
-from signage_server import CONTENT_SECURITY_POLICY
 from signage_server import __version__
-from signage_server.extensions import talisman
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 bp = Blueprint(
     "player",
@@ -33,16 +24,6 @@ bp = Blueprint(
     static_url_path="/static",
     template_folder=str(player.TEMPLATES),
 )
-
-
-#: The preview page runs the player inside the operators' pages: framing by this site only.
-PREVIEW_POLICY = {**CONTENT_SECURITY_POLICY, "frame-ancestors": "'self'"}
-
-
-def framable_by_this_site(view: Callable[P, R]) -> Callable[P, R]:
-    """Let pages of this site show ``view`` in a frame (Talisman, typed)."""
-    wrapped = talisman(frame_options="SAMEORIGIN", content_security_policy=PREVIEW_POLICY)(view)
-    return cast(Callable[P, R], wrapped)
 
 
 def page(preview_manifest: str = "", preview_source: str = "") -> str:

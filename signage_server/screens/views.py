@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from typing import ParamSpec
+from typing import TypeVar
+from typing import cast
 
 import sqlalchemy as sa
 from flask import Blueprint
@@ -17,6 +21,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from signage_server import CONTENT_SECURITY_POLICY
 from signage_server import listing
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
@@ -28,6 +33,7 @@ from signage_server.config import Settings
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.extensions import db
+from signage_server.extensions import talisman
 from signage_server.feedback.codes import screen_code
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
@@ -48,11 +54,22 @@ from signage_server.screens.layouts import labels
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
-from signage_server.screens.player import framable_by_this_site
 from signage_server.screens.rules import Audience
 from signage_server.web.outcome import commit_or_flash
 
 bp = Blueprint("screens", __name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: The preview page runs the player inside the operators' pages: framing by this site only.
+PREVIEW_POLICY = {**CONTENT_SECURITY_POLICY, "frame-ancestors": "'self'"}
+
+
+def framable_by_this_site(view: Callable[P, R]) -> Callable[P, R]:
+    """Let pages of this site show ``view`` in a frame (Talisman, typed)."""
+    wrapped = talisman(frame_options="SAMEORIGIN", content_security_policy=PREVIEW_POLICY)(view)
+    return cast(Callable[P, R], wrapped)
 
 
 def _org_choices(principal: Principal) -> list[tuple[str, str]]:

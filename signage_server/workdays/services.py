@@ -16,8 +16,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from signage_server.errors import BadRequest
-from signage_server.i18n import N_
 from signage_server.workdays.models import CalendarDay
 from signage_server.workdays.models import CalendarYear
 from signage_server.workdays.rules import WorkdayCalendar
@@ -52,16 +50,11 @@ class DaySpec:
 NAME_MAX = 100
 
 
-class ScheduleError(BadRequest):
-    """A schedule file with mistakes: one message per bad line (``problems``, also the
-    error's ``details``), nothing loaded."""
+class ScheduleError(ValueError):
+    """A schedule file with mistakes: one message per bad line, nothing loaded."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(
-            N_("The schedule file has mistakes; nothing was loaded."),
-            code="invalid_schedule",
-            details=problems,
-        )
+        super().__init__("\n".join(problems))
         self.problems = problems
 
 
