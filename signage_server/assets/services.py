@@ -47,8 +47,8 @@ from signage_server.orgs.models import Org
 from signage_server.screens.models import Screen
 from signage_server.screens.services.tokens import is_screen_token
 from signage_server.screens.services.tokens import screen_for_token
-from signage_server.transactions import committing
-from signage_server.transactions import session as current_session
+from signage_server.unit_of_work import committed
+from signage_server.unit_of_work import session as current_session
 
 #: Messages (translated) for the refusals people meet most; others keep the checker's text.
 _REFUSALS = {
@@ -208,7 +208,7 @@ def upload_asset(principal: Principal, data: bytes, filename: str) -> tuple[Asse
     """
     if not any(principal.has_role(role) for role in UPLOADERS):
         raise PermissionDenied(N_("Only editors and operators upload files."), code="forbidden")
-    with committing() as session:
+    with committed() as session:
         return store_upload(session, data, filename=filename, uploaded_by=principal.user)
 
 

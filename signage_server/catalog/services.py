@@ -22,11 +22,13 @@ from signage_server.catalog import tally
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.models import CatalogTemplate
 from signage_server.catalog.models import Exemption
+from signage_server.disclosure import notices
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import WAS_PUBLISHED
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import Timing
+from signage_server.disclosure.viewing import Protection
 from signage_server.errors import BadRequest
 from signage_server.errors import Conflict
 from signage_server.errors import NotFound
@@ -167,16 +169,11 @@ class Line:
 
 
 def _live(
-    state: State,
-    published_at: dt.datetime | None,
-    valid_from: dt.datetime | None,
-    valid_until: dt.datetime | None,
-    now: dt.datetime,
+    state: State, facts: notices.NoticeFacts, protection: Protection, now: dt.datetime
 ) -> bool:
-    if state is not State.PUBLISHED:
-        return False
-    start = valid_from or published_at
-    return (start is None or start <= now) and (valid_until is None or now < valid_until)
+    """Tell whether a revision counts as disclosed now: published and inside its window (the
+    audience rule's, a notice's protection included)."""
+    return state is State.PUBLISHED and protection.window_of(facts).contains(now)
 
 
 def templates_for(session: Session, orgs: Sequence[Org]) -> dict[int, CatalogTemplate | None]:
@@ -235,6 +232,8 @@ def compliance_of(
                 Revision.valid_from,
                 Revision.valid_until,
                 Revision.ended_at,
+                Revision.notice_kind,
+                Revision.notice_min_days,
             )
             .join(Item, Revision.item_id == Item.id)
             .where(
@@ -244,13 +243,16 @@ def compliance_of(
                 Revision.published_at.is_not(None),
             )
         )
-        for org_id, entry_id, item_id, state, published, valid_from, valid_until, ended in rows:
+        protection = Protection(session, tz)
+        for row in rows:
+            org_id, entry_id, item_id, state, published, valid_from, valid_until, ended = row[:8]
             assert entry_id is not None and published is not None  # the query says so
+            facts = notices.NoticeFacts(row[8], row[9], valid_from, valid_until, published)
             publications[(org_id, entry_id)].append(
                 rules.Publication(
                     item_id=item_id,
                     published_at=published.astimezone(tz).date(),
-                    live=_live(state, published, valid_from, valid_until, now),
+                    live=_live(state, facts, protection, now),
                     ended_at=ended.astimezone(tz).date() if ended else None,
                 )
             )

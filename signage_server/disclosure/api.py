@@ -13,33 +13,25 @@ from pydantic import BaseModel
 from pydantic import Field
 
 from signage_server.accounts.permissions import current_principal
-from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.api import api_blueprint
 from signage_server.api import parse
 from signage_server.api import session_allowed
-from signage_server.audit import services as audit
-from signage_server.disclosure import services
-from signage_server.disclosure import trail
-from signage_server.disclosure.context import env
-from signage_server.disclosure.context import fields_from
+from signage_server.disclosure import use_cases
 from signage_server.disclosure.context import visible_item
+from signage_server.disclosure.presenters import audit_json
 from signage_server.disclosure.presenters import diff_revisions
 from signage_server.disclosure.presenters import item_json
-from signage_server.disclosure.presenters import items_query
+from signage_server.disclosure.presenters import list_items_json
 from signage_server.disclosure.presenters import revision_json
-from signage_server.disclosure.presenters import tasks_for
+from signage_server.disclosure.presenters import tasks_json
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Scope
-from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import Timing
-from signage_server.errors import BadRequest
 from signage_server.errors import NotFound
-from signage_server.extensions import db
 from signage_server.i18n import N_
-from signage_server.orgs.services import require_by_code
 from signage_server.paper import downloads
 
 bp = api_blueprint("disclosure_api", __name__)
@@ -108,31 +100,26 @@ class TransitionIn(BaseModel):
 def create_item() -> tuple[Response, int]:
     """Draft a new item (editors of the org)."""
     data = parse(ItemCreate)
-    org = require_by_code(db.session, data.org)
-    principal = require(Permission.DRAFT_ITEMS, org)
+    principal = current_principal()
     payload = data.model_dump(exclude={"org"}, exclude_unset=False)
-    item = services.create_item(
-        db.session, org, principal, fields_from(db.session, org, payload), env()
-    )
-    db.session.commit()
+    item = use_cases.create_item(principal, data.org, payload)
     return jsonify(item_json(item, principal)), 201
 
 
 @bp.get("/items")
 def list_items() -> Response:
     """List the items the caller may see; filter by ``org`` (subtree), ``state``, ``category``."""
-    principal = current_principal()
     args = request.args
-    org = require_by_code(db.session, args["org"]) if args.get("org") else None
-    try:
-        state = State(args["state"]) if args.get("state") else None
-        category = Category(args["category"]) if args.get("category") else None
-    except ValueError:
-        raise BadRequest(N_("Unknown state or category."), code="invalid_filter") from None
     limit = min(args.get("limit", 100, type=int) or 100, 500)
-    query = items_query(principal, org=org, state=state, category=category)
-    items = list(db.session.scalars(query.limit(limit)))
-    return jsonify({"items": [item_json(i, principal, brief=True) for i in items]})
+    return jsonify(
+        list_items_json(
+            current_principal(),
+            org_code=args.get("org") or None,
+            state=args.get("state") or None,
+            category=args.get("category") or None,
+            limit=limit,
+        )
+    )
 
 
 @bp.get("/items/<int:item_id>")
@@ -144,12 +131,9 @@ def get_item(item_id: int) -> Response:
 @bp.patch("/items/<int:item_id>")
 def edit_item(item_id: int) -> Response:
     """Edit the draft, or open a new draft revision when the current one is past draft."""
-    item, principal = visible_item(item_id)
-    principal.require(Permission.DRAFT_ITEMS, item.org)
+    item, principal = visible_item(item_id, Permission.DRAFT_ITEMS)
     data = parse(ItemPatch)
-    changes = fields_from(db.session, item.org, data.model_dump(exclude_unset=True), partial=True)
-    services.edit_item(db.session, item, principal, changes, env())
-    db.session.commit()
+    use_cases.edit_item(principal, item.id, data.model_dump(exclude_unset=True))
     return jsonify(item_json(item, principal))
 
 
@@ -158,43 +142,14 @@ def transition(item_id: int) -> Response:
     """Take a step of the procedure: 403 role or org, 409 state, 422 domain rule."""
     item, principal = visible_item(item_id)
     data = parse(TransitionIn)
-    services.transition(db.session, item, principal, Action(data.action), data.reason, env())
-    db.session.commit()
+    use_cases.take_step(principal, item.id, Action(data.action), data.reason)
     return jsonify(item_json(item, principal))
 
 
 @bp.get("/items/<int:item_id>/audit")
 def item_audit(item_id: int) -> Response:
     """Return the item's audit records with their hashes."""
-    item, _principal = visible_item(item_id)
-    records = audit.records_of(db.session, item.id)
-    names = trail.display_names(db.session, (r.actor for r in records))
-    return jsonify(
-        {
-            "item": item.id,
-            "records": [
-                {
-                    "seq": r.seq,
-                    "item": r.item_id,
-                    "revision": r.revision,
-                    "content_sha256": r.content_sha256,
-                    "actor": r.actor,
-                    # Real name and post (empty for what the system did by itself).
-                    "actor_name": names.get(r.actor, ""),
-                    "role": r.role,
-                    "action": r.action,
-                    "reason": r.reason,
-                    "at": r.at.isoformat(),
-                    "state": r.state,
-                    "published_at": r.published_at.isoformat() if r.published_at else None,
-                    "ended_at": r.ended_at.isoformat() if r.ended_at else None,
-                    "prev_hash": r.prev_hash,
-                    "hash": r.hash,
-                }
-                for r in records
-            ],
-        }
-    )
+    return jsonify(audit_json(item_id))
 
 
 @bp.get("/items/<int:item_id>/poster.pdf")
@@ -239,9 +194,4 @@ def diff(item_id: int) -> Response:
 def tasks() -> Response:
     """The caller's inbox: what awaits their review, sign-off, higher review, publication."""
     principal = current_principal()
-    return jsonify(
-        {
-            name: [item_json(item, principal, brief=True) for item in items]
-            for name, items in tasks_for(db.session, principal).items()
-        }
-    )
+    return jsonify(tasks_json(principal))

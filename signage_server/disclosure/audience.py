@@ -14,6 +14,11 @@ limited scope; ``none``), the item's public :class:`Status` (current, scheduled,
 expired, superseded, archived) and whether its content may be presented *as the disclosure*
 now (``content``): a stale body is never presented as current.
 
+Time is the window of :mod:`.windows`: a published revision is current inside its validity,
+which never ends before a public notice's protection (``protected_until``, computed by the
+notice rule of :mod:`.notices`). So a notice whose minimum period runs past its
+``valid_until`` stays current on every surface until the period ends.
+
 The scope table (先党内后党外): a ``public`` screen sees ``public`` items; a ``party`` screen
 ``party`` and ``public`` items; a ``unit`` screen ``unit`` and ``public`` items; anonymous
 visitors see ``public`` items in full and ``party``/``unit`` items limited; users see what
@@ -34,6 +39,8 @@ from signage_server.accounts.rules import allows
 from signage_server.disclosure.rules import WAS_PUBLISHED
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.windows import Window
+from signage_server.disclosure.windows import validity
 from signage_server.i18n import N_
 from signage_server.orgs.rules import is_within
 
@@ -117,6 +124,8 @@ class RevisionFacts:
     published_at: dt.datetime | None
     #: Whether the item's organisation is active (a dissolved org's items: its admins only).
     org_active: bool = True
+    #: A published notice: until when its minimum period protects it (see ``notices``).
+    protected_until: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -173,24 +182,24 @@ class Decision:
 ENDED = frozenset({Status.EXPIRED, Status.WITHDRAWN, Status.SUPERSEDED, Status.ARCHIVED})
 
 
-def window(item: RevisionFacts) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """Return when the item may first and last show: ``(start, end)``; ``None`` is unbounded."""
-    return item.valid_from or item.published_at, item.valid_until
+def window(item: RevisionFacts) -> Window:
+    """Return when the item may show (:func:`.windows.validity`, a notice's protection
+    included)."""
+    return validity(item.valid_from, item.valid_until, item.published_at, item.protected_until)
 
 
 def in_window(item: RevisionFacts, at: dt.datetime) -> bool:
-    start, end = window(item)
-    return (start is None or start <= at) and (end is None or at < end)
+    return window(item).contains(at)
 
 
 def status(item: RevisionFacts, at: dt.datetime) -> Status:
     """Return the public status of a revision at ``at`` (a published revision past its
-    validity is expired even before the expiry job has marked it)."""
+    window is expired even before the expiry job has marked it)."""
     if item.state is State.PUBLISHED:
-        start, end = window(item)
-        if end is not None and at >= end:
+        shown = window(item)
+        if shown.ended(at):
             return Status.EXPIRED
-        if start is not None and at < start:
+        if not shown.started(at):
             return Status.SCHEDULED
         return Status.CURRENT
     return {

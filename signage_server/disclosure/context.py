@@ -1,10 +1,9 @@
-"""What the edges (API, views) of the disclosure domain share: the environment of the
-procedure for this request, the caller's item, and turning input into ``Fields``."""
+"""What the use cases and pages of the disclosure domain share: the environment of the
+procedure for this request (the time, the session's working-day calendar, the installation's
+time zone: ``viewing.local_tz``), the caller's item, and turning input into ``Fields``."""
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
 from typing import Any
 
 from flask import g
@@ -15,24 +14,20 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
 from signage_server.catalog.services import require_entry_for
-from signage_server.config import Settings
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.services import Env
 from signage_server.disclosure.services import Fields
 from signage_server.disclosure.services import get_item
+from signage_server.disclosure.viewing import local_tz as local_tz
 from signage_server.extensions import db
 from signage_server.orgs.models import Org
-from signage_server.workdays.services import load_calendar
-
-
-def local_tz() -> dt.tzinfo:
-    return zoneinfo.ZoneInfo(registry.get(Settings).timezone)
+from signage_server.workdays.services import calendar_of
 
 
 def env() -> Env:
     """Return the procedure's environment for this request (calendar loaded once)."""
     if "procedure_env" not in g:
-        g.procedure_env = Env(now=registry.now(), calendar=load_calendar(db.session), tz=local_tz())
+        g.procedure_env = Env(now=registry.now(), calendar=calendar_of(db.session), tz=local_tz())
     result: Env = g.procedure_env
     return result
 

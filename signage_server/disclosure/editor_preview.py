@@ -14,9 +14,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from content.bodies import BodyError
 from content.bodies import canonical_body
-from content.bodies import parse_body
 from signage_server.assets.models import Asset
 from signage_server.disclosure.context import env
 from signage_server.disclosure.context import local_tz
@@ -29,10 +27,12 @@ from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import Timing
 from signage_server.disclosure.services import Fields
-from signage_server.extensions import db
+from signage_server.disclosure.services import parsed_body
+from signage_server.errors import BadRequest
 from signage_server.orgs.models import Org
 from signage_server.screens import drafts
 from signage_server.screens.context import manifest_context
+from signage_server.unit_of_work import session
 
 E = TypeVar("E", bound=Enum)
 
@@ -57,13 +57,13 @@ def draft_preview(
     with what is wrong with its body when ``problems``."""
     problem = None
     try:
-        body = canonical_body(parse_body(typed))
-    except BodyError as error:
+        body = canonical_body(parsed_body(typed))
+    except BadRequest as error:
         body = {"type": "text", "text": _("(no content yet)"), "format": "plain"}
         if problems:
-            problem = describe_problems([dict(p) for p in error.problems])
+            problem = describe_problems([dict(p) for p in error.details or []])
     if body["type"] == "pdf":
-        asset = db.session.get(Asset, body["asset"])
+        asset = session().get(Asset, body["asset"])
         if asset is not None and asset.kind == "pdf":
             body = {**body, "pages": list(asset.pages)}
     notice = form.notice_kind.data or None
@@ -88,7 +88,7 @@ def draft_preview(
         number = current.number if current.state is State.DRAFT else current.number + 1
     now = env().now
     found = drafts.preview(
-        db.session,
+        session(),
         org,
         draft,
         item_id=item.id if item is not None else 0,

@@ -1,10 +1,12 @@
-"""How items look from outside: JSON for the API, diffs, the caller's task lists."""
+"""How items look from outside: JSON for the API, diffs, the caller's task lists, bodies as
+HTML, people by name (the template filters ``person`` and ``higher_review_label``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g
 from flask import url_for
 from flask_babel import gettext
 from markupsafe import Markup
@@ -16,10 +18,14 @@ from content.bodies import parse_body
 from content.render import render_body_html
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
+from signage_server.audit import services as audit
 from signage_server.audit.models import AuditRecord
 from signage_server.db import json_list_has
+from signage_server.disclosure import notices
 from signage_server.disclosure import rules
+from signage_server.disclosure import trail
 from signage_server.disclosure.context import env
+from signage_server.disclosure.context import visible_item
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import DIFF_FIELDS
@@ -28,12 +34,14 @@ from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import text_ops
 from signage_server.disclosure.services import MERGE_REVIEW_SETTING
+from signage_server.disclosure.services import SYSTEM
 from signage_server.disclosure.services import display_state
 from signage_server.disclosure.services import merges_review
-from signage_server.disclosure.services import notice_working_days
-from signage_server.extensions import db
+from signage_server.errors import BadRequest
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.services import require_by_code
+from signage_server.unit_of_work import session
 from signage_server.workdays.rules import CalendarUnknown
 
 
@@ -50,6 +58,26 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+#: How the audit trail names what the system did by itself.
+SYSTEM_LABEL = N_("System (on schedule)")
+
+
+def higher_review_label(reason: str) -> str:
+    """Translate a reason for higher review (template filter)."""
+    return str(gettext(rules.HIGHER_REVIEW_LABELS.get(reason, reason)))
+
+
+def person(username: str) -> str:
+    """Show a user by real name and post instead of login name (template filter; the audit
+    trail stores login names). Looked up once per request."""
+    if username == SYSTEM:
+        return str(gettext(SYSTEM_LABEL))
+    known: dict[str, str] = g.setdefault("display_names", {})
+    if username not in known:
+        known.update(trail.display_names(session(), [username]))
+    return known.get(username) or username
+
+
 def revision_json(revision: Revision) -> dict[str, Any]:
     """Return one revision's content and procedure facts."""
     entry = revision.catalog_entry
@@ -57,13 +85,14 @@ def revision_json(revision: Revision) -> dict[str, Any]:
     if revision.notice_kind is not None:
         notice = {
             "kind": revision.notice_kind.value,
-            "min_working_days": revision.notice_min_days
-            or rules.notice_minimum(revision.notice_kind, None),
+            "min_working_days": notices.minimum_days(
+                revision.notice_kind, revision.notice_min_days
+            ),
         }
         if revision.valid_from and revision.valid_until:
             procedure = env()
             try:
-                notice["working_days"] = notice_working_days(
+                notice["working_days"] = notices.working_days(
                     procedure.calendar, procedure.tz, revision.valid_from, revision.valid_until
                 )
             except CalendarUnknown:
@@ -171,7 +200,7 @@ def item_json(item: Item, principal: Principal, *, brief: bool = False) -> dict[
 
 def audit_summary(item: Item) -> dict[str, Any]:
     records = list(
-        db.session.scalars(
+        session().scalars(
             sa.select(AuditRecord).where(AuditRecord.item_id == item.id).order_by(AuditRecord.seq)
         )
     )
@@ -332,6 +361,74 @@ def task_query(principal: Principal, step: str) -> sa.Select[Item]:
 def tasks_for(session: Session, principal: Principal) -> dict[str, list[Item]]:
     """Return the items waiting for the caller, by step; plus their own returned drafts."""
     return {step: list(session.scalars(task_query(principal, step))) for step in TASK_STEPS}
+
+
+def tasks_json(principal: Principal) -> dict[str, list[dict[str, Any]]]:
+    """Return the caller's inbox as the API gives it: the items by step, in brief."""
+    return {
+        name: [item_json(item, principal, brief=True) for item in items]
+        for name, items in tasks_for(session(), principal).items()
+    }
+
+
+def list_items_json(
+    principal: Principal,
+    *,
+    org_code: str | None,
+    state: str | None,
+    category: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """Return the items the caller may see (newest first, at most ``limit``), filtered by an
+    org's subtree, the state and the category of their current revision.
+
+    :raise NotFound: no such organisation.
+    :raise BadRequest: an unknown state or category.
+    """
+    org = require_by_code(session(), org_code) if org_code else None
+    try:
+        wanted_state = State(state) if state else None
+        wanted_category = Category(category) if category else None
+    except ValueError:
+        raise BadRequest(N_("Unknown state or category."), code="invalid_filter") from None
+    query = items_query(principal, org=org, state=wanted_state, category=wanted_category)
+    items = list(session().scalars(query.limit(limit)))
+    return {"items": [item_json(i, principal, brief=True) for i in items]}
+
+
+def audit_json(item_id: int) -> dict[str, Any]:
+    """Return the audit records of an item the caller may see, with their hashes.
+
+    :raise NotFound: no such item.
+    :raise PermissionDenied: outside the caller's reach.
+    """
+    item, _principal = visible_item(item_id)
+    records = audit.records_of(session(), item.id)
+    names = trail.display_names(session(), (r.actor for r in records))
+    return {
+        "item": item.id,
+        "records": [
+            {
+                "seq": r.seq,
+                "item": r.item_id,
+                "revision": r.revision,
+                "content_sha256": r.content_sha256,
+                "actor": r.actor,
+                # Real name and post (empty for what the system did by itself).
+                "actor_name": names.get(r.actor, ""),
+                "role": r.role,
+                "action": r.action,
+                "reason": r.reason,
+                "at": r.at.isoformat(),
+                "state": r.state,
+                "published_at": r.published_at.isoformat() if r.published_at else None,
+                "ended_at": r.ended_at.isoformat() if r.ended_at else None,
+                "prev_hash": r.prev_hash,
+                "hash": r.hash,
+            }
+            for r in records
+        ],
+    }
 
 
 # --- body problems, in the user's language --------------------------------------------

@@ -23,6 +23,16 @@ from enum import StrEnum
 from typing import Any
 
 from signage_server.accounts.rules import Permission
+from signage_server.disclosure.notices import NOTICE_LABELS as NOTICE_LABELS
+from signage_server.disclosure.notices import OVERRIDE
+from signage_server.disclosure.notices import NoticeKind as NoticeKind
+from signage_server.disclosure.notices import check_replacement
+from signage_server.disclosure.notices import check_withdrawal
+from signage_server.disclosure.notices import is_protected
+from signage_server.disclosure.windows import Window
+from signage_server.errors import Conflict
+from signage_server.errors import PermissionDenied
+from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.i18n import Label
 
@@ -96,25 +106,6 @@ TIMING_LABELS = {
     Timing.STAGED: N_("Staged"),
     Timing.IMMEDIATE: N_("Immediate"),
 }
-
-
-class NoticeKind(StrEnum):
-    PRE_APPOINTMENT = "pre_appointment"
-    GENERAL = "general"
-
-    @property
-    def label(self) -> str:
-        return NOTICE_LABELS[self]
-
-
-NOTICE_LABELS = {
-    NoticeKind.PRE_APPOINTMENT: N_("Pre-appointment notice"),
-    NoticeKind.GENERAL: N_("Public notice"),
-}
-
-#: 任前公示 lasts at least five working days.
-PRE_APPOINTMENT_MIN_DAYS = 5
-GENERAL_NOTICE_MIN_DAYS = 5
 
 
 class State(StrEnum):
@@ -260,20 +251,6 @@ REJECTERS: dict[State, tuple[Permission, ...]] = {
 }
 
 
-class ProcedureError(Exception):
-    """A transition is refused.
-
-    ``kind`` is ``forbidden`` (403: role or org), ``state`` (409) or ``rule`` (422).
-    """
-
-    def __init__(self, kind: str, code: str, message: str, **params: Any) -> None:
-        super().__init__(message % params if params else message)
-        self.kind = kind
-        self.code = code
-        self.message = message
-        self.params = params
-
-
 @dataclass(frozen=True)
 class Attempt:
     """Everything the procedure needs to decide on one action, as plain values."""
@@ -299,39 +276,40 @@ class Attempt:
 
 
 def decide(attempt: Attempt) -> State:
-    """Return the state the revision moves to, or raise :class:`ProcedureError`.
+    """Return the state the revision moves to, or raise the shared domain error.
 
     Checks in the order of CONTRACT.md: the caller's role at the org (403), the state
     (409), then the domain rules (422).
+
+    :raise PermissionDenied: the roles held at the org do not allow the step.
+    :raise Conflict: the state does not allow it.
+    :raise RuleViolation: four eyes, separation of duties, a missing reason, a running
+        notice (:mod:`.notices`), a validity that has ended.
     """
     rule = RULES.get(attempt.action)
     if rule is None:
-        raise ProcedureError("rule", "unknown_action", N_("Unknown action."))
+        raise RuleViolation(N_("Unknown action."), code="unknown_action")
     allowed = set(rule.permissions)
     if attempt.action is Action.REJECT and attempt.state in REJECTERS:
         allowed = set(REJECTERS[attempt.state])
-    replacing_notice = attempt.action is Action.PUBLISH and _protected(
+    replacing_notice = attempt.action is Action.PUBLISH and is_protected(
         attempt.replaces_notice_until, attempt.now
     )
     if replacing_notice:
         # Only the superior organisation may replace a running notice (with a reason).
-        allowed.add(Permission.SUPERIOR_APPROVE_ITEMS)
+        allowed.add(OVERRIDE)
     if not allowed & attempt.held:
-        raise ProcedureError(
-            "forbidden", "role_required", N_("Your roles here do not allow this step.")
-        )
+        raise PermissionDenied(N_("Your roles here do not allow this step."), code="role_required")
     if attempt.state not in rule.from_states:
-        raise ProcedureError(
-            "state",
-            "invalid_state",
+        raise Conflict(
             N_("This step is not possible while the item is “%(state)s”."),
+            code="invalid_state",
             state=Label(attempt.state.label),
         )
     if rule.four_eyes and attempt.is_contributor:
-        raise ProcedureError(
-            "rule",
-            "four_eyes",
+        raise RuleViolation(
             N_("Four eyes: whoever drafted a revision may not review or approve it."),
+            code="four_eyes",
         )
     conflict = separation_conflict(
         attempt.action,
@@ -342,53 +320,61 @@ def decide(attempt: Attempt) -> State:
         merged_review=attempt.merged_review,
     )
     if conflict is not None:
-        raise ProcedureError("rule", "separation_of_duties", conflict)
+        raise RuleViolation(conflict, code="separation_of_duties")
     if rule.needs_reason and not attempt.reason.strip():
-        raise ProcedureError("rule", "reason_required", N_("Give a written reason."))
-    if replacing_notice:
-        if Permission.SUPERIOR_APPROVE_ITEMS not in attempt.held:
-            raise ProcedureError(
-                "rule",
-                "notice_running",
-                N_(
-                    "A public notice is running its minimum period: a new revision may not"
-                    " replace it. Only the superior organisation may end it early, with a"
-                    " written reason."
-                ),
-            )
-        if not attempt.reason.strip():
-            raise ProcedureError(
-                "rule",
-                "reason_required",
-                N_("Replacing a running notice needs a written reason."),
-            )
-    if (
-        attempt.action is Action.PUBLISH
-        and attempt.valid_until is not None
-        and attempt.valid_until <= attempt.now
-    ):
-        raise ProcedureError(
-            "rule", "already_expired", N_("Its validity has ended; it cannot be published.")
+        raise RuleViolation(N_("Give a written reason."), code="reason_required")
+    superior = OVERRIDE in attempt.held
+    if attempt.action is Action.PUBLISH:
+        check_replacement(
+            attempt.replaces_notice_until, attempt.now, superior=superior, reason=attempt.reason
         )
-    if (
-        attempt.action is Action.WITHDRAW
-        and attempt.notice_protected_until is not None
-        and attempt.now < attempt.notice_protected_until
-        and Permission.SUPERIOR_APPROVE_ITEMS not in attempt.held
-    ):
-        raise ProcedureError(
-            "rule",
-            "notice_running",
-            N_(
-                "The minimum notice period is running:"
-                " only the superior organisation may withdraw it."
-            ),
-        )
+        if Window(end=attempt.valid_until).ended(attempt.now):
+            raise RuleViolation(
+                N_("Its validity has ended; it cannot be published."), code="already_expired"
+            )
+    if attempt.action is Action.WITHDRAW:
+        check_withdrawal(attempt.notice_protected_until, attempt.now, superior=superior)
     return target_state(attempt.action, attempt.needs_superior)
 
 
-def _protected(until: dt.datetime | None, now: dt.datetime) -> bool:
-    return until is not None and now < until
+def ends_notice_early(attempt: Attempt) -> bool:
+    """Tell whether the step ends a notice during its protection (withdrawing it, or
+    publishing a revision that replaces it): the superior organisation's decision."""
+    if attempt.action is Action.WITHDRAW:
+        return is_protected(attempt.notice_protected_until, attempt.now)
+    return attempt.action is Action.PUBLISH and is_protected(
+        attempt.replaces_notice_until, attempt.now
+    )
+
+
+def check_submittable(valid_until: dt.datetime | None, now: dt.datetime) -> None:
+    """Refuse to submit a revision whose validity has already ended.
+
+    :raise RuleViolation: ``already_expired``.
+    """
+    if Window(end=valid_until).ended(now):
+        raise RuleViolation(
+            N_("Its validity has ended; change the dates before submitting."),
+            code="already_expired",
+        )
+
+
+#: States of the current revision in which it may be edited (past draft, editing opens a new
+#: draft): not while a revision is in the procedure, never once the item is archived.
+EDITABLE = frozenset(State) - PENDING - {State.ARCHIVED}
+
+
+def check_editable(state: State) -> None:
+    """Refuse to edit an item whose current revision is in ``state``.
+
+    :raise Conflict: ``under_review`` (send it back first) or ``archived``.
+    """
+    if state in PENDING:
+        raise Conflict(
+            N_("A revision is under review: send it back before editing."), code="under_review"
+        )
+    if state is State.ARCHIVED:
+        raise Conflict(N_("The item is archived."), code="archived")
 
 
 def separation_conflict(
@@ -495,58 +481,6 @@ HIGHER_REVIEW_LABELS = {
 TITLE_MAX = 200
 
 
-@dataclass(frozen=True)
-class Window:
-    valid_from: dt.datetime | None
-    valid_until: dt.datetime | None
-
-
-def check_window(window: Window) -> None:
-    """Refuse a validity window that ends before it starts."""
-    if (
-        window.valid_from is not None
-        and window.valid_until is not None
-        and window.valid_until <= window.valid_from
-    ):
-        raise ProcedureError("rule", "invalid_window", N_("The validity must end after it starts."))
-
-
-def notice_minimum(kind: NoticeKind, requested: int | None) -> int:
-    """Return the minimum working days of a notice; refuse less than the rules allow."""
-    floor = PRE_APPOINTMENT_MIN_DAYS if kind is NoticeKind.PRE_APPOINTMENT else 1
-    default = (
-        PRE_APPOINTMENT_MIN_DAYS if kind is NoticeKind.PRE_APPOINTMENT else GENERAL_NOTICE_MIN_DAYS
-    )
-    value = default if requested is None else requested
-    if value < floor:
-        raise ProcedureError(
-            "rule",
-            "notice_too_short",
-            N_("A pre-appointment notice lasts at least %(days)d working days."),
-            days=floor,
-        )
-    if value > 60:
-        raise ProcedureError(
-            "rule", "notice_too_long", N_("A notice period is at most 60 working days.")
-        )
-    return value
-
-
-def check_notice_days(kind: NoticeKind, minimum: int, working_days: int) -> None:
-    """Refuse a notice whose window holds fewer working days than its minimum."""
-    if working_days < minimum:
-        raise ProcedureError(
-            "rule",
-            "notice_too_short",
-            N_(
-                "The notice period holds %(found)d working days; at least %(days)d are required"
-                " (holidays and weekends do not count)."
-            ),
-            found=working_days,
-            days=minimum,
-        )
-
-
 def check_scope_against_catalog(scope: Scope, entry_scope: Scope) -> None:
     """Refuse an item disclosed beyond what its catalog entry allows (先党内后党外).
 
@@ -554,10 +488,9 @@ def check_scope_against_catalog(scope: Scope, entry_scope: Scope) -> None:
     or unit entry it stays there.
     """
     if entry_scope is not Scope.PUBLIC and scope is not entry_scope:
-        raise ProcedureError(
-            "rule",
-            "scope_wider_than_catalog",
+        raise RuleViolation(
             N_("The catalog entry allows disclosure to “%(scope)s” only."),
+            code="scope_wider_than_catalog",
             scope=entry_scope.value,
         )
 

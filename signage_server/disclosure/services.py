@@ -16,12 +16,14 @@ from dataclasses import field
 from dataclasses import fields as dc_fields
 from dataclasses import replace
 from typing import Any
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm import selectinload
 
+from content.bodies import AnyBody as Body
 from content.bodies import BodyError
 from content.bodies import body_assets
 from content.bodies import canonical_body
@@ -37,29 +39,26 @@ from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.services import require_entry_for
 from signage_server.disclosure import notices
 from signage_server.disclosure import rules
+from signage_server.disclosure import viewing
+from signage_server.disclosure import windows
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.models import RevisionAsset
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
-from signage_server.disclosure.rules import ProcedureError
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import Timing
 from signage_server.errors import BadRequest
 from signage_server.errors import Conflict
-from signage_server.errors import DomainError
 from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
 from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.screens import changes
-from signage_server.workdays.rules import CalendarUnknown
 from signage_server.workdays.rules import WorkdayCalendar
-from signage_server.workdays.rules import window_days
-from signage_server.workdays.services import load_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -124,62 +123,40 @@ class Fields:
 FIELD_NAMES = tuple(f.name for f in dc_fields(Fields))
 
 
-def _procedure_error(error: ProcedureError) -> DomainError:
-    mapping: dict[str, type[DomainError]] = {
-        "forbidden": PermissionDenied,
-        "state": Conflict,
-        "rule": RuleViolation,
-    }
-    return mapping[error.kind](error.message, code=error.code, **error.params)
-
-
-def _calendar_error(error: CalendarUnknown) -> RuleViolation:
-    return RuleViolation(
-        N_(
-            "The working-day calendar does not cover %(year)d yet: an administrator must load"
-            " the official %(year)d holiday schedule before notice periods can be counted."
-        ),
-        code="calendar_unknown",
-        year=error.year,
-    )
-
-
 # --- validation ---------------------------------------------------------------------
 
 
-def notice_working_days(
-    calendar: WorkdayCalendar, tz: dt.tzinfo, start: dt.datetime, end: dt.datetime
-) -> int:
-    first, last = window_days(start, end, tz)
-    return calendar.working_days(first, last)
-
-
 def check_notice(fields: Fields, env: Env, *, start: dt.datetime | None = None) -> int | None:
-    """Check a public notice's period; return its working days (``None``: not a notice).
+    """Check a public notice's period (the notice rule, :mod:`.notices`); return its working
+    days (``None``: not a notice).
 
     :param start: count from here instead of ``valid_from`` (at publication: from now).
     :raise RuleViolation: no window, fewer working days than the minimum, unknown year.
     """
     if fields.notice_kind is None:
         return None
+    return notices.check_period(
+        fields.notice_kind,
+        fields.notice_min_days,
+        start or fields.valid_from,
+        fields.valid_until,
+        env.calendar,
+        env.tz,
+    )
+
+
+def parsed_body(body: dict[str, Any]) -> Body:
+    """Return the body parsed; the content package's :class:`BodyError` becomes the shared
+    error, translated here once for every use case.
+
+    :raise BadRequest: ``invalid_body``; ``details`` lists the problems.
+    """
     try:
-        minimum = rules.notice_minimum(fields.notice_kind, fields.notice_min_days)
-    except ProcedureError as error:
-        raise _procedure_error(error) from None
-    begin = start or fields.valid_from
-    if begin is None or fields.valid_until is None:
-        raise RuleViolation(
-            N_("A public notice needs the start and end of its notice period."),
-            code="notice_needs_window",
-        )
-    try:
-        days = notice_working_days(env.calendar, env.tz, begin, fields.valid_until)
-        rules.check_notice_days(fields.notice_kind, minimum, days)
-    except CalendarUnknown as error:
-        raise _calendar_error(error) from None
-    except ProcedureError as error:
-        raise _procedure_error(error) from None
-    return days
+        return parse_body(body)
+    except BodyError as error:
+        raise BadRequest(
+            N_("The body is invalid."), code="invalid_body", details=error.problems
+        ) from None
 
 
 def validate(session: Session, org: Org, fields: Fields, env: Env) -> Fields:
@@ -191,31 +168,20 @@ def validate(session: Session, org: Org, fields: Fields, env: Env) -> Fields:
     title = " ".join(fields.title.split())
     if not title or len(title) > rules.TITLE_MAX:
         raise BadRequest(N_("The title needs 1-200 characters."), code="invalid_title")
-    try:
-        body = parse_body(fields.body)
-    except BodyError as error:
-        raise BadRequest(
-            N_("The body is invalid."), code="invalid_body", details=error.problems
-        ) from None
+    body = parsed_body(fields.body)
     body_json = canonical_body(body)
     body_json = _attach_pages(session, body_json, body_assets(body))
     for sha in fields.attachments:
         if session.get(Asset, sha) is None:
             raise RuleViolation(N_("An attachment was not uploaded."), code="unknown_asset")
-    try:
-        rules.check_window(rules.Window(fields.valid_from, fields.valid_until))
-    except ProcedureError as error:
-        raise _procedure_error(error) from None
+    windows.check_validity(fields.valid_from, fields.valid_until)
     if fields.catalog_entry is not None:
         entry = require_entry_for(session, org, fields.catalog_entry.id)
         if fields.category is not entry.category:
             raise RuleViolation(
                 N_("The category must be the catalog entry's."), code="category_mismatch"
             )
-        try:
-            rules.check_scope_against_catalog(fields.scope, entry.scope)
-        except ProcedureError as error:
-            raise _procedure_error(error) from None
+        rules.check_scope_against_catalog(fields.scope, entry.scope)
     if fields.urgent and fields.timing is not Timing.IMMEDIATE:
         raise RuleViolation(
             N_("Only immediate disclosures can be urgent (interrupt the screens)."),
@@ -378,12 +344,7 @@ def edit_item(
     :raise Conflict: a revision is in the procedure, or the item is archived.
     """
     current = item.current
-    if current.state in rules.PENDING:
-        raise Conflict(
-            N_("A revision is under review: send it back before editing."), code="under_review"
-        )
-    if current.state is State.ARCHIVED:
-        raise Conflict(N_("The item is archived."), code="archived")
+    rules.check_editable(current.state)
     unknown = set(changes) - set(FIELD_NAMES)
     if unknown:
         raise BadRequest(N_("Unknown fields."), code="unknown_field", details=sorted(unknown))
@@ -409,19 +370,9 @@ def edit_item(
 # --- the procedure ------------------------------------------------------------------
 
 
-def notice_facts(revision: Revision) -> notices.NoticeFacts:
-    return notices.NoticeFacts(
-        is_notice=revision.notice_kind is not None,
-        min_days=revision.notice_min_days,
-        valid_from=revision.valid_from,
-        valid_until=revision.valid_until,
-        published_at=revision.published_at,
-    )
-
-
 def notice_protected_until(revision: Revision, env: Env) -> dt.datetime | None:
-    """Return the end of a published notice's minimum period (see :mod:`.notices`)."""
-    return notices.protected_until(notice_facts(revision), env.calendar, env.tz)
+    """Return the end of a published notice's minimum period (the notice rule, :mod:`.notices`)."""
+    return notices.protected_until(viewing.notice_facts(revision), env.calendar, env.tz)
 
 
 def replaced_notice_until(item: Item, revision: Revision, env: Env) -> dt.datetime | None:
@@ -539,88 +490,58 @@ def check_required(revision: Revision) -> None:
     )
 
 
-def transition(
-    session: Session, item: Item, actor: Principal, action: Action, reason: str, env: Env
-) -> Revision:
-    """Carry out a step of the procedure asked for by ``actor``.
+def _decided(
+    item: Item, actor: Principal, action: Action, reason: str, env: Env
+) -> tuple[Revision, rules.Attempt, State]:
+    """Return the revision ``action`` applies to, the attempt and the state it leads to.
 
-    :raise PermissionDenied: the actor's roles at the item's org do not allow it (403).
-    :raise Conflict: the state does not allow it (409).
-    :raise RuleViolation: a domain rule forbids it (422).
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
     """
-    if action not in rules.USER_ACTIONS:
-        raise BadRequest(N_("Unknown action."), code="unknown_action")
     rule = rules.RULES[action]
     revision = item.live if rule.on_live else item.current
     if revision is None:
         raise Conflict(N_("The item has never been published."), code="invalid_state")
-    held = frozenset(actor.permissions_at(item.org))
-    protected = notice_protected_until(revision, env)
-    replaces = replaced_notice_until(item, revision, env) if action is Action.PUBLISH else None
-    # Ending a notice early is the superior organisation's decision: recorded as such.
-    overrides_notice = (
-        action is Action.WITHDRAW and notices.is_protected(protected, env.now)
-    ) or notices.is_protected(replaces, env.now)
-    try:
-        target = rules.decide(
-            rules.Attempt(
-                action=action,
-                state=revision.state,
-                held=held,
-                is_contributor=actor.user.id in revision.contributors,
-                reason=reason,
-                needs_superior=revision.needs_superior,
-                now=env.now,
-                valid_until=revision.valid_until,
-                notice_protected_until=protected,
-                replaces_notice_until=replaces,
-                actor_id=actor.user.id,
-                reviewed_by=revision.reviewed_by_id,
-                approved_by=revision.approved_by_id,
-                merged_review=merges_review(item.org),
-            )
-        )
-    except ProcedureError as error:
-        raise _procedure_error(error) from None
+    attempt = rules.Attempt(
+        action=action,
+        state=revision.state,
+        held=frozenset(actor.permissions_at(item.org)),
+        is_contributor=actor.user.id in revision.contributors,
+        reason=reason,
+        needs_superior=revision.needs_superior,
+        now=env.now,
+        valid_until=revision.valid_until,
+        notice_protected_until=notice_protected_until(revision, env),
+        replaces_notice_until=(
+            replaced_notice_until(item, revision, env) if action is Action.PUBLISH else None
+        ),
+        actor_id=actor.user.id,
+        reviewed_by=revision.reviewed_by_id,
+        approved_by=revision.approved_by_id,
+        merged_review=merges_review(item.org),
+    )
+    return revision, attempt, rules.decide(attempt)
 
-    fields = Fields.of(revision)
-    if action is Action.SUBMIT:
-        if revision.valid_until is not None and revision.valid_until <= env.now:
-            raise RuleViolation(
-                N_("Its validity has ended; change the dates before submitting."),
-                code="already_expired",
-            )
-        check_required(revision)
-        check_notice(fields, env)
-        reasons = rules.higher_review_reasons(
-            revision.category,
-            revision.major,
-            revision.catalog_entry_id is not None,
-            item.org.settings.get("higher_review_categories", []),
-        )
-        revision.higher_review = reasons
-        revision.needs_superior = bool(reasons)
-        revision.submitted_at = env.now
-    elif action is Action.PUBLISH:
-        start = max(revision.valid_from or env.now, env.now)
-        check_notice(fields, env, start=start)
+
+def _enter(
+    session: Session,
+    item: Item,
+    revision: Revision,
+    attempt: rules.Attempt,
+    target: State,
+    actor: Principal,
+) -> None:
+    """Move ``revision`` to ``target`` and seal the step in the audit chain, with the role
+    the actor took it in (ending a notice early: the superior organisation's decision)."""
+    action = attempt.action
+    rule = rules.RULES[action]
     permissions: tuple[Permission, ...] = (
-        rules.REJECTERS.get(revision.state, rule.permissions)
+        rules.REJECTERS.get(attempt.state, rule.permissions)
         if action is Action.REJECT
         else rule.permissions
     )
-    if overrides_notice:
-        permissions = (Permission.SUPERIOR_APPROVE_ITEMS,)
+    if rules.ends_notice_early(attempt):
+        permissions = (notices.OVERRIDE,)
     revision.state = target
-    if action is Action.REVIEW:
-        revision.reviewed_by_id = actor.user.id
-    elif action is Action.APPROVE:
-        revision.approved_by_id = actor.user.id
-    # The record seals the resulting state and times: set them first.
-    if action is Action.PUBLISH:
-        revision.published_at = env.now
-    elif action is Action.WITHDRAW:
-        revision.ended_at = env.now
     _record(
         session,
         item,
@@ -628,45 +549,196 @@ def transition(
         action,
         actor=actor,
         permissions=permissions,
-        reason=reason.strip(),
-        at=env.now,
+        reason=attempt.reason.strip(),
+        at=attempt.now,
     )
+    session.flush()
 
-    if action is Action.REJECT:
-        reopened = Revision(
-            number=revision.number + 1,
-            state=State.DRAFT,
-            author=revision.author,
-            contributors=list(revision.contributors),
-            returned_reason=reason.strip(),
-            returned_by=actor.user.username,
+
+def submit_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str = ""
+) -> Revision:
+    """Submit the draft for review: the accountable person and the department named, a
+    notice's period checked; whether the superior organisation must review is decided now.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`;
+        ``already_expired``, ``missing_fields``, notice periods (:mod:`.notices`).
+    """
+    revision, attempt, target = _decided(item, actor, Action.SUBMIT, reason, env)
+    rules.check_submittable(revision.valid_until, env.now)
+    check_required(revision)
+    check_notice(Fields.of(revision), env)
+    reasons = rules.higher_review_reasons(
+        revision.category,
+        revision.major,
+        revision.catalog_entry_id is not None,
+        item.org.settings.get("higher_review_categories", []),
+    )
+    revision.higher_review = reasons
+    revision.needs_superior = bool(reasons)
+    revision.submitted_at = env.now
+    _enter(session, item, revision, attempt, target, actor)
+    return revision
+
+
+def review_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str = ""
+) -> Revision:
+    """Review the submitted revision (审核; never its drafter).
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
+    """
+    revision, attempt, target = _decided(item, actor, Action.REVIEW, reason, env)
+    revision.reviewed_by_id = actor.user.id
+    _enter(session, item, revision, attempt, target, actor)
+    return revision
+
+
+def approve_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str = ""
+) -> Revision:
+    """Sign off the reviewed revision (审签): ready to publish, or on to the superior
+    organisation when it needs a higher review.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
+    """
+    revision, attempt, target = _decided(item, actor, Action.APPROVE, reason, env)
+    revision.approved_by_id = actor.user.id
+    _enter(session, item, revision, attempt, target, actor)
+    return revision
+
+
+def superior_approve_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str = ""
+) -> Revision:
+    """Approve the revision as the superior organisation (上级审核): ready to publish.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
+    """
+    revision, attempt, target = _decided(item, actor, Action.SUPERIOR_APPROVE, reason, env)
+    _enter(session, item, revision, attempt, target, actor)
+    return revision
+
+
+def reject_item(session: Session, item: Item, actor: Principal, env: Env, reason: str) -> Revision:
+    """Send the revision in the procedure back with a written reason: it stays ``rejected``
+    and a new draft with the same content opens (returned to its author).
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
+    """
+    revision, attempt, target = _decided(item, actor, Action.REJECT, reason, env)
+    fields = Fields.of(revision)
+    _enter(session, item, revision, attempt, target, actor)
+    reopened = Revision(
+        number=revision.number + 1,
+        state=State.DRAFT,
+        author=revision.author,
+        contributors=list(revision.contributors),
+        returned_reason=reason.strip(),
+        returned_by=actor.user.username,
+    )
+    item.revisions.append(reopened)
+    _store(reopened, item.org, fields)
+    item.current_number = reopened.number
+    session.flush()
+    _index_assets(session, reopened)
+    session.flush()
+    return reopened
+
+
+def publish_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str = ""
+) -> Revision:
+    """Publish the ready revision; it replaces the live one (superseded), which a running
+    notice's protection forbids but to the superior organisation with a written reason.
+    The screens of the item's subtree get their new manifests once the caller commits.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`; a notice
+        whose period no longer holds its minimum from now on.
+    """
+    revision, attempt, target = _decided(item, actor, Action.PUBLISH, reason, env)
+    check_notice(
+        Fields.of(revision), env, start=notices.publication_start(revision.valid_from, env.now)
+    )
+    # The record seals the resulting state and times: set them first.
+    revision.published_at = env.now
+    _enter(session, item, revision, attempt, target, actor)
+    previous = item.live
+    if previous is not None and previous is not revision and previous.state is State.PUBLISHED:
+        previous.state = State.SUPERSEDED
+        previous.ended_at = env.now
+        _record(
+            session, item, previous, Action.SUPERSEDE, actor=None, reason=reason.strip(), at=env.now
         )
-        item.revisions.append(reopened)
-        _store(reopened, item.org, fields)
-        item.current_number = reopened.number
-        session.flush()
-        _index_assets(session, reopened)
-        return reopened
-    if action is Action.PUBLISH:
-        previous = item.live
-        if previous is not None and previous is not revision and previous.state is State.PUBLISHED:
-            previous.state = State.SUPERSEDED
-            previous.ended_at = env.now
-            _record(
-                session,
-                item,
-                previous,
-                Action.SUPERSEDE,
-                actor=None,
-                reason=reason.strip(),
-                at=env.now,
-            )
-        item.live_number = revision.number
-    if action in (Action.PUBLISH, Action.WITHDRAW):
-        # What the screens of the item's subtree show changes: recompile and push after commit.
-        changes.touch_orgs(session, [item.org_id])
+    item.live_number = revision.number
+    changes.touch_orgs(session, [item.org_id])
     session.flush()
     return revision
+
+
+def withdraw_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str
+) -> Revision:
+    """Withdraw the live revision with a written reason; during a notice's protection only
+    the superior organisation may. The screens drop it once the caller commits.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
+    """
+    revision, attempt, target = _decided(item, actor, Action.WITHDRAW, reason, env)
+    revision.ended_at = env.now
+    _enter(session, item, revision, attempt, target, actor)
+    changes.touch_orgs(session, [item.org_id])
+    session.flush()
+    return revision
+
+
+def archive_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str = ""
+) -> Revision:
+    """Archive the live revision once it expired or was withdrawn.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
+    """
+    revision, attempt, target = _decided(item, actor, Action.ARCHIVE, reason, env)
+    _enter(session, item, revision, attempt, target, actor)
+    return revision
+
+
+class Step(Protocol):
+    """A step of the procedure as the functions above take it."""
+
+    def __call__(
+        self, session: Session, item: Item, actor: Principal, env: Env, reason: str
+    ) -> Revision: ...
+
+
+#: The function of each step a user may ask for (``POST /items/<id>/transitions``).
+STEPS: dict[Action, Step] = {
+    Action.SUBMIT: submit_item,
+    Action.REVIEW: review_item,
+    Action.APPROVE: approve_item,
+    Action.SUPERIOR_APPROVE: superior_approve_item,
+    Action.REJECT: reject_item,
+    Action.PUBLISH: publish_item,
+    Action.WITHDRAW: withdraw_item,
+    Action.ARCHIVE: archive_item,
+}
+
+
+def transition(
+    session: Session, item: Item, actor: Principal, action: Action, reason: str, env: Env
+) -> Revision:
+    """Carry out the step ``action`` asked for by ``actor`` (one of :data:`STEPS`).
+
+    :raise BadRequest: not a step a user may ask for.
+    :raise PermissionDenied: the actor's roles at the item's org do not allow it (403).
+    :raise Conflict: the state does not allow it (409).
+    :raise RuleViolation: a domain rule forbids it (422).
+    """
+    step = STEPS.get(action)
+    if step is None:
+        raise BadRequest(N_("Unknown action."), code="unknown_action")
+    return step(session, item, actor, env, reason)
 
 
 def expire_due(
@@ -680,8 +752,7 @@ def expire_due(
     Returns ``(item id, revision number)`` of what changed. Safe to run from several
     processes: each revision is re-read under the audit lock before it changes.
     """
-    calendar: WorkdayCalendar | None = None
-    zone = tz or DEFAULT_TZ
+    protection = viewing.Protection(session, tz or DEFAULT_TZ)
     due = list(
         session.scalars(
             sa.select(Revision)
@@ -695,16 +766,12 @@ def expire_due(
         session.refresh(revision, with_for_update=session.get_bind().dialect.name == "postgresql")
         if revision.state is not State.PUBLISHED:
             continue
+        shown = protection.window(revision)
+        if not shown.ended(now):
+            continue  # a notice whose minimum period still runs
         item = revision.item
-        ends = revision.valid_until
-        if revision.notice_kind is not None:
-            calendar = calendar or load_calendar(session)
-            until = notices.protected_until(notice_facts(revision), calendar, zone)
-            if notices.is_protected(until, now):
-                continue
-            ends = notices.effective_end(revision.valid_until, until)
         revision.state = State.EXPIRED
-        revision.ended_at = ends
+        revision.ended_at = shown.end
         _record(session, item, revision, Action.EXPIRE, actor=None, at=now)
         if revision.notice_kind is not None:
             # A notice leaves the screens by itself at the end of its period, then is archived.
@@ -831,7 +898,6 @@ def display_state(revision: Revision, now: dt.datetime) -> str:
     """Say whether a published revision is on display now, scheduled, or off."""
     if revision.state is not State.PUBLISHED:
         return "off"
-    start = revision.valid_from or revision.published_at
-    if start is not None and start > now:
+    if not windows.Window(windows.starts(revision.valid_from, revision.published_at)).started(now):
         return "scheduled"
     return "on_display"

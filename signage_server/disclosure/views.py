@@ -6,11 +6,9 @@ import datetime as dt
 import json
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint
 from flask import abort
 from flask import flash
-from flask import g
 from flask import jsonify
 from flask import redirect
 from flask import render_template
@@ -19,73 +17,32 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from signage_server import listing
-from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
-from signage_server.accounts.rules import Role
-from signage_server.assets import services as assets
-from signage_server.audit import services as audit
-from signage_server.catalog.services import entries_for
-from signage_server.disclosure import path as procedure
-from signage_server.disclosure import rules
-from signage_server.disclosure import services
-from signage_server.disclosure import trail
-from signage_server.disclosure.context import env
-from signage_server.disclosure.context import fields_from
+from signage_server.disclosure import pages
+from signage_server.disclosure import use_cases
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.context import visible_item
 from signage_server.disclosure.editor_preview import draft_preview
 from signage_server.disclosure.forms import OUTSIDE_CATALOG
 from signage_server.disclosure.forms import ItemForm
 from signage_server.disclosure.forms import TransitionForm
-from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
-from signage_server.disclosure.presenters import TASK_STEPS
-from signage_server.disclosure.presenters import actions_for
-from signage_server.disclosure.presenters import body_html
 from signage_server.disclosure.presenters import describe_problems
 from signage_server.disclosure.presenters import diff_revisions
-from signage_server.disclosure.presenters import items_query
-from signage_server.disclosure.presenters import task_query
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Scope
-from signage_server.disclosure.rules import State
 from signage_server.disclosure.rules import Timing
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
-from signage_server.extensions import db
-from signage_server.i18n import N_
 from signage_server.orgs.models import Org
-from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_choices
-from signage_server.orgs.services import tree_order
-from signage_server.paper.posters import poster_choice
 from signage_server.screens import player
-from signage_server.screens import showing
 from signage_server.screens.framing import framable_by_this_site
 
 bp = Blueprint("disclosure", __name__)
-SYSTEM_LABEL = N_("System (on schedule)")
-
-
-def higher_review_label(reason: str) -> str:
-    """Translate a reason for higher review (template filter)."""
-    return str(_(rules.HIGHER_REVIEW_LABELS.get(reason, reason)))
-
-
-def person(username: str) -> str:
-    """Show a user by real name and post instead of login name (template filter; the audit
-    trail stores login names). Looked up once per request."""
-    if username == services.SYSTEM:
-        return str(_(SYSTEM_LABEL))
-    known: dict[str, str] = g.setdefault("display_names", {})
-    if username not in known:
-        known.update(trail.display_names(db.session, [username]))
-    return known.get(username) or username
 
 
 # --- form <-> fields ------------------------------------------------------------------
@@ -197,27 +154,18 @@ def fill_form(form: ItemForm, revision: Revision) -> None:
         form.asset.data = body["asset"]
 
 
-def _draft_orgs(principal: Principal) -> list[tuple[int, Org]]:
-    orgs = db.session.scalars(sa.select(Org).where(principal.org_condition(Permission.DRAFT_ITEMS)))
-    return tree_order(orgs)
-
-
-def _prepare_form(form: ItemForm, principal: Principal, org: Org | None) -> Org | None:
-    choices = _draft_orgs(principal)
-    form.org.choices = [(o.code, "\u3000" * d + o.name) for d, o in choices]
-    if org is None and form.org.data:
-        org = get_by_code(db.session, form.org.data)
-    if org is None and choices:
-        org = choices[0][1]
+def _prepare_form(form: ItemForm, choices: pages.EditorChoices) -> Org | None:
+    """Offer the editor's choices in ``form``; return the org it drafts at."""
+    form.org.choices = [(o.code, "\u3000" * d + o.name) for d, o in choices.orgs]
+    org = choices.org
     if org is not None:
         form.org.data = org.code
-        entries = entries_for(db.session, org)
         # No default: 目录外 forces a higher review, so it is a choice of its own, last.
         if form.catalog_entry.data is None:
             form.catalog_entry.data = ""
         form.catalog_entry.choices = [
             ("", _("— Choose the catalog entry —")),
-            *((e.code, f"{e.code} {e.title}") for e in entries),
+            *((e.code, f"{e.code} {e.title}") for e in choices.entries),
             (OUTSIDE_CATALOG, _("Outside the catalog (needs higher review)")),
         ]
         # The editor's script fills in category, timing and scope when an entry is chosen.
@@ -228,20 +176,18 @@ def _prepare_form(form: ItemForm, principal: Principal, org: Org | None) -> Org 
                     "timing": e.timing.value,
                     "scope": e.scope.value,
                 }
-                for e in entries
+                for e in choices.entries
             }
         )
     return org
 
 
-def _store_upload(form: ItemForm, principal: Principal) -> None:
+def _upload(form: ItemForm) -> use_cases.Upload | None:
+    """Return the body's file sent with the form, if any."""
     upload = form.file.data
     if form.body_type.data not in ("image", "pdf") or upload is None or not upload.filename:
-        return
-    asset, _prepared = assets.store_upload(
-        db.session, upload.read(), filename=upload.filename, uploaded_by=principal.user
-    )
-    form.asset.data = asset.sha256
+        return None
+    return use_cases.Upload(upload.read(), upload.filename)
 
 
 def _domain_message(error: DomainError) -> str:
@@ -254,65 +200,13 @@ def _domain_message(error: DomainError) -> str:
 # --- pages ----------------------------------------------------------------------------
 
 
-def _org_options(principal: Principal) -> list[tuple[str, str]]:
-    """Return the orgs the caller may see as filter choices, indented as a tree."""
-    visible = db.session.scalars(sa.select(Org).where(principal.org_condition()))
-    return tree_choices(visible)
-
-
-def _item_filters(
-    principal: Principal, *extra: listing.Field, dates: tuple[str, str]
-) -> listing.Filters:
-    fields = [
-        listing.search(placeholder=N_("Words of the title")),
-        listing.select("org", N_("Organisation"), _org_options(principal), translate=False),
-        listing.select("category", N_("Category"), [(c.value, c.label) for c in Category]),
-        *extra,
-        listing.date("from", dates[0]),
-        listing.date("to", dates[1]),
-    ]
-    return listing.Filters(fields, request.args)
-
-
-def _filtered(query: sa.Select[Item], filters: listing.Filters, when: Any) -> sa.Select[Item]:
-    """Narrow a query of items (joined with org and current revision) by the filters."""
-    if filters.get("q"):
-        query = query.where(listing.text_match(filters.get("q"), Revision.title))
-    if filters.get("org"):
-        org = get_by_code(db.session, filters.get("org"))
-        if org is not None:
-            query = query.where(Org.path.like(org.path + "%"))
-    if filters.get("category"):
-        query = query.where(Revision.category == Category(filters.get("category")))
-    if filters.get("state"):
-        query = query.where(Revision.state == State(filters.get("state")))
-    first, last = filters.check_range("from", "to")
-    return query.where(listing.date_range(when, first, last, local_tz()))
-
-
 @bp.get("/items")
 @login_required
 def items() -> str:
     """List the items the caller may see, newest first, in pages; search by title, filter by
     org, category, state and date of the last change."""
-    principal = current_principal()
-    filters = _item_filters(
-        principal,
-        listing.select("state", N_("State"), [(s.value, s.label) for s in State]),
-        dates=(N_("Updated from"), N_("Updated until")),
-    )
-    query = _filtered(items_query(principal), filters, Item.updated_at)
-    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
-    board_org = get_by_code(db.session, filters.get("org")) if filters.get("org") else None
-    return render_template(
-        "disclosure/items.html",
-        page=page,
-        filters=filters,
-        board_org=board_org if board_org and principal.can(Permission.VIEW, board_org) else None,
-        can_draft=principal.has_role_for(Permission.DRAFT_ITEMS),
-        now=env().now,
-        display_state=services.display_state,
-    )
+    context = pages.items_page(current_principal(), request.args)
+    return render_template("disclosure/items.html", **context)
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -320,24 +214,18 @@ def items() -> str:
 def new_item() -> Any:
     principal = current_principal()
     form = ItemForm()
-    requested = (
-        get_by_code(db.session, request.args.get("org", "")) if request.method == "GET" else None
-    )
-    org = _prepare_form(form, principal, requested)
+    code = request.args.get("org", "") if request.method == "GET" else form.org.data
+    org = _prepare_form(form, pages.editor_choices(principal, code))
     if org is None:
         abort(403)
     error = None
     if request.method == "POST" and form.validate():
         principal.require(Permission.DRAFT_ITEMS, org)
         try:
-            _store_upload(form, principal)
-            fields = fields_from(db.session, org, payload_from_form(form))
-            item = services.create_item(db.session, org, principal, fields, env())
+            item = use_cases.create_item(principal, org, payload_from_form(form), _upload(form))
         except DomainError as problem:
-            db.session.rollback()
             error = _domain_message(problem)
         else:
-            db.session.commit()
             flash(_("The draft was saved."), "success")
             return redirect(url_for("disclosure.item", item_id=item.id))
     elif request.method == "GET":
@@ -345,9 +233,9 @@ def new_item() -> Any:
         form.scope.data = "public"
     status = 200 if request.method == "GET" else 400
     # After an error the preview shows what was typed (the form holds it).
-    pages = draft_preview(form, body_from_form(form), org, None, problems=request.method == "POST")
+    shown = draft_preview(form, body_from_form(form), org, None, problems=request.method == "POST")
     return render_template(
-        "disclosure/editor.html", form=form, item=None, error=error, org=org, pages=pages
+        "disclosure/editor.html", form=form, item=None, error=error, org=org, pages=shown
     ), status
 
 
@@ -356,29 +244,25 @@ def new_item() -> Any:
 def edit_item(item_id: int) -> Any:
     item, principal = visible_item(item_id, Permission.DRAFT_ITEMS)
     form = ItemForm()
-    _prepare_form(form, principal, item.org)
+    _prepare_form(form, pages.editor_choices(principal, item.org.code))
     form.org.choices = [(item.org.code, item.org.name)]
     error = None
     if request.method == "GET":
         fill_form(form, item.current)
     elif form.validate():
         try:
-            _store_upload(form, principal)
-            changes = fields_from(db.session, item.org, payload_from_form(form), partial=True)
-            services.edit_item(db.session, item, principal, changes, env())
+            use_cases.edit_item(principal, item.id, payload_from_form(form), _upload(form))
         except DomainError as problem:
-            db.session.rollback()
             error = _domain_message(problem)
         else:
-            db.session.commit()
             flash(_("The draft was saved."), "success")
             return redirect(url_for("disclosure.item", item_id=item.id))
     status = 200 if request.method == "GET" else 400
-    pages = draft_preview(
+    shown = draft_preview(
         form, body_from_form(form), item.org, item, problems=request.method == "POST"
     )
     return render_template(
-        "disclosure/editor.html", form=form, item=item, error=error, pages=pages
+        "disclosure/editor.html", form=form, item=item, error=error, pages=shown
     ), status
 
 
@@ -388,16 +272,10 @@ def preview() -> Any:
     """Where the editor's unsaved content would be shown, and a manifest per layout for the
     real player to paginate (called as the operator types). The caller must be allowed to
     draft at the organisation (or to edit the item, when it names one)."""
-    principal = current_principal()
     form = ItemForm()
-    item_id = request.form.get("item", type=int)
-    item = None
-    if item_id is not None:
-        item, principal = visible_item(item_id, Permission.DRAFT_ITEMS)
-        org = item.org
-    else:
-        org = get_by_code(db.session, form.org.data or "") or abort(404)
-        principal.require(Permission.DRAFT_ITEMS, org)
+    org, item = pages.preview_target(
+        current_principal(), request.form.get("item", type=int), form.org.data or ""
+    )
     return jsonify(draft_preview(form, body_from_form(form), org, item, problems=True))
 
 
@@ -413,38 +291,8 @@ def preview_player() -> str:
 @bp.get("/items/<int:item_id>")
 @login_required
 def item(item_id: int) -> str:
-    item, principal = visible_item(item_id)
-    current = item.current
-    live = item.live
-    rejected = trail.rejected_before(item, current)
-    screens_of = showing.screens_showing(db.session, item, env().now, principal.org_condition())
-    return render_template(
-        "disclosure/item.html",
-        item=item,
-        current=current,
-        live=live,
-        progress=trail.progress(db.session, item),
-        returned=trail.progress(db.session, item, rejected).path.returned if rejected else None,
-        screens_of=screens_of,
-        screens_online=sum(1 for s in screens_of if s.presence is showing.Presence.ONLINE),
-        next_labels={k.value: v for k, v in procedure.NEXT_LABELS.items()},
-        freshness_labels={k.value: v for k, v in showing.FRESHNESS_LABELS.items()},
-        body=body_html(current.body),
-        live_body=body_html(live.body)
-        if live is not None and live.number != current.number
-        else None,
-        actions=actions_for(item, principal),
-        records=audit.records_of(db.session, item.id),
-        form=TransitionForm(),
-        can_edit=principal.can(Permission.DRAFT_ITEMS, item.org)
-        and current.state
-        not in {State.SUBMITTED, State.REVIEWED, State.APPROVED, State.READY, State.ARCHIVED},
-        now=env().now,
-        display=services.display_state(live, env().now) if live else "off",
-        actions_labels={a.value: a.label for a in Action},
-        role_labels={**{r.value: r.label for r in Role}, services.SYSTEM: SYSTEM_LABEL},
-        poster=poster_choice(item, env().now),
-    )
+    context = pages.item_page(item_id)
+    return render_template("disclosure/item.html", form=TransitionForm(), **context)
 
 
 @bp.post("/items/<int:item_id>/transition")
@@ -454,16 +302,13 @@ def transition(item_id: int) -> Response:
     form = TransitionForm()
     if not form.validate() or form.action.data not in {a.value for a in Action}:
         abort(400)
+    action = Action(form.action.data)
     try:
-        services.transition(
-            db.session, item, principal, Action(form.action.data), form.reason.data or "", env()
-        )
+        use_cases.take_step(principal, item.id, action, form.reason.data or "")
     except DomainError as problem:
-        db.session.rollback()
         flash(_domain_message(problem), "danger")
     else:
-        db.session.commit()
-        flash(_("Done: %(step)s.", step=_(Action(form.action.data).label)), "success")
+        flash(_("Done: %(step)s.", step=_(action.label)), "success")
     return redirect(url_for("disclosure.item", item_id=item.id))
 
 
@@ -489,19 +334,5 @@ def diff(item_id: int) -> str:
 def tasks() -> str:
     """The caller's inbox: 待我审核 / 待我审签 / 待上级审核 / 待发布 / 被退回 / 草稿, one step at a
     time in pages, each step with its count; search and filters apply to every step."""
-    principal = current_principal()
-    step = request.args.get("step", "")
-    filters = _item_filters(principal, dates=(N_("From"), N_("Until")))
-    when = sa.func.coalesce(Revision.submitted_at, Revision.updated_at)
-    counts = {
-        name: listing.count(db.session, _filtered(task_query(principal, name), filters, when))
-        for name in TASK_STEPS
-    }
-    if step not in counts:
-        step = next((name for name in TASK_STEPS if counts[name]), TASK_STEPS[0])
-    filters.keep = {"step": step}
-    query = _filtered(task_query(principal, step), filters, when)
-    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
-    return render_template(
-        "disclosure/tasks.html", step=step, counts=counts, page=page, filters=filters
-    )
+    context = pages.tasks_page(current_principal(), request.args)
+    return render_template("disclosure/tasks.html", **context)

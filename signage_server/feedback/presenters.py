@@ -200,12 +200,11 @@ def status(
         replacement = codes.form_path(
             links.item_code(target.item.id, live.number), target.screen_code
         )
-    start = revision.valid_from or revision.published_at
     return {
         "status": decision.status.value,
         "label": decision.status.label,
         "action": viewing.STATUS_ACTIONS.get(decision.status, ""),
-        "starts": start if decision.status is Status.SCHEDULED else None,
+        "starts": viewing.window(revision).start if decision.status is Status.SCHEDULED else None,
         "endings": viewing.public_endings(session, target.item, revision, decision),
         "replacement": replacement,
     }

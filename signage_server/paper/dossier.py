@@ -45,7 +45,9 @@ from signage_server.audit.models import AuditRecord
 from signage_server.audit.rules import GENESIS
 from signage_server.catalog import services as catalog
 from signage_server.catalog.rules import Status as ComplianceStatus
+from signage_server.disclosure import notices
 from signage_server.disclosure import rules as item_rules
+from signage_server.disclosure import viewing
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Action
@@ -426,9 +428,8 @@ def _revisions(
                 major=revision.major,
                 urgent=revision.urgent,
                 notice=revision.notice_kind.label if revision.notice_kind else None,
-                notice_days=revision.notice_min_days
-                or (
-                    item_rules.notice_minimum(revision.notice_kind, None)
+                notice_days=(
+                    notices.minimum_days(revision.notice_kind, revision.notice_min_days)
                     if revision.notice_kind
                     else None
                 ),
@@ -635,21 +636,14 @@ def _check_item_records(
 
 
 def windows_of(item: Item, now: dt.datetime) -> list[Span]:
-    """Return when the item was published: each published revision from its start (its
-    publication, or ``valid_from`` when later) to its end (or ``now``, while it runs)."""
+    """Return when the item was published: the publications of its revisions (the window
+    rule's, :func:`signage_server.disclosure.windows.publication`: from publication or
+    ``valid_from``, whichever is later, to the end; while it runs, to ``now``), merged."""
     spans = []
     for revision in item.revisions:
-        if revision.published_at is None:
-            continue
-        start = max(revision.published_at, revision.valid_from or revision.published_at)
-        if revision.ended_at is not None:
-            end = revision.ended_at
-        elif revision.state is State.PUBLISHED:
-            end = min(now, revision.valid_until) if revision.valid_until else now
-        else:
-            continue
-        if end > start:
-            spans.append(Span(start, end))
+        shown = viewing.protection(revision).publication(revision, now)
+        if shown is not None:
+            spans.append(Span(*shown))
     return rules.merge(spans)
 
 

@@ -65,7 +65,6 @@ from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
-from signage_server.disclosure.services import notice_facts
 from signage_server.errors import Conflict
 from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
@@ -81,7 +80,6 @@ from signage_server.paper.qr import qr_svg
 from signage_server.paper.render import asset_url
 from signage_server.paper.render import render_pdf
 from signage_server.public.links import page_url
-from signage_server.workdays.services import load_calendar
 
 logger = logging.getLogger(__name__)
 
@@ -236,14 +234,6 @@ def _day(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
     return moment.astimezone(tz).date() if moment is not None else None
 
 
-def last_day(until: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
-    """Return the last day something valid ``until`` (exclusive) is valid: the day before
-    when it ends at midnight."""
-    if until is None:
-        return None
-    return (until.astimezone(tz) - dt.timedelta(microseconds=1)).date()
-
-
 def stamp(session: Session, now: dt.datetime) -> Stamp:
     head = audit.head(session)
     return Stamp(printed_at=now, head_seq=head.seq, head_hash=head.hash)
@@ -350,23 +340,17 @@ def signatures(session: Session, item: Item, revision: Revision, tz: dt.tzinfo) 
     return lines
 
 
-def _notice(session: Session, revision: Revision, tz: dt.tzinfo) -> Notice | None:
-    if revision.notice_kind is None:
+def _notice(protection: viewing.Protection, revision: Revision) -> Notice | None:
+    """Return the notice period printed (the notice rule's, as screens and pages show it)."""
+    tz = protection.tz
+    period = protection.period(revision)
+    if revision.notice_kind is None or period is None:
         return None
-    facts = notice_facts(revision)
-    start = notices.went_public(facts) or revision.valid_from
-    end = revision.valid_until
-    if end is None and start is not None:
-        end = notices.protected_until(
-            notices.NoticeFacts(True, facts.min_days, start, None, start),
-            load_calendar(session),
-            tz,
-        )
     return Notice(
         label=revision.notice_kind.label,
-        min_days=revision.notice_min_days or notices.DEFAULT_MIN_DAYS,
-        first_day=_day(start, tz),
-        last_day=last_day(end, tz),
+        min_days=notices.minimum_days(revision.notice_kind, revision.notice_min_days),
+        first_day=period.first_day(tz),
+        last_day=period.last_day(tz),
     )
 
 
@@ -382,7 +366,9 @@ def sheet(
     tz = _tz()
     org = item.org
     body = parse_body(revision.body)
-    status = public_status(viewing.facts(revision, org), now)
+    protection = viewing.Protection(session, tz)
+    shown = protection.window(revision)
+    status = public_status(protection.facts(revision, org), now)
     disclosure = is_disclosure(status)
     if disclosure:
         watermark, note = "", ""
@@ -411,9 +397,9 @@ def sheet(
         form_url=url,
         qr=qr_svg(url, title="QR") if url else None,
         published_day=_day(revision.published_at, tz),
-        first_day=_day(revision.valid_from or revision.published_at, tz),
-        last_day=last_day(revision.valid_until, tz),
-        notice=_notice(session, revision, tz),
+        first_day=shown.first_day(tz),
+        last_day=shown.last_day(tz),
+        notice=_notice(protection, revision),
         signatures=signatures(session, item, revision, tz),
         accountable=revision.accountable,
         department=revision.department,
@@ -541,7 +527,7 @@ def board_revisions(
 
     def order(pair: tuple[Item, Revision]) -> tuple[int, int, float, int]:
         item, revision = pair
-        start = revision.valid_from or revision.published_at or now
+        start = viewing.window(revision).start or now
         return (
             categories.index(revision.category),
             positions.get(revision.catalog_entry_id or -1, len(positions)),

@@ -26,12 +26,11 @@ from sqlalchemy.orm import selectinload
 
 from signage_server.audit.services import Head
 from signage_server.audit.services import head as audit_head
-from signage_server.disclosure import notices
 from signage_server.disclosure import viewing
+from signage_server.disclosure import windows
 from signage_server.disclosure.audience import ANONYMOUS
 from signage_server.disclosure.audience import Decision
 from signage_server.disclosure.audience import Status
-from signage_server.disclosure.context import env
 from signage_server.disclosure.context import local_tz
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
@@ -42,7 +41,6 @@ from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Timing
 from signage_server.disclosure.services import broken_seals
-from signage_server.disclosure.services import notice_protected_until
 from signage_server.errors import NotFound
 from signage_server.feedback import codes
 from signage_server.feedback import links
@@ -195,11 +193,7 @@ def _intact(session: Session, revisions: list[Revision], org: Org) -> set[int]:
 
 
 def _current(session: Session, revision: Revision, tz: dt.tzinfo) -> CurrentItem:
-    notice_until = (
-        notice_protected_until(revision, env()) if revision.notice_kind is not None else None
-    )
-    until = notices.effective_end(revision.valid_until, notice_until)
-    start = revision.valid_from or revision.published_at
+    shown = viewing.window(revision)
     return CurrentItem(
         item_id=revision.item_id,
         title=revision.title,
@@ -209,8 +203,8 @@ def _current(session: Session, revision: Revision, tz: dt.tzinfo) -> CurrentItem
         stage=revision.stage,
         notice=revision.notice_kind,
         notice_min_days=revision.notice_min_days,
-        first_day=rules.first_day(start, tz) if start is not None else None,
-        last_day=rules.last_day(until, tz) if until is not None else None,
+        first_day=shown.first_day(tz),
+        last_day=shown.last_day(tz),
         department=revision.department,
         accountable=revision.accountable,
         body=body_html(revision.body, revision.title),
@@ -224,13 +218,12 @@ def _current(session: Session, revision: Revision, tz: dt.tzinfo) -> CurrentItem
 def _past(
     session: Session, revision: Revision, decision: Decision, last: dt.date, tz: dt.tzinfo
 ) -> PastItem:
-    start = revision.valid_from or revision.published_at
     return PastItem(
         item_id=revision.item_id,
         title=revision.title,
         category=revision.category,
         status=decision.status,
-        first_day=rules.first_day(start, tz) if start is not None else None,
+        first_day=viewing.window(revision).first_day(tz),
         last_day=last,
         endings=viewing.public_endings(session, revision.item, revision, decision),
         url=_feedback_url(revision.item_id, revision.number),
@@ -238,13 +231,12 @@ def _past(
 
 
 def _ended(revision: Revision) -> dt.datetime | None:
-    return rules.ended_at(revision.ended_at, revision.valid_until, revision.published_at)
+    return windows.ended_at(revision.ended_at, viewing.window(revision), revision.published_at)
 
 
 def _was_shown(revision: Revision) -> bool:
     """Tell whether an ended revision was ever disclosed (not withdrawn before its start)."""
-    start, end = revision.valid_from or revision.published_at, _ended(revision)
-    return start is None or end is None or end > start
+    return not windows.Window(viewing.window(revision).start, _ended(revision)).empty
 
 
 def _entry_position(revision: Revision) -> int | None:
@@ -282,9 +274,7 @@ def page(session: Session, org: Org, now: dt.datetime, *, year: str | None = Non
     ]
     shown = sorted(
         (r for r in current if r.id in intact),
-        key=lambda r: rules.current_order(
-            r.category, _entry_position(r), r.valid_from or r.published_at
-        ),
+        key=lambda r: rules.current_order(r.category, _entry_position(r), viewing.window(r).start),
     )
     tz = local_tz()
     found.current = rules.grouped((_current(session, r, tz) for r in shown), lambda c: c.category)
@@ -296,7 +286,7 @@ def _add_past(
     session: Session, found: Page, ended: list[tuple[Revision, Decision]], year: str | None
 ) -> None:
     tz = local_tz()
-    last = {r.id: rules.last_day(_ended(r) or found.now, tz) for r, _decision in ended}
+    last = {r.id: windows.last_day(_ended(r) or found.now, tz) for r, _decision in ended}
     found.years = rules.year_counts(last[r.id].year for r, _decision in ended)
     found.years_shown = rules.years_shown(found.years, year)
     listed = [(r, d) for r, d in ended if last[r.id].year in found.years_shown]

@@ -4,6 +4,8 @@ Current items are grouped by category, categories in the order of DESIGN.md §2 
 :class:`~signage_server.disclosure.rules.Category`); within a category in the order of the
 disclosure catalog (items outside it last), then newest first. Past items are grouped by the
 year their publication ended, newest year first; a long history is read one year at a time.
+When an item is shown and its days are the window rule's
+(:mod:`signage_server.disclosure.windows`).
 """
 
 from __future__ import annotations
@@ -54,28 +56,6 @@ def grouped(entries: Iterable[T], key: Callable[[T], K]) -> list[tuple[K, list[T
         else:
             groups.append((value, [entry]))
     return groups
-
-
-def ended_at(
-    ended: dt.datetime | None, valid_until: dt.datetime | None, published_at: dt.datetime | None
-) -> dt.datetime | None:
-    """Return when a revision stopped being public: its recorded end, else the end of its
-    validity (past it before the expiry job ran), else its publication."""
-    return ended or valid_until or published_at
-
-
-def first_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
-    """Return the local day a period starting at ``moment`` starts on."""
-    return moment.astimezone(tz).date()
-
-
-def last_day(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
-    """Return the last local day of a period ending at ``moment``: an end at midnight is the
-    end of the day before (valid until 2026-12-08 00:00 reads "until 2026-12-07")."""
-    local = moment.astimezone(tz)
-    if local.time() == dt.time():
-        return local.date() - dt.timedelta(days=1)
-    return local.date()
 
 
 def year_counts(years: Iterable[int]) -> list[tuple[int, int]]:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 
+from signage_server.disclosure.windows import Window
+
 #: Seconds per page when nothing else is set.
 DEFAULT_DURATION = 15
 
@@ -104,7 +106,7 @@ class Candidate:
     kept_until: dt.datetime | None = None
 
     def live_at(self, at: dt.datetime) -> bool:
-        return (self.start is None or self.start <= at) and (self.end is None or at < self.end)
+        return Window(self.start, self.end).contains(at)
 
     def kept_at(self, at: dt.datetime) -> bool:
         """Tell whether no playlist may drop this item at ``at``."""

@@ -51,8 +51,8 @@ from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
 from signage_server.screens.rules import ScreenFacts
 from signage_server.screens.rules import may_show
-from signage_server.transactions import committing
-from signage_server.transactions import session as current_session
+from signage_server.unit_of_work import committed
+from signage_server.unit_of_work import session as current_session
 
 ENTRIES_MAX = 200
 DURATION_RANGE = (3, 600)
@@ -231,8 +231,8 @@ def kept(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[i
         titles: dict[int, str] = {}
         candidates = []
         for revision, item, org in published_above(session, screen):
-            ends, candidate = protection.candidate(revision, item, now)
-            if may_show(item_facts(revision, org, ends), facts) and candidate.live_at(now):
+            _ends, candidate = protection.candidate(revision, item, now)
+            if may_show(item_facts(revision, org), facts) and candidate.live_at(now):
                 candidates.append(candidate)
                 titles[item.id] = revision.title
         slots = schedule.playlist_rotation([rule], candidates)
@@ -483,7 +483,7 @@ def create_playlist(principal: Principal, org_code: str, spec: PlaylistSpec) -> 
     :raise NotFound, PermissionDenied: no such org, or the caller may not manage its playlists.
     :raise BadRequest, RuleViolation: what :func:`create` raises.
     """
-    with committing() as session:
+    with committed() as session:
         playlist = create(session, org_for(principal, org_code), spec)
     return _saved(session, playlist)
 
@@ -494,7 +494,7 @@ def edit_playlist(principal: Principal, playlist_id: int, changed: Mapping[str, 
     :raise NotFound, PermissionDenied: no such playlist, or the caller may not manage it.
     :raise BadRequest, RuleViolation: what :func:`update` raises.
     """
-    with committing() as session:
+    with committed() as session:
         playlist = playlist_for(principal, playlist_id, Permission.MANAGE_PLAYLISTS)
         update(session, playlist, replace(spec_of(playlist), **changed))
     return _saved(session, playlist)
@@ -508,7 +508,7 @@ def save_playlist(
     :raise PermissionDenied: the caller may not manage the org's playlists.
     :raise BadRequest, NotFound, RuleViolation: what :func:`create` or :func:`update` raise.
     """
-    with committing() as session:
+    with committed() as session:
         principal.require(Permission.MANAGE_PLAYLISTS, org)
         if playlist is None:
             playlist = create(session, org, spec)
@@ -536,7 +536,7 @@ def remove_playlist(principal: Principal, playlist_id: int) -> None:
 
     :raise NotFound, PermissionDenied: no such playlist, or the caller may not manage it.
     """
-    with committing() as session:
+    with committed() as session:
         delete(session, playlist_for(principal, playlist_id, Permission.MANAGE_PLAYLISTS))
 
 

@@ -28,12 +28,13 @@ from signage_server.assets.models import Asset
 from signage_server.audit.rules import canonical_json
 from signage_server.audit.services import head
 from signage_server.disclosure import notices
+from signage_server.disclosure import viewing
+from signage_server.disclosure import windows
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
-from signage_server.disclosure.services import notice_facts
 from signage_server.feedback.codes import form_url
 from signage_server.feedback.codes import make
 from signage_server.orgs.models import Org
@@ -50,8 +51,7 @@ from signage_server.screens.rules import ItemFacts
 from signage_server.screens.rules import ScreenFacts
 from signage_server.screens.rules import layouts_reached
 from signage_server.screens.rules import may_show
-from signage_server.workdays.rules import WorkdayCalendar
-from signage_server.workdays.services import load_calendar
+from signage_server.screens.rules import window
 
 logger = logging.getLogger(__name__)
 
@@ -109,45 +109,28 @@ def group_key(session: Session, screen: Screen) -> tuple[Any, ...]:
     )
 
 
-def item_facts(revision: Revision, org: Org, ends: dt.datetime | None = None) -> ItemFacts:
-    return ItemFacts(
-        state=revision.state,
-        scope=revision.scope,
-        org_path=org.path,
-        valid_from=revision.valid_from,
-        valid_until=ends if ends is not None else revision.valid_until,
-        published_at=revision.published_at,
-    )
+def item_facts(
+    revision: Revision, org: Org, protected_until: dt.datetime | None = None
+) -> ItemFacts:
+    return viewing.facts_of(revision, org, protected_until)
 
 
-class Protection:
-    """Notices' protection for one compilation: the calendar is loaded when first needed."""
-
-    def __init__(self, session: Session, tz: dt.tzinfo) -> None:
-        self.session = session
-        self.tz = tz
-        self._calendar: WorkdayCalendar | None = None
-
-    def until(self, revision: Revision) -> dt.datetime | None:
-        """Return until when ``revision`` (a notice) is protected; ``None`` if it is not one."""
-        if revision.notice_kind is None:
-            return None
-        if self._calendar is None:
-            self._calendar = load_calendar(self.session)
-        return notices.protected_until(notice_facts(revision), self._calendar, self.tz)
+class Protection(viewing.Protection):
+    """Notices' protection for one compilation (the notice rule through
+    ``disclosure.viewing``), with the rotation candidate of a revision."""
 
     def candidate(
         self, revision: Revision, item: Item, now: dt.datetime
     ) -> tuple[dt.datetime | None, schedule.Candidate]:
         """Return the revision's end on screens (never before its protection) and candidate."""
         until = self.until(revision)
-        ends = notices.effective_end(revision.valid_until, until)
-        return ends, schedule.Candidate(
+        shown = self.window(revision)
+        return shown.end, schedule.Candidate(
             item_id=item.id,
             category=revision.category.value,
             major=revision.major,
-            start=revision.valid_from or revision.published_at,
-            end=ends,
+            start=shown.start,
+            end=shown.end,
             duration_s=_duration(revision.body),
             sort_key=(-(revision.published_at or now).timestamp(),),
             kept=revision.major or until is not None,
@@ -207,14 +190,9 @@ def shown_on(session: Session, screen: Screen, now: dt.datetime, end: dt.datetim
     ends_of: dict[int, dt.datetime | None] = {}
     for revision, item, org in rows:
         ends, candidate = protection.candidate(revision, item, now)
-        seen = item_facts(revision, org, ends)
+        seen = item_facts(revision, org, protection.until(revision))
         # The one eligibility function decides; the query only narrowed the search.
-        if not may_show(seen, facts):
-            continue
-        window_start = seen.valid_from or seen.published_at
-        if seen.valid_until is not None and seen.valid_until <= now:
-            continue
-        if window_start is not None and window_start >= end:
+        if not may_show(seen, facts) or not window(seen).overlaps(now, end):
             continue
         chosen.append((revision, item, org))
         candidates.append(candidate)
@@ -405,7 +383,7 @@ def _item_json(
         "notice": notice,
         "urgent": revision.urgent,
         "duration_s": _duration(body),
-        "valid_from": _iso(revision.valid_from or revision.published_at, tz),
+        "valid_from": _iso(windows.starts(revision.valid_from, revision.published_at), tz),
         "valid_until": _iso(ends, tz),
         "published_at": _iso(revision.published_at, tz),
         "content_sha256": revision.content_sha256,
@@ -451,7 +429,7 @@ def draft_manifest(
     a new item). Its entry and ticker line are made as :func:`compile_for` makes them, as if
     the revision were published at ``revision.published_at``; it shows from now on whatever
     its start, and has no schedule (the player then shows its only item)."""
-    ends = notices.effective_end(revision.valid_until, Protection(session, tz).until(revision))
+    ends = Protection(session, tz).window(revision).end
     entry = {**_item_json(revision, item_id, org, tz, context, session, ends), "valid_from": None}
     ticker = []
     if revision.urgent:

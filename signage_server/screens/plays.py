@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from signage_server.disclosure.windows import Window
+
 #: Clocks of players and server differ a little; a moment may be this far off.
 SKEW = dt.timedelta(minutes=5)
 #: Older proof of play is not accepted (a player keeps at most a few days offline).
@@ -151,10 +153,6 @@ def was_held(play: Play, held: Iterable[Holding]) -> bool:
         window = holding.windows.get((play.item, play.revision))
         if window is None:
             continue
-        valid_from, valid_until = window
-        if valid_from is not None and moment < valid_from - SKEW:
-            continue
-        if valid_until is not None and moment >= valid_until + SKEW:
-            continue
-        return True
+        if Window(*window).contains(moment, SKEW):
+            return True
     return False

@@ -4,7 +4,8 @@ An item revision is eligible for a screen at a moment when:
 
 1. it is published;
 2. the moment is inside its validity window (from ``valid_from`` or its publication, until
-   ``valid_until``; no end means "until replaced");
+   ``valid_until``, never before a public notice's protection ends; no end means "until
+   replaced": the window rule of ``signage_server.disclosure.windows``);
 3. the screen's organisation is among the item's targets: the item's organisation and its
    subtree;
 4. its scope fits the screen's audience: a ``public`` screen shows ``public`` items only, a

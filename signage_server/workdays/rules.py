@@ -17,6 +17,9 @@ from dataclasses import field
 import chinese_calendar
 from chinese_calendar import constants as _cc
 
+from signage_server.errors import RuleViolation
+from signage_server.i18n import N_
+
 
 def builtin_years() -> range:
     """Return the years the installed ``chinesecalendar`` package knows."""
@@ -24,19 +27,36 @@ def builtin_years() -> range:
     return range(min(years), max(years) + 1)
 
 
-class CalendarUnknown(LookupError):
-    """The calendar does not know whether a date is a working day."""
+class CalendarUnknown(RuleViolation):
+    """The calendar does not know whether a date is a working day.
+
+    A rule violation (422, ``calendar_unknown``) for the users who asked to count working
+    days in that year; callers that can do without the count (a notice's protection errs on
+    the side of the notice) catch it. ``str()`` gives the administrator's details.
+    """
 
     def __init__(self, day: dt.date, known: range, loaded: frozenset[int]) -> None:
+        super().__init__(
+            N_(
+                "The working-day calendar does not cover %(year)d yet: an administrator must"
+                " load the official %(year)d holiday schedule before notice periods can be"
+                " counted."
+            ),
+            code="calendar_unknown",
+            year=day.year,
+        )
         years = f"{known.start}-{known.stop - 1}"
         if loaded:
             years += " and " + ", ".join(str(y) for y in sorted(loaded))
-        super().__init__(
+        self.detail = (
             f"the working-day calendar does not cover {day.year} (it knows {years});"
             f" load the official {day.year} schedule with `signage calendar load`"
         )
         self.day = day
         self.year = day.year
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 @dataclass(frozen=True)
@@ -103,22 +123,6 @@ class WorkdayCalendar:
             day += dt.timedelta(days=1)
             found += self.is_workday(day)
         return day
-
-
-def local_date(moment: dt.datetime, tz: dt.tzinfo) -> dt.date:
-    """Return the calendar date of ``moment`` in time zone ``tz``."""
-    return moment.astimezone(tz).date()
-
-
-def window_days(
-    valid_from: dt.datetime, valid_until: dt.datetime, tz: dt.tzinfo
-) -> tuple[dt.date, dt.date]:
-    """Return the first and last calendar day a window ``[valid_from, valid_until)`` touches.
-
-    A window ending at midnight does not touch the day that starts then.
-    """
-    last = (valid_until - dt.timedelta(microseconds=1)).astimezone(tz).date()
-    return valid_from.astimezone(tz).date(), last
 
 
 def adjusted_days(calendar: WorkdayCalendar, year: int) -> list[tuple[dt.date, bool]]:

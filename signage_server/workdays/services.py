@@ -1,4 +1,9 @@
-"""Load the working-day calendar with the years administrators added."""
+"""Load the working-day calendar with the years administrators added.
+
+:func:`calendar_of` keeps the calendar a session loaded (one request, one job, one round of
+the scheduler): every notice asked about in it is counted on the same calendar, loaded once;
+:func:`load_year` drops it when an administrator changes a year.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +23,23 @@ from signage_server.workdays.models import CalendarDay
 from signage_server.workdays.models import CalendarYear
 from signage_server.workdays.rules import WorkdayCalendar
 
+#: Where a session keeps the calendar it loaded (see :func:`calendar_of`).
+_CACHED = "workdays.calendar"
+
 
 def load_calendar(session: Session) -> WorkdayCalendar:
     """Return the calendar: built-in data plus what administrators loaded."""
     overrides = {d.day: d.workday for d in session.scalars(sa.select(CalendarDay))}
     loaded = frozenset(session.scalars(sa.select(CalendarYear.year)))
     return WorkdayCalendar(overrides=overrides, loaded=loaded)
+
+
+def calendar_of(session: Session) -> WorkdayCalendar:
+    """Return the calendar, loaded once per session (see the module's docstring)."""
+    calendar = session.info.get(_CACHED)
+    if not isinstance(calendar, WorkdayCalendar):
+        calendar = session.info[_CACHED] = load_calendar(session)
+    return calendar
 
 
 @dataclass(frozen=True)
@@ -106,6 +122,7 @@ def load_year(
     session: Session, year: int, days: Iterable[DaySpec], *, source: str, loaded_by: str
 ) -> int:
     """Replace the loaded schedule of ``year``; return how many days were stored."""
+    session.info.pop(_CACHED, None)
     session.execute(
         sa.delete(CalendarDay).where(
             CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31)

@@ -12,9 +12,15 @@ from flask.testing import FlaskClient
 from signage_server.clock import FixedClock
 from signage_server.scheduler import run_once
 from tests.conftest import Demo
+from tests.http.feedback import item_code
 from tests.http.items import act
+from tests.http.items import create
 from tests.http.items import get
 from tests.http.items import ok
+from tests.http.items import publish_through
+from tests.http.test_posters import board
+from tests.http.test_posters import pages_of
+from tests.realtime.screens import register
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -204,3 +210,58 @@ def test_publishing_late_counts_from_publication(
     late = act(client, demo, "jiyi_operator", item["id"], "publish")
     assert late.status_code == 422
     assert late.get_json()["error"]["code"] == "notice_too_short"
+
+
+def test_a_protected_notice_past_its_validity_is_current_on_every_surface(
+    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+) -> None:
+    """Valid until noon on Friday, a notice's five working days run to Friday midnight: the
+    screen's manifest, the QR page, the public page and the board all keep it until then,
+    and all drop it together (the audience rule asks the one notice and window rules)."""
+    title = "集义村2026年道路硬化工程结算公示"
+    created = create(
+        client,
+        demo,
+        title=title,
+        notice={"kind": "general", "min_working_days": 5},
+        valid_from=at(2026, 11, 23, 9),
+        valid_until=at(2026, 11, 27, 12),
+    )
+    item = publish_through(client, demo, created["id"])
+    screen = register(client, demo, audience="public", name="集义村文化广场大屏")
+    operator = demo.headers("jiyi01_operator")
+
+    def surfaces() -> dict[str, bool]:
+        """Whether each surface presents the notice as the current disclosure."""
+        manifest = client.get(f"/api/v1/screens/{screen['id']}/manifest", headers=operator)
+        assert manifest.status_code == 200, manifest.get_json()
+        # A screen plays what its manifest carries until the entry's end (the player's clock).
+        on_screen = [
+            i
+            for i in manifest.get_json()["items"]
+            if i["id"] == item["id"] and clock.now() < dt.datetime.fromisoformat(i["valid_until"])
+        ]
+        qr_page = client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)
+        public = client.get("/p/JIYI-01").get_data(as_text=True)
+        current = public.split('id="past"')[0]
+        printed = board(client, demo)
+        assert printed.status_code == 200
+        return {
+            "screen": bool(on_screen),
+            "qr_page": "村内道路维修材料费" in qr_page and "已到期" not in qr_page,
+            "public_page": f'id="item-{item["id"]}"' in current,
+            "board": title in "".join(pages_of(printed.data)),
+        }
+
+    # Friday 15:00: past its valid_until, inside its protection.
+    clock.set(dt.datetime(2026, 11, 27, 15, tzinfo=SHANGHAI))
+    assert surfaces() == {"screen": True, "qr_page": True, "public_page": True, "board": True}
+    manifest = client.get(f"/api/v1/screens/{screen['id']}/manifest", headers=operator).get_json()
+    shown = next(i for i in manifest["items"] if i["id"] == item["id"])
+    assert shown["valid_until"] == shown["notice"]["until"] == at(2026, 11, 28)
+    public = client.get("/p/JIYI-01").get_data(as_text=True)
+    assert "2026-11-27" in public.split('id="past"')[0]  # its last day, not the 26th
+    # Saturday 00:01, before the expiry job has run: every surface has dropped it.
+    clock.set(dt.datetime(2026, 11, 28, 0, 1, tzinfo=SHANGHAI))
+    assert surfaces() == {"screen": False, "qr_page": False, "public_page": False, "board": False}
+    assert "已到期" in client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)

@@ -55,6 +55,8 @@ def transitive_imports(path: Path, seen: set[Path] | None = None) -> set[str]:
 RULES = [
     *sorted(PACKAGE.rglob("rules.py")),
     PACKAGE / "disclosure" / "audience.py",
+    PACKAGE / "disclosure" / "notices.py",
+    PACKAGE / "disclosure" / "windows.py",
     PACKAGE / "catalog" / "tally.py",
     PACKAGE / "i18n.py",
     PACKAGE / "errors.py",

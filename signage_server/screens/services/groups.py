@@ -20,8 +20,8 @@ from signage_server.orgs.services import require_by_code
 from signage_server.screens import changes
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
-from signage_server.transactions import committing
-from signage_server.transactions import session as current_session
+from signage_server.unit_of_work import committed
+from signage_server.unit_of_work import session as current_session
 
 
 def _check_members(org: Org, members: Iterable[Screen]) -> None:
@@ -75,7 +75,7 @@ def add_group(principal: Principal, org_code: str, name: str, screen_ids: list[i
     :raise BadRequest: no name.
     :raise RuleViolation: ``screen_outside``: a screen outside the org's subtree.
     """
-    with committing() as session:
+    with committed() as session:
         org = require_by_code(session, org_code)
         principal.require(Permission.MANAGE_SCREENS, org)
         return create_group(session, org, name, screens_by_id(session, screen_ids))
@@ -89,7 +89,7 @@ def change_group(principal: Principal, group_id: int, screen_ids: list[int]) -> 
     :raise PermissionDenied: the caller may not manage the group's screens.
     :raise RuleViolation: ``screen_outside``.
     """
-    with committing() as session:
+    with committed() as session:
         group = session.get(ScreenGroup, group_id)
         if group is None:
             raise NotFound(N_("No such group."), code="group_not_found")

@@ -11,7 +11,7 @@ from signage_server.accounts.rules import Permission
 from signage_server.errors import NotFound
 from signage_server.i18n import N_
 from signage_server.screens.models import Screen
-from signage_server.transactions import session as current_session
+from signage_server.unit_of_work import session as current_session
 
 
 def get(session: Session, screen_id: int) -> Screen:

@@ -22,7 +22,7 @@ from signage_server.screens.models import Screen
 from signage_server.screens.services.lookup import screen_for
 from signage_server.screens.services.tokens import hash_token
 from signage_server.screens.services.tokens import issue_token
-from signage_server.transactions import committing
+from signage_server.unit_of_work import committed
 
 PAIRING_MINUTES = 15
 #: Letters and digits that cannot be mistaken for one another on a screen across a room.
@@ -105,7 +105,7 @@ def pair_screen(principal: Principal, screen_id: int, code: str) -> Screen:
     :raise NotFound, PermissionDenied: no such screen, or the caller may not manage it.
     :raise RuleViolation: ``pairing_unknown``: no player shows this code.
     """
-    with committing() as session:
+    with committed() as session:
         screen = screen_for(principal, screen_id, Permission.MANAGE_SCREENS)
         attach(session, code, screen, registry.now())
     return screen
@@ -113,7 +113,7 @@ def pair_screen(principal: Principal, screen_id: int, code: str) -> Screen:
 
 def open_pairing(address: str) -> tuple[PairingRequest, str]:
     """A player without a token asks for a code to show; return the request and its secret."""
-    with committing() as session:
+    with committed() as session:
         return start_pairing(session, registry.now(), address)
 
 
@@ -122,5 +122,5 @@ def poll_pairing(secret: str) -> dict[str, Any]:
 
     :raise NotFound: ``pairing_expired``.
     """
-    with committing() as session:
+    with committed() as session:
         return collect(session, secret, registry.now())

@@ -28,7 +28,7 @@ from signage_server.screens.models import ScreenManifestLog
 from signage_server.screens.services.tokens import refused
 from signage_server.screens.services.tokens import token_holder
 from signage_server.screens.showing import screen_json
-from signage_server.transactions import committing
+from signage_server.unit_of_work import committed
 
 
 def seen(screen: Screen, now: dt.datetime, address: str | None = None) -> None:
@@ -273,7 +273,7 @@ def connect_player(
         no manifest pushed after the one it is given here.
     :raise Unauthorized: ``unauthorized``: a bad, revoked or replaced token.
     """
-    with committing() as session:
+    with committed() as session:
         screen = token_holder(session, token)
         identified(screen.id)
         now = registry.now()
@@ -285,7 +285,7 @@ def connect_player(
 
 def disconnect_player(sid: str) -> None:
     """The connection ``sid`` closed: the screen is offline unless connected elsewhere."""
-    with committing() as session:
+    with committed() as session:
         screen = disconnected(session, sid, registry.now())
     if screen is not None:
         tell_operators(screen)
@@ -296,7 +296,7 @@ def acknowledge_manifest(known: Identity | None, data: Any) -> None:
 
     :raise Unauthorized: the screen's token was revoked or replaced.
     """
-    with committing() as session:
+    with committed() as session:
         screen = _reporting(session, known)
         if not isinstance(data, dict):
             return
@@ -310,7 +310,7 @@ def status_reported(known: Identity | None, data: Any) -> None:
 
     :raise Unauthorized: the screen's token was revoked or replaced.
     """
-    with committing() as session:
+    with committed() as session:
         screen = _reporting(session, known)
         if not isinstance(data, dict):
             return
@@ -323,7 +323,7 @@ def played_reported(known: Identity | None, records: Any) -> PlayedReport:
 
     :raise Unauthorized: the screen's token was revoked or replaced.
     """
-    with committing() as session:
+    with committed() as session:
         screen = _reporting(session, known)
         return record_played(
             session,
@@ -339,7 +339,7 @@ def player_manifest(token: str | None, address: str) -> dict[str, Any]:
 
     :raise Unauthorized: ``unauthorized``: a bad, revoked or replaced token.
     """
-    with committing() as session:
+    with committed() as session:
         screen = token_holder(session, token)
         now = registry.now()
         body = manifests.current(session, screen, current_context(now))

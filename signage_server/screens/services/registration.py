@@ -32,7 +32,7 @@ from signage_server.screens.rules import Audience
 from signage_server.screens.rules import scope_fits
 from signage_server.screens.services.lookup import screen_for
 from signage_server.screens.services.tokens import issue_token
-from signage_server.transactions import committing
+from signage_server.unit_of_work import committed
 
 RESOLUTION_MAX = 8192
 
@@ -182,7 +182,7 @@ def register_screen(
     :raise PermissionDenied: the caller may not manage screens there.
     :raise BadRequest: malformed name, layout, time zone or resolution.
     """
-    with committing() as session:
+    with committed() as session:
         org = require_by_code(session, org_code)
         principal.require(Permission.MANAGE_SCREENS, org)
         screen, token = register(session, org, fields, layouts=design_sizes())
@@ -198,7 +198,7 @@ def edit_screen(principal: Principal, screen_id: int, changed: Mapping[str, Any]
     :raise RuleViolation: ``notice_running``: the change would take a notice in its minimum
         period off the screen.
     """
-    with committing() as session:
+    with committed() as session:
         screen = screen_for(principal, screen_id, Permission.MANAGE_SCREENS)
         fields = ScreenFields(**{**asdict(fields_of(screen)), **changed})
         update(session, screen, fields, design_sizes(), now=registry.now())

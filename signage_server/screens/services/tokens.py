@@ -21,7 +21,7 @@ from signage_server.i18n import N_
 from signage_server.screens import changes
 from signage_server.screens.models import Screen
 from signage_server.screens.services.lookup import screen_for
-from signage_server.transactions import committing
+from signage_server.unit_of_work import committed
 
 SCREEN_TOKEN_PREFIX = "scr_"  # noqa: S105 - a marker, not a secret
 #: The longest token looked up (longer ones are refused without a query).
@@ -97,7 +97,7 @@ def revoke_screen(principal: Principal, screen_id: int) -> Screen:
 
     :raise NotFound, PermissionDenied: no such screen, or the caller may not manage it.
     """
-    with committing() as session:
+    with committed() as session:
         screen = screen_for(principal, screen_id, Permission.MANAGE_SCREENS)
         revoke(session, screen)
     return screen
@@ -108,7 +108,7 @@ def renew_token(principal: Principal, screen_id: int) -> tuple[Screen, str]:
 
     :raise NotFound, PermissionDenied: no such screen, or the caller may not manage it.
     """
-    with committing() as session:
+    with committed() as session:
         screen = screen_for(principal, screen_id, Permission.MANAGE_SCREENS)
         token = issue_token(session, screen)
     return screen, token

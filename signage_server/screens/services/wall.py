@@ -31,8 +31,8 @@ from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.rules import Audience
 from signage_server.screens.services.lookup import screen_for
-from signage_server.transactions import committing
-from signage_server.transactions import session as current_session
+from signage_server.unit_of_work import committed
+from signage_server.unit_of_work import session as current_session
 
 #: Proof-of-play records a screen's page lists.
 PAGE_PLAYED = 20
@@ -180,7 +180,7 @@ def screen_manifest(principal: Principal, screen_id: int) -> dict[str, Any]:
 
     :raise NotFound, PermissionDenied: no such screen, or the caller may not see it.
     """
-    with committing() as session:
+    with committed() as session:
         screen = screen_for(principal, screen_id, Permission.VIEW)
         return manifests.current(session, screen, current_context(registry.now()))
 

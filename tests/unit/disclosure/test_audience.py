@@ -121,6 +121,20 @@ def test_time_decides_between_scheduled_current_and_expired() -> None:
     assert not decide(item, ANONYMOUS, NOW + 5 * H).content
 
 
+def test_a_protected_notice_stays_current_past_its_validity_for_everybody() -> None:
+    notice = facts(valid_from=NOW - H, valid_until=NOW + H, protected_until=NOW + 5 * H)
+    viewers = [ScreenViewer(Audience.PUBLIC, VILLAGE), ANONYMOUS, Member.of([])]
+    for at in (NOW + 2 * H, NOW + 5 * H - dt.timedelta(microseconds=1)):
+        assert status(notice, at) is Status.CURRENT
+        assert all(decide(notice, viewer, at).content for viewer in viewers)
+    assert status(notice, NOW + 5 * H) is Status.EXPIRED
+    assert not any(decide(notice, viewer, NOW + 5 * H).content for viewer in viewers)
+    # A protection ending before the validity changes nothing.
+    short = facts(valid_until=NOW + 5 * H, protected_until=NOW + H)
+    assert status(short, NOW + 2 * H) is Status.CURRENT
+    assert status(short, NOW + 5 * H) is Status.EXPIRED
+
+
 def test_screens_see_their_org_and_the_orgs_above() -> None:
     item = facts(org_path=TOWNSHIP)
     assert decide(item, ScreenViewer(Audience.PUBLIC, VILLAGE), NOW).full

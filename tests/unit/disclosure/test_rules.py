@@ -9,22 +9,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from signage_server.accounts.rules import Permission
+from signage_server.disclosure.rules import EDITABLE
 from signage_server.disclosure.rules import PENDING
+from signage_server.disclosure.rules import RULES
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Attempt
 from signage_server.disclosure.rules import Category
-from signage_server.disclosure.rules import NoticeKind
-from signage_server.disclosure.rules import ProcedureError
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
-from signage_server.disclosure.rules import Window
 from signage_server.disclosure.rules import available_actions
-from signage_server.disclosure.rules import check_notice_days
+from signage_server.disclosure.rules import check_editable
 from signage_server.disclosure.rules import check_scope_against_catalog
-from signage_server.disclosure.rules import check_window
+from signage_server.disclosure.rules import check_submittable
 from signage_server.disclosure.rules import decide
+from signage_server.disclosure.rules import ends_notice_early
 from signage_server.disclosure.rules import higher_review_reasons
-from signage_server.disclosure.rules import notice_minimum
+from signage_server.errors import Conflict
+from signage_server.errors import DomainError
+from signage_server.errors import PermissionDenied
+from signage_server.errors import RuleViolation
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 ALL = frozenset(Permission)
@@ -77,23 +80,19 @@ def test_each_step_refused_without_the_role(
     others = ALL - {permission}
     if action in (Action.WITHDRAW, Action.ARCHIVE):
         others -= {Permission.SUPERIOR_APPROVE_ITEMS}
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(PermissionDenied):
         decide(attempt(action, state, frozenset(others)))
-    assert info.value.kind == "forbidden"
 
 
 @pytest.mark.parametrize(("action", "state", "permission", "target"), STEPS)
 def test_each_step_refused_in_every_other_state(
     action: Action, state: State, permission: Permission, target: State
 ) -> None:
-    from signage_server.disclosure.rules import RULES
-
     for other in State:
         if other in RULES[action].from_states:
             continue
-        with pytest.raises(ProcedureError) as info:
+        with pytest.raises(Conflict):
             decide(attempt(action, other))
-        assert info.value.kind == "state", (action, other)
 
 
 @pytest.mark.parametrize("action", [Action.REVIEW, Action.APPROVE, Action.SUPERIOR_APPROVE])
@@ -101,9 +100,9 @@ def test_four_eyes(action: Action) -> None:
     state = {Action.REVIEW: State.SUBMITTED, Action.APPROVE: State.REVIEWED}.get(
         action, State.APPROVED
     )
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(RuleViolation) as info:
         decide(attempt(action, state, is_contributor=True))
-    assert (info.value.kind, info.value.code) == ("rule", "four_eyes")
+    assert info.value.code == "four_eyes"
     assert decide(attempt(action, state, is_contributor=False)) in (State.REVIEWED, State.READY)
 
 
@@ -114,7 +113,7 @@ def test_author_may_submit_and_publish() -> None:
 
 @pytest.mark.parametrize("state", sorted(PENDING))
 def test_reject_needs_a_reason(state: State) -> None:
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(RuleViolation) as info:
         decide(attempt(Action.REJECT, state, reason="  "))
     assert info.value.code == "reason_required"
     assert decide(attempt(Action.REJECT, state, reason="数据有误")) is State.REJECTED
@@ -131,27 +130,25 @@ def test_reject_needs_a_reason(state: State) -> None:
 )
 def test_who_may_send_back(state: State, allowed: Permission, refused: Permission) -> None:
     assert decide(attempt(Action.REJECT, state, frozenset({allowed}))) is State.REJECTED
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(PermissionDenied):
         decide(attempt(Action.REJECT, state, frozenset({refused})))
-    assert info.value.kind == "forbidden"
 
 
 @pytest.mark.parametrize("state", [State.DRAFT, State.PUBLISHED, State.EXPIRED, State.ARCHIVED])
 def test_no_rejection_outside_the_procedure(state: State) -> None:
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(Conflict):
         decide(attempt(Action.REJECT, state))
-    assert info.value.kind == "state"
 
 
 def test_withdraw_needs_a_reason() -> None:
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(RuleViolation) as info:
         decide(attempt(Action.WITHDRAW, State.PUBLISHED, reason=""))
     assert info.value.code == "reason_required"
 
 
 def test_notice_period_protects_against_withdrawal() -> None:
     running = NOW + dt.timedelta(days=2)
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(RuleViolation) as info:
         decide(
             attempt(
                 Action.WITHDRAW,
@@ -160,7 +157,7 @@ def test_notice_period_protects_against_withdrawal() -> None:
                 notice_protected_until=running,
             )
         )
-    assert (info.value.kind, info.value.code) == ("rule", "notice_running")
+    assert info.value.code == "notice_running"
     by_superior = attempt(
         Action.WITHDRAW,
         State.PUBLISHED,
@@ -178,20 +175,18 @@ def test_notice_period_protects_against_withdrawal() -> None:
 
 
 def test_cannot_publish_what_has_expired() -> None:
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(RuleViolation) as info:
         decide(attempt(Action.PUBLISH, State.READY, valid_until=NOW))
     assert info.value.code == "already_expired"
 
 
 def test_order_of_checks_role_then_state_then_rule() -> None:
     # No role and wrong state: the role is reported (403 before 409).
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(PermissionDenied):
         decide(attempt(Action.REVIEW, State.DRAFT, frozenset({Permission.DRAFT_ITEMS})))
-    assert info.value.kind == "forbidden"
     # Right role, wrong state, four eyes broken: the state is reported (409 before 422).
-    with pytest.raises(ProcedureError) as info:
+    with pytest.raises(Conflict):
         decide(attempt(Action.REVIEW, State.DRAFT, is_contributor=True))
-    assert info.value.kind == "state"
 
 
 @pytest.mark.parametrize(
@@ -211,23 +206,73 @@ def test_higher_review(
     assert higher_review_reasons(category, major, in_catalog, extra) == expected
 
 
-def test_notice_minimums() -> None:
-    assert notice_minimum(NoticeKind.PRE_APPOINTMENT, None) == 5
-    assert notice_minimum(NoticeKind.PRE_APPOINTMENT, 7) == 7
-    with pytest.raises(ProcedureError) as info:
-        notice_minimum(NoticeKind.PRE_APPOINTMENT, 4)
-    assert info.value.code == "notice_too_short"
-    assert notice_minimum(NoticeKind.GENERAL, 3) == 3
-    check_notice_days(NoticeKind.PRE_APPOINTMENT, 5, 5)
-    with pytest.raises(ProcedureError):
-        check_notice_days(NoticeKind.PRE_APPOINTMENT, 5, 4)
+def test_submitting_after_the_validity_is_refused() -> None:
+    check_submittable(None, NOW)
+    check_submittable(NOW + dt.timedelta(seconds=1), NOW)
+    with pytest.raises(RuleViolation) as info:
+        check_submittable(NOW, NOW)
+    assert info.value.code == "already_expired"
 
 
-def test_window() -> None:
-    check_window(Window(NOW, NOW + dt.timedelta(hours=1)))
-    check_window(Window(None, NOW))
-    with pytest.raises(ProcedureError):
-        check_window(Window(NOW, NOW))
+def test_editable_states_are_those_outside_the_procedure_and_the_archive() -> None:
+    assert frozenset(State) - PENDING - {State.ARCHIVED} == EDITABLE
+    for state in State:
+        if state in EDITABLE:
+            check_editable(state)
+            continue
+        with pytest.raises(Conflict) as info:
+            check_editable(state)
+        assert info.value.code == ("archived" if state is State.ARCHIVED else "under_review")
+
+
+def test_ending_a_running_notice_is_the_superiors_decision() -> None:
+    running, over = NOW + dt.timedelta(days=1), NOW
+    withdraw = attempt(Action.WITHDRAW, State.PUBLISHED, notice_protected_until=running)
+    assert ends_notice_early(withdraw)
+    assert not ends_notice_early(
+        attempt(Action.WITHDRAW, State.PUBLISHED, notice_protected_until=over)
+    )
+    assert ends_notice_early(attempt(Action.PUBLISH, State.READY, replaces_notice_until=running))
+    assert not ends_notice_early(attempt(Action.PUBLISH, State.READY))
+    # The protection of the revision being published itself is not ended by publishing it.
+    assert not ends_notice_early(
+        attempt(Action.PUBLISH, State.READY, notice_protected_until=running)
+    )
+
+
+def test_replacing_a_running_notice() -> None:
+    running = NOW + dt.timedelta(days=1)
+    publisher = frozenset({Permission.PUBLISH_ITEMS})
+    with pytest.raises(RuleViolation) as info:
+        decide(attempt(Action.PUBLISH, State.READY, publisher, replaces_notice_until=running))
+    assert info.value.code == "notice_running"
+    superior = frozenset({Permission.SUPERIOR_APPROVE_ITEMS})
+    with pytest.raises(RuleViolation) as info:
+        decide(
+            attempt(
+                Action.PUBLISH, State.READY, superior, replaces_notice_until=running, reason=" "
+            )
+        )
+    assert info.value.code == "reason_required"
+    assert (
+        decide(attempt(Action.PUBLISH, State.READY, superior, replaces_notice_until=running))
+        is State.PUBLISHED
+    )
+    with pytest.raises(PermissionDenied):
+        decide(
+            attempt(
+                Action.PUBLISH,
+                State.READY,
+                frozenset({Permission.DRAFT_ITEMS}),
+                replaces_notice_until=running,
+            )
+        )
+
+
+def test_the_procedures_errors_are_the_shared_ones() -> None:
+    with pytest.raises(DomainError) as info:
+        decide(attempt(Action.EXPIRE, State.PUBLISHED))
+    assert (info.value.status, info.value.code) == (422, "unknown_action")
 
 
 @pytest.mark.parametrize(
@@ -246,7 +291,7 @@ def test_scope_never_wider_than_the_catalog(scope: Scope, entry: Scope, ok: bool
     if ok:
         check_scope_against_catalog(scope, entry)
     else:
-        with pytest.raises(ProcedureError):
+        with pytest.raises(RuleViolation):
             check_scope_against_catalog(scope, entry)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from signage_server.disclosure import windows
 from signage_server.disclosure.rules import Category
+from signage_server.disclosure.windows import Window
 from signage_server.public import rules
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -46,19 +48,20 @@ def test_grouped_keeps_order_and_groups_neighbours() -> None:
 
 
 def test_a_period_ending_at_midnight_ends_the_day_before() -> None:
+    # The page's days are the window rule's (``disclosure.windows``).
     midnight = dt.datetime(2026, 12, 8, tzinfo=TZ)
-    assert rules.last_day(midnight, TZ) == dt.date(2026, 12, 7)
-    assert rules.last_day(midnight + dt.timedelta(minutes=1), TZ) == dt.date(2026, 12, 8)
+    assert windows.last_day(midnight, TZ) == dt.date(2026, 12, 7)
+    assert windows.last_day(midnight + dt.timedelta(minutes=1), TZ) == dt.date(2026, 12, 8)
     # 2026-12-31 16:00 UTC is New Year's midnight in Beijing: the last day is in 2026.
     new_year = dt.datetime(2026, 12, 31, 16, tzinfo=dt.UTC)
-    assert rules.last_day(new_year, TZ) == dt.date(2026, 12, 31)
-    assert rules.first_day(new_year, TZ) == dt.date(2027, 1, 1)
+    assert windows.last_day(new_year, TZ) == dt.date(2026, 12, 31)
+    assert windows.first_day(new_year, TZ) == dt.date(2027, 1, 1)
 
 
 def test_ended_at_prefers_the_recorded_end() -> None:
-    assert rules.ended_at(at(3), at(5), at(1)) == at(3)
-    assert rules.ended_at(None, at(5), at(1)) == at(5)
-    assert rules.ended_at(None, None, at(1)) == at(1)
+    assert windows.ended_at(at(3), Window(at(1), at(5)), at(1)) == at(3)
+    assert windows.ended_at(None, Window(at(1), at(5)), at(1)) == at(5)
+    assert windows.ended_at(None, Window(at(1), None), at(1)) == at(1)
 
 
 def test_years_newest_first_and_which_are_shown() -> None:

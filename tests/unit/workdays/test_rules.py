@@ -7,10 +7,10 @@ import zoneinfo
 
 import pytest
 
+from signage_server.errors import RuleViolation
 from signage_server.workdays.rules import CalendarUnknown
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.rules import builtin_years
-from signage_server.workdays.rules import window_days
 
 CAL = WorkdayCalendar()
 D = dt.date
@@ -66,6 +66,10 @@ def test_unknown_year_is_refused_loudly() -> None:
         CAL.is_workday(future)
     assert str(future.year) in str(info.value)
     assert "signage calendar load" in str(info.value)
+    # For the users who asked for a count, a rule violation of the shared kind.
+    assert isinstance(info.value, RuleViolation)
+    assert (info.value.status, info.value.code) == (422, "calendar_unknown")
+    assert info.value.params == {"year": future.year}
     with pytest.raises(CalendarUnknown):
         CAL.working_days(D(CAL.known.stop - 1, 12, 28), D(CAL.known.stop, 1, 5))
 
@@ -83,9 +87,3 @@ def test_loaded_year_and_overrides() -> None:
     # Overrides also correct the built-in data.
     corrected = WorkdayCalendar(overrides={D(2025, 10, 9): False})
     assert not corrected.is_workday(D(2025, 10, 9))
-
-
-def test_window_days_in_local_time() -> None:
-    start = dt.datetime(2025, 9, 28, 16, 30, tzinfo=dt.UTC)  # 29 Sep 00:30 in Shanghai
-    end = dt.datetime(2025, 10, 2, 16, 0, tzinfo=dt.UTC)  # 3 Oct 00:00 in Shanghai
-    assert window_days(start, end, SHANGHAI) == (D(2025, 9, 29), D(2025, 10, 2))

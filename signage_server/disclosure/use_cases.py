@@ -1,0 +1,154 @@
+"""The use cases of disclosure items, as the edges (views, API) call them: one function per
+action, each checking the caller's permission, applying the rules (through :mod:`.services`,
+which seals every step in the audit chain), and committing, or rolling back when it raises.
+
+Drafting: :func:`create_item`, :func:`edit_item`. The procedure: :func:`submit_item`,
+:func:`review_item`, :func:`approve_item`, :func:`superior_approve_item`, :func:`reject_item`,
+:func:`publish_item` (which replaces the live revision: a revised item goes out this way),
+:func:`withdraw_item` (ends a publication; during a notice's protection only the superior
+organisation's), :func:`archive_item`; :func:`take_step` takes one of them by name, for the
+edges that receive the step as data. Expiry is the scheduler's (``services.expire_due``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.rules import Permission
+from signage_server.assets import services as assets
+from signage_server.disclosure import services
+from signage_server.disclosure.context import env
+from signage_server.disclosure.context import fields_from
+from signage_server.disclosure.context import visible_item
+from signage_server.disclosure.models import Item
+from signage_server.disclosure.rules import Action
+from signage_server.errors import BadRequest
+from signage_server.i18n import N_
+from signage_server.orgs.models import Org
+from signage_server.orgs.services import require_by_code
+from signage_server.unit_of_work import committed
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with the editor's form: the body's image or PDF."""
+
+    data: bytes
+    filename: str
+
+
+def _with_upload(
+    session: Session, payload: dict[str, Any], upload: Upload | None, principal: Principal
+) -> dict[str, Any]:
+    """Store ``upload`` and make it the body's file.
+
+    :raise DomainError: the file is not acceptable.
+    """
+    if upload is None:
+        return payload
+    asset, _prepared = assets.store_upload(
+        session, upload.data, filename=upload.filename, uploaded_by=principal.user
+    )
+    return {**payload, "body": {**payload["body"], "asset": asset.sha256}}
+
+
+def create_item(
+    principal: Principal, org: Org | str, payload: dict[str, Any], upload: Upload | None = None
+) -> Item:
+    """Draft a new item at ``org`` (an org or its code) from an API payload (or form data in
+    its shape), with the body's file when one is uploaded.
+
+    :raise NotFound: no such organisation.
+    :raise PermissionDenied: the caller may not draft items there.
+    :raise BadRequest, RuleViolation: see :func:`services.validate`.
+    """
+    with committed() as session:
+        found = org if isinstance(org, Org) else require_by_code(session, org)
+        principal.require(Permission.DRAFT_ITEMS, found)
+        payload = _with_upload(session, payload, upload, principal)
+        fields = fields_from(session, found, payload)
+        return services.create_item(session, found, principal, fields, env())
+
+
+def edit_item(
+    principal: Principal, item_id: int, changes: dict[str, Any], upload: Upload | None = None
+) -> Item:
+    """Change the item's draft (past draft: open a new draft revision) with ``changes``, in
+    the API payload's shape.
+
+    :raise NotFound: no such item.
+    :raise PermissionDenied: the caller may not draft items at its organisation.
+    :raise Conflict: a revision is in the procedure, or the item is archived.
+    :raise BadRequest, RuleViolation: see :func:`services.validate`.
+    """
+    with committed() as session:
+        item, _principal = visible_item(item_id, Permission.DRAFT_ITEMS)
+        changes = _with_upload(session, changes, upload, principal)
+        fields = fields_from(session, item.org, changes, partial=True)
+        services.edit_item(session, item, principal, fields, env())
+        return item
+
+
+def _step(step: services.Step, principal: Principal, item_id: int, reason: str) -> Item:
+    """Take a step of the procedure on an item the caller may see, and commit."""
+    with committed() as session:
+        item, _principal = visible_item(item_id)
+        step(session, item, principal, env(), reason)
+        return item
+
+
+def submit_item(principal: Principal, item_id: int, reason: str = "") -> Item:
+    """Submit the item's draft for review (see :func:`services.submit_item`)."""
+    return _step(services.submit_item, principal, item_id, reason)
+
+
+def review_item(principal: Principal, item_id: int, reason: str = "") -> Item:
+    """Review the item's submitted revision (see :func:`services.review_item`)."""
+    return _step(services.review_item, principal, item_id, reason)
+
+
+def approve_item(principal: Principal, item_id: int, reason: str = "") -> Item:
+    """Sign off the item's reviewed revision (see :func:`services.approve_item`)."""
+    return _step(services.approve_item, principal, item_id, reason)
+
+
+def superior_approve_item(principal: Principal, item_id: int, reason: str = "") -> Item:
+    """Approve the revision as the superior organisation (see
+    :func:`services.superior_approve_item`)."""
+    return _step(services.superior_approve_item, principal, item_id, reason)
+
+
+def reject_item(principal: Principal, item_id: int, reason: str) -> Item:
+    """Send the revision back with a written reason (see :func:`services.reject_item`)."""
+    return _step(services.reject_item, principal, item_id, reason)
+
+
+def publish_item(principal: Principal, item_id: int, reason: str = "") -> Item:
+    """Publish the ready revision, replacing the live one (see :func:`services.publish_item`)."""
+    return _step(services.publish_item, principal, item_id, reason)
+
+
+def withdraw_item(principal: Principal, item_id: int, reason: str) -> Item:
+    """Withdraw the live revision with a written reason (see :func:`services.withdraw_item`)."""
+    return _step(services.withdraw_item, principal, item_id, reason)
+
+
+def archive_item(principal: Principal, item_id: int, reason: str = "") -> Item:
+    """Archive the ended live revision (see :func:`services.archive_item`)."""
+    return _step(services.archive_item, principal, item_id, reason)
+
+
+def take_step(principal: Principal, item_id: int, action: Action, reason: str) -> Item:
+    """Take the step ``action`` (one of ``services.STEPS``: the use cases above), as the
+    edges receive it by name.
+
+    :raise BadRequest: not a step a user may ask for.
+    """
+    step = services.STEPS.get(action)
+    if step is None:
+        raise BadRequest(N_("Unknown action."), code="unknown_action")
+    return _step(step, principal, item_id, reason)
