@@ -251,7 +251,9 @@ def test_nobody_dissolves_or_moves_the_county(app: Flask, client: FlaskClient, d
 def test_only_an_admin_above_restores_a_dissolved_village(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    """The API let a village's own admin restore it (the form did not): now neither does."""
+    """Restoring is for the admins above, as dissolving is: a village's own admin restores it
+    neither by the API nor by the form (whose field they are not offered); the township's
+    admin does, by the form."""
     dissolved = client.patch(
         "/api/v1/orgs/JIYI-01", json={"active": False}, headers=demo.headers("jiyi_admin")
     )
