@@ -33,9 +33,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from signage_server.accounts.models import User
+from signage_server.accounts.models import log_event
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
-from signage_server.accounts.services import log_event
 from signage_server.db import transaction
 from signage_server.disclosure.services import merges_review
 from signage_server.disclosure.services import set_merged_review
