@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask import has_request_context
 from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
@@ -88,9 +90,6 @@ def local_tz() -> dt.tzinfo:
 
 def dossier_html(session: Session, item: Item, *, now: dt.datetime, interim: bool) -> str:
     """Return the HTML of ``item``'s dossier as the database holds it at ``now``."""
-    from flask import current_app
-    from flask_babel import force_locale
-
     tz = local_tz()
     data = gathering.gather(session, item, now=now, tz=tz, asset_url=asset_url, interim=interim)
 
