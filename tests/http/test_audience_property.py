@@ -213,9 +213,7 @@ def build(specs: list[ItemSpec], screen_specs: list[ScreenSpec]) -> World:
         "VILLAGE": add_org(
             session, code="V1", name="集义村", kind=OrgKind.VILLAGE, parent=township
         ),
-        "OTHER": add_org(
-            session, code="V2", name="东山村", kind=OrgKind.VILLAGE, parent=township
-        ),
+        "OTHER": add_org(session, code="V2", name="东山村", kind=OrgKind.VILLAGE, parent=township),
     }
     user = User(username="editor", display_name="编辑甲", home_org=orgs["VILLAGE"])
     session.add(user)
