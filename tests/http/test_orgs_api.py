@@ -312,3 +312,14 @@ def test_edits_are_recorded_alike_from_the_form_and_the_api(
     assert details["JIYI-02"]["address"] == "东王庄村委会"
     assert details["JIYI-03"]["address"] == "西王庄村委会"
     assert details["JIYI-03"]["code"] == "JIYI-03"
+
+
+def test_a_null_active_changes_nothing(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    """``{"active": null}`` asks for no change: it dissolved the village before, by its own
+    admin, past the rule that only the admins above dissolve."""
+    response = client.patch(
+        "/api/v1/orgs/JIYI-01", json={"active": None}, headers=demo.headers("jiyi01_admin")
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["active"] is True
+    assert is_active(app, "JIYI-01")
