@@ -1,9 +1,12 @@
-"""The one SQLAlchemy metadata, shared column types and engine creation (no Flask here)."""
+"""The one SQLAlchemy metadata, shared column types, engine creation, and the transaction
+of a use case (:func:`transaction`: commit, or roll back on any error). No Flask here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 from typing import Any
 from typing import ClassVar
@@ -13,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -25,6 +29,18 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Carry out one use case in ``session``: commit when the block ends, or roll back when it
+    raises (a refused change leaves nothing behind; the caller may show the form again)."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
 
 
 def utcnow() -> dt.datetime:

@@ -1,10 +1,10 @@
-"""``/api/v1/me`` and ``/api/v1/users``: the caller, and user administration for admins."""
+"""``/api/v1/me`` and ``/api/v1/users``: the caller, and user administration for admins
+(the use cases of ``accounts.services``, shared with the pages of ``accounts.views``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
 from flask import jsonify
 from flask_babel import gettext
@@ -15,19 +15,11 @@ from signage_server import services as registry
 from signage_server.accounts import services
 from signage_server.accounts.models import RoleGrant
 from signage_server.accounts.models import User
-from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
-from signage_server.accounts.permissions import require_manage_user
-from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
 from signage_server.api import api_blueprint
 from signage_server.api import parse
-from signage_server.errors import NotFound
-from signage_server.errors import RuleViolation
 from signage_server.extensions import db
-from signage_server.i18n import N_
-from signage_server.orgs.models import Org
-from signage_server.orgs.services import require_by_code
 
 bp = api_blueprint("accounts_api", __name__)
 
@@ -62,23 +54,10 @@ def me() -> Response:
     return jsonify(user_json(principal.user))
 
 
-def _user_or_404(username: str) -> User:
-    user = services.get_user(db.session, username)
-    if user is None:
-        raise NotFound(N_("No user called %(username)s."), code="user_not_found", username=username)
-    return user
-
-
 @bp.get("/users")
 def list_users() -> Response:
     """Return the users whose home organisation the caller administers."""
-    principal = current_principal()
-    users = db.session.scalars(
-        sa.select(User)
-        .join(Org, User.home_org_id == Org.id)
-        .where(principal.org_condition(Permission.MANAGE_USERS))
-        .order_by(User.username)
-    )
+    users = services.managed_users(db.session, current_principal())
     return jsonify({"users": [user_json(u) for u in users]})
 
 
@@ -105,79 +84,56 @@ class GrantCreate(BaseModel):
 def create_user() -> tuple[Response, int]:
     """Create a user at ``org`` with ``roles`` there (admins of that org)."""
     data = parse(UserCreate)
-    org = require_by_code(db.session, data.org)
-    principal = current_principal()
-    principal.require(Permission.MANAGE_USERS, org)
-    user = services.create_user(
+    user = services.add_user(
         db.session,
         registry.get(services.Passwords),
+        current_principal(),
         username=data.username,
         display_name=data.display_name,
-        home_org=org,
+        org=data.org,
         password=data.password,
         roles=data.roles,
-        actor=principal.user,
     )
-    db.session.commit()
     return jsonify(user_json(user)), 201
 
 
 @bp.get("/users/<username>")
 def get_user(username: str) -> Response:
-    user = _user_or_404(username)
-    require_manage_user(current_principal(), user)
-    return jsonify(user_json(user))
+    return jsonify(user_json(services.managed_user(db.session, current_principal(), username)))
 
 
 @bp.patch("/users/<username>")
 def update_user(username: str) -> Response:
     """Change a user's display name, active flag or password."""
-    user = _user_or_404(username)
     principal = current_principal()
-    require_manage_user(principal, user)
+    user = services.managed_user(db.session, principal, username)
     data = parse(UserUpdate)
-    if data.display_name is not None:
-        user.display_name = data.display_name.strip()
-    if data.active is not None:
-        _refuse_self(principal, user, data.active)
-        services.set_active(db.session, user, data.active, actor=principal.user)
-    if data.password is not None:
-        services.set_password(
-            db.session, registry.get(services.Passwords), user, data.password, actor=principal.user
-        )
-    db.session.commit()
+    services.edit_user(
+        db.session,
+        registry.get(services.Passwords),
+        principal,
+        user,
+        display_name=data.display_name,
+        active=data.active,
+        password=data.password,
+    )
     return jsonify(user_json(user))
-
-
-def _refuse_self(principal: Principal, user: User, active: bool) -> None:
-    if user.id == principal.user.id and not active:
-        raise RuleViolation(N_("You cannot deactivate yourself."), code="self_deactivation")
 
 
 @bp.post("/users/<username>/grants")
 def add_grant(username: str) -> tuple[Response, int]:
     """Grant a role at an org; the caller must administer both the user and the org."""
-    user = _user_or_404(username)
     principal = current_principal()
-    require_manage_user(principal, user)
+    user = services.managed_user(db.session, principal, username)
     data = parse(GrantCreate)
-    org = require_by_code(db.session, data.org)
-    principal.require(Permission.MANAGE_USERS, org)
-    grant = services.grant_role(db.session, user, org, data.role, actor=principal.user)
-    db.session.commit()
+    grant = services.add_grant(db.session, principal, user, data.org, data.role)
     return jsonify(grant_json(grant)), 201
 
 
 @bp.delete("/users/<username>/grants/<int:grant_id>")
 def remove_grant(username: str, grant_id: int) -> tuple[str, int]:
     """Revoke a role grant; the caller must administer the org where it is held."""
-    user = _user_or_404(username)
     principal = current_principal()
-    require_manage_user(principal, user)
-    grant = next((g for g in user.grants if g.id == grant_id), None)
-    if grant is None:
-        raise NotFound(N_("No such role grant."), code="grant_not_found")
-    principal.require(Permission.MANAGE_USERS, grant.org)
-    services.revoke_role(db.session, grant, actor=principal.user)
-    db.session.commit()
+    user = services.managed_user(db.session, principal, username)
+    services.remove_grant(db.session, principal, user, grant_id)
     return "", 204

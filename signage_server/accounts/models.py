@@ -1,4 +1,5 @@
-"""Users, their role grants, API tokens and the account event log."""
+"""Users, their role grants, API tokens, login sessions and throttles, and the account event
+log with its one writer (:func:`log_event`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
@@ -139,6 +141,21 @@ class AccountEvent(Base):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     org: Mapped[Org | None] = relationship()
+
+
+def log_event(
+    session: Session,
+    action: str,
+    *,
+    actor: User | None,
+    user: User | None = None,
+    org: Org | None = None,
+    **detail: Any,
+) -> AccountEvent:
+    """Record ``action`` in the account event log (the use cases of accounts and orgs do)."""
+    event = AccountEvent(action=action, actor=actor, user=user, org=org, detail=detail)
+    session.add(event)
+    return event
 
 
 class LoginSession(Base):

@@ -33,8 +33,9 @@ from signage_server.errors import Unauthorized
 from signage_server.extensions import login_manager
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.models import within
+from signage_server.orgs.rules import administers_above
 from signage_server.orgs.rules import minimal_roots
-from signage_server.orgs.services import within
 
 
 @dataclass
@@ -86,11 +87,20 @@ class Principal:
             return [p for p in (Permission.VIEW, Permission.MANAGE_ORGS) if self.can(p, org)]
         return permissions_at(self.grants, org.path)
 
+    def paths_with(self, permission: Permission) -> list[str]:
+        """Return the paths of the orgs where the caller holds a role carrying ``permission``
+        (the permission reaches from there, see ``POLICY``)."""
+        return [grant.org_path for grant in self.grants if grant.role in POLICY[permission].roles]
+
+    def administers_above(self, org: Org) -> bool:
+        """Tell whether the caller is an administrator *above* ``org`` (``orgs.rules``): only
+        they move, dissolve or restore it, or let it merge review and sign-off."""
+        return administers_above(org.path, self.paths_with(Permission.MANAGE_ORGS))
+
     def org_condition(self, permission: Permission = Permission.VIEW) -> sa.ColumnElement[bool]:
         """Return an SQL condition on ``Org`` matching the orgs where ``permission`` holds."""
-        rule = POLICY[permission]
-        paths = [grant.org_path for grant in self.grants if grant.role in rule.roles]
-        condition = within(paths, strict=rule.reach is Reach.BELOW)
+        paths = self.paths_with(permission)
+        condition = within(paths, strict=POLICY[permission].reach is Reach.BELOW)
         return sa.and_(condition, Org.active.is_(True))
 
     def visible_roots(self) -> list[str]:

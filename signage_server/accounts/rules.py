@@ -1,4 +1,6 @@
-"""Pure rules of roles and permissions (DESIGN.md §1). No Flask, no database session.
+"""Pure rules of roles and permissions (DESIGN.md §1), user names, passwords, the login
+lockout. No Flask, no database session; a broken rule raises a shared error of
+``signage_server.errors``. The use cases applying them live in ``accounts.services``.
 
 A role is granted to a user at one organisation and reaches that organisation's whole
 subtree. Each permission names the roles that carry it and how far a grant reaches:
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from enum import Enum
 from enum import StrEnum
 
+from signage_server.errors import BadRequest
+from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.rules import is_strictly_below
 from signage_server.orgs.rules import is_within
@@ -200,14 +204,26 @@ PASSWORD_MAX = 256
 
 
 def normalise_username(username: str) -> str:
-    """Return ``username`` lower-cased; raise ``ValueError`` when it is not a valid name."""
+    """Return ``username`` stripped and lower-cased.
+
+    :raise BadRequest: not a valid user name (``invalid_username``).
+    """
     value = username.strip().lower()
     if not USERNAME_RE.match(value):
-        raise ValueError(
-            "user names are 3-64 characters: lower-case letters, digits, '_', '.', '-',"
-            " starting with a letter"
+        raise BadRequest(
+            N_("User names have 3-64 characters: lower-case letters, digits, '_', '.', '-'."),
+            code="invalid_username",
         )
     return value
+
+
+def check_deactivation(actor_id: int, user_id: int, active: bool) -> None:
+    """Refuse an administrator's deactivating their own account (nobody could undo it).
+
+    :raise RuleViolation: ``self_deactivation``.
+    """
+    if user_id == actor_id and not active:
+        raise RuleViolation(N_("You cannot deactivate yourself."), code="self_deactivation")
 
 
 def password_problem(password: str, username: str) -> str | None:

@@ -1,5 +1,11 @@
 """The hash-chained audit log: every change of every disclosure item, feedback case and
-exemption, keyed and tamper-evident, its head witnessed outside the database."""
+exemption, keyed and tamper-evident, its head witnessed outside the database.
+
+Where things live: the chain's pure rules (sealing, verification) in ``rules``; appending,
+witnessing and verifying in ``services``; the log as a list a user may see, with its filters,
+in ``log``; the page in ``views``. Importing the package imports nothing else (the pure rules
+stay free of Flask and SQLAlchemy).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ if TYPE_CHECKING:
 
 def init_app(app: Flask) -> None:
     """Bind the audit key and head log to the app's database; witness heads after commits."""
+    # cycle: audit.services and audit.views import audit.models, whose package this is (and
+    # audit.views -> accounts.permissions -> ... -> audit.models again).
     from sqlalchemy import event
 
     from signage_server import services as registry

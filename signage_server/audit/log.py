@@ -4,7 +4,7 @@ A record is visible exactly where its subject is: an item's records to whoever m
 item (its organisation), a feedback case's to whoever may see the case (the feedback rule:
 reports only to the discipline inspection above), an exemption's and an org setting's to
 whoever may see that organisation, an archive dossier's to whoever may see its organisation.
-Filters only narrow that. No Flask here.
+Filters only narrow that. :func:`log_page` is what the audit log page shows. No Flask here.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.services.visibility import visible_condition as case_visible
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.services import get_by_code
 from signage_server.paper.models import Dossier
 
 #: What each action of each subject is called (message ids).
@@ -71,8 +72,8 @@ class LogFilters:
     #: Words of the actor's user name or full name, or of the item's title.
     text: str = ""
     subject: str = ""
-    #: Only records about this org and those below it.
-    org: Org | None = None
+    #: Only records about the org with this code and those below it.
+    org: str = ""
     since: dt.datetime | None = None
     before: dt.datetime | None = None
 
@@ -109,9 +110,12 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
     )
 
 
-def log_query(principal: Principal, filters: LogFilters) -> sa.Select[AuditRecord]:
-    """Return the records the caller may see, newest first, narrowed by ``filters``."""
-    query = sa.select(AuditRecord).where(visible_condition(principal, filters.org))
+def log_query(
+    principal: Principal, filters: LogFilters, org: Org | None = None
+) -> sa.Select[AuditRecord]:
+    """Return the records the caller may see, newest first, narrowed by ``filters`` (and to
+    ``org``'s subtree, when given)."""
+    query = sa.select(AuditRecord).where(visible_condition(principal, org))
     if filters.subject in rules.SUBJECTS:
         query = query.where(AuditRecord.subject == filters.subject)
     if filters.text:
@@ -171,3 +175,19 @@ def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
         )
         found.names = {username: name for username, name in rows if name}
     return found
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the audit log, with what its records are about."""
+
+    page: listing.Page[AuditRecord]
+    subjects: Subjects
+
+
+def log_page(session: Session, principal: Principal, filters: LogFilters, number: int) -> LogPage:
+    """Return page ``number`` of the records ``principal`` may see, narrowed by ``filters``
+    (an unknown organisation code narrows nothing)."""
+    org = get_by_code(session, filters.org) if filters.org else None
+    page = listing.paginate(session, log_query(principal, filters, org), number)
+    return LogPage(page, subjects_of(session, page.rows))

@@ -1,8 +1,8 @@
-"""The audit log page: every change the user may see, newest first, in pages, searchable."""
+"""The audit log page: every change the user may see, newest first, in pages, searchable
+(the records and their filters: ``audit.log``)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint
 from flask import render_template
 from flask import request
@@ -14,9 +14,7 @@ from signage_server.audit import log
 from signage_server.disclosure.context import local_tz
 from signage_server.extensions import db
 from signage_server.i18n import N_
-from signage_server.orgs.models import Org
-from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_choices
+from signage_server.orgs.services import choices
 
 bp = Blueprint("audit", __name__)
 
@@ -25,7 +23,6 @@ bp = Blueprint("audit", __name__)
 @login_required
 def audit_log() -> str:
     principal = current_principal()
-    orgs = db.session.scalars(sa.select(Org).where(principal.org_condition()))
     filters = listing.Filters(
         [
             listing.search(placeholder=N_("Who (name) or title of the item")),
@@ -33,7 +30,7 @@ def audit_log() -> str:
             listing.select(
                 "org",
                 N_("Organisation"),
-                tree_choices(orgs),
+                choices(db.session, principal),
                 translate=False,
             ),
             listing.date("from", N_("From")),
@@ -41,24 +38,24 @@ def audit_log() -> str:
         ],
         request.args,
     )
-    org = get_by_code(db.session, filters.get("org")) if filters.get("org") else None
     since, before = filters.moments("from", "to", local_tz())
-    query = log.log_query(
+    found = log.log_page(
+        db.session,
         principal,
         log.LogFilters(
             text=filters.get("q"),
             subject=filters.get("subject"),
-            org=org,
+            org=filters.get("org"),
             since=since,
             before=before,
         ),
+        listing.page_number(request.args.get("page")),
     )
-    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
     return render_template(
         "audit/log.html",
-        page=page,
+        page=found.page,
         filters=filters,
-        subjects=log.subjects_of(db.session, page.rows),
+        subjects=found.subjects,
         action_label=log.action_label,
         role_labels=log.ROLE_LABELS,
     )

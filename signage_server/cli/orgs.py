@@ -41,11 +41,11 @@ def org_create(
     parent = org_with_code(parent_code) if parent_code else None
     org = orgs.create_org(
         db.session,
+        actor=None,
         code=code,
         name=name,
         kind=OrgKind(kind),
-        parent=parent,
+        parent=parent.code if parent is not None else None,
         party_members=party_members,
     )
-    db.session.commit()
     click.echo(f"Created {org.code} {org.name} ({org.kind.value}).")

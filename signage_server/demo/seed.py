@@ -60,7 +60,7 @@ def seed(
     for spec in data.ORGS:
         org = orgs.get_by_code(session, spec.code)
         if org is None:
-            org = orgs.create_org(
+            org = orgs.add_org(
                 session,
                 code=spec.code,
                 name=spec.name,

@@ -403,7 +403,7 @@ def set_merged_review(
     :raise PermissionDenied: the actor is not an administrator above ``org``.
     :raise RuleViolation: no written reason.
     """
-    if org.parent is None or not actor.can(Permission.MANAGE_ORGS, org.parent):
+    if not actor.administers_above(org):
         raise PermissionDenied(
             N_(
                 "Only an administrator of a higher organisation may let an organisation merge"

@@ -1,10 +1,10 @@
-"""``/api/v1/orgs``: the organisation tree visible to the caller, and its administration."""
+"""``/api/v1/orgs``: the organisation tree visible to the caller, and its administration
+(the use cases of ``orgs.services``, shared with the pages of ``orgs.views``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
 from flask import jsonify
 from flask import request
@@ -15,15 +15,12 @@ from pydantic import Field
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
-from signage_server.accounts.permissions import require
 from signage_server.accounts.rules import Permission
-from signage_server.accounts.services import log_event
 from signage_server.api import api_blueprint
 from signage_server.api import parse
 from signage_server.api import session_allowed
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.services import merges_review
-from signage_server.disclosure.services import set_merged_review
 from signage_server.extensions import db
 from signage_server.orgs import services
 from signage_server.orgs.models import Org
@@ -52,7 +49,7 @@ def org_json(org: Org, principal: Principal, *, detail: bool = False) -> dict[st
         data["permissions"] = [p.value for p in principal.permissions_at(org)]
         data["children"] = [c.code for c in org.children if c.active]
         data["higher_review_categories"] = (org.settings or {}).get("higher_review_categories", [])
-        data["merge_review_approval"] = bool((org.settings or {}).get("merge_review_approval"))
+        data["merge_review_approval"] = merges_review(org)
     return data
 
 
@@ -67,7 +64,7 @@ def _tree_json(nodes: list[TreeNode[Org]], principal: Principal) -> list[dict[st
 def list_orgs() -> Response:
     """Return the org tree visible to the caller; ``?flat=1`` gives a flat list."""
     principal = current_principal()
-    orgs = list(db.session.scalars(sa.select(Org).where(principal.org_condition())))
+    orgs = services.visible_orgs(db.session, principal)
     if request.args.get("flat") in ("1", "true"):
         flat = [org_json(o, principal) for _depth, o in services.tree_order(orgs)]
         return jsonify({"orgs": flat, "count": len(orgs)})
@@ -78,8 +75,8 @@ def list_orgs() -> Response:
 @bp.get("/orgs/<code>")
 def get_org(code: str) -> Response:
     """Return one org with the caller's permissions there."""
-    org = services.require_by_code(db.session, code)
-    principal = require(Permission.VIEW, org)
+    principal = current_principal()
+    org = services.require_org(db.session, principal, code)
     return jsonify(org_json(org, principal, detail=True))
 
 
@@ -88,8 +85,7 @@ def get_org(code: str) -> Response:
 def board(code: str) -> Response:
     """The organisation's board (公开栏, PDF) for ``?audience=public|party|unit``: every item
     a screen of that audience there shows now, in the catalog's order."""
-    org = services.require_by_code(db.session, code)
-    require(Permission.VIEW, org)
+    org = services.require_org(db.session, current_principal(), code)
     return downloads.board_response(org)
 
 
@@ -119,54 +115,26 @@ class OrgUpdate(BaseModel):
 def create_org() -> tuple[Response, int]:
     """Create an organisation under ``parent`` (admins of the parent)."""
     data = parse(OrgCreate)
-    parent = services.require_by_code(db.session, data.parent)
-    principal = require(Permission.MANAGE_ORGS, parent)
+    principal = current_principal()
     org = services.create_org(
         db.session,
+        actor=principal,
         code=data.code,
         name=data.name,
         kind=data.kind,
-        parent=parent,
+        parent=data.parent,
         party_members=data.party_members,
         address=data.address,
     )
-    log_event(db.session, "org.created", actor=principal.user, org=org, code=org.code)
-    db.session.commit()
     return jsonify(org_json(org, principal, detail=True)), 201
 
 
 @bp.patch("/orgs/<code>")
 def update_org(code: str) -> Response:
-    """Edit an organisation; moving it needs admin rights above it and at the new parent."""
-    org = services.require_by_code(db.session, code)
-    principal = require(Permission.MANAGE_ORGS, org)
-    data = parse(OrgUpdate)
-    changes = data.model_dump(exclude_unset=True)
-    merge = changes.pop("merge_review_approval", None)
-    merge_reason = changes.pop("merge_review_reason", "")
-    if merge is not None and merge != merges_review(org):
-        set_merged_review(db.session, org, principal, merge, merge_reason, registry.now())
-    new_parent_code = changes.pop("parent", None)
-    if new_parent_code is not None and (org.parent is None or new_parent_code != org.parent.code):
-        new_parent = services.require_by_code(db.session, new_parent_code)
-        _require_above(principal, org)
-        principal.require(Permission.MANAGE_ORGS, new_parent)
-        services.move_org(db.session, org, new_parent)
-    if "active" in changes and changes["active"] is False:
-        _require_above(principal, org)
-    services.update_org(db.session, org, **changes)
-    log_event(db.session, "org.updated", actor=principal.user, org=org, **_jsonable(data))
-    db.session.commit()
+    """Edit an organisation; moving, dissolving or restoring it needs admin rights above it
+    (and, to move it, at the new parent)."""
+    principal = current_principal()
+    org = services.require_org(db.session, principal, code, Permission.MANAGE_ORGS)
+    changes = parse(OrgUpdate).model_dump(exclude_unset=True)
+    services.edit_org(db.session, principal, org, changes, now=registry.now())
     return jsonify(org_json(org, principal, detail=True))
-
-
-def _require_above(principal: Principal, org: Org) -> None:
-    """Moving or dissolving an org is for admins *above* it, not of the org itself."""
-    if org.parent is None:
-        principal.require(Permission.MANAGE_ORGS, org)
-        return
-    principal.require(Permission.MANAGE_ORGS, org.parent)
-
-
-def _jsonable(data: BaseModel) -> dict[str, Any]:
-    return data.model_dump(mode="json", exclude_unset=True)

@@ -1,8 +1,10 @@
-"""Organisations: the tree of county, townships and party branches."""
+"""Organisations: the tree of county, townships and party branches, and the SQL condition of
+a subtree (:func:`within`; the permission module and every query of a subtree use it)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from signage_server.db import intpk
 from signage_server.db import str_enum
 from signage_server.db import utcnow
 from signage_server.orgs.rules import OrgKind
+from signage_server.orgs.rules import minimal_roots
 
 
 class Org(Base):
@@ -49,3 +52,16 @@ class Org(Base):
 
     def __repr__(self) -> str:
         return f"<Org {self.code}>"
+
+
+def within(paths: Iterable[str], *, strict: bool = False) -> sa.ColumnElement[bool]:
+    """Return an SQL condition matching orgs in the subtrees at ``paths`` (one indexed
+    ``LIKE 'prefix%'`` each, see ``orgs.rules``).
+
+    :param strict: leave the orgs at ``paths`` themselves out.
+    """
+    conditions: list[sa.ColumnElement[bool]] = []
+    for path in minimal_roots(paths) if not strict else set(paths):
+        condition = Org.path.like(path + "%")
+        conditions.append(sa.and_(condition, Org.path != path) if strict else condition)
+    return sa.or_(sa.false(), *conditions)

@@ -1,6 +1,9 @@
-"""Pure rules of the organisation tree: kinds, codes, materialised paths.
+"""Pure rules of the organisation tree: kinds, codes, placement, materialised paths, and who
+may restructure it ("only administrators above an organisation": :func:`administers_above`).
 
-No Flask, no database session: plain values in, plain values out.
+No Flask, no database session: plain values in, plain values out; a broken rule raises a
+shared error of ``signage_server.errors`` (translated once, at the edge). The use cases that
+apply these rules live in ``orgs.services``.
 
 Every organisation stores its ``path``: the ids from the root down to itself, written
 ``/1/4/17/``. The subtree of an organisation is every org whose path starts with its path,
@@ -19,6 +22,8 @@ from enum import StrEnum
 from typing import Generic
 from typing import TypeVar
 
+from signage_server.errors import BadRequest
+from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 
 
@@ -75,43 +80,57 @@ CODE_MAX = 32
 NAME_MAX = 100
 
 
-class OrgRuleError(ValueError):
-    """An organisation change breaks a rule of the tree; ``code`` names which."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def normalise_code(code: str) -> str:
-    """Return ``code`` upper-cased and stripped; raise :class:`OrgRuleError` when malformed."""
+    """Return ``code`` upper-cased and stripped.
+
+    :raise BadRequest: malformed (``invalid_code``).
+    """
     value = code.strip().upper()
     if not value or len(value) > CODE_MAX or not CODE_RE.match(value):
-        raise OrgRuleError(
-            "invalid_code",
-            "org code must be 1-32 letters, digits and single dashes, starting with a letter",
+        raise BadRequest(
+            N_(
+                "Organisation codes have 1-32 capital letters, digits and single dashes,"
+                " starting with a letter."
+            ),
+            code="invalid_code",
         )
     return value
 
 
 def check_name(name: str) -> str:
-    """Return ``name`` stripped; raise :class:`OrgRuleError` when empty or too long."""
+    """Return ``name`` with its white space tidied.
+
+    :raise BadRequest: empty or too long (``invalid_name``).
+    """
     value = " ".join(name.split())
     if not value or len(value) > NAME_MAX:
-        raise OrgRuleError("invalid_name", f"org name must be 1-{NAME_MAX} characters")
+        raise BadRequest(N_("Organisation names have 1-100 characters."), code="invalid_name")
     return value
 
 
 def check_placement(kind: OrgKind, parent_kind: OrgKind | None) -> None:
-    """Raise :class:`OrgRuleError` unless an org of ``kind`` may sit under ``parent_kind``."""
-    if parent_kind is None:
-        if kind not in ROOT_KINDS:
-            raise OrgRuleError("invalid_parent", f"a {kind.value} needs a parent organisation")
-        return
-    if kind not in CHILD_KINDS[parent_kind]:
-        raise OrgRuleError(
-            "invalid_parent", f"a {kind.value} cannot be placed under a {parent_kind.value}"
+    """Refuse an org of ``kind`` under a parent of ``parent_kind`` (``None``: at the root).
+
+    :raise RuleViolation: not allowed there (``invalid_parent``).
+    """
+    allowed = ROOT_KINDS if parent_kind is None else CHILD_KINDS[parent_kind]
+    if kind not in allowed:
+        raise RuleViolation(
+            N_("An organisation of this kind cannot be placed there."), code="invalid_parent"
         )
+
+
+def check_kind_change(
+    kind: OrgKind, parent_kind: OrgKind | None, child_kinds: Iterable[OrgKind]
+) -> None:
+    """Refuse to make an org of ``kind`` when that kind does not fit under its parent or
+    above its children.
+
+    :raise RuleViolation: ``invalid_parent``.
+    """
+    check_placement(kind, parent_kind)
+    for child_kind in child_kinds:
+        check_placement(child_kind, kind)
 
 
 def child_path(parent_path: str | None, org_id: int) -> str:
@@ -134,10 +153,54 @@ def is_strictly_below(path: str, ancestor_path: str) -> bool:
     return path != ancestor_path and path.startswith(ancestor_path)
 
 
-def check_move(path: str, new_parent_path: str) -> None:
-    """Refuse to move an org under itself or one of its descendants."""
+def is_root(path: str) -> bool:
+    """Tell whether the org at ``path`` is the top of its tree (the county)."""
+    return len(path_ids(path)) == 1
+
+
+def administers_above(path: str, admin_paths: Iterable[str]) -> bool:
+    """Tell whether an administrator whose grants sit at ``admin_paths`` is *above* the org at
+    ``path``: one of them is at an organisation strictly above it.
+
+    Moving, dissolving or restoring an organisation, and letting it merge review and sign-off,
+    are for them only, never for the organisation's own administrators; nobody is above the
+    root (the county).
+    """
+    return any(is_strictly_below(path, admin_path) for admin_path in admin_paths)
+
+
+def check_move(path: str, kind: OrgKind, new_parent_path: str, new_parent_kind: OrgKind) -> None:
+    """Refuse to move the org at ``path`` under itself or one of its descendants, or under a
+    parent its kind may not sit under.
+
+    :raise RuleViolation: ``cycle`` or ``invalid_parent``.
+    """
     if is_within(new_parent_path, path):
-        raise OrgRuleError("cycle", "an organisation cannot be moved under itself")
+        raise RuleViolation(N_("An organisation cannot be moved under itself."), code="cycle")
+    check_placement(kind, new_parent_kind)
+
+
+def check_dissolve(path: str, has_active_children: bool) -> None:
+    """Refuse to dissolve the root, or an org with active organisations below it.
+
+    :raise RuleViolation: ``root_org`` or ``has_active_children``.
+    """
+    if is_root(path):
+        raise RuleViolation(N_("The top organisation cannot be dissolved."), code="root_org")
+    if has_active_children:
+        raise RuleViolation(
+            N_("Dissolve the organisations below it first."), code="has_active_children"
+        )
+
+
+def check_parent_active(parent_active: bool) -> None:
+    """Refuse to create or restore an org under a dissolved parent (``parent_active``:
+    ``True`` for the root).
+
+    :raise RuleViolation: ``parent_inactive``.
+    """
+    if not parent_active:
+        raise RuleViolation(N_("The parent organisation is dissolved."), code="parent_inactive")
 
 
 def minimal_roots(paths: Iterable[str]) -> list[str]:

@@ -1,25 +1,39 @@
 """What the home page shows, read in a few queries for the organisations a caller may see.
 
-Every function takes the SQL condition on :class:`Org` of what the caller may see (from the
+:func:`home` gathers the whole page (the verdict of ``overview.rules`` and its findings); the
+other functions take the SQL condition on :class:`Org` of what the caller may see (from the
 permission module, ``Principal.org_condition()``), so nothing outside it is counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from signage_server import listing
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.rules import Permission
 from signage_server.catalog import services as catalog
 from signage_server.catalog import tally
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.presenters import TASK_STEPS
+from signage_server.disclosure.presenters import task_query
 from signage_server.disclosure.rules import State
+from signage_server.disclosure.services import integrity_alarms
+from signage_server.feedback.models import Case
+from signage_server.feedback.rules import SEEING_ROLES
+from signage_server.feedback.services.inbox import workload
 from signage_server.orgs.models import Org
+from signage_server.orgs.rules import OrgKind
+from signage_server.orgs.services import visible_orgs
 from signage_server.overview import rules
 from signage_server.screens.models import Screen
 from signage_server.screens.showing import screen_json
@@ -95,4 +109,85 @@ def catalog_health(
         root=orgs[0] if orgs else None,
         owing=owing,
         total=tally.total(row.tally for row in rows),
+    )
+
+
+@dataclass(frozen=True)
+class Home:
+    """The home page of one caller: the verdict, what it found, the work waiting, and the
+    caller's organisations and roles."""
+
+    findings: rules.Findings
+    integrity_alarms: list[Revision]
+    #: Items waiting for the caller, counted per step of ``disclosure.presenters.TASK_STEPS``.
+    tasks: dict[str, int]
+    screens: list[ScreenState]
+    offline: list[ScreenState]
+    stale: list[ScreenState]
+    notices: list[Revision]
+    catalog: CatalogHealth
+    #: The caller meets feedback cases at all (the home page shows them its state).
+    sees_feedback: bool
+    feedback_open: int
+    feedback_overdue: list[Case]
+    #: ``{"org": Org, "roles": [Role, ...]}`` of each org where the caller holds roles.
+    grants: list[dict[str, Any]]
+    kind_counts: list[tuple[OrgKind, int]]
+    visible_count: int
+    members: int
+    #: The caller administers users or organisations somewhere.
+    can_admin: bool
+
+
+def home(session: Session, principal: Principal, *, now: dt.datetime, tz: dt.tzinfo) -> Home:
+    """Return the home page of ``principal`` at ``now``."""
+    condition = principal.org_condition()
+    orgs = visible_orgs(session, principal)
+    by_org: dict[int, dict[str, Any]] = {}
+    for grant in principal.user.grants:
+        entry = by_org.setdefault(grant.org_id, {"org": grant.org, "roles": []})
+        entry["roles"].append(grant.role)
+    counts = Counter(org.kind for org in orgs)
+    # Counted (one COUNT per step), not loaded: a county has many.
+    tasks = {step: listing.count(session, task_query(principal, step)) for step in TASK_STEPS}
+    alarms = integrity_alarms(session, condition)
+    feedback = workload(session, principal, now)
+    screens = screen_states(session, condition, now)
+    offline = [s for s in screens if not s.online]
+    stale = [
+        s
+        for s in screens
+        if rules.not_up_to_date(s.online, s.up_to_date, bool(s.screen.acked_version))
+    ]
+    notices = notices_ending(session, condition, now)
+    health = catalog_health(session, orgs, now, tz)
+    return Home(
+        findings=rules.Findings(
+            integrity_alarms=len(alarms),
+            offline_screens=len(offline),
+            stale_screens=len(stale),
+            owed_entries=health.total.owed,
+            overdue_feedback=len(feedback.overdue),
+            tasks=sum(tasks.values()),
+            notices_ending=len(notices),
+        ),
+        integrity_alarms=alarms,
+        tasks=tasks,
+        screens=screens,
+        offline=offline,
+        stale=stale,
+        notices=notices,
+        catalog=health,
+        sees_feedback=any(principal.has_role(role) for role in SEEING_ROLES),
+        feedback_open=len(feedback.open),
+        feedback_overdue=feedback.overdue,
+        grants=sorted(by_org.values(), key=lambda e: e["org"].path),
+        kind_counts=[(kind, counts[kind]) for kind in OrgKind if counts[kind]],
+        visible_count=len(orgs),
+        members=sum(org.party_members or 0 for org in orgs),
+        can_admin=any(
+            principal.can(p, e["org"])
+            for e in by_org.values()
+            for p in (Permission.MANAGE_USERS, Permission.MANAGE_ORGS)
+        ),
     )

@@ -21,12 +21,14 @@ def init_app(app: Flask) -> None:
     settings = registry.get(Settings, app)
     registry.register(app, ARCHIVE, FileAssetStore(Path(settings.data_dir) / "archive"))
 
+    # cycle: paper.archive_views -> paper.archive -> paper.dossier -> ... -> paper.ARCHIVE (here)
     from signage_server.paper import archive_views
 
     app.register_blueprint(archive_views.bp)
     app.register_blueprint(archive_views.api)
     app.add_template_global(archive_views.archive_panel, "archive_panel")
 
+    # cycle: paper.jobs and paper.job_kinds -> paper.archive -> ... -> paper.ARCHIVE (here)
     from signage_server.paper import jobs
 
     jobs.init_app(app)

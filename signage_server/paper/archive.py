@@ -11,7 +11,10 @@ chain, find it again and check it against its seal.
   batch of ``signage print archive --org --year``);
 * :func:`check_stored` tells whether a stored dossier still is what its seal says, and
   :func:`dossier_states` gives ``audit verify`` every dossier as the database and the store
-  hold it now.
+  hold it now;
+* for the archive's pages and API (``paper.archive_views``): :func:`make_now` (the use case:
+  publish permission, seal, commit), :func:`current_pdf`, :func:`require_dossier`,
+  :func:`archive_page` and :func:`archive_years`.
 
 Call these inside an app context: they find the stores, the time zone and the templates there.
 """
@@ -27,26 +30,36 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask import has_request_context
 from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
 from content.assets import AssetStore
 from content.assets import sha256_hex
+from signage_server import listing
 from signage_server import services as registry
+from signage_server.accounts.permissions import Principal
+from signage_server.accounts.rules import Permission
+from signage_server.accounts.rules import acting_role
 from signage_server.assets import STORE
 from signage_server.audit import rules as audit_rules
 from signage_server.audit import services as audit
 from signage_server.audit.models import AuditRecord
 from signage_server.audit.rules import Current
 from signage_server.config import Settings
+from signage_server.db import transaction
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.errors import Conflict
+from signage_server.errors import NotFound
 from signage_server.errors import Unavailable
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.models import within
+from signage_server.orgs.services import get_by_code
 from signage_server.paper import ARCHIVE
 from signage_server.paper import dossier as gathering
 from signage_server.paper import rules
@@ -77,9 +90,6 @@ def local_tz() -> dt.tzinfo:
 
 def dossier_html(session: Session, item: Item, *, now: dt.datetime, interim: bool) -> str:
     """Return the HTML of ``item``'s dossier as the database holds it at ``now``."""
-    from flask import current_app
-    from flask_babel import force_locale
-
     tz = local_tz()
     data = gathering.gather(session, item, now=now, tz=tz, asset_url=asset_url, interim=interim)
 
@@ -187,6 +197,25 @@ def make_dossier(
     return dossier
 
 
+def make_now(session: Session, actor: Principal, item: Item, *, now: dt.datetime) -> Dossier:
+    """Make, store and seal ``item``'s dossier now, as ``actor`` (publish permission at its
+    organisation, recorded in the capacity that gives it); one transaction.
+
+    :raise PermissionDenied: the actor may not publish there.
+    :raise Conflict: the item was never published.
+    """
+    with transaction(session):
+        actor.require(Permission.PUBLISH_ITEMS, item.org)
+        role = acting_role(actor.grants, (Permission.PUBLISH_ITEMS,), item.org.path)
+        return make_dossier(
+            session,
+            item,
+            now=now,
+            actor=actor.user.username,
+            role=role.value if role else "operator",
+        )
+
+
 def _sealed_facts(dossier: Dossier) -> dict[str, object]:
     """What a dossier's seal records besides its sha256 (compared by ``audit verify``)."""
     return {
@@ -283,6 +312,31 @@ def newest(session: Session, item: Item) -> Dossier | None:
     )
 
 
+def require_dossier(session: Session, dossier_id: int) -> Dossier:
+    """Return the stored dossier ``dossier_id``.
+
+    :raise NotFound: no such dossier.
+    """
+    dossier = session.get(Dossier, dossier_id)
+    if dossier is None:
+        raise NotFound(N_("No such dossier."), code="dossier_not_found")
+    return dossier
+
+
+def current_pdf(
+    session: Session, item: Item, *, now: dt.datetime, store: AssetStore
+) -> tuple[bytes, Dossier | None]:
+    """Return the PDF of ``item``'s newest stored dossier (checked against its seal) with the
+    dossier; without one, an interim dossier rendered now, stored nowhere, and ``None``.
+
+    :raise Unavailable: the stored dossier does not match its seal.
+    """
+    stored = newest(session, item)
+    if stored is not None:
+        return check_stored(session, stored, store), stored
+    return dossier_pdf(session, item, now=now), None
+
+
 def of_item(session: Session, item: Item) -> list[Dossier]:
     """Return the item's stored dossiers, newest first."""
     return list(
@@ -324,28 +378,28 @@ def items_for_year(session: Session, org: Org, year: int) -> list[Item]:
 
 @dataclass(frozen=True)
 class ArchiveFilters:
+    #: Words of the title, or the beginning of the sha256.
     text: str = ""
-    #: Only dossiers of this org and those below it.
-    org: Org | None = None
+    #: Only dossiers of the org with this code and those below it (unknown: all).
+    org: str = ""
     category: str = ""
     year: int | None = None
 
 
 def archive_query(
-    org_condition: sa.ColumnElement[bool], filters: ArchiveFilters
+    org_condition: sa.ColumnElement[bool], filters: ArchiveFilters, org: Org | None = None
 ) -> sa.Select[Dossier]:
     """Return the dossiers of the orgs matching ``org_condition`` (an SQL condition on ``Org``:
-    those the caller may view), newest first, narrowed by ``filters``."""
-    from signage_server import listing
-
+    those the caller may view), newest first, narrowed by ``filters`` (and to ``org``'s
+    subtree, when given)."""
     query = (
         sa.select(Dossier)
         .join(Org, Dossier.org_id == Org.id)
         .where(org_condition)
         .options(selectinload(Dossier.org), selectinload(Dossier.item).selectinload(Item.revisions))
     )
-    if filters.org is not None:
-        query = query.where(Org.path.like(filters.org.path + "%"))
+    if org is not None:
+        query = query.where(within([org.path]))
     if filters.category:
         query = query.where(Dossier.category == filters.category)
     if filters.year is not None:
@@ -355,14 +409,23 @@ def archive_query(
     return query.order_by(Dossier.generated_at.desc(), Dossier.id.desc())
 
 
-def archive_years(session: Session, org_condition: sa.ColumnElement[bool]) -> list[int]:
-    """Return the years of the dossiers the caller may see, newest first."""
+def archive_page(
+    session: Session, actor: Principal, filters: ArchiveFilters, number: int
+) -> listing.Page[Dossier]:
+    """Return page ``number`` of the dossiers ``actor`` may view, newest first."""
+    org = get_by_code(session, filters.org) if filters.org else None
+    query = archive_query(actor.org_condition(), filters, org)
+    return listing.paginate(session, query, number)
+
+
+def archive_years(session: Session, actor: Principal) -> list[int]:
+    """Return the years of the dossiers ``actor`` may view, newest first."""
     return [
         int(year)
         for year in session.scalars(
             sa.select(Dossier.year)
             .join(Org, Dossier.org_id == Org.id)
-            .where(org_condition)
+            .where(actor.org_condition())
             .distinct()
             .order_by(Dossier.year.desc())
         )

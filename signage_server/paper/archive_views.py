@@ -10,14 +10,14 @@
 * ``POST /api/v1/items/<id>/dossier`` (bearer token): make and store one now.
 
 Who may see an item's dossier is who may see the item in full (the audience rule,
-``disclosure.viewing``): ``org.view`` at its organisation.
+``disclosure.viewing``): ``org.view`` at its organisation. The dossiers are made, found and
+checked by ``paper.archive``; this module parses, asks it, and answers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import Blueprint
 from flask import Response
 from flask import flash
@@ -36,20 +36,18 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
-from signage_server.accounts.rules import acting_role
 from signage_server.api import api_blueprint
 from signage_server.api import session_allowed
 from signage_server.disclosure import viewing
 from signage_server.disclosure.context import visible_item
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.rules import CATEGORY_LABELS
+from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.errors import NotFound
 from signage_server.extensions import db
 from signage_server.i18n import N_
-from signage_server.orgs.models import Org
-from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_choices
+from signage_server.orgs.services import choices
 from signage_server.paper import ARCHIVE
 from signage_server.paper import archive
 from signage_server.paper import rules
@@ -87,21 +85,8 @@ def _pdf(data: bytes, name: str, *, stored: Dossier | None) -> Response:
     return response
 
 
-def _stored_file(dossier: Dossier) -> Response:
-    data = archive.check_stored(db.session, dossier, registry.get(ARCHIVE))
+def _stored_file(dossier: Dossier, data: bytes) -> Response:
     return _pdf(data, f"dossier-{dossier.item_id}-{dossier.sha256[:12]}.pdf", stored=dossier)
-
-
-def _make(item: Item, principal: Principal) -> Dossier:
-    principal.require(Permission.PUBLISH_ITEMS, item.org)
-    role = acting_role(principal.grants, (Permission.PUBLISH_ITEMS,), item.org.path)
-    return archive.make_dossier(
-        db.session,
-        item,
-        now=registry.now(),
-        actor=principal.user.username,
-        role=role.value if role else "operator",
-    )
 
 
 def dossier_json(dossier: Dossier) -> dict[str, object]:
@@ -156,10 +141,11 @@ def archive_panel(item: Item) -> Panel:
 def item_dossier(item_id: int) -> Response:
     """The item's newest stored dossier (checked against its seal), else an interim one."""
     item, _principal = _item(item_id)
-    stored = archive.newest(db.session, item)
+    data, stored = archive.current_pdf(
+        db.session, item, now=registry.now(), store=registry.get(ARCHIVE)
+    )
     if stored is not None:
-        return _stored_file(stored)
-    data = archive.dossier_pdf(db.session, item, now=registry.now())
+        return _stored_file(stored, data)
     return _pdf(data, f"dossier-{item.id}-interim.pdf", stored=None)
 
 
@@ -167,8 +153,7 @@ def item_dossier(item_id: int) -> Response:
 def make_dossier(item_id: int) -> tuple[Response, int]:
     """Make and store the item's dossier now (publish permission at its organisation)."""
     item, principal = _item(item_id)
-    dossier = _make(item, principal)
-    db.session.commit()
+    dossier = archive.make_now(db.session, principal, item, now=registry.now())
     return jsonify(dossier_json(dossier)), 201
 
 
@@ -179,13 +164,13 @@ def make_dossier(item_id: int) -> tuple[Response, int]:
 @login_required
 def archive_list() -> str:
     principal = current_principal()
-    condition = principal.org_condition()
-    orgs = db.session.scalars(sa.select(Org).where(condition))
-    years = archive.archive_years(db.session, condition)
+    years = archive.archive_years(db.session, principal)
     filters = listing.Filters(
         [
             listing.search(placeholder=N_("Title or SHA-256")),
-            listing.select("org", N_("Organisation"), tree_choices(orgs), translate=False),
+            listing.select(
+                "org", N_("Organisation"), choices(db.session, principal), translate=False
+            ),
             listing.select(
                 "category", N_("Category"), [(c.value, t) for c, t in CATEGORY_LABELS.items()]
             ),
@@ -193,17 +178,17 @@ def archive_list() -> str:
         ],
         request.args,
     )
-    org = get_by_code(db.session, filters.get("org")) if filters.get("org") else None
-    query = archive.archive_query(
-        condition,
+    page = archive.archive_page(
+        db.session,
+        principal,
         archive.ArchiveFilters(
             text=filters.get("q"),
-            org=org,
+            org=filters.get("org"),
             category=filters.get("category"),
             year=int(filters.get("year")) if filters.get("year") else None,
         ),
+        listing.page_number(request.args.get("page")),
     )
-    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
     return render_template(
         "paper/archive.html",
         page=page,
@@ -217,11 +202,9 @@ def archive_list() -> str:
 @login_required
 def download(dossier_id: int) -> Response:
     """A stored dossier, for whoever may view its organisation; checked against its seal."""
-    dossier = db.session.get(Dossier, dossier_id)
-    if dossier is None:
-        raise NotFound(N_("No such dossier."), code="dossier_not_found")
+    dossier = archive.require_dossier(db.session, dossier_id)
     _item(dossier.item_id)  # who may see the item in full
-    return _stored_file(dossier)
+    return _stored_file(dossier, archive.check_stored(db.session, dossier, registry.get(ARCHIVE)))
 
 
 @bp.post("/archive/items/<int:item_id>")
@@ -232,12 +215,10 @@ def make_now(item_id: int) -> WerkzeugResponse:
         flash(_("The page has expired. Please go back, reload it and try again."), "danger")
         return redirect(url_for("disclosure.item", item_id=item.id))
     try:
-        dossier = _make(item, principal)
+        dossier = archive.make_now(db.session, principal, item, now=registry.now())
     except DomainError as problem:
-        db.session.rollback()
-        flash(_(problem.message, **problem.params), "danger")
+        flash(domain_message(problem), "danger")
     else:
-        db.session.commit()
         flash(
             _("The archive dossier was made and sealed: %(pages)s pages.", pages=dossier.pages),
             "success",

@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # cycle: public.views -> public.presenters -> paper.posters -> ... -> signage_server.public
     from signage_server.public.views import bp
 
     app.register_blueprint(bp)

@@ -30,11 +30,11 @@ from signage_server.errors import NotFound
 from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.models import within
 from signage_server.orgs.rules import is_within
 from signage_server.orgs.rules import path_ids
 from signage_server.orgs.services import require_by_code
 from signage_server.orgs.services import tree_order
-from signage_server.orgs.services import within
 from signage_server.schedule import rules as schedule
 from signage_server.schedule.models import Playlist
 from signage_server.schedule.models import PlaylistEntry

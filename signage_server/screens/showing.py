@@ -24,7 +24,7 @@ from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import State
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
-from signage_server.orgs.services import within
+from signage_server.orgs.models import within
 from signage_server.screens import plays
 from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen

@@ -50,6 +50,7 @@ def _isolate(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    # cycle: web.views -> web.forms -> signage_server.web (this package)
     from signage_server.web import views
 
     app.after_request(_isolate)

@@ -61,7 +61,7 @@ from signage_server.feedback import codes
 from signage_server.feedback import links
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
-from signage_server.orgs.services import create_org
+from signage_server.orgs.services import add_org
 from signage_server.screens.layouts import design_sizes
 from signage_server.screens.services import ScreenFields
 from signage_server.screens.services import register
@@ -206,16 +206,14 @@ def _revision_states(lifecycle: str) -> list[dict[str, Any]]:
 
 def build(specs: list[ItemSpec], screen_specs: list[ScreenSpec]) -> World:
     session = db.session
-    county = create_org(session, code="C", name="清源县", kind=OrgKind.COUNTY, parent=None)
-    township = create_org(session, code="T", name="集义镇", kind=OrgKind.TOWNSHIP, parent=county)
+    county = add_org(session, code="C", name="清源县", kind=OrgKind.COUNTY, parent=None)
+    township = add_org(session, code="T", name="集义镇", kind=OrgKind.TOWNSHIP, parent=county)
     orgs = {
         "TOWNSHIP": township,
-        "VILLAGE": create_org(
+        "VILLAGE": add_org(
             session, code="V1", name="集义村", kind=OrgKind.VILLAGE, parent=township
         ),
-        "OTHER": create_org(
-            session, code="V2", name="东山村", kind=OrgKind.VILLAGE, parent=township
-        ),
+        "OTHER": add_org(session, code="V2", name="东山村", kind=OrgKind.VILLAGE, parent=township),
     }
     user = User(username="editor", display_name="编辑甲", home_org=orgs["VILLAGE"])
     session.add(user)

@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
+from signage_server.accounts.models import AccountEvent
+from signage_server.extensions import db
+from signage_server.orgs.services import require_by_code
 from tests.conftest import Demo
+from tests.conftest import post_form
 
 
 def codes(nodes: list[dict[str, Any]]) -> list[str]:
@@ -199,3 +205,121 @@ def test_dissolving_needs_empty_subtree(client: FlaskClient, demo: Demo) -> None
         )
     body = client.get("/api/v1/orgs", headers=headers).get_json()
     assert "CHENGGUAN" not in codes(body["orgs"])
+
+
+# --- the API and the edit form: one use case, one answer ------------------------------------
+
+
+def form_of(app: Flask, code: str, **changes: Any) -> dict[str, Any]:
+    """The edit form of org ``code`` as a browser posts it, its fields as they are, changed
+    by ``changes`` (``active`` is a checkbox: ticked ``"y"``, unticked left out)."""
+    with app.app_context():
+        org = require_by_code(db.session, code)
+        data: dict[str, Any] = {
+            "name": org.name,
+            "kind": org.kind.value,
+            "parent": org.parent.code if org.parent else "",
+            "party_members": str(org.party_members or ""),
+            "address": org.address,
+        }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def is_active(app: Flask, code: str) -> bool:
+    with app.app_context():
+        return require_by_code(db.session, code).active
+
+
+def test_nobody_dissolves_or_moves_the_county(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    """Nobody is above the county. The API let its own admin try (a 422 about its children,
+    or a cycle), while the form never offered it: now both refuse the county's admin alike."""
+    headers = demo.headers("xian_admin")
+    dissolve = client.patch("/api/v1/orgs/XIAN", json={"active": False}, headers=headers)
+    assert dissolve.status_code == 403, dissolve.get_json()
+    assert dissolve.get_json()["error"]["code"] == "forbidden"
+    move = client.patch("/api/v1/orgs/XIAN", json={"parent": "JIYI"}, headers=headers)
+    assert move.status_code == 403, move.get_json()
+    demo.login(client, "xian_admin")
+    page = client.get("/admin/orgs/XIAN").get_data(as_text=True)
+    assert 'name="active"' not in page and 'name="parent"' not in page
+    saved = post_form(client, "/admin/orgs/XIAN", form_of(app, "XIAN", active=None))
+    assert saved.status_code == 302
+    assert is_active(app, "XIAN")
+
+
+def test_only_an_admin_above_restores_a_dissolved_village(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    """Restoring is for the admins above, as dissolving is: a village's own admin restores it
+    neither by the API nor by the form (whose field they are not offered); the township's
+    admin does, by the form."""
+    dissolved = client.patch(
+        "/api/v1/orgs/JIYI-01", json={"active": False}, headers=demo.headers("jiyi_admin")
+    )
+    assert dissolved.status_code == 200, dissolved.get_json()
+    own = client.patch(
+        "/api/v1/orgs/JIYI-01", json={"active": True}, headers=demo.headers("jiyi01_admin")
+    )
+    assert own.status_code == 403, own.get_json()
+    assert own.get_json()["error"]["code"] == "forbidden"
+    assert not is_active(app, "JIYI-01")
+
+    demo.login(client, "jiyi01_admin")
+    assert 'name="active"' not in client.get("/admin/orgs/JIYI-01").get_data(as_text=True)
+    post_form(client, "/admin/orgs/JIYI-01", form_of(app, "JIYI-01", active="y"))
+    assert not is_active(app, "JIYI-01")
+
+    above = app.test_client()
+    demo.login(above, "jiyi_admin")
+    restored = post_form(above, "/admin/orgs/JIYI-01", form_of(app, "JIYI-01", active="y"))
+    assert restored.status_code == 302, restored.get_data(as_text=True)
+    assert is_active(app, "JIYI-01")
+
+
+def test_the_form_and_the_api_refuse_a_dissolution_with_the_same_rule(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    api = client.patch(
+        "/api/v1/orgs/CHENGGUAN", json={"active": False}, headers=demo.headers("xian_admin")
+    )
+    assert api.status_code == 422
+    assert api.get_json()["error"]["code"] == "has_active_children"
+    demo.login(client, "xian_admin")
+    form = post_form(client, "/admin/orgs/CHENGGUAN", form_of(app, "CHENGGUAN", active=None))
+    assert form.status_code == 400
+    assert "请先撤销其下级组织。" in form.get_data(as_text=True)
+    assert is_active(app, "CHENGGUAN")
+
+
+def test_edits_are_recorded_alike_from_the_form_and_the_api(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    """The account event of an edit is written by the use case: the form's (which recorded
+    only the code) now says what changed, as the API's did."""
+    client.patch(
+        "/api/v1/orgs/JIYI-02", json={"address": "东王庄村委会"}, headers=demo.headers("jiyi_admin")
+    )
+    demo.login(client, "jiyi_admin")
+    post_form(
+        client, "/admin/orgs/JIYI-03", form_of(app, "JIYI-03", address="西王庄村委会", active="y")
+    )
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(AccountEvent).where(AccountEvent.action == "org.updated")
+        )
+        details = {event.org.code: event.detail for event in events if event.org is not None}
+    assert details["JIYI-02"]["address"] == "东王庄村委会"
+    assert details["JIYI-03"]["address"] == "西王庄村委会"
+    assert details["JIYI-03"]["code"] == "JIYI-03"
+
+
+def test_a_null_active_changes_nothing(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    """``{"active": null}`` asks for no change: it dissolved the village before, by its own
+    admin, past the rule that only the admins above dissolve."""
+    response = client.patch(
+        "/api/v1/orgs/JIYI-01", json={"active": None}, headers=demo.headers("jiyi01_admin")
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["active"] is True
+    assert is_active(app, "JIYI-01")

@@ -29,9 +29,9 @@ from signage_server.feedback.services import handling
 from signage_server.feedback.services import visibility
 from signage_server.feedback.services.scanning import fill_shown
 from signage_server.orgs.models import Org
+from signage_server.orgs.models import within
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import require_by_code
-from signage_server.orgs.services import within
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.rules import Capacity
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
-from signage_server.orgs.services import within
+from signage_server.orgs.models import within
 
 
 def reach_condition(

@@ -97,6 +97,7 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     """The backend that runs jobs, the API and the pages."""
+    # cycle: jobs.api, jobs.backends, jobs.views -> jobs.services -> jobs.kinds (re-exported here)
     from signage_server.paper.jobs import api
     from signage_server.paper.jobs import backends
     from signage_server.paper.jobs import views

@@ -17,26 +17,17 @@ from signage_server import services as registry
 from signage_server.accounts.permissions import current_principal
 from signage_server.api import api_blueprint
 from signage_server.api import parse
-from signage_server.errors import BadRequest
-from signage_server.errors import Conflict
 from signage_server.errors import NotFound
-from signage_server.errors import PermissionDenied
 from signage_server.extensions import db
 from signage_server.i18n import N_
-from signage_server.orgs.services import require_by_code
 from signage_server.paper import ARCHIVE
 from signage_server.paper.jobs import services
 from signage_server.paper.jobs.kinds import describe
 from signage_server.paper.jobs.kinds import registered_kinds
 from signage_server.paper.jobs.presenters import job_json
 from signage_server.paper.jobs.presenters import local_now
-from signage_server.paper.jobs.rules import JobState
-from signage_server.paper.models import PrintJob
 
 bp = api_blueprint("print_jobs_api", __name__, sessions=True)
-
-#: Most jobs one list answer holds.
-LIST_MAX = 100
 
 
 class JobIn(BaseModel):
@@ -58,16 +49,13 @@ def kinds() -> Response:
 def index() -> Response:
     """The caller's recent jobs (started by them, or of organisations they may view), newest
     first; ``?state=running`` … filters, ``?limit=`` (at most 100)."""
-    principal = current_principal()
-    query = services.recent_query(services.visible_condition(principal))
-    state = request.args.get("state", "")
-    if state:
-        if state not in {s.value for s in JobState}:
-            raise BadRequest(N_("No such state."), code="unknown_state")
-        query = query.where(PrintJob.state == JobState(state))
-    limit = request.args.get("limit", type=int) or 20
-    rows = db.session.scalars(query.limit(max(1, min(limit, LIST_MAX))))
-    return jsonify({"jobs": [job_json(job) for job in rows]})
+    jobs = services.visible_jobs(
+        db.session,
+        current_principal(),
+        state=request.args.get("state", ""),
+        limit=request.args.get("limit", type=int) or 20,
+    )
+    return jsonify({"jobs": [job_json(job) for job in jobs]})
 
 
 @bp.post("/print-jobs")
@@ -76,13 +64,9 @@ def submit() -> tuple[Response, int, dict[str, str]]:
     the same kind, organisation and parameters, when there is one)."""
     principal = current_principal()
     data = parse(JobIn)
-    kind = services.require_kind(data.kind)
-    org = require_by_code(db.session, data.org)
-    principal.require(kind.permission, org)
-    job = services.submit(
-        db.session, kind.name, data.params, org=org, user=principal.user, now=local_now()
+    job = services.start_job(
+        db.session, principal, kind=data.kind, org=data.org, params=data.params, now=local_now()
     )
-    db.session.commit()
     body = job_json(job)
     return jsonify(body), 202, {"Location": body["url"]}
 
@@ -96,12 +80,7 @@ def show(job_id: int) -> Response:
 @bp.post("/print-jobs/<int:job_id>/cancel")
 def cancel(job_id: int) -> Response:
     """Cancel: at once when it has not started, else before its next document."""
-    principal = current_principal()
-    job = services.get_visible(db.session, principal, job_id)
-    if not services.may_cancel(principal, job):
-        raise PermissionDenied(N_("You may not cancel this print job."), code="forbidden")
-    services.cancel(db.session, job, registry.now())
-    db.session.commit()
+    job, _state = services.cancel_job(db.session, current_principal(), job_id, registry.now())
     return jsonify(job_json(job))
 
 
@@ -123,19 +102,10 @@ def _send(entry: dict[str, Any]) -> Response:
 @bp.get("/print-jobs/<int:job_id>/download")
 def download(job_id: int) -> Response:
     """The job's one file, or the ZIP of its files, once it is done."""
-    job = services.get_visible(db.session, current_principal(), job_id)
-    if job.state is not JobState.DONE:
-        raise Conflict(N_("The print job has not finished."), code="job_not_done")
-    if not job.download:
-        raise NotFound(N_("The print job made no file."), code="nothing_made")
-    return _send(job.download)
+    return _send(services.finished_download(db.session, current_principal(), job_id))
 
 
 @bp.get("/print-jobs/<int:job_id>/files/<int:index>")
 def file(job_id: int, index: int) -> Response:
     """One file the job made (available as soon as that step is done)."""
-    job = services.get_visible(db.session, current_principal(), job_id)
-    results = job.results or []
-    if not 0 <= index < len(results):
-        raise NotFound(N_("No such file."), code="file_not_found")
-    return _send(results[index])
+    return _send(services.made_file(db.session, current_principal(), job_id, index))

@@ -1,5 +1,6 @@
 """Pure rules of print jobs: their states, progress, cancelling, parameters, file names and
-what happens to a job whose process died. No Flask, no database session.
+what happens to a job whose process died. No Flask, no database session; a bad parameter
+raises the shared ``BadRequest`` (``invalid_params``).
 
 A job moves through::
 
@@ -32,7 +33,9 @@ from enum import StrEnum
 from typing import Any
 from typing import Literal
 
+from signage_server.errors import BadRequest
 from signage_server.i18n import N_
+from signage_server.i18n import Label
 
 
 class JobState(StrEnum):
@@ -144,16 +147,17 @@ class Param:
         return self.default(now) if callable(self.default) else self.default
 
 
-class ParamError(ValueError):
-    """A parameter of a job is missing, unknown or malformed."""
-
-    def __init__(self, spec: Param, problem: str, **params: Any) -> None:
-        #: ``%(param)s`` is the parameter's label (a message id), the rest from ``params``.
-        self.params = {"param": spec.label, **params}
-        super().__init__(f"{spec.name}: {problem % self.params}")
-        self.name = spec.name
-        #: A message id with ``%(…)s`` placeholders filled from :attr:`params`.
-        self.problem = problem
+def _refused(spec: Param, problem: str, **params: Any) -> BadRequest:
+    """Return the error of parameter ``spec``: ``problem`` is a message id whose ``%(param)s``
+    is the parameter's label (translated where shown), the rest from ``params``; the field
+    and the English text in ``details``."""
+    english = problem % {"param": spec.label, **params}
+    return BadRequest(
+        problem,
+        code="invalid_params",
+        details=[{"field": spec.name, "message": f"{spec.name}: {english}"}],
+        **{**params, "param": Label(spec.label)},
+    )
 
 
 def clean_params(
@@ -162,19 +166,19 @@ def clean_params(
     """Return ``raw`` checked against ``specs``: every parameter present (defaults filled in),
     of its type, within its choices and bounds; nothing else.
 
-    :raise ParamError: the first problem found.
+    :raise BadRequest: the first problem found (``invalid_params``, the field in ``details``).
     """
     known = {spec.name for spec in specs}
     for name in raw:
         if name not in known:
-            raise ParamError(Param(str(name), str(name)), N_("%(param)s: no such parameter."))
+            raise _refused(Param(str(name), str(name)), N_("%(param)s: no such parameter."))
     clean: dict[str, Any] = {}
     for spec in specs:
         value = raw.get(spec.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             value = spec.initial(now)
             if value is None:
-                raise ParamError(spec, N_("%(param)s is required."))
+                raise _refused(spec, N_("%(param)s is required."))
         clean[spec.name] = _clean_value(spec, value)
     return clean
 
@@ -182,27 +186,27 @@ def clean_params(
 def _clean_value(spec: Param, value: Any) -> Any:
     if spec.type == "int":
         if isinstance(value, bool):
-            raise ParamError(spec, N_("%(param)s must be a whole number."))
+            raise _refused(spec, N_("%(param)s must be a whole number."))
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise ParamError(spec, N_("%(param)s must be a whole number.")) from None
+            raise _refused(spec, N_("%(param)s must be a whole number.")) from None
         if spec.minimum is not None and number < spec.minimum:
-            raise ParamError(spec, N_("%(param)s must be at least %(n)s."), n=spec.minimum)
+            raise _refused(spec, N_("%(param)s must be at least %(n)s."), n=spec.minimum)
         if spec.maximum is not None and number > spec.maximum:
-            raise ParamError(spec, N_("%(param)s must be at most %(n)s."), n=spec.maximum)
+            raise _refused(spec, N_("%(param)s must be at most %(n)s."), n=spec.maximum)
         return number
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ParamError(spec, N_("%(param)s must be a text."))
+        raise _refused(spec, N_("%(param)s must be a text."))
     text = str(value).strip()
     if spec.type == "choice" and text not in {v for v, _label in spec.choices}:
-        raise ParamError(
+        raise _refused(
             spec,
             N_("%(param)s must be one of: %(choices)s."),
             choices=", ".join(v for v, _label in spec.choices),
         )
     if len(text) > 200:
-        raise ParamError(spec, N_("%(param)s must have at most %(n)s characters."), n=200)
+        raise _refused(spec, N_("%(param)s must have at most %(n)s characters."), n=200)
     return text
 
 

@@ -1,5 +1,11 @@
 """Use cases of print jobs: submit, cancel, run (step by step, committing each), recover after
-a crash, and the queries of who sees which job. The rules they apply are in :mod:`.rules`."""
+a crash, and the queries of who sees which job. The rules they apply are in :mod:`.rules`.
+
+The pages and the API call :func:`start_job` and :func:`cancel_job` (the caller's permission,
+the change, the commit) and the queries :func:`visible_jobs`, :func:`jobs_page`,
+:func:`get_visible`, :func:`finished_download` and :func:`made_file`; the command line and the
+workers use the building blocks (:func:`submit`, :func:`cancel`, :func:`execute` ...).
+"""
 
 from __future__ import annotations
 
@@ -20,17 +26,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
 from content.assets import AssetStore
+from signage_server import listing
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
+from signage_server.db import transaction
 from signage_server.db import utcnow
 from signage_server.errors import BadRequest
 from signage_server.errors import Conflict
 from signage_server.errors import DomainError
 from signage_server.errors import NotFound
+from signage_server.errors import PermissionDenied
 from signage_server.i18n import N_
-from signage_server.i18n import Label
 from signage_server.orgs.models import Org
+from signage_server.orgs.services import require_by_code
 from signage_server.paper.jobs import rules
 from signage_server.paper.jobs.kinds import Kind
 from signage_server.paper.jobs.kinds import Output
@@ -112,22 +121,6 @@ def require_kind(name: str) -> Kind:
     return kind
 
 
-def check_params(kind: Kind, params: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
-    """Return ``params`` checked against ``kind``'s parameters.
-
-    :raise BadRequest: saying which parameter and why; the field in ``details``.
-    """
-    try:
-        return rules.clean_params(kind.params, params, now)
-    except rules.ParamError as error:
-        raise BadRequest(
-            error.problem,
-            code="invalid_params",
-            details=[{"field": error.name, "message": str(error)}],
-            **{k: Label(v) if k == "param" else v for k, v in error.params.items()},
-        ) from None
-
-
 def open_job(session: Session, key: str) -> PrintJob | None:
     """Return the queued or running job with ``key``, if any."""
     return session.scalar(
@@ -156,7 +149,7 @@ def submit(
     """
     found = require_kind(kind)
     now = now or utcnow()
-    clean = check_params(found, params, now)
+    clean = rules.clean_params(found.params, params, now)
     key = key or (rules.default_key(found.name, org.id, clean) if found.exclusive else None)
     if key is not None:
         existing = open_job(session, key)
@@ -596,3 +589,113 @@ def fresh_job(session: Session, job_id: int) -> PrintJob | None:
     transaction ends and the job is read again."""
     session.rollback()
     return session.get(PrintJob, job_id, populate_existing=True)
+
+
+#: Most jobs one list answer holds.
+LIST_MAX = 100
+
+
+def _state(text: str) -> JobState:
+    """Return the job state named ``text``.
+
+    :raise BadRequest: no such state (``unknown_state``).
+    """
+    if text not in {s.value for s in JobState}:
+        raise BadRequest(N_("No such state."), code="unknown_state")
+    return JobState(text)
+
+
+def visible_jobs(
+    session: Session, principal: Principal, *, state: str, limit: int
+) -> list[PrintJob]:
+    """Return the newest jobs the caller may see (at most ``limit``, within 1 and
+    :data:`LIST_MAX`), of ``state`` when given.
+
+    :raise BadRequest: no such state.
+    """
+    query = recent_query(visible_condition(principal))
+    if state:
+        query = query.where(PrintJob.state == _state(state))
+    return list(session.scalars(query.limit(max(1, min(limit, LIST_MAX)))))
+
+
+def jobs_page(
+    session: Session, principal: Principal, *, state: str, number: int
+) -> listing.Page[PrintJob]:
+    """Return page ``number`` of the jobs the caller may see, newest first, of ``state`` when
+    given.
+
+    :raise BadRequest: no such state.
+    """
+    query = recent_query(visible_condition(principal))
+    if state:
+        query = query.where(PrintJob.state == _state(state))
+    return listing.paginate(session, query, number)
+
+
+def start_job(
+    session: Session,
+    principal: Principal,
+    *,
+    kind: str,
+    org: str,
+    params: Mapping[str, Any],
+    now: dt.datetime,
+) -> PrintJob:
+    """Start a job of ``kind`` for the org with code ``org`` (the kind's permission there),
+    or return the open job making the same; handed to the backend once committed.
+
+    :raise BadRequest: unknown kind or bad parameters.
+    :raise NotFound: no such organisation.
+    :raise PermissionDenied: the caller may not start this kind there.
+    """
+    with transaction(session):
+        found = require_kind(kind)
+        where = require_by_code(session, org)
+        principal.require(found.permission, where)
+        return submit(session, found.name, params, org=where, user=principal.user, now=now)
+
+
+def cancel_job(
+    session: Session, principal: Principal, job_id: int, now: dt.datetime
+) -> tuple[PrintJob, JobState]:
+    """Cancel the caller's visible job ``job_id`` (see :func:`cancel`): the one who started it,
+    or whoever may start such a job at its organisation. Return it with the state it is in.
+
+    :raise NotFound: no such job, or not the caller's to see.
+    :raise PermissionDenied: not the caller's to cancel.
+    :raise Conflict: it has ended already.
+    """
+    with transaction(session):
+        job = get_visible(session, principal, job_id)
+        if not may_cancel(principal, job):
+            raise PermissionDenied(N_("You may not cancel this print job."), code="forbidden")
+        return job, cancel(session, job, now)
+
+
+def finished_download(session: Session, principal: Principal, job_id: int) -> dict[str, Any]:
+    """Return the download of the caller's visible job (its one file, or the ZIP of its
+    files): ``{name, sha256, mime, ...}``.
+
+    :raise NotFound: no such job, or it made no file.
+    :raise Conflict: it has not finished.
+    """
+    job = get_visible(session, principal, job_id)
+    if job.state is not JobState.DONE:
+        raise Conflict(N_("The print job has not finished."), code="job_not_done")
+    if not job.download:
+        raise NotFound(N_("The print job made no file."), code="nothing_made")
+    return job.download
+
+
+def made_file(session: Session, principal: Principal, job_id: int, index: int) -> dict[str, Any]:
+    """Return file ``index`` that the caller's visible job made (as soon as its step is done).
+
+    :raise NotFound: no such job or file.
+    """
+    job = get_visible(session, principal, job_id)
+    results = job.results or []
+    if not 0 <= index < len(results):
+        raise NotFound(N_("No such file."), code="file_not_found")
+    entry: dict[str, Any] = results[index]
+    return entry

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint
 from flask import flash
 from flask import redirect
@@ -22,19 +21,16 @@ from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
-from signage_server.errors import PermissionDenied
+from signage_server.errors import NotFound
 from signage_server.extensions import db
 from signage_server.i18n import N_
-from signage_server.orgs.models import Org
-from signage_server.orgs.services import require_by_code
-from signage_server.orgs.services import tree_choices
+from signage_server.orgs.services import choices
 from signage_server.paper.jobs import presenters
 from signage_server.paper.jobs import services
 from signage_server.paper.jobs.kinds import Kind
 from signage_server.paper.jobs.kinds import registered_kinds
 from signage_server.paper.jobs.presenters import local_now
 from signage_server.paper.jobs.rules import JobState
-from signage_server.paper.models import PrintJob
 
 bp = Blueprint("print_jobs", __name__)
 
@@ -57,9 +53,7 @@ def _starters(principal: Principal) -> list[Starter]:
     home = principal.user.home_org.code
     found = []
     for kind in registered_kinds():
-        orgs = tree_choices(
-            db.session.scalars(sa.select(Org).where(principal.org_condition(kind.permission)))
-        )
+        orgs = choices(db.session, principal, kind.permission)
         if not orgs:
             continue
         codes = [code for code, _name in orgs]
@@ -83,10 +77,12 @@ def jobs() -> str:
         [listing.select("state", N_("State"), [(s.value, s.label) for s in JobState])],
         request.args,
     )
-    query = services.recent_query(services.visible_condition(principal))
-    if filters.get("state"):
-        query = query.where(PrintJob.state == JobState(filters.get("state")))
-    page = listing.paginate(db.session, query, listing.page_number(request.args.get("page")))
+    page = services.jobs_page(
+        db.session,
+        principal,
+        state=filters.get("state"),
+        number=listing.page_number(request.args.get("page")),
+    )
     return render_template(
         "print_jobs/jobs.html",
         page=page,
@@ -107,17 +103,17 @@ def start() -> Response:
         if key.startswith(PARAM_PREFIX)
     }
     try:
-        kind = services.require_kind(request.form.get("kind", ""))
-        org = require_by_code(db.session, request.form.get("org", ""))
-        principal.require(kind.permission, org)
-        job = services.submit(
-            db.session, kind.name, params, org=org, user=principal.user, now=local_now()
+        job = services.start_job(
+            db.session,
+            principal,
+            kind=request.form.get("kind", ""),
+            org=request.form.get("org", ""),
+            params=params,
+            now=local_now(),
         )
     except DomainError as error:
-        db.session.rollback()
         flash(domain_message(error), "danger")
         return redirect(url_for("print_jobs.jobs"))
-    db.session.commit()
     flash(_("The print job was started."), "success")
     return redirect(url_for("print_jobs.job", job_id=job.id))
 
@@ -140,17 +136,13 @@ def job(job_id: int) -> str:
 @bp.post("/print-jobs/<int:job_id>/cancel")
 @login_required
 def cancel(job_id: int) -> Response:
-    principal = current_principal()
-    found = services.get_visible(db.session, principal, job_id)
     try:
-        if not services.may_cancel(principal, found):
-            raise PermissionDenied(N_("You may not cancel this print job."), code="forbidden")
-        state = services.cancel(db.session, found, local_now())
+        _job, state = services.cancel_job(db.session, current_principal(), job_id, local_now())
+    except NotFound:
+        raise  # not the caller's to see: the error page, as for the job's page
     except DomainError as error:
-        db.session.rollback()
         flash(domain_message(error), "danger")
     else:
-        db.session.commit()
         if state is JobState.CANCELLED:
             flash(_("The print job was cancelled."), "success")
         else:

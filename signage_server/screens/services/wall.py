@@ -18,11 +18,11 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.models import within
 from signage_server.orgs.rules import path_ids
 from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import require_by_code
 from signage_server.orgs.services import tree_choices
-from signage_server.orgs.services import within
 from signage_server.screens import manifests
 from signage_server.screens import showing
 from signage_server.screens.context import current_context

@@ -14,11 +14,14 @@ from signage_server.accounts.rules import LockoutPolicy
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
 from signage_server.accounts.rules import allows
+from signage_server.accounts.rules import check_deactivation
 from signage_server.accounts.rules import login_key
 from signage_server.accounts.rules import most_guesses
 from signage_server.accounts.rules import normalise_username
 from signage_server.accounts.rules import password_problem
 from signage_server.accounts.rules import permissions_at
+from signage_server.errors import BadRequest
+from signage_server.errors import RuleViolation
 
 COUNTY = "/1/"
 TOWNSHIP = "/1/2/"
@@ -129,8 +132,18 @@ def test_valid_usernames(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["ab", "1abc", "王建国", "a b c", "a" * 65, "_abc"])
 def test_invalid_usernames(name: str) -> None:
-    with pytest.raises(ValueError, match="user names"):
+    with pytest.raises(BadRequest, match="User names") as info:
         normalise_username(name)
+    assert info.value.code == "invalid_username"
+
+
+def test_admins_do_not_deactivate_themselves() -> None:
+    check_deactivation(actor_id=1, user_id=2, active=False)
+    check_deactivation(actor_id=1, user_id=1, active=True)
+    with pytest.raises(RuleViolation) as info:
+        check_deactivation(actor_id=1, user_id=1, active=False)
+    assert info.value.code == "self_deactivation"
+    assert info.value.status == 422
 
 
 def test_password_policy() -> None:

@@ -6,15 +6,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from signage_server.errors import BadRequest
+from signage_server.errors import RuleViolation
 from signage_server.orgs.rules import OrgKind
-from signage_server.orgs.rules import OrgRuleError
+from signage_server.orgs.rules import administers_above
 from signage_server.orgs.rules import build_tree
+from signage_server.orgs.rules import check_dissolve
+from signage_server.orgs.rules import check_kind_change
 from signage_server.orgs.rules import check_move
 from signage_server.orgs.rules import check_name
+from signage_server.orgs.rules import check_parent_active
 from signage_server.orgs.rules import check_placement
 from signage_server.orgs.rules import child_path
+from signage_server.orgs.rules import is_root
 from signage_server.orgs.rules import is_strictly_below
 from signage_server.orgs.rules import is_within
+from signage_server.orgs.rules import kinds_below
 from signage_server.orgs.rules import minimal_roots
 from signage_server.orgs.rules import normalise_code
 from signage_server.orgs.rules import path_ids
@@ -38,16 +45,18 @@ def test_codes_are_normalised(raw: str, code: str) -> None:
     "raw", ["", "-JIYI", "JIYI-", "JIYI--01", "1JIYI", "集义", "JI YI", "A" * 33]
 )
 def test_malformed_codes_are_refused(raw: str) -> None:
-    with pytest.raises(OrgRuleError) as info:
+    with pytest.raises(BadRequest) as info:
         normalise_code(raw)
     assert info.value.code == "invalid_code"
+    assert info.value.status == 400
 
 
 def test_names_are_tidied_and_bounded() -> None:
     assert check_name("  集义镇   东王庄村 ") == "集义镇 东王庄村"
-    with pytest.raises(OrgRuleError):
+    with pytest.raises(BadRequest) as info:
         check_name("   ")
-    with pytest.raises(OrgRuleError):
+    assert info.value.code == "invalid_name"
+    with pytest.raises(BadRequest):
         check_name("村" * 101)
 
 
@@ -79,9 +88,10 @@ def test_allowed_placements(kind: OrgKind, parent: OrgKind | None) -> None:
     ],
 )
 def test_refused_placements(kind: OrgKind, parent: OrgKind | None) -> None:
-    with pytest.raises(OrgRuleError) as info:
+    with pytest.raises(RuleViolation) as info:
         check_placement(kind, parent)
     assert info.value.code == "invalid_parent"
+    assert info.value.status == 422
 
 
 def test_paths() -> None:
@@ -97,11 +107,63 @@ def test_paths() -> None:
 
 
 def test_moves_under_itself_are_refused() -> None:
-    check_move("/1/4/", "/1/5/")
-    with pytest.raises(OrgRuleError):
-        check_move("/1/4/", "/1/4/")
-    with pytest.raises(OrgRuleError):
-        check_move("/1/4/", "/1/4/9/")
+    village, township = OrgKind.VILLAGE, OrgKind.TOWNSHIP
+    check_move("/1/4/7/", village, "/1/5/", township)
+    for new_parent in ("/1/4/7/", "/1/4/7/9/"):
+        with pytest.raises(RuleViolation) as info:
+            check_move("/1/4/7/", village, new_parent, township)
+        assert info.value.code == "cycle"
+
+
+def test_moves_keep_the_placement_rule() -> None:
+    with pytest.raises(RuleViolation) as info:
+        check_move("/1/4/7/", OrgKind.VILLAGE, "/1/", OrgKind.COUNTY)
+    assert info.value.code == "invalid_parent"
+
+
+def test_a_kind_change_must_fit_parent_and_children() -> None:
+    check_kind_change(OrgKind.AGENCY, OrgKind.TOWNSHIP, [])
+    with pytest.raises(RuleViolation):
+        check_kind_change(OrgKind.VILLAGE, OrgKind.COUNTY, [])
+    with pytest.raises(RuleViolation) as info:
+        check_kind_change(OrgKind.VILLAGE, OrgKind.TOWNSHIP, [OrgKind.SCHOOL])
+    assert info.value.code == "invalid_parent"
+
+
+@pytest.mark.parametrize(
+    ("path", "admin_paths", "above"),
+    [
+        ("/1/4/7/", ["/1/4/"], True),  # the township's admin, for its village
+        ("/1/4/7/", ["/1/"], True),  # the county's admin
+        ("/1/4/7/", ["/1/4/7/"], False),  # the village's own admin
+        ("/1/4/", ["/1/4/"], False),  # the township's own admin
+        ("/1/", ["/1/"], False),  # nobody is above the county, its admins neither
+        ("/1/4/7/", ["/1/5/"], False),  # another township's admin
+        ("/1/40/", ["/1/4/"], False),  # ids, not text: /1/40/ is not below /1/4/
+        ("/1/4/7/", [], False),
+        ("/1/4/7/", ["/1/4/7/", "/1/5/", "/1/4/"], True),
+    ],
+)
+def test_administrators_above(path: str, admin_paths: list[str], above: bool) -> None:
+    assert administers_above(path, admin_paths) is above
+
+
+def test_the_root_is_never_dissolved() -> None:
+    assert is_root("/1/") and not is_root("/1/4/")
+    with pytest.raises(RuleViolation) as info:
+        check_dissolve("/1/", has_active_children=False)
+    assert info.value.code == "root_org"
+    with pytest.raises(RuleViolation) as info:
+        check_dissolve("/1/4/", has_active_children=True)
+    assert info.value.code == "has_active_children"
+    check_dissolve("/1/4/", has_active_children=False)
+
+
+def test_nothing_is_created_or_restored_under_a_dissolved_parent() -> None:
+    check_parent_active(True)
+    with pytest.raises(RuleViolation) as info:
+        check_parent_active(False)
+    assert info.value.code == "parent_inactive"
 
 
 def test_minimal_roots_drop_nested_paths() -> None:
@@ -134,9 +196,6 @@ def test_within_matches_id_prefixes(a: list[int], b: list[int]) -> None:
 
 
 def test_kinds_below() -> None:
-    from signage_server.orgs.rules import OrgKind
-    from signage_server.orgs.rules import kinds_below
-
     assert kinds_below(OrgKind.COUNTY) == [
         OrgKind.TOWNSHIP,
         OrgKind.VILLAGE,
@@ -145,3 +204,11 @@ def test_kinds_below() -> None:
     ]
     assert kinds_below(OrgKind.TOWNSHIP) == [OrgKind.VILLAGE, OrgKind.AGENCY, OrgKind.SCHOOL]
     assert kinds_below(OrgKind.VILLAGE) == []
+
+
+@given(ids, st.lists(ids, max_size=4))
+def test_above_means_a_grant_strictly_above(path: list[int], grants: list[list[int]]) -> None:
+    org = "/" + "".join(f"{i}/" for i in path)
+    paths = ["/" + "".join(f"{i}/" for i in grant) for grant in grants]
+    expected = any(len(g) < len(path) and path[: len(g)] == g for g in grants)
+    assert administers_above(org, paths) is expected

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
+from signage_server.errors import BadRequest
 from signage_server.paper.jobs.rules import MAX_ATTEMPTS
 from signage_server.paper.jobs.rules import Cancel
 from signage_server.paper.jobs.rules import Download
 from signage_server.paper.jobs.rules import JobState
 from signage_server.paper.jobs.rules import Param
-from signage_server.paper.jobs.rules import ParamError
 from signage_server.paper.jobs.rules import Runner
 from signage_server.paper.jobs.rules import after_interruption
 from signage_server.paper.jobs.rules import cancel_decision
@@ -118,9 +118,11 @@ def test_params_get_defaults_and_types() -> None:
     ],
 )
 def test_bad_params_name_the_field(raw: dict[str, object], name: str) -> None:
-    with pytest.raises(ParamError) as caught:
+    with pytest.raises(BadRequest) as caught:
         clean_params(SPECS, raw, NOW)
-    assert caught.value.name == name
+    assert caught.value.code == "invalid_params"
+    assert caught.value.details[0]["field"] == name
+    assert caught.value.details[0]["message"].startswith(f"{name}: ")
 
 
 def test_the_key_is_the_same_for_the_same_batch_only() -> None:
