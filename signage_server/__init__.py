@@ -48,6 +48,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         ``app.config`` (e.g. ``TESTING``).
     :param clock: the time source (default: the system clock); tests pass a fixed one.
     """
+    # lazy: the `signage` command imports this package before it patches gevent
+    # (signage_server.cli.main); nothing here may load Flask before that.
     from flask import Flask
     from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -117,6 +117,7 @@ class Settings:
     @property
     def lockout(self) -> LockoutPolicy:
         """The growing lockout of user names after failed logins."""
+        # lazy: importing a domain package loads Flask (its __init__); config stays free of it.
         from signage_server.accounts.rules import LockoutPolicy
 
         return LockoutPolicy(
@@ -172,6 +173,7 @@ def load_settings(
         )
     if settings.production and not settings.secret_key:
         raise ConfigError("SIGNAGE_SECRET_KEY must be set in production (a long random string)")
+    # lazy: importing a domain package loads Flask (its __init__); config stays free of it.
     from signage_server.feedback.rules import parse_days
 
     try:

@@ -11,13 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import zoneinfo
 
 from flask import Flask
 
 from signage_server import services as registry
+from signage_server.config import Settings
 from signage_server.disclosure.services import expire_due
 from signage_server.disclosure.services import next_deadline
 from signage_server.extensions import db
+from signage_server.paper.archive import generate_due
+from signage_server.screens import changes
+from signage_server.screens.manifests import prune
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +62,6 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
 
 def _dossiers(moment: dt.datetime) -> int:
     """Make the archive dossiers that are due (committed one by one); never raises."""
-    from signage_server.paper.archive import generate_due
 
     try:
         return len(generate_due(db.session, moment, DOSSIERS_PER_ROUND))
@@ -68,20 +72,12 @@ def _dossiers(moment: dt.datetime) -> int:
 
 
 def _local_tz() -> dt.tzinfo:
-    import zoneinfo
-
-    from signage_server.config import Settings
 
     return zoneinfo.ZoneInfo(registry.get(Settings).timezone)
 
 
 def _new_day(app: Flask, moment: dt.datetime) -> None:
     """Once per local day: every screen's manifest moves on a day; old manifests go."""
-    import zoneinfo
-
-    from signage_server.config import Settings
-    from signage_server.screens import changes
-    from signage_server.screens.manifests import prune
 
     today = moment.astimezone(zoneinfo.ZoneInfo(registry.get(Settings).timezone)).date()
     last = app.extensions.get("signage_scheduler_day")

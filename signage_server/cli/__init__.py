@@ -25,7 +25,7 @@ def main() -> None:
         from gevent import monkey
 
         monkey.patch_all()
-    # After patching: the commands import Flask, the app and their services.
+    # lazy: after patching: the commands import Flask, the app and their services.
     from signage_server.cli.root import run
 
     run(args)
@@ -33,7 +33,7 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the commands to ``app.cli`` (called by ``create_app``)."""
-    # Here, not at the top: importing this package (the entry point) must not import Flask
+    # lazy: here, not at the top: importing this package (the entry point) must not import Flask
     # before ``main`` patched gevent.
     from signage_server.cli.root import init_app as attach
 

@@ -11,7 +11,7 @@ import click
 
 
 def _commands() -> dict[str, click.Command]:
-    # Here, not at the top: the server (create_app attaches every command group, this one
+    # lazy: here, not at the top: the server (create_app attaches every command group, this one
     # too) must not import the bench package; tests/unit/test_architecture.py checks it.
     from signage_server.bench.commands import COMMANDS
 

@@ -13,11 +13,20 @@ from sqlalchemy.orm import Session
 from signage_server.accounts import services as accounts
 from signage_server.accounts.models import User
 from signage_server.accounts.rules import Role
+from signage_server.catalog import services as catalog
+from signage_server.catalog.models import CatalogTemplate
 from signage_server.config import Settings
 from signage_server.config import read_or_create_secret
 from signage_server.demo import data
+from signage_server.demo.catalog import TEMPLATES
+from signage_server.demo.content import seed_content
+from signage_server.demo.feedback import seed_feedback
 from signage_server.orgs import services as orgs
 from signage_server.orgs.models import Org
+from signage_server.screens import services as screens
+from signage_server.screens.layouts import design_sizes
+from signage_server.screens.models import Screen
+from signage_server.screens.rules import Audience
 
 
 @dataclass
@@ -101,12 +110,9 @@ def seed(
 
     seed_catalog(session, by_code["XIAN"])
     if content_at is not None:
-        from signage_server.demo.content import seed_content
-
         session.flush()
         result.items_created = seed_content(session, content_at)
         result.screens = seed_screens(session, by_code)
-        from signage_server.demo.feedback import seed_feedback
 
         result.cases_created = seed_feedback(session, content_at)
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
@@ -116,9 +122,6 @@ def seed(
 
 def seed_catalog(session: Session, county: Org) -> None:
     """Create the county's catalogs for each kind of organisation, when missing."""
-    from signage_server.catalog import services as catalog
-    from signage_server.catalog.models import CatalogTemplate
-    from signage_server.demo.catalog import TEMPLATES
 
     for kind, (name, entries) in TEMPLATES.items():
         template = session.scalar(
@@ -149,10 +152,6 @@ def seed_catalog(session: Session, county: Org) -> None:
 def seed_screens(session: Session, by_code: dict[str, Org]) -> list[tuple[str, str]]:
     """Create the demo screens when missing; give each a fresh token (printed, so that the
     demo can always be opened; a browser still holding the previous token pairs again)."""
-    from signage_server.screens import services as screens
-    from signage_server.screens.layouts import design_sizes
-    from signage_server.screens.models import Screen
-    from signage_server.screens.rules import Audience
 
     tokens = []
     for spec in data.SCREENS:

@@ -1,30 +1,14 @@
-"""The player page and its files: ``/player/``, ``/player/static/``, ``/player/layouts/``,
-``/player/sw.js`` (see docs/player-protocol.md)."""
+"""The player page as HTML, for a screen (``/player/``) or as an operator's preview (the
+editor's and the screen page's frames): one renderer for both, so a preview is the real player.
+The routes that serve it and its files are in :mod:`signage_server.screens.player_views`."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint
-from flask import Response
-from flask import abort
 from flask import render_template
-from flask import send_from_directory
 from flask import url_for
 
-import layouts
-import player
 from signage_server import __version__
 from signage_server.screens.layouts import player_definitions_json
-
-bp = Blueprint(
-    "player",
-    __name__,
-    url_prefix="/player",
-    static_folder=str(player.STATIC),
-    static_url_path="/static",
-    template_folder=str(player.TEMPLATES),
-)
 
 
 def page(preview_manifest: str = "", preview_source: str = "") -> str:
@@ -44,29 +28,3 @@ def page(preview_manifest: str = "", preview_source: str = "") -> str:
         definitions=player_definitions_json(),
         lang="zh-CN",
     )
-
-
-@bp.get("/")
-def index() -> Any:
-    """The player: ``/player/#token=…`` for a screen (older links: ``?token=…``); without a
-    token it pairs."""
-    response = Response(page())
-    response.headers["Cache-Control"] = "no-cache"
-    return response
-
-
-@bp.get("/layouts/<name>.css")
-def layout_css(name: str) -> Response:
-    if name not in layouts.LAYOUTS:
-        abort(404)
-    response = send_from_directory(layouts.DIR, f"{name}.css", mimetype="text/css", max_age=300)
-    return response
-
-
-@bp.get("/sw.js")
-def service_worker() -> Response:
-    """The Service Worker, allowed to control ``/player/``; revalidated on every start."""
-    response = send_from_directory(player.STATIC, "sw.js", mimetype="text/javascript", max_age=0)
-    response.headers["Service-Worker-Allowed"] = "/player/"
-    response.headers["Cache-Control"] = "no-cache"
-    return response

@@ -25,6 +25,7 @@ from sqlalchemy import event
 from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.extensions import db
+from signage_server.paper import ARCHIVE
 from signage_server.paper.jobs import services
 from signage_server.paper.jobs.rules import JobState
 from signage_server.paper.render import prepare_for_native_threads
@@ -59,7 +60,6 @@ def job_context(app: Flask) -> Iterator[dict[str, Any]]:
     the session (``db.session`` of this context) and the job: a request context of its own
     (no user: the installation's default language; ``url_for`` builds addresses on
     ``SIGNAGE_PUBLIC_URL``), so that steps render templates as the pages do."""
-    from signage_server.paper import ARCHIVE
 
     settings = registry.get(Settings, app)
     with app.test_request_context("/", base_url=settings.public_url):
@@ -278,6 +278,7 @@ def perform(job_id: int) -> str | None:
     if has_app_context():
         app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     else:  # pragma: no cover - a plain `rq worker`: build the app from the environment
+        # lazy: only a plain `rq worker` builds an app; the server already has one.
         from signage_server import create_app
 
         app = create_app()
