@@ -23,6 +23,7 @@ from signage_server.clock import FileClock
 from signage_server.db import create_engine
 from tests.conftest import fresh_postgres_database
 from tests.servers import SIGNAGE
+from tests.servers import installed
 from tests.servers import running
 
 
@@ -123,12 +124,20 @@ def test_served_items_expire_on_time(env: dict[str, str], tmp_path: Path) -> Non
         "SIGNAGE_ARGON2_PARALLELISM": "1",
         "SIGNAGE_TEST_CLOCK": str(clock.path),
     }
-    signage(env, "init-db")
-    signage(env, "seed-demo")
-    tokens = {
-        u: signage(env, "token", "create", u).strip()
-        for u in ("jiyi01_editor", "jiyi01_reviewer", "jiyi01_approver", "jiyi01_operator")
-    }
+    # The installation is made in this process (the commands themselves are tested above).
+    with installed(env) as installation:
+        installation.cli("init-db")
+        installation.cli("seed-demo")
+        tokens = {
+            u: installation.cli("token", "create", u).strip()
+            for u in (
+                "jiyi01_editor",
+                "jiyi01_reviewer",
+                "jiyi01_approver",
+                "jiyi01_operator",
+                "jiyi_superior",
+            )
+        }
     with running(env) as server:
         until = clock.now() + dt.timedelta(hours=1)
         payload = {
@@ -158,10 +167,9 @@ def test_served_items_expire_on_time(env: dict[str, str], tmp_path: Path) -> Non
             )
             assert status == 200, body
         # Outside the catalog: the township's superior approves.
-        superior = signage(env, "token", "create", "jiyi_superior").strip()
         request(
             f"{server.base}/api/v1/items/{item['id']}/transitions",
-            superior,
+            tokens["jiyi_superior"],
             json.dumps({"action": "superior_approve"}).encode(),
         )
         status, body = request(
