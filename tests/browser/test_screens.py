@@ -234,6 +234,7 @@ def test_plays_on_and_drops_expired_items_with_the_server_gone(
         page.wait_for_function(
             "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
         )
+    live.close()
     # The server is gone: the player plays on, and comes round to the short notice.
     page.clock.fast_forward(20_000)  # the socket gives up, the poll fails
     state = wait_state(page, lambda s: not s.get("online"), timeout=30)
