@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
 import pytest
@@ -31,6 +32,9 @@ from signage_server import migrations
 from signage_server.clock import FixedClock
 from signage_server.db import Base
 from signage_server.db import create_engine
+
+if TYPE_CHECKING:
+    from tests.factories import Factory
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -365,6 +369,14 @@ def demo(app: Flask, demo_snapshot: Snapshot) -> Demo:
     with app.app_context():
         restore(db.engine, demo_snapshot)
     return Demo(app)
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    """Factories of orgs, users, items, screens and cases on the app (see tests/factories.py)."""
+    from tests.factories import Factory  # cycle: tests.factories -> tests.conftest (Demo)
+
+    return Factory(app)
 
 
 CSRF_INPUT_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
