@@ -186,8 +186,9 @@ def test_each_layout_plays_the_demo(
     page.goto(screen["player_url"])
     wanted = "ticker" if layout == "ticker" else "playing"
     wait_state(page, lambda s: s.get("mode") == wanted)
-    time.sleep(1.0)
-    page.screenshot(path=screenshots / f"player-demo-{layout}.png")
+    # The picture once the fonts are in, transitions run to their end (not after a second).
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    page.screenshot(path=screenshots / f"player-demo-{layout}.png", animations="disabled")
     context.close()
 
 
