@@ -133,7 +133,7 @@ NOTICE = {
 
 
 @dataclass
-class Setup:
+class Seeded:
     """A seeded installation: the environment of its server processes, its clock, and the
     installation itself, driven from this process (its ``signage`` commands)."""
 
@@ -146,7 +146,7 @@ class Setup:
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> Iterator[Setup]:
+def seeded(tmp_path: Path) -> Iterator[Seeded]:
     """A seeded installation on its own PostgreSQL database, its servers' clock standing at
     the test's start until the test moves it (``SIGNAGE_TEST_CLOCK``)."""
     clock = FileClock(tmp_path / "clock")
@@ -163,10 +163,10 @@ def setup(tmp_path: Path) -> Iterator[Setup]:
         with installed(environment) as installation:
             installation.cli("init-db")
             installation.cli("seed-demo")
-            yield Setup(environment, clock, installation)
+            yield Seeded(environment, clock, installation)
 
 
-def tokens_for(setup: Setup) -> dict[str, str]:
+def tokens_for(seeded: Seeded) -> dict[str, str]:
     users = (
         "jiyi01_editor",
         "jiyi01_reviewer",
@@ -174,13 +174,13 @@ def tokens_for(setup: Setup) -> dict[str, str]:
         "jiyi01_operator",
         "jiyi_superior",
     )
-    return {u: setup.cli("token", "create", u).strip() for u in users}
+    return {u: seeded.cli("token", "create", u).strip() for u in users}
 
 
-def screen_token(setup: Setup, audience: str = "public") -> str:
+def screen_token(seeded: Seeded, audience: str = "public") -> str:
     return str(
         json.loads(
-            setup.cli(
+            seeded.cli(
                 "screen",
                 "register",
                 f"{audience}屏",
@@ -193,14 +193,14 @@ def screen_token(setup: Setup, audience: str = "public") -> str:
     )
 
 
-def test_publish_withdraw_and_expiry_are_pushed(setup: Setup) -> None:
+def test_publish_withdraw_and_expiry_are_pushed(seeded: Seeded) -> None:
     """The test's player never polls: each manifest it gets was pushed. How fast is measured
     and printed (``pytest -rP``), and benchmarked by ``signage bench``; a loaded machine must not
     fail the test, so the waits are generous, and the server's clock is the test's: expiry
     comes when the test moves it, however slowly this machine publishes."""
-    tokens = tokens_for(setup)
-    token = screen_token(setup)
-    with running(setup.env) as server:
+    tokens = tokens_for(seeded)
+    token = screen_token(seeded)
+    with running(seeded.env) as server:
         player = Player(server.base, token)
         try:
             assert player.hello is not None
@@ -221,18 +221,18 @@ def test_publish_withdraw_and_expiry_are_pushed(setup: Setup) -> None:
             arrived, _, _ = player.wait_for(lambda m: item not in ids(m), after=sent, timeout=60)
             print(f"withdrawal pushed {arrived - sent:.3f}s after the request was sent")  # noqa: T201 - measured figures, shown with pytest -rP
             # Expiry: pushed by the scheduler inside the server, never before valid_until.
-            until = setup.clock.now() + dt.timedelta(hours=1)
+            until = seeded.clock.now() + dt.timedelta(hours=1)
             item, published = publish(
                 server.base,
                 tokens,
                 {**NOTICE, "title": "临时停电通知", "valid_until": until.isoformat()},
             )
             player.wait_for(lambda m: item in ids(m), timeout=60)
-            setup.clock.set(until - dt.timedelta(seconds=1))
+            seeded.clock.set(until - dt.timedelta(seconds=1))
             status, body = request(f"{server.base}/api/v1/items/{item}", tokens["jiyi01_editor"])
             assert (status, body["state"]) == (200, "published"), body
             moved = time.monotonic()
-            setup.clock.set(until)
+            seeded.clock.set(until)
             arrived, _, _ = player.wait_for(
                 lambda m: item not in ids(m), after=published, timeout=60
             )
@@ -242,10 +242,10 @@ def test_publish_withdraw_and_expiry_are_pushed(setup: Setup) -> None:
             player.close()
 
 
-def test_revoked_screen_is_cut_off(setup: Setup) -> None:
-    token = screen_token(setup)
-    operator = setup.cli("token", "create", "jiyi01_operator").strip()
-    with running(setup.env) as server:
+def test_revoked_screen_is_cut_off(seeded: Seeded) -> None:
+    token = screen_token(seeded)
+    operator = seeded.cli("token", "create", "jiyi01_operator").strip()
+    with running(seeded.env) as server:
         player = Player(server.base, token)
         screen_id = player.hello["screen"]["id"]  # type: ignore[index]
         status, _ = post(server.base, f"/api/v1/screens/{screen_id}/revoke", operator, {})
@@ -260,11 +260,11 @@ def test_revoked_screen_is_cut_off(setup: Setup) -> None:
             Player(server.base, token)
 
 
-def test_two_servers_share_pushes_through_redis(setup: Setup) -> None:
+def test_two_servers_share_pushes_through_redis(seeded: Seeded) -> None:
     need_service("Redis", redis_problem())
-    env = setup.env | {"SIGNAGE_REDIS_URL": REDIS_URL}
-    tokens = tokens_for(setup)
-    token = screen_token(setup)
+    env = seeded.env | {"SIGNAGE_REDIS_URL": REDIS_URL}
+    tokens = tokens_for(seeded)
+    token = screen_token(seeded)
     with running(env) as first, running(env) as second:
         player = Player(first.base, token)  # connected to the first process
         try:
@@ -278,7 +278,7 @@ def test_two_servers_share_pushes_through_redis(setup: Setup) -> None:
             post(
                 second.base,
                 f"/api/v1/screens/{screen_id}/revoke",
-                setup.cli("token", "create", "jiyi01_operator").strip(),
+                seeded.cli("token", "create", "jiyi01_operator").strip(),
                 {},
             )
             deadline = time.monotonic() + 60
