@@ -52,3 +52,27 @@ def test_the_demo_county_is_put_back_whole_after_any_change(
 def test_a_test_without_the_demo_gets_an_empty_database(app: Flask) -> None:
     with app.app_context(), db.engine.connect() as connection:
         assert filled_tables(connection) == set()
+
+
+def test_apps_share_url_builders_that_build_what_their_own_would(app: Flask) -> None:
+    from werkzeug.routing.converters import NumberConverter
+    from werkzeug.routing.converters import PathConverter
+    from werkzeug.routing.rules import Rule
+
+    original = Rule._compile_builder.original  # type: ignore[attr-defined]
+    rules = list(app.url_map.iter_rules())
+    assert len(rules) > 100
+    for rule in rules:
+        arguments = {
+            name: 7
+            if isinstance(converter, NumberConverter)
+            else "a/b.css"
+            if isinstance(converter, PathConverter)
+            else "x"
+            for name, converter in rule._converters.items()
+        }
+        for unknown in (False, True):
+            own = original(rule, unknown).__get__(rule, None)
+            shared = rule._build_unknown if unknown else rule._build
+            query = {"page": "2"} if unknown else {}
+            assert shared(**arguments, **query) == own(**arguments, **query), rule.rule
