@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from typing import Any
 
 from signage_server.clock import Clock
+from signage_server.clock import FileClock
 from signage_server.clock import SystemClock
 
 if TYPE_CHECKING:  # importing Flask is deferred so that ``signage serve`` can patch gevent first
@@ -46,7 +47,8 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     :param overrides: lower-case keys override :class:`~signage_server.config.Settings`
         fields (after the ``SIGNAGE_*`` environment); upper-case keys go straight into
         ``app.config`` (e.g. ``TESTING``).
-    :param clock: the time source (default: the system clock); tests pass a fixed one.
+    :param clock: the time source (default: the system clock, or the test clock file of
+        ``SIGNAGE_TEST_CLOCK``); tests pass a fixed one.
     """
     # lazy: the `signage` command imports this package before it patches gevent
     # (signage_server.cli.main); nothing here may load Flask before that.
@@ -107,7 +109,9 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     services.register(app, config.Settings, settings)
-    services.register(app, CLOCK, clock or SystemClock())
+    if clock is None:
+        clock = FileClock(settings.test_clock) if settings.test_clock else SystemClock()
+    services.register(app, CLOCK, clock)
     services.register(
         app,
         Passwords,

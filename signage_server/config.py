@@ -109,6 +109,9 @@ class Settings:
     session_hours: int = 12
     #: Longest a login session lasts, however active, in days.
     session_max_days: int = 7
+    #: Tests only: a file holding the time the app takes for now (see
+    #: :class:`signage_server.clock.FileClock`); refused in production.
+    test_clock: str = ""
 
     @property
     def production(self) -> bool:
@@ -173,6 +176,8 @@ def load_settings(
         )
     if settings.production and not settings.secret_key:
         raise ConfigError("SIGNAGE_SECRET_KEY must be set in production (a long random string)")
+    if settings.production and settings.test_clock:
+        raise ConfigError("SIGNAGE_TEST_CLOCK is for tests: production keeps the real time")
     # lazy: importing a domain package loads Flask (its __init__); config stays free of it.
     from signage_server.feedback.rules import parse_days
 

@@ -1,7 +1,9 @@
-"""Run the real ``signage`` server process for end-to-end tests."""
+"""Run the real ``signage`` server process for end-to-end tests, and drive its installation
+(``signage`` commands on its database and data directory) from the test's own process."""
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import subprocess
 import sys
@@ -9,9 +11,16 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from flask import Flask
+
+from signage_server import create_app
+from signage_server.config import load_settings
+from signage_server.extensions import db
 
 SIGNAGE = str(Path(sys.executable).parent / "signage")
 
@@ -72,3 +81,37 @@ def running(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class Installation:
+    """The installation a server process started with ``env`` serves, driven from this
+    process: :meth:`cli` runs a ``signage`` command through Flask's CLI runner on an app of
+    the same settings (database, data directory, keys, clock), as the console script would,
+    without a console-script process's second or two of start-up for each command."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        settings = dataclasses.asdict(load_settings(environ=env))
+        # This process's log output stays as pytest configured it.
+        self.app: Flask = create_app({**settings, "log_level": "WARNING"})
+
+    def cli(self, *args: str) -> str:
+        """Run ``signage <args>``; return what it printed on stdout (a failing command fails
+        the test)."""
+        result = self.app.test_cli_runner().invoke(args=list(args))
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        assert result.exit_code == 0, f"signage {' '.join(args)}: {result.output}"
+        return result.stdout
+
+    def close(self) -> None:
+        db.dispose(self.app)
+
+
+@contextmanager
+def installed(env: Mapping[str, str]) -> Iterator[Installation]:
+    """Yield the :class:`Installation` of ``env``; close its connections afterwards."""
+    installation = Installation(env)
+    try:
+        yield installation
+    finally:
+        installation.close()

@@ -1,11 +1,9 @@
-"""How news reaches screens and operators: the screens' :class:`Notifier` over Socket.IO, and a
-recording fake; the rooms players and operators join."""
+"""How news reaches screens and operators: the screens' :class:`Notifier` over Socket.IO; the
+rooms players and operators join."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 
 from flask_socketio import SocketIO
@@ -46,21 +44,3 @@ class SocketIONotifier:
         rooms = sorted({admin_room(org_id) for path in org_paths for org_id in path_ids(path)})
         for screen in screens:
             self.socketio.emit("screen", screen, to=rooms, namespace="/admin")
-
-
-@dataclass
-class RecordingNotifier:
-    """Keeps what would have been sent (tests)."""
-
-    manifests: list[tuple[str, list[int]]] = field(default_factory=list)
-    disconnected: list[str] = field(default_factory=list)
-    screen_updates: list[dict[str, Any]] = field(default_factory=list)
-
-    def push_manifest(self, manifest: dict[str, Any], screen_ids: Iterable[int]) -> None:
-        self.manifests.append((manifest["version"], sorted(screen_ids)))
-
-    def disconnect(self, sids: Iterable[str]) -> None:
-        self.disconnected.extend(sids)
-
-    def screens_changed(self, screens: Iterable[dict[str, Any]], org_paths: Iterable[str]) -> None:
-        self.screen_updates.extend(screens)

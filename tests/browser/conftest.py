@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import os
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +13,9 @@ from playwright.sync_api import Browser
 from playwright.sync_api import Page
 
 from tests.conftest import DEMO_PASSWORD
-from tests.servers import SIGNAGE
+from tests.servers import Installation
 from tests.servers import free_port
+from tests.servers import installed
 from tests.servers import running
 
 
@@ -29,21 +30,30 @@ def installation(data_dir: Path) -> dict[str, str]:
         # Every browser test logs in from 127.0.0.1 (the limit itself is tested over HTTP).
         "SIGNAGE_LOGIN_RATE_LIMIT": "1000 per minute",
     }
-    for command in (["init-db"], ["seed-demo"]):
-        subprocess.run([SIGNAGE, *command], env=env, check=True, capture_output=True, timeout=120)
+    with installed(env) as setup:
+        setup.cli("init-db")
+        setup.cli("seed-demo")
     return env
 
 
 @dataclass
 class Live:
+    """A served installation: its address, the environment of its server process, and its
+    ``signage`` commands (run in this process, see :class:`~tests.servers.Installation`)."""
+
     base: str
     env: dict[str, str]
 
+    @functools.cached_property
+    def installation(self) -> Installation:
+        return Installation(self.env)
+
     def cli(self, *args: str) -> str:
-        result = subprocess.run(
-            [SIGNAGE, *args], env=self.env, check=True, capture_output=True, text=True, timeout=60
-        )
-        return result.stdout
+        return self.installation.cli(*args)
+
+    def close(self) -> None:
+        if "installation" in self.__dict__:
+            self.installation.close()
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +64,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     # The CLI (``live.cli("screen", "register", …)``) prints player addresses on this base.
     env["SIGNAGE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     with running(env, port=port) as server:
-        yield Live(server.base, env)
+        served = Live(server.base, env)
+        yield served
+        served.close()
 
 
 @pytest.fixture(scope="session")

@@ -96,6 +96,15 @@ def wait_state(page: Page, predicate: Any, timeout: float = 15) -> dict[str, Any
     raise AssertionError(f"player state not reached: {state}")
 
 
+def wait_js(page: Page, expression: str, timeout: float = 15) -> None:
+    """Poll ``expression`` from here until it holds. (``page.wait_for_function`` evaluates a
+    string predicate inside the page when its first try fails: the player's CSP forbids that.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not within {timeout}s: {expression}"
+        time.sleep(0.1)
+
+
 def register(live: Live, layout: str = "landscape", audience: str = "public") -> dict[str, Any]:
     out = live.cli(
         "screen",
@@ -186,8 +195,9 @@ def test_each_layout_plays_the_demo(
     page.goto(screen["player_url"])
     wanted = "ticker" if layout == "ticker" else "playing"
     wait_state(page, lambda s: s.get("mode") == wanted)
-    time.sleep(1.0)
-    page.screenshot(path=screenshots / f"player-demo-{layout}.png")
+    # The picture once the fonts are in, transitions run to their end (not after a second).
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.screenshot(path=screenshots / f"player-demo-{layout}.png", animations="disabled")
     context.close()
 
 
@@ -231,13 +241,8 @@ def test_plays_on_and_drops_expired_items_with_the_server_gone(
         manifest = api(live.base, screen["token"], "/api/v1/player/manifest")
         assert short in {i["id"] for i in manifest["items"]}
         wait_state(page, lambda s: s.get("version") == manifest["version"])
-        # Polled from here: a page-side wait (wait_for_function) evaluates strings, which the
-        # player's CSP forbids once the worker is not there at the first look.
-        controlled = "!!(navigator.serviceWorker && navigator.serviceWorker.controller)"
-        deadline = time.monotonic() + 15
-        while not page.evaluate(controlled):
-            assert time.monotonic() < deadline, "the Service Worker never took the page"
-            time.sleep(0.1)
+        wait_js(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    live.close()
     # The server is gone: the player plays on, and comes round to the short notice.
     page.clock.fast_forward(20_000)  # the socket gives up, the poll fails
     state = wait_state(page, lambda s: not s.get("online"), timeout=30)

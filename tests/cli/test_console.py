@@ -5,9 +5,11 @@ These start the real server process (gevent) on a free port, on SQLite and Postg
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,9 +19,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from signage_server.clock import FileClock
 from signage_server.db import create_engine
 from tests.conftest import fresh_postgres_database
 from tests.servers import SIGNAGE
+from tests.servers import installed
 from tests.servers import running
 
 
@@ -105,25 +109,37 @@ def test_signage_demo_serves_and_prints_logins(env: dict[str, str]) -> None:
 
 
 @pytest.mark.slow
-def test_served_items_expire_on_time(env: dict[str, str]) -> None:
-    """The scheduler inside ``signage serve`` takes an item off at its ``valid_until``."""
-    import datetime as dt
-    import time
+def test_served_items_expire_on_time(env: dict[str, str], tmp_path: Path) -> None:
+    """The scheduler inside ``signage serve`` takes an item off at its ``valid_until``.
 
+    The server's clock is the test's (``SIGNAGE_TEST_CLOCK``): the item's hour passes in one
+    move of the clock, however slowly this machine publishes.
+    """
+    clock = FileClock(tmp_path / "clock")
+    clock.set(dt.datetime.now(dt.UTC).replace(microsecond=0))
     env = env | {
         "SIGNAGE_DEMO_PASSWORD": "village-demo-1",
         "SIGNAGE_ARGON2_TIME_COST": "1",
         "SIGNAGE_ARGON2_MEMORY_COST": "1024",
         "SIGNAGE_ARGON2_PARALLELISM": "1",
+        "SIGNAGE_TEST_CLOCK": str(clock.path),
     }
-    signage(env, "init-db")
-    signage(env, "seed-demo")
-    tokens = {
-        u: signage(env, "token", "create", u).strip()
-        for u in ("jiyi01_editor", "jiyi01_reviewer", "jiyi01_approver", "jiyi01_operator")
-    }
+    # The installation is made in this process (the commands themselves are tested above).
+    with installed(env) as installation:
+        installation.cli("init-db")
+        installation.cli("seed-demo")
+        tokens = {
+            u: installation.cli("token", "create", u).strip()
+            for u in (
+                "jiyi01_editor",
+                "jiyi01_reviewer",
+                "jiyi01_approver",
+                "jiyi01_operator",
+                "jiyi_superior",
+            )
+        }
     with running(env) as server:
-        until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=6)
+        until = clock.now() + dt.timedelta(hours=1)
         payload = {
             "org": "JIYI-01",
             "title": "停水通知",
@@ -151,10 +167,9 @@ def test_served_items_expire_on_time(env: dict[str, str]) -> None:
             )
             assert status == 200, body
         # Outside the catalog: the township's superior approves.
-        superior = signage(env, "token", "create", "jiyi_superior").strip()
         request(
             f"{server.base}/api/v1/items/{item['id']}/transitions",
-            superior,
+            tokens["jiyi_superior"],
             json.dumps({"action": "superior_approve"}).encode(),
         )
         status, body = request(
@@ -164,7 +179,18 @@ def test_served_items_expire_on_time(env: dict[str, str]) -> None:
         )
         assert status == 200, body
         assert body["live"]["display"] == "on_display"
-        while dt.datetime.now(dt.UTC) < until + dt.timedelta(seconds=2):
-            time.sleep(0.5)
+        # A second before its end the item is on display by the server's clock ...
+        clock.set(until - dt.timedelta(seconds=1))
         status, body = request(f"{server.base}/api/v1/items/{item['id']}", tokens["jiyi01_editor"])
+        assert status == 200, body
+        assert body["state"] == "published", body["state"]
+        assert body["live"]["display"] == "on_display"
+        # ... and at valid_until the scheduler's next round (within a second) expires it.
+        clock.set(until)
+        deadline = time.monotonic() + 60
+        while body["state"] != "expired" and time.monotonic() < deadline:
+            time.sleep(0.1)
+            status, body = request(
+                f"{server.base}/api/v1/items/{item['id']}", tokens["jiyi01_editor"]
+            )
         assert body["state"] == "expired", body["state"]

@@ -14,8 +14,8 @@ import pytest
 import socketio
 
 from tests.conftest import ROOT
-from tests.servers import SIGNAGE
 from tests.servers import free_port
+from tests.servers import installed
 
 DEPLOY = ROOT / "deploy"
 
@@ -31,26 +31,19 @@ def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
         "SIGNAGE_BIND": f"127.0.0.1:{port}",
         "SIGNAGE_TRUSTED_PROXIES": "1",
     }
-    subprocess.run([SIGNAGE, "init-db"], env=env, check=True, capture_output=True)
     fast = {
         "SIGNAGE_ARGON2_TIME_COST": "1",
         "SIGNAGE_ARGON2_MEMORY_COST": "1024",
         "SIGNAGE_ARGON2_PARALLELISM": "1",
     }
-    subprocess.run(
-        [SIGNAGE, "seed-demo"],
-        env=env | fast | {"SIGNAGE_DEMO_PASSWORD": "x" * 12},
-        check=True,
-        capture_output=True,
-    )
-    registered = subprocess.run(
-        [SIGNAGE, "screen", "register", "广场屏", "--org", "JIYI-01", "--audience", "public"],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    screen_token = json.loads(registered.stdout)["token"]
+    # The installation's commands run in this process (the console script is tested elsewhere).
+    with installed(env | fast | {"SIGNAGE_DEMO_PASSWORD": "x" * 12}) as installation:
+        installation.cli("init-db")
+        installation.cli("seed-demo")
+        registered = installation.cli(
+            "screen", "register", "广场屏", "--org", "JIYI-01", "--audience", "public"
+        )
+    screen_token = json.loads(registered)["token"]
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen(

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import ROOT
-from tests.realtime.test_live_server import cli
-from tests.realtime.test_live_server import env  # noqa: F401 - the seeded installation
+from tests.realtime.test_live_server import Seeded
+from tests.realtime.test_live_server import seeded  # noqa: F401 - the seeded installation
 from tests.servers import running
 
 DEPLOY = ROOT / "deploy"
@@ -21,9 +21,9 @@ SECRET = "scr_SECRETsecretSECRET0123456789"
 
 
 @pytest.mark.slow
-def test_player_url_keeps_the_token_in_the_fragment(env: dict[str, str]) -> None:  # noqa: F811
+def test_player_url_keeps_the_token_in_the_fragment(seeded: Seeded) -> None:  # noqa: F811
     registered = json.loads(
-        cli(env, "screen", "register", "村口屏", "--org", "JIYI-01", "--audience", "public")
+        seeded.cli("screen", "register", "村口屏", "--org", "JIYI-01", "--audience", "public")
     )
     url = urlsplit(registered["player_url"])
     assert url.path == "/player/"
@@ -32,8 +32,8 @@ def test_player_url_keeps_the_token_in_the_fragment(env: dict[str, str]) -> None
 
 
 @pytest.mark.slow
-def test_the_serve_access_log_has_no_token(env: dict[str, str]) -> None:  # noqa: F811
-    with running(env) as server:
+def test_the_serve_access_log_has_no_token(seeded: Seeded) -> None:  # noqa: F811
+    with running(seeded.env) as server:
         for path in (f"/player/?token={SECRET}", f"/player/?lang=zh&token={SECRET}&x=1"):
             with urllib.request.urlopen(server.base + path, timeout=10) as response:
                 assert response.status == 200

@@ -1,4 +1,6 @@
-"""The JSON error format of CONTRACT.md for every status, and the HTML error pages."""
+"""The JSON error format of CONTRACT.md for every status, and the HTML error pages.
+
+Each test makes the users it names (``tests/factories.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from flask.testing import FlaskClient
 
 from signage_server.accounts.models import ApiToken
 from signage_server.extensions import db
-from tests.conftest import Demo
+from tests.factories import Factory
 
 
 def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
@@ -27,7 +29,8 @@ def assert_error(response: Any, status: int, code: str | None = None) -> dict[st
     return error
 
 
-def test_401_without_token(client: FlaskClient, demo: Demo) -> None:
+def test_401_without_token(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi_editor")  # users exist; the request has no token
     response = client.get("/api/v1/orgs")
     assert_error(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -43,23 +46,25 @@ def test_401_without_token(client: FlaskClient, demo: Demo) -> None:
         "Bearer " + "x" * 500,
     ],
 )
-def test_401_with_bad_token(client: FlaskClient, demo: Demo, header: str) -> None:
+def test_401_with_bad_token(client: FlaskClient, make: Factory, header: str) -> None:
+    make.token(make.user("jiyi_editor"))  # a real token exists; these are not it
     assert_error(client.get("/api/v1/orgs", headers={"Authorization": header}), 401)
 
 
 def test_401_for_revoked_expired_and_deactivated(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, make: Factory
 ) -> None:
-    headers = demo.headers("jiyi_editor")
+    make.users("jiyi_editor", "jiyi_reviewer", "admin")
+    headers = make.headers("jiyi_editor")
     assert client.get("/api/v1/orgs", headers=headers).status_code == 200
     with app.app_context():
-        token = db.session.query(ApiToken).filter_by(prefix=demo.token("jiyi_editor")[:12]).one()
+        token = db.session.query(ApiToken).filter_by(prefix=make.token("jiyi_editor")[:12]).one()
         token.expires_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
         db.session.commit()
     assert_error(client.get("/api/v1/orgs", headers=headers), 401, "bad_token")
 
-    admin = demo.headers("admin")
-    other = demo.headers("jiyi_reviewer")
+    admin = make.headers("admin")
+    other = make.headers("jiyi_reviewer")
     assert client.get("/api/v1/me", headers=other).status_code == 200
     assert (
         client.patch(
@@ -70,28 +75,31 @@ def test_401_for_revoked_expired_and_deactivated(
     assert_error(client.get("/api/v1/me", headers=other), 401, "bad_token")
 
 
-def test_400_malformed_json(client: FlaskClient, demo: Demo) -> None:
-    headers = {**demo.headers("jiyi_admin"), "Content-Type": "application/json"}
+def test_400_malformed_json(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi_admin")
+    headers = {**make.headers("jiyi_admin"), "Content-Type": "application/json"}
     error = assert_error(client.post("/api/v1/orgs", data=b'{"code": "X",', headers=headers), 400)
     assert error["code"] == "invalid_json"
     assert_error(client.post("/api/v1/orgs", data=b"[1, 2]", headers=headers), 400, "invalid_json")
-    plain = {**demo.headers("jiyi_admin"), "Content-Type": "text/plain"}
+    plain = {**make.headers("jiyi_admin"), "Content-Type": "text/plain"}
     assert_error(client.post("/api/v1/orgs", data=b"{}", headers=plain), 400, "not_json")
 
 
-def test_400_invalid_fields_name_the_fields(client: FlaskClient, demo: Demo) -> None:
+def test_400_invalid_fields_name_the_fields(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi_admin")
     response = client.post(
         "/api/v1/orgs",
         json={"code": "JIYI-30", "kind": "castle"},
-        headers=demo.headers("jiyi_admin"),
+        headers=make.headers("jiyi_admin"),
     )
     error = assert_error(response, 400, "invalid_fields")
     fields = {d["field"] for d in error["details"]}
     assert {"name", "kind", "parent"} <= fields
 
 
-def test_403_404_405(client: FlaskClient, demo: Demo) -> None:
-    headers = demo.headers("jiyi01_editor")
+def test_403_404_405(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi01_editor")
+    headers = make.headers("jiyi01_editor")
     assert_error(client.get("/api/v1/orgs/JIYI", headers=headers), 403, "forbidden")
     assert_error(client.get("/api/v1/orgs/NOWHERE", headers=headers), 404, "org_not_found")
     assert_error(client.get("/api/v1/no-such-endpoint", headers=headers), 404, "not_found")
@@ -100,8 +108,9 @@ def test_403_404_405(client: FlaskClient, demo: Demo) -> None:
     assert "GET" in response.headers["Allow"]
 
 
-def test_409_and_422(client: FlaskClient, demo: Demo) -> None:
-    headers = demo.headers("admin")
+def test_409_and_422(client: FlaskClient, make: Factory) -> None:
+    make.users("admin", "jiyi_editor")
+    headers = make.headers("admin")
     taken = client.post(
         "/api/v1/users", json={"username": "jiyi_editor", "org": "JIYI"}, headers=headers
     )
@@ -116,12 +125,13 @@ def test_409_and_422(client: FlaskClient, demo: Demo) -> None:
     assert_error(self_off, 422, "self_deactivation")
 
 
-def test_413_too_large(demo: Demo, client: FlaskClient, app: Flask) -> None:
+def test_413_too_large(make: Factory, client: FlaskClient, app: Flask) -> None:
+    make.users("admin")
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = client.post(
         "/api/v1/orgs",
         data=b"{" + b" " * 4096 + b"}",
-        headers={**demo.headers("admin"), "Content-Type": "application/json"},
+        headers={**make.headers("admin"), "Content-Type": "application/json"},
     )
     assert_error(response, 413, "too_large")
 
@@ -131,22 +141,24 @@ def app_overrides() -> dict[str, Any]:
     return {"api_rate_limit": "5 per minute"}
 
 
-def test_429_api_rate_limit_per_token(client: FlaskClient, demo: Demo) -> None:
-    headers = demo.headers("jiyi_editor")
+def test_429_api_rate_limit_per_token(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi_editor", "jiyi_reviewer")
+    headers = make.headers("jiyi_editor")
     statuses = [client.get("/api/v1/me", headers=headers).status_code for _ in range(7)]
     assert statuses == [200] * 5 + [429] * 2
     response = client.get("/api/v1/me", headers=headers)
     assert_error(response, 429, "rate_limited")
     assert int(response.headers["Retry-After"]) > 0
     # Another token has its own budget.
-    assert client.get("/api/v1/me", headers=demo.headers("jiyi_reviewer")).status_code == 200
+    assert client.get("/api/v1/me", headers=make.headers("jiyi_reviewer")).status_code == 200
 
 
-def test_error_messages_follow_the_language(client: FlaskClient, demo: Demo) -> None:
-    headers = demo.headers("jiyi01_editor")
+def test_error_messages_follow_the_language(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi01_editor", "admin")
+    headers = make.headers("jiyi01_editor")
     chinese = client.get("/api/v1/orgs/JIYI", headers=headers).get_json()["error"]["message"]
     assert chinese == "您无权对“集义镇”执行此操作。"
-    client.patch("/api/v1/users/jiyi01_editor", json={}, headers=demo.headers("admin"))
+    client.patch("/api/v1/users/jiyi01_editor", json={}, headers=make.headers("admin"))
     with client.application.app_context():
         from signage_server.accounts.services import get_user
 
@@ -158,8 +170,9 @@ def test_error_messages_follow_the_language(client: FlaskClient, demo: Demo) -> 
     assert english == "You may not do this for 集义镇."
 
 
-def test_html_pages_get_html_errors(client: FlaskClient, demo: Demo) -> None:
-    demo.login(client, "jiyi_editor")
+def test_html_pages_get_html_errors(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi_editor")
+    make.login(client, "jiyi_editor")
     response = client.get("/admin/users")
     assert response.status_code == 403
     assert response.mimetype == "text/html"

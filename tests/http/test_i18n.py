@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from signage_server.accounts.services import get_user
 from signage_server.extensions import db
 from tests.conftest import ROOT
-from tests.conftest import Demo
 from tests.conftest import post_form
+from tests.factories import Factory
 
 CATALOG = ROOT / "signage_server" / "translations" / "zh_Hans_CN" / "LC_MESSAGES"
 
@@ -32,14 +32,17 @@ def test_switch_language_anonymously(client: FlaskClient) -> None:
     assert "工作人员登录" in client.get("/login").get_data(as_text=True)
 
 
-def test_language_choice_is_kept_for_the_user(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    demo.login(client, "jiyi_editor")
+def test_language_choice_is_kept_for_the_user(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    make.users("jiyi_editor")
+    make.login(client, "jiyi_editor")
     post_form(client, "/locale", {"locale": "en", "next": "/"}, page="/")
     with app.app_context():
         user = get_user(db.session, "jiyi_editor")
         assert user is not None and user.locale == "en"
     other = app.test_client()
-    demo.login(other, "jiyi_editor")
+    make.login(other, "jiyi_editor")
     html = other.get("/").get_data(as_text=True)
     assert "Hello, 李慧" in html
     assert "Drafts disclosure items" in html

@@ -1,4 +1,6 @@
-"""Web login: argon2 hashes, CSRF, rate limits, sessions that end when they should."""
+"""Web login: argon2 hashes, CSRF, rate limits, sessions that end when they should.
+
+The users who log in are made by the factories (``people``), not the whole demo county."""
 
 from __future__ import annotations
 
@@ -20,8 +22,24 @@ from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.extensions import socketio
 from tests.conftest import NOW
-from tests.conftest import Demo
 from tests.conftest import post_form
+from tests.factories import Factory
+
+
+@pytest.fixture
+def people(make: Factory) -> Factory:
+    """The users who log in here: 集义镇's editor, reviewer, approver, handler and admin, the
+    approver of 集义村 and the site admin."""
+    make.users(
+        "jiyi_editor",
+        "jiyi_reviewer",
+        "jiyi_approver",
+        "jiyi_handler",
+        "jiyi_admin",
+        "jiyi01_approver",
+        "admin",
+    )
+    return make
 
 
 def test_anonymous_visitors_are_sent_to_login(client: FlaskClient) -> None:
@@ -37,9 +55,9 @@ def test_login_page_is_chinese(client: FlaskClient) -> None:
     assert "阳光公开屏" in html
 
 
-def test_login_and_dashboard(client: FlaskClient, demo: Demo) -> None:
+def test_login_and_dashboard(client: FlaskClient, people: Factory) -> None:
     response = post_form(
-        client, "/login", {"username": "jiyi01_approver", "password": demo.password}
+        client, "/login", {"username": "jiyi01_approver", "password": people.password}
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -49,38 +67,44 @@ def test_login_and_dashboard(client: FlaskClient, demo: Demo) -> None:
     assert "审签人（第一责任人）" in html
 
 
-def test_login_is_case_insensitive_for_user_names(client: FlaskClient, demo: Demo) -> None:
-    response = post_form(client, "/login", {"username": " JIYI_Editor ", "password": demo.password})
+def test_login_is_case_insensitive_for_user_names(client: FlaskClient, people: Factory) -> None:
+    response = post_form(
+        client, "/login", {"username": " JIYI_Editor ", "password": people.password}
+    )
     assert response.status_code == 302
 
 
 @pytest.mark.parametrize(
     ("username", "password"), [("jiyi_editor", "wrong-password"), ("nobody", "whatever-1234")]
 )
-def test_wrong_credentials(client: FlaskClient, demo: Demo, username: str, password: str) -> None:
+def test_wrong_credentials(
+    client: FlaskClient, people: Factory, username: str, password: str
+) -> None:
     response = post_form(client, "/login", {"username": username, "password": password})
     assert response.status_code == 200
     assert "用户名或密码错误" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 
-def test_deactivated_user_cannot_log_in(client: FlaskClient, demo: Demo) -> None:
+def test_deactivated_user_cannot_log_in(client: FlaskClient, people: Factory) -> None:
     client.patch(
-        "/api/v1/users/jiyi_handler", json={"active": False}, headers=demo.headers("admin")
+        "/api/v1/users/jiyi_handler", json={"active": False}, headers=people.headers("admin")
     )
-    response = post_form(client, "/login", {"username": "jiyi_handler", "password": demo.password})
+    response = post_form(
+        client, "/login", {"username": "jiyi_handler", "password": people.password}
+    )
     assert "用户名或密码错误" in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 
-def test_login_without_csrf_token_is_refused(client: FlaskClient, demo: Demo) -> None:
-    response = client.post("/login", data={"username": "jiyi_editor", "password": demo.password})
+def test_login_without_csrf_token_is_refused(client: FlaskClient, people: Factory) -> None:
+    response = client.post("/login", data={"username": "jiyi_editor", "password": people.password})
     assert response.status_code == 400
     assert client.get("/").status_code == 302
 
 
-def test_next_goes_only_to_local_pages(client: FlaskClient, demo: Demo) -> None:
-    data = {"username": "jiyi_admin", "password": demo.password}
+def test_next_goes_only_to_local_pages(client: FlaskClient, people: Factory) -> None:
+    data = {"username": "jiyi_admin", "password": people.password}
     local = post_form(client, "/login?next=/admin/orgs", data, page="/login")
     assert local.headers["Location"] == "/admin/orgs"
     client.post("/logout", data={"csrf_token": _token(client)})
@@ -101,8 +125,8 @@ def _token(client: FlaskClient) -> str:
     return csrf_token(client, "/account")
 
 
-def test_logout_needs_post_with_csrf(client: FlaskClient, demo: Demo) -> None:
-    demo.login(client, "jiyi_editor")
+def test_logout_needs_post_with_csrf(client: FlaskClient, people: Factory) -> None:
+    people.login(client, "jiyi_editor")
     assert client.get("/logout").status_code == 405
     assert client.post("/logout").status_code == 400
     assert client.get("/").status_code == 200
@@ -111,35 +135,39 @@ def test_logout_needs_post_with_csrf(client: FlaskClient, demo: Demo) -> None:
     assert client.get("/").status_code == 302
 
 
-def test_passwords_are_argon2id_hashes(app: Flask, demo: Demo) -> None:
+def test_passwords_are_argon2id_hashes(app: Flask, people: Factory) -> None:
     with app.app_context():
         user = get_user(db.session, "jiyi_editor")
         assert user is not None
         assert user.password_hash.startswith("$argon2id$")
-        assert demo.password not in user.password_hash
+        assert people.password not in user.password_hash
 
 
-def test_changing_password_ends_other_sessions(app: Flask, demo: Demo) -> None:
+def test_changing_password_ends_other_sessions(app: Flask, people: Factory) -> None:
     first, second = app.test_client(), app.test_client()
-    demo.login(first, "jiyi_editor")
-    demo.login(second, "jiyi_editor")
+    people.login(first, "jiyi_editor")
+    people.login(second, "jiyi_editor")
     response = post_form(
         first,
         "/account/password",
-        {"pw-current": demo.password, "pw-new": "A-new-secret-42", "pw-confirm": "A-new-secret-42"},
+        {
+            "pw-current": people.password,
+            "pw-new": "A-new-secret-42",
+            "pw-confirm": "A-new-secret-42",
+        },
         page="/account",
     )
     assert response.status_code == 302
     assert first.get("/").status_code == 200
     assert second.get("/").status_code == 302
     fresh = app.test_client()
-    old = post_form(fresh, "/login", {"username": "jiyi_editor", "password": demo.password})
+    old = post_form(fresh, "/login", {"username": "jiyi_editor", "password": people.password})
     assert "用户名或密码错误" in old.get_data(as_text=True)
-    demo.login(fresh, "jiyi_editor", "A-new-secret-42")
+    people.login(fresh, "jiyi_editor", "A-new-secret-42")
 
 
-def test_wrong_current_password_changes_nothing(client: FlaskClient, demo: Demo) -> None:
-    demo.login(client, "jiyi_editor")
+def test_wrong_current_password_changes_nothing(client: FlaskClient, people: Factory) -> None:
+    people.login(client, "jiyi_editor")
     response = post_form(
         client,
         "/account/password",
@@ -154,23 +182,25 @@ def test_wrong_current_password_changes_nothing(client: FlaskClient, demo: Demo)
     assert "当前密码不正确" in response.get_data(as_text=True)
 
 
-def test_end_other_sessions(app: Flask, demo: Demo) -> None:
+def test_end_other_sessions(app: Flask, people: Factory) -> None:
     first, second = app.test_client(), app.test_client()
-    demo.login(first, "jiyi_editor")
-    demo.login(second, "jiyi_editor")
+    people.login(first, "jiyi_editor")
+    people.login(second, "jiyi_editor")
     post_form(first, "/account/sessions/end", {}, page="/account")
     assert first.get("/").status_code == 200
     assert second.get("/").status_code == 302
 
 
-def test_deactivation_ends_sessions(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    demo.login(client, "jiyi_editor")
-    client.patch("/api/v1/users/jiyi_editor", json={"active": False}, headers=demo.headers("admin"))
+def test_deactivation_ends_sessions(app: Flask, client: FlaskClient, people: Factory) -> None:
+    people.login(client, "jiyi_editor")
+    client.patch(
+        "/api/v1/users/jiyi_editor", json={"active": False}, headers=people.headers("admin")
+    )
     assert client.get("/").status_code == 302
 
 
-def test_session_cookie_flags(client: FlaskClient, demo: Demo) -> None:
-    response = post_form(client, "/login", {"username": "jiyi_editor", "password": demo.password})
+def test_session_cookie_flags(client: FlaskClient, people: Factory) -> None:
+    response = post_form(client, "/login", {"username": "jiyi_editor", "password": people.password})
     cookie = response.headers["Set-Cookie"]
     assert "signage_session=" in cookie
     assert "HttpOnly" in cookie
@@ -182,7 +212,7 @@ class TestRateLimit:
     def app_overrides(self) -> dict[str, Any]:
         return {"login_rate_limit": "3 per minute"}
 
-    def test_per_user_name(self, app: Flask, demo: Demo) -> None:
+    def test_per_user_name(self, app: Flask, people: Factory) -> None:
         statuses = []
         for n in range(5):
             # A fresh client (and address-independent key): the user name is the target.
@@ -201,12 +231,12 @@ class TestRateLimit:
         ok = post_form(
             c,
             "/login",
-            {"username": "jiyi_editor", "password": demo.password},
+            {"username": "jiyi_editor", "password": people.password},
             environ_base={"REMOTE_ADDR": "10.0.0.99"},
         )
         assert ok.status_code == 302
 
-    def test_per_address(self, client: FlaskClient, demo: Demo) -> None:
+    def test_per_address(self, client: FlaskClient, people: Factory) -> None:
         statuses = [
             post_form(
                 client, "/login", {"username": f"user{n}", "password": "wrong-guess"}
@@ -214,7 +244,7 @@ class TestRateLimit:
             for n in range(4)
         ]
         assert statuses == [200, 200, 200, 429]
-        page = post_form(client, "/login", {"username": "jiyi_editor", "password": demo.password})
+        page = post_form(client, "/login", {"username": "jiyi_editor", "password": people.password})
         assert page.status_code == 429
         assert "尝试次数过多" in page.get_data(as_text=True)
         assert page.headers["Retry-After"]
@@ -239,10 +269,10 @@ def _session_cookie(client: FlaskClient) -> str:
     return cookie.value
 
 
-def test_logout_ends_the_session_for_a_copied_cookie(app: Flask, demo: Demo) -> None:
+def test_logout_ends_the_session_for_a_copied_cookie(app: Flask, people: Factory) -> None:
     browser, other = app.test_client(), app.test_client()
-    demo.login(browser, "jiyi_editor")
-    demo.login(other, "jiyi_editor")
+    people.login(browser, "jiyi_editor")
+    people.login(other, "jiyi_editor")
     copy = _session_cookie(browser)
     assert _replay(app, copy).get("/").status_code == 200  # the copy works while logged in
     assert browser.post("/logout", data={"csrf_token": _token(browser)}).status_code == 302
@@ -260,14 +290,18 @@ def test_logout_ends_the_session_for_a_copied_cookie(app: Flask, demo: Demo) -> 
     live.disconnect(namespace="/admin")
 
 
-def test_password_change_and_deactivation_end_copied_cookies(app: Flask, demo: Demo) -> None:
+def test_password_change_and_deactivation_end_copied_cookies(app: Flask, people: Factory) -> None:
     browser = app.test_client()
-    demo.login(browser, "jiyi_editor")
+    people.login(browser, "jiyi_editor")
     copy = _session_cookie(browser)
     post_form(
         browser,
         "/account/password",
-        {"pw-current": demo.password, "pw-new": "A-new-secret-42", "pw-confirm": "A-new-secret-42"},
+        {
+            "pw-current": people.password,
+            "pw-new": "A-new-secret-42",
+            "pw-confirm": "A-new-secret-42",
+        },
         page="/account",
     )
     assert browser.get("/").status_code == 200
@@ -275,14 +309,14 @@ def test_password_change_and_deactivation_end_copied_cookies(app: Flask, demo: D
     current = _session_cookie(browser)
     assert _replay(app, current).get("/").status_code == 200
     browser.patch(
-        "/api/v1/users/jiyi_editor", json={"active": False}, headers=demo.headers("admin")
+        "/api/v1/users/jiyi_editor", json={"active": False}, headers=people.headers("admin")
     )
     assert _replay(app, current).get("/").status_code == 302
 
 
-def test_sessions_last_at_most_session_max_days(app: Flask, demo: Demo) -> None:
+def test_sessions_last_at_most_session_max_days(app: Flask, people: Factory) -> None:
     browser = app.test_client()
-    demo.login(browser, "jiyi_editor")
+    people.login(browser, "jiyi_editor")
     # Sessions age in real time, like their cookies: make this one older instead of waiting.
     with app.app_context():
         row = db.session.scalars(sa.select(LoginSession)).one()
@@ -328,43 +362,45 @@ class TestLockout:
     address = 0
 
     def test_five_failures_lock_even_the_right_password(
-        self, app: Flask, demo: Demo, clock: FixedClock
+        self, app: Flask, people: Factory, clock: FixedClock
     ) -> None:
         for _ in range(5):
             page = self.attempt(app, "jiyi_editor", "wrong-guess-123")
             assert page.status_code == 200
             assert "用户名或密码错误" in page.get_data(as_text=True)
-        locked = self.attempt(app, "jiyi_editor", demo.password)
+        locked = self.attempt(app, "jiyi_editor", people.password)
         assert locked.status_code == 429
         assert LOCKED in locked.get_data(as_text=True)
         assert "2026-11-23 09:01" in locked.get_data(as_text=True)
         assert "用户名或密码错误" not in locked.get_data(as_text=True)
         assert retry_after(locked) == 60
         clock.advance(seconds=59)
-        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 429
+        assert self.attempt(app, "jiyi_editor", people.password).status_code == 429
         # The lock passes; one more failure locks for twice as long.
         clock.advance(seconds=1)
         assert self.attempt(app, "jiyi_editor", "wrong-guess-123").status_code == 200
-        again = self.attempt(app, "jiyi_editor", demo.password)
+        again = self.attempt(app, "jiyi_editor", people.password)
         assert again.status_code == 429
         assert retry_after(again) == 120
         clock.advance(seconds=119)
-        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 429
+        assert self.attempt(app, "jiyi_editor", people.password).status_code == 429
         clock.advance(seconds=1)
-        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 302
+        assert self.attempt(app, "jiyi_editor", people.password).status_code == 302
         # A success forgets the failures: four more do not lock.
         for _ in range(4):
             assert self.attempt(app, "jiyi_editor", "wrong-guess-123").status_code == 200
-        assert self.attempt(app, "jiyi_editor", demo.password).status_code == 302
+        assert self.attempt(app, "jiyi_editor", people.password).status_code == 302
         # Another account was never affected.
-        assert self.attempt(app, "jiyi_admin", demo.password).status_code == 302
+        assert self.attempt(app, "jiyi_admin", people.password).status_code == 302
 
-    def test_an_admin_setting_a_new_password_lifts_the_lock(self, app: Flask, demo: Demo) -> None:
+    def test_an_admin_setting_a_new_password_lifts_the_lock(
+        self, app: Flask, people: Factory
+    ) -> None:
         for _ in range(5):
             self.attempt(app, "jiyi_handler", "wrong-guess-123")
-        assert self.attempt(app, "jiyi_handler", demo.password).status_code == 429
+        assert self.attempt(app, "jiyi_handler", people.password).status_code == 429
         admin = app.test_client()
-        demo.login(admin, "jiyi_admin")
+        people.login(admin, "jiyi_admin")
         reset = post_form(
             admin,
             "/admin/users/jiyi_handler/password",
@@ -374,7 +410,7 @@ class TestLockout:
         assert reset.status_code == 302
         assert self.attempt(app, "jiyi_handler", "A-fresh-secret-77").status_code == 302
 
-    def test_unknown_names_behave_the_same(self, app: Flask, demo: Demo) -> None:
+    def test_unknown_names_behave_the_same(self, app: Flask, people: Factory) -> None:
         seen = {}
         for name in ("jiyi_reviewer", "no_such_user"):
             pages = [self.attempt(app, name, "wrong-guess-123") for _ in range(7)]
@@ -383,7 +419,9 @@ class TestLockout:
         assert seen["jiyi_reviewer"] == seen["no_such_user"]
         assert seen["no_such_user"] == [(200, False)] * 5 + [(429, True)] * 2
 
-    def test_guesses_per_day_are_bounded(self, app: Flask, demo: Demo, clock: FixedClock) -> None:
+    def test_guesses_per_day_are_bounded(
+        self, app: Flask, people: Factory, clock: FixedClock
+    ) -> None:
         """An attacker guessing the moment each lock ends gets a few dozen tries a day."""
         start = clock.now()
         tried = 0

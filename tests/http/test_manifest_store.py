@@ -15,17 +15,18 @@ from signage_server.screens.context import manifest_context
 from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen
 from tests.conftest import NOW
-from tests.conftest import Demo
+from tests.factories import Factory
 from tests.realtime.screens import register
 
 
 def test_a_manifest_another_process_stored_meanwhile_is_taken_as_stored(
-    app: Flask, client: FlaskClient, demo: Demo, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, make: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The push dispatcher once failed with a duplicate key on PostgreSQL, when a request had
     stored the same manifest between its look-up and its insert: the revoked screen it was
     about to disconnect stayed connected."""
-    registered = register(client, demo)
+    make.users("jiyi01_operator")
+    registered = register(client, make)
     with app.app_context():
         context = manifest_context(app, NOW)
         screen = db.session.get(Screen, registered["id"])

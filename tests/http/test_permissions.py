@@ -3,7 +3,8 @@
 The expected holders come from the hand-written table in ``tests/unit/accounts``; here
 each demo user of 集义镇 asks the API what it may do at its own org, at a village below,
 at the county above and at the neighbouring township - and the real endpoints of the
-rules that exist so far are called to check that they agree.
+rules that exist so far are called to check that they agree. Each test makes the users and
+organisations it names (``tests/factories.py``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from flask.testing import FlaskClient
 
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import Role
-from tests.conftest import Demo
 from tests.conftest import post_form
+from tests.factories import Factory
 from tests.unit.accounts.test_rules import HOLDERS
 from tests.unit.accounts.test_rules import ONLY_BELOW
 
@@ -24,8 +25,10 @@ def expected(role: Role, *, own: bool) -> list[str]:
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_permissions_at_own_org_and_below(client: FlaskClient, demo: Demo, role: Role) -> None:
-    headers = demo.headers(f"jiyi_{role.value}")
+def test_permissions_at_own_org_and_below(client: FlaskClient, make: Factory, role: Role) -> None:
+    make.user(f"jiyi_{role.value}")
+    make.org("JIYI-07")
+    headers = make.headers(f"jiyi_{role.value}")
     own = client.get("/api/v1/orgs/JIYI", headers=headers)
     assert own.status_code == 200
     assert own.get_json()["permissions"] == expected(role, own=True)
@@ -36,15 +39,21 @@ def test_permissions_at_own_org_and_below(client: FlaskClient, demo: Demo, role:
 
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("target", ["XIAN", "CHENGGUAN", "CHENGGUAN-01", "XIAN-SLJ"])
-def test_nothing_above_or_beside(client: FlaskClient, demo: Demo, role: Role, target: str) -> None:
-    response = client.get(f"/api/v1/orgs/{target}", headers=demo.headers(f"jiyi_{role.value}"))
+def test_nothing_above_or_beside(
+    client: FlaskClient, make: Factory, role: Role, target: str
+) -> None:
+    make.user(f"jiyi_{role.value}")
+    make.org(target)
+    response = client.get(f"/api/v1/orgs/{target}", headers=make.headers(f"jiyi_{role.value}"))
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_village_roles_stay_in_the_village(client: FlaskClient, demo: Demo, role: Role) -> None:
-    headers = demo.headers(f"jiyi01_{role.value}")
+def test_village_roles_stay_in_the_village(client: FlaskClient, make: Factory, role: Role) -> None:
+    make.user(f"jiyi01_{role.value}")
+    make.org("JIYI-02")
+    headers = make.headers(f"jiyi01_{role.value}")
     own = client.get("/api/v1/orgs/JIYI-01", headers=headers)
     assert own.status_code == 200
     assert own.get_json()["permissions"] == expected(role, own=True)
@@ -53,11 +62,13 @@ def test_village_roles_stay_in_the_village(client: FlaskClient, demo: Demo, role
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_manage_users_endpoint(client: FlaskClient, demo: Demo, role: Role) -> None:
+def test_manage_users_endpoint(client: FlaskClient, make: Factory, role: Role) -> None:
+    make.user(f"jiyi_{role.value}")
+    make.org("JIYI-05")
     response = client.post(
         "/api/v1/users",
         json={"username": f"new_{role.value}", "org": "JIYI-05", "roles": ["editor"]},
-        headers=demo.headers(f"jiyi_{role.value}"),
+        headers=make.headers(f"jiyi_{role.value}"),
     )
     if role is Role.ADMIN:
         assert response.status_code == 201
@@ -67,18 +78,21 @@ def test_manage_users_endpoint(client: FlaskClient, demo: Demo, role: Role) -> N
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_manage_orgs_endpoint(client: FlaskClient, demo: Demo, role: Role) -> None:
+def test_manage_orgs_endpoint(client: FlaskClient, make: Factory, role: Role) -> None:
+    make.user(f"jiyi_{role.value}")
+    make.org("JIYI-05")
     response = client.patch(
         "/api/v1/orgs/JIYI-05",
         json={"party_members": 25},
-        headers=demo.headers(f"jiyi_{role.value}"),
+        headers=make.headers(f"jiyi_{role.value}"),
     )
     assert response.status_code == (200 if role is Role.ADMIN else 403)
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_admin_pages(client: FlaskClient, demo: Demo, role: Role) -> None:
-    demo.login(client, f"jiyi_{role.value}")
+def test_admin_pages(client: FlaskClient, make: Factory, role: Role) -> None:
+    make.users(f"jiyi_{role.value}", "jiyi01_editor")
+    make.login(client, f"jiyi_{role.value}")
     for page in (
         "/admin/users",
         "/admin/orgs",
@@ -88,8 +102,10 @@ def test_admin_pages(client: FlaskClient, demo: Demo, role: Role) -> None:
         assert client.get(page).status_code == (200 if role is Role.ADMIN else 403), page
 
 
-def test_admin_cannot_reach_above_own_subtree(client: FlaskClient, demo: Demo) -> None:
-    headers = demo.headers("jiyi_admin")
+def test_admin_cannot_reach_above_own_subtree(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi_admin", "xian_editor", "jiyi01_editor")
+    make.org("JIYI-02")
+    headers = make.headers("jiyi_admin")
     assert client.get("/api/v1/users/xian_editor", headers=headers).status_code == 403
     assert client.get("/api/v1/users/jiyi01_editor", headers=headers).status_code == 200
     # Granting at the county, or making oneself county admin, is refused.
@@ -105,38 +121,41 @@ def test_admin_cannot_reach_above_own_subtree(client: FlaskClient, demo: Demo) -
     assert allowed.status_code == 201
 
 
-def test_revoking_a_grant_outside_reach_is_refused(client: FlaskClient, demo: Demo) -> None:
-    county = demo.headers("xian_admin")
+def test_revoking_a_grant_outside_reach_is_refused(client: FlaskClient, make: Factory) -> None:
+    make.users("xian_admin", "jiyi_admin", "jiyi_editor")
+    county = make.headers("xian_admin")
     grant = client.post(
         "/api/v1/users/jiyi_editor/grants",
         json={"org": "XIAN", "role": "supervisor"},
         headers=county,
     ).get_json()
-    township = demo.headers("jiyi_admin")
+    township = make.headers("jiyi_admin")
     path = f"/api/v1/users/jiyi_editor/grants/{grant['id']}"
     assert client.delete(path, headers=township).status_code == 403
     assert client.delete(path, headers=county).status_code == 204
 
 
-def test_grants_of_a_dissolved_org_stop_counting(client: FlaskClient, demo: Demo) -> None:
-    county = demo.headers("xian_admin")
+def test_grants_of_a_dissolved_org_stop_counting(client: FlaskClient, make: Factory) -> None:
+    make.users("xian_admin", "jiyi01_editor")
+    county = make.headers("xian_admin")
     assert (
-        client.get("/api/v1/orgs", headers=demo.headers("jiyi01_editor")).get_json()["count"] == 1
+        client.get("/api/v1/orgs", headers=make.headers("jiyi01_editor")).get_json()["count"] == 1
     )
     assert (
         client.patch("/api/v1/orgs/JIYI-01", json={"active": False}, headers=county).status_code
         == 200
     )
     assert (
-        client.get("/api/v1/orgs", headers=demo.headers("jiyi01_editor")).get_json()["count"] == 0
+        client.get("/api/v1/orgs", headers=make.headers("jiyi01_editor")).get_json()["count"] == 0
     )
     # The admins above still see it, to restore it.
     restored = client.patch("/api/v1/orgs/JIYI-01", json={"active": True}, headers=county)
     assert restored.status_code == 200
 
 
-def test_user_admin_web_form_enforces_reach(client: FlaskClient, demo: Demo) -> None:
-    demo.login(client, "jiyi_admin")
+def test_user_admin_web_form_enforces_reach(client: FlaskClient, make: Factory) -> None:
+    make.users("jiyi_admin", "jiyi01_editor")
+    make.login(client, "jiyi_admin")
     response = post_form(
         client,
         "/admin/users/jiyi01_editor/grants",
@@ -145,5 +164,5 @@ def test_user_admin_web_form_enforces_reach(client: FlaskClient, demo: Demo) -> 
     )
     # XIAN is not among the choices a township admin gets: the form refuses it.
     assert response.status_code == 400
-    me = client.get("/api/v1/me", headers=demo.headers("jiyi01_editor")).get_json()
+    me = client.get("/api/v1/me", headers=make.headers("jiyi01_editor")).get_json()
     assert [g["org"] for g in me["grants"]] == ["JIYI-01"]

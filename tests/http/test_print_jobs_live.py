@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.realtime.test_live_server import env  # noqa: F401 - the seeded installation
+from tests.realtime.test_live_server import Seeded
+from tests.realtime.test_live_server import seeded  # noqa: F401 - the seeded installation
 from tests.realtime.test_live_server import tokens_for
 from tests.servers import Server
 from tests.servers import free_port
@@ -61,14 +62,14 @@ def call(base: str, token: str, path: str, body: Any = None) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_health_answers_while_a_batch_prints(env: dict[str, str]) -> None:  # noqa: F811
-    token = tokens_for(env)["jiyi_superior"]
+def test_health_answers_while_a_batch_prints(seeded: Seeded) -> None:  # noqa: F811
+    token = tokens_for(seeded)["jiyi_superior"]
     port = free_port()
     with tempfile.NamedTemporaryFile(prefix="signage-", suffix=".log", delete=False) as log:
         # `signage serve`, with the tests' kind of job registered.
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.print_serve", "serve", "--port", str(port)],
-            env=env,
+            env=seeded.env,
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,

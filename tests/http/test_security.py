@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import ROOT
-from tests.conftest import Demo
+from tests.factories import Factory
 
 TEMPLATES = ROOT / "signage_server" / "templates"
 
@@ -43,8 +43,9 @@ def test_no_inline_script_or_style_in_templates() -> None:
         assert "|safe" not in text.replace(" ", ""), path
 
 
-def test_pages_use_local_assets_only(client: FlaskClient, demo: Demo) -> None:
-    demo.login(client, "admin")
+def test_pages_use_local_assets_only(client: FlaskClient, make: Factory) -> None:
+    make.users("admin")
+    make.login(client, "admin")
     for page in ("/", "/admin/users", "/admin/orgs", "/account"):
         html = client.get(page).get_data(as_text=True)
         for url in re.findall(r'(?:src|href)="([^"]+)"', html):
@@ -65,14 +66,16 @@ def test_pages_use_local_assets_only(client: FlaskClient, demo: Demo) -> None:
     ],
 )
 def test_forms_refuse_missing_csrf(
-    client: FlaskClient, demo: Demo, url: str, data: dict[str, str]
+    client: FlaskClient, make: Factory, url: str, data: dict[str, str]
 ) -> None:
-    demo.login(client, "admin")
+    make.users("admin", "jiyi01_editor")
+    make.login(client, "admin")
     response = client.post(url, data=data)
     assert response.status_code == 400
 
 
-def test_api_does_not_use_cookies(app: Flask, client: FlaskClient, demo: Demo) -> None:
+def test_api_does_not_use_cookies(app: Flask, client: FlaskClient, make: Factory) -> None:
     """A logged-in browser session gives no access to the API (no CSRF hole through it)."""
-    demo.login(client, "admin")
+    make.users("admin")
+    make.login(client, "admin")
     assert client.get("/api/v1/me").status_code == 401

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo
+from tests.factories import Factory
 from tests.http.feedback import item_code
 from tests.http.feedback import published_item
 
 
+@pytest.fixture
+def village(make: Factory) -> Factory:
+    """集义村's people of the procedure, and the county's catalog (the item is entry CW-01)."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    return make
+
+
 def test_phone_page_shows_amounts_one_way_and_labels_every_cell(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, village: Factory
 ) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, village)
     html = client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)
     # Money columns: thousands separators and two decimals (content/numbers.py).
     assert '<td class="num money" data-label="收入（元）">45,000.00</td>' in html
@@ -31,7 +40,7 @@ def test_phone_page_shows_amounts_one_way_and_labels_every_cell(
 
 
 def test_phone_page_keeps_a_caption_that_says_more_than_the_title(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, village: Factory
 ) -> None:
     body = {
         "type": "table",
@@ -39,7 +48,7 @@ def test_phone_page_keeps_a_caption_that_says_more_than_the_title(
         "columns": ["党小组", "金额（元）"],
         "rows": [["第一党小组", 432], ["合计", 432]],
     }
-    item = published_item(client, demo, body=body, title="集义村党支部2026年第四季度党费")
+    item = published_item(client, village, body=body, title="集义村党支部2026年第四季度党费")
     html = client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)
     assert "<caption>党费收缴情况（党内公开）</caption>" in html
     assert '<table class="body-table">' in html, "two columns stay a table"

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.realtime.test_live_server import env  # noqa: F401 - the seeded installation
+from tests.realtime.test_live_server import Seeded
+from tests.realtime.test_live_server import seeded  # noqa: F401 - the seeded installation
 from tests.realtime.test_live_server import tokens_for
 from tests.servers import running
 
@@ -51,10 +52,10 @@ def post_file(url: str, token: str, data: bytes) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def test_health_answers_while_a_long_pdf_renders(env: dict[str, str]) -> None:  # noqa: F811
-    token = tokens_for(env)["jiyi01_editor"]
+def test_health_answers_while_a_long_pdf_renders(seeded: Seeded) -> None:  # noqa: F811
+    token = tokens_for(seeded)["jiyi01_editor"]
     document = many_pages(12)  # a few seconds of rendering
-    with running(env) as server:
+    with running(seeded.env) as server:
         upload: dict[str, Any] = {}
 
         def send() -> None:

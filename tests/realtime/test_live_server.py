@@ -7,21 +7,23 @@ import datetime as dt
 import json
 import os
 import secrets
-import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import socketio
 
+from signage_server.clock import FileClock
 from tests.cli.test_console import request
 from tests.conftest import REDIS_URL
 from tests.conftest import fresh_postgres_database
 from tests.conftest import need_service
 from tests.conftest import redis_problem
-from tests.servers import SIGNAGE
+from tests.servers import Installation
+from tests.servers import installed
 from tests.servers import running
 
 pytestmark = pytest.mark.slow
@@ -31,12 +33,6 @@ FAST = {
     "SIGNAGE_ARGON2_MEMORY_COST": "1024",
     "SIGNAGE_ARGON2_PARALLELISM": "1",
 }
-
-
-def cli(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run([SIGNAGE, *args], env=env, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 class Player:
@@ -136,23 +132,41 @@ NOTICE = {
 }
 
 
+@dataclass
+class Seeded:
+    """A seeded installation: the environment of its server processes, its clock, and the
+    installation itself, driven from this process (its ``signage`` commands)."""
+
+    env: dict[str, str]
+    clock: FileClock
+    installation: Installation
+
+    def cli(self, *args: str) -> str:
+        return self.installation.cli(*args)
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A seeded installation on its own PostgreSQL database (SQLite when PostgreSQL is away)."""
+def seeded(tmp_path: Path) -> Iterator[Seeded]:
+    """A seeded installation on its own PostgreSQL database, its servers' clock standing at
+    the test's start until the test moves it (``SIGNAGE_TEST_CLOCK``)."""
+    clock = FileClock(tmp_path / "clock")
+    clock.set(dt.datetime.now(dt.UTC).replace(microsecond=0))
     base = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")} | FAST
     base |= {
         "SIGNAGE_DATA_DIR": str(tmp_path / "data"),
         "SIGNAGE_DEMO_PASSWORD": "village-demo-1",
         "SIGNAGE_SOCKETIO_CHANNEL": f"signage-test-{secrets.token_hex(4)}",
+        "SIGNAGE_TEST_CLOCK": str(clock.path),
     }
     with fresh_postgres_database() as url:
         environment = base | {"SIGNAGE_DATABASE_URL": url}
-        cli(environment, "init-db")
-        cli(environment, "seed-demo")
-        yield environment
+        with installed(environment) as installation:
+            installation.cli("init-db")
+            installation.cli("seed-demo")
+            yield Seeded(environment, clock, installation)
 
 
-def tokens_for(env: dict[str, str]) -> dict[str, str]:
+def tokens_for(seeded: Seeded) -> dict[str, str]:
     users = (
         "jiyi01_editor",
         "jiyi01_reviewer",
@@ -160,14 +174,13 @@ def tokens_for(env: dict[str, str]) -> dict[str, str]:
         "jiyi01_operator",
         "jiyi_superior",
     )
-    return {u: cli(env, "token", "create", u).strip() for u in users}
+    return {u: seeded.cli("token", "create", u).strip() for u in users}
 
 
-def screen_token(env: dict[str, str], audience: str = "public") -> str:
+def screen_token(seeded: Seeded, audience: str = "public") -> str:
     return str(
         json.loads(
-            cli(
-                env,
+            seeded.cli(
                 "screen",
                 "register",
                 f"{audience}屏",
@@ -180,13 +193,14 @@ def screen_token(env: dict[str, str], audience: str = "public") -> str:
     )
 
 
-def test_publish_withdraw_and_expiry_are_pushed(env: dict[str, str]) -> None:
+def test_publish_withdraw_and_expiry_are_pushed(seeded: Seeded) -> None:
     """The test's player never polls: each manifest it gets was pushed. How fast is measured
     and printed (``pytest -rP``), and benchmarked by ``signage bench``; a loaded machine must not
-    fail the test, so the waits are generous and nothing races the wall clock."""
-    tokens = tokens_for(env)
-    token = screen_token(env)
-    with running(env) as server:
+    fail the test, so the waits are generous, and the server's clock is the test's: expiry
+    comes when the test moves it, however slowly this machine publishes."""
+    tokens = tokens_for(seeded)
+    token = screen_token(seeded)
+    with running(seeded.env) as server:
         player = Player(server.base, token)
         try:
             assert player.hello is not None
@@ -207,24 +221,31 @@ def test_publish_withdraw_and_expiry_are_pushed(env: dict[str, str]) -> None:
             arrived, _, _ = player.wait_for(lambda m: item not in ids(m), after=sent, timeout=60)
             print(f"withdrawal pushed {arrived - sent:.3f}s after the request was sent")  # noqa: T201 - measured figures, shown with pytest -rP
             # Expiry: pushed by the scheduler inside the server, never before valid_until.
-            until = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+            until = seeded.clock.now() + dt.timedelta(hours=1)
             item, published = publish(
                 server.base,
                 tokens,
                 {**NOTICE, "title": "临时停电通知", "valid_until": until.isoformat()},
             )
             player.wait_for(lambda m: item in ids(m), timeout=60)
-            _, wall, _ = player.wait_for(lambda m: item not in ids(m), after=published, timeout=90)
-            assert until <= wall, f"expiry pushed {until - wall} before valid_until"
-            print(f"expiry pushed {(wall - until).total_seconds():.3f}s after valid_until")  # noqa: T201 - measured figures, shown with pytest -rP
+            seeded.clock.set(until - dt.timedelta(seconds=1))
+            status, body = request(f"{server.base}/api/v1/items/{item}", tokens["jiyi01_editor"])
+            assert (status, body["state"]) == (200, "published"), body
+            moved = time.monotonic()
+            seeded.clock.set(until)
+            arrived, _, _ = player.wait_for(
+                lambda m: item not in ids(m), after=published, timeout=60
+            )
+            assert arrived >= moved, "expiry pushed before the clock reached valid_until"
+            print(f"expiry pushed {arrived - moved:.3f}s after the clock reached valid_until")  # noqa: T201 - measured figures, shown with pytest -rP
         finally:
             player.close()
 
 
-def test_revoked_screen_is_cut_off(env: dict[str, str]) -> None:
-    token = screen_token(env)
-    operator = cli(env, "token", "create", "jiyi01_operator").strip()
-    with running(env) as server:
+def test_revoked_screen_is_cut_off(seeded: Seeded) -> None:
+    token = screen_token(seeded)
+    operator = seeded.cli("token", "create", "jiyi01_operator").strip()
+    with running(seeded.env) as server:
         player = Player(server.base, token)
         screen_id = player.hello["screen"]["id"]  # type: ignore[index]
         status, _ = post(server.base, f"/api/v1/screens/{screen_id}/revoke", operator, {})
@@ -239,11 +260,11 @@ def test_revoked_screen_is_cut_off(env: dict[str, str]) -> None:
             Player(server.base, token)
 
 
-def test_two_servers_share_pushes_through_redis(env: dict[str, str]) -> None:
+def test_two_servers_share_pushes_through_redis(seeded: Seeded) -> None:
     need_service("Redis", redis_problem())
-    env = env | {"SIGNAGE_REDIS_URL": REDIS_URL}
-    tokens = tokens_for(env)
-    token = screen_token(env)
+    env = seeded.env | {"SIGNAGE_REDIS_URL": REDIS_URL}
+    tokens = tokens_for(seeded)
+    token = screen_token(seeded)
     with running(env) as first, running(env) as second:
         player = Player(first.base, token)  # connected to the first process
         try:
@@ -257,7 +278,7 @@ def test_two_servers_share_pushes_through_redis(env: dict[str, str]) -> None:
             post(
                 second.base,
                 f"/api/v1/screens/{screen_id}/revoke",
-                cli(env, "token", "create", "jiyi01_operator").strip(),
+                seeded.cli("token", "create", "jiyi01_operator").strip(),
                 {},
             )
             deadline = time.monotonic() + 60

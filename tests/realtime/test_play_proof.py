@@ -15,7 +15,7 @@ from signage_server.extensions import db
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from tests.conftest import NOW
-from tests.conftest import Demo
+from tests.factories import Factory
 from tests.http.items import create
 from tests.http.items import ok
 from tests.http.items import publish_through
@@ -48,33 +48,38 @@ def stored(app: Flask) -> list[tuple[int, int, dt.datetime]]:
 class Setup:
     """A public screen showing one public item; a party item and a draft of another village."""
 
-    def __init__(self, app: Flask, client: FlaskClient, demo: Demo) -> None:
-        self.public = create(client, demo)["id"]
-        publish_through(client, demo, self.public)
+    def __init__(self, app: Flask, client: FlaskClient, make: Factory) -> None:
+        self.public = create(client, make)["id"]
+        publish_through(client, make, self.public)
         self.party = create(
             client,
-            demo,
+            make,
             title="党费收缴情况",
             catalog_entry="DF-01",
             category="organisation",
             scope="party",
         )["id"]
-        publish_through(client, demo, self.party)
+        publish_through(client, make, self.party)
         client.post(
             "/api/v1/users/jiyi01_editor/grants",
             json={"org": "JIYI-02", "role": "editor"},
-            headers=demo.headers("admin"),
+            headers=make.headers("admin"),
         )
-        self.elsewhere = create(client, demo, org="JIYI-02")["id"]
-        self.screen = register(client, demo, audience="public")
+        self.elsewhere = create(client, make, org="JIYI-02")["id"]
+        self.screen = register(client, make, audience="public")
         self.connection = player(app, self.screen["token"])
         self.manifest = events(self.connection, "manifest")[-1]
         assert [i["id"] for i in self.manifest["items"]] == [self.public]
 
 
 @pytest.fixture
-def setup(app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock) -> Setup:
-    return Setup(app, client, demo)
+def setup(app: Flask, client: FlaskClient, make: Factory, clock: FixedClock) -> Setup:
+    """集义村's people of the procedure and the county's catalog, the site admin, 西王庄村."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    make.users("admin")
+    make.org("JIYI-02")
+    return Setup(app, client, make)
 
 
 def test_a_genuine_play_is_stored(app: Flask, setup: Setup, clock: FixedClock) -> None:
@@ -149,10 +154,10 @@ def test_a_flood_is_capped_per_batch_and_per_minute(
 
 
 def test_plays_of_a_withdrawn_item_end_with_the_next_acknowledged_manifest(
-    app: Flask, client: FlaskClient, demo: Demo, setup: Setup, clock: FixedClock
+    app: Flask, client: FlaskClient, make: Factory, setup: Setup, clock: FixedClock
 ) -> None:
     clock.set(NOW + dt.timedelta(hours=1))
-    ok(client, demo, "jiyi01_approver", setup.public, "withdraw", "数据有误")
+    ok(client, make, "jiyi01_approver", setup.public, "withdraw", "数据有误")
     newer = events(setup.connection, "manifest")[-1]
     assert newer["items"] == []
     # Offline, the player kept showing what it had: still believed until it acknowledges.

@@ -118,3 +118,68 @@ def test_a_relative_data_dir_is_taken_from_the_current_directory(
     monkeypatch.chdir(tmp_path)
     settings = load_settings({"SIGNAGE_DATA_DIR": "instance"})
     assert settings.data_dir == str(tmp_path / "instance")
+
+
+def test_production_hashes_passwords_at_full_cost(tmp_path: Path) -> None:
+    """The tests hash with cheap argon2 parameters (conftest.FAST_HASHING); a server left to
+    its defaults uses RFC 9106's second recommendation."""
+    from signage_server import create_app
+    from signage_server import services
+    from signage_server.accounts.services import Passwords
+
+    settings = load_settings({})
+    assert (
+        settings.argon2_time_cost,
+        settings.argon2_memory_cost,
+        settings.argon2_parallelism,
+    ) == (
+        3,
+        65536,
+        4,
+    )
+    app = create_app(
+        {
+            "env": "production",
+            "secret_key": "x" * 40,
+            "data_dir": str(tmp_path),
+            "log_level": "WARNING",
+        }
+    )
+    hasher = services.get(Passwords, app).hasher
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 65536, 4)
+    assert services.get(Passwords, app).hash("x").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_the_test_clock_is_refused_in_production(tmp_path: Path) -> None:
+    clock = str(tmp_path / "clock")
+    assert load_settings({"SIGNAGE_TEST_CLOCK": clock}).test_clock == clock
+    with pytest.raises(ConfigError, match="SIGNAGE_TEST_CLOCK"):
+        load_settings(
+            {
+                "SIGNAGE_ENV": "production",
+                "SIGNAGE_SECRET_KEY": "x" * 40,
+                "SIGNAGE_TEST_CLOCK": clock,
+            }
+        )
+
+
+def test_an_app_reads_its_time_from_the_test_clock_file(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from signage_server import create_app
+    from signage_server import services
+    from signage_server.clock import FileClock
+    from signage_server.clock import SystemClock
+
+    clock = FileClock(tmp_path / "clock")
+    moment = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.UTC)
+    clock.set(moment)
+    app = create_app(
+        {"test_clock": str(clock.path), "data_dir": str(tmp_path), "log_level": "WARNING"}
+    )
+    with app.app_context():
+        assert services.now() == moment
+        clock.advance(hours=1)
+        assert services.now() == moment + dt.timedelta(hours=1)
+    plain = create_app({"data_dir": str(tmp_path), "log_level": "WARNING"})
+    assert isinstance(services.get(services.CLOCK, plain), SystemClock)
