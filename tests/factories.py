@@ -120,16 +120,16 @@ class Factory(Demo):
         with self.app.app_context():
             if orgs.get_by_code(db.session, code) is None:
                 above = orgs.get_by_code(db.session, parent) if parent else None
-                orgs.create_org(
+                orgs.create_org(  # as the installation (no actor): commits
                     db.session,
+                    actor=None,
                     code=code,
                     name=name or code,
                     kind=kind or (CHILD_KIND[above.kind] if above else OrgKind.COUNTY),
-                    parent=above,
+                    parent=parent,
                     party_members=party_members,
                     address=address,
                 )
-                db.session.commit()
         self._orgs.add(code)
         return code
 
