@@ -83,6 +83,11 @@ class Factory(Demo):
 
     def __init__(self, app: Flask) -> None:
         super().__init__(app)
+        #: What this factory made or found (each is looked up once): org codes, user names,
+        #: and the roles users hold where (``(user, org code, role)``).
+        self._orgs: set[str] = set()
+        self._users: set[str] = set()
+        self._grants: set[tuple[str, str, Role]] = set()
 
     # --- organisations and users --------------------------------------------------------
 
@@ -101,6 +106,8 @@ class Factory(Demo):
         A demo code takes the demo's parent, kind, name and details; otherwise ``parent``
         (none: a county at the root), the kind below the parent's and the code as name.
         """
+        if code in self._orgs:
+            return code
         spec = DEMO_ORGS.get(code)
         if spec is not None:
             parent = parent or spec.parent
@@ -113,16 +120,17 @@ class Factory(Demo):
         with self.app.app_context():
             if orgs.get_by_code(db.session, code) is None:
                 above = orgs.get_by_code(db.session, parent) if parent else None
-                orgs.create_org(
+                orgs.create_org(  # as the installation (no actor): commits
                     db.session,
+                    actor=None,
                     code=code,
                     name=name or code,
                     kind=kind or (CHILD_KIND[above.kind] if above else OrgKind.COUNTY),
-                    parent=above,
+                    parent=parent,
                     party_members=party_members,
                     address=address,
                 )
-                db.session.commit()
+        self._orgs.add(code)
         return code
 
     def user(
@@ -143,6 +151,8 @@ class Factory(Demo):
             display_name = display_name if display_name is not None else known[2]
         if org is None:
             raise ValueError(f"{username}: at which org?")
+        if username in self._users and all((username, org, r) in self._grants for r in roles):
+            return username
         self.org(org)
         with self.app.app_context():
             where = orgs.require_by_code(db.session, org)
@@ -159,6 +169,8 @@ class Factory(Demo):
             for role in roles:
                 accounts.grant_role(db.session, user, where, role, actor=None)
             db.session.commit()
+        self._users.add(username)
+        self._grants.update((username, org, role) for role in roles)
         return username
 
     def users(self, *usernames: str) -> list[str]:

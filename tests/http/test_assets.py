@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from flask.testing import FlaskClient
 from PIL import Image
 from werkzeug.test import TestResponse
 
-from tests.conftest import Demo
+from tests.factories import Factory
 from tests.http.items import create
 from tests.http.items import publish_through
+
+
+@pytest.fixture
+def people(make: Factory) -> Factory:
+    """集义村's people of the procedure and its handler, the county's catalog, the township's supervisor, the site admin and 西王庄村."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    make.users("jiyi01_handler", "jiyi_supervisor", "admin")
+    make.org("JIYI-02")
+    return make
 
 
 def png(color: str = "red", size: tuple[int, int] = (320, 200)) -> bytes:
@@ -28,7 +39,7 @@ def pdf(pages: int = 2) -> bytes:
 
 def upload(
     client: FlaskClient,
-    demo: Demo,
+    people: Factory,
     data: bytes,
     name: str = "照片.png",
     user: str = "jiyi01_editor",
@@ -36,13 +47,13 @@ def upload(
     return client.post(
         "/api/v1/assets",
         data={"file": (io.BytesIO(data), name)},
-        headers=demo.headers(user),
+        headers=people.headers(user),
         content_type="multipart/form-data",
     )
 
 
-def test_upload_image(client: FlaskClient, demo: Demo) -> None:
-    response = upload(client, demo, png())
+def test_upload_image(client: FlaskClient, people: Factory) -> None:
+    response = upload(client, people, png())
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["type"] == "image/png"
@@ -50,27 +61,27 @@ def test_upload_image(client: FlaskClient, demo: Demo) -> None:
     assert body["url"] == f"/assets/{body['sha256']}"
     assert (body["width"], body["height"]) == (320, 200)
     # Same content, same name in the store.
-    assert upload(client, demo, png(), name="again.png").get_json()["sha256"] == body["sha256"]
+    assert upload(client, people, png(), name="again.png").get_json()["sha256"] == body["sha256"]
 
 
-def test_type_comes_from_the_content(client: FlaskClient, demo: Demo) -> None:
-    html = upload(client, demo, b"<html><script>alert(1)</script></html>", name="photo.png")
+def test_type_comes_from_the_content(client: FlaskClient, people: Factory) -> None:
+    html = upload(client, people, b"<html><script>alert(1)</script></html>", name="photo.png")
     assert html.status_code == 415
     assert html.get_json()["error"]["code"] == "unsupported_type"
-    renamed = upload(client, demo, png(), name="report.pdf")
+    renamed = upload(client, people, png(), name="report.pdf")
     assert renamed.get_json()["type"] == "image/png"
-    assert upload(client, demo, b"", name="empty.png").status_code == 400
+    assert upload(client, people, b"", name="empty.png").status_code == 400
 
 
-def test_pdf_pages_are_rendered(client: FlaskClient, demo: Demo) -> None:
-    response = upload(client, demo, pdf(3), name="决议.pdf")
+def test_pdf_pages_are_rendered(client: FlaskClient, people: Factory) -> None:
+    response = upload(client, people, pdf(3), name="决议.pdf")
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["type"] == "application/pdf"
     assert len(body["pages"]) == 3
     item = create(
         client,
-        demo,
+        people,
         body={"type": "pdf", "asset": body["sha256"], "caption": "支部大会决议"},
         title="集义村党支部2026年第四季度重大事项决议",
         catalog_entry="JC-01",
@@ -79,7 +90,7 @@ def test_pdf_pages_are_rendered(client: FlaskClient, demo: Demo) -> None:
     assert item["current"]["body"]["pages"] == [p["sha256"] for p in body["pages"]]
 
 
-def test_only_uploaded_files_may_be_used(client: FlaskClient, demo: Demo) -> None:
+def test_only_uploaded_files_may_be_used(client: FlaskClient, people: Factory) -> None:
     response = client.post(
         "/api/v1/items",
         json={
@@ -91,33 +102,33 @@ def test_only_uploaded_files_may_be_used(client: FlaskClient, demo: Demo) -> Non
             "catalog_entry": "CW-01",
             "body": {"type": "image", "asset": "a" * 64},
         },
-        headers=demo.headers("jiyi01_editor"),
+        headers=people.headers("jiyi01_editor"),
     )
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "unknown_asset"
 
 
-def test_uploads_need_a_drafting_role(client: FlaskClient, demo: Demo) -> None:
-    assert upload(client, demo, png(), user="jiyi01_handler").status_code == 403
-    assert client.post("/api/v1/assets", headers=demo.headers("jiyi01_editor")).status_code == 400
+def test_uploads_need_a_drafting_role(client: FlaskClient, people: Factory) -> None:
+    assert upload(client, people, png(), user="jiyi01_handler").status_code == 403
+    assert client.post("/api/v1/assets", headers=people.headers("jiyi01_editor")).status_code == 400
 
 
-def test_who_may_fetch(client: FlaskClient, demo: Demo) -> None:
-    sha = upload(client, demo, png("navy")).get_json()["sha256"]
+def test_who_may_fetch(client: FlaskClient, people: Factory) -> None:
+    sha = upload(client, people, png("navy")).get_json()["sha256"]
     url = f"/assets/{sha}"
     # The uploader may; strangers and anonymous visitors get 404 (nothing is revealed).
-    assert client.get(url, headers=demo.headers("jiyi01_editor")).status_code == 200
+    assert client.get(url, headers=people.headers("jiyi01_editor")).status_code == 200
     assert client.get(url).status_code == 404
     client.post(
         "/api/v1/users",
         json={"username": "jiyi02_editor", "org": "JIYI-02", "roles": ["editor"]},
-        headers=demo.headers("admin"),
+        headers=people.headers("admin"),
     )
-    assert client.get(url, headers=demo.headers("jiyi02_editor")).status_code == 404
-    item = create(client, demo, body={"type": "image", "asset": sha, "caption": "村务公开栏"})
+    assert client.get(url, headers=people.headers("jiyi02_editor")).status_code == 404
+    item = create(client, people, body={"type": "image", "asset": sha, "caption": "村务公开栏"})
     # Once an item uses it, whoever may see the item may fetch it.
-    assert client.get(url, headers=demo.headers("jiyi_supervisor")).status_code == 200
-    publish_through(client, demo, item["id"])
+    assert client.get(url, headers=people.headers("jiyi_supervisor")).status_code == 200
+    publish_through(client, people, item["id"])
     public = client.get(url)
     assert public.status_code == 200
     assert public.mimetype == "image/png"
@@ -130,20 +141,20 @@ def test_who_may_fetch(client: FlaskClient, demo: Demo) -> None:
     assert client.get(url, headers={"If-None-Match": f'"{sha}"'}).status_code == 304
 
 
-def test_party_items_files_stay_private(client: FlaskClient, demo: Demo) -> None:
-    sha = upload(client, demo, png("green")).get_json()["sha256"]
+def test_party_items_files_stay_private(client: FlaskClient, people: Factory) -> None:
+    sha = upload(client, people, png("green")).get_json()["sha256"]
     item = create(
         client,
-        demo,
+        people,
         body={"type": "image", "asset": sha},
         title="党费收缴凭证",
         catalog_entry="DF-01",
         category="organisation",
         scope="party",
     )
-    publish_through(client, demo, item["id"])
+    publish_through(client, people, item["id"])
     assert client.get(f"/assets/{sha}").status_code == 404
-    assert client.get(f"/assets/{sha}", headers=demo.headers("jiyi01_handler")).status_code == 200
+    assert client.get(f"/assets/{sha}", headers=people.headers("jiyi01_handler")).status_code == 200
 
 
 def test_malformed_names(client: FlaskClient) -> None:
@@ -151,11 +162,11 @@ def test_malformed_names(client: FlaskClient) -> None:
     assert client.get("/assets/" + "A" * 64).status_code == 404
 
 
-def test_too_large_is_413(app: object, client: FlaskClient, demo: Demo) -> None:
+def test_too_large_is_413(app: object, client: FlaskClient, people: Factory) -> None:
     from content.assets import Limits
     from signage_server import services
 
     services.register(app, Limits, Limits(max_image_bytes=500, max_pdf_bytes=500))  # type: ignore[arg-type]
-    response = upload(client, demo, png(size=(800, 600)))
+    response = upload(client, people, png(size=(800, 600)))
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"

@@ -8,13 +8,14 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from signage_server.clock import FixedClock
 from signage_server.feedback import codes
 from tests.conftest import NOW
-from tests.conftest import Demo
+from tests.factories import Factory
 from tests.http.feedback import item_code
 from tests.http.feedback import key
 from tests.http.feedback import receipt_of
@@ -39,7 +40,16 @@ DUES = {
 LIMITED_NOTICE = "本事项在限定范围内公开"
 
 
-def party_item(client: FlaskClient, demo: Demo, **overrides: Any) -> dict[str, Any]:
+@pytest.fixture
+def people(make: Factory) -> Factory:
+    """集义村's people of the procedure and its handler, and the county's catalog."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    make.users("jiyi01_handler")
+    return make
+
+
+def party_item(client: FlaskClient, people: Factory, **overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "title": DUES_TITLE,
         "category": "organisation",
@@ -50,8 +60,8 @@ def party_item(client: FlaskClient, demo: Demo, **overrides: Any) -> dict[str, A
         "accountable_person": "党支部书记甲",
     }
     fields.update(overrides)
-    item = create(client, demo, **fields)
-    return publish_through(client, demo, item["id"])
+    item = create(client, people, **fields)
+    return publish_through(client, people, item["id"])
 
 
 def party_secrets(html: str) -> list[str]:
@@ -71,13 +81,13 @@ def party_secrets(html: str) -> list[str]:
 
 
 def test_party_item_on_the_party_room_screen_is_limited_for_phones(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    item = party_item(client, demo)
-    room = register(client, demo, audience="party", name="集义村党员活动室")
+    item = party_item(client, people)
+    room = register(client, people, audience="party", name="集义村党员活动室")
     # The link the party room's manifest carries.
     manifest = client.get(
-        f"/api/v1/screens/{room['id']}/manifest", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{room['id']}/manifest", headers=people.headers("jiyi01_operator")
     ).get_json()
     shown = next(i for i in manifest["items"] if i["id"] == item["id"])
     path = shown["qr_url"].split("://", 1)[-1].split("/", 1)[1]
@@ -104,9 +114,11 @@ def test_party_item_on_the_party_room_screen_is_limited_for_phones(
     assert receipt_of(submit(client, item_code(app, item)))
 
 
-def test_withdrawn_party_item_stays_limited(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = party_item(client, demo)
-    ok(client, demo, "jiyi01_approver", item["id"], "withdraw", "第三党小组金额有误，核实后重发")
+def test_withdrawn_party_item_stays_limited(
+    app: Flask, client: FlaskClient, people: Factory
+) -> None:
+    item = party_item(client, people)
+    ok(client, people, "jiyi01_approver", item["id"], "withdraw", "第三党小组金额有误，核实后重发")
     html = client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)
     assert party_secrets(html) == []
     assert "核实后重发" not in html  # the reason may tell the content
@@ -114,10 +126,10 @@ def test_withdrawn_party_item_stays_limited(app: Flask, client: FlaskClient, dem
 
 
 def test_withdrawn_public_item_says_when_by_whom_and_why(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    item = publish_through(client, demo, create(client, demo)["id"])
-    ok(client, demo, "jiyi01_approver", item["id"], "withdraw", "报账凭证待补充，暂停公开")
+    item = publish_through(client, people, create(client, people)["id"])
+    ok(client, people, "jiyi01_approver", item["id"], "withdraw", "报账凭证待补充，暂停公开")
     page = client.get(f"/f/{item_code(app, item)}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -134,17 +146,17 @@ def test_withdrawn_public_item_says_when_by_whom_and_why(
 
 
 def test_superseded_revision_points_to_the_current_one(
-    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+    app: Flask, client: FlaskClient, people: Factory, clock: FixedClock
 ) -> None:
-    first = publish_through(client, demo, create(client, demo)["id"])
+    first = publish_through(client, people, create(client, people)["id"])
     clock.advance(hours=1)
     edited = client.patch(
         f"/api/v1/items/{first['id']}",
         json={"body": {**FINANCE, "note": "第二版：补充了票据编号"}},
-        headers=demo.headers("jiyi01_editor"),
+        headers=people.headers("jiyi01_editor"),
     )
     assert edited.status_code == 200, edited.get_json()
-    second = publish_through(client, demo, first["id"])
+    second = publish_through(client, people, first["id"])
     assert second["revision"] != first["revision"]
     html = client.get(f"/f/{item_code(app, first)}").get_data(as_text=True)
     assert "已被新修订替换" in html
@@ -155,10 +167,10 @@ def test_superseded_revision_points_to_the_current_one(
 
 
 def test_expired_item_says_so_even_before_the_expiry_job(
-    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+    app: Flask, client: FlaskClient, people: Factory, clock: FixedClock
 ) -> None:
     until = (NOW + dt.timedelta(days=2)).isoformat()
-    item = publish_through(client, demo, create(client, demo, valid_until=until)["id"])
+    item = publish_through(client, people, create(client, people, valid_until=until)["id"])
     assert "村内道路维修材料费" in client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)
     clock.advance(days=3)
     html = client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)
@@ -167,46 +179,46 @@ def test_expired_item_says_so_even_before_the_expiry_job(
 
 
 def test_party_files_follow_the_rule_for_every_caller(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    sha = upload(client, demo, png("purple")).get_json()["sha256"]
-    item = party_item(client, demo, body={"type": "image", "asset": sha, "caption": "凭证"})
+    sha = upload(client, people, png("purple")).get_json()["sha256"]
+    item = party_item(client, people, body={"type": "image", "asset": sha, "caption": "凭证"})
     url = f"/assets/{sha}"
-    room = register(client, demo, audience="party", name="党员活动室")
-    square = register(client, demo, audience="public", name="文化广场")
+    room = register(client, people, audience="party", name="党员活动室")
+    square = register(client, people, audience="public", name="文化广场")
     room_token = {"Authorization": f"Bearer {room['token']}"}
     square_token = {"Authorization": f"Bearer {square['token']}"}
     assert client.get(url).status_code == 404
     assert client.get(url, headers=square_token).status_code == 404
     assert client.get(url, headers=room_token).status_code == 200
-    assert client.get(url, headers=demo.headers("jiyi01_handler")).status_code == 200
-    ok(client, demo, "jiyi01_approver", item["id"], "withdraw", "撤回")
+    assert client.get(url, headers=people.headers("jiyi01_handler")).status_code == 200
+    ok(client, people, "jiyi01_approver", item["id"], "withdraw", "撤回")
     # Withdrawn: no screen plays it any more, and it never becomes public.
     assert client.get(url, headers=room_token).status_code == 404
     assert client.get(url).status_code == 404
-    assert client.get(url, headers=demo.headers("jiyi01_handler")).status_code == 200
-    ok(client, demo, "jiyi01_approver", item["id"], "archive")
+    assert client.get(url, headers=people.headers("jiyi01_handler")).status_code == 200
+    ok(client, people, "jiyi01_approver", item["id"], "archive")
     assert client.get(url).status_code == 404
 
 
 def test_export_titles_follow_the_handlers_grants(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    item = party_item(client, demo)
+    item = party_item(client, people)
     receipt_of(submit(client, item_code(app, item), kind="comment", text="建议按月公开"))
-    demo.login(client, "jiyi01_handler")
+    people.login(client, "jiyi01_handler")
     rows = list(csv.reader(io.StringIO(client.get("/feedback/export.csv").get_data(as_text=True))))
     assert rows[1][4] == DUES_TITLE  # the village's handler may see the village's party items
 
 
 def test_files_of_an_ended_public_item_are_no_longer_public(
-    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+    app: Flask, client: FlaskClient, people: Factory, clock: FixedClock
 ) -> None:
-    sha = upload(client, demo, png("olive")).get_json()["sha256"]
+    sha = upload(client, people, png("olive")).get_json()["sha256"]
     until = (NOW + dt.timedelta(days=1)).isoformat()
-    created = create(client, demo, body={"type": "image", "asset": sha}, valid_until=until)
-    publish_through(client, demo, created["id"])
+    created = create(client, people, body={"type": "image", "asset": sha}, valid_until=until)
+    publish_through(client, people, created["id"])
     assert client.get(f"/assets/{sha}").status_code == 200
     clock.advance(days=2)  # past its validity, before the expiry job has run
     assert client.get(f"/assets/{sha}").status_code == 404
-    assert client.get(f"/assets/{sha}", headers=demo.headers("jiyi01_handler")).status_code == 200
+    assert client.get(f"/assets/{sha}", headers=people.headers("jiyi01_handler")).status_code == 200

@@ -12,13 +12,14 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from signage_server.disclosure.rules import Category
-from tests.conftest import Demo
 from tests.conftest import post_form
+from tests.factories import Factory
 from tests.http.items import create
 from tests.http.items import publish_through
 from tests.http.playlists import preview
@@ -31,6 +32,14 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NEW = "/playlists/new?org=JIYI-01"
 
 
+@pytest.fixture
+def people(make: Factory) -> Factory:
+    """集义村's people of the procedure and the county's catalog."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    return make
+
+
 @dataclass
 class World:
     notice: int  # a running notice (公示) in its minimum period: no playlist drops it
@@ -40,10 +49,10 @@ class World:
     room: int  # the party members' room (party audience)
 
 
-def world(client: FlaskClient, demo: Demo) -> World:
+def world(client: FlaskClient, people: Factory) -> World:
     notice = create(
         client,
-        demo,
+        people,
         title="集义村2026年道路硬化工程结算公示",
         notice={"kind": "general", "min_working_days": 5},
         valid_from=dt.datetime(2026, 11, 23, 9, tzinfo=SHANGHAI).isoformat(),
@@ -51,17 +60,17 @@ def world(client: FlaskClient, demo: Demo) -> World:
     )
     relief = create(
         client,
-        demo,
+        people,
         title="集义村2026年第四季度低保发放情况",
         category="service",
         catalog_entry="MZ-01",
         department="村委会",
     )
-    finance = create(client, demo)
+    finance = create(client, people)
     for item in (notice, relief, finance):
-        publish_through(client, demo, item["id"])
-    square = register(client, demo, name="集义村文化广场大屏")
-    room = register(client, demo, name="集义村党员活动室", audience="party", layout="portrait")
+        publish_through(client, people, item["id"])
+    square = register(client, people, name="集义村文化广场大屏")
+    room = register(client, people, name="集义村党员活动室", audience="party", layout="portrait")
     return World(notice["id"], relief["id"], finance["id"], square["id"], room["id"])
 
 
@@ -83,9 +92,9 @@ def playlist_count(app: Flask) -> int:
         return int(db.session.scalar(sa.select(sa.func.count()).select_from(Playlist)) or 0)
 
 
-def manifest(client: FlaskClient, demo: Demo, screen: int) -> dict[str, Any]:
+def manifest(client: FlaskClient, people: Factory, screen: int) -> dict[str, Any]:
     response = client.get(
-        f"/api/v1/screens/{screen}/manifest", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{screen}/manifest", headers=people.headers("jiyi01_operator")
     )
     assert response.status_code == 200, response.get_json()
     body: dict[str, Any] = response.get_json()
@@ -105,12 +114,12 @@ def playing_now(body: dict[str, Any]) -> list[tuple[int, int]]:
 
 
 def test_the_preview_shows_each_screens_rotation_and_saves_nothing(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    w = world(client, demo)
-    clinic = register(client, demo, name="集义村卫生室屏")["id"]  # alike the square's
-    versions = {s: manifest(client, demo, s)["version"] for s in (w.square, w.room)}
-    demo.login(client, "jiyi01_operator")
+    w = world(client, people)
+    clinic = register(client, people, name="集义村卫生室屏")["id"]  # alike the square's
+    versions = {s: manifest(client, people, s)["version"] for s in (w.square, w.room)}
+    people.login(client, "jiyi01_operator")
 
     page = preview(client, NEW, fields("category:service", screens=(w.square, w.room, clinic)))
 
@@ -130,14 +139,14 @@ def test_the_preview_shows_each_screens_rotation_and_saves_nothing(
     assert shown[w.room].rotations[0].items[0] == w.relief
     # Nothing was saved, no screen was told anything.
     assert playlist_count(app) == 0
-    assert {s: manifest(client, demo, s)["version"] for s in (w.square, w.room)} == versions
+    assert {s: manifest(client, people, s)["version"] for s in (w.square, w.room)} == versions
 
 
 def test_the_confirmed_save_keeps_the_order_of_the_order_numbers(
-    client: FlaskClient, demo: Demo
+    client: FlaskClient, people: Factory
 ) -> None:
-    w = world(client, demo)
-    demo.login(client, "jiyi01_operator")
+    w = world(client, people)
+    people.login(client, "jiyi01_operator")
     # As sent without the script: the rows in the page's order, their order numbers swapped.
     data = fields(f"item:{w.finance}", f"item:{w.relief}", screens=(w.square,))
     data.update({"entry-0-position": "2", "entry-1-position": "1", "entry-1-duration": "8"})
@@ -149,13 +158,13 @@ def test_the_confirmed_save_keeps_the_order_of_the_order_numbers(
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     playlist_id = int(response.headers["Location"].rsplit("/", 1)[1])
     stored = client.get(
-        f"/api/v1/playlists/{playlist_id}", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/playlists/{playlist_id}", headers=people.headers("jiyi01_operator")
     ).get_json()
     assert stored["entries"] == [
         {"item": w.relief, "category": None, "duration_s": 8},
         {"item": w.finance, "category": None, "duration_s": None},
     ]
-    assert playing_now(manifest(client, demo, w.square)) == [
+    assert playing_now(manifest(client, people, w.square)) == [
         (w.relief, 8),
         (w.finance, 15),
         (w.notice, 15),
@@ -169,10 +178,10 @@ def test_the_confirmed_save_keeps_the_order_of_the_order_numbers(
 
 
 def test_a_save_needs_the_preview_of_what_is_saved(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    w = world(client, demo)
-    demo.login(client, "jiyi01_operator")
+    w = world(client, people)
+    people.login(client, "jiyi01_operator")
     data = fields("category:service", screens=(w.square,))
     digest = previewed(preview(client, NEW, data))
 
@@ -190,10 +199,10 @@ def test_a_save_needs_the_preview_of_what_is_saved(
 
 
 def test_rows_are_added_moved_and_removed_without_a_script(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    w = world(client, demo)
-    demo.login(client, "jiyi01_operator")
+    w = world(client, people)
+    people.login(client, "jiyi01_operator")
     finance, relief = f"item:{w.finance}", f"item:{w.relief}"
 
     def rows(action: str, *entries: str, **extra: Any) -> Any:
@@ -225,9 +234,9 @@ def test_rows_are_added_moved_and_removed_without_a_script(
     assert playlist_count(app) == 0
 
 
-def test_any_number_of_entries_and_time_slots(client: FlaskClient, demo: Demo) -> None:
-    w = world(client, demo)
-    demo.login(client, "jiyi01_operator")
+def test_any_number_of_entries_and_time_slots(client: FlaskClient, people: Factory) -> None:
+    w = world(client, people)
+    people.login(client, "jiyi01_operator")
     choices = [f"category:{c.value}" for c in Category] + [f"item:{w.relief}"]
     entries = [choices[n % len(choices)] for n in range(25)]
     slots: dict[str, Any] = {}
@@ -244,7 +253,7 @@ def test_any_number_of_entries_and_time_slots(client: FlaskClient, demo: Demo) -
     assert response.status_code == 302
     playlist_id = int(response.headers["Location"].rsplit("/", 1)[1])
     stored = client.get(
-        f"/api/v1/playlists/{playlist_id}", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/playlists/{playlist_id}", headers=people.headers("jiyi01_operator")
     ).get_json()
     assert len(stored["entries"]) == 26 and stored["entries"][-1]["item"] == w.finance
     assert [p["start"] for p in stored["dayparts"]] == [f"{8 + n:02d}:00" for n in range(6)]
@@ -253,10 +262,10 @@ def test_any_number_of_entries_and_time_slots(client: FlaskClient, demo: Demo) -
 
 
 def test_the_preview_shows_time_slots_and_the_screens_a_playlist_leaves(
-    client: FlaskClient, demo: Demo
+    client: FlaskClient, people: Factory
 ) -> None:
-    w = world(client, demo)
-    headers = demo.headers("jiyi01_operator")
+    w = world(client, people)
+    headers = people.headers("jiyi01_operator")
     created = client.post(
         "/api/v1/playlists",
         json={
@@ -269,7 +278,7 @@ def test_the_preview_shows_time_slots_and_the_screens_a_playlist_leaves(
     )
     assert created.status_code == 201
     url = f"/playlists/{created.get_json()['id']}"
-    demo.login(client, "jiyi01_operator")
+    people.login(client, "jiyi01_operator")
     # Moved from the square to the party room, on weekdays 08:00-18:00 only.
     data = fields(
         "category:service",
@@ -293,9 +302,9 @@ def test_the_preview_shows_time_slots_and_the_screens_a_playlist_leaves(
     assert all(w.finance in r.items for r in default)
 
 
-def test_a_wrong_form_says_why_and_previews_nothing(client: FlaskClient, demo: Demo) -> None:
-    w = world(client, demo)
-    demo.login(client, "jiyi01_operator")
+def test_a_wrong_form_says_why_and_previews_nothing(client: FlaskClient, people: Factory) -> None:
+    w = world(client, people)
+    people.login(client, "jiyi01_operator")
     data = fields(
         "category:service",
         screens=(w.square,),
@@ -309,15 +318,15 @@ def test_a_wrong_form_says_why_and_previews_nothing(client: FlaskClient, demo: D
     assert read(page).dayparts == [([0], "08:00", "08:00")]
 
 
-def test_only_those_who_manage_playlists_preview(client: FlaskClient, demo: Demo) -> None:
-    w = world(client, demo)
+def test_only_those_who_manage_playlists_preview(client: FlaskClient, people: Factory) -> None:
+    w = world(client, people)
     created = client.post(
         "/api/v1/playlists",
         json={"org": "JIYI-01", "name": "惠民政策专题", "entries": [{"category": "service"}]},
-        headers=demo.headers("jiyi01_operator"),
+        headers=people.headers("jiyi01_operator"),
     )
     url = f"/playlists/{created.get_json()['id']}"
-    demo.login(client, "jiyi01_editor")
+    people.login(client, "jiyi01_editor")
     data = {**fields("category:service", screens=(w.square,)), "action": "preview"}
     for target in (NEW, url):
         assert post_form(client, target, data, page=url).status_code == 403

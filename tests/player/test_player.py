@@ -508,9 +508,20 @@ def test_urgent_item_interrupts_then_alternates_and_scrolls(
         ".some(a => a.playState === 'running')"
     )
     assert running
-    before = page.evaluate("document.querySelector('.ticker-text').getBoundingClientRect().left")
-    time.sleep(0.4)
-    after = page.evaluate("document.querySelector('.ticker-text').getBoundingClientRect().left")
+    # The scroll a second in and 0.4 s later, by seeking the running animation (not waiting).
+    before, after = page.evaluate(
+        """() => {
+          const text = document.querySelector('.ticker-text');
+          const scroll = text.getAnimations().find((a) => a.playState === 'running');
+          const now = scroll.currentTime;
+          scroll.currentTime = 1000;
+          const before = text.getBoundingClientRect().left;
+          scroll.currentTime = 1400;
+          const after = text.getBoundingClientRect().left;
+          scroll.currentTime = now;
+          return [before, after];
+        }"""
+    )
     assert after < before, "the ticker text moves left"
 
     advance(page, 10.2)  # urgent, then the rotation goes on after the interrupted item

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -13,7 +14,7 @@ from flask.testing import FlaskClient
 from signage_server.audit.models import AuditRecord
 from signage_server.disclosure.models import Revision
 from signage_server.extensions import db
-from tests.conftest import Demo
+from tests.factories import Factory
 from tests.http.items import create
 from tests.http.items import publish_through
 from tests.realtime.screens import events
@@ -21,6 +22,15 @@ from tests.realtime.screens import player
 from tests.realtime.screens import register
 
 FORGED = "村集体收入 999999 元（已核实）"
+
+
+@pytest.fixture
+def people(make: Factory) -> Factory:
+    """集义村's people of the procedure, the county's catalog and the county editor."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    make.users("xian_editor")
+    return make
 
 
 def tamper(app: Flask, item_id: int) -> None:
@@ -48,23 +58,23 @@ def entry_of(manifest: dict[str, Any], item_id: int) -> dict[str, Any] | None:
     return next((i for i in manifest["items"] if i["id"] == item_id), None)
 
 
-def test_a_tampered_body_is_not_presented(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = publish_through(client, demo, create(client, demo)["id"])
-    screen = register(client, demo)
+def test_a_tampered_body_is_not_presented(app: Flask, client: FlaskClient, people: Factory) -> None:
+    item = publish_through(client, people, create(client, people)["id"])
+    screen = register(client, people)
     connection = player(app, screen["token"])
     original = entry_of(events(connection, "manifest")[-1], item["id"])
     assert original is not None
     tamper(app, item["id"])
     # The next recompilation (another item published at the village) leaves the change out.
-    other = create(client, demo, title="集义村2026年第四季度低保名单公示")
-    publish_through(client, demo, other["id"])
+    other = create(client, people, title="集义村2026年第四季度低保名单公示")
+    publish_through(client, people, other["id"])
     pushed = events(connection, "manifest")[-1]
     assert entry_of(pushed, other["id"]) is not None
     kept = entry_of(pushed, item["id"])
     assert kept == original  # the screen keeps the last good version
     assert FORGED not in str(pushed)
     # A screen without a good version does not get the item at all.
-    fresh = register(client, demo, name="党员活动室屏")
+    fresh = register(client, people, name="党员活动室屏")
     manifest = client.get(
         "/api/v1/player/manifest", headers={"Authorization": f"Bearer {fresh['token']}"}
     ).get_json()
@@ -74,10 +84,10 @@ def test_a_tampered_body_is_not_presented(app: Flask, client: FlaskClient, demo:
 
 
 def test_the_dashboard_raises_an_integrity_alarm(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    item = publish_through(client, demo, create(client, demo)["id"])
-    demo.login(client, "jiyi01_operator")
+    item = publish_through(client, people, create(client, people)["id"])
+    people.login(client, "jiyi01_operator")
     assert "integrity-alarm" not in client.get("/").get_data(as_text=True)
     tamper(app, item["id"])
     page = client.get("/").get_data(as_text=True)
@@ -85,18 +95,18 @@ def test_the_dashboard_raises_an_integrity_alarm(
     assert f"/items/{item['id']}" in page
     # The county, which oversees the village, sees it too.
     other = app.test_client()
-    demo.login(other, "xian_editor")
+    people.login(other, "xian_editor")
     assert 'id="integrity-alarm"' in other.get("/").get_data(as_text=True)
 
 
 def test_a_withdrawn_revision_set_back_to_published_stays_off_the_screens(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    item = publish_through(client, demo, create(client, demo)["id"])
+    item = publish_through(client, people, create(client, people)["id"])
     client.post(
         f"/api/v1/items/{item['id']}/transitions",
         json={"action": "withdraw", "reason": "数据有误"},
-        headers=demo.headers("jiyi01_approver"),
+        headers=people.headers("jiyi01_approver"),
     )
     with app.app_context():
         db.session.execute(
@@ -107,21 +117,21 @@ def test_a_withdrawn_revision_set_back_to_published_stays_off_the_screens(
             {"item": item["id"]},
         )
         db.session.commit()
-    screen = register(client, demo)
+    screen = register(client, people)
     connection = player(app, screen["token"])
     assert entry_of(events(connection, "manifest")[-1], item["id"]) is None
 
 
 def test_manifests_carry_the_audit_head_outside_their_version(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    item = publish_through(client, demo, create(client, demo)["id"])
-    screen = register(client, demo)
+    item = publish_through(client, people, create(client, people)["id"])
+    screen = register(client, people)
     connection = player(app, screen["token"])
     first = events(connection, "manifest")[-1]
     assert first["audit_head"] == head(app)
     # An audit record that changes nothing on screen: no push, same version, newer head.
-    create(client, demo, title="集义村2027年度预算（草稿）")
+    create(client, people, title="集义村2027年度预算（草稿）")
     assert events(connection, "manifest") == []
     response = client.get(
         "/api/v1/player/manifest", headers={"Authorization": f"Bearer {screen['token']}"}
@@ -133,7 +143,7 @@ def test_manifests_carry_the_audit_head_outside_their_version(
     client.post(
         f"/api/v1/items/{item['id']}/transitions",
         json={"action": "withdraw", "reason": "数据有误"},
-        headers=demo.headers("jiyi01_approver"),
+        headers=people.headers("jiyi01_approver"),
     )
     pushed = events(connection, "manifest")[-1]
     assert pushed["audit_head"] == head(app)
@@ -141,13 +151,13 @@ def test_manifests_carry_the_audit_head_outside_their_version(
 
 
 def test_the_qr_page_refuses_a_tampered_body_and_shows_the_audit_head(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
     """The phone never sees a body that does not match its seal next to the claim that
     tampering would be detected; every QR page carries the chain's head (seq and hash)."""
     from tests.http.feedback import item_code
 
-    item = publish_through(client, demo, create(client, demo)["id"])
+    item = publish_through(client, people, create(client, people)["id"])
     code = item_code(app, item)
     page = client.get(f"/f/{code}").get_data(as_text=True)
     now = head(app)

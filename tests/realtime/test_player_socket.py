@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -18,10 +19,10 @@ from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from tests.conftest import NOW
 from tests.conftest import REDIS_URL
-from tests.conftest import Demo
 from tests.conftest import make_app
 from tests.conftest import need_service
 from tests.conftest import redis_problem
+from tests.factories import Factory
 from tests.http.items import create
 from tests.http.items import ok
 from tests.http.items import publish_through
@@ -30,14 +31,24 @@ from tests.realtime.screens import player
 from tests.realtime.screens import register
 
 
+@pytest.fixture
+def people(make: Factory) -> Factory:
+    """集义村's people of the procedure and the county's catalog, the township's operator, the site admin, and 城关镇's 东关村."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    make.users("jiyi_operator", "admin")
+    make.org("CHENGGUAN-01")
+    return make
+
+
 def item_ids(manifest: dict[str, Any]) -> list[int]:
     return [i["id"] for i in manifest["items"]]
 
 
-def test_hello_and_manifest_on_connect(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
-    screen = register(client, demo)
+def test_hello_and_manifest_on_connect(app: Flask, client: FlaskClient, people: Factory) -> None:
+    item = create(client, people)
+    publish_through(client, people, item["id"])
+    screen = register(client, people)
     connection = player(app, screen["token"])
     assert connection.is_connected("/player")
     received = connection.get_received("/player")
@@ -67,49 +78,49 @@ def test_hello_and_manifest_on_connect(app: Flask, client: FlaskClient, demo: De
     assert len(manifest["version"]) == 64
 
 
-def test_bad_or_missing_token_is_refused(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    register(client, demo)
+def test_bad_or_missing_token_is_refused(app: Flask, client: FlaskClient, people: Factory) -> None:
+    register(client, people)
     for auth in ({"token": "scr_nope"}, {}, None):
         connection = socketio.test_client(app, namespace="/player", auth=auth)
         assert not connection.is_connected("/player")
 
 
-def test_publish_and_withdraw_are_pushed(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    screen = register(client, demo)
+def test_publish_and_withdraw_are_pushed(app: Flask, client: FlaskClient, people: Factory) -> None:
+    screen = register(client, people)
     connection = player(app, screen["token"])
     first = events(connection, "manifest")[-1]
     assert first["items"] == []
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
+    item = create(client, people)
+    publish_through(client, people, item["id"])
     pushed = events(connection, "manifest")
     assert len(pushed) == 1
     assert item_ids(pushed[0]) == [item["id"]]
     assert pushed[0]["version"] != first["version"]
-    ok(client, demo, "jiyi01_approver", item["id"], "withdraw", "数据有误")
+    ok(client, people, "jiyi01_approver", item["id"], "withdraw", "数据有误")
     assert item_ids(events(connection, "manifest")[-1]) == []
 
 
-def test_editing_a_draft_pushes_nothing(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
-    screen = register(client, demo)
+def test_editing_a_draft_pushes_nothing(app: Flask, client: FlaskClient, people: Factory) -> None:
+    item = create(client, people)
+    publish_through(client, people, item["id"])
+    screen = register(client, people)
     connection = player(app, screen["token"])
     connection.get_received("/player")
     client.patch(
         f"/api/v1/items/{item['id']}",
         json={"title": "新标题（草稿）"},
-        headers=demo.headers("jiyi01_editor"),
+        headers=people.headers("jiyi01_editor"),
     )
     assert events(connection, "manifest") == []
 
 
 def test_expiry_is_pushed_by_the_scheduler(
-    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+    app: Flask, client: FlaskClient, people: Factory, clock: FixedClock
 ) -> None:
     end = NOW + dt.timedelta(minutes=30)
-    item = create(client, demo, valid_until=end.isoformat())
-    publish_through(client, demo, item["id"])
-    screen = register(client, demo)
+    item = create(client, people, valid_until=end.isoformat())
+    publish_through(client, people, item["id"])
+    screen = register(client, people)
     connection = player(app, screen["token"])
     assert item_ids(events(connection, "manifest")[-1]) == [item["id"]]
     clock.set(end + dt.timedelta(milliseconds=1))
@@ -117,40 +128,42 @@ def test_expiry_is_pushed_by_the_scheduler(
     assert item_ids(events(connection, "manifest")[-1]) == []
 
 
-def test_only_affected_screens_are_pushed(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    here = register(client, demo)
+def test_only_affected_screens_are_pushed(app: Flask, client: FlaskClient, people: Factory) -> None:
+    here = register(client, people)
     client.post(
         "/api/v1/users/jiyi_operator/grants",
         json={"org": "CHENGGUAN", "role": "operator"},
-        headers=demo.headers("admin"),
+        headers=people.headers("admin"),
     )
-    elsewhere = register(client, demo, org="CHENGGUAN-01", user="jiyi_operator", name="东关村大屏")
+    elsewhere = register(
+        client, people, org="CHENGGUAN-01", user="jiyi_operator", name="东关村大屏"
+    )
     near, far = player(app, here["token"]), player(app, elsewhere["token"])
     near.get_received("/player")
     far.get_received("/player")
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
+    item = create(client, people)
+    publish_through(client, people, item["id"])
     assert len(events(near, "manifest")) == 1
     assert events(far, "manifest") == []
 
 
 def test_party_items_never_reach_public_screens(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
     party = create(
         client,
-        demo,
+        people,
         title="党费收缴情况",
         catalog_entry="DF-01",
         category="organisation",
         scope="party",
     )
-    publish_through(client, demo, party["id"])
-    public = create(client, demo)
-    publish_through(client, demo, public["id"])
-    square = player(app, register(client, demo, audience="public")["token"])
-    room = player(app, register(client, demo, audience="party", name="党员活动室")["token"])
-    office = player(app, register(client, demo, audience="unit", name="村委办公室")["token"])
+    publish_through(client, people, party["id"])
+    public = create(client, people)
+    publish_through(client, people, public["id"])
+    square = player(app, register(client, people, audience="public")["token"])
+    room = player(app, register(client, people, audience="party", name="党员活动室")["token"])
+    office = player(app, register(client, people, audience="unit", name="村委办公室")["token"])
     assert item_ids(events(square, "manifest")[-1]) == [public["id"]]
     assert sorted(item_ids(events(room, "manifest")[-1])) == sorted([party["id"], public["id"]])
     assert item_ids(events(office, "manifest")[-1]) == [public["id"]]
@@ -163,10 +176,10 @@ def test_party_items_never_reach_public_screens(
     assert square_id is None
 
 
-def test_reports_are_stored(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
-    screen = register(client, demo)
+def test_reports_are_stored(app: Flask, client: FlaskClient, people: Factory) -> None:
+    item = create(client, people)
+    publish_through(client, people, item["id"])
+    screen = register(client, people)
     connection = player(app, screen["token"])
     manifest = events(connection, "manifest")[-1]
     connection.emit("ack", {"version": manifest["version"]}, namespace="/player")
@@ -205,7 +218,7 @@ def test_reports_are_stored(app: Flask, client: FlaskClient, demo: Demo) -> None
         records = db.session.scalars(sa.select(PlayRecord)).all()
         assert [(r.item_id, r.duration_s) for r in records] == [(item["id"], 15.2)]
     body = client.get(
-        f"/api/v1/screens/{screen['id']}/played", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{screen['id']}/played", headers=people.headers("jiyi01_operator")
     ).get_json()
     assert body["played"][0]["item"] == item["id"]
     connection.disconnect(namespace="/player")
@@ -215,13 +228,13 @@ def test_reports_are_stored(app: Flask, client: FlaskClient, demo: Demo) -> None
 
 
 def test_revoked_screen_is_disconnected_and_refused(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
-    screen = register(client, demo)
+    screen = register(client, people)
     connection = player(app, screen["token"])
     assert connection.is_connected("/player")
     response = client.post(
-        f"/api/v1/screens/{screen['id']}/revoke", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{screen['id']}/revoke", headers=people.headers("jiyi01_operator")
     )
     assert response.status_code == 200
     assert not connection.is_connected("/player")
@@ -233,17 +246,17 @@ def test_revoked_screen_is_disconnected_and_refused(
         == 401
     )
     fresh = client.post(
-        f"/api/v1/screens/{screen['id']}/token", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{screen['id']}/token", headers=people.headers("jiyi01_operator")
     ).get_json()
     assert player(app, fresh["token"]).is_connected("/player")
 
 
 def test_events_of_a_replaced_token_are_refused_in_one_place(
-    app: Flask, client: FlaskClient, demo: Demo
+    app: Flask, client: FlaskClient, people: Factory
 ) -> None:
     """The socket edge's one translation of domain errors: an event from a connection whose
     screen token changed behind it is answered with the error and the connection closed."""
-    screen = register(client, demo)
+    screen = register(client, people)
     connection = player(app, screen["token"])
     assert connection.is_connected("/player")
     with app.app_context():
@@ -260,9 +273,9 @@ def test_events_of_a_replaced_token_are_refused_in_one_place(
         assert db.session.scalars(sa.select(PlayRecord)).all() == []
 
 
-def test_admin_wall_gets_screen_news(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    screen = register(client, demo)
-    demo.login(client, "jiyi_operator")
+def test_admin_wall_gets_screen_news(app: Flask, client: FlaskClient, people: Factory) -> None:
+    screen = register(client, people)
+    people.login(client, "jiyi_operator")
     wall = socketio.test_client(app, namespace="/admin", flask_test_client=client)
     assert wall.is_connected("/admin")
     connection = player(app, screen["token"])
@@ -285,18 +298,18 @@ def test_admin_wall_gets_screen_news(app: Flask, client: FlaskClient, demo: Demo
 
 
 def test_manifest_version_is_stable(
-    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+    app: Flask, client: FlaskClient, people: Factory, clock: FixedClock
 ) -> None:
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
-    screen = register(client, demo)
+    item = create(client, people)
+    publish_through(client, people, item["id"])
+    screen = register(client, people)
     first = client.get(
-        f"/api/v1/screens/{screen['id']}/manifest", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{screen['id']}/manifest", headers=people.headers("jiyi01_operator")
     ).get_json()
     clock.advance(hours=3)
     run_once(app)
     later = client.get(
-        f"/api/v1/screens/{screen['id']}/manifest", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{screen['id']}/manifest", headers=people.headers("jiyi01_operator")
     ).get_json()
     assert later["version"] == first["version"]
     assert later["horizon"] == first["horizon"]

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import Demo
+from tests.factories import Factory
 from tests.http.items import create
 from tests.http.items import ok
 from tests.http.items import publish_through
@@ -19,14 +19,34 @@ from tests.realtime.screens import player
 from tests.realtime.screens import register
 
 
-def test_register_screen_as_the_contract_says(client: FlaskClient, demo: Demo) -> None:
-    body = register(client, demo)
+@pytest.fixture
+def people(make: Factory) -> Factory:
+    """集义村's people of the procedure and its handler, the county's catalog, the township's editor, reviewer, approver, operator and supervisor, the county's superior, the site admin; 西王庄村 and 城关镇's 东关村."""
+    make.catalog()
+    make.procedure("JIYI-01")
+    make.users(
+        "jiyi01_handler",
+        "jiyi_editor",
+        "jiyi_reviewer",
+        "jiyi_approver",
+        "jiyi_operator",
+        "jiyi_supervisor",
+        "xian_superior",
+        "admin",
+    )
+    make.org("JIYI-02")
+    make.org("CHENGGUAN-01")
+    return make
+
+
+def test_register_screen_as_the_contract_says(client: FlaskClient, people: Factory) -> None:
+    body = register(client, people)
     assert set(body) >= {"id", "token", "player_url"}
     assert body["token"].startswith("scr_")
     # The token rides in the fragment, which browsers never send (no access log sees it).
     assert body["player_url"] == f"http://127.0.0.1:8080/player/#token={body['token']}"
     assert body["resolution"] == "1920x1080"
-    listed = client.get("/api/v1/screens", headers=demo.headers("jiyi_supervisor")).get_json()[
+    listed = client.get("/api/v1/screens", headers=people.headers("jiyi_supervisor")).get_json()[
         "screens"
     ]
     assert [s["id"] for s in listed] == [body["id"]]
@@ -36,23 +56,23 @@ def test_register_screen_as_the_contract_says(client: FlaskClient, demo: Demo) -
 @pytest.mark.parametrize(
     "user", ["jiyi01_editor", "jiyi01_approver", "jiyi01_handler", "jiyi02_nobody"]
 )
-def test_only_operators_register_screens(client: FlaskClient, demo: Demo, user: str) -> None:
+def test_only_operators_register_screens(client: FlaskClient, people: Factory, user: str) -> None:
     if user == "jiyi02_nobody":
         client.post(
             "/api/v1/users",
             json={"username": user, "org": "JIYI-02", "roles": ["operator"]},
-            headers=demo.headers("admin"),
+            headers=people.headers("admin"),
         )
     response = client.post(
         "/api/v1/screens",
         json={"name": "屏", "org": "JIYI-01", "audience": "public"},
-        headers=demo.headers(user),
+        headers=people.headers(user),
     )
     assert response.status_code == 403
 
 
-def test_screen_input_is_checked(client: FlaskClient, demo: Demo) -> None:
-    headers = demo.headers("jiyi01_operator")
+def test_screen_input_is_checked(client: FlaskClient, people: Factory) -> None:
+    headers = people.headers("jiyi01_operator")
     for payload, code in (
         (
             {"name": "屏", "org": "JIYI-01", "audience": "public", "layout": "cinema"},
@@ -80,23 +100,25 @@ def test_screen_input_is_checked(client: FlaskClient, demo: Demo) -> None:
     )
 
 
-def test_patch_changes_audience_and_pushes(app: Flask, client: FlaskClient, demo: Demo) -> None:
+def test_patch_changes_audience_and_pushes(
+    app: Flask, client: FlaskClient, people: Factory
+) -> None:
     party = create(
         client,
-        demo,
+        people,
         title="党费收缴情况",
         catalog_entry="DF-01",
         category="organisation",
         scope="party",
     )
-    publish_through(client, demo, party["id"])
-    screen = register(client, demo)
+    publish_through(client, people, party["id"])
+    screen = register(client, people)
     connection = player(app, screen["token"])
     assert events(connection, "manifest")[-1]["items"] == []
     response = client.patch(
         f"/api/v1/screens/{screen['id']}",
         json={"audience": "party", "layout": "portrait"},
-        headers=demo.headers("jiyi01_operator"),
+        headers=people.headers("jiyi01_operator"),
     )
     assert response.status_code == 200
     pushed = events(connection, "manifest")[-1]
@@ -104,8 +126,8 @@ def test_patch_changes_audience_and_pushes(app: Flask, client: FlaskClient, demo
     assert pushed["layout"] == "portrait"
 
 
-def test_player_manifest_with_etag(client: FlaskClient, demo: Demo) -> None:
-    screen = register(client, demo)
+def test_player_manifest_with_etag(client: FlaskClient, people: Factory) -> None:
+    screen = register(client, people)
     headers = {"Authorization": f"Bearer {screen['token']}"}
     first = client.get("/api/v1/player/manifest", headers=headers)
     assert first.status_code == 200
@@ -115,8 +137,8 @@ def test_player_manifest_with_etag(client: FlaskClient, demo: Demo) -> None:
         "/api/v1/player/manifest", headers={**headers, "If-None-Match": f'"{version}"'}
     )
     assert again.status_code == 304
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
+    item = create(client, people)
+    publish_through(client, people, item["id"])
     changed = client.get(
         "/api/v1/player/manifest", headers={**headers, "If-None-Match": f'"{version}"'}
     )
@@ -124,20 +146,20 @@ def test_player_manifest_with_etag(client: FlaskClient, demo: Demo) -> None:
     assert changed.get_json()["version"] != version
     assert client.get("/api/v1/player/manifest").status_code == 401
     assert (
-        client.get("/api/v1/player/manifest", headers=demo.headers("jiyi01_operator")).status_code
+        client.get("/api/v1/player/manifest", headers=people.headers("jiyi01_operator")).status_code
         == 401
     )
 
 
-def test_pairing_flow(app: Flask, client: FlaskClient, demo: Demo) -> None:
+def test_pairing_flow(app: Flask, client: FlaskClient, people: Factory) -> None:
     started = client.post("/api/v1/player/pair")
     assert started.status_code == 201
     pairing = started.get_json()
     assert len(pairing["code"]) == 7
     waiting = client.get(pairing["poll_url"]).get_json()
     assert waiting["state"] == "waiting"
-    screen = register(client, demo)
-    headers = demo.headers("jiyi01_operator")
+    screen = register(client, people)
+    headers = people.headers("jiyi01_operator")
     wrong = client.post(
         f"/api/v1/screens/{screen['id']}/pair", json={"code": "AAA-AAA"}, headers=headers
     )
@@ -165,20 +187,20 @@ def test_pairing_is_rate_limited(client: FlaskClient) -> None:
     assert statuses[10:] == [429, 429]
 
 
-def test_screen_fetches_files_of_its_manifest(client: FlaskClient, demo: Demo) -> None:
-    upload = send_file(client, demo, png()).get_json()
+def test_screen_fetches_files_of_its_manifest(client: FlaskClient, people: Factory) -> None:
+    upload = send_file(client, people, png()).get_json()
     item = create(
         client,
-        demo,
+        people,
         title="党员活动照片",
         catalog_entry="DF-01",
         category="organisation",
         scope="party",
         body={"type": "image", "asset": upload["sha256"]},
     )
-    publish_through(client, demo, item["id"])
-    room = register(client, demo, audience="party", name="党员活动室")
-    square = register(client, demo, audience="public", name="广场")
+    publish_through(client, people, item["id"])
+    room = register(client, people, audience="party", name="党员活动室")
+    square = register(client, people, audience="public", name="广场")
     for screen in (room, square):
         client.get(
             "/api/v1/player/manifest", headers={"Authorization": f"Bearer {screen['token']}"}
@@ -191,22 +213,24 @@ def test_screen_fetches_files_of_its_manifest(client: FlaskClient, demo: Demo) -
     assert client.get(url).status_code == 404
 
 
-def test_playlists_api_and_the_scope_invariant(app: Flask, client: FlaskClient, demo: Demo) -> None:
+def test_playlists_api_and_the_scope_invariant(
+    app: Flask, client: FlaskClient, people: Factory
+) -> None:
     party = create(
         client,
-        demo,
+        people,
         title="党费收缴情况",
         catalog_entry="DF-01",
         category="organisation",
         scope="party",
     )
-    publish_through(client, demo, party["id"])
-    finance = create(client, demo)
-    publish_through(client, demo, finance["id"])
-    square = register(client, demo)
+    publish_through(client, people, party["id"])
+    finance = create(client, people)
+    publish_through(client, people, finance["id"])
+    square = register(client, people)
     connection = player(app, square["token"])
     events(connection, "manifest")
-    headers = demo.headers("jiyi01_operator")
+    headers = people.headers("jiyi01_operator")
     created = client.post(
         "/api/v1/playlists",
         json={
@@ -240,7 +264,7 @@ def test_playlists_api_and_the_scope_invariant(app: Flask, client: FlaskClient, 
     assert events(connection, "manifest")
     assert (
         client.get(
-            f"/api/v1/playlists/{playlist['id']}", headers=demo.headers("jiyi_supervisor")
+            f"/api/v1/playlists/{playlist['id']}", headers=people.headers("jiyi_supervisor")
         ).status_code
         == 200
     )
@@ -248,7 +272,7 @@ def test_playlists_api_and_the_scope_invariant(app: Flask, client: FlaskClient, 
         client.patch(
             f"/api/v1/playlists/{playlist['id']}",
             json={"priority": 1},
-            headers=demo.headers("jiyi01_editor"),
+            headers=people.headers("jiyi01_editor"),
         ).status_code
         == 403
     )
@@ -257,14 +281,14 @@ def test_playlists_api_and_the_scope_invariant(app: Flask, client: FlaskClient, 
     assert client.get(f"/api/v1/playlists/{playlist['id']}", headers=headers).status_code == 404
 
 
-def test_playlist_rules(client: FlaskClient, demo: Demo) -> None:
-    headers = demo.headers("jiyi01_operator")
+def test_playlist_rules(client: FlaskClient, people: Factory) -> None:
+    headers = people.headers("jiyi01_operator")
     client.post(
         "/api/v1/users/jiyi_operator/grants",
         json={"org": "CHENGGUAN", "role": "operator"},
-        headers=demo.headers("admin"),
+        headers=people.headers("admin"),
     )
-    far = register(client, demo, org="CHENGGUAN-01", user="jiyi_operator", name="东关村")
+    far = register(client, people, org="CHENGGUAN-01", user="jiyi_operator", name="东关村")
     outside = client.post(
         "/api/v1/playlists",
         json={"org": "JIYI-01", "name": "x", "screens": [far["id"]]},
@@ -295,16 +319,16 @@ def test_playlist_rules(client: FlaskClient, demo: Demo) -> None:
     assert dates.status_code == 422
 
 
-def test_groups(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    a = register(client, demo, name="甲")
-    b = register(client, demo, name="乙")
+def test_groups(app: Flask, client: FlaskClient, people: Factory) -> None:
+    a = register(client, people, name="甲")
+    b = register(client, people, name="乙")
     group = client.post(
         "/api/v1/screen-groups",
         json={"org": "JIYI-01", "name": "全村屏", "screens": [a["id"]]},
-        headers=demo.headers("jiyi01_operator"),
+        headers=people.headers("jiyi01_operator"),
     ).get_json()
-    item = create(client, demo)
-    publish_through(client, demo, item["id"])
+    item = create(client, people)
+    publish_through(client, people, item["id"])
     client.post(
         "/api/v1/playlists",
         json={
@@ -314,13 +338,13 @@ def test_groups(app: Flask, client: FlaskClient, demo: Demo) -> None:
             "entries": [{"item": item["id"], "duration_s": 45}],
             "groups": [group["id"]],
         },
-        headers=demo.headers("jiyi01_operator"),
+        headers=people.headers("jiyi01_operator"),
     )
     in_group = client.get(
-        f"/api/v1/screens/{a['id']}/manifest", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{a['id']}/manifest", headers=people.headers("jiyi01_operator")
     ).get_json()
     other = client.get(
-        f"/api/v1/screens/{b['id']}/manifest", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{b['id']}/manifest", headers=people.headers("jiyi01_operator")
     ).get_json()
     durations = {s["duration_s"] for seg in in_group["schedule"] for s in seg["sequence"]}
     assert durations == {45}
@@ -328,16 +352,16 @@ def test_groups(app: Flask, client: FlaskClient, demo: Demo) -> None:
     moved = client.patch(
         f"/api/v1/screen-groups/{group['id']}",
         json={"screens": [b["id"]]},
-        headers=demo.headers("jiyi01_operator"),
+        headers=people.headers("jiyi01_operator"),
     )
     assert moved.status_code == 200
     other = client.get(
-        f"/api/v1/screens/{b['id']}/manifest", headers=demo.headers("jiyi01_operator")
+        f"/api/v1/screens/{b['id']}/manifest", headers=people.headers("jiyi01_operator")
     ).get_json()
     assert {s["duration_s"] for seg in other["schedule"] for s in seg["sequence"]} == {45}
 
 
-def test_cli_register_and_revoke(app: Flask, demo: Demo) -> None:
+def test_cli_register_and_revoke(app: Flask, people: Factory) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=[
@@ -369,14 +393,14 @@ def test_cli_register_and_revoke(app: Flask, demo: Demo) -> None:
 
 
 def test_village_operator_previews_the_township_files_its_screens_play(
-    client: FlaskClient, demo: Demo
+    client: FlaskClient, people: Factory
 ) -> None:
     """The preview of a village party screen shows township party items, pictures
     included: the village operator may fetch those files once a screen of the village plays them."""
-    upload = send_file(client, demo, png("blue"), user="jiyi_editor").get_json()
+    upload = send_file(client, people, png("blue"), user="jiyi_editor").get_json()
     item = create(
         client,
-        demo,
+        people,
         user="jiyi_editor",
         org="JIYI",
         title="集义镇党委冬季党员学习安排",
@@ -386,16 +410,16 @@ def test_village_operator_previews_the_township_files_its_screens_play(
         catalog_entry=None,
         body={"type": "image", "asset": upload["sha256"]},
     )
-    ok(client, demo, "jiyi_editor", item["id"], "submit")
-    ok(client, demo, "jiyi_reviewer", item["id"], "review")
-    if ok(client, demo, "jiyi_approver", item["id"], "approve")["state"] == "approved":
-        ok(client, demo, "xian_superior", item["id"], "superior_approve")
-    ok(client, demo, "jiyi_operator", item["id"], "publish")
+    ok(client, people, "jiyi_editor", item["id"], "submit")
+    ok(client, people, "jiyi_reviewer", item["id"], "review")
+    if ok(client, people, "jiyi_approver", item["id"], "approve")["state"] == "approved":
+        ok(client, people, "xian_superior", item["id"], "superior_approve")
+    ok(client, people, "jiyi_operator", item["id"], "publish")
     url = f"/assets/{upload['sha256']}"
     # Before any village screen plays it, the village operator has no business with it.
-    assert client.get(url, headers=demo.headers("jiyi01_operator")).status_code == 404
-    screen = register(client, demo, audience="party", name="党员活动室")
+    assert client.get(url, headers=people.headers("jiyi01_operator")).status_code == 404
+    screen = register(client, people, audience="party", name="党员活动室")
     client.get("/api/v1/player/manifest", headers={"Authorization": f"Bearer {screen['token']}"})
-    assert client.get(url, headers=demo.headers("jiyi01_operator")).status_code == 200
+    assert client.get(url, headers=people.headers("jiyi01_operator")).status_code == 200
     # Anyone else still gets nothing.
     assert client.get(url).status_code == 404
