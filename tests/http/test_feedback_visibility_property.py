@@ -35,7 +35,7 @@ from signage_server.feedback.services import visibility
 from signage_server.feedback.services.intake import handling_org
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
-from signage_server.orgs.services import create_org
+from signage_server.orgs.services import add_org
 from tests.conftest import NOW
 from tests.conftest import wipe
 
@@ -72,16 +72,16 @@ worlds = st.builds(
 
 def _build(world: World) -> tuple[list[Org], list[Case]]:
     session = db.session
-    county = create_org(session, code="C", name="清源县", kind=OrgKind.COUNTY, parent=None)
+    county = add_org(session, code="C", name="清源县", kind=OrgKind.COUNTY, parent=None)
     orgs = [county]
     for t, count in enumerate(world.villages):
-        township = create_org(
+        township = add_org(
             session, code=f"T{t}", name=f"镇{t}", kind=OrgKind.TOWNSHIP, parent=county
         )
         orgs.append(township)
         for v in range(count):
             orgs.append(
-                create_org(
+                add_org(
                     session,
                     code=f"T{t}V{v}",
                     name=f"村{t}-{v}",
