@@ -15,7 +15,7 @@ from signage_server.screens import services as screens
 from signage_server.screens.layouts import design_sizes
 from signage_server.screens.links import player_url
 from signage_server.screens.rules import Audience
-from signage_server.screens.services import lookup as roster
+from signage_server.screens.services import lookup
 
 
 @click.group("screen", cls=Group)
@@ -60,7 +60,7 @@ def screen_register(
 @click.argument("screen_id", type=int)
 def screen_revoke(screen_id: int) -> None:
     """Revoke screen SCREEN_ID's token: it is disconnected at once and cannot reconnect."""
-    screen = roster.find(db.session, screen_id)
+    screen = lookup.find(db.session, screen_id)
     if screen is None:
         fail(f"no screen with id {screen_id}")
     screens.revoke(db.session, screen)
@@ -72,7 +72,7 @@ def screen_revoke(screen_id: int) -> None:
 def screen_list() -> None:
     """List screens with their state."""
     now = registry.now()
-    for screen in roster.all_screens(db.session):
+    for screen in lookup.all_screens(db.session):
         state = (
             "revoked"
             if screen.revoked_at

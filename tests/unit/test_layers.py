@@ -153,6 +153,6 @@ def test_local_imports_name_their_cycle(path: Path) -> None:
             if not any(n.split(".")[0] == "signage_server" for n in names):
                 continue
             before = lines[function.lineno - 1 : node.lineno]
-            if not any(REASON in line for line in before for REASON in REASONS):
+            if not any(reason in line for line in before for reason in REASONS):
                 bare.append(f"line {node.lineno}")
     assert not bare, f"function-local imports without a '# cycle:' reason: {bare}"
