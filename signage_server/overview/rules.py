@@ -16,9 +16,10 @@ from dataclasses import dataclass
 NOTICE_ENDING_WITHIN = dt.timedelta(days=7)
 
 
-def ending_soon(valid_until: dt.datetime | None, now: dt.datetime) -> bool:
-    """Tell whether a notice running until ``valid_until`` ends within the window."""
-    return valid_until is not None and now < valid_until <= now + NOTICE_ENDING_WITHIN
+def ending_soon(ends: dt.datetime | None, now: dt.datetime) -> bool:
+    """Tell whether a notice whose window ends at ``ends`` (``None``: never) ends within
+    :data:`NOTICE_ENDING_WITHIN`."""
+    return ends is not None and now < ends <= now + NOTICE_ENDING_WITHIN
 
 
 def not_up_to_date(online: bool, up_to_date: bool, holds_content: bool) -> bool:

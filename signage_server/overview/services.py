@@ -28,6 +28,7 @@ from signage_server.disclosure.presenters import TASK_STEPS
 from signage_server.disclosure.presenters import task_query
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import integrity_alarms
+from signage_server.disclosure.viewing import Protection
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import SEEING_ROLES
 from signage_server.feedback.services.inbox import workload
@@ -67,10 +68,22 @@ def screen_states(
     return states
 
 
+@dataclass(frozen=True)
+class EndingNotice:
+    """A published public notice (公示) that ends soon, and when it ends."""
+
+    revision: Revision
+    #: The end of the window it shows in (:mod:`signage_server.disclosure.windows`): its
+    #: validity, never before its protection ends.
+    ends: dt.datetime
+
+
 def notices_ending(
-    session: Session, condition: sa.ColumnElement[bool], now: dt.datetime
-) -> list[Revision]:
-    """Return the published public notices (公示) of the visible orgs that end soon."""
+    session: Session, condition: sa.ColumnElement[bool], now: dt.datetime, tz: dt.tzinfo
+) -> list[EndingNotice]:
+    """Return the published public notices (公示) of the visible orgs that end soon, soonest
+    first. A notice ends where the one window rule says (a notice still protected past its
+    ``valid_until`` runs on), so candidates are read by ``valid_until`` and judged by it."""
     query = (
         sa.select(Revision)
         .join(Item, Revision.item_id == Item.id)
@@ -79,13 +92,18 @@ def notices_ending(
         .where(
             Revision.state == State.PUBLISHED,
             Revision.notice_kind.is_not(None),
-            Revision.valid_until > now,
+            # The window never ends before valid_until: later ones cannot end soon.
             Revision.valid_until <= now + rules.NOTICE_ENDING_WITHIN,
         )
         .options(selectinload(Revision.item).selectinload(Item.org))
-        .order_by(Revision.valid_until, Revision.id)
     )
-    return [r for r in session.scalars(query) if rules.ending_soon(r.valid_until, now)]
+    protection = Protection(session, tz)
+    found = []
+    for revision in session.scalars(query):
+        ends = protection.window(revision).end
+        if ends is not None and rules.ending_soon(ends, now):
+            found.append(EndingNotice(revision, ends))
+    return sorted(found, key=lambda n: (n.ends, n.revision.id))
 
 
 @dataclass(frozen=True)
@@ -124,7 +142,7 @@ class Home:
     screens: list[ScreenState]
     offline: list[ScreenState]
     stale: list[ScreenState]
-    notices: list[Revision]
+    notices: list[EndingNotice]
     catalog: CatalogHealth
     #: The caller meets feedback cases at all (the home page shows them its state).
     sees_feedback: bool
@@ -159,7 +177,7 @@ def home(session: Session, principal: Principal, *, now: dt.datetime, tz: dt.tzi
         for s in screens
         if rules.not_up_to_date(s.online, s.up_to_date, bool(s.screen.acked_version))
     ]
-    notices = notices_ending(session, condition, now)
+    notices = notices_ending(session, condition, now, tz)
     health = catalog_health(session, orgs, now, tz)
     return Home(
         findings=rules.Findings(

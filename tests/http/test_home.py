@@ -338,6 +338,24 @@ def test_notices_ending_soon(app: Flask, client: FlaskClient, demo: Demo) -> Non
     assert tile(page(logged_in(app, demo, "jiyi01_approver"), "/"), "notices") == 0
 
 
+def test_a_notice_ends_where_its_protection_ends_not_before(
+    app: Flask, client: FlaskClient, demo: Demo, clock: Any
+) -> None:
+    """The home page says when a notice really ends: the one window rule keeps a notice
+    protected past its ``valid_until`` on the screens, so "ends" is the protection's end."""
+    # Five working days from Monday 23rd end at Saturday 28th 00:00; valid_until is earlier.
+    short = publish_notice(client, demo, dt.datetime(2026, 11, 27, 12, tzinfo=SHANGHAI))
+    html = page(logged_in(app, demo, "jiyi_approver"), "/")
+    assert f'data-item="{short}"' in html
+    assert "2026-11-28 00:00" in html and "2026-11-27 12:00" not in html
+    # Past its valid_until, still protected: still shown as ending, still on the list.
+    clock.set(dt.datetime(2026, 11, 27, 18, tzinfo=SHANGHAI))
+    html = page(logged_in(app, demo, "jiyi_approver"), "/")
+    assert tile(html, "notices") == 1 and f'data-item="{short}"' in html
+    clock.set(dt.datetime(2026, 11, 28, 0, 1, tzinfo=SHANGHAI))
+    assert tile(page(logged_in(app, demo, "jiyi_approver"), "/"), "notices") == 0
+
+
 def test_overdue_feedback_counts_and_reports_never_leak(
     app: Flask, client: FlaskClient, demo: Demo, clock: Any
 ) -> None:
