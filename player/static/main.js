@@ -310,6 +310,12 @@ const publicApi = Object.freeze({
       page: c ? c.page + 1 : 0,
       pages: c ? c.pages.length : 0,
       segment: m ? S.rotation.segmentAt(now()) : null,
+      /** The items the rotation in force goes through now, in order (urgent ones aside). */
+      rotation: m
+        ? S.rotation.entries(now()).list
+          .filter((entry) => entry && S.rotation.eligible(entry.item, now()))
+          .map((entry) => entry.item)
+        : [],
       online: S.online,
       layout: S.layout,
       urgent: c ? c.urgent : false,
