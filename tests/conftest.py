@@ -111,9 +111,11 @@ def share_engines() -> None:
     """Let the tests' apps on one database share its engine.
 
     SQLAlchemy caches compiled SQL per engine; every test's new app had a new engine and
-    compiled each statement again (a sixth of the HTTP tests' time). An engine holds nothing
-    of an app: the apps' listeners are on their own session factories. ``db.dispose`` still
-    closes its connections after each test. The server processes are untouched.
+    compiled each statement again (a sixth of the HTTP tests' time). Each app gets its own
+    ``Engine`` object (an option engine: what is bound to an engine, like the audit key,
+    stays the app's), sharing the first one's dialect, pool and compiled SQL. The apps'
+    listeners are on their own session factories. ``db.dispose`` still closes the
+    connections after each test. The server processes are untouched.
     """
     from signage_server import extensions
 
@@ -125,7 +127,7 @@ def share_engines() -> None:
     def shared(url: str) -> sa.Engine:
         if url not in engines:
             engines[url] = create(url)
-        return engines[url]
+        return engines[url].execution_options()
 
     shared.shared = True  # type: ignore[attr-defined]
     extensions.create_engine = shared  # type: ignore[assignment]
