@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,8 +48,8 @@ from signage_server.audit import rules as audit_rules
 from signage_server.audit import services as audit
 from signage_server.audit.models import AuditRecord
 from signage_server.audit.rules import Current
-from signage_server.config import Settings
 from signage_server.db import transaction
+from signage_server.disclosure import viewing
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.errors import Conflict
@@ -81,16 +80,12 @@ RETRY_AFTER = dt.timedelta(minutes=15)
 LOCALE = "zh_Hans_CN"
 
 
-def local_tz() -> dt.tzinfo:
-    return zoneinfo.ZoneInfo(registry.get(Settings).timezone)
-
-
 # --- rendering --------------------------------------------------------------------------------
 
 
 def dossier_html(session: Session, item: Item, *, now: dt.datetime, interim: bool) -> str:
     """Return the HTML of ``item``'s dossier as the database holds it at ``now``."""
-    tz = local_tz()
+    tz = viewing.local_tz()
     data = gathering.gather(session, item, now=now, tz=tz, asset_url=asset_url, interim=interim)
 
     def page() -> str:
@@ -126,7 +121,7 @@ def dossier_pdf(session: Session, item: Item, *, now: dt.datetime) -> bytes:
 
 
 def _year(moment: dt.datetime) -> int:
-    return moment.astimezone(local_tz()).year
+    return moment.astimezone(viewing.local_tz()).year
 
 
 def make_dossier(
@@ -359,7 +354,7 @@ def year_bounds(year: int, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
 def items_for_year(session: Session, org: Org, year: int) -> list[Item]:
     """Return the items of ``org``'s subtree whose publication ended (expired, withdrawn or
     archived) in the local ``year``, in the order they ended."""
-    start, end = year_bounds(year, local_tz())
+    start, end = year_bounds(year, viewing.local_tz())
     query = (
         sa.select(Item)
         .join(Org, Item.org_id == Org.id)

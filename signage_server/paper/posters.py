@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -48,7 +47,6 @@ from signage_server import services as registry
 from signage_server.assets import STORE
 from signage_server.audit import services as audit
 from signage_server.catalog.services import entries_for
-from signage_server.config import Settings
 from signage_server.disclosure import notices
 from signage_server.disclosure import path as procedure
 from signage_server.disclosure import trail
@@ -226,10 +224,6 @@ class Document:
     sheets: list[Sheet] = field(default_factory=list)
 
 
-def _tz() -> dt.tzinfo:
-    return zoneinfo.ZoneInfo(registry.get(Settings).timezone)
-
-
 def _day(moment: dt.datetime | None, tz: dt.tzinfo) -> dt.date | None:
     return moment.astimezone(tz).date() if moment is not None else None
 
@@ -363,7 +357,7 @@ def sheet(
     fmt: PageFormat | None = None,
 ) -> Sheet:
     """Gather what is printed of ``revision`` (checked against its seal by the caller)."""
-    tz = _tz()
+    tz = viewing.local_tz()
     org = item.org
     body = parse_body(revision.body)
     protection = viewing.Protection(session, tz)
@@ -570,11 +564,11 @@ def board(
         audience_band=AUDIENCE_BANDS[audience],
         kind=DISCLOSURE_KINDS[org.kind],
         board_title=BOARD_TITLES[org.kind],
-        today=_day(now, _tz()),
+        today=_day(now, viewing.local_tz()),
         page_url=page_url(org),
         page_qr=qr_svg(page_url(org), title="QR"),
     )
-    day = _day(now, _tz())
+    day = _day(now, viewing.local_tz())
     with force_locale(PAPER_LOCALE):
         scope = "" if audience is Audience.PUBLIC else gettext(Scope(audience.value).label)
         name = safe_filename(org.name, gettext("Disclosure board"), scope, str(day))

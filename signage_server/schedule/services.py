@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
+from signage_server.disclosure import viewing
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import Category
@@ -225,8 +226,8 @@ def kept(session: Session, playlist: Playlist, now: dt.datetime) -> list[tuple[i
     screens = session.scalars(
         sa.select(Screen).where(Screen.id.in_(screen_ids), Screen.active.is_(True))
     )
+    protection = Protection(session, viewing.local_tz())
     for screen in screens:
-        protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
         facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
         titles: dict[int, str] = {}
         candidates = []
@@ -361,7 +362,7 @@ def _screen_preview(
     if spec.date_from is not None and spec.date_from > start.date():
         start = dt.datetime.combine(spec.date_from, dt.time(), tz)
     end = start + dt.timedelta(days=PREVIEW_DAYS)
-    shown = shown_on(session, screen, now, end)
+    shown = shown_on(session, screen, now, end, viewing.local_tz())
     current = playlists_of(session, screen)
     others = [p for p in current if p.id != rule.id]
     names = {p.id: p.name for p in others}

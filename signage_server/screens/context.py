@@ -8,6 +8,7 @@ The manifest compiler (``screens.manifests``) stays free of Flask; this module b
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from flask import Flask
 from flask import current_app
@@ -51,6 +52,7 @@ def manifest_context(app: Flask, now: dt.datetime) -> manifests.Context:
         code_key=code_key(app),
         category_labels=category_labels(app),
         asset_url=asset_url,
+        tz=zoneinfo.ZoneInfo(settings.timezone),
     )
 
 

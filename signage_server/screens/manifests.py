@@ -71,6 +71,9 @@ class Context:
     code_key: bytes
     category_labels: dict[str, str]
     asset_url: Callable[[str], str]
+    #: The installation's time zone, where notice periods are counted (the notice rule is
+    #: the same for every screen, whatever time zone a screen displays in).
+    tz: dt.tzinfo
 
 
 def horizon(now: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
@@ -179,12 +182,16 @@ class Shown:
     kept: Kept
 
 
-def shown_on(session: Session, screen: Screen, now: dt.datetime, end: dt.datetime) -> Shown:
+def shown_on(
+    session: Session, screen: Screen, now: dt.datetime, end: dt.datetime, notice_tz: dt.tzinfo
+) -> Shown:
     """Return what ``screen`` may show from ``now`` until ``end``: the one eligibility rule
-    decides, revisions that fail their seal are left out (or kept as last sent)."""
+    decides, revisions that fail their seal are left out (or kept as last sent). Notices'
+    protection is counted in ``notice_tz``, the installation's time zone (the one notice rule,
+    whatever zone the screen displays in)."""
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
     rows = published_above(session, screen)
-    protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
+    protection = Protection(session, notice_tz)
     chosen: list[tuple[Revision, Item, Org]] = []
     candidates: list[schedule.Candidate] = []
     ends_of: dict[int, dt.datetime | None] = {}
@@ -233,7 +240,7 @@ def compile_for(session: Session, screen: Screen, context: Context) -> dict[str,
     """Return the manifest of ``screen`` (with its version) at ``context.now``."""
     tz = zoneinfo.ZoneInfo(screen.timezone)
     start, end = horizon(context.now, tz)
-    shown = shown_on(session, screen, context.now, end)
+    shown = shown_on(session, screen, context.now, end, context.tz)
     chosen, candidates, ends_of, kept = shown.chosen, shown.candidates, shown.ends_of, shown.kept
     playlists = [playlist_rule(p) for p in playlists_of(session, screen)]
     segments = schedule.build_schedule(start, end, playlists, candidates, tz)
@@ -429,7 +436,7 @@ def draft_manifest(
     a new item). Its entry and ticker line are made as :func:`compile_for` makes them, as if
     the revision were published at ``revision.published_at``; it shows from now on whatever
     its start, and has no schedule (the player then shows its only item)."""
-    ends = Protection(session, tz).window(revision).end
+    ends = Protection(session, context.tz).window(revision).end
     entry = {**_item_json(revision, item_id, org, tz, context, session, ends), "valid_from": None}
     ticker = []
     if revision.urgent:
@@ -580,7 +587,7 @@ def protected_notices_on(
     session: Session, screen: Screen, now: dt.datetime
 ) -> list[tuple[Revision, Item, Org]]:
     """Return the published notices in their minimum period that ``screen`` may show now."""
-    protection = Protection(session, zoneinfo.ZoneInfo(screen.timezone))
+    protection = Protection(session, viewing.local_tz())
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
     rows = published_above(session, screen, Revision.notice_kind.is_not(None))
     out = []

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from signage_server.clock import FixedClock
 from signage_server.scheduler import run_once
 from tests.conftest import Demo
+from tests.factories import Factory
 from tests.http.feedback import item_code
 from tests.http.items import act
 from tests.http.items import create
@@ -265,3 +266,36 @@ def test_a_protected_notice_past_its_validity_is_current_on_every_surface(
     clock.set(dt.datetime(2026, 11, 28, 0, 1, tzinfo=SHANGHAI))
     assert surfaces() == {"screen": False, "qr_page": False, "public_page": False, "board": False}
     assert "已到期" in client.get(f"/f/{item_code(app, item)}").get_data(as_text=True)
+
+
+def test_a_screen_in_another_time_zone_keeps_a_notice_as_long_as_the_rule_says(
+    app: Flask, make: Factory, clock: FixedClock
+) -> None:
+    """A notice's working days are counted in the installation's time zone (the one notice
+    rule), whatever zone a screen displays its clock in: a screen set to Tokyo time (an hour
+    ahead) does not drop a notice at its own midnight, an hour before the protection ends."""
+    item = make.notice(
+        "JIYI-01",
+        days=5,
+        valid_from=at(2026, 11, 23, 9),
+        valid_until=at(2026, 11, 27, 12),
+    )
+    screen = make.screen("JIYI-01", timezone="Asia/Tokyo")
+    client = app.test_client()
+    operator = make.headers("jiyi01_operator")
+    clock.set(dt.datetime(2026, 11, 27, 23, 30, tzinfo=SHANGHAI))  # Saturday 00:30 in Tokyo
+
+    manifest = client.get(f"/api/v1/screens/{screen['id']}/manifest", headers=operator)
+    assert manifest.status_code == 200, manifest.get_json()
+    [shown] = [i for i in manifest.get_json()["items"] if i["id"] == item["id"]]
+    ends = dt.datetime.fromisoformat(shown["valid_until"])
+    assert ends == dt.datetime(2026, 11, 28, tzinfo=SHANGHAI), shown["valid_until"]
+    assert ends.utcoffset() == dt.timedelta(hours=9)  # shown in the screen's own zone
+    assert clock.now() < ends
+    # The withdrawal rule agrees: still protected at this moment.
+    refused = client.post(
+        f"/api/v1/items/{item['id']}/transitions",
+        json={"action": "withdraw", "reason": "情况有变"},
+        headers=make.headers("jiyi01_approver"),
+    )
+    assert refused.get_json()["error"]["code"] == "notice_running"
