@@ -19,6 +19,7 @@ from signage_server import services
 from signage_server.cli.base import Command
 from signage_server.cli.base import app
 from signage_server.config import Settings
+from signage_server.logs import AccessHandler
 from signage_server.logs import AccessLog
 from signage_server.paper.jobs.backends import start_worker
 from signage_server.scheduler import run_forever
@@ -51,7 +52,11 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     start_worker(server_app)
     click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
     server = WSGIServer(
-        (host, port), server_app, log=AccessLog(), error_log=logging.getLogger("signage_server")
+        (host, port),
+        server_app,
+        log=AccessLog(),
+        error_log=logging.getLogger("signage_server"),
+        handler_class=AccessHandler,
     )
     try:
         server.serve_forever()
