@@ -15,14 +15,14 @@ import logging
 import re
 import sys
 import uuid
+from collections.abc import Mapping
 from collections.abc import MutableMapping
+from typing import TYPE_CHECKING
 from typing import Any
 
-from flask import Flask
-from flask import Response
-from flask import has_request_context
-from flask import request
-from gevent.pywsgi import WSGIHandler
+if TYPE_CHECKING:  # Flask loads late: gunicorn's master process imports this module (JSON logs)
+    from flask import Flask
+    from flask import Response
 
 #: ``token=…`` in a logged request line or address (old player links carried the screen token
 #: in the query string: ``/player/?token=scr_…``).
@@ -85,8 +85,10 @@ class JsonFormatter(logging.Formatter):
             value = record.__dict__.get(name)
             if value is not None:
                 entry[name] = value
-        if "request_id" not in entry and has_request_context():
-            found = request.environ.get(REQUEST_ID)
+        if record.name == "gunicorn.access" and isinstance(record.args, Mapping):
+            entry.update(gunicorn_fields(record.args))
+        if "request_id" not in entry:
+            found = _current_request_id()
             if found:
                 entry["request_id"] = found
         if record.exc_info:
@@ -96,6 +98,36 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack_info"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def gunicorn_fields(atoms: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the access fields of a gunicorn access record (its ``atoms``: ``m`` the method,
+    ``U`` the path without its query, ``s`` the status, ``L`` the seconds, ``B`` the bytes,
+    ``h`` the address, the response's ``X-Request-ID``)."""
+    status = str(atoms.get("s", ""))
+    seconds = str(atoms.get("L", ""))
+    request_id = atoms.get("{x-request-id}o")  # the response header ("-": none)
+    found = {
+        "request_id": request_id if request_id and request_id != "-" else None,
+        "method": atoms.get("m"),
+        "path": atoms.get("U"),
+        "status": int(status) if status.isdigit() else None,
+        "duration_s": float(seconds) if seconds.replace(".", "", 1).isdigit() else None,
+        "bytes": atoms.get("B"),
+        "remote_addr": atoms.get("h"),
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _current_request_id() -> str | None:
+    # lazy: Flask loads late (gunicorn's master imports this module before gevent patches)
+    from flask import has_request_context
+    from flask import request
+
+    if not has_request_context():
+        return None
+    found = request.environ.get(REQUEST_ID)
+    return found if isinstance(found, str) else None
 
 
 def request_id(environ: MutableMapping[str, Any]) -> str:
@@ -111,10 +143,16 @@ def request_id(environ: MutableMapping[str, Any]) -> str:
 
 
 def _give_request_id() -> None:
+    # lazy: Flask loads late (gunicorn's master imports this module before gevent patches)
+    from flask import request
+
     request_id(request.environ)
 
 
 def _answer_request_id(response: Response) -> Response:
+    # lazy: Flask loads late (gunicorn's master imports this module before gevent patches)
+    from flask import request
+
     response.headers[REQUEST_ID_HEADER] = request_id(request.environ)
     return response
 
@@ -142,35 +180,3 @@ class AccessLog:
         if isinstance(path, str):
             fields = fields | {"path": redact(path)}
         self.logger.info(redact(line.rstrip("\n")), extra=fields)
-
-
-class AccessHandler(WSGIHandler):  # type: ignore[misc]
-    """gevent's request handler, logging each request through :meth:`AccessLog.request`."""
-
-    def get_environ(self) -> dict[str, Any]:
-        environ: dict[str, Any] = super().get_environ()
-        request_id(environ)
-        return environ
-
-    def log_request(self) -> None:
-        log = self.server.log
-        if not isinstance(log, AccessLog):
-            super().log_request()
-            return
-        environ = self.environ or {}
-        status = (self._orig_status or self.status or "000").split()[0]
-        address = self.client_address
-        log.request(
-            self.format_request(),
-            {
-                "request_id": environ.get(REQUEST_ID),
-                "method": self.command,
-                "path": self.path,
-                "status": int(status) if status.isdigit() else None,
-                "duration_s": (
-                    round(self.time_finish - self.time_start, 6) if self.time_finish else None
-                ),
-                "bytes": self.response_length,
-                "remote_addr": address[0] if isinstance(address, tuple) else address,
-            },
-        )
