@@ -25,11 +25,43 @@ forwarded_allow_ips = "127.0.0.1"
 accesslog = "-"
 # The path without its query string and no Referer: old player links carried the screen token
 # as ``/player/?token=…`` (new ones keep it in the fragment, which is never sent).
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s'
+# The request's id closes the line (X-Request-ID: nginx's $request_id, or made by the app).
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(L)s %({x-request-id}o)s'
+)
 
 errorlog = "-"
 loglevel = os.environ.get("SIGNAGE_LOG_LEVEL", "info").lower()
 proc_name = "signage"
+
+if os.environ.get("SIGNAGE_LOG_FORMAT", "text") == "json":
+    # gunicorn's own records (its access log included) as one JSON object per line too, with
+    # the access fields (request id, method, path, status, duration) as keys.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "signage_server.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+            "error_console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+        },
+        "loggers": {
+            "gunicorn.error": {
+                "level": loglevel.upper(),
+                "handlers": ["error_console"],
+                "propagate": False,
+            },
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
 
 
 def post_worker_init(worker):

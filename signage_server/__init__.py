@@ -69,6 +69,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.extensions import limiter
     from signage_server.extensions import talisman
     from signage_server.feedback import init_app as init_feedback
+    from signage_server.metrics import init_app as init_metrics
     from signage_server.orgs import init_app as init_orgs
     from signage_server.paper import init_app as init_paper
     from signage_server.public import init_app as init_public
@@ -84,7 +85,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
 
     app = Flask(__name__, instance_path=settings.data_dir or None)
     settings = config.resolve_paths(settings, app.instance_path)
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
 
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -133,6 +134,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
         referrer_policy="same-origin",
         permissions_policy=PERMISSIONS_POLICY,
     )
+    logs.init_app(app)
     init_web(app)
     init_accounts(app)
     init_orgs(app)
@@ -145,6 +147,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_feedback(app)
     init_paper(app)
     init_public(app)
+    init_metrics(app)
     errorhandlers.init_app(app)
 
     from signage_server.cli import init_app as init_cli

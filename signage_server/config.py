@@ -69,6 +69,12 @@ class Settings:
     trusted_proxies: int = 0
     #: Log level for the ``signage_server`` loggers.
     log_level: str = "INFO"
+    #: ``text`` (default): one readable line per record; ``json``: one JSON object per line
+    #: (time in ISO 8601 UTC, level, logger, message; the access log adds the request's id,
+    #: method, path, status and duration; an exception its traceback as ``exc_info``).
+    log_format: str = "text"
+    #: Bearer token that unlocks ``GET /metrics`` (Prometheus); unset: no such address (404).
+    metrics_token: str = ""
     #: Login attempts allowed per client address and per user name.
     login_rate_limit: str = "10 per minute"
     #: Failed logins in a row under one user name before it is locked ...
@@ -199,6 +205,12 @@ def load_settings(
         raise ConfigError("SIGNAGE_PLAYED_PER_MINUTE must be at least 1")
     if settings.pdf_max_pages < 1:
         raise ConfigError("SIGNAGE_PDF_MAX_PAGES must be at least 1")
+    if settings.log_format not in ("text", "json"):
+        raise ConfigError(
+            f"SIGNAGE_LOG_FORMAT must be 'text' or 'json', got {settings.log_format!r}"
+        )
+    if settings.metrics_token and len(settings.metrics_token) < 16:
+        raise ConfigError("SIGNAGE_METRICS_TOKEN must be at least 16 characters (a random string)")
     if settings.default_locale not in ("zh_Hans_CN", "en"):
         raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
     if settings.data_dir:

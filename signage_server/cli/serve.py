@@ -8,10 +8,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+from typing import Any
 
 import click
 import gevent
 from flask import Flask
+from gevent.pywsgi import WSGIHandler
 from gevent.pywsgi import WSGIServer
 
 from signage_server import config
@@ -19,7 +21,9 @@ from signage_server import services
 from signage_server.cli.base import Command
 from signage_server.cli.base import app
 from signage_server.config import Settings
+from signage_server.logs import REQUEST_ID
 from signage_server.logs import AccessLog
+from signage_server.logs import request_id
 from signage_server.paper.jobs.backends import start_worker
 from signage_server.scheduler import run_forever
 
@@ -51,7 +55,11 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     start_worker(server_app)
     click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
     server = WSGIServer(
-        (host, port), server_app, log=AccessLog(), error_log=logging.getLogger("signage_server")
+        (host, port),
+        server_app,
+        log=AccessLog(),
+        error_log=logging.getLogger("signage_server"),
+        handler_class=AccessHandler,
     )
     try:
         server.serve_forever()
@@ -69,3 +77,36 @@ def default_public_url(app: Flask, host: str, port: int) -> None:
     services.register(
         app, Settings, dataclasses.replace(settings, public_url=f"http://{host}:{port}")
     )
+
+
+class AccessHandler(WSGIHandler):  # type: ignore[misc]
+    """gevent's request handler: gives each request its id, and logs it with its fields
+    through :meth:`signage_server.logs.AccessLog.request`."""
+
+    def get_environ(self) -> dict[str, Any]:
+        environ: dict[str, Any] = super().get_environ()
+        request_id(environ)
+        return environ
+
+    def log_request(self) -> None:
+        log = self.server.log
+        if not isinstance(log, AccessLog):
+            super().log_request()
+            return
+        environ = self.environ or {}
+        status = (self._orig_status or self.status or "000").split()[0]
+        address = self.client_address
+        log.request(
+            self.format_request(),
+            {
+                "request_id": environ.get(REQUEST_ID),
+                "method": self.command,
+                "path": self.path,
+                "status": int(status) if status.isdigit() else None,
+                "duration_s": (
+                    round(self.time_finish - self.time_start, 6) if self.time_finish else None
+                ),
+                "bytes": self.response_length,
+                "remote_addr": address[0] if isinstance(address, tuple) else address,
+            },
+        )

@@ -2,13 +2,16 @@
 
 The recompiling is the screens' business (``screens.services.push``); this module only carries
 it out at the right moment (inline, or in a greenlet on the gevent server) and hands the
-result to the notifier.
+result to the notifier. Whoever watches pushes (the metrics) registers an observer: it is told
+of each push once its last manifest is emitted (:class:`Pushed`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import gevent
 from flask import Flask
@@ -22,6 +25,15 @@ from signage_server.screens.services.push import recompile
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Pushed:
+    """A push carried out: the manifests emitted (one per screen) and the seconds from the
+    commit to the end of the last emit."""
+
+    manifests: int
+    seconds: float
+
+
 class Dispatcher:
     """Carry out committed changes: inline (tests, CLI) or in a greenlet (the gevent server)."""
 
@@ -29,31 +41,52 @@ class Dispatcher:
         self.app = app
         self.notifier = notifier
         self.background = background
+        #: Told of each push that emitted manifests (the metrics); their failures are logged.
+        self.observers: list[Callable[[Pushed], None]] = []
 
     def submit(self, changes: Changes) -> None:
         if not changes:
             return
+        committed = time.monotonic()
         if self.background:
-            gevent.spawn(self.process, changes)
+            gevent.spawn(self.process, changes, committed)
         else:
-            self.process(changes)
+            self.process(changes, committed)
 
-    def process(self, changes: Changes) -> None:
-        """Recompile and push; failures are logged, never raised into the committing code."""
+    def process(self, changes: Changes, committed: float | None = None) -> None:
+        """Recompile and push; failures are logged, never raised into the committing code.
+
+        :param committed: ``time.monotonic()`` at the commit (default: now).
+        """
         started = time.monotonic()
+        committed = started if committed is None else committed
         try:
             with self.app.app_context():
-                self._process(changes)
+                pushed = self._process(changes)
         except Exception:
             logger.exception("pushing screen changes failed: %s", changes)
             return
-        logger.debug("screen changes processed in %.3f s", time.monotonic() - started)
+        finished = time.monotonic()
+        logger.debug("screen changes processed in %.3f s", finished - started)
+        if pushed:
+            self._tell(Pushed(manifests=pushed, seconds=finished - committed))
 
-    def _process(self, changes: Changes) -> None:
+    def _process(self, changes: Changes) -> int:
         done = recompile(changes, manifest_context(self.app, registry.now()))
         if done.disconnect:
             self.notifier.disconnect(done.disconnect)
+        pushed = 0
         for manifest, screen_ids in done.manifests:
-            self.notifier.push_manifest(manifest, screen_ids)
+            screens = list(screen_ids)
+            self.notifier.push_manifest(manifest, screens)
+            pushed += len(screens)
         if done.screens:
             self.notifier.screens_changed(done.screens, done.org_paths)
+        return pushed
+
+    def _tell(self, pushed: Pushed) -> None:
+        for observer in self.observers:
+            try:
+                observer(pushed)
+            except Exception:
+                logger.exception("an observer of pushes failed")

@@ -7,11 +7,13 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 import socketio
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ROOT
 from tests.servers import free_port
@@ -110,3 +112,64 @@ def test_systemd_unit_and_env_example_agree() -> None:
     deploy_only = {"SIGNAGE_BIND"}
     assert names - deploy_only <= fields
     assert {"SIGNAGE_SECRET_KEY", "SIGNAGE_DATABASE_URL", "SIGNAGE_PUBLIC_URL"} <= names
+
+
+@pytest.mark.slow
+def test_gunicorn_logs_json_and_serves_metrics_to_the_token(tmp_path: Path) -> None:
+    port = free_port()
+    token = "metrics-token-0123456789abcdef"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")} | {
+        "SIGNAGE_DATA_DIR": str(tmp_path),
+        "SIGNAGE_BIND": f"127.0.0.1:{port}",
+        "SIGNAGE_LOG_FORMAT": "json",
+        "SIGNAGE_METRICS_TOKEN": token,
+    }
+    with installed(env) as installation:
+        installation.cli("init-db")
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    log = (tmp_path / "gunicorn.log").open("wb")
+    process = subprocess.Popen(
+        [gunicorn, "--config", str(DEPLOY / "gunicorn.conf.py"), "signage_server:create_app()"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except OSError:
+                assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.3)
+        request = urllib.request.Request(
+            f"{base}/player/?token=scr_SECRETsecret", headers={"X-Request-ID": "nginx-id-42"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.headers["X-Request-ID"] == "nginx-id-42"
+        with pytest.raises(urllib.error.HTTPError) as hidden:
+            urllib.request.urlopen(f"{base}/metrics", timeout=5)
+        assert hidden.value.code == 404
+        request = urllib.request.Request(
+            f"{base}/metrics", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            families = {
+                f.name for f in text_string_to_metric_families(response.read().decode("utf-8"))
+            }
+        assert {"signage_screens_connected", "signage_push_seconds"} <= families
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+    output = (tmp_path / "gunicorn.log").read_text()
+    assert "scr_SECRETsecret" not in output
+    records = [json.loads(line) for line in output.splitlines() if line.strip()]
+    assert any(r["logger"] == "gunicorn.error" for r in records)
+    (player,) = [r for r in records if r.get("path") == "/player/"]
+    assert player["logger"] == "gunicorn.access"
+    assert (player["method"], player["status"], player["request_id"]) == ("GET", 200, "nginx-id-42")
+    assert isinstance(player["duration_s"], float)

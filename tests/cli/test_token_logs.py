@@ -48,6 +48,46 @@ def test_the_serve_access_log_has_no_token(seeded: Seeded) -> None:  # noqa: F81
     assert "lang=zh&token=[redacted]&x=1" in lines[1]
 
 
+@pytest.mark.slow
+def test_the_json_access_log_has_no_token(seeded: Seeded) -> None:  # noqa: F811
+    env = seeded.env | {"SIGNAGE_LOG_FORMAT": "json"}
+    with running(env) as server:
+        for path in (f"/player/?token={SECRET}", f"/player/?lang=zh&token={SECRET}&x=1"):
+            request = urllib.request.Request(
+                server.base + path, headers={"X-Request-ID": "req-from-nginx-0001"}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200
+                assert response.headers["X-Request-ID"] == "req-from-nginx-0001"
+        with urllib.request.urlopen(server.base + "/healthz", timeout=10) as response:
+            made = response.headers["X-Request-ID"]
+        deadline = time.monotonic() + 10
+        while made not in server.output and time.monotonic() < deadline:
+            time.sleep(0.05)
+        output = server.output
+    assert SECRET not in output
+    # Every line the server logged is one JSON object (the banner is printed, not logged).
+    logged = [line for line in output.splitlines() if line and not line.startswith("Serving ")]
+    records = [json.loads(line) for line in logged]
+    assert all({"time", "level", "logger", "message"} <= r.keys() for r in records), records
+    assert all(r["time"].endswith("Z") for r in records)
+    access = [r for r in records if r["logger"] == "signage_server.access"]
+    player = [r for r in access if r["path"].startswith("/player/")]
+    assert [r["path"] for r in player] == [
+        "/player/?token=[redacted]",
+        "/player/?lang=zh&token=[redacted]&x=1",
+    ]
+    for record in player:
+        assert record["method"] == "GET" and record["status"] == 200
+        assert record["request_id"] == "req-from-nginx-0001"
+        assert isinstance(record["duration_s"], float) and record["duration_s"] >= 0
+        assert "token=[redacted]" in record["message"]
+    # (The test polled /healthz until the server answered: the last request is ours.)
+    health = [r for r in access if r["path"] == "/healthz"][-1]
+    assert health["request_id"] == made and len(made) == 32
+    assert health["status"] == 200
+
+
 def test_gunicorn_logs_paths_without_query_or_referer() -> None:
     settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
     atoms = set(re.findall(r"%\((\w+)\)s", settings["access_log_format"]))
