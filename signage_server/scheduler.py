@@ -30,6 +30,7 @@ from signage_server.extensions import db
 from signage_server.lease import services as lease
 from signage_server.lease.rules import Change
 from signage_server.lease.rules import change
+from signage_server.lease.rules import check_duration
 from signage_server.paper.archive import generate_due
 from signage_server.screens import changes
 from signage_server.screens.manifests import prune
@@ -110,6 +111,7 @@ class Scheduler:
         self.holder = holder or lease.new_holder()
         seconds = registry.get(Settings, app).scheduler_lease_seconds
         self.duration = dt.timedelta(seconds=seconds)
+        check_duration(self.duration, dt.timedelta(seconds=MAX_SLEEP))
         #: Whether this scheduler held the lease after its last round (``None``: no round yet).
         self.holding: bool | None = None
 
