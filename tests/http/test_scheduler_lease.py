@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from signage_server import scheduler
 from signage_server.audit.models import AuditRecord
@@ -49,8 +52,12 @@ def state(make: Factory, item_id: int) -> str:
 
 
 def stored(app: Flask) -> Lease | None:
+    return stored_named(app, lease.SCHEDULER)
+
+
+def stored_named(app: Flask, name: str) -> Lease | None:
     with app.app_context():
-        found = lease.get(db.session, lease.SCHEDULER)
+        found = lease.get(db.session, name)
         db.session.rollback()
         return found
 
@@ -86,6 +93,28 @@ def test_hold_renew_take_over_and_release(app: Flask, clock: FixedClock) -> None
         assert lease.hold(s, "scheduler", "a", NOW + dt.timedelta(seconds=52), LEASE)
         # Leases of other names are apart.
         assert lease.hold(s, "other", "b", NOW + dt.timedelta(seconds=52), LEASE)
+
+
+@pytest.mark.parametrize("expired", [False, True], ids=["first-use", "take-over"])
+def test_of_processes_trying_at_once_one_wins(app: Flask, clock: FixedClock, expired: bool) -> None:
+    """Eight sessions (as eight processes) try at the same moment, on their own connections:
+    exactly one holds the lease, whether its row is inserted now or an expired one is taken."""
+    with app.app_context():
+        engine = db.engine
+        if expired:
+            assert lease.hold(db.session, "race", "gone", NOW - 2 * LEASE, LEASE)
+    start = threading.Barrier(8)
+
+    def attempt(n: int) -> bool:
+        with Session(engine) as session:
+            start.wait()
+            return lease.hold(session, "race", f"p{n}", NOW, LEASE)
+
+    with ThreadPoolExecutor(8) as pool:
+        won = list(pool.map(attempt, range(8)))
+    assert won.count(True) == 1, won
+    found = stored_named(app, "race")
+    assert found is not None and found.holder == f"p{won.index(True)}"
 
 
 @pytest.mark.parametrize(
