@@ -115,6 +115,10 @@ class Settings:
     session_hours: int = 12
     #: Longest a login session lasts, however active, in days.
     session_max_days: int = 7
+    #: Seconds the scheduler's lease lasts unless renewed: one process of the installation
+    #: does the scheduler's rounds, renewing it each round; when it dies another takes over
+    #: after at most this long (plus a round).
+    scheduler_lease_seconds: int = 30
     #: Tests only: a file holding the time the app takes for now (see
     #: :class:`signage_server.clock.FileClock`); refused in production.
     test_clock: str = ""
@@ -211,6 +215,8 @@ def load_settings(
         )
     if settings.metrics_token and len(settings.metrics_token) < 16:
         raise ConfigError("SIGNAGE_METRICS_TOKEN must be at least 16 characters (a random string)")
+    if settings.scheduler_lease_seconds < 5:
+        raise ConfigError("SIGNAGE_SCHEDULER_LEASE_SECONDS must be at least 5")
     if settings.default_locale not in ("zh_Hans_CN", "en"):
         raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
     if settings.data_dir:

@@ -19,6 +19,7 @@ from signage_server.disclosure.models import RevisionAsset
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
+from signage_server.lease.models import SchedulerLease
 from signage_server.orgs.models import Org
 from signage_server.paper.models import Dossier
 from signage_server.paper.models import PrintJob
@@ -59,6 +60,7 @@ __all__ = [
     "Revision",
     "RevisionAsset",
     "RoleGrant",
+    "SchedulerLease",
     "Screen",
     "ScreenGroup",
     "User",

@@ -36,10 +36,16 @@ bp = Blueprint("web", __name__)
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> tuple[Response, int]:
-    """Report liveness and whether the database (and Redis, when configured) answer."""
+    """Report liveness and whether the database (and Redis, when configured) answer; and
+    which process holds the scheduler's lease, until when."""
     checks = health.checks(db.session, services.get(Settings).redis_url)
     healthy = all(v == "ok" for v in checks.values())
-    body = {"status": "ok" if healthy else "error", "version": __version__, **checks}
+    body: dict[str, object] = {
+        "status": "ok" if healthy else "error",
+        "version": __version__,
+        **checks,
+        "scheduler": health.scheduler(db.session, services.now()),
+    }
     return jsonify(body), 200 if healthy else 503
 
 

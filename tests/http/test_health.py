@@ -33,6 +33,7 @@ def test_healthz_reports_a_broken_database(tmp_path: Path) -> None:
         "status": "error",
         "version": response.get_json()["version"],
         "database": "error",
+        "scheduler": {"holder": None, "expires_at": None, "error": "unreadable"},
     }
 
 

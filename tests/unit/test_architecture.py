@@ -81,6 +81,7 @@ DOMAINS_WITH_RULES = {
     "catalog",
     "disclosure",
     "feedback",
+    "lease",
     "orgs",
     "overview",
     "paper",

@@ -183,3 +183,10 @@ def test_an_app_reads_its_time_from_the_test_clock_file(tmp_path: Path) -> None:
         assert services.now() == moment + dt.timedelta(hours=1)
     plain = create_app({"data_dir": str(tmp_path), "log_level": "WARNING"})
     assert isinstance(services.get(services.CLOCK, plain), SystemClock)
+
+
+def test_the_scheduler_lease_lasts_30_seconds_unless_set() -> None:
+    assert load_settings({}).scheduler_lease_seconds == 30
+    assert load_settings({"SIGNAGE_SCHEDULER_LEASE_SECONDS": "90"}).scheduler_lease_seconds == 90
+    with pytest.raises(ConfigError, match="SIGNAGE_SCHEDULER_LEASE_SECONDS must be at least 5"):
+        load_settings({"SIGNAGE_SCHEDULER_LEASE_SECONDS": "2"})
