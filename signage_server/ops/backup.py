@@ -213,7 +213,8 @@ def _backup_postgres(url: str, out: Path) -> tuple[str | None, dict[str, int]]:
     try:
         with engine.connect() as connection:
             _check_client_version(pg_dump, connection)
-            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            connection.rollback()
+            connection.execution_options(isolation_level="REPEATABLE READ")
             with connection.begin():
                 snapshot = connection.execute(sa.text("SELECT pg_export_snapshot()")).scalar()
                 _run(
@@ -331,8 +332,14 @@ def backup(installation: Target, dest: Path, *, keys: bool = True, now: dt.datet
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest} exists and is not an empty directory")
     dest.mkdir(parents=True, exist_ok=True, mode=0o700)
-    manifest = _fill(dest, installation, keys=keys, now=now)
-    (dest / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    try:
+        manifest = _fill(dest, installation, keys=keys, now=now)
+        (dest / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    except BaseException:
+        # No half backup left behind to be taken for a whole one.
+        for child in dest.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        raise
     return Report(dest, manifest)
 
 
