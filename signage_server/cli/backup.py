@@ -73,9 +73,7 @@ def backup_command(dest: Path, keys: bool) -> None:
             " database dumps)."
         )
     if settings.audit_key:
-        click.echo(
-            "SIGNAGE_AUDIT_KEY comes from the environment: back it up separately.", err=True
-        )
+        click.echo("SIGNAGE_AUDIT_KEY comes from the environment: back it up separately.", err=True)
 
 
 @click.command("restore")

@@ -27,7 +27,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import shutil
 import sqlite3
@@ -44,6 +43,7 @@ import sqlalchemy as sa
 
 from signage_server.config import AUDIT_HEAD_LOG
 from signage_server.config import AUDIT_KEY_FILE
+from signage_server.config import child_environment
 from signage_server.db import create_engine
 
 FORMAT = "sunshine-signage-backup"
@@ -120,7 +120,7 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     """Return a libpq connection URI for ``url`` (a SQLAlchemy URL) and the environment that
     carries its password (never on a command line, where ``ps`` shows it)."""
     parsed = sa.engine.make_url(url)
-    env = dict(os.environ)
+    env = child_environment()
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
     uri = parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
@@ -138,7 +138,7 @@ def _client(program: str) -> str:
 
 
 def _client_major(program: str) -> int:
-    output = subprocess.run(
+    output = subprocess.run(  # noqa: S603 - pg_dump or pg_restore found on PATH
         [program, "--version"], capture_output=True, text=True, check=True, timeout=30
     ).stdout
     match = re.search(r"(\d+)(?:\.\d+)?", output)
@@ -158,7 +158,8 @@ def _check_client_version(program: str, connection: sa.Connection) -> None:
 
 
 def _run(args: list[str], env: dict[str, str] | None = None) -> None:
-    result = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+    # pg_dump or pg_restore found on PATH, with our own arguments.
+    result = subprocess.run(args, capture_output=True, text=True, env=env, check=False)  # noqa: S603
     if result.returncode != 0:
         raise BackupError(f"{Path(args[0]).name} failed: {result.stderr.strip()}")
 
@@ -218,7 +219,15 @@ def _backup_postgres(url: str, out: Path) -> tuple[str | None, dict[str, int]]:
             with connection.begin():
                 snapshot = connection.execute(sa.text("SELECT pg_export_snapshot()")).scalar()
                 _run(
-                    [pg_dump, "-Fc", f"--snapshot={snapshot}", "--no-password", "-f", str(out), uri],
+                    [
+                        pg_dump,
+                        "-Fc",
+                        f"--snapshot={snapshot}",
+                        "--no-password",
+                        "-f",
+                        str(out),
+                        uri,
+                    ],
                     env,
                 )
                 tables = list(
@@ -263,6 +272,7 @@ def _fill(folder: Path, installation: Target, *, keys: bool, now: dt.datetime) -
     else:
         part = POSTGRES_PART
         revision, counts = _backup_postgres(installation.database_url, folder / part)
+    (folder / part).chmod(0o600)
     # 3. The stores: content-addressed files written before the rows naming them.
     stored: dict[str, int] = {}
     for store in STORES:
@@ -280,7 +290,10 @@ def _fill(folder: Path, installation: Target, *, keys: bool, now: dt.datetime) -
                 (data / name).chmod(0o600)
                 included_keys.append(name)
     parts = {
-        path.relative_to(folder).as_posix(): {"sha256": sha256_file(path), "size": path.stat().st_size}
+        path.relative_to(folder).as_posix(): {
+            "sha256": sha256_file(path),
+            "size": path.stat().st_size,
+        }
         for path in _files_under(folder)
     }
     return {

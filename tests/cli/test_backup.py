@@ -126,7 +126,9 @@ def test_backup_while_writing_restores_what_screens_get(
             asset = uploaded.get_json()["url"]
             before = screens_see(live, tokens)
             assert all(seen["items"] for seen in before)
-            picture = live.app.test_client().get(asset, headers={"Authorization": f"Bearer {editor}"})
+            picture = live.app.test_client().get(
+                asset, headers={"Authorization": f"Bearer {editor}"}
+            )
             assert picture.status_code == 200
         dest = tmp_path / ("backup.tar.gz" if archive else "backup")
         with writer_in_the_middle(env):
@@ -204,7 +206,7 @@ def test_a_changed_tar_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tar"
     with tarfile.open(bad, "w") as tar:
         tar.add(dest, arcname=".")
-    with pytest.raises(BackupError, match="database/signage.db: changed"):
+    with pytest.raises(BackupError, match=r"database/signage\.db: changed"):
         restore(bad, target(fresh))
     assert manifest["database"]["schema_revision"]
     assert not target(fresh).data_dir.exists()
