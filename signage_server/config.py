@@ -55,7 +55,7 @@ class Settings:
     #: Key of the audit chain's HMAC (hex digits or text). Generated once into
     #: ``<data dir>/audit_key`` (mode 0600) when unset. Never kept in the database: whoever
     #: can write to the database without it cannot forge records. Back it up; see
-    #: docs/operations.md ("The audit key").
+    #: README.md ("The audit key") and docs/OPERATIONS.md.
     audit_key: str = ""
     #: Where the SQLite database, assets and archives live; default: the instance folder.
     data_dir: str = ""
