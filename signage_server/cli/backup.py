@@ -90,7 +90,13 @@ def restore_command(source: Path, force: bool) -> None:
     settings = _settings()
     target = _target(settings)
     try:
-        report = restore(source, target, force=force, audit_key_in_environment=settings.audit_key)
+        report = restore(
+            source,
+            target,
+            force=force,
+            audit_key_in_environment=settings.audit_key,
+            known_revisions=migrations.revisions(),
+        )
     except BackupError as error:
         fail(str(error))
     for warning in report.warnings:

@@ -425,7 +425,7 @@ def opened(source: Path, scratch: Path) -> Iterator[Path]:
         return
     if not source.is_file():
         raise BackupError(f"no backup at {source}")
-    scratch.mkdir(parents=True, exist_ok=True)
+    scratch.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tempfile.TemporaryDirectory(prefix=".signage-restore-", dir=scratch) as tmp:
         try:
             with tarfile.open(source) as tar:
@@ -525,7 +525,12 @@ def _clear(data_dir: Path) -> None:
 
 
 def restore(
-    source: Path, target: Target, *, force: bool = False, audit_key_in_environment: str = ""
+    source: Path,
+    target: Target,
+    *,
+    force: bool = False,
+    audit_key_in_environment: str = "",
+    known_revisions: set[str] | None = None,
 ) -> Report:
     """Restore the backup ``source`` (directory or tar) into ``target``.
 
@@ -536,12 +541,38 @@ def restore(
         dropped and made again, ``pg_restore --clean --if-exists``).
     :param audit_key_in_environment: ``SIGNAGE_AUDIT_KEY`` if set: a warning when it is not the
         key in the backup.
-    :raise BackupError: the backup does not match its manifest, is of the other database kind,
-        or ``target`` is not empty and ``force`` is not given.
+    :param known_revisions: the schema revisions this version can run or upgrade from; a
+        backup at another one (made by a newer version) is refused.
+    :raise BackupError: the backup does not match its manifest, is of the other database kind
+        or of an unknown schema revision, or ``target`` is not empty and ``force`` is not given.
     """
-    with opened(source, target.data_dir.parent) as folder:
+    # A tar is unpacked inside the data directory (the service user may write there, not
+    # always beside it); a data directory made for that alone goes again on a refusal.
+    made = not target.data_dir.exists()
+    try:
+        return _restore(source, target, force, audit_key_in_environment, known_revisions)
+    except BaseException:
+        if made and target.data_dir.is_dir() and not any(target.data_dir.iterdir()):
+            target.data_dir.rmdir()
+        raise
+
+
+def _restore(
+    source: Path,
+    target: Target,
+    force: bool,
+    audit_key_in_environment: str,
+    known_revisions: set[str] | None,
+) -> Report:
+    with opened(source, target.data_dir) as folder:
         manifest = check(folder)
         database = manifest["database"]
+        revision = database.get("schema_revision")
+        if known_revisions is not None and revision not in known_revisions:
+            raise BackupError(
+                f"the backup's schema revision {revision} is unknown to this version (made by a"
+                " newer one?): install that version to restore it"
+            )
         if database.get("kind") != target.kind:
             raise BackupError(
                 f"the backup holds a {database.get('kind')} database, the target is"

@@ -5,10 +5,12 @@ is refused before anything is touched; an installation is never overwritten unas
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -20,9 +22,11 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from signage_server import migrations
 from signage_server.db import create_engine
 from signage_server.ops.backup import BackupError
 from signage_server.ops.backup import Target
+from signage_server.ops.backup import backup
 from signage_server.ops.backup import restore
 from tests.conftest import fresh_postgres_database
 from tests.servers import SIGNAGE
@@ -162,21 +166,35 @@ def test_backup_while_writing_restores_what_screens_get(
                 restore(dest, target(fresh))
 
 
-def backup_folder(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    """A small installation (schema only, a head log of nothing) backed up into a folder."""
+@pytest.fixture(scope="module")
+def small_backup(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small installation (the schema and a county, so a head log of one record) backed up
+    into a folder by the console script, once for the tests below."""
+    folder = tmp_path_factory.mktemp("small")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")}
-    env["SIGNAGE_DATA_DIR"] = str(tmp_path / "live")
+    env["SIGNAGE_DATA_DIR"] = str(folder / "live")
     with installed(env) as live:
         live.cli("init-db")
         live.cli("org", "create", "XIAN", "--name", "清源县", "--kind", "county")
-    dest = tmp_path / "backup"
+    dest = folder / "backup"
     made = signage(env, "backup", str(dest))
     assert made.returncode == 0, made.stderr
+    return dest
+
+
+@pytest.fixture
+def backup_folder(small_backup: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """This test's own copy of the small backup, and the environment of an empty target."""
+    dest = tmp_path / "backup"
+    shutil.copytree(small_backup, dest)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")}
     return dest, env | {"SIGNAGE_DATA_DIR": str(tmp_path / "restored")}
 
 
-def test_a_changed_backup_is_refused_before_anything_is_touched(tmp_path: Path) -> None:
-    dest, fresh = backup_folder(tmp_path)
+def test_a_changed_backup_is_refused_before_anything_is_touched(
+    backup_folder: tuple[Path, dict[str, str]],
+) -> None:
+    dest, fresh = backup_folder
     key = dest / "data" / "audit_key"
     key.write_text("0" * 64 + "\n")
     refused = signage(fresh, "restore", str(dest))
@@ -185,8 +203,8 @@ def test_a_changed_backup_is_refused_before_anything_is_touched(tmp_path: Path) 
     assert not Path(fresh["SIGNAGE_DATA_DIR"]).exists()
 
 
-def test_a_missing_or_added_part_is_refused(tmp_path: Path) -> None:
-    dest, fresh = backup_folder(tmp_path)
+def test_a_missing_or_added_part_is_refused(backup_folder: tuple[Path, dict[str, str]]) -> None:
+    dest, fresh = backup_folder
     into = target(fresh)
     (dest / "data" / "assets").mkdir()
     (dest / "data" / "assets" / "extra").write_bytes(b"not backed up")
@@ -199,8 +217,10 @@ def test_a_missing_or_added_part_is_refused(tmp_path: Path) -> None:
     assert not into.data_dir.exists()
 
 
-def test_a_changed_tar_is_refused(tmp_path: Path) -> None:
-    dest, fresh = backup_folder(tmp_path)
+def test_a_changed_tar_is_refused(
+    backup_folder: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    dest, fresh = backup_folder
     manifest = json.loads((dest / "manifest.json").read_text())
     (dest / "database" / "signage.db").write_bytes(b"SQLite format 3\x00 but not that one")
     bad = tmp_path / "bad.tar"
@@ -212,8 +232,8 @@ def test_a_changed_tar_is_refused(tmp_path: Path) -> None:
     assert not target(fresh).data_dir.exists()
 
 
-def test_force_replaces_an_installation(tmp_path: Path) -> None:
-    dest, fresh = backup_folder(tmp_path)
+def test_force_replaces_an_installation(backup_folder: tuple[Path, dict[str, str]]) -> None:
+    dest, fresh = backup_folder
     into = target(fresh)
     into.data_dir.mkdir()
     (into.data_dir / "audit_key").write_text("another installation's key\n")
@@ -222,3 +242,26 @@ def test_force_replaces_an_installation(tmp_path: Path) -> None:
     restore(dest, into, force=True)
     assert (into.data_dir / "audit_key").read_text() == (dest / "data" / "audit_key").read_text()
     assert oct((into.data_dir / "audit_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_backup_of_a_newer_schema_is_refused(backup_folder: tuple[Path, dict[str, str]]) -> None:
+    dest, fresh = backup_folder
+    manifest = json.loads((dest / "manifest.json").read_text())
+    assert manifest["database"]["schema_revision"] in migrations.revisions()
+    manifest["database"]["schema_revision"] = "9999_from_the_future"
+    (dest / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(BackupError, match="9999_from_the_future is unknown to this version"):
+        restore(dest, target(fresh), known_revisions=migrations.revisions())
+    assert not target(fresh).data_dir.exists()
+
+
+def test_no_installation_no_backup(tmp_path: Path) -> None:
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    with pytest.raises(BackupError, match="no database at"):
+        backup(
+            Target(empty, f"sqlite:///{empty}/signage.db"),
+            tmp_path / "b",
+            now=dt.datetime.now(dt.UTC),
+        )
+    assert not any((tmp_path / "b").iterdir())
