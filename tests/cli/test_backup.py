@@ -164,6 +164,19 @@ def test_backup_while_writing_restores_what_screens_get(
             # The restored installation is not overwritten unasked.
             with pytest.raises(BackupError, match="refusing to overwrite"):
                 restore(dest, target(fresh))
+            # Asked to, it replaces it (PostgreSQL: pg_restore --clean into the full database).
+            engine = create_engine(target(fresh).database_url)
+            with engine.begin() as connection:
+                connection.execute(sa.text("DELETE FROM api_tokens"))
+            engine.dispose()  # nothing may hold the database open during a restore
+            restore(dest, target(fresh), force=True)
+            with engine.connect() as connection:
+                tokens_back = connection.execute(sa.text("SELECT count(*) FROM api_tokens"))
+                assert tokens_back.scalar() == 1
+                assert sorted(connection.execute(sa.text("SELECT name FROM orgs")).scalars()) == (
+                    sorted(names)
+                )
+            engine.dispose()
 
 
 @pytest.fixture(scope="module")
