@@ -55,7 +55,7 @@ class Settings:
     #: Key of the audit chain's HMAC (hex digits or text). Generated once into
     #: ``<data dir>/audit_key`` (mode 0600) when unset. Never kept in the database: whoever
     #: can write to the database without it cannot forge records. Back it up; see
-    #: docs/operations.md ("The audit key").
+    #: README.md ("The audit key") and docs/OPERATIONS.md.
     audit_key: str = ""
     #: Where the SQLite database, assets and archives live; default: the instance folder.
     data_dir: str = ""
@@ -231,9 +231,8 @@ def resolve_paths(settings: Settings, instance_path: str) -> Settings:
     A development secret key is generated once and stored with mode 0600 in the data
     directory so that sessions survive restarts.
     """
-    data_dir = Path(settings.data_dir or instance_path).resolve()
+    data_dir, database_url = installation_paths(settings, instance_path)
     data_dir.mkdir(parents=True, exist_ok=True)
-    database_url = settings.database_url or f"sqlite:///{data_dir / 'signage.db'}"
     secret_key = settings.secret_key or read_or_create_secret(data_dir / "secret_key")
     audit_key = settings.audit_key or read_or_create_secret(data_dir / AUDIT_KEY_FILE)
     return dataclasses.replace(
@@ -243,6 +242,12 @@ def resolve_paths(settings: Settings, instance_path: str) -> Settings:
         secret_key=secret_key,
         audit_key=audit_key,
     )
+
+
+def installation_paths(settings: Settings, instance_path: str) -> tuple[Path, str]:
+    """Return the data directory and the database URL of ``settings`` (creating nothing)."""
+    data_dir = Path(settings.data_dir or instance_path).resolve()
+    return data_dir, settings.database_url or f"sqlite:///{data_dir / 'signage.db'}"
 
 
 #: The generated audit key, in the data directory (when ``SIGNAGE_AUDIT_KEY`` is unset).

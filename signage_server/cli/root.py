@@ -11,6 +11,8 @@
 - :mod:`~signage_server.cli.users`: ``user …``; :mod:`~signage_server.cli.tokens`: ``token …``
 - :mod:`~signage_server.cli.orgs`: ``org …``; :mod:`~signage_server.cli.screens`: ``screen …``
 - :mod:`~signage_server.cli.audit`: ``audit verify``
+- :mod:`~signage_server.cli.backup`: ``backup``, ``restore`` (without the app; the work in
+  :mod:`signage_server.ops.backup`)
 - :mod:`~signage_server.cli.workdays`: ``calendar …``
 - :mod:`~signage_server.cli.print`: ``print …`` (posters, boards, dossiers, print jobs)
 - :mod:`~signage_server.cli.bench`: ``bench …`` (loads :mod:`signage_server.bench` on use)
@@ -28,6 +30,8 @@ from flask.cli import FlaskGroup
 
 from signage_server import create_app
 from signage_server.cli.audit import audit_group
+from signage_server.cli.backup import backup_command
+from signage_server.cli.backup import restore_command
 from signage_server.cli.bench import bench_group
 from signage_server.cli.db import db_group
 from signage_server.cli.db import init_db_command
@@ -55,6 +59,8 @@ COMMANDS: list[click.Command] = [
     scheduler_command,
     worker_command,
     audit_group,
+    backup_command,
+    restore_command,
     calendar_group,
     screen_group,
     bench_group,

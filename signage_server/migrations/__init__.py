@@ -71,6 +71,13 @@ def head() -> str:
     return head
 
 
+def revisions() -> set[str]:
+    """Return every revision the migration scripts know."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    return {script.revision for script in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
 def require_current(engine: Engine) -> None:
     """Make sure ``engine``'s database exists and is at the newest schema, creating nothing
     (an SQLite file is not made by looking at it).
