@@ -23,6 +23,18 @@ DEPLOY = ROOT / "deploy"
 
 
 @pytest.mark.slow
+def start_gunicorn(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start gunicorn with the deploy/ config on the app factory, its output into ``log``."""
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    with log.open("wb") as output:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [gunicorn, "--config", str(DEPLOY / "gunicorn.conf.py"), "signage_server:create_app()"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
 def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNAGE_")} | {
@@ -46,14 +58,7 @@ def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
             "screen", "register", "广场屏", "--org", "JIYI-01", "--audience", "public"
         )
     screen_token = json.loads(registered)["token"]
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    log = (tmp_path / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [gunicorn, "--config", str(DEPLOY / "gunicorn.conf.py"), "signage_server:create_app()"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_gunicorn(env, tmp_path / "gunicorn.log")
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -92,7 +97,6 @@ def test_gunicorn_config_serves_the_app(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
-        log.close()
     assert "Using worker: gevent" in (tmp_path / "gunicorn.log").read_text()
 
 
@@ -126,14 +130,7 @@ def test_gunicorn_logs_json_and_serves_metrics_to_the_token(tmp_path: Path) -> N
     }
     with installed(env) as installation:
         installation.cli("init-db")
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    log = (tmp_path / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [gunicorn, "--config", str(DEPLOY / "gunicorn.conf.py"), "signage_server:create_app()"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_gunicorn(env, tmp_path / "gunicorn.log")
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -164,7 +161,6 @@ def test_gunicorn_logs_json_and_serves_metrics_to_the_token(tmp_path: Path) -> N
     finally:
         process.terminate()
         process.wait(timeout=30)
-        log.close()
     output = (tmp_path / "gunicorn.log").read_text()
     assert "scr_SECRETsecret" not in output
     records = [json.loads(line) for line in output.splitlines() if line.strip()]
