@@ -232,6 +232,7 @@ def test_a_total_row_never_stands_alone_on_a_page(new_page: NewPage, harness: Ha
     ]
     exact["items"][0].update(revision=2, content_sha256=f"{4102:064x}")
     version = harness.set_manifest(exact)["version"]
+    wait_for(page, lambda s: s["version"] == version)  # pushed: the new revision is held
     advance(page, 10.1)
     wait_for(page, lambda s: s["version"] == version and s["item"] == 41 and s["revision"] == 2)
     pages = page.evaluate("window.signagePlayer.pages()")
