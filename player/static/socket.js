@@ -5,6 +5,8 @@
  *
  *   server -> player  hello {screen}       the screen's facts (kept in the store)
  *                     manifest {...}       stored -> files prefetched -> ack -> applied
+ *                     manifest_delta {...} applied to the manifest held (delta.js), then as a
+ *                                          manifest; on a base mismatch: the full one by poll
  *   player -> server  ack {version}        once the manifest and its files are kept
  *                     status {version, current_item, uptime_s}
  *                     played [records]     in batches of 50 acknowledged by the server;
@@ -16,6 +18,7 @@
  * Node tests give it a fake socket and a memory store.
  */
 
+import { applyDelta } from './delta.js';
 import { validManifest } from './rotation.js';
 
 export const FLUSH_MS = 60000;
@@ -56,6 +59,8 @@ export function socketOptions(cfg, token) {
 export function createNet(ctx) {
   const { S, cfg, store } = ctx;
   const warn = ctx.warn || (() => {});
+  /** The last manifest received (what a delta's base must be), kept as it is stored. */
+  let held = null;
 
   function emit(event, payload) {
     if (S.socket && S.socket.connected) S.socket.emit(event, payload);
@@ -72,6 +77,7 @@ export function createNet(ctx) {
       warn('ignoring a malformed manifest');
       return;
     }
+    held = m;
     const seq = ++S.applySeq;
     try {
       if (!S.preview) await store.put('manifest', m);
@@ -84,6 +90,17 @@ export function createNet(ctx) {
     } catch (e) {
       warn('manifest not applied', e);
     }
+  }
+
+  /**
+   * Rebuild the manifest from the one held and take it as a full manifest; if the held one is
+   * not the delta's base (or the delta is unusable), ask for the full manifest instead.
+   */
+  function receiveDelta(delta) {
+    const m = applyDelta(held || S.rotation.manifest, delta);
+    if (m) return receiveManifest(m);
+    warn('manifest delta not applicable, fetching the full manifest');
+    return poll();
   }
 
   function onHello(payload) {
@@ -116,6 +133,7 @@ export function createNet(ctx) {
     });
     socket.on('hello', onHello);
     socket.on('manifest', (m) => receiveManifest(m));
+    socket.on('manifest_delta', (d) => receiveDelta(d));
   }
 
   function disconnect() {
@@ -191,6 +209,6 @@ export function createNet(ctx) {
   }
 
   return {
-    emit, sendStatus, receiveManifest, connect, disconnect, poll, queuePlayed, flushPlayed
+    emit, sendStatus, receiveManifest, receiveDelta, connect, disconnect, poll, queuePlayed, flushPlayed
   };
 }

@@ -32,6 +32,7 @@ var SHELL = [
   withVersion('static/assets.js'),
   withVersion('static/cells.js'),
   withVersion('static/columns.js'),
+  withVersion('static/delta.js'),
   withVersion('static/display.js'),
   withVersion('static/dom.js'),
   withVersion('static/frame.js'),

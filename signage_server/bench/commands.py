@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import click
 
+from signage_server.bench.manifest_bytes import manifest_bytes
 from signage_server.bench.player import player_memory
 from signage_server.bench.print import print_bench
 
 COMMANDS: dict[str, click.Command] = {
-    command.name: command for command in (player_memory, print_bench) if command.name
+    command.name: command
+    for command in (manifest_bytes, player_memory, print_bench)
+    if command.name
 }

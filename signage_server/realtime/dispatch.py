@@ -80,6 +80,10 @@ class Dispatcher:
             screens = list(screen_ids)
             self.notifier.push_manifest(manifest, screens)
             pushed += len(screens)
+        for delta, screen_ids in done.deltas:
+            screens = list(screen_ids)
+            self.notifier.push_delta(delta, screens)
+            pushed += len(screens)
         if done.screens:
             self.notifier.screens_changed(done.screens, done.org_paths)
         return pushed

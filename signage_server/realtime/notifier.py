@@ -32,6 +32,11 @@ class SocketIONotifier:
         if rooms:
             self.socketio.emit("manifest", manifest, to=rooms, namespace="/player")
 
+    def push_delta(self, delta: dict[str, Any], screen_ids: Iterable[int]) -> None:
+        rooms = [player_room(i) for i in screen_ids]
+        if rooms:
+            self.socketio.emit("manifest_delta", delta, to=rooms, namespace="/player")
+
     def disconnect(self, sids: Iterable[str]) -> None:
         server = self.socketio.server
         if server is None:

@@ -16,6 +16,10 @@ class Notifier(Protocol):
         """Send ``manifest`` to the given screens (one message for all of them)."""
         ...
 
+    def push_delta(self, delta: dict[str, Any], screen_ids: Iterable[int]) -> None:
+        """Send ``manifest_delta`` to the given screens (they acknowledged its base)."""
+        ...
+
     def disconnect(self, sids: Iterable[str]) -> None:
         """Close these player connections, wherever they are."""
         ...

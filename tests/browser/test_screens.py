@@ -153,6 +153,22 @@ def test_operator_registers_a_screen_and_the_player_plays_it(
 
     screen = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     box = screen.new_page()
+    frames: dict[str, list[str]] = {"sent": [], "received": []}
+    manifest_fetches: list[str] = []
+
+    def watch(socket: Any) -> None:
+        socket.on("framesent", lambda data: frames["sent"].append(str(data)))
+        socket.on("framereceived", lambda data: frames["received"].append(str(data)))
+
+    box.on("websocket", watch)
+    box.on(
+        "request",
+        lambda request: (
+            manifest_fetches.append(request.url)
+            if "/api/v1/player/manifest" in request.url
+            else None
+        ),
+    )
     box.goto(url)
     state = wait_state(box, lambda s: s.get("mode") == "playing" and s.get("item"))
     assert state["online"]
@@ -167,10 +183,26 @@ def test_operator_registers_a_screen_and_the_player_plays_it(
     # An urgent notice interrupts the rotation at once, and scrolls in the ticker.
     # (Publishing takes several API calls; the push is timed from the last one. The live
     # tests measure the delay exactly; here a loaded CI machine gets 10 s.)
+    # The player acknowledged its manifest, so it is sent only what changed: a manifest_delta
+    # it applies to the manifest it holds (no full manifest fetched meanwhile).
+    held = state["version"]
+    deadline = time.monotonic() + 10
+    while not any('"ack"' in f and held in f for f in frames["sent"]):
+        assert time.monotonic() < deadline, "the player never acknowledged its manifest"
+        time.sleep(0.1)
+    fetched_before = len(manifest_fetches)
     urgent = publish(live, URGENT)
     started = time.monotonic()
     state = wait_state(box, lambda s: s.get("item") == urgent, timeout=10)
     print(f"urgent item on screen {time.monotonic() - started:.3f} s after publishing")  # noqa: T201
+    events = [
+        json.loads(f[f.index("[") :]) for f in frames["received"] if f.startswith("42/player,")
+    ]
+    deltas = [payload for name, payload in events if name == "manifest_delta"]
+    assert deltas, [name for name, _ in events]
+    assert (deltas[-1]["base"], deltas[-1]["version"]) == (held, state["version"])
+    assert [e["id"] for e in deltas[-1]["items_changed"]] == [urgent]
+    assert len(manifest_fetches) == fetched_before
     expect(box.locator(".ticker-text")).to_contain_text("停水")
     box.screenshot(path=screenshots / "player-urgent.png")
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from signage_server.extensions import db
+from signage_server.screens import deltas
 from signage_server.screens import manifests
 from signage_server.screens.changes import Changes
 from signage_server.screens.models import ScreenConnection
@@ -27,8 +28,10 @@ class Recompiled:
 
     #: Player connections to close (their screen's token was revoked or replaced).
     disconnect: list[str] = field(default_factory=list)
-    #: Each new manifest (as sent) and the screens that get it.
+    #: Each new manifest (as sent) and the screens that get it whole.
     manifests: list[tuple[dict[str, Any], list[int]]] = field(default_factory=list)
+    #: Each ``manifest_delta`` and the screens that get it (they acknowledged its base).
+    deltas: list[tuple[dict[str, Any], list[int]]] = field(default_factory=list)
     #: What the screen wall shows of each screen that changed.
     screens: list[dict[str, Any]] = field(default_factory=list)
     #: The organisation paths of those screens (their operators are told).
@@ -55,12 +58,14 @@ def _recompile(session: Session, changes: Changes, context: manifests.Context) -
         session.execute(sa.delete(ScreenConnection).where(ScreenConnection.sid.in_(sids)))
     screens = manifests.affected_screens(session, changes.orgs, changes.screens, changes.everything)
     changed = manifests.refresh(session, screens, context)
+    sending = deltas.split(session, changed.values())
     session.commit()
     updated = {i for _manifest, ids in changed.values() for i in ids}
     touched = [s for s in screens if s.id in updated or s.id in changes.disconnect]
     return Recompiled(
         disconnect=sids,
-        manifests=list(changed.values()),
+        manifests=sending.full,
+        deltas=sending.deltas,
         screens=[screen_json(s, context.now) for s in touched],
         org_paths=[s.org.path for s in touched],
     )

@@ -208,3 +208,32 @@ test('poll: If-None-Match with the version; 401 unpairs; 200 is a manifest', asy
   await net.poll();
   assert.equal(asked.length, 3, 'a preview never polls');
 });
+
+test('manifest_delta: rebuilt on the manifest held, stored, acknowledged and applied', async () => {
+  const { ctx, socket, seen } = player();
+  socket.connected = true;
+  await socket.serve('manifest', manifest('v1'));
+  const delta = {
+    base: 'v1', version: 'v2', items: [12, 13], items_changed: [{ id: 13, revision: 1 }], rest: {}, dropped: []
+  };
+  await socket.serve('manifest_delta', delta);
+  const v2 = { version: 'v2', items: [{ id: 12, revision: 3 }, { id: 13, revision: 1 }] };
+  assert.deepEqual(await ctx.store.get('manifest'), v2);
+  assert.deepEqual(sent(socket, 'ack'), [{ version: 'v1' }, { version: 'v2' }]);
+  assert.deepEqual(seen.applied, ['v1', 'v2']);
+});
+
+test('manifest_delta on another base: nothing applied, the full manifest is fetched', async () => {
+  const { ctx, socket, seen } = player();
+  const asked = [];
+  ctx.fetch = async (url, options) => {
+    asked.push([url, options.headers['If-None-Match'] || null]);
+    return { status: 200, json: async () => manifest('v3') };
+  };
+  socket.connected = true;
+  await socket.serve('manifest', manifest('v1'));
+  await socket.serve('manifest_delta', { base: 'v0', version: 'v3', items: [12], items_changed: [], rest: {}, dropped: [] });
+  assert.deepEqual(asked, [['/api/v1/player/manifest', '"v1"']]);
+  assert.deepEqual(seen.applied, ['v1', 'v3']);
+  assert.deepEqual(await ctx.store.get('manifest'), manifest('v3'));
+});
