@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import zoneinfo
 
 from flask import Flask
 
@@ -26,6 +25,7 @@ from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.disclosure.services import expire_due
 from signage_server.disclosure.services import next_deadline
+from signage_server.disclosure.viewing import local_tz
 from signage_server.extensions import db
 from signage_server.lease import services as lease
 from signage_server.lease.rules import Change
@@ -55,7 +55,7 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
     with app.app_context():
         moment = now or registry.now()
         try:
-            expire_due(db.session, moment, _local_tz())
+            expire_due(db.session, moment, local_tz())
             _new_day(app, moment)
             db.session.commit()
             upcoming = next_deadline(db.session, moment)
@@ -82,15 +82,10 @@ def _dossiers(moment: dt.datetime) -> int:
         return 0
 
 
-def _local_tz() -> dt.tzinfo:
-
-    return zoneinfo.ZoneInfo(registry.get(Settings).timezone)
-
-
 def _new_day(app: Flask, moment: dt.datetime) -> None:
     """Once per local day: every screen's manifest moves on a day; old manifests go."""
 
-    today = moment.astimezone(zoneinfo.ZoneInfo(registry.get(Settings).timezone)).date()
+    today = moment.astimezone(local_tz()).date()
     last = app.extensions.get("signage_scheduler_day")
     app.extensions["signage_scheduler_day"] = today
     if last != today:
