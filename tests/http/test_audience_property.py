@@ -467,6 +467,8 @@ PUBLIC: dict[str, Filler] = {
         Call("GET", "/static/css/feedback.css"), Call("GET", "/static/css/public.css")
     ),
     "web.healthz": _fixed(Call("GET", "/healthz")),
+    # 404 without SIGNAGE_METRICS_TOKEN and its bearer (tests/http/test_metrics.py).
+    "metrics.metrics": _fixed(Call("GET", "/metrics")),
     "web.set_locale": _fixed(Call("POST", "/locale", {"locale": "en"})),
     "accounts.login": _fixed(
         Call("GET", "/login"), Call("POST", "/login", {"username": "editor", "password": "x"})
