@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import click
 
+from signage_server.bench.compile import compile_bench
 from signage_server.bench.player import player_memory
 from signage_server.bench.print import print_bench
 
 COMMANDS: dict[str, click.Command] = {
-    command.name: command for command in (player_memory, print_bench) if command.name
+    command.name: command for command in (compile_bench, player_memory, print_bench) if command.name
 }

@@ -59,9 +59,14 @@ def signage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-def seeded(folder: Path, public_url: str = "https://signage.example.invalid") -> dict[str, str]:
-    """Seed a demo installation in ``folder`` and return its environment (no server: printing
-    needs only the database; :func:`demo_installation` serves one)."""
+def seeded(
+    folder: Path,
+    public_url: str = "https://signage.example.invalid",
+    database_url: str | None = None,
+) -> dict[str, str]:
+    """Seed a demo installation in ``folder`` (its database there, or at ``database_url``,
+    which must be empty) and return its environment (no server: printing needs only the
+    database; :func:`demo_installation` serves one)."""
     data_dir = folder / "data"
     data_dir.mkdir()
     env = child_environment(
@@ -72,6 +77,7 @@ def seeded(folder: Path, public_url: str = "https://signage.example.invalid") ->
         argon2_memory_cost="1024",
         argon2_parallelism="1",
         public_url=public_url,
+        **({"database_url": database_url} if database_url else {}),
     )
     signage(env, "init-db")
     signage(env, "seed-demo")
