@@ -623,10 +623,9 @@ def refresh(
             compiled[key] = compile_for(session, screen, context, loaded)
     versions = sorted({manifest["version"] for manifest in compiled.values()})
     stored = stored_versions(session, versions)
-    for manifest in compiled.values():
-        if manifest["version"] not in stored:
-            store_manifest(session, manifest["version"], manifest)
-            stored.add(manifest["version"])
+    store_manifests(
+        session, [manifest for manifest in compiled.values() if manifest["version"] not in stored]
+    )
     for screen in screens:
         manifest = compiled[keys[screen.id]]
         version = manifest["version"]
@@ -658,6 +657,21 @@ def stored_versions(session: Session, versions: list[str]) -> set[str]:
             )
         )
     return stored
+
+
+def store_manifests(session: Session, new: list[dict[str, Any]]) -> None:
+    """Store the ``new`` manifests: all in one insert, or one by one (:func:`store_manifest`)
+    when another process stored one of them meanwhile."""
+    if not new:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(
+                sa.insert(Manifest), [{"version": m["version"], "body": m} for m in new]
+            )
+    except sa.exc.IntegrityError:
+        for manifest in new:
+            store_manifest(session, manifest["version"], manifest)
 
 
 def store_manifest(session: Session, version: str, manifest: dict[str, Any]) -> None:
