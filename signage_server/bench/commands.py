@@ -8,9 +8,12 @@ from __future__ import annotations
 import click
 
 from signage_server.bench.compile import compile_bench
+from signage_server.bench.feedback import feedback_bench
 from signage_server.bench.player import player_memory
 from signage_server.bench.print import print_bench
 
 COMMANDS: dict[str, click.Command] = {
-    command.name: command for command in (compile_bench, player_memory, print_bench) if command.name
+    command.name: command
+    for command in (compile_bench, feedback_bench, player_memory, print_bench)
+    if command.name
 }
