@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from signage_server import create_app
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
+from signage_server.accounts.rules import Role
 from signage_server.accounts.services import get_user
 from signage_server.demo import data
 from signage_server.disclosure import services as items
@@ -80,7 +81,7 @@ CATEGORIES = (Category.VILLAGE_AFFAIRS, Category.SERVICE, Category.RULES, Catego
 
 
 def _person(session: Session, role: str) -> Principal:
-    user = get_user(session, data.demo_username("XIAN", data.Role(role)))
+    user = get_user(session, data.demo_username("XIAN", Role(role)))
     assert user is not None, role
     return Principal.of(user)
 

@@ -55,12 +55,13 @@ def _post(base: str, code: str, seconds: float, connections: int) -> dict[str, A
     import gevent
 
     parsed = urllib.parse.urlsplit(base)
+    host = parsed.hostname or "127.0.0.1"
     latencies: list[float] = []
     errors: Counter[str] = Counter()
     deadline = time.monotonic() + seconds
 
     def worker(n: int) -> None:
-        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        connection = http.client.HTTPConnection(host, parsed.port, timeout=30)
         sent = 0
         while time.monotonic() < deadline:
             sent += 1
@@ -87,7 +88,7 @@ def _post(base: str, code: str, seconds: float, connections: int) -> dict[str, A
             except (OSError, http.client.HTTPException) as error:
                 errors[type(error).__name__] += 1
                 connection.close()
-                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+                connection = http.client.HTTPConnection(host, parsed.port, timeout=30)
                 continue
             latencies.append((time.perf_counter() - started) * 1000)
             if response.status != 201:
