@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from content.bodies import body_assets
 from content.bodies import body_text
@@ -613,7 +614,8 @@ def refresh(
     compiled: dict[tuple[Any, ...], dict[str, Any]] = {}
     changed: dict[str, tuple[dict[str, Any], list[int]]] = {}
     by_version: dict[str, list[int]] = defaultdict(list)
-    logs = []
+    logs: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     keys = {
         screen.id: group_key(session, screen, loaded.playlist_ids[screen.id]) for screen in screens
     }
@@ -630,11 +632,15 @@ def refresh(
         manifest = compiled[keys[screen.id]]
         version = manifest["version"]
         if screen.manifest_version != version:
-            screen.manifest_version = version
+            # Written below in one statement for all the screens (the object as if loaded).
+            set_committed_value(screen, "manifest_version", version)
+            updates.append({"id": screen.id, "manifest_version": version})
             # What the screen holds from now on (its proof of play is checked against it).
             logs.append({"screen_id": screen.id, "version": version, "sent_at": context.now})
             by_version[version].append(screen.id)
             changed[version] = (manifest, by_version[version])
+    if updates:
+        session.execute(sa.update(Screen), updates)
     if logs:
         session.execute(sa.insert(ScreenManifestLog), logs)
     session.flush()
