@@ -254,6 +254,8 @@ def _published_of(session: Session, org_ids: list[int]) -> list[tuple[Revision, 
             Org.active.is_(True),
         )
         .order_by(Revision.id)
+        # The seal check reads each revision's catalog entry.
+        .options(selectinload(Revision.catalog_entry))
     ).all()
     return [(revision, item, org) for revision, item, org in rows]
 
@@ -625,9 +627,9 @@ def refresh(
             compiled[key] = compile_for(session, screen, context, loaded)
     versions = sorted({manifest["version"] for manifest in compiled.values()})
     stored = stored_versions(session, versions)
-    store_manifests(
-        session, [manifest for manifest in compiled.values() if manifest["version"] not in stored]
-    )
+    # Groups may compile to equal manifests (an audience that sees nothing more): one row each.
+    new = {m["version"]: m for m in compiled.values() if m["version"] not in stored}
+    store_manifests(session, list(new.values()))
     for screen in screens:
         manifest = compiled[keys[screen.id]]
         version = manifest["version"]
