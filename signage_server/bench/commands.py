@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import click
 
+from signage_server.bench.compile import compile_bench
+from signage_server.bench.feedback import feedback_bench
 from signage_server.bench.manifest_bytes import manifest_bytes
 from signage_server.bench.player import player_memory
 from signage_server.bench.print import print_bench
 
 COMMANDS: dict[str, click.Command] = {
     command.name: command
-    for command in (manifest_bytes, player_memory, print_bench)
+    for command in (compile_bench, feedback_bench, manifest_bytes, player_memory, print_bench)
     if command.name
 }

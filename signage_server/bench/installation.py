@@ -59,9 +59,16 @@ def signage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-def seeded(folder: Path, public_url: str = "https://signage.example.invalid") -> dict[str, str]:
-    """Seed a demo installation in ``folder`` and return its environment (no server: printing
-    needs only the database; :func:`demo_installation` serves one)."""
+def seeded(
+    folder: Path,
+    public_url: str = "https://signage.example.invalid",
+    database_url: str | None = None,
+    **settings: str,
+) -> dict[str, str]:
+    """Seed a demo installation in ``folder`` (its database there, or at ``database_url``,
+    which must be empty), with further ``settings`` (``feedback_rate_limit="…"``), and return
+    its environment (no server: printing needs only the database; :func:`demo_installation`
+    serves one)."""
     data_dir = folder / "data"
     data_dir.mkdir()
     env = child_environment(
@@ -72,6 +79,8 @@ def seeded(folder: Path, public_url: str = "https://signage.example.invalid") ->
         argon2_memory_cost="1024",
         argon2_parallelism="1",
         public_url=public_url,
+        **({"database_url": database_url} if database_url else {}),
+        **settings,
     )
     signage(env, "init-db")
     signage(env, "seed-demo")
@@ -107,12 +116,13 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path, timeo
 
 
 @contextlib.contextmanager
-def demo_installation() -> Iterator[Installation]:
-    """A freshly seeded demo county in a temporary data directory, served on a free port."""
+def demo_installation(**settings: str) -> Iterator[Installation]:
+    """A freshly seeded demo county in a temporary data directory, served on a free port
+    (with further ``settings``, see :func:`seeded`)."""
     with tempfile.TemporaryDirectory(prefix="signage-bench-") as folder:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        env = seeded(Path(folder), public_url=base)
+        env = seeded(Path(folder), public_url=base, **settings)
         log = Path(folder) / "serve.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603 - our own console script

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from content.bodies import body_assets
 from content.bodies import body_text
@@ -60,6 +61,8 @@ logger = logging.getLogger(__name__)
 HORIZON_DAYS = 3
 TICKER_CHARS = 140
 DEFAULT_SECONDS = {"text": 15, "table": 15, "image": 12, "pdf": 15}
+#: Ids per ``IN (...)`` of the batched loads (below every database's parameter limit).
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -86,29 +89,57 @@ def horizon(now: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _playlist_ids(session: Session, screen: Screen) -> list[int]:
-    direct = sa.select(playlist_screens.c.playlist_id).where(
-        playlist_screens.c.screen_id == screen.id
-    )
-    grouped = (
-        sa.select(playlist_groups.c.playlist_id)
-        .join(screen_group_members, screen_group_members.c.group_id == playlist_groups.c.group_id)
-        .where(screen_group_members.c.screen_id == screen.id)
-    )
-    ids = set(session.scalars(direct)) | set(session.scalars(grouped))
-    active = session.scalars(
-        sa.select(Playlist.id).where(Playlist.id.in_(ids), Playlist.active.is_(True))
-    )
-    return sorted(active)
+    return playlist_ids_of(session, [screen.id])[screen.id]
 
 
-def group_key(session: Session, screen: Screen) -> tuple[Any, ...]:
-    """Return what decides a screen's manifest: screens with equal keys get equal manifests."""
+def playlist_ids_of(session: Session, screen_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Return the active playlists of each screen (directly or through its groups), by
+    screen id: three queries, whatever the number of screens."""
+    ids = sorted(set(screen_ids))
+    found: dict[int, set[int]] = {screen_id: set() for screen_id in ids}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        direct = sa.select(playlist_screens.c.screen_id, playlist_screens.c.playlist_id).where(
+            playlist_screens.c.screen_id.in_(chunk)
+        )
+        grouped = (
+            sa.select(screen_group_members.c.screen_id, playlist_groups.c.playlist_id)
+            .join(
+                screen_group_members,
+                screen_group_members.c.group_id == playlist_groups.c.group_id,
+            )
+            .where(screen_group_members.c.screen_id.in_(chunk))
+        )
+        for screen_id, playlist_id in [*session.execute(direct), *session.execute(grouped)]:
+            found[screen_id].add(playlist_id)
+    wanted = sorted(set().union(*found.values()))
+    active: set[int] = set()
+    for start in range(0, len(wanted), BATCH):
+        active.update(
+            session.scalars(
+                sa.select(Playlist.id).where(
+                    Playlist.id.in_(wanted[start : start + BATCH]), Playlist.active.is_(True)
+                )
+            )
+        )
+    return {screen_id: sorted(found[screen_id] & active) for screen_id in ids}
+
+
+def group_key(
+    session: Session, screen: Screen, playlist_ids: list[int] | None = None
+) -> tuple[Any, ...]:
+    """Return what decides a screen's manifest: screens with equal keys get equal manifests.
+
+    ``playlist_ids``: the screen's active playlists, when already loaded
+    (:func:`playlist_ids_of`)."""
+    if playlist_ids is None:
+        playlist_ids = _playlist_ids(session, screen)
     return (
         screen.org_id,
         screen.audience.value,
         screen.layout,
         screen.timezone,
-        tuple(_playlist_ids(session, screen)),
+        tuple(playlist_ids),
     )
 
 
@@ -168,6 +199,67 @@ def published_above(
     return [(revision, item, org) for revision, item, org in rows]
 
 
+class Loaded:
+    """What compiling the manifests of many screens needs, loaded once for all of them
+    (:func:`refresh`): their playlists, the published revisions of every organisation on
+    their paths, the broken seals among those, the notices' protection and the assets the
+    revisions show. The queries do not grow with the number of screens."""
+
+    def __init__(self, session: Session, screens: list[Screen], notice_tz: dt.tzinfo) -> None:
+        self.playlist_ids = playlist_ids_of(session, [screen.id for screen in screens])
+        playlist_ids = sorted(set().union(*map(set, self.playlist_ids.values())))
+        self.playlists: dict[int, Playlist] = {}
+        for start in range(0, len(playlist_ids), BATCH):
+            self.playlists.update(
+                (playlist.id, playlist)
+                for playlist in session.scalars(
+                    sa.select(Playlist)
+                    .where(Playlist.id.in_(playlist_ids[start : start + BATCH]))
+                    .options(selectinload(Playlist.entries))
+                )
+            )
+        org_ids = sorted({i for screen in screens for i in path_ids(screen.org.path)})
+        self.published: dict[int, list[tuple[Revision, Item, Org]]] = defaultdict(list)
+        for start in range(0, len(org_ids), BATCH):
+            for revision, item, org in _published_of(session, org_ids[start : start + BATCH]):
+                self.published[item.org_id].append((revision, item, org))
+        revisions = [revision for rows in self.published.values() for revision, _i, _o in rows]
+        self.broken = {revision.id for revision in broken_seals(session, revisions)}
+        self.protection = Protection(session, notice_tz)
+        shas = sorted(
+            {sha for revision in revisions for sha in body_assets(parse_body(revision.body))}
+        )
+        # Into the session's identity map: ``_item_json`` then finds them without a query.
+        for start in range(0, len(shas), BATCH):
+            list(
+                session.scalars(
+                    sa.select(Asset).where(Asset.sha256.in_(shas[start : start + BATCH]))
+                )
+            )
+
+    def published_above(self, screen: Screen) -> list[tuple[Revision, Item, Org]]:
+        """:func:`published_above` of ``screen``, from what is loaded (by revision id)."""
+        rows = [row for org_id in path_ids(screen.org.path) for row in self.published[org_id]]
+        return sorted(rows, key=lambda row: row[0].id)
+
+
+def _published_of(session: Session, org_ids: list[int]) -> list[tuple[Revision, Item, Org]]:
+    rows = session.execute(
+        sa.select(Revision, Item, Org)
+        .join(Item, Revision.item_id == Item.id)
+        .join(Org, Item.org_id == Org.id)
+        .where(
+            Revision.state == State.PUBLISHED,
+            Item.org_id.in_(org_ids),
+            Org.active.is_(True),
+        )
+        .order_by(Revision.id)
+        # The seal check reads each revision's catalog entry.
+        .options(selectinload(Revision.catalog_entry))
+    ).all()
+    return [(revision, item, org) for revision, item, org in rows]
+
+
 @dataclass
 class Shown:
     """What a screen may show over a span, as the manifest compiler and previews see it."""
@@ -183,15 +275,25 @@ class Shown:
 
 
 def shown_on(
-    session: Session, screen: Screen, now: dt.datetime, end: dt.datetime, notice_tz: dt.tzinfo
+    session: Session,
+    screen: Screen,
+    now: dt.datetime,
+    end: dt.datetime,
+    notice_tz: dt.tzinfo,
+    loaded: Loaded | None = None,
 ) -> Shown:
     """Return what ``screen`` may show from ``now`` until ``end``: the one eligibility rule
     decides, revisions that fail their seal are left out (or kept as last sent). Notices'
     protection is counted in ``notice_tz``, the installation's time zone (the one notice rule,
-    whatever zone the screen displays in)."""
+    whatever zone the screen displays in). ``loaded``: what :func:`refresh` loaded for many
+    screens at once (else it is queried for this one)."""
     facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
-    rows = published_above(session, screen)
-    protection = Protection(session, notice_tz)
+    if loaded is None:
+        rows = published_above(session, screen)
+        protection = Protection(session, notice_tz)
+    else:
+        rows = loaded.published_above(screen)
+        protection = loaded.protection
     chosen: list[tuple[Revision, Item, Org]] = []
     candidates: list[schedule.Candidate] = []
     ends_of: dict[int, dt.datetime | None] = {}
@@ -205,7 +307,7 @@ def shown_on(
         candidates.append(candidate)
         ends_of[item.id] = ends
 
-    chosen, kept = _sealed_only(session, screen, chosen)
+    chosen, kept = _sealed_only(session, screen, chosen, loaded.broken if loaded else None)
     shown = {item.id for _revision, item, _org in chosen}
     candidates = [candidate for candidate in candidates if candidate.item_id in shown]
     return Shown(chosen, candidates, ends_of, kept)
@@ -236,13 +338,20 @@ def playlists_of(session: Session, screen: Screen) -> list[Playlist]:
     )
 
 
-def compile_for(session: Session, screen: Screen, context: Context) -> dict[str, Any]:
-    """Return the manifest of ``screen`` (with its version) at ``context.now``."""
+def compile_for(
+    session: Session, screen: Screen, context: Context, loaded: Loaded | None = None
+) -> dict[str, Any]:
+    """Return the manifest of ``screen`` (with its version) at ``context.now`` (``loaded``:
+    what :func:`refresh` loaded for many screens at once)."""
     tz = zoneinfo.ZoneInfo(screen.timezone)
     start, end = horizon(context.now, tz)
-    shown = shown_on(session, screen, context.now, end, context.tz)
+    shown = shown_on(session, screen, context.now, end, context.tz, loaded)
     chosen, candidates, ends_of, kept = shown.chosen, shown.candidates, shown.ends_of, shown.kept
-    playlists = [playlist_rule(p) for p in playlists_of(session, screen)]
+    if loaded is None:
+        stored = playlists_of(session, screen)
+    else:
+        stored = [loaded.playlists[i] for i in loaded.playlist_ids[screen.id]]
+    playlists = [playlist_rule(p) for p in stored]
     segments = schedule.build_schedule(start, end, playlists, candidates, tz)
     used = {slot.item for segment in segments for slot in segment.sequence}
 
@@ -314,13 +423,20 @@ Kept = dict[int, tuple[dict[str, Any], dict[str, Any] | None]]
 
 
 def _sealed_only(
-    session: Session, screen: Screen, chosen: list[tuple[Revision, Item, Org]]
+    session: Session,
+    screen: Screen,
+    chosen: list[tuple[Revision, Item, Org]],
+    broken_ids: set[int] | None = None,
 ) -> tuple[list[tuple[Revision, Item, Org]], Kept]:
     """Leave out the revisions whose content, state or times do not match their seal in the
     audit chain (tampered in the database); return what stays, and for the items of those
     revisions the entry (and ticker line) of the screen's last stored manifest, when it shows
-    the same revision."""
-    broken = broken_seals(session, [revision for revision, _item, _org in chosen])
+    the same revision. ``broken_ids``: the revisions already found broken among many (else
+    the seals of ``chosen`` are checked now)."""
+    if broken_ids is None:
+        broken = broken_seals(session, [revision for revision, _item, _org in chosen])
+    else:
+        broken = [revision for revision, _item, _org in chosen if revision.id in broken_ids]
     if not broken:
         return chosen, {}
     stored = session.get(Manifest, screen.manifest_version) if screen.manifest_version else None
@@ -493,30 +609,77 @@ def refresh(
 
     Screens whose manifest did not change are left out. Identical inputs are compiled once.
     """
+    screens = list(screens)
+    if not screens:
+        return {}
+    loaded = Loaded(session, screens, context.tz)
     compiled: dict[tuple[Any, ...], dict[str, Any]] = {}
     changed: dict[str, tuple[dict[str, Any], list[int]]] = {}
     by_version: dict[str, list[int]] = defaultdict(list)
+    logs: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    keys = {
+        screen.id: group_key(session, screen, loaded.playlist_ids[screen.id]) for screen in screens
+    }
     for screen in screens:
-        key = group_key(session, screen)
+        key = keys[screen.id]
         if key not in compiled:
-            compiled[key] = compile_for(session, screen, context)
-        manifest = compiled[key]
+            compiled[key] = compile_for(session, screen, context, loaded)
+    versions = sorted({manifest["version"] for manifest in compiled.values()})
+    stored = stored_versions(session, versions)
+    # Groups may compile to equal manifests (an audience that sees nothing more): one row each.
+    new = {m["version"]: m for m in compiled.values() if m["version"] not in stored}
+    store_manifests(session, list(new.values()))
+    for screen in screens:
+        manifest = compiled[keys[screen.id]]
         version = manifest["version"]
-        if session.get(Manifest, version) is None:
-            store_manifest(session, version, manifest)
         if screen.manifest_version != version:
-            screen.manifest_version = version
+            # Written below in one statement for all the screens (the object as if loaded).
+            set_committed_value(screen, "manifest_version", version)
+            updates.append({"id": screen.id, "manifest_version": version})
             # What the screen holds from now on (its proof of play is checked against it).
-            session.add(
-                ScreenManifestLog(screen_id=screen.id, version=version, sent_at=context.now)
-            )
+            logs.append({"screen_id": screen.id, "version": version, "sent_at": context.now})
             by_version[version].append(screen.id)
             changed[version] = (manifest, by_version[version])
+    if updates:
+        session.execute(sa.update(Screen), updates)
+    if logs:
+        session.execute(sa.insert(ScreenManifestLog), logs)
     session.flush()
+    audit_head = head(session).json() if changed else None
     return {
-        version: (with_audit_head(session, manifest), ids)
+        version: ({**manifest, "audit_head": audit_head}, ids)
         for version, (manifest, ids) in changed.items()
     }
+
+
+def stored_versions(session: Session, versions: list[str]) -> set[str]:
+    """Return which of ``versions`` are stored (as this session sees it)."""
+    stored: set[str] = set()
+    for start in range(0, len(versions), BATCH):
+        stored.update(
+            session.scalars(
+                sa.select(Manifest.version).where(
+                    Manifest.version.in_(versions[start : start + BATCH])
+                )
+            )
+        )
+    return stored
+
+
+def store_manifests(session: Session, new: list[dict[str, Any]]) -> None:
+    """Store the ``new`` manifests: all in one insert, or one by one (:func:`store_manifest`)
+    when another process stored one of them meanwhile."""
+    if not new:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(
+                sa.insert(Manifest), [{"version": m["version"], "body": m} for m in new]
+            )
+    except sa.exc.IntegrityError:
+        for manifest in new:
+            store_manifest(session, manifest["version"], manifest)
 
 
 def store_manifest(session: Session, version: str, manifest: dict[str, Any]) -> None:

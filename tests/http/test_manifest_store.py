@@ -37,16 +37,16 @@ def test_a_manifest_another_process_stored_meanwhile_is_taken_as_stored(
         assert version and db.session.get(Manifest, version) is not None
 
         # This session looked before the other process's insert was committed: it sees none.
-        real_get = db.session.get
+        real_stored = manifests.stored_versions
         missed: list[str] = []
 
-        def looked_too_early(entity: Any, key: Any, *args: Any, **kwargs: Any) -> Any:
-            if entity is Manifest and not missed:
-                missed.append(key)
-                return None
-            return real_get(entity, key, *args, **kwargs)
+        def looked_too_early(session: Any, versions: list[str]) -> set[str]:
+            if not missed:
+                missed.extend(versions)
+                return set()
+            return real_stored(session, versions)
 
-        monkeypatch.setattr(db.session, "get", looked_too_early)
+        monkeypatch.setattr(manifests, "stored_versions", looked_too_early)
         manifests.refresh(db.session, [screen], context)
         db.session.commit()
         assert missed == [version], "the insert of a stored manifest was tried"
