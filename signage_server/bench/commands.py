@@ -9,7 +9,9 @@ import click
 
 from signage_server.bench.player import player_memory
 from signage_server.bench.print import print_bench
+from signage_server.bench.push import push_bench
+from signage_server.bench.push import storm_bench
 
 COMMANDS: dict[str, click.Command] = {
-    command.name: command for command in (player_memory, print_bench) if command.name
+    command.name: command for command in (player_memory, print_bench, push_bench, storm_bench) if command.name
 }

@@ -59,9 +59,12 @@ def signage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-def seeded(folder: Path, public_url: str = "https://signage.example.invalid") -> dict[str, str]:
+def seeded(
+    folder: Path, public_url: str = "https://signage.example.invalid", **settings: str
+) -> dict[str, str]:
     """Seed a demo installation in ``folder`` and return its environment (no server: printing
-    needs only the database; :func:`demo_installation` serves one)."""
+    needs only the database; :func:`demo_installation` serves one). ``settings`` are more
+    ``SIGNAGE_*`` settings (``database_url="…"``)."""
     data_dir = folder / "data"
     data_dir.mkdir()
     env = child_environment(
@@ -72,6 +75,7 @@ def seeded(folder: Path, public_url: str = "https://signage.example.invalid") ->
         argon2_memory_cost="1024",
         argon2_parallelism="1",
         public_url=public_url,
+        **settings,
     )
     signage(env, "init-db")
     signage(env, "seed-demo")
