@@ -13,5 +13,7 @@ from signage_server.bench.push import push_bench
 from signage_server.bench.push import storm_bench
 
 COMMANDS: dict[str, click.Command] = {
-    command.name: command for command in (player_memory, print_bench, push_bench, storm_bench) if command.name
+    command.name: command
+    for command in (player_memory, print_bench, push_bench, storm_bench)
+    if command.name
 }

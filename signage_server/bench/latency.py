@@ -42,3 +42,17 @@ def ratio(push: dict[str, float | int], floor: dict[str, float | int], key: str)
     if key not in push or key not in floor or not floor[key]:
         return None
     return round(float(push[key]) / float(floor[key]), 2)
+
+
+#: The web player's reconnection (``player/static/socket.js``, socket.io-client's options):
+#: ``reconnectionDelay``, ``reconnectionDelayMax`` (seconds) and ``randomizationFactor``.
+DELAY_S = 1.0
+DELAY_MAX_S = 60.0
+JITTER = 0.5
+
+
+def backoff(attempt: int, rand: float) -> float:
+    """socket.io-client's reconnection delay for attempt ``attempt`` (0, 1, …): ``1 s · 2ⁿ``
+    capped at 60 s, randomised by ±50 % (``rand`` in [0, 1)), never above the cap."""
+    delay = min(DELAY_S * 2.0**attempt, DELAY_MAX_S)
+    return min(delay + (rand * 2 - 1) * JITTER * delay, DELAY_MAX_S)

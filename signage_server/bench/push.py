@@ -55,6 +55,7 @@ from signage_server.bench.installation import signage
 from signage_server.bench.installation import signage_command
 from signage_server.bench.latency import ratio
 from signage_server.bench.latency import summary
+from signage_server.config import child_environment
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 REDIS = "redis://127.0.0.1:6379/0"
@@ -155,11 +156,17 @@ class Load:
         for n in range(count):
             server = servers[n % len(servers)]
             process = subprocess.Popen(  # noqa: S603 - this interpreter, our own module
-                [sys.executable, "-m", "signage_server.bench.pushload", "127.0.0.1", str(server.port)],
+                [
+                    sys.executable,
+                    "-m",
+                    "signage_server.bench.pushload",
+                    "127.0.0.1",
+                    str(server.port),
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
-                env=os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)},
+                env=child_environment() | {"PYTHONPATH": os.pathsep.join(sys.path)},
             )
             assert process.stdin is not None
             process.stdin.write("\n".join(tokens[n::count]) + "\n\n")
@@ -283,10 +290,15 @@ def installation(players: int, processes: int, redis: bool, postgresql: bool) ->
 # --- the measurements ----------------------------------------------------------------------
 
 
+def _text(ws: websocket.WebSocket) -> str:
+    message = ws.recv()
+    return message.decode() if isinstance(message, bytes) else message
+
+
 def _expect(ws: websocket.WebSocket, prefix: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        message = ws.recv()
+        message = _text(ws)
         if message.startswith(prefix):
             return
         if message.startswith("44"):
@@ -328,7 +340,9 @@ def publish(setup: Setup) -> tuple[float, float]:
         with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
             response.read()
     except urllib.error.HTTPError as error:
-        raise click.ClickException(f"publishing failed: {error.code} {error.read()[:500]!r}")
+        raise click.ClickException(
+            f"publishing failed: {error.code} {error.read()[:500]!r}"
+        ) from None
     return started, time.monotonic() - started
 
 

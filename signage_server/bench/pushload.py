@@ -40,19 +40,11 @@ import gevent  # noqa: E402
 import websocket  # noqa: E402
 from gevent.fileobject import FileObjectPosix  # noqa: E402
 
+from signage_server.bench.latency import backoff  # noqa: E402
+
 NAMESPACE = "/player"
 MANIFEST = '42/player,["manifest",'
 FLOOR = '42/player,["floor",'
-DELAY_S = 1.0
-DELAY_MAX_S = 60.0
-JITTER = 0.5
-
-
-def backoff(attempt: int, rand: float) -> float:
-    """socket.io-client's reconnection delay for attempt ``attempt`` (0, 1, …): ``1 s · 2ⁿ``
-    capped at 60 s, randomised by ±50 % (``rand`` in [0, 1))."""
-    delay = min(DELAY_S * 2**attempt, DELAY_MAX_S)
-    return min(delay + (rand * 2 - 1) * JITTER * delay, DELAY_MAX_S)
 
 
 @dataclass
@@ -75,7 +67,7 @@ class Player:
             try:
                 self.session()
                 attempt = 0
-            except Exception:  # noqa: BLE001, S110 - any failure: reconnect like the player
+            except Exception:  # noqa: S110 - any failure: reconnect like the player
                 pass
             if self.refused:
                 return
@@ -86,13 +78,13 @@ class Player:
     def session(self) -> None:
         ws = websocket.create_connection(self.url, timeout=None, enable_multithread=False)
         try:
-            opened = ws.recv()
+            opened = _text(ws)
             if not opened.startswith("0"):
                 return
             ws.send("40" + NAMESPACE + "," + json.dumps({"token": self.token}))
             self.connected_at = time.monotonic()
             while True:
-                message = ws.recv()
+                message = _text(ws)
                 if not message:
                     return
                 if message == "2":
@@ -115,6 +107,12 @@ class Player:
                     return
         finally:
             ws.close()
+
+
+def _text(ws: websocket.WebSocket) -> str:
+    """The next message (Engine.IO text frames)."""
+    message = ws.recv()
+    return message.decode() if isinstance(message, bytes) else message
 
 
 def _wait(players: list[Player], done: object, timeout: float) -> None:
@@ -177,7 +175,7 @@ def main(argv: list[str]) -> None:
         elif command == "acked":
             since, timeout = float(words[1]), float(words[2])
 
-            def back(p: Player) -> bool:
+            def back(p: Player, since: float = since) -> bool:
                 return p.connected_at > since and p.last_ack_at > since
 
             _wait(players, back, timeout)

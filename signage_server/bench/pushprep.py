@@ -49,8 +49,8 @@ def prepare(count: int, now: dt.datetime) -> dict[str, object]:
     sizes = design_sizes()
     tokens = []
     for n in range(count):
-        fields = ScreenFields(name=f"bench {n + 1}", audience=Audience.PUBLIC)
-        _screen, token = register(session, villages[n % len(villages)], fields, layouts=sizes)
+        screen = ScreenFields(name=f"bench {n + 1}", audience=Audience.PUBLIC)
+        _screen, token = register(session, villages[n % len(villages)], screen, layouts=sizes)
         assert token is not None
         tokens.append(token)
     session.commit()
