@@ -220,7 +220,9 @@ class Setup:
 
 
 @contextlib.contextmanager
-def installation(players: int, processes: int, redis: bool, postgresql: bool) -> Iterator[Setup]:
+def installation(
+    players: int, processes: int, redis: bool, postgresql: bool, timeout: float
+) -> Iterator[Setup]:
     """A demo installation with ``players`` screens, served by ``processes`` servers, all its
     players connected."""
     started = time.monotonic()
@@ -263,7 +265,7 @@ def installation(players: int, processes: int, redis: bool, postgresql: bool) ->
             for server in servers:
                 server.wait_up()
             load.start(prepared["tokens"], servers, load_processes(players))
-            answers = load.ask("connect")
+            answers = load.ask(f"connect {timeout}")
             connected = sum(a["connected"] for a in answers)
             if connected < players:
                 refused = [r for a in answers for r in a["refused"]]
@@ -407,11 +409,13 @@ def measure_storm(setup: Setup, timeout: float) -> dict[str, Any]:
     }
 
 
-def report(benchmark: str, runs: list[dict[str, Any]], started: float) -> dict[str, Any]:
+def report(
+    benchmark: str, runs: list[dict[str, Any]], started: float, started_at: dt.datetime
+) -> dict[str, Any]:
     info = time.get_clock_info("monotonic")
     return {
         "benchmark": benchmark,
-        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "started_at": started_at.isoformat(timespec="seconds"),
         "machine": machine_load(),
         "clock": f"time.monotonic ({info.implementation})",
         "wall_s": round(time.monotonic() - started, 1),
@@ -500,13 +504,13 @@ def push_bench(
     """Time publish → every player against the floor (a bare broadcast of the same size) in
     the same run. Results and method: docs/benchmarks.md."""
     _check(processes, redis)
-    started = time.monotonic()
+    started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
     runs = []
     for players in counts or (500,):
         click.echo(f"push: {players} players …", err=True)
-        with installation(players, processes, redis, postgresql) as setup:
+        with installation(players, processes, redis, postgresql, timeout) as setup:
             runs.append(measure_push(setup, timeout))
-    found = report("push", runs, started)
+    found = report("push", runs, started, started_at)
     if as_json:
         click.echo(json.dumps(found, indent=2))
     else:
@@ -531,13 +535,13 @@ def storm_bench(
     """Restart the server under its players: time until all are back with their manifest
     acknowledged, and whether the server stayed up. Results: docs/benchmarks.md."""
     _check(processes, redis)
-    started = time.monotonic()
+    started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
     runs = []
     for players in counts or (500,):
         click.echo(f"storm: {players} players …", err=True)
-        with installation(players, processes, redis, postgresql) as setup:
+        with installation(players, processes, redis, postgresql, timeout) as setup:
             runs.append(measure_storm(setup, timeout))
-    found = report("storm", runs, started)
+    found = report("storm", runs, started, started_at)
     if as_json:
         click.echo(json.dumps(found, indent=2))
     else:

@@ -15,7 +15,8 @@ message, and the load shares the machine with the server: hence this small clien
 
 Commands (one a line; each answer is one JSON line on standard output):
 
-* ``connect`` — connect every player; answer when all hold a manifest (or after 120 s).
+* ``connect TIMEOUT`` — connect every player; answer when all hold a manifest (or after
+  ``TIMEOUT`` seconds).
 * ``reset`` — forget the receipts: from now on note the next ``floor`` and ``manifest``.
 * ``wait floor|manifest TIMEOUT`` — wait until every player received a ``floor`` or a
   ``manifest`` since the last ``reset``; answer the receipt times.
@@ -146,7 +147,7 @@ def main(argv: list[str]) -> None:
             for player in players:
                 gevent.spawn(player.run)
                 gevent.sleep(0.002)  # a steady ramp, not 1,000 handshakes at once
-            _wait(players, lambda p: bool(p.version or p.refused), 120)
+            _wait(players, lambda p: bool(p.version or p.refused), float(words[1]))
             answer(
                 {
                     "connected": sum(bool(p.version) for p in players),
