@@ -122,6 +122,9 @@ class Settings:
     #: Tests only: a file holding the time the app takes for now (see
     #: :class:`signage_server.clock.FileClock`); refused in production.
     test_clock: str = ""
+    #: Benchmarks only (``signage bench push``): the ``/bench`` Socket.IO namespace, whose
+    #: ``floor`` event broadcasts a bare payload to every player; refused in production.
+    bench_trigger: bool = False
 
     @property
     def production(self) -> bool:
@@ -188,6 +191,8 @@ def load_settings(
         raise ConfigError("SIGNAGE_SECRET_KEY must be set in production (a long random string)")
     if settings.production and settings.test_clock:
         raise ConfigError("SIGNAGE_TEST_CLOCK is for tests: production keeps the real time")
+    if settings.production and settings.bench_trigger:
+        raise ConfigError("SIGNAGE_BENCH_TRIGGER is for benchmarks: production refuses it")
     # lazy: importing a domain package loads Flask (its __init__); config stays free of it.
     from signage_server.feedback.rules import parse_days
 

@@ -12,9 +12,19 @@ from signage_server.bench.feedback import feedback_bench
 from signage_server.bench.manifest_bytes import manifest_bytes
 from signage_server.bench.player import player_memory
 from signage_server.bench.print import print_bench
+from signage_server.bench.push import push_bench
+from signage_server.bench.push import storm_bench
 
 COMMANDS: dict[str, click.Command] = {
     command.name: command
-    for command in (compile_bench, feedback_bench, manifest_bytes, player_memory, print_bench)
+    for command in (
+        compile_bench,
+        feedback_bench,
+        manifest_bytes,
+        player_memory,
+        print_bench,
+        push_bench,
+        storm_bench,
+    )
     if command.name
 }

@@ -14,6 +14,7 @@ from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.extensions import socketio
+from signage_server.realtime.bench import BenchNamespace
 from signage_server.realtime.dispatch import Dispatcher
 from signage_server.realtime.events import AdminNamespace
 from signage_server.realtime.events import PlayerNamespace
@@ -54,6 +55,8 @@ def init_app(app: Flask) -> None:
     )
     socketio.on_namespace(PlayerNamespace("/player"))
     socketio.on_namespace(AdminNamespace("/admin"))
+    if settings.bench_trigger:
+        socketio.on_namespace(BenchNamespace(socketio))
     for namespace in ("/player", "/admin"):
         socketio.on_error(namespace)(socket_error)
     notifier = SocketIONotifier(socketio)

@@ -163,6 +163,19 @@ def test_the_test_clock_is_refused_in_production(tmp_path: Path) -> None:
         )
 
 
+def test_the_bench_trigger_is_refused_in_production() -> None:
+    assert load_settings({"SIGNAGE_BENCH_TRIGGER": "1"}).bench_trigger is True
+    assert load_settings({}).bench_trigger is False
+    with pytest.raises(ConfigError, match="SIGNAGE_BENCH_TRIGGER"):
+        load_settings(
+            {
+                "SIGNAGE_ENV": "production",
+                "SIGNAGE_SECRET_KEY": "x" * 40,
+                "SIGNAGE_BENCH_TRIGGER": "1",
+            }
+        )
+
+
 def test_an_app_reads_its_time_from_the_test_clock_file(tmp_path: Path) -> None:
     import datetime as dt
 

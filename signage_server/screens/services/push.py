@@ -19,6 +19,7 @@ from signage_server.screens import deltas
 from signage_server.screens import manifests
 from signage_server.screens.changes import Changes
 from signage_server.screens.models import ScreenConnection
+from signage_server.screens.showing import live_titles
 from signage_server.screens.showing import screen_json
 
 
@@ -62,10 +63,12 @@ def _recompile(session: Session, changes: Changes, context: manifests.Context) -
     session.commit()
     updated = {i for _manifest, ids in changed.values() for i in ids}
     touched = [s for s in screens if s.id in updated or s.id in changes.disconnect]
+    # One query for the titles of what the screens show, not one a screen.
+    titles = live_titles(session, {s.current_item_id for s in touched if s.current_item_id})
     return Recompiled(
         disconnect=sids,
         manifests=sending.full,
         deltas=sending.deltas,
-        screens=[screen_json(s, context.now) for s in touched],
+        screens=[screen_json(s, context.now, titles) for s in touched],
         org_paths=[s.org.path for s in touched],
     )
