@@ -185,18 +185,7 @@ def published_above(
 ) -> list[tuple[Revision, Item, Org]]:
     """Return the published revisions of the screen's organisation and those above it (with
     their item and org): what the eligibility rule then decides on. Only narrows the search."""
-    rows = session.execute(
-        sa.select(Revision, Item, Org)
-        .join(Item, Revision.item_id == Item.id)
-        .join(Org, Item.org_id == Org.id)
-        .where(
-            Revision.state == State.PUBLISHED,
-            Item.org_id.in_(path_ids(screen.org.path)),
-            Org.active.is_(True),
-            *where,
-        )
-    ).all()
-    return [(revision, item, org) for revision, item, org in rows]
+    return _published_of(session, path_ids(screen.org.path), *where)
 
 
 class Loaded:
@@ -243,7 +232,11 @@ class Loaded:
         return sorted(rows, key=lambda row: row[0].id)
 
 
-def _published_of(session: Session, org_ids: list[int]) -> list[tuple[Revision, Item, Org]]:
+def _published_of(
+    session: Session, org_ids: list[int], *where: sa.ColumnElement[bool]
+) -> list[tuple[Revision, Item, Org]]:
+    """Return the published revisions of the active organisations ``org_ids`` (with their
+    item and org), by id: the one query of what screens may consider."""
     rows = session.execute(
         sa.select(Revision, Item, Org)
         .join(Item, Revision.item_id == Item.id)
@@ -252,6 +245,7 @@ def _published_of(session: Session, org_ids: list[int]) -> list[tuple[Revision, 
             Revision.state == State.PUBLISHED,
             Item.org_id.in_(org_ids),
             Org.active.is_(True),
+            *where,
         )
         .order_by(Revision.id)
         # The seal check reads each revision's catalog entry.
