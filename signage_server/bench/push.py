@@ -38,6 +38,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -491,6 +492,31 @@ def _check(processes: int, redis: bool) -> None:
         raise click.BadParameter("several servers need --redis", param_hint="--processes")
 
 
+def _run(
+    name: str,
+    measure: Callable[[Setup, float], dict[str, Any]],
+    counts: tuple[int, ...],
+    processes: int,
+    redis: bool,
+    postgresql: bool,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Measure each count of players on an installation of its own; print the report."""
+    _check(processes, redis)
+    started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
+    runs = []
+    for players in counts or (500,):
+        click.echo(f"{name}: {players} players …", err=True)
+        with installation(players, processes, redis, postgresql, timeout) as setup:
+            runs.append(measure(setup, timeout))
+    found = report(name, runs, started, started_at)
+    if as_json:
+        click.echo(json.dumps(found, indent=2))
+    else:
+        _echo_report(found)
+
+
 @click.command("push")
 @_players
 @_processes
@@ -508,18 +534,7 @@ def push_bench(
 ) -> None:
     """Time publish → every player against the floor (a bare broadcast of the same size) in
     the same run. Results and method: docs/benchmarks.md."""
-    _check(processes, redis)
-    started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
-    runs = []
-    for players in counts or (500,):
-        click.echo(f"push: {players} players …", err=True)
-        with installation(players, processes, redis, postgresql, timeout) as setup:
-            runs.append(measure_push(setup, timeout))
-    found = report("push", runs, started, started_at)
-    if as_json:
-        click.echo(json.dumps(found, indent=2))
-    else:
-        _echo_report(found)
+    _run("push", measure_push, counts, processes, redis, postgresql, timeout, as_json)
 
 
 @click.command("storm")
@@ -539,15 +554,4 @@ def storm_bench(
 ) -> None:
     """Restart the server under its players: time until all are back with their manifest
     acknowledged, and whether the server stayed up. Results: docs/benchmarks.md."""
-    _check(processes, redis)
-    started, started_at = time.monotonic(), dt.datetime.now(dt.UTC)
-    runs = []
-    for players in counts or (500,):
-        click.echo(f"storm: {players} players …", err=True)
-        with installation(players, processes, redis, postgresql, timeout) as setup:
-            runs.append(measure_storm(setup, timeout))
-    found = report("storm", runs, started, started_at)
-    if as_json:
-        click.echo(json.dumps(found, indent=2))
-    else:
-        _echo_report(found)
+    _run("storm", measure_storm, counts, processes, redis, postgresql, timeout, as_json)
