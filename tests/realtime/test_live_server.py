@@ -1,5 +1,5 @@
-"""The real server (gevent) and real Socket.IO clients: pushes within a second, and across
-two server processes through Redis."""
+"""The real server (gevent) and real Socket.IO clients: pushes arrive (the delays are printed,
+not judged: speed is `signage bench push`'s), and across two server processes through Redis."""
 
 from __future__ import annotations
 
