@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Any
 import click
 
 from signage_server.bench.installation import machine_load
+from signage_server.bench.installation import run_module
 from signage_server.bench.installation import seeded
 
 #: The issue's targets, in seconds.
@@ -29,17 +28,7 @@ TARGETS = {"full_warm": 2.0, "full_cold": 2.0, "after_publish": 0.05}
 
 
 def _compiling(env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 - this interpreter, our own module
-        [sys.executable, "-m", "signage_server.bench.compiling", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise click.ClickException(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return result.stdout
+    return run_module(env, "compiling", *args, timeout=1800)
 
 
 def run_compile(screens: int, published: int, database_url: str | None) -> dict[str, Any]:

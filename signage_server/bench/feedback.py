@@ -24,6 +24,7 @@ import click
 
 from signage_server.bench.installation import demo_installation
 from signage_server.bench.installation import machine_load
+from signage_server.bench.installation import run_module
 
 #: The issue's target: form posts per second on one process.
 TARGET_RPS = 300
@@ -51,17 +52,7 @@ def _percentile(values: list[float], share: float) -> float | None:
 def run_feedback(seconds: float, clients: int, connections: int) -> dict[str, Any]:
     started = time.perf_counter()
     with demo_installation(feedback_rate_limit=BENCH_RATE_LIMIT) as installation:
-        found = subprocess.run(
-            [sys.executable, "-m", "signage_server.bench.feedback_load", "code"],
-            env=installation.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        if found.returncode != 0:
-            raise click.ClickException(f"no feedback code:\n{found.stderr[-2000:]}")
-        code = found.stdout.strip()
+        code = run_module(installation.env, "feedback_load", "code", timeout=120).strip()
         loads = [
             _load(installation.env, "post", installation.base, code, str(seconds), str(connections))
             for _ in range(clients)

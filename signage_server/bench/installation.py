@@ -42,6 +42,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def run_module(env: dict[str, str], module: str, *args: str, timeout: float = 600) -> str:
+    """Run ``python -m signage_server.bench.MODULE ARGS`` (this interpreter, a fresh process)
+    in the environment ``env``; return its output."""
+    result = subprocess.run(  # noqa: S603 - this interpreter, our own module
+        [sys.executable, "-m", f"signage_server.bench.{module}", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise click.ClickException(
+            f"{module} {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}"
+        )
+    return result.stdout
+
+
 def signage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     """Run ``signage ARGS`` in the environment ``env``; return its output."""
     result = subprocess.run(  # noqa: S603 - our own console script

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ from signage_server import create_app
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.services import get_user
+from signage_server.bench.installation import run_module
 from signage_server.bench.installation import seeded
 from signage_server.catalog.services import require_entry_for
 from signage_server.disclosure import services as items
@@ -225,17 +225,8 @@ def run_manifest_bytes() -> dict[str, Any]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="signage-bench-manifest-") as folder:
         env = seeded(Path(folder))
-        result = subprocess.run(
-            [sys.executable, "-m", "signage_server.bench.manifest_bytes"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise click.ClickException(f"measuring failed:\n{result.stderr[-2000:]}")
-    report: dict[str, Any] = json.loads(result.stdout)
+        output = run_module(env, "manifest_bytes")
+    report: dict[str, Any] = json.loads(output)
     report.update(
         benchmark="manifest-bytes",
         started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

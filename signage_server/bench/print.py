@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,23 +19,14 @@ import click
 
 from signage_server.bench.documents import DOCUMENTS
 from signage_server.bench.installation import machine_load
+from signage_server.bench.installation import run_module
 from signage_server.bench.installation import seeded
 
 
 def _documents(env: dict[str, str], *args: str) -> str:
     """Run ``python -m signage_server.bench.documents ARGS`` in a fresh process; return its
     output."""
-    result = subprocess.run(  # noqa: S603 - this interpreter, our own module
-        [sys.executable, "-m", "signage_server.bench.documents", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise click.ClickException(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
-    return result.stdout
+    return run_module(env, "documents", *args)
 
 
 def run_print(runs: int, kinds: list[str]) -> dict[str, Any]:

@@ -45,12 +45,14 @@ from dataclasses import field
 from pathlib import Path
 from typing import IO
 from typing import Any
+from typing import TypeVar
 
 import click
 import websocket
 
 from signage_server.bench.installation import free_port
 from signage_server.bench.installation import machine_load
+from signage_server.bench.installation import run_module
 from signage_server.bench.installation import seeded
 from signage_server.bench.installation import signage
 from signage_server.bench.installation import signage_command
@@ -239,14 +241,12 @@ def installation(
             }
         env = seeded(Path(folder), **settings)
         prepared = json.loads(
-            subprocess.run(  # noqa: S603 - this interpreter, our own module
-                [sys.executable, "-m", "signage_server.bench.pushprep", str(players)],
-                env=env | {"PYTHONPATH": os.pathsep.join(sys.path)},
-                capture_output=True,
-                text=True,
+            run_module(
+                env | {"PYTHONPATH": os.pathsep.join(sys.path)},
+                "pushprep",
+                str(players),
                 timeout=900,
-                check=True,
-            ).stdout
+            )
         )
         api_token = signage(env, "token", "create", prepared["operator"]).strip()
         env = env | {"SIGNAGE_BENCH_TRIGGER": "1"}
@@ -486,6 +486,15 @@ _timeout = click.option(
 )
 _json = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _options(command: F) -> F:
+    """The options push and storm share."""
+    for option in reversed((_players, _processes, _redis, _postgresql, _timeout, _json)):
+        command = option(command)
+    return command
+
 
 def _check(processes: int, redis: bool) -> None:
     if processes > 1 and not redis:
@@ -518,12 +527,7 @@ def _run(
 
 
 @click.command("push")
-@_players
-@_processes
-@_redis
-@_postgresql
-@_timeout
-@_json
+@_options
 def push_bench(
     counts: tuple[int, ...],
     processes: int,
@@ -538,12 +542,7 @@ def push_bench(
 
 
 @click.command("storm")
-@_players
-@_processes
-@_redis
-@_postgresql
-@_timeout
-@_json
+@_options
 def storm_bench(
     counts: tuple[int, ...],
     processes: int,
