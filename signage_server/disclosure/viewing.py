@@ -13,6 +13,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -41,15 +42,19 @@ from signage_server.screens.models import Screen
 from signage_server.workdays.rules import WorkdayCalendar
 from signage_server.workdays.services import calendar_of
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 #: The actor name of what the system does by itself (expiry, replacement).
 SYSTEM = "system"
 #: Audit actions that end a revision's publication, newest decisive first.
 ENDING_ACTIONS = (Action.WITHDRAW, Action.EXPIRE, Action.SUPERSEDE, Action.ARCHIVE)
 
 
-def local_tz() -> dt.tzinfo:
-    """Return the installation's time zone (where notice periods are counted)."""
-    return zoneinfo.ZoneInfo(registry.get(Settings).timezone)
+def local_tz(app: Flask | None = None) -> dt.tzinfo:
+    """Return the installation's time zone (where notice periods are counted), of ``app`` or
+    the current app."""
+    return zoneinfo.ZoneInfo(registry.get(Settings, app).timezone)
 
 
 def notice_facts(revision: Revision) -> notices.NoticeFacts:

@@ -8,7 +8,6 @@ The manifest compiler (``screens.manifests``) stays free of Flask; this module b
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from flask import Flask
 from flask import current_app
@@ -18,6 +17,7 @@ from flask_babel import gettext
 from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.disclosure.rules import CATEGORY_LABELS
+from signage_server.disclosure.viewing import local_tz
 from signage_server.feedback.links import code_key
 from signage_server.screens import manifests
 
@@ -52,7 +52,7 @@ def manifest_context(app: Flask, now: dt.datetime) -> manifests.Context:
         code_key=code_key(app),
         category_labels=category_labels(app),
         asset_url=asset_url,
-        tz=zoneinfo.ZoneInfo(settings.timezone),
+        tz=local_tz(app),
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-import zoneinfo
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +23,7 @@ from sqlalchemy import event
 
 from signage_server import services as registry
 from signage_server.config import Settings
+from signage_server.disclosure.viewing import local_tz
 from signage_server.extensions import db
 from signage_server.paper import ARCHIVE
 from signage_server.paper.jobs import services
@@ -67,7 +67,7 @@ def job_context(app: Flask) -> Iterator[dict[str, Any]]:
             "store": registry.get(ARCHIVE, app),
             "clock": registry.get(registry.CLOCK, app).now,
             "runner": services.this_runner(),
-            "tz": zoneinfo.ZoneInfo(settings.timezone),
+            "tz": local_tz(app),
         }
 
 
