@@ -66,10 +66,13 @@ if os.environ.get("SIGNAGE_LOG_FORMAT", "text") == "json":
 
 def post_worker_init(worker):
     """Without Redis, run print jobs in this worker process, in a native thread (with Redis,
-    ``signage worker`` runs them: see systemd/signage-worker.service)."""
+    ``signage worker`` runs them: see systemd/signage-worker.service). Then tune the garbage
+    collector as ``signage serve`` does (``signage_server.process``)."""
     from flask import Flask
 
     from signage_server.paper.jobs.backends import start_worker
+    from signage_server.process import tune_gc
 
     if isinstance(worker.wsgi, Flask):
         start_worker(worker.wsgi)
+    tune_gc()

@@ -123,6 +123,7 @@ const S = {
   queued: 0,
   flushing: false,
   due: { status: 0, flush: 0, poll: 0, preview: 0, reconnect: 0 },
+  ack: null, // the acknowledgement waiting to be sent: {version, due} (socket.js)
   pair: { secret: null, code: null, expires: 0, next: 0, busy: false },
   applySeq: 0
 };
@@ -234,6 +235,7 @@ function tick() {
       S.due.status = t + STATUS_MS;
       net.sendStatus();
     }
+    net.sendDueAck(t);
     if (t >= S.due.flush || S.queued >= FLUSH_AT) net.flushPlayed();
     if (t >= S.due.poll) {
       S.due.poll = t + jitteredPoll();

@@ -7,7 +7,10 @@
  *                     manifest {...}       stored -> files prefetched -> ack -> applied
  *                     manifest_delta {...} applied to the manifest held (delta.js), then as a
  *                                          manifest; on a base mismatch: the full one by poll
- *   player -> server  ack {version}        once the manifest and its files are kept
+ *   player -> server  ack {version}        once the manifest and its files are kept, after a
+ *                                          random 1-3 s (sendDueAck, from the tick): after a
+ *                                          push every screen answers, and answers all at once
+ *                                          would compete with the push still going out
  *                     status {version, current_item, uptime_s}
  *                     played [records]     in batches of 50 acknowledged by the server;
  *                                          a batch leaves the queue only once acknowledged
@@ -27,6 +30,9 @@ export const FLUSH_AT = 50;
 /** Records per `played` message. */
 export const BATCH = 50;
 export const ACK_TIMEOUT_MS = 15000;
+/** An acknowledgement waits ACK_MIN_MS plus up to ACK_SPREAD_MS (random) before it is sent. */
+export const ACK_MIN_MS = 1000;
+export const ACK_SPREAD_MS = 2000;
 
 /** The `status` report of a player. */
 export function statusPayload(S, uptimeMs) {
@@ -82,7 +88,9 @@ export function createNet(ctx) {
     try {
       if (!S.preview) await store.put('manifest', m);
       const complete = S.preview ? true : await ctx.assets.prefetch(m);
-      if (complete && !S.preview) emit('ack', { version: m.version });
+      if (complete && !S.preview) {
+        S.ack = { version: m.version, due: ctx.mono() + ACK_MIN_MS + ctx.random() * ACK_SPREAD_MS };
+      }
       if (seq !== S.applySeq) return; // a newer manifest arrived meanwhile
       const current = S.rotation.manifest;
       if (!current || current.version !== m.version) await ctx.display.applyManifest(m);
@@ -184,6 +192,13 @@ export function createNet(ctx) {
     });
   }
 
+  /** Send the pending acknowledgement once it is due (`t`: the monotonic clock). */
+  function sendDueAck(t) {
+    if (!S.ack || t < S.ack.due || !S.socket || !S.socket.connected) return;
+    emit('ack', { version: S.ack.version });
+    S.ack = null;
+  }
+
   /** Send queued records in batches; each batch leaves the queue once the server acked it. */
   async function flushPlayed() {
     if (S.flushing || S.preview || !S.socket || !S.socket.connected) return;
@@ -209,6 +224,7 @@ export function createNet(ctx) {
   }
 
   return {
-    emit, sendStatus, receiveManifest, receiveDelta, connect, disconnect, poll, queuePlayed, flushPlayed
+    emit, sendStatus, sendDueAck, receiveManifest, receiveDelta, connect, disconnect, poll,
+    queuePlayed, flushPlayed
   };
 }

@@ -48,6 +48,10 @@ MANIFEST = '42/player,["manifest",'
 #: A player that acknowledged a manifest is sent what changed since (docs/player-protocol.md).
 DELTA = '42/player,["manifest_delta",'
 FLOOR = '42/player,["floor",'
+#: The web player acknowledges a manifest after ACK_MIN_S plus up to ACK_SPREAD_S, at random
+#: (``ACK_MIN_MS`` and ``ACK_SPREAD_MS`` of ``player/static/socket.js``).
+ACK_MIN_S = 1.0
+ACK_SPREAD_S = 2.0
 
 
 @dataclass
@@ -66,6 +70,15 @@ class Player:
     connected_at: float = 0.0
     reconnects: int = 0
     refused: str = ""
+
+    def acknowledge(self, ws: websocket.WebSocket, version: str) -> None:
+        if version != self.version or not ws.connected:
+            return
+        try:
+            ws.send("42/player," + json.dumps(["ack", {"version": version}]))
+        except Exception:  # the connection closed meanwhile: acknowledged after reconnecting
+            return
+        self.last_ack_at = time.monotonic()
 
     def run(self) -> None:
         attempt = 0
@@ -106,8 +119,9 @@ class Player:
                     self.version = version
                     if message.startswith(MANIFEST):
                         self.manifest_bytes = len(message)
-                    ws.send("42/player," + json.dumps(["ack", {"version": version}]))
-                    self.last_ack_at = time.monotonic()
+                    # As the web player: after a random 1-3 s, the newest version only.
+                    delay = ACK_MIN_S + random.random() * ACK_SPREAD_S  # noqa: S311 - jitter
+                    gevent.spawn_later(delay, self.acknowledge, ws, version)
                 elif message.startswith(FLOOR):
                     if self.floor_at is None:
                         self.floor_at = time.monotonic()

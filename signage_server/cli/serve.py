@@ -34,6 +34,7 @@ from signage_server.logs import REQUEST_ID
 from signage_server.logs import AccessLog
 from signage_server.logs import request_id
 from signage_server.paper.jobs.backends import start_worker
+from signage_server.process import tune_gc
 from signage_server.scheduler import Scheduler
 from signage_server.scheduler import run_forever
 
@@ -98,6 +99,7 @@ def serve(host: str, port: int, *, scheduler: bool = True) -> None:
     # Without Redis, print jobs run here, in a native thread (never on the event loop).
     start_worker(server_app)
     click.echo(f"Serving Sunshine Signage on http://{host}:{port}/  (Ctrl+C to stop)")
+    tune_gc()
     server = WSGIServer(
         (host, port),
         server_app,

@@ -14,6 +14,9 @@ from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.extensions import socketio
+from signage_server.realtime.batching import ACKS
+from signage_server.realtime.batching import STATUSES
+from signage_server.realtime.batching import Batch
 from signage_server.realtime.bench import BenchNamespace
 from signage_server.realtime.dispatch import Dispatcher
 from signage_server.realtime.events import AdminNamespace
@@ -22,6 +25,7 @@ from signage_server.realtime.events import socket_error
 from signage_server.realtime.notifier import NOTIFIER
 from signage_server.realtime.notifier import SocketIONotifier
 from signage_server.screens import changes
+from signage_server.screens.services import players
 
 #: Where the dispatcher keeps itself in ``app.extensions``.
 DISPATCHER = registry.Key["Dispatcher"]("dispatcher")
@@ -64,6 +68,13 @@ def init_app(app: Flask) -> None:
     background = mode == "gevent" and not app.config.get("TESTING")
     dispatcher = Dispatcher(app, notifier, background=background)
     registry.register(app, DISPATCHER, dispatcher)
+
+    for key, use_case in (
+        (ACKS, players.acknowledge_manifests),
+        (STATUSES, players.status_reported_many),
+    ):
+        batch = Batch(app, use_case, notifier.disconnect, background=background)
+        registry.register(app, key, batch)
 
     factory = db.factory(app)
     event.listen(factory, "after_commit", lambda session: dispatcher.submit(changes.take(session)))

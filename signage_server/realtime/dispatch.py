@@ -21,6 +21,7 @@ from signage_server.realtime.notifier import Notifier
 from signage_server.screens.changes import Changes
 from signage_server.screens.context import manifest_context
 from signage_server.screens.services.push import recompile
+from signage_server.screens.services.push import wall_news
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,8 @@ class Dispatcher:
             self._tell(Pushed(manifests=pushed, seconds=finished - committed))
 
     def _process(self, changes: Changes) -> int:
-        done = recompile(changes, manifest_context(self.app, registry.now()))
+        context = manifest_context(self.app, registry.now())
+        done = recompile(changes, context)
         if done.disconnect:
             self.notifier.disconnect(done.disconnect)
         pushed = 0
@@ -84,8 +86,11 @@ class Dispatcher:
             screens = list(screen_ids)
             self.notifier.push_delta(delta, screens)
             pushed += len(screens)
-        if done.screens:
-            self.notifier.screens_changed(done.screens, done.org_paths)
+        if done.touched:
+            if self.background:
+                # Let the players' messages go out before the wall's news is worked out.
+                gevent.sleep(0)
+            self.notifier.screens_changed(wall_news(done.touched, context.now))
         return pushed
 
     def _tell(self, pushed: Pushed) -> None:

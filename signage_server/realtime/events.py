@@ -21,11 +21,14 @@ from flask_socketio import disconnect
 from flask_socketio import emit
 from flask_socketio import join_room
 
+from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.errors import Unauthorized
 from signage_server.feedback.links import screen_code
+from signage_server.realtime.batching import ACKS
+from signage_server.realtime.batching import STATUSES
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
 from signage_server.screens.models import Screen
@@ -73,6 +76,11 @@ def _sid() -> str:
     return str(getattr(request, "sid", ""))
 
 
+def _report(data: Any) -> players.Report:
+    """This connection's event, to be stored with others (``realtime.batching``)."""
+    return players.Report(_sid(), session.get("screen"), data, registry.now())
+
+
 class PlayerNamespace(Namespace):  # type: ignore[misc]
     """``/player``: screens connect with their token and report what they show."""
 
@@ -89,10 +97,10 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
         players.disconnect_player(_sid())
 
     def on_ack(self, data: Any = None) -> None:
-        players.acknowledge_manifest(session.get("screen"), data)
+        registry.get(ACKS).add(_report(data))
 
     def on_status(self, data: Any = None) -> None:
-        players.status_reported(session.get("screen"), data)
+        registry.get(STATUSES).add(_report(data))
 
     def on_played(self, data: Any = None) -> dict[str, int]:
         """Store proof of play; answer ``{accepted, duplicates, rejected, deferred}``."""

@@ -3,6 +3,7 @@ rooms players and operators join."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,8 +45,17 @@ class SocketIONotifier:
         for sid in sids:
             server.disconnect(sid, namespace="/player")
 
-    def screens_changed(self, screens: Iterable[dict[str, Any]], org_paths: Iterable[str]) -> None:
-        # Operators watching any org above (or at) the screen's org hear of it.
-        rooms = sorted({admin_room(org_id) for path in org_paths for org_id in path_ids(path)})
-        for screen in screens:
-            self.socketio.emit("screen", screen, to=rooms, namespace="/admin")
+    def screens_changed(self, news: Iterable[tuple[dict[str, Any], str]]) -> None:
+        # Operators watching any org above (or at) a screen's org hear of it, and only they:
+        # each room gets the list of its screens, and rooms given the same list share one
+        # message (encoded once).
+        by_room: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for screen, path in news:
+            for org_id in path_ids(path):
+                by_room[admin_room(org_id)].append(screen)
+        same: dict[tuple[int, ...], tuple[list[dict[str, Any]], list[str]]] = {}
+        for room, screens in by_room.items():
+            key = tuple(id(screen) for screen in screens)
+            same.setdefault(key, (screens, []))[1].append(room)
+        for screens, rooms in same.values():
+            self.socketio.emit("screens", screens, to=sorted(rooms), namespace="/admin")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -95,18 +96,30 @@ class Split:
     deltas: list[tuple[dict[str, Any], list[int]]] = field(default_factory=list)
 
 
-def split(session: Session, changed: Iterable[tuple[dict[str, Any], Sequence[int]]]) -> Split:
+def split(
+    session: Session,
+    changed: Iterable[tuple[dict[str, Any], Sequence[int]]],
+    acked_versions: Mapping[int, str | None] | None = None,
+) -> Split:
     """Group each new manifest's screens by the version they acknowledged; a group whose base
-    manifest is stored and whose delta is smaller than the full manifest gets the delta."""
+    manifest is stored and whose delta is smaller than the full manifest gets the delta.
+
+    :param acked_versions: each screen's acknowledged version, when the caller read them
+        already (else they are looked up).
+    """
     out = Split()
     for manifest, screen_ids in changed:
         ids = list(screen_ids)
-        acked: dict[int, str] = {
-            row[0]: row[1]
-            for row in session.execute(
-                sa.select(Screen.id, Screen.acked_version).where(Screen.id.in_(ids))
-            )
-        }
+        acked: Mapping[int, str | None] = (
+            acked_versions
+            if acked_versions is not None
+            else {
+                row[0]: row[1]
+                for row in session.execute(
+                    sa.select(Screen.id, Screen.acked_version).where(Screen.id.in_(ids))
+                )
+            }
+        )
         by_base: dict[str, list[int]] = defaultdict(list)
         for screen_id in ids:
             by_base[acked.get(screen_id) or ""].append(screen_id)

@@ -24,8 +24,9 @@ class Notifier(Protocol):
         """Close these player connections, wherever they are."""
         ...
 
-    def screens_changed(self, screens: Iterable[dict[str, Any]], org_paths: Iterable[str]) -> None:
-        """Tell the operators watching the orgs of ``org_paths`` about the screens' new state."""
+    def screens_changed(self, news: Iterable[tuple[dict[str, Any], str]]) -> None:
+        """Tell the operators watching each screen's organisations (and only them) about its
+        new state: ``news`` holds each screen's wall entry with its org's path."""
         ...
 
 

@@ -14,8 +14,10 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -48,6 +50,7 @@ from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenManifestLog
 from signage_server.screens.models import screen_group_members
+from signage_server.screens.rules import Audience
 from signage_server.screens.rules import ItemFacts
 from signage_server.screens.rules import ScreenFacts
 from signage_server.screens.rules import layouts_reached
@@ -88,7 +91,7 @@ def horizon(now: dt.datetime, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=HORIZON_DAYS)
 
 
-def _playlist_ids(session: Session, screen: Screen) -> list[int]:
+def _playlist_ids(session: Session, screen: Screen | ScreenRow) -> list[int]:
     return playlist_ids_of(session, [screen.id])[screen.id]
 
 
@@ -126,7 +129,7 @@ def playlist_ids_of(session: Session, screen_ids: Iterable[int]) -> dict[int, li
 
 
 def group_key(
-    session: Session, screen: Screen, playlist_ids: list[int] | None = None
+    session: Session, screen: Screen | ScreenRow, playlist_ids: list[int] | None = None
 ) -> tuple[Any, ...]:
     """Return what decides a screen's manifest: screens with equal keys get equal manifests.
 
@@ -185,7 +188,7 @@ def published_above(
 ) -> list[tuple[Revision, Item, Org]]:
     """Return the published revisions of the screen's organisation and those above it (with
     their item and org): what the eligibility rule then decides on. Only narrows the search."""
-    return _published_of(session, path_ids(screen.org.path), *where)
+    return _published_of(session, path_ids(screen.org_path), *where)
 
 
 class Loaded:
@@ -194,7 +197,9 @@ class Loaded:
     their paths, the broken seals among those, the notices' protection and the assets the
     revisions show. The queries do not grow with the number of screens."""
 
-    def __init__(self, session: Session, screens: list[Screen], notice_tz: dt.tzinfo) -> None:
+    def __init__(
+        self, session: Session, screens: Sequence[Screen | ScreenRow], notice_tz: dt.tzinfo
+    ) -> None:
         self.playlist_ids = playlist_ids_of(session, [screen.id for screen in screens])
         playlist_ids = sorted(set().union(*map(set, self.playlist_ids.values())))
         self.playlists: dict[int, Playlist] = {}
@@ -207,7 +212,7 @@ class Loaded:
                     .options(selectinload(Playlist.entries))
                 )
             )
-        org_ids = sorted({i for screen in screens for i in path_ids(screen.org.path)})
+        org_ids = sorted({i for screen in screens for i in path_ids(screen.org_path)})
         self.published: dict[int, list[tuple[Revision, Item, Org]]] = defaultdict(list)
         for start in range(0, len(org_ids), BATCH):
             for revision, item, org in _published_of(session, org_ids[start : start + BATCH]):
@@ -228,7 +233,7 @@ class Loaded:
 
     def published_above(self, screen: Screen) -> list[tuple[Revision, Item, Org]]:
         """:func:`published_above` of ``screen``, from what is loaded (by revision id)."""
-        rows = [row for org_id in path_ids(screen.org.path) for row in self.published[org_id]]
+        rows = [row for org_id in path_ids(screen.org_path) for row in self.published[org_id]]
         return sorted(rows, key=lambda row: row[0].id)
 
 
@@ -281,7 +286,7 @@ def shown_on(
     protection is counted in ``notice_tz``, the installation's time zone (the one notice rule,
     whatever zone the screen displays in). ``loaded``: what :func:`refresh` loaded for many
     screens at once (else it is queried for this one)."""
-    facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
+    facts = ScreenFacts(audience=screen.audience, org_path=screen.org_path)
     if loaded is None:
         rows = published_above(session, screen)
         protection = Protection(session, notice_tz)
@@ -576,32 +581,86 @@ def draft_manifest(
 # --- refreshing the screens ----------------------------------------------------------------
 
 
+class ScreenRow(NamedTuple):
+    """What recompiling needs of a screen, read without making it an object: a push touches
+    thousands of screens, and as ORM objects (with the garbage collections they bring) they
+    cost the push more than its compiling (docs/benchmarks.md, "Push to screens")."""
+
+    id: int
+    org_id: int
+    org_path: str
+    audience: Audience
+    layout: str
+    timezone: str
+    manifest_version: str
+    #: The version the player said it holds (the base of its next delta).
+    acked_version: str | None
+
+
+def _affected(
+    session: Session,
+    query: sa.Select[Any],
+    orgs: Iterable[int],
+    screens: Iterable[int],
+    everything: bool,
+) -> sa.Select[Any] | None:
+    """Narrow ``query`` (of screens joined to their org) to the active screens touched."""
+    query = query.where(Screen.active.is_(True))
+    if everything:
+        return query
+    conditions = []
+    org_ids = list(orgs)
+    if org_ids:
+        paths = list(session.scalars(sa.select(Org.path).where(Org.id.in_(org_ids))))
+        conditions += [Org.path.like(path + "%") for path in paths]
+    screen_ids = list(screens)
+    if screen_ids:
+        conditions.append(Screen.id.in_(screen_ids))
+    if not conditions:
+        return None
+    return query.where(sa.or_(*conditions))
+
+
 def affected_screens(
     session: Session, orgs: Iterable[int], screens: Iterable[int], everything: bool
 ) -> list[Screen]:
     """Return the active screens touched: in the subtrees of ``orgs``, or named, or all."""
-    query = sa.select(Screen).join(Org, Screen.org_id == Org.id).where(Screen.active.is_(True))
-    if not everything:
-        conditions = []
-        org_ids = list(orgs)
-        if org_ids:
-            paths = list(session.scalars(sa.select(Org.path).where(Org.id.in_(org_ids))))
-            conditions += [Org.path.like(path + "%") for path in paths]
-        screen_ids = list(screens)
-        if screen_ids:
-            conditions.append(Screen.id.in_(screen_ids))
-        if not conditions:
-            return []
-        query = query.where(sa.or_(*conditions))
+    query = _affected(
+        session, sa.select(Screen).join(Org, Screen.org_id == Org.id), orgs, screens, everything
+    )
+    if query is None:
+        return []
     return list(session.scalars(query.options(selectinload(Screen.org))))
 
 
-def refresh(
-    session: Session, screens: Iterable[Screen], context: Context
-) -> dict[str, tuple[dict[str, Any], list[int]]]:
-    """Recompile the manifests of ``screens``; return what changed: version → (manifest, ids).
+def affected_rows(
+    session: Session, orgs: Iterable[int], screens: Iterable[int], everything: bool
+) -> list[ScreenRow]:
+    """:func:`affected_screens` as :class:`ScreenRow` (one query, no objects)."""
+    columns: Any = sa.select(
+        Screen.id,
+        Screen.org_id,
+        Org.path,
+        Screen.audience,
+        Screen.layout,
+        Screen.timezone,
+        Screen.manifest_version,
+        Screen.acked_version,
+    ).join(Org, Screen.org_id == Org.id)
+    query = _affected(session, columns, orgs, screens, everything)
+    if query is None:
+        return []
+    return [ScreenRow(*row) for row in session.execute(query.order_by(Screen.id))]
 
-    Screens whose manifest did not change are left out. Identical inputs are compiled once.
+
+def refresh(
+    session: Session, screens: Iterable[Screen | ScreenRow], context: Context
+) -> dict[str, tuple[dict[str, Any], list[int]]]:
+    """Recompile the manifests of ``screens`` (objects, or rows of :func:`affected_rows`);
+    return what changed: version → (manifest, ids).
+
+    Screens whose manifest did not change are left out. Identical inputs are compiled once
+    (for rows, from one screen of each group loaded as an object).
     """
     screens = list(screens)
     if not screens:
@@ -618,7 +677,9 @@ def refresh(
     for screen in screens:
         key = keys[screen.id]
         if key not in compiled:
-            compiled[key] = compile_for(session, screen, context, loaded)
+            one = screen if isinstance(screen, Screen) else session.get(Screen, screen.id)
+            assert one is not None  # a row just read
+            compiled[key] = compile_for(session, one, context, loaded)
     versions = sorted({manifest["version"] for manifest in compiled.values()})
     stored = stored_versions(session, versions)
     # Groups may compile to equal manifests (an audience that sees nothing more): one row each.
@@ -628,18 +689,28 @@ def refresh(
         manifest = compiled[keys[screen.id]]
         version = manifest["version"]
         if screen.manifest_version != version:
-            # Written below in one statement for all the screens (the object as if loaded).
-            set_committed_value(screen, "manifest_version", version)
-            updates.append({"id": screen.id, "manifest_version": version})
+            if isinstance(screen, Screen):
+                # Written below in one statement for all the screens (the object as if loaded).
+                set_committed_value(screen, "manifest_version", version)
+            updates.append({"screen": screen.id, "version": version})
             # What the screen holds from now on (its proof of play is checked against it).
             logs.append({"screen_id": screen.id, "version": version, "sent_at": context.now})
             by_version[version].append(screen.id)
             changed[version] = (manifest, by_version[version])
-    if updates:
-        session.execute(sa.update(Screen), updates)
-    if logs:
-        session.execute(sa.insert(ScreenManifestLog), logs)
     session.flush()
+    # Core statements, one executemany each: the ORM's bulk forms cost more than the
+    # statements themselves for thousands of screens (the objects are set above already).
+    if updates:
+        screens_table: Any = Screen.__table__
+        session.execute(
+            sa.update(screens_table)
+            .where(screens_table.c.id == sa.bindparam("screen"))
+            .values(manifest_version=sa.bindparam("version")),
+            updates,
+        )
+    if logs:
+        log_table: Any = ScreenManifestLog.__table__
+        session.execute(sa.insert(log_table), logs)
     audit_head = head(session).json() if changed else None
     return {
         version: ({**manifest, "audit_head": audit_head}, ids)
@@ -745,7 +816,7 @@ def protected_notices_on(
 ) -> list[tuple[Revision, Item, Org]]:
     """Return the published notices in their minimum period that ``screen`` may show now."""
     protection = Protection(session, viewing.local_tz())
-    facts = ScreenFacts(audience=screen.audience, org_path=screen.org.path)
+    facts = ScreenFacts(audience=screen.audience, org_path=screen.org_path)
     rows = published_above(session, screen, Revision.notice_kind.is_not(None))
     out = []
     for revision, item, org in rows:

@@ -60,6 +60,12 @@ class Screen(Base):
         secondary=screen_group_members, back_populates="screens", order_by="ScreenGroup.name"
     )
 
+    @property
+    def org_path(self) -> str:
+        """Its organisation's path (what :class:`~signage_server.screens.manifests.ScreenRow`
+        carries without loading the organisation)."""
+        return self.org.path
+
 
 class ScreenGroup(Base):
     """Screens an operator schedules together (e.g. all public screens of a township)."""

@@ -188,8 +188,10 @@ def test_operator_registers_a_screen_and_the_player_plays_it(
     held = state["version"]
     deadline = time.monotonic() + 10
     while not any('"ack"' in f and held in f for f in frames["sent"]):
+        # (The player acknowledges after a random 1-3 s; Playwright hands over the frames
+        # while it waits, not while the test sleeps.)
         assert time.monotonic() < deadline, "the player never acknowledged its manifest"
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     fetched_before = len(manifest_fetches)
     urgent = publish(live, URGENT)
     started = time.monotonic()

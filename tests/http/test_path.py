@@ -387,7 +387,9 @@ def test_live_news_carries_what_the_tile_says(
     watcher = socketio.test_client(app, namespace="/admin", flask_test_client=client)
     clock.advance(minutes=1)
     on_screen["connection"].disconnect(namespace="/player")
-    news = [e["args"][0] for e in watcher.get_received("/admin") if e["name"] == "screen"]
+    news = [
+        s for e in watcher.get_received("/admin") if e["name"] == "screens" for s in e["args"][0]
+    ]
     last = news[-1]
     assert last["id"] == on_screen["screen"]
     assert last["presence"] == "offline"

@@ -279,12 +279,12 @@ def test_admin_wall_gets_screen_news(app: Flask, client: FlaskClient, people: Fa
     wall = socketio.test_client(app, namespace="/admin", flask_test_client=client)
     assert wall.is_connected("/admin")
     connection = player(app, screen["token"])
-    news = [e["args"][0] for e in wall.get_received("/admin") if e["name"] == "screen"]
+    news = [s for e in wall.get_received("/admin") if e["name"] == "screens" for s in e["args"][0]]
     assert news
     assert news[-1]["id"] == screen["id"]
     assert news[-1]["online"] is True
     connection.disconnect(namespace="/player")
-    news = [e["args"][0] for e in wall.get_received("/admin") if e["name"] == "screen"]
+    news = [s for e in wall.get_received("/admin") if e["name"] == "screens" for s in e["args"][0]]
     assert news[-1]["online"] is False
     anonymous = socketio.test_client(app, namespace="/admin")
     assert not anonymous.is_connected("/admin")

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session
+from sqlalchemy.orm import selectinload
 
 from signage_server import services as registry
 from signage_server.config import Settings
@@ -27,6 +29,7 @@ from signage_server.screens.models import ScreenConnection
 from signage_server.screens.models import ScreenManifestLog
 from signage_server.screens.services.tokens import refused
 from signage_server.screens.services.tokens import token_holder
+from signage_server.screens.showing import live_titles
 from signage_server.screens.showing import screen_json
 from signage_server.unit_of_work import committed
 
@@ -60,21 +63,6 @@ def disconnected(session: Session, sid: str, now: dt.datetime) -> Screen | None:
         screen.online = bool(others)
         screen.last_seen_at = now
     return screen
-
-
-def acknowledge(session: Session, screen: Screen, version: str, now: dt.datetime) -> None:
-    """The player holds manifest ``version`` now (stored, its files cached)."""
-    if isinstance(version, str) and len(version) <= 64:
-        screen.acked_version = version
-        sent = session.scalar(
-            sa.select(ScreenManifestLog)
-            .where(ScreenManifestLog.screen_id == screen.id, ScreenManifestLog.version == version)
-            .order_by(ScreenManifestLog.sent_at.desc())
-            .limit(1)
-        )
-        if sent is not None and sent.acked_at is None:
-            sent.acked_at = now
-    seen(screen, now)
 
 
 def _manifest_items(session: Session, *versions: str) -> set[int]:
@@ -231,9 +219,34 @@ def record_played(
 Identity = Sequence[Any]
 
 
-def tell_operators(screen: Screen) -> None:
-    """Tell the operators watching the screen's organisations about its new state."""
-    registry.get(NOTIFIER).screens_changed([screen_json(screen, registry.now())], [screen.org.path])
+def tell_operators(screens: Sequence[Screen]) -> None:
+    """Tell the operators watching the screens' organisations about their new state (one
+    message per group of rooms, however many screens: :meth:`Notifier.screens_changed`)."""
+    if not screens:
+        return
+    now = registry.now()
+    session = object_session(screens[0])
+    titles = (
+        live_titles(session, {s.current_item_id for s in screens if s.current_item_id})
+        if session is not None
+        else {}
+    )
+    registry.get(NOTIFIER).screens_changed(
+        [(screen_json(screen, now, titles), screen.org.path) for screen in screens]
+    )
+
+
+def _holds(screen: Screen | None, known: Identity | None) -> bool:
+    """Whether ``screen`` is still the one a connection identified as ``known`` (its token was
+    neither revoked nor replaced since, it is active)."""
+    return (
+        isinstance(known, list | tuple)
+        and len(known) == 2
+        and screen is not None
+        and bool(screen.token_hash)
+        and screen.token_hash == known[1]
+        and screen.active
+    )
 
 
 def _reporting(session: Session, known: Identity | None) -> Screen:
@@ -244,14 +257,35 @@ def _reporting(session: Session, known: Identity | None) -> Screen:
     if not isinstance(known, list | tuple) or len(known) != 2:
         raise refused()
     screen = session.get(Screen, known[0])
-    if (
-        screen is None
-        or not screen.token_hash
-        or screen.token_hash != known[1]
-        or not screen.active
-    ):
+    if screen is None or not _holds(screen, known):
         raise refused()
     return screen
+
+
+def _reporting_many(session: Session, reports: Sequence[Report]) -> dict[int, Screen]:
+    """Return the screens of ``reports`` whose connection still holds them, by id (one
+    query for all)."""
+    ids = {i for i in (_screen_id(r.known) for r in reports) if i is not None}
+    if not ids:
+        return {}
+    screens = session.scalars(
+        sa.select(Screen).where(Screen.id.in_(ids)).options(selectinload(Screen.org))
+    )
+    return {screen.id: screen for screen in screens}
+
+
+@dataclass(frozen=True)
+class Report:
+    """One event a connected player sent (``ack`` or ``status``), taken in a batch."""
+
+    #: The connection it came on (closed when its screen's token no longer holds).
+    sid: str
+    #: What the connection knows of its screen (:data:`Identity`).
+    known: Identity | None
+    #: The event's data, as sent.
+    data: Any
+    #: When it arrived (the application clock).
+    at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -279,7 +313,7 @@ def connect_player(
         now = registry.now()
         connected(session, screen, sid, now, address)
         manifest = manifests.current(session, screen, current_context(now))
-    tell_operators(screen)
+    tell_operators([screen])
     return Connection(screen, [screen.id, screen.token_hash], manifest)
 
 
@@ -288,34 +322,93 @@ def disconnect_player(sid: str) -> None:
     with committed() as session:
         screen = disconnected(session, sid, registry.now())
     if screen is not None:
-        tell_operators(screen)
+        tell_operators([screen])
 
 
-def acknowledge_manifest(known: Identity | None, data: Any) -> None:
-    """The connected player holds the manifest ``{version}`` now (anything else is ignored).
+def acknowledge_manifests(reports: Sequence[Report]) -> list[str]:
+    """Players say they hold manifest ``{version}`` now (anything else is ignored): all of
+    ``reports`` in one transaction, the operators told once. Return the connections whose
+    screen's token was revoked or replaced (to be closed)."""
+    return _reported(reports, _acknowledge_all)
 
-    :raise Unauthorized: the screen's token was revoked or replaced.
-    """
+
+def status_reported_many(reports: Sequence[Report]) -> list[str]:
+    """Players say what they show (:func:`report_status`; anything but an object is
+    ignored): all of ``reports`` in one transaction, the operators told once. Return the
+    connections whose screen's token was revoked or replaced (to be closed)."""
+    return _reported(reports, _report_all)
+
+
+def _reported(
+    reports: Sequence[Report],
+    store: Callable[[Session, list[tuple[Screen, Report]]], None],
+) -> list[str]:
+    refused_sids: list[str] = []
     with committed() as session:
-        screen = _reporting(session, known)
-        if not isinstance(data, dict):
-            return
-        acknowledge(session, screen, str(data.get("version", "")), registry.now())
-    tell_operators(screen)
+        screens = _reporting_many(session, reports)
+        valid: list[tuple[Screen, Report]] = []
+        for report in reports:
+            screen = screens.get(_screen_id(report.known) or 0)
+            if screen is None or not _holds(screen, report.known):
+                refused_sids.append(report.sid)
+            elif isinstance(report.data, dict):
+                valid.append((screen, report))
+        store(session, valid)
+    tell_operators(list({screen.id: screen for screen, _report in valid}.values()))
+    return refused_sids
 
 
-def status_reported(known: Identity | None, data: Any) -> None:
-    """The connected player says what it shows (:func:`report_status`; anything but an
-    object is ignored).
+def _screen_id(known: Identity | None) -> int | None:
+    """The screen id a connection's identity names, if it is well formed."""
+    if isinstance(known, list | tuple) and len(known) == 2 and isinstance(known[0], int):
+        return known[0]
+    return None
 
-    :raise Unauthorized: the screen's token was revoked or replaced.
-    """
-    with committed() as session:
-        screen = _reporting(session, known)
-        if not isinstance(data, dict):
-            return
-        report_status(session, screen, data, registry.now())
-    tell_operators(screen)
+
+def _acknowledge_all(session: Session, valid: list[tuple[Screen, Report]]) -> None:
+    acked: dict[tuple[int, str], dt.datetime] = {}
+    for screen, report in valid:
+        version = report.data.get("version", "")
+        if isinstance(version, str) and 0 < len(version) <= 64:
+            screen.acked_version = version
+            acked.setdefault((screen.id, version), report.at)
+        seen(screen, report.at)
+    _mark_acked(session, acked)
+
+
+def _mark_acked(session: Session, acked: dict[tuple[int, str], dt.datetime]) -> None:
+    """Note when each screen acknowledged each version: on the newest sending of that
+    version to that screen, unless noted before (two statements for the whole batch)."""
+    if not acked:
+        return
+    rows = session.execute(
+        sa.select(
+            ScreenManifestLog.id,
+            ScreenManifestLog.screen_id,
+            ScreenManifestLog.version,
+            ScreenManifestLog.acked_at,
+        )
+        .where(
+            ScreenManifestLog.screen_id.in_({screen for screen, _v in acked}),
+            ScreenManifestLog.version.in_({version for _s, version in acked}),
+        )
+        .order_by(ScreenManifestLog.sent_at, ScreenManifestLog.id)
+    )
+    newest: dict[tuple[int, str], tuple[int, dt.datetime | None]] = {}
+    for row_id, screen_id, version, acked_at in rows:
+        newest[(screen_id, version)] = (row_id, acked_at)
+    updates = [
+        {"id": row_id, "acked_at": acked[key]}
+        for key, (row_id, acked_at) in newest.items()
+        if key in acked and acked_at is None
+    ]
+    if updates:
+        session.execute(sa.update(ScreenManifestLog), updates)
+
+
+def _report_all(session: Session, valid: list[tuple[Screen, Report]]) -> None:
+    for screen, report in valid:
+        report_status(session, screen, report.data, report.at)
 
 
 def played_reported(known: Identity | None, records: Any) -> PlayedReport:

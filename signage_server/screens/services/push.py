@@ -7,17 +7,20 @@ and the screen wall's news. Nothing is sent from here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from signage_server.extensions import db
 from signage_server.screens import deltas
 from signage_server.screens import manifests
 from signage_server.screens.changes import Changes
+from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenConnection
 from signage_server.screens.showing import live_titles
 from signage_server.screens.showing import screen_json
@@ -33,10 +36,9 @@ class Recompiled:
     manifests: list[tuple[dict[str, Any], list[int]]] = field(default_factory=list)
     #: Each ``manifest_delta`` and the screens that get it (they acknowledged its base).
     deltas: list[tuple[dict[str, Any], list[int]]] = field(default_factory=list)
-    #: What the screen wall shows of each screen that changed.
-    screens: list[dict[str, Any]] = field(default_factory=list)
-    #: The organisation paths of those screens (their operators are told).
-    org_paths: list[str] = field(default_factory=list)
+    #: The screens that changed: the screen wall is told of them (:func:`wall_news`), after
+    #: the players were sent theirs.
+    touched: list[int] = field(default_factory=list)
 
 
 def recompile(changes: Changes, context: manifests.Context) -> Recompiled:
@@ -57,18 +59,33 @@ def _recompile(session: Session, changes: Changes, context: manifests.Context) -
             )
         )
         session.execute(sa.delete(ScreenConnection).where(ScreenConnection.sid.in_(sids)))
-    screens = manifests.affected_screens(session, changes.orgs, changes.screens, changes.everything)
+    screens = manifests.affected_rows(session, changes.orgs, changes.screens, changes.everything)
     changed = manifests.refresh(session, screens, context)
-    sending = deltas.split(session, changed.values())
+    sending = deltas.split(session, changed.values(), {s.id: s.acked_version for s in screens})
     session.commit()
     updated = {i for _manifest, ids in changed.values() for i in ids}
-    touched = [s for s in screens if s.id in updated or s.id in changes.disconnect]
-    # One query for the titles of what the screens show, not one a screen.
-    titles = live_titles(session, {s.current_item_id for s in touched if s.current_item_id})
     return Recompiled(
         disconnect=sids,
         manifests=sending.full,
         deltas=sending.deltas,
-        screens=[screen_json(s, context.now, titles) for s in touched],
-        org_paths=[s.org.path for s in touched],
+        touched=[s.id for s in screens if s.id in updated or s.id in changes.disconnect],
     )
+
+
+def wall_news(screen_ids: list[int], now: dt.datetime) -> list[tuple[dict[str, Any], str]]:
+    """What the screen wall shows of each of these screens, with its organisation's path (the
+    operators watching that organisation or one above are told), in a session of its own."""
+    news: list[tuple[dict[str, Any], str]] = []
+    with Session(bind=db.engine) as session:
+        for start in range(0, len(screen_ids), manifests.BATCH):
+            screens = list(
+                session.scalars(
+                    sa.select(Screen)
+                    .where(Screen.id.in_(screen_ids[start : start + manifests.BATCH]))
+                    .options(selectinload(Screen.org))
+                )
+            )
+            # One query for the titles of what the screens show, not one a screen.
+            titles = live_titles(session, {s.current_item_id for s in screens if s.current_item_id})
+            news += [(screen_json(s, now, titles), s.org.path) for s in screens]
+    return news

@@ -1,4 +1,4 @@
-// The screen wall: live updates from the /admin namespace. Each "screen" event rewrites what
+// The screen wall: live updates from the /admin namespace. Each "screens" event (a list) rewrites what
 // its tile says, in the words the page was rendered with (data-* of #wall): online or
 // "last shown … (offline since …)", the title it shows, last seen, whether it is up to date.
 (function () {
@@ -82,8 +82,10 @@
   var socket = io("/admin", {path: "/socket.io", transports: ["websocket", "polling"]});
   socket.on("connect", function () { badge.textContent = words.live; badge.className = "badge text-bg-success"; });
   socket.on("disconnect", function () { badge.textContent = words.off; badge.className = "badge text-bg-secondary"; });
-  socket.on("screen", function (screen) {
-    var card = wall.querySelector('[data-screen="' + screen.id + '"]');
-    if (card) { update(card, screen); }
+  socket.on("screens", function (screens) {
+    screens.forEach(function (screen) {
+      var card = wall.querySelector('[data-screen="' + screen.id + '"]');
+      if (card) { update(card, screen); }
+    });
   });
 }());

@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { Rotation } from '../../../player/static/rotation.js';
-import { BATCH, createNet, socketOptions, statusPayload } from '../../../player/static/socket.js';
+import {
+  ACK_MIN_MS, ACK_SPREAD_MS, BATCH, createNet, socketOptions, statusPayload
+} from '../../../player/static/socket.js';
 import { createStore, memoryDb } from '../../../player/static/store.js';
 
 class FakeSocket {
@@ -87,6 +89,8 @@ function player({ prefetch = true } = {}) {
 
 const manifest = (version) => ({ version, items: [{ id: 12, revision: 3 }] });
 const sent = (socket, event) => socket.sent.filter(([e]) => e === event).map(([, p]) => p);
+/** When the acknowledgement of a manifest received at mono() 1000 is due (random() is 0.5). */
+const ACK_DUE = 1000 + ACK_MIN_MS + 0.5 * ACK_SPREAD_MS;
 
 test('connect: socket.io with the token; online, status and the queue flushed', async () => {
   const { S, socket, seen } = player();
@@ -111,16 +115,22 @@ test('hello: the screen facts are taken and kept; the layout set before any mani
 });
 
 test('manifest: stored, files fetched, acknowledged, applied once per version, cleaned up', async () => {
-  const { S, ctx, socket, seen } = player();
+  const { S, ctx, net, socket, seen } = player();
   socket.connected = true;
   await socket.serve('manifest', manifest('v1'));
   assert.deepEqual(await ctx.store.get('manifest'), manifest('v1'));
+  net.sendDueAck(ACK_DUE - 1);
+  assert.deepEqual(sent(socket, 'ack'), [], 'the acknowledgement waits a random 1-3 s');
+  net.sendDueAck(ACK_DUE);
   assert.deepEqual(sent(socket, 'ack'), [{ version: 'v1' }]);
+  net.sendDueAck(ACK_DUE + 5000);
+  assert.deepEqual(sent(socket, 'ack'), [{ version: 'v1' }], 'and is sent once');
   assert.deepEqual(seen.applied, ['v1']);
   assert.deepEqual(seen.collected, ['v1']);
   assert.equal(S.rotation.manifest.version, 'v1');
   await socket.serve('manifest', manifest('v1'));
   assert.deepEqual(seen.applied, ['v1'], 'the same version is not applied again');
+  net.sendDueAck(ACK_DUE);
   assert.equal(sent(socket, 'ack').length, 2, 'but acknowledged again');
   await socket.serve('manifest', { version: 7 });
   assert.deepEqual(seen.applied, ['v1'], 'a malformed manifest is ignored');
@@ -129,9 +139,10 @@ test('manifest: stored, files fetched, acknowledged, applied once per version, c
 });
 
 test('manifest: not acknowledged while a file is missing, shown all the same', async () => {
-  const { socket, seen } = player({ prefetch: false });
+  const { net, socket, seen } = player({ prefetch: false });
   socket.connected = true;
   await socket.serve('manifest', manifest('v2'));
+  net.sendDueAck(ACK_DUE + 5000);
   assert.deepEqual(sent(socket, 'ack'), []);
   assert.deepEqual(seen.applied, ['v2']);
   assert.deepEqual(seen.collected, [], 'nothing deleted while the new files are incomplete');
@@ -210,7 +221,7 @@ test('poll: If-None-Match with the version; 401 unpairs; 200 is a manifest', asy
 });
 
 test('manifest_delta: rebuilt on the manifest held, stored, acknowledged and applied', async () => {
-  const { ctx, socket, seen } = player();
+  const { ctx, net, socket, seen } = player();
   socket.connected = true;
   await socket.serve('manifest', manifest('v1'));
   const delta = {
@@ -219,7 +230,8 @@ test('manifest_delta: rebuilt on the manifest held, stored, acknowledged and app
   await socket.serve('manifest_delta', delta);
   const v2 = { version: 'v2', items: [{ id: 12, revision: 3 }, { id: 13, revision: 1 }] };
   assert.deepEqual(await ctx.store.get('manifest'), v2);
-  assert.deepEqual(sent(socket, 'ack'), [{ version: 'v1' }, { version: 'v2' }]);
+  net.sendDueAck(ACK_DUE);
+  assert.deepEqual(sent(socket, 'ack'), [{ version: 'v2' }], 'only the newest is acknowledged');
   assert.deepEqual(seen.applied, ['v1', 'v2']);
 });
 

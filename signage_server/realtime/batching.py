@@ -1,0 +1,86 @@
+"""Players' reports taken in batches: the ``ack`` and ``status`` events of many players stored
+in one transaction and told to the screen wall in one message.
+
+After a publish every player acknowledges its new manifest within the same second. Handled one
+by one (a transaction and a screen-wall message each), the 2,000 acknowledgements of the first
+players served kept the event loop from sending the last ones their manifest: the push took
+five times a bare broadcast (docs/benchmarks.md, "Push to screens"). A :class:`Batch` collects
+reports for :data:`WINDOW` seconds, then hands them to its use case :data:`SIZE` at a time,
+letting the sends go on between chunks. Without gevent (tests, the CLI) a report is handled
+on arrival.
+
+What is lost if the process dies within the window: acknowledgements (the screen is sent its
+next manifest whole instead of a delta) and a status (the next comes within a minute).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from collections.abc import Sequence
+
+import gevent
+from flask import Flask
+
+from signage_server import services as registry
+from signage_server.screens.services.players import Report
+
+logger = logging.getLogger(__name__)
+
+#: Where the app keeps its batch of acknowledgements (``ack``) and of statuses (``status``).
+ACKS = registry.Key["Batch"]("player acknowledgements")
+STATUSES = registry.Key["Batch"]("player statuses")
+
+#: Seconds a report waits for others to join its batch.
+WINDOW = 1.0
+#: Most reports stored in one transaction.
+SIZE = 250
+
+
+class Batch:
+    """Collect reports, hand them to ``handle`` in batches; close the connections it refuses."""
+
+    def __init__(
+        self,
+        app: Flask,
+        handle: Callable[[Sequence[Report]], list[str]],
+        refuse: Callable[[list[str]], None],
+        *,
+        background: bool,
+        window: float = WINDOW,
+        size: int = SIZE,
+    ) -> None:
+        self.app = app
+        self.handle = handle
+        self.refuse = refuse
+        self.background = background
+        self.window = window
+        self.size = size
+        self.pending: list[Report] = []
+        self._flusher: gevent.Greenlet | None = None
+
+    def add(self, report: Report) -> None:
+        if not self.background:
+            self._run([report])
+            return
+        self.pending.append(report)
+        if self._flusher is None:
+            self._flusher = gevent.spawn_later(self.window, self.flush)
+
+    def flush(self) -> None:
+        """Handle every pending report now, :attr:`size` at a time."""
+        self._flusher = None
+        while self.pending:
+            chunk, self.pending = self.pending[: self.size], self.pending[self.size :]
+            self._run(chunk)
+            gevent.sleep(0)  # the sends queued meanwhile go out between chunks
+
+    def _run(self, reports: list[Report]) -> None:
+        try:
+            with self.app.app_context():
+                refused = self.handle(reports)
+        except Exception:
+            logger.exception("storing %d player reports failed", len(reports))
+            return
+        if refused:
+            self.refuse(refused)
