@@ -6,6 +6,8 @@ pushes the new ones (``dispatch``). What a manifest or a screen's state holds is
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
 from gevent import monkey
 from sqlalchemy import event
@@ -15,7 +17,10 @@ from signage_server.config import Settings
 from signage_server.extensions import db
 from signage_server.extensions import socketio
 from signage_server.realtime.batching import ACKS
+from signage_server.realtime.batching import DATABASE_GATE
+from signage_server.realtime.batching import DATABASE_HANDLERS
 from signage_server.realtime.batching import STATUSES
+from signage_server.realtime.batching import WALL
 from signage_server.realtime.batching import Batch
 from signage_server.realtime.bench import BenchNamespace
 from signage_server.realtime.dispatch import Dispatcher
@@ -69,12 +74,20 @@ def init_app(app: Flask) -> None:
     dispatcher = Dispatcher(app, notifier, background=background)
     registry.register(app, DISPATCHER, dispatcher)
 
-    for key, use_case in (
-        (ACKS, players.acknowledge_manifests),
-        (STATUSES, players.status_reported_many),
-    ):
-        batch = Batch(app, use_case, notifier.disconnect, background=background)
-        registry.register(app, key, batch)
+    registry.register(
+        app,
+        ACKS,
+        Batch(app, players.acknowledge_manifests, notifier.disconnect, background=background),
+    )
+    registry.register(
+        app,
+        STATUSES,
+        Batch(app, players.status_reported_many, notifier.disconnect, background=background),
+    )
+    registry.register(
+        app, WALL, Batch(app, players.tell_operators_of, notifier.disconnect, background=background)
+    )
+    registry.register(app, DATABASE_GATE, threading.BoundedSemaphore(DATABASE_HANDLERS))
 
     factory = db.factory(app)
     event.listen(factory, "after_commit", lambda session: dispatcher.submit(changes.take(session)))

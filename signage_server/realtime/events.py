@@ -28,7 +28,9 @@ from signage_server.errors import DomainError
 from signage_server.errors import Unauthorized
 from signage_server.feedback.links import screen_code
 from signage_server.realtime.batching import ACKS
+from signage_server.realtime.batching import DATABASE_GATE
 from signage_server.realtime.batching import STATUSES
+from signage_server.realtime.batching import WALL
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
 from signage_server.screens.models import Screen
@@ -86,15 +88,20 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
 
     def on_connect(self, auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
-        connection = players.connect_player(
-            token, _sid(), _address(), identified=lambda screen: join_room(player_room(screen))
-        )
+        with registry.get(DATABASE_GATE):
+            connection = players.connect_player(
+                token, _sid(), _address(), identified=lambda screen: join_room(player_room(screen))
+            )
         session["screen"] = connection.identity
         emit("hello", hello_json(connection.screen))
         emit("manifest", connection.manifest)
+        registry.get(WALL).add(connection.screen.id)
 
     def on_disconnect(self, reason: Any = None) -> None:
-        players.disconnect_player(_sid())
+        with registry.get(DATABASE_GATE):
+            screen_id = players.disconnect_player(_sid())
+        if screen_id is not None:
+            registry.get(WALL).add(screen_id)
 
     def on_ack(self, data: Any = None) -> None:
         registry.get(ACKS).add(_report(data))
@@ -104,7 +111,8 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
 
     def on_played(self, data: Any = None) -> dict[str, int]:
         """Store proof of play; answer ``{accepted, duplicates, rejected, deferred}``."""
-        return players.played_reported(session.get("screen"), data).json()
+        with registry.get(DATABASE_GATE):
+            return players.played_reported(session.get("screen"), data).json()
 
 
 class AdminNamespace(Namespace):  # type: ignore[misc]

@@ -27,6 +27,7 @@ from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenConnection
 from signage_server.screens.models import ScreenManifestLog
+from signage_server.screens.services.push import wall_news
 from signage_server.screens.services.tokens import refused
 from signage_server.screens.services.tokens import token_holder
 from signage_server.screens.showing import live_titles
@@ -301,6 +302,7 @@ def connect_player(
     token: str | None, sid: str, address: str, *, identified: Callable[[int], None]
 ) -> Connection:
     """A player connects with ``token`` on connection ``sid``: record it, return its manifest.
+    (The edge tells the screen wall, with the news of other screens: :func:`tell_operators_of`.)
 
     :param identified: called with the screen's id once the token is known, before anything
         is committed: the socket edge joins the screen's room there, so that the player misses
@@ -313,16 +315,24 @@ def connect_player(
         now = registry.now()
         connected(session, screen, sid, now, address)
         manifest = manifests.current(session, screen, current_context(now))
-    tell_operators([screen])
     return Connection(screen, [screen.id, screen.token_hash], manifest)
 
 
-def disconnect_player(sid: str) -> None:
-    """The connection ``sid`` closed: the screen is offline unless connected elsewhere."""
+def disconnect_player(sid: str) -> int | None:
+    """The connection ``sid`` closed: the screen is offline unless connected elsewhere.
+    Return the screen's id (None: the connection was not known)."""
     with committed() as session:
         screen = disconnected(session, sid, registry.now())
-    if screen is not None:
-        tell_operators([screen])
+    return screen.id if screen is not None else None
+
+
+def tell_operators_of(screen_ids: Sequence[int]) -> list[str]:
+    """Tell the operators watching these screens (those that connected or went away) about
+    their state now, all in one go (:func:`wall_news`); refuse no connection."""
+    news = wall_news(sorted(set(screen_ids)), registry.now())
+    if news:
+        registry.get(NOTIFIER).screens_changed(news)
+    return []
 
 
 def acknowledge_manifests(reports: Sequence[Report]) -> list[str]:
