@@ -669,8 +669,6 @@ def refresh(
     compiled: dict[tuple[Any, ...], dict[str, Any]] = {}
     changed: dict[str, tuple[dict[str, Any], list[int]]] = {}
     by_version: dict[str, list[int]] = defaultdict(list)
-    logs: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
     keys = {
         screen.id: group_key(session, screen, loaded.playlist_ids[screen.id]) for screen in screens
     }
@@ -690,27 +688,35 @@ def refresh(
         version = manifest["version"]
         if screen.manifest_version != version:
             if isinstance(screen, Screen):
-                # Written below in one statement for all the screens (the object as if loaded).
+                # Written below for all the screens at once (the object as if loaded).
                 set_committed_value(screen, "manifest_version", version)
-            updates.append({"screen": screen.id, "version": version})
-            # What the screen holds from now on (its proof of play is checked against it).
-            logs.append({"screen_id": screen.id, "version": version, "sent_at": context.now})
             by_version[version].append(screen.id)
             changed[version] = (manifest, by_version[version])
     session.flush()
-    # Core statements, one executemany each: the ORM's bulk forms cost more than the
-    # statements themselves for thousands of screens (the objects are set above already).
-    if updates:
-        screens_table: Any = Screen.__table__
-        session.execute(
-            sa.update(screens_table)
-            .where(screens_table.c.id == sa.bindparam("screen"))
-            .values(manifest_version=sa.bindparam("version")),
-            updates,
-        )
-    if logs:
-        log_table: Any = ScreenManifestLog.__table__
-        session.execute(sa.insert(log_table), logs)
+    # Per new version, two set-based statements for its screens (per :data:`BATCH` of them):
+    # the new version, and the log of what each holds from now on (its proof of play is
+    # checked against it). Row by row (even as one executemany) a push to 10,000 screens on
+    # PostgreSQL spent a second in 20,000 round trips of the driver's pipeline.
+    screens_table: Any = Screen.__table__
+    log_table: Any = ScreenManifestLog.__table__
+    for version, ids in by_version.items():
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            session.execute(
+                sa.update(screens_table)
+                .where(screens_table.c.id.in_(chunk))
+                .values(manifest_version=version)
+            )
+            session.execute(
+                sa.insert(log_table).from_select(
+                    ["screen_id", "version", "sent_at"],
+                    sa.select(
+                        screens_table.c.id,
+                        sa.literal(version, sa.String(64)),
+                        sa.literal(context.now, log_table.c.sent_at.type),
+                    ).where(screens_table.c.id.in_(chunk)),
+                )
+            )
     audit_head = head(session).json() if changed else None
     return {
         version: ({**manifest, "audit_head": audit_head}, ids)
