@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from collections.abc import Sequence
 from contextlib import contextmanager
 from typing import Annotated
 from typing import Any
@@ -13,6 +14,7 @@ from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
@@ -29,6 +31,28 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: Ids in one ``IN (…)`` list where a database takes them as bound parameters one by one
+#: (SQLite allows 32,766 per statement; each costs compiling and binding).
+IDS_PER_STATEMENT = 500
+
+
+def in_batches(
+    session: Session, column: sa.ColumnElement[int], ids: Sequence[int]
+) -> Iterator[tuple[list[int], sa.ColumnElement[bool]]]:
+    """Yield ``(batch, condition)``: ``column`` is one of the batch's ids. PostgreSQL takes all
+    the ids as one array parameter (``= ANY(:ids)``, one statement whatever their number);
+    other databases get an ``IN`` list per :data:`IDS_PER_STATEMENT` ids."""
+    ids = list(ids)
+    if not ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        yield ids, column == sa.any_(sa.literal(ids, postgresql.ARRAY(sa.Integer)))
+        return
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        batch = ids[start : start + IDS_PER_STATEMENT]
+        yield batch, column.in_(batch)
 
 
 @contextmanager

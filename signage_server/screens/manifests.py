@@ -30,6 +30,7 @@ from content.bodies import parse_body
 from signage_server.assets.models import Asset
 from signage_server.audit.rules import canonical_json
 from signage_server.audit.services import head
+from signage_server.db import in_batches
 from signage_server.disclosure import notices
 from signage_server.disclosure import viewing
 from signage_server.disclosure import windows
@@ -100,20 +101,22 @@ def playlist_ids_of(session: Session, screen_ids: Iterable[int]) -> dict[int, li
     screen id: three queries, whatever the number of screens."""
     ids = sorted(set(screen_ids))
     found: dict[int, set[int]] = {screen_id: set() for screen_id in ids}
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
+    for _batch, among in in_batches(session, playlist_screens.c.screen_id, ids):
         direct = sa.select(playlist_screens.c.screen_id, playlist_screens.c.playlist_id).where(
-            playlist_screens.c.screen_id.in_(chunk)
+            among
         )
+        for screen_id, playlist_id in session.execute(direct):
+            found[screen_id].add(playlist_id)
+    for _batch, among in in_batches(session, screen_group_members.c.screen_id, ids):
         grouped = (
             sa.select(screen_group_members.c.screen_id, playlist_groups.c.playlist_id)
             .join(
                 screen_group_members,
                 screen_group_members.c.group_id == playlist_groups.c.group_id,
             )
-            .where(screen_group_members.c.screen_id.in_(chunk))
+            .where(among)
         )
-        for screen_id, playlist_id in [*session.execute(direct), *session.execute(grouped)]:
+        for screen_id, playlist_id in session.execute(grouped):
             found[screen_id].add(playlist_id)
     wanted = sorted(set().union(*found.values()))
     active: set[int] = set()
@@ -693,20 +696,15 @@ def refresh(
             by_version[version].append(screen.id)
             changed[version] = (manifest, by_version[version])
     session.flush()
-    # Per new version, two set-based statements for its screens (per :data:`BATCH` of them):
+    # Per new version, two set-based statements for its screens (:func:`in_batches`):
     # the new version, and the log of what each holds from now on (its proof of play is
     # checked against it). Row by row (even as one executemany) a push to 10,000 screens on
     # PostgreSQL spent a second in 20,000 round trips of the driver's pipeline.
     screens_table: Any = Screen.__table__
     log_table: Any = ScreenManifestLog.__table__
     for version, ids in by_version.items():
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            session.execute(
-                sa.update(screens_table)
-                .where(screens_table.c.id.in_(chunk))
-                .values(manifest_version=version)
-            )
+        for _batch, among in in_batches(session, screens_table.c.id, ids):
+            session.execute(sa.update(screens_table).where(among).values(manifest_version=version))
             session.execute(
                 sa.insert(log_table).from_select(
                     ["screen_id", "version", "sent_at"],
@@ -714,7 +712,7 @@ def refresh(
                         screens_table.c.id,
                         sa.literal(version, sa.String(64)),
                         sa.literal(context.now, log_table.c.sent_at.type),
-                    ).where(screens_table.c.id.in_(chunk)),
+                    ).where(among),
                 )
             )
     audit_head = head(session).json() if changed else None
