@@ -20,6 +20,7 @@ from signage_server import services as registry
 from signage_server.realtime.notifier import Notifier
 from signage_server.screens.changes import Changes
 from signage_server.screens.context import manifest_context
+from signage_server.screens.services.push import Recompiled
 from signage_server.screens.services.push import recompile
 from signage_server.screens.services.push import wall_news
 
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Pushed:
     """A push carried out: the manifests emitted (one per screen) and the seconds from the
-    commit to the end of the last emit."""
+    commit to the end of the last emit to a player (the screen wall is told after)."""
 
     manifests: int
     seconds: float
@@ -55,7 +56,8 @@ class Dispatcher:
             self.process(changes, committed)
 
     def process(self, changes: Changes, committed: float | None = None) -> None:
-        """Recompile and push; failures are logged, never raised into the committing code.
+        """Recompile and push, then tell the screen wall; failures are logged, never raised
+        into the committing code.
 
         :param committed: ``time.monotonic()`` at the commit (default: now).
         """
@@ -63,18 +65,24 @@ class Dispatcher:
         committed = started if committed is None else committed
         try:
             with self.app.app_context():
-                pushed = self._process(changes)
+                context = manifest_context(self.app, registry.now())
+                done = recompile(changes, context)
+                pushed = self._push(done)
+                finished = time.monotonic()
+                if pushed:
+                    self._tell(Pushed(manifests=pushed, seconds=finished - committed))
+                if done.touched:
+                    if self.background:
+                        # Let the players' messages go out before the wall's news is made.
+                        gevent.sleep(0)
+                    self.notifier.screens_changed(wall_news(done.touched, context.now))
         except Exception:
             logger.exception("pushing screen changes failed: %s", changes)
             return
-        finished = time.monotonic()
-        logger.debug("screen changes processed in %.3f s", finished - started)
-        if pushed:
-            self._tell(Pushed(manifests=pushed, seconds=finished - committed))
+        logger.debug("screen changes processed in %.3f s", time.monotonic() - started)
 
-    def _process(self, changes: Changes) -> int:
-        context = manifest_context(self.app, registry.now())
-        done = recompile(changes, context)
+    def _push(self, done: Recompiled) -> int:
+        """Send what ``done`` says to the players; return how many manifests were sent."""
         if done.disconnect:
             self.notifier.disconnect(done.disconnect)
         pushed = 0
@@ -86,11 +94,6 @@ class Dispatcher:
             screens = list(screen_ids)
             self.notifier.push_delta(delta, screens)
             pushed += len(screens)
-        if done.touched:
-            if self.background:
-                # Let the players' messages go out before the wall's news is worked out.
-                gevent.sleep(0)
-            self.notifier.screens_changed(wall_news(done.touched, context.now))
         return pushed
 
     def _tell(self, pushed: Pushed) -> None:
