@@ -75,10 +75,16 @@ class Batch(Generic[T]):
         self._flusher: gevent.Greenlet | None = None
 
     def add(self, report: T) -> None:
-        if not self.background:
-            self._run([report])
+        self.extend([report])
+
+    def extend(self, reports: Sequence[T]) -> None:
+        """Add ``reports`` (without gevent: handle them now, together)."""
+        if not reports:
             return
-        self.pending.append(report)
+        if not self.background:
+            self._run(list(reports))
+            return
+        self.pending.extend(reports)
         if self._flusher is None:
             self._flusher = gevent.spawn_later(self.window, self.flush)
 

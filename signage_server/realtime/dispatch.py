@@ -17,12 +17,12 @@ import gevent
 from flask import Flask
 
 from signage_server import services as registry
+from signage_server.realtime.batching import WALL
 from signage_server.realtime.notifier import Notifier
 from signage_server.screens.changes import Changes
 from signage_server.screens.context import manifest_context
 from signage_server.screens.services.push import Recompiled
 from signage_server.screens.services.push import recompile
-from signage_server.screens.services.push import wall_news
 
 logger = logging.getLogger(__name__)
 
@@ -71,11 +71,10 @@ class Dispatcher:
                 finished = time.monotonic()
                 if pushed:
                     self._tell(Pushed(manifests=pushed, seconds=finished - committed))
-                if done.touched:
-                    if self.background:
-                        # Let the players' messages go out before the wall's news is made.
-                        gevent.sleep(0)
-                    self.notifier.screens_changed(wall_news(done.touched, context.now))
+                # The wall hears of the screens with the others of the next second, in chunks:
+                # made at once, the news of 10,000 screens took seconds of the event loop
+                # while the players' messages were still going out.
+                registry.get(WALL, self.app).extend(done.touched)
         except Exception:
             logger.exception("pushing screen changes failed: %s", changes)
             return
