@@ -70,3 +70,28 @@ def test_the_queries_of_a_refresh_do_not_grow_with_the_screens(app: Flask, make:
     # Both have every audience and layout: the same groups, the same manifests.
     assert few_manifests == many_manifests >= 2
     assert many <= few + 2, (few, many)
+
+
+def test_versions_of_many_screens_are_written_set_based(
+    app: Flask, make: Factory, monkeypatch: Any
+) -> None:
+    """A version many screens get is written with set-based statements (per batch of ids), the
+    others row by row: either way each screen holds its version, logged at the same moment."""
+    make.item("JIYI-01", "published", title="村务公开一")
+    make.item("JIYI", "published", title="镇务公开")
+    rows_only, versions = _refresh_counting(app, 12)
+    monkeypatch.setattr(manifests, "SET_BASED_FROM", 3)  # every version (3 screens or more)
+    set_based, again = _refresh_counting(app, 12)
+    assert again == versions >= 2
+    # Two statements per version instead of two in all.
+    assert set_based == rows_only - 2 + 2 * versions
+    with app.app_context():
+        held = db.session.execute(
+            sa.select(Screen.id, Screen.manifest_version, ScreenManifestLog.version).join(
+                ScreenManifestLog, ScreenManifestLog.screen_id == Screen.id
+            )
+        ).all()
+        assert len(held) == 12
+        assert all(version and version == logged for _id, version, logged in held)
+        sent = set(db.session.scalars(sa.select(ScreenManifestLog.sent_at)))
+        assert len(sent) == 1
