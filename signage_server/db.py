@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.sql.functions import FunctionElement
@@ -39,7 +40,7 @@ IDS_PER_STATEMENT = 500
 
 
 def in_batches(
-    session: Session, column: sa.ColumnElement[int], ids: Sequence[int]
+    session: Session, column: sa.ColumnElement[int] | QueryableAttribute[int], ids: Sequence[int]
 ) -> Iterator[tuple[list[int], sa.ColumnElement[bool]]]:
     """Yield ``(batch, condition)``: ``column`` is one of the batch's ids. PostgreSQL takes all
     the ids as one array parameter (``= ANY(:ids)``, one statement whatever their number);

@@ -19,8 +19,11 @@ from signage_server.extensions import socketio
 from signage_server.realtime.batching import ACKS
 from signage_server.realtime.batching import DATABASE_GATE
 from signage_server.realtime.batching import DATABASE_HANDLERS
+from signage_server.realtime.batching import PUSH_NEWS
+from signage_server.realtime.batching import PUSH_NEWS_WINDOW
 from signage_server.realtime.batching import STATUSES
 from signage_server.realtime.batching import WALL
+from signage_server.realtime.batching import WINDOW
 from signage_server.realtime.batching import Batch
 from signage_server.realtime.bench import BenchNamespace
 from signage_server.realtime.dispatch import Dispatcher
@@ -84,9 +87,15 @@ def init_app(app: Flask) -> None:
         STATUSES,
         Batch(app, players.status_reported_many, notifier.disconnect, background=background),
     )
-    registry.register(
-        app, WALL, Batch(app, players.tell_operators_of, notifier.disconnect, background=background)
-    )
+    for key, window in ((WALL, WINDOW), (PUSH_NEWS, PUSH_NEWS_WINDOW)):
+        news = Batch(
+            app,
+            players.tell_operators_of,
+            notifier.disconnect,
+            background=background,
+            window=window,
+        )
+        registry.register(app, key, news)
     registry.register(app, DATABASE_GATE, threading.BoundedSemaphore(DATABASE_HANDLERS))
 
     factory = db.factory(app)

@@ -48,6 +48,10 @@ DATABASE_GATE = registry.Key[threading.BoundedSemaphore]("socket handlers' datab
 
 #: Seconds a report waits for others to join its batch.
 WINDOW = 1.0
+#: Seconds the wall's news of a push waits: by then the screens that hold the new manifest
+#: have acknowledged it (and told the wall), and the push's messages to 10,000 players are out
+#: (its news, made for 10,000 screens at once, took seconds of the event loop).
+PUSH_NEWS_WINDOW = 5.0
 #: Most reports stored in one transaction.
 SIZE = 250
 
@@ -112,3 +116,4 @@ class Batch(Generic[T]):
 ACKS = registry.Key[Batch[Report]]("player acknowledgements")
 STATUSES = registry.Key[Batch[Report]]("player statuses")
 WALL = registry.Key[Batch[int]]("screen wall news")
+PUSH_NEWS = registry.Key[Batch[int]]("screen wall news of pushes")

@@ -17,7 +17,7 @@ import gevent
 from flask import Flask
 
 from signage_server import services as registry
-from signage_server.realtime.batching import WALL
+from signage_server.realtime.batching import PUSH_NEWS
 from signage_server.realtime.notifier import Notifier
 from signage_server.screens.changes import Changes
 from signage_server.screens.context import manifest_context
@@ -71,10 +71,10 @@ class Dispatcher:
                 finished = time.monotonic()
                 if pushed:
                     self._tell(Pushed(manifests=pushed, seconds=finished - committed))
-                # The wall hears of the screens with the others of the next second, in chunks:
-                # made at once, the news of 10,000 screens took seconds of the event loop
-                # while the players' messages were still going out.
-                registry.get(WALL, self.app).extend(done.touched)
+                # The wall hears of the screens a few seconds later, in chunks: made at once,
+                # the news of 10,000 screens took seconds of the event loop while the players'
+                # messages were still going out (``batching.PUSH_NEWS_WINDOW``).
+                registry.get(PUSH_NEWS, self.app).extend(done.touched)
         except Exception:
             logger.exception("pushing screen changes failed: %s", changes)
             return
