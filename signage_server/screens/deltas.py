@@ -8,7 +8,7 @@ whose version is the delta's base, else it fetches the full manifest; the server
 manifest instead whenever the base is not stored or the delta would not be smaller.
 
 :func:`delta_of`, :func:`apply_delta` and :func:`wire_size` are pure; :func:`split` looks up
-the screens' acknowledged versions and their stored manifests.
+the stored base manifests of the screens' acknowledged versions.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from signage_server.screens.models import Manifest
-from signage_server.screens.models import Screen
 
 #: Top-level fields a delta never carries in ``rest``: the items (sent per entry) and the
 #: version (the delta's own field).
@@ -99,27 +98,14 @@ class Split:
 def split(
     session: Session,
     changed: Iterable[tuple[dict[str, Any], Sequence[int]]],
-    acked_versions: Mapping[int, str | None] | None = None,
+    acked: Mapping[int, str | None],
 ) -> Split:
-    """Group each new manifest's screens by the version they acknowledged; a group whose base
-    manifest is stored and whose delta is smaller than the full manifest gets the delta.
-
-    :param acked_versions: each screen's acknowledged version, when the caller read them
-        already (else they are looked up).
-    """
+    """Group each new manifest's screens by the version they acknowledged (``acked``, by
+    screen id); a group whose base manifest is stored and whose delta is smaller than the full
+    manifest gets the delta."""
     out = Split()
     for manifest, screen_ids in changed:
         ids = list(screen_ids)
-        acked: Mapping[int, str | None] = (
-            acked_versions
-            if acked_versions is not None
-            else {
-                row[0]: row[1]
-                for row in session.execute(
-                    sa.select(Screen.id, Screen.acked_version).where(Screen.id.in_(ids))
-                )
-            }
-        )
         by_base: dict[str, list[int]] = defaultdict(list)
         for screen_id in ids:
             by_base[acked.get(screen_id) or ""].append(screen_id)

@@ -14,7 +14,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm import object_session
 from sqlalchemy.orm import selectinload
 
 from signage_server import services as registry
@@ -29,11 +28,10 @@ from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenConnection
 from signage_server.screens.models import ScreenManifestLog
+from signage_server.screens.services.push import news_of
 from signage_server.screens.services.push import wall_news
 from signage_server.screens.services.tokens import refused
 from signage_server.screens.services.tokens import token_holder
-from signage_server.screens.showing import live_titles
-from signage_server.screens.showing import screen_json
 from signage_server.unit_of_work import committed
 
 
@@ -222,30 +220,20 @@ def record_played(
 Identity = Sequence[Any]
 
 
-def tell_operators(screens: Sequence[Screen]) -> None:
+def tell_operators(session: Session, screens: Sequence[Screen]) -> None:
     """Tell the operators watching the screens' organisations about their new state (one
     message per group of rooms, however many screens: :meth:`Notifier.screens_changed`)."""
-    if not screens:
-        return
-    now = registry.now()
-    session = object_session(screens[0])
-    titles = (
-        live_titles(session, {s.current_item_id for s in screens if s.current_item_id})
-        if session is not None
-        else {}
-    )
-    registry.get(NOTIFIER).screens_changed(
-        [(screen_json(screen, now, titles), screen.org.path) for screen in screens]
-    )
+    if screens:
+        registry.get(NOTIFIER).screens_changed(news_of(session, screens, registry.now()))
 
 
 def _holds(screen: Screen | None, known: Identity | None) -> bool:
     """Whether ``screen`` is still the one a connection identified as ``known`` (its token was
     neither revoked nor replaced since, it is active)."""
     return (
-        isinstance(known, list | tuple)
-        and len(known) == 2
-        and screen is not None
+        screen is not None
+        and _screen_id(known) == screen.id
+        and known is not None
         and bool(screen.token_hash)
         and screen.token_hash == known[1]
         and screen.active
@@ -257,9 +245,8 @@ def _reporting(session: Session, known: Identity | None) -> Screen:
 
     :raise Unauthorized: ``unauthorized``.
     """
-    if not isinstance(known, list | tuple) or len(known) != 2:
-        raise refused()
-    screen = session.get(Screen, known[0])
+    screen_id = _screen_id(known)
+    screen = session.get(Screen, screen_id) if screen_id is not None else None
     if screen is None or not _holds(screen, known):
         raise refused()
     return screen
@@ -366,7 +353,7 @@ def _reported(
             elif isinstance(report.data, dict):
                 valid.append((screen, report))
         store(session, valid)
-    tell_operators(list({screen.id: screen for screen, _report in valid}.values()))
+    tell_operators(session, list({screen.id: screen for screen, _report in valid}.values()))
     return refused_sids
 
 

@@ -8,6 +8,7 @@ and the screen wall's news. Nothing is sent from here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import selectinload
 
+from signage_server.db import in_batches
 from signage_server.extensions import db
 from signage_server.screens import deltas
 from signage_server.screens import manifests
@@ -72,20 +74,21 @@ def _recompile(session: Session, changes: Changes, context: manifests.Context) -
     )
 
 
+def news_of(
+    session: Session, screens: Sequence[Screen], now: dt.datetime
+) -> list[tuple[dict[str, Any], str]]:
+    """What the screen wall shows of each of ``screens``, with its organisation's path (the
+    operators watching that organisation or one above are told): one query for the titles of
+    what they show, not one a screen."""
+    titles = live_titles(session, {s.current_item_id for s in screens if s.current_item_id})
+    return [(screen_json(s, now, titles), s.org.path) for s in screens]
+
+
 def wall_news(screen_ids: list[int], now: dt.datetime) -> list[tuple[dict[str, Any], str]]:
-    """What the screen wall shows of each of these screens, with its organisation's path (the
-    operators watching that organisation or one above are told), in a session of its own."""
+    """:func:`news_of` these screens, loaded in a session of its own."""
     news: list[tuple[dict[str, Any], str]] = []
     with Session(bind=db.engine) as session:
-        for start in range(0, len(screen_ids), manifests.BATCH):
-            screens = list(
-                session.scalars(
-                    sa.select(Screen)
-                    .where(Screen.id.in_(screen_ids[start : start + manifests.BATCH]))
-                    .options(selectinload(Screen.org))
-                )
-            )
-            # One query for the titles of what the screens show, not one a screen.
-            titles = live_titles(session, {s.current_item_id for s in screens if s.current_item_id})
-            news += [(screen_json(s, now, titles), s.org.path) for s in screens]
+        for _batch, among in in_batches(session, Screen.id, screen_ids):
+            query = sa.select(Screen).where(among).options(selectinload(Screen.org))
+            news += news_of(session, list(session.scalars(query)), now)
     return news
