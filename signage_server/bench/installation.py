@@ -45,34 +45,28 @@ def free_port() -> int:
 def run_module(env: dict[str, str], module: str, *args: str, timeout: float = 600) -> str:
     """Run ``python -m signage_server.bench.MODULE ARGS`` (this interpreter, a fresh process)
     in the environment ``env``; return its output."""
-    result = subprocess.run(  # noqa: S603 - this interpreter, our own module
-        [sys.executable, "-m", f"signage_server.bench.{module}", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise click.ClickException(
-            f"{module} {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}"
-        )
-    return result.stdout
+    argv = [sys.executable, "-m", f"signage_server.bench.{module}", *args]
+    return _output(argv, env, " ".join([module, *args]), timeout, tail=3000)
 
 
 def signage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     """Run ``signage ARGS`` in the environment ``env``; return its output."""
-    result = subprocess.run(  # noqa: S603 - our own console script
-        [*signage_command(), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
+    return _output([*signage_command(), *args], env, " ".join(["signage", *args]), timeout)
+
+
+def _output(
+    argv: list[str], env: dict[str, str], label: str, timeout: float, tail: int = 2000
+) -> str:
+    """Run ``argv`` in ``env``; return its output, or fail with the end of its errors.
+
+    :raise click.ClickException: it exited with an error.
+    """
+    result = subprocess.run(  # noqa: S603 - this interpreter or our console script
+        argv, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     if result.returncode != 0:
         raise click.ClickException(
-            f"signage {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-2000:]}"
+            f"{label} failed ({result.returncode}):\n{result.stderr[-tail:]}"
         )
     return result.stdout
 
