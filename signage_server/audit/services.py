@@ -318,14 +318,15 @@ def last_item_records(
     ids = sorted(set(item_ids))
     found: dict[tuple[int, int], AuditRecord] = {}
     for start in range(0, len(ids), 500):
-        query = (
-            sa.select(AuditRecord)
+        newest = (
+            sa.select(sa.func.max(AuditRecord.seq))
             .where(
                 AuditRecord.subject == rules.ITEM,
                 AuditRecord.item_id.in_(ids[start : start + 500]),
             )
-            .order_by(AuditRecord.seq)
+            .group_by(AuditRecord.item_id, AuditRecord.revision)
         )
+        query = sa.select(AuditRecord).where(AuditRecord.seq.in_(newest))
         for record in session.scalars(query):
             assert record.item_id is not None and record.revision is not None
             found[(record.item_id, record.revision)] = record

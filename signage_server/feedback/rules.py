@@ -166,10 +166,14 @@ ACTION_LABELS = {
 # --- routing and visibility ---------------------------------------------------------
 
 
+#: Kinds of feedback handled by the org above the one they are about (DESIGN.md §5).
+HANDLED_ABOVE = frozenset({Kind.REPORT})
+
+
 def handling_path(kind: Kind, org_path: str, parent_path: str | None) -> str:
     """Return the path of the org that handles feedback of ``kind`` about the org at
     ``org_path``: the parent for reports (the org itself when it has none), else itself."""
-    if kind is Kind.REPORT and parent_path is not None:
+    if kind in HANDLED_ABOVE and parent_path is not None:
         return parent_path
     return org_path
 

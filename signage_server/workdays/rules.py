@@ -10,6 +10,7 @@ as ``loaded``. A date in a year known to neither is refused loudly with
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
@@ -21,10 +22,19 @@ from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 
 
+@functools.cache
 def builtin_years() -> range:
     """Return the years the installed ``chinesecalendar`` package knows."""
     years = [d.year for d in _cc.holidays] + [d.year for d in _cc.workdays]
     return range(min(years), max(years) + 1)
+
+
+@functools.lru_cache(maxsize=8192)
+def _builtin_workday(day: dt.date) -> bool:
+    """``chinese_calendar.is_workday``, remembered per date: the package's data does not change
+    while a process runs, and each of its answers scans its whole table of holidays (a
+    feedback receipt's deadlines ask it about twenty times)."""
+    return bool(chinese_calendar.is_workday(day))
 
 
 class CalendarUnknown(RuleViolation):
@@ -84,7 +94,7 @@ class WorkdayCalendar:
         if day in self.overrides:
             return self.overrides[day]
         if day.year in self.known:
-            return bool(chinese_calendar.is_workday(day))
+            return _builtin_workday(day)
         if day.year in self.loaded:
             return day.weekday() < 5
         raise CalendarUnknown(day, self.known, self.loaded)

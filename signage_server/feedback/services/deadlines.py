@@ -18,14 +18,15 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.rules import CaseState
 from signage_server.feedback.rules import DeadlineTerms
 from signage_server.feedback.rules import Kind
-from signage_server.workdays.services import load_calendar
+from signage_server.workdays.services import calendar_of
 
 
 def terms(session: Session) -> DeadlineTerms:
-    """Return what this installation counts deadlines with: the calendar in the database,
-    the local zone and the configured days (``SIGNAGE_FEEDBACK_DAYS``)."""
+    """Return what this installation counts deadlines with: the calendar in the database (as
+    the session loaded it), the local zone and the configured days
+    (``SIGNAGE_FEEDBACK_DAYS``)."""
     return DeadlineTerms(
-        calendar=load_calendar(session),
+        calendar=calendar_of(session),
         tz=local_tz(),
         days=rules.parse_days(registry.get(Settings).feedback_days),
     )

@@ -40,7 +40,11 @@ class Submission:
 def handling_org(session: Session, org: Org, kind: Kind) -> Org:
     """Return the org that handles feedback of ``kind`` about ``org`` (``rules.handling_path``:
     the parent for reports)."""
-    parent = session.get(Org, org.parent_id) if org.parent_id else None
+    parent = (
+        session.get(Org, org.parent_id)
+        if org.parent_id and kind in rules.HANDLED_ABOVE  # no need to read it otherwise
+        else None
+    )
     path = rules.handling_path(kind, org.path, parent.path if parent else None)
     return parent if parent is not None and path == parent.path else org
 
@@ -93,6 +97,7 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
         decision=rules.received_decision(submission.kind),
         decision_reason="",
         hidden_reason="",
+        replies=[],  # new: nothing to load when its state is sealed
     )
     fill_shown(session, case)
     if submission.honeypot:
