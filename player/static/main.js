@@ -124,6 +124,7 @@ const S = {
   flushing: false,
   due: { status: 0, flush: 0, poll: 0, preview: 0, reconnect: 0 },
   ack: null, // the acknowledgement waiting to be sent: {version, due} (socket.js)
+  ackDelay: null, // how long it waits, as the server's hello said: {min, spread} ms (socket.js)
   pair: { secret: null, code: null, expires: 0, next: 0, busy: false },
   applySeq: 0
 };

@@ -3,14 +3,19 @@
  * the screen token, the backstop manifest poll over HTTP, status reports and proof-of-play
  * batches.
  *
- *   server -> player  hello {screen}       the screen's facts (kept in the store)
+ *   server -> player  hello {screen, ack_delay_ms}
+ *                                          the screen's facts (kept in the store), and how
+ *                                          long to wait before acknowledging (below)
+ *                     pace {ack_delay_ms}  a new wait, when the process filled or emptied
  *                     manifest {...}       stored -> files prefetched -> ack -> applied
  *                     manifest_delta {...} applied to the manifest held (delta.js), then as a
  *                                          manifest; on a base mismatch: the full one by poll
  *   player -> server  ack {version}        once the manifest and its files are kept, after a
- *                                          random 1-3 s (sendDueAck, from the tick): after a
+ *                                          random wait (sendDueAck, from the tick): after a
  *                                          push every screen answers, and answers all at once
- *                                          would compete with the push still going out
+ *                                          would compete with the push still going out; the
+ *                                          server says how long in hello (longer on a process
+ *                                          with many players), 1-3 s until it has
  *                     status {version, current_item, uptime_s}
  *                     played [records]     in batches of 50 acknowledged by the server;
  *                                          a batch leaves the queue only once acknowledged
@@ -30,9 +35,22 @@ export const FLUSH_AT = 50;
 /** Records per `played` message. */
 export const BATCH = 50;
 export const ACK_TIMEOUT_MS = 15000;
-/** An acknowledgement waits ACK_MIN_MS plus up to ACK_SPREAD_MS (random) before it is sent. */
+/**
+ * An acknowledgement waits ACK_MIN_MS plus up to ACK_SPREAD_MS (random) before it is sent,
+ * unless the server's hello said otherwise (`ack_delay_ms` {min, spread}, each at most
+ * ACK_LONGEST_MS).
+ */
 export const ACK_MIN_MS = 1000;
 export const ACK_SPREAD_MS = 2000;
+export const ACK_LONGEST_MS = 30000;
+
+/** The wait before acknowledging that a hello's `ack_delay_ms` asks for; null if unusable. */
+export function ackDelay(value) {
+  if (!value || typeof value !== 'object') return null;
+  const ok = (n) => Number.isFinite(n) && n >= 0 && n <= ACK_LONGEST_MS;
+  if (!ok(value.min) || !ok(value.spread)) return null;
+  return { min: value.min, spread: value.spread };
+}
 
 /** The `status` report of a player. */
 export function statusPayload(S, uptimeMs) {
@@ -89,7 +107,8 @@ export function createNet(ctx) {
       if (!S.preview) await store.put('manifest', m);
       const complete = S.preview ? true : await ctx.assets.prefetch(m);
       if (complete && !S.preview) {
-        S.ack = { version: m.version, due: ctx.mono() + ACK_MIN_MS + ctx.random() * ACK_SPREAD_MS };
+        const wait = S.ackDelay || { min: ACK_MIN_MS, spread: ACK_SPREAD_MS };
+        S.ack = { version: m.version, due: ctx.mono() + wait.min + ctx.random() * wait.spread };
       }
       if (seq !== S.applySeq) return; // a newer manifest arrived meanwhile
       const current = S.rotation.manifest;
@@ -113,6 +132,7 @@ export function createNet(ctx) {
 
   function onHello(payload) {
     if (!payload || !payload.screen) return;
+    S.ackDelay = ackDelay(payload.ack_delay_ms);
     ctx.display.setScreen(payload.screen);
     store.put('hello', payload).catch((e) => warn('hello not stored', e));
     if (!S.rotation.manifest && payload.screen.layout) ctx.frame.setLayout(payload.screen.layout);
@@ -140,6 +160,11 @@ export function createNet(ctx) {
       if (message === 'unauthorized' || message === 'revoked') ctx.unpair();
     });
     socket.on('hello', onHello);
+    socket.on('pace', (p) => {
+      // The process now holds many more (or fewer) players: a new wait before acknowledging.
+      const wait = ackDelay(p && p.ack_delay_ms);
+      if (wait) S.ackDelay = wait;
+    });
     socket.on('manifest', (m) => receiveManifest(m));
     socket.on('manifest_delta', (d) => receiveDelta(d));
   }

@@ -48,8 +48,11 @@ MANIFEST = '42/player,["manifest",'
 #: A player that acknowledged a manifest is sent what changed since (docs/player-protocol.md).
 DELTA = '42/player,["manifest_delta",'
 FLOOR = '42/player,["floor",'
+HELLO = '42/player,["hello",'
+PACE = '42/player,["pace",'
 #: The web player acknowledges a manifest after ACK_MIN_S plus up to ACK_SPREAD_S, at random
-#: (``ACK_MIN_MS`` and ``ACK_SPREAD_MS`` of ``player/static/socket.js``).
+#: (``ACK_MIN_MS`` and ``ACK_SPREAD_MS`` of ``player/static/socket.js``), unless the server's
+#: ``hello`` says how long (``ack_delay_ms``: longer on a process with many players).
 ACK_MIN_S = 1.0
 ACK_SPREAD_S = 2.0
 
@@ -70,6 +73,8 @@ class Player:
     connected_at: float = 0.0
     reconnects: int = 0
     refused: str = ""
+    ack_min_s: float = ACK_MIN_S
+    ack_spread_s: float = ACK_SPREAD_S
 
     def acknowledge(self, ws: websocket.WebSocket, version: str) -> None:
         if version != self.version or not ws.connected:
@@ -108,6 +113,10 @@ class Player:
                     return
                 if message == "2":
                     ws.send("3")
+                elif message.startswith((HELLO, PACE)):
+                    wait = json.loads(message[len("42/player,") :])[1].get("ack_delay_ms") or {}
+                    self.ack_min_s = float(wait.get("min", ACK_MIN_S * 1000)) / 1000
+                    self.ack_spread_s = float(wait.get("spread", ACK_SPREAD_S * 1000)) / 1000
                 elif message.startswith((MANIFEST, DELTA)):
                     now = time.monotonic()
                     body = json.loads(message[len("42/player,") :])[1]
@@ -119,8 +128,8 @@ class Player:
                     self.version = version
                     if message.startswith(MANIFEST):
                         self.manifest_bytes = len(message)
-                    # As the web player: after a random 1-3 s, the newest version only.
-                    delay = ACK_MIN_S + random.random() * ACK_SPREAD_S  # noqa: S311 - jitter
+                    # As the web player: after the wait the server asked for, newest version only.
+                    delay = self.ack_min_s + random.random() * self.ack_spread_s  # noqa: S311
                     gevent.spawn_later(delay, self.acknowledge, ws, version)
                 elif message.startswith(FLOOR):
                     if self.floor_at is None:

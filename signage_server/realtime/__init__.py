@@ -32,6 +32,8 @@ from signage_server.realtime.events import PlayerNamespace
 from signage_server.realtime.events import socket_error
 from signage_server.realtime.notifier import NOTIFIER
 from signage_server.realtime.notifier import SocketIONotifier
+from signage_server.realtime.pacing import ATTENDANCE
+from signage_server.realtime.pacing import Attendance
 from signage_server.screens import changes
 from signage_server.screens.services import players
 
@@ -97,6 +99,7 @@ def init_app(app: Flask) -> None:
         )
         registry.register(app, key, news)
     registry.register(app, DATABASE_GATE, threading.BoundedSemaphore(DATABASE_HANDLERS))
+    registry.register(app, ATTENDANCE, Attendance())
 
     factory = db.factory(app)
     event.listen(factory, "after_commit", lambda session: dispatcher.submit(changes.take(session)))

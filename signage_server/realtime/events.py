@@ -33,14 +33,18 @@ from signage_server.realtime.batching import STATUSES
 from signage_server.realtime.batching import WALL
 from signage_server.realtime.notifier import admin_room
 from signage_server.realtime.notifier import player_room
+from signage_server.realtime.pacing import ATTENDANCE
+from signage_server.realtime.pacing import AckDelay
 from signage_server.screens.models import Screen
 from signage_server.screens.services import players
 from signage_server.screens.services.wall import wall_rooms
 
 
-def hello_json(screen: Screen) -> dict[str, Any]:
-    """What a player learns of its own screen on connect (CONTRACT.md ``hello``)."""
+def hello_json(screen: Screen, ack: AckDelay) -> dict[str, Any]:
+    """What a player learns of its own screen on connect (CONTRACT.md ``hello``), and how long
+    it waits before acknowledging a manifest (``realtime.pacing``)."""
     return {
+        "ack_delay_ms": ack.json(),
         "screen": {
             "id": screen.id,
             "name": screen.name,
@@ -51,7 +55,7 @@ def hello_json(screen: Screen) -> dict[str, Any]:
             "resolution": screen.resolution,
             "timezone": screen.timezone,
             "code": screen_code(screen.id),
-        }
+        },
     }
 
 
@@ -83,6 +87,13 @@ def _report(data: Any) -> players.Report:
     return players.Report(_sid(), session.get("screen"), data, registry.now())
 
 
+def _pace(delay: AckDelay | None) -> None:
+    """Tell every player of this process (only: ``ignore_queue``) its new wait before
+    acknowledging (``realtime.pacing``)."""
+    if delay is not None:
+        emit("pace", {"ack_delay_ms": delay.json()}, broadcast=True, ignore_queue=True)
+
+
 class PlayerNamespace(Namespace):  # type: ignore[misc]
     """``/player``: screens connect with their token and report what they show."""
 
@@ -93,11 +104,16 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
                 token, _sid(), _address(), identified=lambda screen: join_room(player_room(screen))
             )
         session["screen"] = connection.identity
-        emit("hello", hello_json(connection.screen))
+        session["counted"] = True
+        delay, everybody = registry.get(ATTENDANCE).joined()
+        emit("hello", hello_json(connection.screen, delay))
+        _pace(everybody)
         emit("manifest", connection.manifest)
         registry.get(WALL).add(connection.screen.id)
 
     def on_disconnect(self, reason: Any = None) -> None:
+        if session.pop("counted", False):
+            _pace(registry.get(ATTENDANCE).left())
         with registry.get(DATABASE_GATE):
             screen_id = players.disconnect_player(_sid())
         if screen_id is not None:

@@ -11,9 +11,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from signage_server import services as registry
 from signage_server.clock import FixedClock
 from signage_server.extensions import db
 from signage_server.extensions import socketio
+from signage_server.realtime import pacing
+from signage_server.realtime.pacing import ATTENDANCE
 from signage_server.scheduler import run_once
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
@@ -62,6 +65,8 @@ def test_hello_and_manifest_on_connect(app: Flask, client: FlaskClient, people: 
         "Asia/Shanghai",
     )
     assert len(hello["code"]) >= 8
+    # One player on this process: acknowledge after 1-3 s (realtime.pacing).
+    assert received[0]["args"][0]["ack_delay_ms"] == {"min": 1000, "spread": 2000}
     manifest = received[1]["args"][0]
     assert item_ids(manifest) == [item["id"]]
     entry = manifest["items"][0]
@@ -326,3 +331,45 @@ def test_an_app_without_redis_does_not_inherit_an_earlier_apps_queue(
     connection = socketio.test_client(plain, namespace="/admin")
     assert not connection.is_connected("/admin")  # refused (no login), but no RuntimeError
     assert type(socketio.server.manager).__name__ == "Manager"
+
+
+def test_players_connected_to_the_process_are_counted(
+    app: Flask, client: FlaskClient, people: Factory
+) -> None:
+    """The wait before acknowledging grows with the players of the process: it counts those
+    that connected (not those refused) until they leave."""
+    attendance = registry.get(ATTENDANCE, app)
+    screens = [register(client, people, name=f"屏{n}") for n in range(2)]
+    first, second = (player(app, s["token"]) for s in screens)
+    assert attendance.connected == 2
+    refused = socketio.test_client(app, namespace="/player", auth={"token": "nope"})
+    assert not refused.is_connected("/player")
+    assert attendance.connected == 2
+    first.disconnect("/player")
+    assert attendance.connected == 1
+    second.disconnect("/player")
+    assert attendance.connected == 0
+
+
+def test_players_are_told_a_new_wait_when_the_process_fills_and_empties(
+    app: Flask, client: FlaskClient, people: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first players to connect learned a short wait in ``hello``; when the process has
+    many more, they are all told the longer one (``pace``), and the shorter one again when
+    players leave. Here 600 ms per player stands for the real 0.8 ms (three players, not
+    1,600)."""
+    monkeypatch.setattr(pacing, "MS_PER_PLAYER", 600)
+    screens = [register(client, people, name=f"屏{n}") for n in range(3)]
+    first = player(app, screens[0]["token"])
+    second = player(app, screens[1]["token"])
+    assert events(second, "hello")[0]["ack_delay_ms"] == {"min": 1200, "spread": 2000}
+    assert events(first, "pace") == [], "1,200 ms is within a quarter of the 1,000 told"
+    third = player(app, screens[2]["token"])
+    assert events(third, "hello")[0]["ack_delay_ms"] == {"min": 1800, "spread": 2000}
+    told = {"ack_delay_ms": {"min": 1800, "spread": 2000}}
+    assert events(first, "pace") == [told]
+    assert events(second, "pace") == [told]
+    third.disconnect("/player")
+    assert events(first, "pace") == [{"ack_delay_ms": {"min": 1200, "spread": 2000}}]
+    second.disconnect("/player")
+    assert events(first, "pace") == [], "1,000 ms is within a quarter of the 1,200 told"

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 
 import { Rotation } from '../../../player/static/rotation.js';
 import {
-  ACK_MIN_MS, ACK_SPREAD_MS, BATCH, createNet, socketOptions, statusPayload
+  ACK_LONGEST_MS, ACK_MIN_MS, ACK_SPREAD_MS, BATCH, ackDelay, createNet, socketOptions,
+  statusPayload
 } from '../../../player/static/socket.js';
 import { createStore, memoryDb } from '../../../player/static/store.js';
 
@@ -112,6 +113,42 @@ test('hello: the screen facts are taken and kept; the layout set before any mani
   assert.deepEqual(await ctx.store.get('hello'), hello);
   await socket.serve('hello', {});
   assert.equal(seen.screens.length, 1, 'a hello without a screen is ignored');
+});
+
+test('hello: the wait before acknowledging is the server\'s, when it gives a usable one', async () => {
+  const { socket, net } = player();
+  socket.connected = true;
+  await socket.serve('hello', { screen: { id: 5 }, ack_delay_ms: { min: 4000, spread: 4000 } });
+  await socket.serve('manifest', manifest('v1'));
+  const due = 1000 + 4000 + 0.5 * 4000;
+  net.sendDueAck(due - 1);
+  assert.deepEqual(sent(socket, 'ack'), [], 'a busy server asks for 4-8 s');
+  net.sendDueAck(due);
+  assert.deepEqual(sent(socket, 'ack'), [{ version: 'v1' }]);
+  // A hello without it (an older server), or with nonsense: back to 1-3 s.
+  await socket.serve('hello', { screen: { id: 5 }, ack_delay_ms: { min: -1, spread: 2 } });
+  await socket.serve('manifest', manifest('v2'));
+  net.sendDueAck(ACK_DUE);
+  assert.deepEqual(sent(socket, 'ack'), [{ version: 'v1' }, { version: 'v2' }]);
+});
+
+test('pace: a new wait for the next acknowledgements; nonsense changes nothing', async () => {
+  const { S, socket } = player();
+  await socket.serve('pace', { ack_delay_ms: { min: 3000, spread: 5000 } });
+  assert.deepEqual(S.ackDelay, { min: 3000, spread: 5000 });
+  await socket.serve('pace', { ack_delay_ms: { min: 'soon' } });
+  await socket.serve('pace', null);
+  assert.deepEqual(S.ackDelay, { min: 3000, spread: 5000 });
+});
+
+test('ackDelay: numbers from 0 to the longest wait, or nothing', () => {
+  assert.deepEqual(ackDelay({ min: 1000, spread: 2000 }), { min: 1000, spread: 2000 });
+  assert.deepEqual(ackDelay({ min: 0, spread: ACK_LONGEST_MS }), { min: 0, spread: ACK_LONGEST_MS });
+  assert.equal(ackDelay(null), null);
+  assert.equal(ackDelay({ min: '1000', spread: 2000 }), null);
+  assert.equal(ackDelay({ min: 1000 }), null);
+  assert.equal(ackDelay({ min: ACK_LONGEST_MS + 1, spread: 0 }), null);
+  assert.equal(ackDelay({ min: NaN, spread: 0 }), null);
 });
 
 test('manifest: stored, files fetched, acknowledged, applied once per version, cleaned up', async () => {
