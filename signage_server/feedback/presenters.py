@@ -170,6 +170,10 @@ def publication(session: Session, target: Target, decision: Disclosed | None) ->
         )
     content = decision.content and intact
     return {
+        # Who answers for it (第一责任人) and who supplied it, as sealed: nothing of a revision
+        # that fails its seal is presented (it may be forged too).
+        "accountable": revision.accountable if intact else "",
+        "department": revision.department if intact else "",
         "steps": publication_record(session, target.item, revision),
         "content_sha256": revision.content_sha256,
         "intact": intact,

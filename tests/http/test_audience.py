@@ -136,6 +136,10 @@ def test_withdrawn_public_item_says_when_by_whom_and_why(
     assert "集义村2026年第四季度村级财务收支情况" in html  # which item: public
     assert "已撤回" in html and "报账凭证待补充，暂停公开" in html
     assert "王建国（村党支部书记）" in html  # the approver who withdrew it (and signed it)
+    # Who answers for it (第一责任人) and who supplied it, as the revision says.
+    responsible = html.split('<dl class="responsible">')[1].split("</dl>")[0]
+    assert "第一责任人" in responsible and "王建国" in responsible
+    assert "提供部门" in responsible and "村报账员" in responsible
     assert "2026-11-23 09:00" in html
     # The old body is not presented as the disclosure.
     assert "村内道路维修材料费" not in html and "查看公开内容" not in html

@@ -163,10 +163,13 @@ def test_the_qr_page_refuses_a_tampered_body_and_shows_the_audit_head(
     now = head(app)
     assert f"第 {now['seq']} 条" in page and now["hash"][:16] in page
     assert "事后篡改任何记录都会被发现" in page
+    assert '<dl class="responsible">' in page and "第一责任人" in page
     tamper(app, item["id"])
     page = client.get(f"/f/{code}").get_data(as_text=True)
     assert FORGED not in page
     assert "与审计链中的封存不符" in page
+    # Not even who answers for it: the stored revision may be forged there too.
+    assert '<dl class="responsible">' not in page
     # Nothing of the stored revision is presented, not even its title (it may be forged too).
     with app.app_context():
         title = db.session.scalar(
