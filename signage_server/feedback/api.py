@@ -94,6 +94,7 @@ class ActionIn(BaseModel):
         "acknowledge",
         "conclude",
         "publish_reply",
+        "extend",
         "grant",
         "refuse",
         "confirm_refusal",

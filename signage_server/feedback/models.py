@@ -64,6 +64,8 @@ class Case(Base):
     decision: Mapped[Decision | None] = mapped_column(str_enum(Decision, 20))
     decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[dt.datetime | None]
+    #: The time to decide a request was extended (once, with the reason in its history).
+    extended_at: Mapped[dt.datetime | None]
     hidden_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     hidden_reason: Mapped[str] = mapped_column(sa.String(200), default="")
 

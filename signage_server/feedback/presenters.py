@@ -24,6 +24,7 @@ from signage_server.feedback import links
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import Reply
 from signage_server.feedback.rules import PUBLIC_DUTY_LABELS
+from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import Decision
 from signage_server.feedback.services import deadlines
 from signage_server.feedback.services.inbox import CaseRow
@@ -66,6 +67,7 @@ def case_json(row: CaseRow) -> dict[str, Any]:
         "decision": case.decision.value if case.decision else None,
         "decision_reason": case.decision_reason,
         "decided_at": _iso(case.decided_at),
+        "extended_at": _iso(case.extended_at),
         "hidden": case.hidden,
         "hidden_reason": case.hidden_reason,
         "deadlines": [
@@ -92,10 +94,20 @@ def case_json(row: CaseRow) -> dict[str, Any]:
     }
 
 
+def extension_reason(case: Case) -> str:
+    """Return why the time to decide the request was extended (its history's note), or an
+    empty string when it was not."""
+    if case.extended_at is None:
+        return ""
+    return next((e.note for e in reversed(case.events) if e.action is Action.EXTEND), "")
+
+
 def public_case_json(case: Case, *, replies_intact: bool = True) -> dict[str, Any]:
     """What anybody holding the receipt may know: no names, no phone, no handler; no reply
     that does not match its seal in the audit chain."""
     return {
+        "extended_at": _iso(case.extended_at),
+        "extension_reason": extension_reason(case),
         "receipt": case.receipt,
         "kind": case.kind.value,
         "state": "hidden" if case.hidden else case.state.value,
@@ -139,6 +151,7 @@ def case_context(session: Session, case: Case, now: dt.datetime) -> dict[str, An
         "about_org": case.org.name,
         "about_title": title,
         "deadlines": deadlines.deadlines(case, terms),
+        "extension_reason": extension_reason(case),
         "duty_labels": PUBLIC_DUTY_LABELS,
         "today": terms.today(now),
         "answered_by": answered_by,

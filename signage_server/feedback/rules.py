@@ -129,6 +129,7 @@ class Action(StrEnum):
     CONCLUDE = "conclude"
     DRAFT_REPLY = "draft_reply"
     PUBLISH_REPLY = "publish_reply"
+    EXTEND = "extend"
     GRANT = "grant"
     REFUSE = "refuse"
     CONFIRM_REFUSAL = "confirm_refusal"
@@ -151,6 +152,7 @@ ACTION_LABELS = {
     Action.CONCLUDE: N_("Investigation concluded"),
     Action.DRAFT_REPLY: N_("Reply drafted"),
     Action.PUBLISH_REPLY: N_("Reply published"),
+    Action.EXTEND: N_("Time to decide extended"),
     Action.GRANT: N_("Request granted"),
     Action.REFUSE: N_("Refusal proposed"),
     Action.CONFIRM_REFUSAL: N_("Refusal confirmed by higher review"),
@@ -281,10 +283,13 @@ PUBLIC_DUTY_LABELS = {
 }
 
 #: Working days for each duty (DESIGN.md §5); ``comment`` answers are this product's choice.
+#: A request for disclosure (依申请公开) is decided within 3 working days of its receipt; the
+#: handler may extend that once, with a reason, to 10 (``request_extended``).
 DEFAULT_DAYS: Mapping[str, int] = {
     "report_acknowledge": 15,
     "report_reply": 15,
-    "request": 10,
+    "request": 3,
+    "request_extended": 10,
     "question": 10,
     "comment": 15,
 }
@@ -306,6 +311,8 @@ def parse_days(text: str) -> dict[str, int]:
         if not value.strip().isdigit() or int(value) < 1:
             raise ValueError(f"feedback deadline {key} must be a positive number of days")
         days[key] = int(value)
+    if days["request_extended"] < days["request"]:
+        raise ValueError("feedback deadline request_extended must not be shorter than request")
     return days
 
 
@@ -334,6 +341,8 @@ class CaseFacts:
     acknowledged_at: dt.datetime | None = None
     concluded_at: dt.datetime | None = None
     decided_at: dt.datetime | None = None
+    #: The time to decide a request was extended (once, with a reason).
+    extended_at: dt.datetime | None = None
     answered_at: dt.datetime | None = None
     hidden: bool = False
     state: CaseState = CaseState.RECEIVED
@@ -407,7 +416,12 @@ def deadlines(
             concluded = facts.concluded_at.astimezone(tz).date()
             add(Duty.REPLY_AFTER_CONCLUSION, concluded, "report_reply", answered)
     elif facts.kind is Kind.REQUEST:
-        add(Duty.DECIDE, received, "request", facts.decided_at)
+        add(
+            Duty.DECIDE,
+            received,
+            "request" if facts.extended_at is None else "request_extended",
+            facts.decided_at,
+        )
     elif facts.kind is Kind.QUESTION:
         add(Duty.ANSWER, received, "question", facts.answered_at)
     else:
@@ -602,6 +616,7 @@ class Guard(StrEnum):
     UNACKNOWLEDGED = "unacknowledged"
     UNCONCLUDED = "unconcluded"
     UNDECIDED = "undecided"
+    NOT_EXTENDED = "not_extended"
     REFUSAL_PROPOSED = "refusal_proposed"
     DRAFTED = "drafted"
     SHOWN = "shown"
@@ -646,6 +661,10 @@ GUARDS: Mapping[Guard, GuardRule] = {
     Guard.UNDECIDED: GuardRule(
         lambda f: f.decision in (Decision.PENDING, None),
         Refusal(Conflict, N_("The request is decided already."), "decided"),
+    ),
+    Guard.NOT_EXTENDED: GuardRule(
+        lambda f: f.extended_at is None,
+        Refusal(Conflict, N_("The time to decide was extended already: once only."), "extended"),
     ),
     Guard.REFUSAL_PROPOSED: GuardRule(
         lambda f: f.decision is Decision.REFUSAL_PROPOSED,
@@ -757,6 +776,13 @@ WORKFLOW: Mapping[Action, Transition] = {
         Capacity.HANDLER,
         {state: CaseState.ANSWERED for state in OPEN_STATES},
         (Guard.DRAFTED, Guard.SHOWN),
+        acknowledges=True,
+    ),
+    Action.EXTEND: Transition(
+        Capacity.HANDLER,
+        STARTS,
+        (Guard.IS_REQUEST, Guard.UNDECIDED, Guard.NOT_EXTENDED),
+        Note(N_("Say why the decision needs more time.")),
         acknowledges=True,
     ),
     Action.GRANT: Transition(

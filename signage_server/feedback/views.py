@@ -229,6 +229,7 @@ _simple(
     "conclude", handling.conclude_case, N_("The investigation was recorded as concluded."), True
 )
 _simple("publish", handling.publish_reply, N_("The reply was published."), False)
+_simple("extend", handling.extend_request, N_("The time to decide was extended."), True)
 _simple("grant", handling.grant_request, N_("The request was granted."), True)
 _simple("refuse", handling.refuse_request, N_("The refusal was sent for higher review."), True)
 _simple("close", handling.close_case, N_("The case was closed."), False)

@@ -568,6 +568,72 @@ def test_refusing_a_request_needs_reasons_and_the_superior_review(
     assert "合同尚未签订" in track and "不予公开" in track
 
 
+def test_a_request_is_decided_in_three_working_days_extended_once_to_ten_with_a_reason(
+    app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock
+) -> None:
+    """依申请公开: decided within 3 working days of its receipt; the handler may extend that
+    once, to 10, with a reason the villager reads on the tracking page."""
+    item = published_item(client, demo)
+    receipt = receipt_of(submit(client, item_code(app, item), kind="request", text="请公开合同"))
+    case = case_of(client, demo, "jiyi01_handler", receipt)
+    # Received Monday 2026-11-23 09:00: Tuesday, Wednesday, Thursday.
+    (deadline,) = case["deadlines"]
+    assert (deadline["duty"], deadline["due"]) == ("decide", "2026-11-26")
+    track = client.get(f"/f/track/{receipt}").get_data(as_text=True)
+    assert 'data-due="2026-11-26"' in track and 'data-days="3"' in track
+    assert 'id="extension"' not in track
+    web = app.test_client()
+    demo.login(web, "jiyi01_handler")
+    page = web.get(f"/feedback/{case['id']}").get_data(as_text=True)
+    assert f"/feedback/{case['id']}/extend" in page and "延长办理期限" in page
+
+    # Friday: overdue.
+    clock.set(dt.datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI))
+    assert case_of(client, demo, "jiyi01_handler", receipt)["deadlines"][0]["overdue"] is True
+    assert receipt in web.get("/feedback?overdue=1").get_data(as_text=True)
+
+    # Not without a reason; then, from the handler's page, with one.
+    assert action(client, demo, "jiyi01_handler", case["id"], "extend").status_code == 400
+    response = post_form(
+        web,
+        f"/feedback/{case['id']}/extend",
+        {"note": "合同原件存于镇财政所，需调取"},
+        page=f"/feedback/{case['id']}",
+    )
+    assert response.status_code == 302
+    extended = case_of(client, demo, "jiyi01_handler", receipt)
+    assert extended["extended_at"] is not None
+    (deadline,) = extended["deadlines"]
+    # Ten working days from the receipt: Monday 2026-12-07; no longer overdue.
+    assert (deadline["due"], deadline["overdue"]) == ("2026-12-07", False)
+    assert receipt not in web.get("/feedback?overdue=1").get_data(as_text=True)
+    track = client.get(f"/f/track/{receipt}").get_data(as_text=True)
+    assert 'data-due="2026-12-07"' in track and 'data-days="10"' in track
+    assert 'id="extension"' in track and "合同原件存于镇财政所，需调取" in track
+    public = client.get(f"/f/track/{receipt}", headers={"Accept": "application/json"}).get_json()
+    assert public["extension_reason"] == "合同原件存于镇财政所，需调取"
+    history = web.get(f"/feedback/{case['id']}").get_data(as_text=True)
+    assert "办理期限已延长" in history and f"/feedback/{case['id']}/extend" not in history
+
+    # Once only; and the decision then meets the extended deadline.
+    again = action(client, demo, "jiyi01_handler", case["id"], "extend", reason="还需时间")
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "extended"
+    clock.set(dt.datetime(2026, 12, 4, 9, 0, tzinfo=SHANGHAI))
+    granted = action(client, demo, "jiyi01_handler", case["id"], "grant", reason="下周一公开")
+    assert granted.get_json()["deadlines"][0]["met_at"] is not None
+    assert (
+        action(client, demo, "jiyi01_handler", case["id"], "extend", reason="x").status_code == 409
+    )
+
+
+def test_only_requests_are_extended(app: Flask, client: FlaskClient, demo: Demo) -> None:
+    item = published_item(client, demo)
+    receipt = receipt_of(submit(client, item_code(app, item), kind="question", text="何时公开？"))
+    case = case_of(client, demo, "jiyi01_handler", receipt)
+    refused = action(client, demo, "jiyi01_handler", case["id"], "extend", reason="需要时间")
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "not_a_request"
+
+
 def test_granting_a_request(app: Flask, client: FlaskClient, demo: Demo) -> None:
     item = published_item(client, demo)
     receipt = receipt_of(submit(client, item_code(app, item), kind="request", text="请公开合同"))

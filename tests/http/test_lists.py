@@ -426,7 +426,8 @@ def test_overdue_feedback_is_selected_by_the_database_as_the_deadlines_say(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
     """``overdue_condition`` (SQL) and ``overdue`` (the deadline rules) agree on cases of every
-    kind received from 45 days ago to today, with and without the duty done."""
+    kind received from 45 days ago to today, with and without the duty done (requests with and
+    without their time to decide extended)."""
     with seeding(app) as session:
         made: list[Case] = []
         for back in range(0, 46, 1):
@@ -444,6 +445,8 @@ def test_overdue_feedback_is_selected_by_the_database_as_the_deadlines_say(
                 case.acknowledged_at = case.answered_at
             if n % 13 == 3 and case.kind is Kind.REPORT:
                 case.concluded_at = case.received_at + dt.timedelta(days=3)
+            if n % 3 == 0 and case.kind is Kind.REQUEST:
+                case.extended_at = case.received_at + dt.timedelta(days=1)  # 3 → 10 days
             if n % 17 == 4:
                 case.state = CaseState.CLOSED
             if n % 19 == 5:

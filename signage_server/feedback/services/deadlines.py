@@ -42,6 +42,7 @@ def facts(case: Case) -> rules.CaseFacts:
         acknowledged_at=case.acknowledged_at,
         concluded_at=case.concluded_at,
         decided_at=case.decided_at,
+        extended_at=case.extended_at,
         answered_at=case.answered_at,
         hidden=case.hidden,
     )
@@ -93,7 +94,13 @@ def overdue_condition(terms: DeadlineTerms, now: dt.datetime) -> sa.ColumnElemen
             sa.and_(
                 Case.kind == Kind.REQUEST,
                 Case.decided_at.is_(None),
-                before(Case.received_at, "request"),
+                sa.or_(
+                    sa.and_(Case.extended_at.is_(None), before(Case.received_at, "request")),
+                    sa.and_(
+                        Case.extended_at.is_not(None),
+                        before(Case.received_at, "request_extended"),
+                    ),
+                ),
             ),
             sa.and_(Case.kind == Kind.QUESTION, unanswered, before(Case.received_at, "question")),
             sa.and_(Case.kind == Kind.COMMENT, unanswered, before(Case.received_at, "comment")),

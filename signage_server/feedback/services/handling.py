@@ -215,6 +215,16 @@ def reply_to_case(
     return draft
 
 
+def extend_request(
+    session: Session, case: Case, principal: Principal, reason: str, now: dt.datetime
+) -> None:
+    """Extend the time to decide a request, once, with a written reason (the reason is in
+    the case's history, which the villager's tracking page shows)."""
+    _step(case, principal, Action.EXTEND, now, reason)
+    case.extended_at = now
+    session.commit()
+
+
 def grant_request(
     session: Session, case: Case, principal: Principal, note: str, now: dt.datetime
 ) -> None:
@@ -335,6 +345,8 @@ def take_action(
             conclude_case(session, case, principal, note, now)
         case Action.PUBLISH_REPLY:
             publish_reply(session, case, principal, now)
+        case Action.EXTEND:
+            extend_request(session, case, principal, note, now)
         case Action.GRANT:
             grant_request(session, case, principal, note, now)
         case Action.REFUSE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zoneinfo
 
@@ -11,8 +12,15 @@ from hypothesis import strategies as st
 
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Role
+from signage_server.errors import BadRequest
+from signage_server.errors import Conflict
+from signage_server.errors import RuleViolation
 from signage_server.feedback import rules
+from signage_server.feedback.rules import Action
+from signage_server.feedback.rules import Capacity
 from signage_server.feedback.rules import CaseFacts
+from signage_server.feedback.rules import CaseState
+from signage_server.feedback.rules import Decision
 from signage_server.feedback.rules import Duty
 from signage_server.feedback.rules import Kind
 from signage_server.workdays.rules import WorkdayCalendar
@@ -113,13 +121,56 @@ CALENDAR = WorkdayCalendar()
 DAYS = rules.DEFAULT_DAYS
 
 
-def test_questions_and_requests_have_ten_working_days() -> None:
-    for kind, duty in ((Kind.QUESTION, Duty.ANSWER), (Kind.REQUEST, Duty.DECIDE)):
-        (deadline,) = rules.deadlines(CaseFacts(kind, False, MONDAY), CALENDAR, TZ, DAYS)
-        assert deadline.duty is duty
-        assert deadline.due == dt.date(2026, 12, 7)
-        assert not deadline.overdue(dt.date(2026, 12, 7))
-        assert deadline.overdue(dt.date(2026, 12, 8))
+def test_questions_have_ten_working_days() -> None:
+    (deadline,) = rules.deadlines(CaseFacts(Kind.QUESTION, False, MONDAY), CALENDAR, TZ, DAYS)
+    assert deadline.duty is Duty.ANSWER
+    assert deadline.due == dt.date(2026, 12, 7)
+    assert not deadline.overdue(dt.date(2026, 12, 7))
+    assert deadline.overdue(dt.date(2026, 12, 8))
+
+
+def test_requests_are_decided_in_three_working_days_or_ten_once_extended() -> None:
+    (deadline,) = rules.deadlines(CaseFacts(Kind.REQUEST, False, MONDAY), CALENDAR, TZ, DAYS)
+    assert (deadline.duty, deadline.due, deadline.working_days) == (
+        Duty.DECIDE,
+        dt.date(2026, 11, 26),  # Thursday: Tuesday, Wednesday, Thursday
+        3,
+    )
+    assert deadline.overdue(dt.date(2026, 11, 27))
+    extended = CaseFacts(Kind.REQUEST, False, MONDAY, extended_at=MONDAY + dt.timedelta(days=2))
+    (deadline,) = rules.deadlines(extended, CALENDAR, TZ, DAYS)
+    # Ten working days from the receipt, not from the extension.
+    assert (deadline.due, deadline.working_days) == (dt.date(2026, 12, 7), 10)
+    assert not deadline.overdue(dt.date(2026, 12, 7))
+
+
+def test_a_request_is_extended_once_with_a_reason_and_only_while_undecided() -> None:
+    def attempt(facts: CaseFacts, note: str = "材料需向镇财政所调取") -> rules.Outcome:
+        return rules.decide(
+            rules.Attempt(Action.EXTEND, facts, frozenset({Capacity.HANDLER}), note)
+        )
+
+    pending = CaseFacts(Kind.REQUEST, False, MONDAY, decision=Decision.PENDING)
+    outcome = attempt(pending)
+    assert outcome.state is CaseState.IN_PROGRESS and outcome.acknowledges
+    with pytest.raises(BadRequest, match="more time"):
+        attempt(pending, note="  ")
+    with pytest.raises(Conflict, match="once"):
+        attempt(dataclasses.replace(pending, extended_at=MONDAY))
+    with pytest.raises(Conflict):
+        attempt(dataclasses.replace(pending, decision=Decision.GRANTED))
+    with pytest.raises(RuleViolation):
+        attempt(CaseFacts(Kind.QUESTION, False, MONDAY))
+    assert Action.EXTEND in rules.offered(pending, frozenset({Capacity.HANDLER}))
+    assert Action.EXTEND not in rules.offered(
+        dataclasses.replace(pending, extended_at=MONDAY), frozenset({Capacity.HANDLER})
+    )
+
+
+def test_the_extended_time_may_not_be_shorter() -> None:
+    assert rules.parse_days("request=5,request_extended=12")["request_extended"] == 12
+    with pytest.raises(ValueError, match="request_extended"):
+        rules.parse_days("request=12")
 
 
 def test_holidays_do_not_count() -> None:

@@ -38,6 +38,7 @@ EXPECTED: dict[Action, tuple[Capacity, dict[CaseState, CaseState]]] = {
     Action.CONCLUDE: (Capacity.HANDLER, {R: P, P: P, A: A}),
     Action.DRAFT_REPLY: (Capacity.HANDLER, {R: P, P: P, A: A}),
     Action.PUBLISH_REPLY: (Capacity.HANDLER, {R: A, P: A, A: A}),
+    Action.EXTEND: (Capacity.HANDLER, {R: P, P: P, A: A}),
     Action.GRANT: (Capacity.HANDLER, {R: P, P: P, A: A}),
     Action.REFUSE: (Capacity.HANDLER, {R: P, P: P, A: A}),
     Action.CONFIRM_REFUSAL: (Capacity.REVIEWER, {R: R, P: P, A: A}),
@@ -62,6 +63,7 @@ READY: dict[Action, CaseFacts] = {
     Action.CONCLUDE: facts(kind=Kind.REPORT),
     Action.DRAFT_REPLY: facts(),
     Action.PUBLISH_REPLY: facts(has_draft=True),
+    Action.EXTEND: facts(kind=Kind.REQUEST, decision=Decision.PENDING),
     Action.GRANT: facts(kind=Kind.REQUEST, decision=Decision.PENDING),
     Action.REFUSE: facts(kind=Kind.REQUEST, decision=Decision.PENDING),
     Action.CONFIRM_REFUSAL: facts(kind=Kind.REQUEST, decision=Decision.REFUSAL_PROPOSED),
@@ -288,6 +290,7 @@ def test_which_actions_acknowledge_the_receipt() -> None:
         Action.CONCLUDE,
         Action.DRAFT_REPLY,
         Action.PUBLISH_REPLY,
+        Action.EXTEND,
         Action.GRANT,
         Action.REFUSE,
     }
