@@ -548,6 +548,7 @@ LOGIN = {
     "feedback.close",
     "feedback.conclude",
     "feedback.export",
+    "feedback.extend",
     "feedback.grant",
     "feedback.hide",
     "feedback.inbox",
