@@ -25,6 +25,7 @@ HTTP helpers of ``tests/http`` take it where they take the demo.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,6 +52,7 @@ DEMO_USERS = {
 } | {data.ADMIN[0]: (data.ADMIN[2], Role.ADMIN, data.ADMIN[1])}
 
 #: The kind of an org made under a parent of each kind, when the test does not say.
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 CHILD_KIND = {OrgKind.COUNTY: OrgKind.TOWNSHIP, OrgKind.TOWNSHIP: OrgKind.VILLAGE}
 
 #: The steps from a draft to each state of the procedure: ``(action, role)``.
@@ -224,6 +226,11 @@ class Factory(Demo):
         body: dict[str, Any] = response.get_json()
         signed = state in ("approved", "ready", "published", "withdrawn")
         for action, role in STEPS["approved" if signed else state]:
+            if action == "approve" and body["procedure"] == "village":
+                # Village affairs: the joint meeting decides, the supervision committee seals.
+                body = self.decide(body["id"], people[Role.APPROVER])
+                body = self.act(body["id"], people[Role.REVIEWER], "seal")
+                continue
             body = self.act(body["id"], people[role], action)
         if signed and body["state"] == "approved" and state != "approved":
             body = self.act(body["id"], people[Role.SUPERIOR], "superior_approve")
@@ -233,6 +240,27 @@ class Factory(Demo):
             body = self.act(body["id"], people[Role.APPROVER], "withdraw", "已不再适用")
         expected = "ready" if state == "approved" and body["state"] == "ready" else state
         assert body["state"] == expected, (state, body["state"])
+        return body
+
+    def decide(self, item_id: int, username: str) -> dict[str, Any]:
+        """Record a quorate joint meeting held today as the decision on a village-affairs item."""
+        with self.app.app_context():
+            today = registry.now().astimezone(SHANGHAI).date()
+        response = self.app.test_client().post(
+            f"/api/v1/items/{item_id}/transitions",
+            json={
+                "action": "decide",
+                "meeting": {
+                    "held_on": today.isoformat(),
+                    "present": 7,
+                    "members": 9,
+                    "resolution": "同意按审核稿公开",
+                },
+            },
+            headers=self.headers(username),
+        )
+        assert response.status_code == 200, ("decide", username, response.get_json())
+        body: dict[str, Any] = response.get_json()
         return body
 
     def act(self, item_id: int, username: str, action: str, reason: str = "") -> dict[str, Any]:

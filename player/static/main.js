@@ -92,6 +92,7 @@ const dom = {
   qr: document.querySelector('.qr'),
   category: document.querySelector('.side-category'),
   validity: document.querySelector('.side-validity'),
+  seal: document.querySelector('.side-seal'),
   pageNo: document.querySelector('.side-pages'),
   tickerWindow: document.querySelector('.ticker-window'),
   ticker: document.querySelector('.ticker-text'),

@@ -1,5 +1,6 @@
 /*
- * The side region (QR code, category, validity, page indicator) and the footer ticker.
+ * The side region (QR code, category, validity, the supervision committee's seal line, page
+ * indicator) and the footer ticker.
  *
  * The texts are pure functions of the item, the manifest and the time (tested in Node);
  * createSide() puts them on screen and draws the QR code with qrcode-generator.
@@ -44,6 +45,19 @@ export function categoryText(item) {
   return category;
 }
 
+/**
+ * The seal line of a village-affairs item: "监委会审核盖章 张三 11月21日" (the village affairs
+ * supervision committee's member who signed and sealed it, and the day), else ''.
+ */
+export function sealText(item, tz) {
+  if (!item || !item.seal || !item.seal.name) return '';
+  const at = parseTime(item.seal.at);
+  const day = at === null ? '' : ' ' + shortDateText(at, tz);
+  return SEAL_LABEL + ' ' + String(item.seal.name) + day;
+}
+
+export const SEAL_LABEL = '监委会审核盖章';
+
 /** "第 2/3 页" for a display of several pages, else ''. */
 export function pageIndicator(c) {
   return c && c.pages.length > 1 ? '第 ' + (c.page + 1) + '/' + c.pages.length + ' 页' : '';
@@ -83,7 +97,8 @@ export function tickerSeconds(distance) {
 /**
  * The side region and ticker of one player.
  *   S       the player's state (S.rotation, S.screen, S.tz, S.layout, S.qrTarget, S.tickerText)
- *   dom     the page's regions (qr, side, category, validity, pageNo, ticker, tickerWindow)
+ *   dom     the page's regions (qr, side, category, validity, seal, pageNo, ticker,
+ *           tickerWindow)
  *   qrcode  qrcode-generator's function (window.qrcode), or null
  */
 export function createSide({ doc, dom, S, qrcode, warn = () => {} }) {
@@ -114,6 +129,7 @@ export function createSide({ doc, dom, S, qrcode, warn = () => {} }) {
     dom.side.classList.toggle('side-empty', !target);
     setText(dom.category, categoryText(item));
     setText(dom.validity, item ? validityText(item, S.tz) : '');
+    if (dom.seal) setText(dom.seal, sealText(item, S.tz));
   }
 
   function renderPageIndicator() {

@@ -164,8 +164,10 @@ def append(
     state: str,
     published_at: dt.datetime | None = None,
     ended_at: dt.datetime | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditRecord:
-    """Seal a change of an item revision (with its resulting state and times) onto the chain."""
+    """Seal a change of an item revision (with its resulting state and times, and
+    ``details``: what else the revision's procedure seals) onto the chain."""
     return _seal(
         session,
         subject=rules.ITEM,
@@ -181,6 +183,7 @@ def append(
         action=action,
         reason=reason,
         at=at,
+        details=details or None,
     )
 
 
@@ -331,6 +334,23 @@ def last_item_records(
             assert record.item_id is not None and record.revision is not None
             found[(record.item_id, record.revision)] = record
     return found
+
+
+def last_action_at(
+    session: Session, item_id: int, revision: int, action: str
+) -> dt.datetime | None:
+    """Return when ``action`` was last taken on one revision of an item (``None``: never)."""
+    return session.scalar(
+        sa.select(AuditRecord.at)
+        .where(
+            AuditRecord.subject == rules.ITEM,
+            AuditRecord.item_id == item_id,
+            AuditRecord.revision == revision,
+            AuditRecord.action == action,
+        )
+        .order_by(AuditRecord.seq.desc())
+        .limit(1)
+    )
 
 
 def is_genuine(session: Session, record: AuditRecord) -> bool:

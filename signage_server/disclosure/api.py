@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from typing import Literal
 
@@ -25,6 +26,7 @@ from signage_server.disclosure.presenters import item_json
 from signage_server.disclosure.presenters import list_items_json
 from signage_server.disclosure.presenters import revision_json
 from signage_server.disclosure.presenters import tasks_json
+from signage_server.disclosure.procedures import Meeting
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
@@ -82,11 +84,25 @@ class ItemPatch(BaseModel):
     stage: str | None = Field(default=None, max_length=100)
 
 
+class MeetingIn(BaseModel):
+    """The 两委 joint meeting's record (``decide``, village affairs)."""
+
+    held_on: dt.date
+    present: int = Field(ge=0, le=1000)
+    members: int = Field(ge=0, le=1000)
+    resolution: str = Field(max_length=2000)
+
+    def record(self) -> Meeting:
+        return Meeting(self.held_on, self.present, self.members, self.resolution)
+
+
 class TransitionIn(BaseModel):
     action: Literal[
         "submit",
         "review",
         "approve",
+        "decide",
+        "seal",
         "superior_approve",
         "reject",
         "publish",
@@ -94,6 +110,7 @@ class TransitionIn(BaseModel):
         "archive",
     ]
     reason: str = Field(default="", max_length=2000)
+    meeting: MeetingIn | None = None
 
 
 @bp.post("/items")
@@ -142,7 +159,8 @@ def transition(item_id: int) -> Response:
     """Take a step of the procedure: 403 role or org, 409 state, 422 domain rule."""
     item, principal = visible_item(item_id)
     data = parse(TransitionIn)
-    use_cases.take_step(principal, item.id, Action(data.action), data.reason)
+    meeting = data.meeting.record() if data.meeting else None
+    use_cases.take_step(principal, item.id, Action(data.action), data.reason, meeting)
     return jsonify(item_json(item, principal))
 
 

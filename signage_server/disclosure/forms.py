@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField
+from wtforms import DateField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -18,6 +19,7 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from signage_server.disclosure.procedures import Meeting
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Scope
@@ -124,3 +126,21 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
 class TransitionForm(FlaskForm):  # type: ignore[misc]
     action = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    # The joint meeting's record (``decide``, village affairs); the rule checks it.
+    held_on = DateField(_l("Date of the joint meeting"), validators=[Optional()])
+    members = IntegerField(
+        _l("Members of the two committees"), validators=[Optional(), NumberRange(0, 1000)]
+    )
+    present = IntegerField(_l("Members present"), validators=[Optional(), NumberRange(0, 1000)])
+    resolution = TextAreaField(_l("Resolution"), validators=[Optional(), Length(max=2000)])
+
+    def meeting(self) -> Meeting | None:
+        """The joint meeting as entered (``None`` when no part of it was)."""
+        if self.held_on.data is None:
+            return None
+        return Meeting(
+            self.held_on.data,
+            self.present.data or 0,
+            self.members.data or 0,
+            self.resolution.data or "",
+        )

@@ -17,6 +17,7 @@ from signage_server.db import created_at
 from signage_server.db import intpk
 from signage_server.db import str_enum
 from signage_server.db import utcnow
+from signage_server.disclosure.procedures import Procedure
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Scope
@@ -108,6 +109,14 @@ class Revision(Base):
     approved_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    #: The procedure it goes through (``procedures.procedure_for``; kept from its submission).
+    procedure: Mapped[Procedure] = mapped_column(
+        str_enum(Procedure, 16), default=Procedure.PARTY, server_default=Procedure.PARTY.value
+    )
+    #: Village affairs: the joint meeting's record (``procedures.Meeting``) and the supervision
+    #: committee's seal (``procedures.Seal``), both sealed in the audit chain.
+    meeting: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    seal: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: Why the previous revision was sent back, when this draft was opened by a rejection.
     returned_reason: Mapped[str] = mapped_column(sa.Text, default="")
     returned_by: Mapped[str] = mapped_column(sa.String(64), default="")

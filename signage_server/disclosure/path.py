@@ -1,11 +1,13 @@
 """The procedure of one revision as a path (DESIGN.md §2). Pure: no Flask, no session.
 
-An item goes 拟定 → 审核 → 审签 → 上级审核 → 公开. For the revision shown on an item's page
-this module says which steps are done (by whom, when), which one is waiting, which are to
-come and which are not required (no 上级审核 when no higher review is needed), where a
-revision was sent back, and who may take the step that is waiting::
+An item goes 拟定 → 审核 → 审签 → 上级审核 → 公开; village affairs of a village go
+拟定 → 监委会审核 → 两委联席会议决定 → 监委会签章 → 上级审核 → 公开 (:mod:`.procedures`).
+For the revision shown on an item's page this module says which steps are done (by whom,
+when), which one is waiting, which are to come and which are not required (no 上级审核
+when no higher review is needed), where a revision was sent back, and who may take the
+step that is waiting::
 
-    path = build(facts, records)       # the five steps with their status
+    path = build(facts, records)       # the steps with their status
     path.waiting                       # the step waiting now, or None
     who_may_take(path.waiting, facts, people)   # the people who may take it
 
@@ -25,6 +27,7 @@ from enum import StrEnum
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import allows
+from signage_server.disclosure.procedures import Procedure
 from signage_server.disclosure.rules import WAS_PUBLISHED
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import State
@@ -33,11 +36,13 @@ from signage_server.i18n import N_
 
 
 class Step(StrEnum):
-    """The five steps of the procedure, in order."""
+    """The steps of both procedures, in order (:data:`STEPS` says which each one has)."""
 
     DRAFT = "draft"
     REVIEW = "review"
     APPROVE = "approve"
+    DECIDE = "decide"
+    SEAL = "seal"
     SUPERIOR = "superior"
     PUBLISH = "publish"
 
@@ -50,8 +55,23 @@ STEP_LABELS = {
     Step.DRAFT: N_("Drafting"),
     Step.REVIEW: N_("Review"),
     Step.APPROVE: N_("Sign-off"),
+    Step.DECIDE: N_("Joint meeting"),
+    Step.SEAL: N_("Supervision committee's seal"),
     Step.SUPERIOR: N_("Higher review"),
     Step.PUBLISH: N_("Publication"),
+}
+
+#: The steps of each procedure, in order.
+STEPS: dict[Procedure, tuple[Step, ...]] = {
+    Procedure.PARTY: (Step.DRAFT, Step.REVIEW, Step.APPROVE, Step.SUPERIOR, Step.PUBLISH),
+    Procedure.VILLAGE: (
+        Step.DRAFT,
+        Step.REVIEW,
+        Step.DECIDE,
+        Step.SEAL,
+        Step.SUPERIOR,
+        Step.PUBLISH,
+    ),
 }
 
 #: What the waiting step asks for ("Next: …").
@@ -59,6 +79,8 @@ NEXT_LABELS = {
     Step.DRAFT: N_("finish the draft and submit it for review"),
     Step.REVIEW: N_("review it (accuracy, necessity, confidentiality)"),
     Step.APPROVE: N_("sign-off by the accountable person"),
+    Step.DECIDE: N_("the joint meeting of the two committees decides it"),
+    Step.SEAL: N_("a member of the village affairs supervision committee signs and seals it"),
     Step.SUPERIOR: N_("higher review by the superior organisation"),
     Step.PUBLISH: N_("publish it to the screens"),
 }
@@ -68,6 +90,8 @@ COMPLETED_BY = {
     Step.DRAFT: Action.SUBMIT,
     Step.REVIEW: Action.REVIEW,
     Step.APPROVE: Action.APPROVE,
+    Step.DECIDE: Action.DECIDE,
+    Step.SEAL: Action.SEAL,
     Step.SUPERIOR: Action.SUPERIOR_APPROVE,
     Step.PUBLISH: Action.PUBLISH,
 }
@@ -77,6 +101,8 @@ NEEDS = {
     Step.DRAFT: Permission.DRAFT_ITEMS,
     Step.REVIEW: Permission.REVIEW_ITEMS,
     Step.APPROVE: Permission.APPROVE_ITEMS,
+    Step.DECIDE: Permission.APPROVE_ITEMS,
+    Step.SEAL: Permission.REVIEW_ITEMS,
     Step.SUPERIOR: Permission.SUPERIOR_APPROVE_ITEMS,
     Step.PUBLISH: Permission.PUBLISH_ITEMS,
 }
@@ -86,9 +112,17 @@ WAITING = {
     State.DRAFT: Step.DRAFT,
     State.SUBMITTED: Step.REVIEW,
     State.REVIEWED: Step.APPROVE,
+    State.DECIDED: Step.SEAL,
     State.APPROVED: Step.SUPERIOR,
     State.READY: Step.PUBLISH,
 }
+
+
+def waiting_step(state: State, procedure: Procedure) -> Step | None:
+    """Return the step waiting while a revision of ``procedure`` is in ``state``."""
+    if state is State.REVIEWED and procedure is Procedure.VILLAGE:
+        return Step.DECIDE
+    return WAITING.get(state)
 
 
 class Status(StrEnum):
@@ -143,6 +177,7 @@ class Facts:
     org_path: str = ""
     #: The name of its author, for a draft nobody has saved yet (one reopened by a rejection).
     author: str = ""
+    procedure: Procedure = Procedure.PARTY
 
 
 @dataclass(frozen=True)
@@ -174,7 +209,9 @@ def _last(records: Sequence[Record], *actions: Action) -> Record | None:
     return next((r for r in reversed(records) if r.action in names), None)
 
 
-def returned_at(records: Sequence[Record], needs_superior: bool) -> Step:
+def returned_at(
+    records: Sequence[Record], needs_superior: bool, procedure: Procedure = Procedure.PARTY
+) -> Step:
     """Return the step at which a revision was sent back: the one after the last step taken
     before the rejection."""
     before: Step = Step.DRAFT
@@ -184,7 +221,7 @@ def returned_at(records: Sequence[Record], needs_superior: bool) -> Step:
         for step, action in COMPLETED_BY.items():
             if record.action == action.value:
                 before = step
-    order = [s for s in Step if needs_superior or s is not Step.SUPERIOR]
+    order = [s for s in STEPS[procedure] if needs_superior or s is not Step.SUPERIOR]
     index = order.index(before) if before in order else 0
     return order[min(index + 1, len(order) - 1)]
 
@@ -192,21 +229,22 @@ def returned_at(records: Sequence[Record], needs_superior: bool) -> Step:
 def build(facts: Facts, records: Sequence[Record]) -> Path:
     """Return the path of a revision in ``facts.state`` with its audit ``records`` (oldest
     first)."""
-    waiting = WAITING.get(facts.state)
+    steps = STEPS[facts.procedure]
+    waiting = waiting_step(facts.state, facts.procedure)
     returned_step: Step | None = None
     if facts.state is State.REJECTED:
-        returned_step = returned_at(records, facts.needs_superior)
+        returned_step = returned_at(records, facts.needs_superior, facts.procedure)
     if facts.state in WAS_PUBLISHED:
-        reached = len(Step)
+        reached = len(steps)
     elif waiting is not None:
-        reached = list(Step).index(waiting)
+        reached = steps.index(waiting)
     elif returned_step is not None:
-        reached = list(Step).index(returned_step)
+        reached = steps.index(returned_step)
     else:
         reached = 0
     views = []
     returned = None
-    for index, step in enumerate(Step):
+    for index, step in enumerate(steps):
         reasons = facts.higher_review if step is Step.SUPERIOR else ()
         if step is Step.SUPERIOR and not facts.needs_superior:
             views.append(StepView(step, Status.NOT_REQUIRED))

@@ -37,6 +37,7 @@ from signage_server.disclosure.services import MERGE_REVIEW_SETTING
 from signage_server.disclosure.services import SYSTEM
 from signage_server.disclosure.services import display_state
 from signage_server.disclosure.services import merges_review
+from signage_server.disclosure.services import procedure_of
 from signage_server.errors import BadRequest
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
@@ -118,6 +119,11 @@ def revision_json(revision: Revision) -> dict[str, Any]:
         "content_sha256": revision.content_sha256,
         "needs_superior": revision.needs_superior,
         "higher_review": revision.higher_review,
+        "procedure": revision.procedure.value,
+        "meeting": revision.meeting,
+        "seal": (
+            {k: revision.seal[k] for k in ("name", "at")} if revision.seal is not None else None
+        ),
         "author": revision.author.username if revision.author else None,
         "created_at": _iso(revision.created_at),
         "submitted_at": _iso(revision.submitted_at),
@@ -138,7 +144,12 @@ def actions_for(item: Item, principal: Principal) -> list[str]:
     current = item.current
     actions = [
         action
-        for action in rules.available_actions(current.state, held, user_id in current.contributors)
+        for action in rules.available_actions(
+            current.state,
+            held,
+            user_id in current.contributors,
+            procedure=procedure_of(item, current),
+        )
         if rules.separation_conflict(
             action,
             is_drafter=False,
@@ -167,6 +178,7 @@ def item_json(item: Item, principal: Principal, *, brief: bool = False) -> dict[
         "org_name": item.org.name,
         "revision": current.number,
         "state": current.state.value,
+        "procedure": procedure_of(item, current).value,
         "title": current.title,
         "category": current.category.value,
         "scope": current.scope.value,
@@ -300,7 +312,9 @@ def items_query(
 
 TASKS: tuple[tuple[str, State, Permission, Action], ...] = (
     ("review", State.SUBMITTED, Permission.REVIEW_ITEMS, Action.REVIEW),
+    # Village affairs wait here for the joint meeting's decision (the same people decide).
     ("approve", State.REVIEWED, Permission.APPROVE_ITEMS, Action.APPROVE),
+    ("seal", State.DECIDED, Permission.REVIEW_ITEMS, Action.SEAL),
     (
         "superior_approve",
         State.APPROVED,
@@ -324,7 +338,9 @@ def no_separation_conflict(action: Action, user_id: int) -> sa.ColumnElement[boo
     drafter = json_list_has(Revision.contributors, user_id)
     if action is Action.REVIEW:
         return ~drafter
-    if action is Action.APPROVE:
+    if action is Action.SEAL:
+        return sa.and_(~drafter, _not(user_id, Revision.approved_by_id))
+    if action in (Action.APPROVE, Action.DECIDE):
         merged = sa.func.coalesce(Org.settings[MERGE_REVIEW_SETTING].as_boolean(), sa.false())
         return sa.and_(~drafter, sa.or_(_not(user_id, Revision.reviewed_by_id), merged))
     if action is Action.SUPERIOR_APPROVE:

@@ -7,6 +7,11 @@ The procedure runs on revisions::
       └───────────────────────────────────────────────────────────────────────────────┘
     ready → published → expired | withdrawn → archived;  published → superseded (newer one)
 
+Village affairs of a village take their own procedure (:mod:`.procedures`): the supervision
+committee reviews, the 两委 joint meeting decides, the committee seals::
+
+    submitted ─review→ reviewed ─decide→ decided ─seal→ approved | ready
+
 ``approve`` goes straight to ``ready`` when no higher review is required. A revision is
 immutable once submitted: a rejection leaves it ``rejected`` and opens a new draft with the
 same content; editing a revision past draft opens a new draft too.
@@ -29,6 +34,7 @@ from signage_server.disclosure.notices import NoticeKind as NoticeKind
 from signage_server.disclosure.notices import check_replacement
 from signage_server.disclosure.notices import check_withdrawal
 from signage_server.disclosure.notices import is_protected
+from signage_server.disclosure.procedures import Procedure
 from signage_server.disclosure.windows import Window
 from signage_server.errors import Conflict
 from signage_server.errors import PermissionDenied
@@ -113,6 +119,8 @@ class State(StrEnum):
     SUBMITTED = "submitted"
     REVIEWED = "reviewed"
     APPROVED = "approved"
+    #: Village affairs: decided by the joint meeting, awaiting the supervision committee's seal.
+    DECIDED = "decided"
     READY = "ready"
     PUBLISHED = "published"
     SUPERSEDED = "superseded"
@@ -131,6 +139,7 @@ STATE_LABELS = {
     State.SUBMITTED: N_("Awaiting review"),
     State.REVIEWED: N_("Awaiting sign-off"),
     State.APPROVED: N_("Awaiting higher review"),
+    State.DECIDED: N_("Awaiting the supervision committee's seal"),
     State.READY: N_("Ready to publish"),
     State.PUBLISHED: N_("Published"),
     State.SUPERSEDED: N_("Replaced by a newer revision"),
@@ -141,7 +150,7 @@ STATE_LABELS = {
 }
 
 #: States of a revision still inside the procedure, before publication.
-PENDING = frozenset({State.SUBMITTED, State.REVIEWED, State.APPROVED, State.READY})
+PENDING = frozenset({State.SUBMITTED, State.REVIEWED, State.DECIDED, State.APPROVED, State.READY})
 #: States of a revision that has been published at some time.
 WAS_PUBLISHED = frozenset(
     {State.PUBLISHED, State.SUPERSEDED, State.EXPIRED, State.WITHDRAWN, State.ARCHIVED}
@@ -156,6 +165,9 @@ class Action(StrEnum):
     SUBMIT = "submit"
     REVIEW = "review"
     APPROVE = "approve"
+    #: Village affairs: the 两委 joint meeting's decision, and the supervision committee's seal.
+    DECIDE = "decide"
+    SEAL = "seal"
     SUPERIOR_APPROVE = "superior_approve"
     REJECT = "reject"
     PUBLISH = "publish"
@@ -175,6 +187,8 @@ ACTION_LABELS = {
     Action.SUBMIT: N_("Submitted for review"),
     Action.REVIEW: N_("Reviewed"),
     Action.APPROVE: N_("Signed off"),
+    Action.DECIDE: N_("Decided by the joint meeting of the two committees"),
+    Action.SEAL: N_("Signed and sealed by the village affairs supervision committee"),
     Action.SUPERIOR_APPROVE: N_("Approved by the superior organisation"),
     Action.REJECT: N_("Sent back"),
     Action.PUBLISH: N_("Published"),
@@ -189,12 +203,26 @@ USER_ACTIONS = (
     Action.SUBMIT,
     Action.REVIEW,
     Action.APPROVE,
+    Action.DECIDE,
+    Action.SEAL,
     Action.SUPERIOR_APPROVE,
     Action.REJECT,
     Action.PUBLISH,
     Action.WITHDRAW,
     Action.ARCHIVE,
 )
+
+#: The steps only one of the procedures has (the rest are common to both).
+ONLY_IN: dict[Action, Procedure] = {
+    Action.APPROVE: Procedure.PARTY,
+    Action.DECIDE: Procedure.VILLAGE,
+    Action.SEAL: Procedure.VILLAGE,
+}
+
+
+def in_procedure(action: Action, procedure: Procedure) -> bool:
+    """Tell whether ``action`` is a step of ``procedure``."""
+    return ONLY_IN.get(action, procedure) is procedure
 
 
 @dataclass(frozen=True)
@@ -220,6 +248,10 @@ RULES: dict[Action, ActionRule] = {
     Action.APPROVE: ActionRule(
         frozenset({State.REVIEWED}), (Permission.APPROVE_ITEMS,), four_eyes=True
     ),
+    Action.DECIDE: ActionRule(
+        frozenset({State.REVIEWED}), (Permission.APPROVE_ITEMS,), four_eyes=True
+    ),
+    Action.SEAL: ActionRule(frozenset({State.DECIDED}), (Permission.REVIEW_ITEMS,), four_eyes=True),
     Action.SUPERIOR_APPROVE: ActionRule(
         frozenset({State.APPROVED}), (Permission.SUPERIOR_APPROVE_ITEMS,), four_eyes=True
     ),
@@ -246,6 +278,8 @@ RULES: dict[Action, ActionRule] = {
 REJECTERS: dict[State, tuple[Permission, ...]] = {
     State.SUBMITTED: (Permission.REVIEW_ITEMS, Permission.APPROVE_ITEMS),
     State.REVIEWED: (Permission.APPROVE_ITEMS,),
+    # The joint meeting may revisit its decision; the committee may refuse to seal.
+    State.DECIDED: (Permission.APPROVE_ITEMS, Permission.REVIEW_ITEMS),
     State.APPROVED: (Permission.SUPERIOR_APPROVE_ITEMS,),
     State.READY: (Permission.APPROVE_ITEMS, Permission.SUPERIOR_APPROVE_ITEMS),
 }
@@ -273,6 +307,7 @@ class Attempt:
     approved_by: int | None = None
     #: The org may merge review and sign-off (set by an administrator above it).
     merged_review: bool = False
+    procedure: Procedure = Procedure.PARTY
 
 
 def decide(attempt: Attempt) -> State:
@@ -300,6 +335,12 @@ def decide(attempt: Attempt) -> State:
         allowed.add(OVERRIDE)
     if not allowed & attempt.held:
         raise PermissionDenied(N_("Your roles here do not allow this step."), code="role_required")
+    if not in_procedure(attempt.action, attempt.procedure):
+        raise Conflict(
+            N_("This step is not part of the item's procedure (%(procedure)s)."),
+            code="not_in_procedure",
+            procedure=Label(attempt.procedure.label),
+        )
     if attempt.state not in rule.from_states:
         raise Conflict(
             N_("This step is not possible while the item is “%(state)s”."),
@@ -392,8 +433,18 @@ def separation_conflict(
     different people (DESIGN.md §1). An org whose administrator above it allowed merging
     lets the reviewer also sign off; the drafter never reviews or signs off, and the
     superior is never the approver nor the reviewer.
+
+    Village affairs: the joint meeting's decision is recorded by someone other than the
+    reviewer (as a sign-off), and the supervision committee's seal never comes from whoever
+    recorded that decision (the committee supervises the village committee).
     """
-    if action not in (Action.REVIEW, Action.APPROVE, Action.SUPERIOR_APPROVE):
+    if action not in (
+        Action.REVIEW,
+        Action.APPROVE,
+        Action.DECIDE,
+        Action.SEAL,
+        Action.SUPERIOR_APPROVE,
+    ):
         return None
     if is_drafter:
         return N_("Four eyes: whoever drafted a revision may not review or approve it.")
@@ -401,6 +452,16 @@ def separation_conflict(
         return None
     if action is Action.APPROVE and actor_id == reviewed_by and not merged_review:
         return N_("Separation of duties: whoever reviewed a revision may not also sign it off.")
+    if action is Action.DECIDE and actor_id == reviewed_by and not merged_review:
+        return N_(
+            "Separation of duties: the supervision committee member who reviewed it may not"
+            " also record the joint meeting's decision."
+        )
+    if action is Action.SEAL and actor_id == approved_by:
+        return N_(
+            "Separation of duties: whoever recorded the joint meeting's decision may not seal"
+            " it for the supervision committee."
+        )
     if action is Action.SUPERIOR_APPROVE and actor_id in (reviewed_by, approved_by):
         return N_(
             "Separation of duties: the higher review must come from someone who did not"
@@ -415,6 +476,8 @@ def target_state(action: Action, needs_superior: bool) -> State:
         Action.SUBMIT: State.SUBMITTED,
         Action.REVIEW: State.REVIEWED,
         Action.APPROVE: State.APPROVED if needs_superior else State.READY,
+        Action.DECIDE: State.DECIDED,
+        Action.SEAL: State.APPROVED if needs_superior else State.READY,
         Action.SUPERIOR_APPROVE: State.READY,
         Action.REJECT: State.REJECTED,
         Action.PUBLISH: State.PUBLISHED,
@@ -427,13 +490,20 @@ def target_state(action: Action, needs_superior: bool) -> State:
 
 
 def available_actions(
-    state: State, held: Collection[Permission], is_contributor: bool, *, live: bool = False
+    state: State,
+    held: Collection[Permission],
+    is_contributor: bool,
+    *,
+    live: bool = False,
+    procedure: Procedure = Procedure.PARTY,
 ) -> list[Action]:
     """Return the user actions that the caller could take now (for buttons and task lists)."""
     out = []
     for action in USER_ACTIONS:
         rule = RULES[action]
         if rule.on_live != live or state not in rule.from_states:
+            continue
+        if not in_procedure(action, procedure):
             continue
         allowed = (
             REJECTERS.get(state, rule.permissions) if action is Action.REJECT else rule.permissions

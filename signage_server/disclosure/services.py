@@ -38,12 +38,16 @@ from signage_server.audit.rules import Current
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.services import require_entry_for
 from signage_server.disclosure import notices
+from signage_server.disclosure import procedures
 from signage_server.disclosure import rules
 from signage_server.disclosure import viewing
 from signage_server.disclosure import windows
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.models import RevisionAsset
+from signage_server.disclosure.procedures import Meeting
+from signage_server.disclosure.procedures import Procedure
+from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
@@ -245,6 +249,29 @@ def _store(revision: Revision, org: Org, fields: Fields) -> None:
     revision.catalog_entry = fields.catalog_entry
     revision.catalog_entry_id = fields.catalog_entry.id if fields.catalog_entry else None
     revision.content_sha256 = content_sha256(org, fields)
+    revision.procedure = procedures.procedure_for(fields.category.value, org.kind)
+
+
+def procedure_of(item: Item, revision: Revision) -> Procedure:
+    """Return the procedure ``revision`` goes through: kept from its submission; a draft's
+    follows from its category and the organisation's kind as they are now."""
+    if revision.state is State.DRAFT:
+        return procedures.procedure_for(revision.category.value, item.org.kind)
+    return revision.procedure
+
+
+def sealed_details(revision: Revision) -> dict[str, Any]:
+    """Return what the audit records of a village-affairs revision seal besides its content
+    and state: its procedure, the joint meeting's record and the supervision committee's seal
+    (``{}`` for the party procedure, whose records seal nothing more)."""
+    if revision.procedure is not Procedure.VILLAGE:
+        return {}
+    details: dict[str, Any] = {"procedure": revision.procedure.value}
+    if revision.meeting:
+        details["meeting"] = dict(revision.meeting)
+    if revision.seal:
+        details["seal"] = dict(revision.seal)
+    return details
 
 
 def _index_assets(session: Session, revision: Revision) -> None:
@@ -288,6 +315,7 @@ def _record(
         state=revision.state.value,
         published_at=revision.published_at,
         ended_at=revision.ended_at,
+        details=sealed_details(revision),
     )
 
 
@@ -518,6 +546,7 @@ def _decided(
         reviewed_by=revision.reviewed_by_id,
         approved_by=revision.approved_by_id,
         merged_review=merges_review(item.org),
+        procedure=procedure_of(item, revision),
     )
     return revision, attempt, rules.decide(attempt)
 
@@ -576,6 +605,7 @@ def submit_item(
     )
     revision.higher_review = reasons
     revision.needs_superior = bool(reasons)
+    revision.procedure = procedures.procedure_for(revision.category.value, item.org.kind)
     revision.submitted_at = env.now
     _enter(session, item, revision, attempt, target, actor)
     return revision
@@ -604,6 +634,58 @@ def approve_item(
     """
     revision, attempt, target = _decided(item, actor, Action.APPROVE, reason, env)
     revision.approved_by_id = actor.user.id
+    _enter(session, item, revision, attempt, target, actor)
+    return revision
+
+
+def decide_item(
+    session: Session,
+    item: Item,
+    actor: Principal,
+    env: Env,
+    reason: str = "",
+    *,
+    meeting: Meeting | None = None,
+) -> Revision:
+    """Record the 两委 joint meeting's decision on the reviewed village-affairs revision (its
+    date, attendance and resolution, sealed with the step); it then awaits the supervision
+    committee's seal.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`;
+        ``meeting_required``, ``meeting_invalid`` (:func:`procedures.check_meeting`).
+    """
+    revision, attempt, target = _decided(item, actor, Action.DECIDE, reason, env)
+    if meeting is None:
+        raise RuleViolation(
+            N_("Record the joint meeting: its date, attendance and resolution."),
+            code="meeting_required",
+        )
+    reviewed = audit.last_action_at(session, item.id, revision.number, Action.REVIEW.value)
+    kept = procedures.check_meeting(
+        meeting,
+        reviewed_on=reviewed.astimezone(env.tz).date() if reviewed else None,
+        today=env.now.astimezone(env.tz).date(),
+    )
+    revision.meeting = kept.json()
+    revision.approved_by_id = actor.user.id
+    _enter(session, item, revision, attempt, target, actor)
+    return revision
+
+
+def seal_item(
+    session: Session, item: Item, actor: Principal, env: Env, reason: str = ""
+) -> Revision:
+    """Sign and seal the decided village-affairs revision for the supervision committee
+    (监督委员会签字盖章): who sealed it and when are sealed with the step and shown as the seal
+    line wherever the item is shown. Then it is ready to publish, or goes to the superior
+    organisation when it needs a higher review.
+
+    :raise PermissionDenied, Conflict, RuleViolation: see :func:`rules.decide`.
+    """
+    revision, attempt, target = _decided(item, actor, Action.SEAL, reason, env)
+    user = actor.user
+    name = user.display_name or user.username
+    revision.seal = Seal(by=user.username, name=name, at=env.now).json()
     _enter(session, item, revision, attempt, target, actor)
     return revision
 
@@ -717,6 +799,8 @@ STEPS: dict[Action, Step] = {
     Action.SUBMIT: submit_item,
     Action.REVIEW: review_item,
     Action.APPROVE: approve_item,
+    Action.DECIDE: decide_item,
+    Action.SEAL: seal_item,
     Action.SUPERIOR_APPROVE: superior_approve_item,
     Action.REJECT: reject_item,
     Action.PUBLISH: publish_item,
@@ -726,9 +810,17 @@ STEPS: dict[Action, Step] = {
 
 
 def transition(
-    session: Session, item: Item, actor: Principal, action: Action, reason: str, env: Env
+    session: Session,
+    item: Item,
+    actor: Principal,
+    action: Action,
+    reason: str,
+    env: Env,
+    *,
+    meeting: Meeting | None = None,
 ) -> Revision:
-    """Carry out the step ``action`` asked for by ``actor`` (one of :data:`STEPS`).
+    """Carry out the step ``action`` asked for by ``actor`` (one of :data:`STEPS`);
+    ``meeting``: the joint meeting's record, for ``decide``.
 
     :raise BadRequest: not a step a user may ask for.
     :raise PermissionDenied: the actor's roles at the item's org do not allow it (403).
@@ -738,6 +830,8 @@ def transition(
     step = STEPS.get(action)
     if step is None:
         raise BadRequest(N_("Unknown action."), code="unknown_action")
+    if action is Action.DECIDE:
+        return decide_item(session, item, actor, env, reason, meeting=meeting)
     return step(session, item, actor, env, reason)
 
 
@@ -823,6 +917,7 @@ def _current(revision: Revision) -> Current:
         ended_at=audit_rules.optional_timestamp(revision.ended_at),
         # A draft reopened by a rejection has no record until it is edited.
         required=not draft,
+        details=sealed_details(revision),
     )
 
 

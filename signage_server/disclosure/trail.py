@@ -23,6 +23,7 @@ from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import SYSTEM
 from signage_server.disclosure.services import merges_review
+from signage_server.disclosure.services import procedure_of
 from signage_server.orgs.models import Org
 
 #: How many names the page lists for the waiting step before "and N more".
@@ -72,6 +73,7 @@ def facts_of(item: Item, revision: Revision) -> procedure.Facts:
         merged_review=merges_review(item.org),
         org_path=item.org.path,
         author=author.name if author is not None else "",
+        procedure=procedure_of(item, revision),
     )
 
 

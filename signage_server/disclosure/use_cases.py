@@ -25,6 +25,7 @@ from signage_server.disclosure.context import env
 from signage_server.disclosure.context import fields_from
 from signage_server.disclosure.context import visible_item
 from signage_server.disclosure.models import Item
+from signage_server.disclosure.procedures import Meeting
 from signage_server.disclosure.rules import Action
 from signage_server.errors import BadRequest
 from signage_server.i18n import N_
@@ -142,13 +143,21 @@ def archive_item(principal: Principal, item_id: int, reason: str = "") -> Item:
     return _step(services.archive_item, principal, item_id, reason)
 
 
-def take_step(principal: Principal, item_id: int, action: Action, reason: str) -> Item:
+def take_step(
+    principal: Principal,
+    item_id: int,
+    action: Action,
+    reason: str,
+    meeting: Meeting | None = None,
+) -> Item:
     """Take the step ``action`` (one of ``services.STEPS``: the use cases above), as the
-    edges receive it by name.
+    edges receive it by name; ``meeting``: the joint meeting's record (``decide``).
 
     :raise BadRequest: not a step a user may ask for.
     """
-    step = services.STEPS.get(action)
-    if step is None:
+    if action not in services.STEPS:
         raise BadRequest(N_("Unknown action."), code="unknown_action")
-    return _step(step, principal, item_id, reason)
+    with committed() as session:
+        item, _principal = visible_item(item_id)
+        services.transition(session, item, principal, action, reason, env(), meeting=meeting)
+        return item

@@ -304,7 +304,7 @@ def transition(item_id: int) -> Response:
         abort(400)
     action = Action(form.action.data)
     try:
-        use_cases.take_step(principal, item.id, action, form.reason.data or "")
+        use_cases.take_step(principal, item.id, action, form.reason.data or "", form.meeting())
     except DomainError as problem:
         flash(_domain_message(problem), "danger")
     else:

@@ -50,6 +50,8 @@ from signage_server.disclosure import rules as item_rules
 from signage_server.disclosure import viewing
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.procedures import Meeting
+from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
@@ -125,6 +127,10 @@ class RevisionEntry:
     author: str
     reviewed_by: str
     approved_by: str
+    #: Village affairs: the joint meeting that decided it and the supervision committee's
+    #: seal (``None`` for the party procedure, or when not intact).
+    meeting: Meeting | None
+    committee_seal: Seal | None
     #: Why it was sent back, and by whom (of a rejected revision).
     returned_reason: str
     returned_by: str
@@ -447,6 +453,8 @@ def _revisions(
                 author=(names.get(author.username) or author.name) if author else "",
                 reviewed_by=users.get(revision.reviewed_by_id or 0, ""),
                 approved_by=users.get(revision.approved_by_id or 0, ""),
+                meeting=Meeting.from_json(revision.meeting) if intact else None,
+                committee_seal=Seal.from_json(revision.seal) if intact else None,
                 returned_reason=reason,
                 returned_by=names.get(by, by),
                 intact=intact,

@@ -59,6 +59,8 @@ from signage_server.disclosure.audience import decide
 from signage_server.disclosure.audience import status as public_status
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.procedures import Meeting
+from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
@@ -126,19 +128,14 @@ VOID_NOTE = N_(
     " do not pin it up."
 )
 
-#: The steps of the procedure on the approval block (publication is the last line).
-SIGNING_STEPS = (
-    procedure.Step.DRAFT,
-    procedure.Step.REVIEW,
-    procedure.Step.APPROVE,
-    procedure.Step.SUPERIOR,
-    procedure.Step.PUBLISH,
-)
-#: What each step's line says on paper.
+#: What each step's line says on the approval block: every step of the revision's procedure,
+#: in order (publication is the last line).
 SIGNING_LABELS = {
     procedure.Step.DRAFT: N_("Drafted by"),
     procedure.Step.REVIEW: N_("Reviewed by"),
     procedure.Step.APPROVE: N_("Signed off by"),
+    procedure.Step.DECIDE: N_("Decision recorded by"),
+    procedure.Step.SEAL: N_("Sealed by the supervision committee"),
     procedure.Step.SUPERIOR: N_("Approved above by"),
     procedure.Step.PUBLISH: N_("Published by"),
 }
@@ -193,6 +190,10 @@ class Sheet:
     last_day: dt.date | None
     notice: Notice | None
     signatures: list[Signature]
+    #: Village affairs: the joint meeting that decided it, and the supervision committee's
+    #: seal (the seal line).
+    meeting: Meeting | None
+    committee_seal: Seal | None
     accountable: str
     department: str
     stage: str
@@ -320,12 +321,11 @@ def signatures(session: Session, item: Item, revision: Revision, tz: dt.tzinfo) 
     item's page shows the procedure (people by real name and post)."""
     path = trail.progress(session, item, revision).path
     lines = []
-    for step in SIGNING_STEPS:
-        view = next(s for s in path.steps if s.step is step)
+    for view in path.steps:
         done = view.status is procedure.Status.DONE
         lines.append(
             Signature(
-                label=SIGNING_LABELS[step],
+                label=SIGNING_LABELS[view.step],
                 name=view.actor if done else "",
                 day=_day(view.at, tz) if done else None,
                 status=view.status,
@@ -395,6 +395,8 @@ def sheet(
         last_day=shown.last_day(tz),
         notice=_notice(protection, revision),
         signatures=signatures(session, item, revision, tz),
+        meeting=Meeting.from_json(revision.meeting),
+        committee_seal=Seal.from_json(revision.seal),
         accountable=revision.accountable,
         department=revision.department,
         stage=revision.stage,

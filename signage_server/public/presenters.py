@@ -36,6 +36,8 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import asset_url
 from signage_server.disclosure.presenters import body_html
+from signage_server.disclosure.procedures import Meeting
+from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import WAS_PUBLISHED
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
@@ -72,6 +74,9 @@ class CurrentItem:
     last_day: dt.date | None
     department: str
     accountable: str
+    #: Village affairs: the joint meeting and the supervision committee's seal (the seal line).
+    meeting: Meeting | None
+    committee_seal: Seal | None
     body: Markup
     attachments: list[str]
     steps: list[PublicationStep]
@@ -207,6 +212,8 @@ def _current(session: Session, revision: Revision, tz: dt.tzinfo) -> CurrentItem
         last_day=shown.last_day(tz),
         department=revision.department,
         accountable=revision.accountable,
+        meeting=Meeting.from_json(revision.meeting),
+        committee_seal=Seal.from_json(revision.seal),
         body=body_html(revision.body, revision.title),
         attachments=[asset_url(sha) for sha in revision.attachments],
         steps=publication_record(session, revision.item, revision),

@@ -36,6 +36,7 @@ from signage_server.disclosure import viewing
 from signage_server.disclosure import windows
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
@@ -491,7 +492,7 @@ def _item_json(
     notice = None
     if revision.notice_kind is not None:
         notice = {"kind": revision.notice_kind.value, "until": _iso(ends, tz)}
-    return {
+    entry = {
         "id": item_id,
         "revision": revision.number,
         "title": revision.title,
@@ -516,6 +517,13 @@ def _item_json(
         "body": body,
         "assets": assets,
     }
+    if revision.seal:
+        # Village affairs: the supervision committee's seal line (sealed in the audit chain,
+        # so a revision whose seal was changed never gets here).
+        seal = Seal.from_json(revision.seal)
+        assert seal is not None
+        entry["seal"] = {"name": seal.name, "at": _iso(seal.at, tz)}
+    return entry
 
 
 # --- the editor's preview of a draft -------------------------------------------------------

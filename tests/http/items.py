@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from flask.testing import FlaskClient
 
+from signage_server import services as registry
 from tests.conftest import Demo
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 FINANCE = {
     "type": "table",
@@ -67,13 +71,57 @@ def ok(
     return body
 
 
+def meeting(demo: Demo, **overrides: Any) -> dict[str, Any]:
+    """A quorate 两委 joint meeting held today (the app's clock), for ``decide``."""
+    with demo.app.app_context():
+        today = registry.now().astimezone(SHANGHAI).date()
+    record: dict[str, Any] = {
+        "held_on": today.isoformat(),
+        "present": 7,
+        "members": 9,
+        "resolution": "同意按审核稿公开",
+    }
+    record.update(overrides)
+    return record
+
+
+def decide(
+    client: FlaskClient, demo: Demo, user: str, item_id: int, **meeting_overrides: Any
+) -> Any:
+    """Record the joint meeting's decision on a village-affairs item as ``user``."""
+    return client.post(
+        f"/api/v1/items/{item_id}/transitions",
+        json={"action": "decide", "meeting": meeting(demo, **meeting_overrides)},
+        headers=demo.headers(user),
+    )
+
+
+def sign_off(
+    client: FlaskClient,
+    demo: Demo,
+    item_id: int,
+    *,
+    approver: str = "jiyi01_approver",
+    sealer: str = "jiyi01_reviewer",
+) -> dict[str, Any]:
+    """Take the reviewed item's sign-off as its procedure has it: the approver's 审签; for
+    village affairs of a village the joint meeting's decision (recorded by the approver) and
+    the supervision committee's seal (``sealer``)."""
+    if get(client, demo, item_id)["procedure"] != "village":
+        return ok(client, demo, approver, item_id, "approve")
+    response = decide(client, demo, approver, item_id)
+    assert response.status_code == 200, response.get_json()
+    return ok(client, demo, sealer, item_id, "seal")
+
+
 def publish_through(
     client: FlaskClient, demo: Demo, item_id: int, *, superior: str | None = None
 ) -> dict[str, Any]:
-    """Run an item through the whole procedure of JIYI-01 and publish it."""
+    """Run an item through the whole procedure of JIYI-01 (as its category and the org have
+    it) and publish it."""
     ok(client, demo, "jiyi01_editor", item_id, "submit")
     ok(client, demo, "jiyi01_reviewer", item_id, "review")
-    body = ok(client, demo, "jiyi01_approver", item_id, "approve")
+    body = sign_off(client, demo, item_id)
     if superior:
         assert body["state"] == "approved"
         ok(client, demo, superior, item_id, "superior_approve")

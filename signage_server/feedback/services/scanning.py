@@ -148,7 +148,9 @@ def publication_record(session: Session, item: Item, revision: Revision) -> list
         sa.select(AuditRecord)
         .where(AuditRecord.item_id == item.id, AuditRecord.revision == revision.number)
         .where(
-            AuditRecord.action.in_(("submit", "review", "approve", "superior_approve", "publish"))
+            AuditRecord.action.in_(
+                ("submit", "review", "approve", "decide", "seal", "superior_approve", "publish")
+            )
         )
         .order_by(AuditRecord.seq)
     ).all()
