@@ -26,6 +26,7 @@ from signage_server.supervision.models import Finding
 from signage_server.supervision.models import Inspection
 from tests.conftest import NOW
 from tests.conftest import Demo
+from tests.conftest import csrf_token
 from tests.conftest import post_form
 
 VILLAGE = "JIYI-01"
@@ -426,3 +427,25 @@ def test_the_overview_lists_open_findings_and_inspections_in_reach(app: Flask, d
         assert f'data-inspection="{inspection}"' in page, username
     page = logged_in(app, demo, "xian_supervisor").get("/supervision").get_data(as_text=True)
     assert f'data-finding="{finding.id}"' in page  # the county reaches the village
+
+
+def test_an_administrator_gives_a_user_the_digests_address(app: Flask, demo: Demo) -> None:
+    admin = logged_in(app, demo, "jiyi_admin")
+    page = "/admin/users/jiyi01_approver"
+    token = csrf_token(admin, page)
+    fields = {
+        "ed-display_name": "王建国（村党支部书记）",
+        "ed-active": "y",
+        "ed-csrf_token": token,
+    }
+    response = post_form(admin, page, {**fields, "ed-email": "not an address"})
+    assert response.status_code == 400
+    response = post_form(admin, page, {**fields, "ed-email": " wjg@example.cn "})
+    assert response.status_code == 302
+    with app.app_context():
+        user = accounts.get_user(db.session, "jiyi01_approver")
+        assert user is not None and user.email == "wjg@example.cn" and user.active
+    post_form(admin, page, {**fields, "ed-email": ""})
+    with app.app_context():
+        user = accounts.get_user(db.session, "jiyi01_approver")
+        assert user is not None and user.email is None
