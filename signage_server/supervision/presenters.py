@@ -9,8 +9,11 @@ from typing import Any
 
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
+from signage_server.accounts.services import get_user
+from signage_server.errors import BadRequest
 from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
+from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
@@ -18,6 +21,8 @@ from signage_server.orgs.services import tree_choices
 from signage_server.orgs.services import visible_orgs
 from signage_server.supervision import rules
 from signage_server.supervision import services
+from signage_server.supervision.models import Finding
+from signage_server.supervision.models import Inspection
 from signage_server.supervision.rules import FindingState
 from signage_server.unit_of_work import session
 from signage_server.workdays.services import calendar_of
@@ -173,3 +178,71 @@ def accountability_list_page(principal: Principal) -> dict[str, Any]:
 
 def accountability_page(principal: Principal, record_id: int) -> dict[str, Any]:
     return {"record": services.get_accountability(session(), principal, record_id)}
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def finding_json(finding: Finding, today: dt.date) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "inspection": finding.inspection_id,
+        "org": finding.org.code,
+        "point": finding.point.value,
+        "description": finding.description,
+        "item": finding.item_id,
+        "owner": finding.owner.username,
+        "deadline": finding.deadline.isoformat(),
+        "state": finding.state.value,
+        "overdue": rules.is_overdue(finding.state, finding.deadline, today),
+        "rectification": finding.rectification,
+        "evidence": finding.evidence,
+        "rectified_at": finding.rectified_at.isoformat() if finding.rectified_at else None,
+        "closed_at": finding.closed_at.isoformat() if finding.closed_at else None,
+        "reopen_reason": finding.reopen_reason,
+        "reopened_count": finding.reopened_count,
+    }
+
+
+def inspection_json(inspection: Inspection) -> dict[str, Any]:
+    return {
+        "id": inspection.id,
+        "org": inspection.org.code,
+        "inspected_on": inspection.inspected_on.isoformat(),
+        "inspectors": [u.username for u in inspection.inspectors],
+        "checks": inspection.checks,
+        "summary": inspection.summary,
+        "findings": [f.id for f in inspection.findings],
+    }
+
+
+def findings_json(
+    principal: Principal, state: str | None, now: dt.datetime, tz: dt.tzinfo
+) -> list[dict[str, Any]]:
+    """The findings about the orgs the caller sees (and those the caller owns)."""
+    try:
+        wanted = FindingState(state) if state else None
+    except ValueError:
+        raise BadRequest(N_("Unknown state."), code="invalid_state") from None
+    today = now.astimezone(tz).date()
+    return [
+        finding_json(f, today)
+        for f in services.findings_in_scope(session(), principal, state=wanted)
+    ]
+
+
+def one_finding_json(
+    principal: Principal, finding_id: int, now: dt.datetime, tz: dt.tzinfo
+) -> dict[str, Any]:
+    finding = services.get_finding(session(), principal, finding_id)
+    return finding_json(finding, now.astimezone(tz).date())
+
+
+def user_id_of(username: str) -> int:
+    """:raise RuleViolation: no such user (as an owner that does not qualify)."""
+    user = get_user(session(), username)
+    if user is None:
+        raise RuleViolation(
+            N_("The owner must hold a role at the inspected organisation."), code="owner_elsewhere"
+        )
+    return user.id

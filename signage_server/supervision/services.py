@@ -508,7 +508,7 @@ def record_meeting(
         subject=audit_rules.MEETING,
         subject_id=meeting.id,
         actor=principal.user.username,
-        role="",
+        role=_meeting_role(principal, org),
         action="record_meeting",
         reason="",
         at=now,
@@ -524,6 +524,15 @@ def record_meeting(
         },
     )
     return meeting
+
+
+def _meeting_role(principal: Principal, org: Org) -> str:
+    """Return in which role the caller records a meeting of ``org``."""
+    if principal.can(Permission.APPROVE_ITEMS, org):
+        return Role.APPROVER.value
+    if principal.can(Permission.RECORD_INSPECTIONS, org):
+        return Role.SUPERVISOR.value
+    return Role.ADMIN.value
 
 
 def meetings_of(session: Session, org: Org, limit: int = 50) -> list[Meeting]:

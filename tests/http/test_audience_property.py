@@ -624,6 +624,11 @@ LOGIN = {
     "supervision.new_inspection",
     "supervision.overview",
     "supervision.roster",
+    "supervision_api.act",
+    "supervision_api.add_finding",
+    "supervision_api.finding",
+    "supervision_api.findings",
+    "supervision_api.record_inspection",
 }
 
 

@@ -267,7 +267,15 @@ def test_accountability_is_read_above_the_village_only(app: Flask, demo: Demo) -
         assert listed.status_code == (200 if username == "jiyi01_discipline" else 403)
         assert f'data-record="{record.id}"' not in listed.get_data(as_text=True)
         assert "三季度村级财务" not in outsider.get("/").get_data(as_text=True)
-    # Nor may the village's own discipline member or the supervisor open one.
+    # The audit log shows its sealed record to the same people only.
+    marker = f'href="/supervision/accountability/{record.id}"'
+    assert marker in discipline.get("/audit?subject=accountability").get_data(as_text=True)
+    editor = logged_in(app, demo, "jiyi01_editor")
+    assert marker not in editor.get("/audit?subject=accountability").get_data(as_text=True)
+    assert f'href="/supervision/findings/{finding.id}"' in editor.get("/audit").get_data(
+        as_text=True
+    )
+    # Discipline reads them; the superior reviewer opens them.
     assert accountability(logged_in(app, demo, "jiyi_discipline")).status_code == 403
 
 
