@@ -77,6 +77,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.schedule import init_app as init_schedule
     from signage_server.screens import init_app as init_screens
     from signage_server.services import CLOCK
+    from signage_server.supervision import init_app as init_supervision
     from signage_server.web import init_app as init_web
 
     overrides = dict(overrides or {})
@@ -141,6 +142,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_assets(app)
     init_disclosure(app)
     init_catalog(app)
+    init_supervision(app)
     init_realtime(app)
     init_screens(app)
     init_schedule(app)

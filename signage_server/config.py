@@ -119,6 +119,14 @@ class Settings:
     #: does the scheduler's rounds, renewing it each round; when it dies another takes over
     #: after at most this long (plus a round).
     scheduler_lease_seconds: int = 30
+    #: Mail of the daily supervision digest (``signage supervision digest``): the SMTP host
+    #: (empty: no mail is sent), port, sender address, optional login, STARTTLS.
+    mail_host: str = ""
+    mail_port: int = 25
+    mail_sender: str = ""
+    mail_user: str = ""
+    mail_password: str = ""
+    mail_starttls: bool = False
     #: Tests only: a file holding the time the app takes for now (see
     #: :class:`signage_server.clock.FileClock`); refused in production.
     test_clock: str = ""

@@ -30,11 +30,17 @@ from signage_server.screens.models import PairingRequest
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
+from signage_server.supervision.models import Accountability
+from signage_server.supervision.models import ExternalSupervisor
+from signage_server.supervision.models import Finding
+from signage_server.supervision.models import Inspection
+from signage_server.supervision.models import Meeting
 from signage_server.workdays.models import CalendarDay
 from signage_server.workdays.models import CalendarYear
 
 __all__ = [
     "AccountEvent",
+    "Accountability",
     "ApiToken",
     "Asset",
     "AuditRecord",
@@ -46,10 +52,14 @@ __all__ = [
     "CatalogTemplate",
     "Dossier",
     "Exemption",
+    "ExternalSupervisor",
+    "Finding",
+    "Inspection",
     "Item",
     "LoginSession",
     "LoginThrottle",
     "Manifest",
+    "Meeting",
     "Org",
     "PairingRequest",
     "PlayRecord",

@@ -18,6 +18,7 @@ from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
+from wtforms.validators import Regexp
 
 from signage_server.accounts.rules import PASSWORD_MAX
 from signage_server.accounts.rules import PASSWORD_MIN
@@ -92,6 +93,11 @@ class UserCreateForm(FlaskForm):  # type: ignore[misc]
 
 class UserEditForm(FlaskForm):  # type: ignore[misc]
     display_name = StringField(_l("Full name and post"), validators=[Length(max=100)])
+    email = StringField(
+        _l("Email (for the daily supervision digest)"),
+        validators=[Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
     active = BooleanField(_l("Account active"))
 
 

@@ -42,6 +42,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     #: Preferred interface language; ``None`` follows the site default.
     locale: Mapped[str | None] = mapped_column(sa.String(16))
+    #: Where the daily supervision digest goes (optional; no address, no mail).
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
     password_changed_at: Mapped[dt.datetime | None]

@@ -667,8 +667,10 @@ def edit_user(
     display_name: str | None = None,
     active: bool | None = None,
     password: str | None = None,
+    email: str | None = None,
 ) -> None:
-    """Change the full name of ``user``, activate or deactivate them, or set their password
+    """Change the full name of ``user`` (or the email address the supervision digest goes
+    to, ``""``: none), activate or deactivate them, or set their password
     (``None``: unchanged), as ``actor`` (their administrator).
 
     :raise PermissionDenied: the actor does not administer ``user``.
@@ -678,6 +680,8 @@ def edit_user(
         require_manage_user(actor, user)
         if display_name is not None:
             user.display_name = display_name.strip()
+        if email is not None:
+            user.email = email.strip() or None
         if active is not None:
             check_deactivation(actor.user.id, user.id, active)
             set_active(session, user, active, actor=actor.user)

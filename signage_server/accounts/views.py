@@ -345,6 +345,7 @@ def edit_user(username: str) -> Any:
             principal,
             user,
             display_name=form.display_name.data or "",
+            email=form.email.data or "",
             active=bool(form.active.data),
         )
     except DomainError as error:

@@ -34,6 +34,11 @@ from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.paper.models import Dossier
+from signage_server.supervision import rules as supervision_rules
+from signage_server.supervision.models import Accountability
+from signage_server.supervision.models import Finding
+from signage_server.supervision.models import Inspection
+from signage_server.supervision.models import Meeting
 
 #: What each action of each subject is called (message ids).
 ACTION_LABELS: dict[tuple[str, str], str] = {
@@ -45,6 +50,10 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     (rules.ORG, "merge_review"): N_("Allowed to merge review and sign-off"),
     (rules.ORG, "separate_review"): N_("Review and sign-off separated again"),
     (rules.DOSSIER, "seal_dossier"): N_("Archive dossier sealed"),
+    (rules.INSPECTION, "record_inspection"): N_("Inspection recorded"),
+    **{(rules.FINDING, a.value): label for a, label in supervision_rules.ACTION_LABELS.items()},
+    (rules.MEETING, "record_meeting"): N_("Supervisors' meeting recorded"),
+    (rules.ACCOUNTABILITY, "open_accountability"): N_("Accountability record opened"),
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -64,6 +73,10 @@ SUBJECT_LABELS = {
     rules.EXEMPTION: N_("Not suitable to disclose"),
     rules.ORG: N_("Organisation settings"),
     rules.DOSSIER: N_("Archive dossiers"),
+    rules.INSPECTION: N_("Inspections"),
+    rules.FINDING: N_("Findings and rectification"),
+    rules.MEETING: N_("Supervisors' meetings"),
+    rules.ACCOUNTABILITY: N_("Accountability"),
 }
 
 
@@ -100,8 +113,29 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
     dossiers = narrowed(
         sa.select(Dossier.id).join(Org, Dossier.org_id == Org.id).where(principal.org_condition())
     )
+    inspections = narrowed(
+        sa.select(Inspection.id)
+        .join(Org, Inspection.org_id == Org.id)
+        .where(principal.org_condition())
+    )
+    findings = narrowed(
+        sa.select(Finding.id).join(Org, Finding.org_id == Org.id).where(principal.org_condition())
+    )
+    meetings = narrowed(
+        sa.select(Meeting.id).join(Org, Meeting.org_id == Org.id).where(principal.org_condition())
+    )
+    # Accountability records: the superior reviewers and discipline above the org only.
+    accountability = narrowed(
+        sa.select(Accountability.id)
+        .join(Org, Accountability.org_id == Org.id)
+        .where(sa.or_(*(principal.org_condition(p) for p in supervision_rules.READING)))
+    )
     subject = AuditRecord.subject
     return sa.or_(
+        sa.and_(subject == rules.INSPECTION, AuditRecord.subject_id.in_(inspections)),
+        sa.and_(subject == rules.FINDING, AuditRecord.subject_id.in_(findings)),
+        sa.and_(subject == rules.MEETING, AuditRecord.subject_id.in_(meetings)),
+        sa.and_(subject == rules.ACCOUNTABILITY, AuditRecord.subject_id.in_(accountability)),
         sa.and_(subject == rules.ITEM, AuditRecord.item_id.in_(items)),
         sa.and_(subject == rules.CASE, AuditRecord.subject_id.in_(cases)),
         sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),

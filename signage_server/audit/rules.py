@@ -53,7 +53,13 @@ EXEMPTION = "exemption"
 ORG = "org"
 #: An archive dossier: its record seals the PDF's sha256 (``content_sha256``).
 DOSSIER = "dossier"
-SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER)
+#: Supervision: an inspection recorded, a finding through its rectification (整改), a
+#: supervisors' meeting recorded, an accountability record (责任追究) opened.
+INSPECTION = "inspection"
+FINDING = "finding"
+MEETING = "meeting"
+ACCOUNTABILITY = "accountability"
+SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER, INSPECTION, FINDING, MEETING, ACCOUNTABILITY)
 
 
 def canonical_json(value: Any) -> bytes:

@@ -15,6 +15,7 @@ from signage_server.extensions import db
 from signage_server.feedback.services.sealing import case_states
 from signage_server.paper import ARCHIVE
 from signage_server.paper.archive import dossier_states
+from signage_server.supervision.services import finding_states
 
 
 @click.group("audit", cls=Group)
@@ -38,6 +39,7 @@ def audit_verify() -> None:
         exemption_states,
         org_settings_states,
         dossier_states(registry.get(ARCHIVE)),
+        finding_states,
     ]
     report = verify(db.session, sealed)
     for warning in report.warnings:

@@ -15,6 +15,7 @@
   :mod:`signage_server.ops.backup`)
 - :mod:`~signage_server.cli.workdays`: ``calendar …``
 - :mod:`~signage_server.cli.print`: ``print …`` (posters, boards, dossiers, print jobs)
+- :mod:`~signage_server.cli.supervision`: ``supervision digest``
 - :mod:`~signage_server.cli.bench`: ``bench …`` (loads :mod:`signage_server.bench` on use)
 
 :mod:`~signage_server.cli.base` holds the app context and the one translation of domain
@@ -42,6 +43,7 @@ from signage_server.cli.print import print_group
 from signage_server.cli.screens import screen_group
 from signage_server.cli.serve import scheduler_command
 from signage_server.cli.serve import serve_command
+from signage_server.cli.supervision import supervision_group
 from signage_server.cli.tokens import token_group
 from signage_server.cli.users import user_group
 from signage_server.cli.workdays import calendar_group
@@ -65,6 +67,7 @@ COMMANDS: list[click.Command] = [
     screen_group,
     bench_group,
     print_group,
+    supervision_group,
 ]
 
 

@@ -38,6 +38,8 @@ from signage_server.orgs.services import visible_orgs
 from signage_server.overview import rules
 from signage_server.screens.models import Screen
 from signage_server.screens.showing import screen_json
+from signage_server.supervision.services import Alerts
+from signage_server.supervision.services import alerts as supervision_alerts
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,8 @@ class Home:
     members: int
     #: The caller administers users or organisations somewhere.
     can_admin: bool
+    #: Findings to rectify or accept, overdue findings, meetings not held (supervision).
+    supervision: Alerts
 
 
 def home(session: Session, principal: Principal, *, now: dt.datetime, tz: dt.tzinfo) -> Home:
@@ -208,4 +212,5 @@ def home(session: Session, principal: Principal, *, now: dt.datetime, tz: dt.tzi
             for e in by_org.values()
             for p in (Permission.MANAGE_USERS, Permission.MANAGE_ORGS)
         ),
+        supervision=supervision_alerts(session, principal, now, tz),
     )

@@ -612,6 +612,23 @@ LOGIN = {
     "screens_api.show",
     "screens_api.update",
     "screens_api.update_group",
+    "supervision.accountability",
+    "supervision.accountability_list",
+    "supervision.add_finding",
+    "supervision.dismiss",
+    "supervision.finding",
+    "supervision.finding_action",
+    "supervision.inspection",
+    "supervision.meetings",
+    "supervision.new_accountability",
+    "supervision.new_inspection",
+    "supervision.overview",
+    "supervision.roster",
+    "supervision_api.act",
+    "supervision_api.add_finding",
+    "supervision_api.finding",
+    "supervision_api.findings",
+    "supervision_api.record_inspection",
 }
 
 
