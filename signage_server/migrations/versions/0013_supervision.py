@@ -1,7 +1,7 @@
 """Supervision: roster, inspections, findings and rectification, meetings, accountability
 
 Revision ID: 0013_supervision
-Revises: 0011_request_extension
+Revises: 0012_village_procedure
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_supervision"
-down_revision = "0011_request_extension"
+down_revision = "0012_village_procedure"
 branch_labels = None
 depends_on = None
 
