@@ -31,6 +31,8 @@ from signage_server.feedback import rules as feedback_rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.services.visibility import visible_condition as case_visible
 from signage_server.i18n import N_
+from signage_server.matters import rules as matter_rules
+from signage_server.matters.models import Matter
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.paper.models import Dossier
@@ -45,6 +47,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     (rules.ORG, "merge_review"): N_("Allowed to merge review and sign-off"),
     (rules.ORG, "separate_review"): N_("Review and sign-off separated again"),
     (rules.DOSSIER, "seal_dossier"): N_("Archive dossier sealed"),
+    **{(rules.MATTER, a): label for a, label in matter_rules.ACTION_LABELS.items()},
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -64,6 +67,7 @@ SUBJECT_LABELS = {
     rules.EXEMPTION: N_("Not suitable to disclose"),
     rules.ORG: N_("Organisation settings"),
     rules.DOSSIER: N_("Archive dossiers"),
+    rules.MATTER: N_("Major village matters (四议两公开)"),
 }
 
 
@@ -100,6 +104,9 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
     dossiers = narrowed(
         sa.select(Dossier.id).join(Org, Dossier.org_id == Org.id).where(principal.org_condition())
     )
+    matters = narrowed(
+        sa.select(Matter.id).join(Org, Matter.org_id == Org.id).where(principal.org_condition())
+    )
     subject = AuditRecord.subject
     return sa.or_(
         sa.and_(subject == rules.ITEM, AuditRecord.item_id.in_(items)),
@@ -107,6 +114,7 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
         sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),
         sa.and_(subject == rules.ORG, AuditRecord.subject_id.in_(orgs)),
         sa.and_(subject == rules.DOSSIER, AuditRecord.subject_id.in_(dossiers)),
+        sa.and_(subject == rules.MATTER, AuditRecord.subject_id.in_(matters)),
     )
 
 
@@ -145,6 +153,7 @@ class Subjects:
     exemptions: dict[int, Exemption] = field(default_factory=dict)
     orgs: dict[int, Org] = field(default_factory=dict)
     dossiers: dict[int, Dossier] = field(default_factory=dict)
+    matters: dict[int, Matter] = field(default_factory=dict)
     #: Full name (and post) of each actor, by user name.
     names: dict[str, str] = field(default_factory=dict)
 
@@ -167,6 +176,10 @@ def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
     if wanted := ids(rules.DOSSIER):
         found.dossiers = {
             d.id: d for d in session.scalars(sa.select(Dossier).where(Dossier.id.in_(wanted)))
+        }
+    if wanted := ids(rules.MATTER):
+        found.matters = {
+            m.id: m for m in session.scalars(sa.select(Matter).where(Matter.id.in_(wanted)))
         }
     actors = {r.actor for r in records}
     if actors:

@@ -53,7 +53,9 @@ EXEMPTION = "exemption"
 ORG = "org"
 #: An archive dossier: its record seals the PDF's sha256 (``content_sha256``).
 DOSSIER = "dossier"
-SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER)
+#: A major village matter (四议两公开): its stages and its two disclosures.
+MATTER = "matter"
+SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER, MATTER)
 
 
 def canonical_json(value: Any) -> bytes:
