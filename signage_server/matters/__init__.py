@@ -15,6 +15,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # cycle: matters.views -> ... -> matters.rules -> matters (this package, loaded with
     # every pure module of it: the edges are imported only when the app is made)
+    from signage_server.matters import presenters
     from signage_server.matters import views
 
     app.register_blueprint(views.bp)
+    app.add_template_global(presenters.item_panel, "matter_panel")

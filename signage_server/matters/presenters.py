@@ -15,8 +15,6 @@ from sqlalchemy.orm import Session
 
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
-from signage_server.audit import rules as audit_rules
-from signage_server.audit.models import AuditRecord
 from signage_server.disclosure import viewing
 from signage_server.disclosure.audience import ANONYMOUS
 from signage_server.disclosure.models import Item
@@ -130,15 +128,7 @@ def detail_page(principal: Principal, matter: Matter, today: dt.date) -> dict[st
 
 def intact(db: Session, matter: Matter) -> bool:
     """Whether the matter's stages are what its last audit record sealed."""
-    details = db.scalar(
-        sa.select(AuditRecord.details)
-        .where(AuditRecord.subject == audit_rules.MATTER, AuditRecord.subject_id == matter.id)
-        .order_by(AuditRecord.seq.desc())
-        .limit(1)
-    )
-    if not details:
-        return False
-    return bool(details.get("path_sha256") == services.path_sha256(matter))
+    return services.sealed_paths(db, [matter.id]).get(matter.id) == services.path_sha256(matter)
 
 
 # --- the path as the public sees it ---------------------------------------------------------
@@ -202,13 +192,15 @@ def public_path(db: Session, item_id: int, now: dt.datetime) -> dict[str, Any] |
     }
 
 
-def screen_path(matter: Matter) -> list[dict[str, Any]]:
-    """The compact path a screen shows under the title: ``[{stage, date, vote}]``."""
-    return [
-        {
-            "stage": s.kind.value,
-            "date": s.held_on.isoformat(),
-            "vote": f"{s.votes_for}/{s.votes_against}/{s.abstained}",
-        }
-        for s in matter.stages
-    ]
+def item_panel(item: Item) -> dict[str, Any] | None:
+    """The item page's 四议两公开 panel (a template global: the item page's view stays as
+    is): which matter the item discloses, as what, and its path; ``None`` when it discloses
+    none. The item page is shown only to those who may see the item, hence its village."""
+    matter = services.matter_of_item(session(), item.id)
+    if matter is None:
+        return None
+    return {
+        "matter": matter,
+        "role": "decision" if matter.decision_item_id == item.id else "result",
+        "complete": rules.complete(services.held(matter)),
+    }

@@ -20,6 +20,7 @@ from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import acting_role
 from signage_server.audit import rules as audit_rules
 from signage_server.audit import services as audit
+from signage_server.audit.models import AuditRecord
 from signage_server.audit.rules import Current
 from signage_server.audit.rules import canonical_json
 from signage_server.audit.rules import sha256_hex
@@ -36,6 +37,7 @@ from signage_server.matters.rules import Held
 from signage_server.matters.rules import Meeting
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
+from signage_server.screens import changes
 
 TITLE_MAX = 200
 #: Items in these states cannot become a matter's disclosure.
@@ -180,6 +182,46 @@ def matter_states(session: Session) -> Iterator[Current]:
         )
 
 
+def sealed_paths(session: Session, matter_ids: list[int]) -> dict[int, str]:
+    """Return the path hash the newest audit record of each matter sealed (one query)."""
+    found: dict[int, str] = {}
+    if not matter_ids:
+        return found
+    for subject_id, details in session.execute(
+        sa.select(AuditRecord.subject_id, AuditRecord.details)
+        .where(AuditRecord.subject == audit_rules.MATTER, AuditRecord.subject_id.in_(matter_ids))
+        .order_by(AuditRecord.seq)
+    ):
+        found[subject_id] = str((details or {}).get("path_sha256", ""))
+    return found
+
+
+def screen_paths(session: Session, item_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """Return, for each of ``item_ids`` that discloses a major matter, the compact path a
+    screen shows under its title: ``[{stage, date, vote}]`` (``vote``: for/against/abstained),
+    in order. A matter whose stages do not match their seal in the audit chain shows none.
+    Two queries whatever the number of items (the manifests of many screens)."""
+    found: dict[int, list[dict[str, str]]] = {}
+    by_item: dict[int, Matter] = {}
+    for start in range(0, len(item_ids), 500):
+        by_item.update(matters_of_items(session, item_ids[start : start + 500]))
+    if not by_item:
+        return found
+    sealed = sealed_paths(session, sorted({m.id for m in by_item.values()}))
+    for item_id, matter in by_item.items():
+        if sealed.get(matter.id) != path_sha256(matter):
+            continue
+        found[item_id] = [
+            {
+                "stage": s.kind.value,
+                "date": s.held_on.isoformat(),
+                "vote": f"{s.votes_for}/{s.votes_against}/{s.abstained}",
+            }
+            for s in matter.stages
+        ]
+    return found
+
+
 # --- changing ------------------------------------------------------------------------------
 
 
@@ -279,6 +321,8 @@ def link_decision(
     matter.decision_linked_at = now
     matter.state = rules.state_of(held(matter), decision_linked=True)
     _seal(session, matter, actor, "link_decision", now)
+    # The item's entry on the screens now carries the path.
+    changes.touch_orgs(session, [matter.org_id])
 
 
 def link_result(
@@ -300,6 +344,7 @@ def link_result(
     matter.result_linked_at = now
     matter.state = rules.state_of(held(matter), decision_linked=True, result_linked=True)
     _seal(session, matter, actor, "link_result", now)
+    changes.touch_orgs(session, [matter.org_id])
 
 
 def check_can_submit(session: Session, item_id: int) -> None:

@@ -319,3 +319,35 @@ def test_who_may_see_and_who_may_record(app: Flask, client: FlaskClient, make: F
     assert 'id="record-stage"' not in page
     # Anonymous callers are sent to the login page.
     assert app.test_client().get(f"/matters/{matter_id}").status_code in (302, 401)
+
+
+def test_the_screens_show_the_path_under_the_title(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    matter_id = open_matter(client, make)
+    for kind, fields in STAGES:
+        record(client, matter_id, kind, fields)
+    plain = publish(make, make.item("JIYI-01", "draft", title="集义村冬季用水安排")["id"])
+    item = make.item("JIYI-01", "draft", title="集义村村道硬化工程决议公开")
+    link(client, matter_id, "decision", item["id"])
+    publish(make, item["id"])
+    # The item's page says which matter it discloses.
+    page = client.get(f"/items/{item['id']}").get_data(as_text=True)
+    assert 'id="item-matter"' in page and f"/matters/{matter_id}" in page
+    screen = make.screen("JIYI-01")
+    response = client.get(
+        f"/api/v1/screens/{screen['id']}/manifest", headers=make.headers("jiyi01_operator")
+    )
+    assert response.status_code == 200
+    entries = {e["id"]: e for e in response.get_json()["items"]}
+    assert entries[item["id"]]["path"] == [
+        {
+            "stage": kind,
+            "date": fields["held_on"],
+            "vote": "{}/{}/{}".format(
+                fields["votes_for"], fields["votes_against"], fields["abstained"]
+            ),
+        }
+        for kind, fields in STAGES
+    ]
+    assert "path" not in entries[plain["id"]]
