@@ -351,3 +351,23 @@ def test_the_screens_show_the_path_under_the_title(
         for kind, fields in STAGES
     ]
     assert "path" not in entries[plain["id"]]
+
+
+def test_audit_verify_finds_a_stage_changed_in_the_database(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    matter_id = open_matter(client, make)
+    for kind, fields in STAGES[:2]:
+        record(client, matter_id, kind, fields)
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.session.execute(
+            sa.update(MatterStage)
+            .where(MatterStage.matter_id == matter_id, MatterStage.kind == "consultation")
+            .values(votes_for=5, votes_against=4)
+        )
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1, result.output
+    assert f"matter {matter_id}" in result.output and "path_sha256" in result.output
