@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
@@ -31,7 +32,7 @@ from signage_server.orgs.services import get_by_code
 from signage_server.orgs.services import tree_order
 from signage_server.unit_of_work import session
 
-#: Items in these states are offered for linking (not ended).
+#: How many of the village's newest items the link forms offer.
 LINKABLE_LIMIT = 100
 
 
@@ -93,6 +94,7 @@ def linkable_items(matter: Matter) -> list[Item]:
             Item.id.not_in(linked),
             Item.id.not_in(results),
         )
+        .options(selectinload(Item.revisions))
         .order_by(Item.id.desc())
         .limit(LINKABLE_LIMIT)
     )

@@ -291,9 +291,9 @@ def check_meeting(meeting: Meeting, held: list[Held], today: dt.date) -> bool:
         )
     if meeting.kind is not expected_kind:
         raise RuleViolation(
-            N_("The stages are recorded in order: next is %(stage)s."),
+            N_("The four deliberations are recorded in order, one after the other."),
             code="stage_order",
-            stage=expected_kind.value,
+            details={"next": expected_kind.value},
         )
     if meeting.body not in BODIES[meeting.kind]:
         raise RuleViolation(N_("That meeting does not hold this stage."), code="wrong_body")
@@ -355,11 +355,10 @@ def check_decision_link(held: list[Held], already_linked: bool) -> None:
             code="matter_rejected",
         )
     if not complete(held):
-        missing = ORDER[len(held)]
         raise RuleViolation(
-            N_("All four deliberations must be recorded first: %(stage)s is missing."),
+            N_("All four deliberations must be recorded and passed first."),
             code="stages_missing",
-            stage=missing.value,
+            details={"missing": [k.value for k in ORDER[len(held) :]]},
         )
 
 
