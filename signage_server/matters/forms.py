@@ -73,8 +73,8 @@ class StageForm(FlaskForm):  # type: ignore[misc]
     )
     expected = IntegerField(_l("Expected (all members)"), validators=_COUNT)
     present = IntegerField(_l("Present"), validators=_COUNT)
-    votes_for = IntegerField(_l("For"), validators=_COUNT)
-    votes_against = IntegerField(_l("Against"), validators=_COUNT)
+    votes_for = IntegerField(_l("Votes for"), validators=_COUNT)
+    votes_against = IntegerField(_l("Votes against"), validators=_COUNT)
     abstained = IntegerField(_l("Abstained"), validators=_COUNT)
     resolution = TextAreaField(
         _l("What the meeting proposed, agreed or resolved"),

@@ -317,6 +317,15 @@ def test_who_may_see_and_who_may_record(app: Flask, client: FlaskClient, make: F
     assert f"/matters/{matter_id}" in listing
     page = watcher.get(f"/matters/{matter_id}").get_data(as_text=True)
     assert 'id="record-stage"' not in page
+    # …and a stage it posts anyway is not recorded.
+    response = post_form(
+        watcher,
+        f"/matters/{matter_id}/stages/proposal",
+        STAGES[0][1],
+        page=f"/matters/{matter_id}",
+    )
+    assert response.status_code == 302
+    assert matter_of(app, matter_id)[1] == 0
     # Anonymous callers are sent to the login page.
     assert app.test_client().get(f"/matters/{matter_id}").status_code in (302, 401)
 
