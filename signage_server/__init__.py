@@ -69,6 +69,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.extensions import limiter
     from signage_server.extensions import talisman
     from signage_server.feedback import init_app as init_feedback
+    from signage_server.matters import init_app as init_matters
     from signage_server.metrics import init_app as init_metrics
     from signage_server.orgs import init_app as init_orgs
     from signage_server.paper import init_app as init_paper
@@ -143,6 +144,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_disclosure(app)
     init_catalog(app)
     init_supervision(app)
+    init_matters(app)
     init_realtime(app)
     init_screens(app)
     init_schedule(app)

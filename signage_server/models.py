@@ -20,6 +20,8 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
 from signage_server.lease.models import SchedulerLease
+from signage_server.matters.models import Matter
+from signage_server.matters.models import MatterStage
 from signage_server.orgs.models import Org
 from signage_server.paper.models import Dossier
 from signage_server.paper.models import PrintJob
@@ -59,6 +61,8 @@ __all__ = [
     "LoginSession",
     "LoginThrottle",
     "Manifest",
+    "Matter",
+    "MatterStage",
     "Meeting",
     "Org",
     "PairingRequest",

@@ -61,6 +61,39 @@ export function htmlBlocks(doc, html) {
   return groupBlocks(doc, content.childNodes);
 }
 
+/** What each of the four deliberations (四议) is called on the screen. */
+export const PATH_STAGES = {
+  proposal: '党支部提议',
+  consultation: '两委商议',
+  deliberation: '党员大会审议',
+  resolution: '村民(代表)会议决议'
+};
+
+/**
+ * The compact line under the title of an item that discloses a major village matter
+ * (四议两公开): each stage with its date and vote, "党支部提议 9月2日 赞成5 → …"; '' for an
+ * item without `path` (or a malformed one). Votes against or abstaining show only when any.
+ */
+export function pathText(path) {
+  if (!Array.isArray(path) || path.length === 0) return '';
+  const stages = [];
+  for (const step of path) {
+    if (!step || !PATH_STAGES[step.stage]) return '';
+    const parts = [PATH_STAGES[step.stage]];
+    const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(step.date || ''));
+    if (day) parts.push(Number(day[2]) + '月' + Number(day[3]) + '日');
+    const votes = String(step.vote || '').split('/').map(Number);
+    if (votes.length === 3 && votes.every((n) => Number.isInteger(n) && n >= 0)) {
+      let vote = '赞成' + votes[0];
+      if (votes[1]) vote += ' 反对' + votes[1];
+      if (votes[2]) vote += ' 弃权' + votes[2];
+      parts.push(vote);
+    }
+    stages.push(parts.join(' '));
+  }
+  return '四议两公开：' + stages.join(' → ');
+}
+
 /**
  * The renderers of one player.
  *   doc, measure, main  the document, the offscreen measuring region and the main region
@@ -93,6 +126,8 @@ export function createRenderers({ doc, measure, main, words, metrics, measureCol
       page.appendChild(el(doc, 'div', 'urgent-band', '紧急通知'));
     }
     page.appendChild(wordsNode('h1', 'item-title', item.title));
+    const path = pathText(item.path);
+    if (path) page.appendChild(el(doc, 'p', 'item-path', path));
     const body = el(doc, 'div', 'body body-' + kind);
     page.appendChild(body);
     return { page, body };

@@ -31,6 +31,8 @@ from signage_server.feedback import rules as feedback_rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.services.visibility import visible_condition as case_visible
 from signage_server.i18n import N_
+from signage_server.matters import rules as matter_rules
+from signage_server.matters.models import Matter
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.paper.models import Dossier
@@ -54,6 +56,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     **{(rules.FINDING, a.value): label for a, label in supervision_rules.ACTION_LABELS.items()},
     (rules.MEETING, "record_meeting"): N_("Supervisors' meeting recorded"),
     (rules.ACCOUNTABILITY, "open_accountability"): N_("Accountability record opened"),
+    **{(rules.MATTER, a): label for a, label in matter_rules.ACTION_LABELS.items()},
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -77,6 +80,7 @@ SUBJECT_LABELS = {
     rules.FINDING: N_("Findings and rectification"),
     rules.MEETING: N_("Supervisors' meetings"),
     rules.ACCOUNTABILITY: N_("Accountability"),
+    rules.MATTER: N_("Major village matters (四议两公开)"),
 }
 
 
@@ -130,6 +134,9 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
         .join(Org, Accountability.org_id == Org.id)
         .where(sa.or_(*(principal.org_condition(p) for p in supervision_rules.READING)))
     )
+    matters = narrowed(
+        sa.select(Matter.id).join(Org, Matter.org_id == Org.id).where(principal.org_condition())
+    )
     subject = AuditRecord.subject
     return sa.or_(
         sa.and_(subject == rules.INSPECTION, AuditRecord.subject_id.in_(inspections)),
@@ -141,6 +148,7 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
         sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),
         sa.and_(subject == rules.ORG, AuditRecord.subject_id.in_(orgs)),
         sa.and_(subject == rules.DOSSIER, AuditRecord.subject_id.in_(dossiers)),
+        sa.and_(subject == rules.MATTER, AuditRecord.subject_id.in_(matters)),
     )
 
 
@@ -179,6 +187,7 @@ class Subjects:
     exemptions: dict[int, Exemption] = field(default_factory=dict)
     orgs: dict[int, Org] = field(default_factory=dict)
     dossiers: dict[int, Dossier] = field(default_factory=dict)
+    matters: dict[int, Matter] = field(default_factory=dict)
     #: Full name (and post) of each actor, by user name.
     names: dict[str, str] = field(default_factory=dict)
 
@@ -201,6 +210,10 @@ def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
     if wanted := ids(rules.DOSSIER):
         found.dossiers = {
             d.id: d for d in session.scalars(sa.select(Dossier).where(Dossier.id.in_(wanted)))
+        }
+    if wanted := ids(rules.MATTER):
+        found.matters = {
+            m.id: m for m in session.scalars(sa.select(Matter).where(Matter.id.in_(wanted)))
         }
     actors = {r.actor for r in records}
     if actors:

@@ -59,7 +59,20 @@ INSPECTION = "inspection"
 FINDING = "finding"
 MEETING = "meeting"
 ACCOUNTABILITY = "accountability"
-SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER, INSPECTION, FINDING, MEETING, ACCOUNTABILITY)
+#: A major village matter (四议两公开): its stages and its two disclosures.
+MATTER = "matter"
+SUBJECTS = (
+    ITEM,
+    CASE,
+    EXEMPTION,
+    ORG,
+    DOSSIER,
+    INSPECTION,
+    FINDING,
+    MEETING,
+    ACCOUNTABILITY,
+    MATTER,
+)
 
 
 def canonical_json(value: Any) -> bytes:

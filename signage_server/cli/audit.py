@@ -13,6 +13,7 @@ from signage_server.disclosure.services import org_settings_states
 from signage_server.disclosure.services import revision_contents
 from signage_server.extensions import db
 from signage_server.feedback.services.sealing import case_states
+from signage_server.matters.services import matter_states
 from signage_server.paper import ARCHIVE
 from signage_server.paper.archive import dossier_states
 from signage_server.supervision.services import finding_states
@@ -40,6 +41,7 @@ def audit_verify() -> None:
         org_settings_states,
         dossier_states(registry.get(ARCHIVE)),
         finding_states,
+        matter_states,
     ]
     report = verify(db.session, sealed)
     for warning in report.warnings:

@@ -60,6 +60,7 @@ from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
 from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
+from signage_server.matters.services import check_can_submit
 from signage_server.orgs.models import Org
 from signage_server.screens import changes
 from signage_server.workdays.rules import WorkdayCalendar
@@ -596,6 +597,7 @@ def submit_item(
     revision, attempt, target = _decided(item, actor, Action.SUBMIT, reason, env)
     rules.check_submittable(revision.valid_until, env.now)
     check_required(revision)
+    check_can_submit(session, item.id)
     check_notice(Fields.of(revision), env)
     reasons = rules.higher_review_reasons(
         revision.category,

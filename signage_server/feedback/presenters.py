@@ -32,6 +32,7 @@ from signage_server.feedback.services import deadlines
 from signage_server.feedback.services.inbox import CaseRow
 from signage_server.feedback.services.scanning import Target
 from signage_server.feedback.services.scanning import publication_record
+from signage_server.matters import presenters as matters
 
 logger = logging.getLogger(__name__)
 
@@ -200,6 +201,34 @@ def publication(session: Session, target: Target, decision: Disclosed | None) ->
         "attachments": [asset_url(sha) for sha in revision.attachments] if content else [],
         "current": target.item.live_number == revision.number,
     }
+
+
+def matter_path(
+    session: Session, target: Target, decision: Disclosed | None, now: dt.datetime
+) -> dict[str, Any] | None:
+    """The 四议两公开 path of the major matter the item discloses (its resolution or its
+    result): only when the item may be shown in full and its revision matches its seal, as
+    its title is; the other disclosure's title only when that one may be shown too, with the
+    link to its own QR page."""
+    if target.item is None or target.revision is None or decision is None or not decision.full:
+        return None
+    if not seal_intact(target.revision):
+        return None
+    path = matters.public_path(session, target.item.id, now)
+    if path is None:
+        return None
+    for which in ("decision", "result"):
+        linked = path[which]
+        path[which] = (
+            {
+                "title": linked.title,
+                "href": codes.form_path(links.item_code(linked.item_id, linked.revision)),
+                "here": linked.item_id == target.item.id,
+            }
+            if linked is not None
+            else None
+        )
+    return path
 
 
 def status(

@@ -143,6 +143,7 @@ def form(code: str) -> Any:
         invalid=invalid_attrs(form),
         step_labels={a.value: label for a, label in ACTION_LABELS.items()},
         publication=presenters.publication(db.session, target, decision),
+        matter=presenters.matter_path(db.session, target, decision, now),
         status=presenters.status(db.session, target, decision, now),
         audit_head=audit_head(db.session),
     )

@@ -42,6 +42,7 @@ from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
 from signage_server.feedback.codes import form_url
 from signage_server.feedback.codes import make
+from signage_server.matters.services import screen_paths
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
 from signage_server.schedule import rules as schedule
@@ -224,6 +225,8 @@ class Loaded:
         revisions = [revision for rows in self.published.values() for revision, _i, _o in rows]
         self.broken = {revision.id for revision in broken_seals(session, revisions)}
         self.protection = Protection(session, notice_tz)
+        #: The 四议两公开 path of the items that disclose a major matter.
+        self.paths = screen_paths(session, sorted({r.item_id for r in revisions}))
         shas = sorted(
             {sha for revision in revisions for sha in body_assets(parse_body(revision.body))}
         )
@@ -358,6 +361,11 @@ def compile_for(
     segments = schedule.build_schedule(start, end, playlists, candidates, tz)
     used = {slot.item for segment in segments for slot in segment.sequence}
 
+    paths = (
+        loaded.paths
+        if loaded is not None
+        else screen_paths(session, sorted(item.id for _r, item, _o in chosen))
+    )
     items = []
     ticker = []
     for revision, item, org in sorted(chosen, key=lambda row: row[1].id):
@@ -371,6 +379,9 @@ def compile_for(
                 ticker.append(line)
             continue
         entry = _item_json(revision, item.id, org, tz, context, session, ends_of[item.id])
+        if item.id in paths:
+            # A major matter's 四议两公开 (only then: other entries stay as they were).
+            entry["path"] = paths[item.id]
         items.append(entry)
         if revision.urgent:
             ticker.append(

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { el, descendants, hasClass, tagOf } from '../../../player/static/dom.js';
-import { createRenderers, describePage, groupBlocks, plainLines } from '../../../player/static/renderers.js';
+import { createRenderers, describePage, groupBlocks, pathText, plainLines } from '../../../player/static/renderers.js';
 import { FakeDocument, fakeMetrics, h } from './fakedom.js';
 
 function setup({ capacity = 4, objectUrl, words = null } = {}) {
@@ -127,4 +127,35 @@ test('an unknown body type gets one page saying the screen cannot show it', () =
   const entry = render(renderers, item({ type: 'video' }));
   assert.equal(entry.pages.length, 1);
   assert.equal(describePage(entry.pages[0], 0).text, '（此内容暂不支持在屏幕上显示，请扫码查看）');
+});
+
+test('an item that discloses a major matter: its 四议两公开 path in one line under the title', () => {
+  const path = [
+    { stage: 'proposal', date: '2026-09-02', vote: '5/0/0' },
+    { stage: 'consultation', date: '2026-09-05', vote: '9/0/0' },
+    { stage: 'deliberation', date: '2026-09-10', vote: '36/1/1' },
+    { stage: 'resolution', date: '2026-09-15', vote: '39/1/0' }
+  ];
+  assert.equal(
+    pathText(path),
+    '四议两公开：党支部提议 9月2日 赞成5 → 两委商议 9月5日 赞成9 → 党员大会审议 9月10日 赞成36 反对1 弃权1'
+      + ' → 村民(代表)会议决议 9月15日 赞成39 反对1'
+  );
+  const { renderers } = setup();
+  const entry = render(renderers, item({ type: 'text', format: 'plain', text: '正文' }, { path }));
+  const page = entry.pages[0];
+  assert.equal(page.childNodes[0].textContent, '标题');
+  assert.ok(hasClass(page.childNodes[1], 'item-path'));
+  assert.equal(page.childNodes[1].textContent, pathText(path));
+  assert.equal(describePage(page, 0).text, '正文');
+});
+
+test('an item without a path, or with a malformed one, shows no path line', () => {
+  assert.equal(pathText(undefined), '');
+  assert.equal(pathText([]), '');
+  assert.equal(pathText([{ stage: 'bogus', date: '2026-09-02', vote: '1/0/0' }]), '');
+  assert.equal(pathText([{ stage: 'proposal', date: 'x', vote: 'a/b' }]), '四议两公开：党支部提议');
+  const { renderers } = setup();
+  const page = render(renderers, item({ type: 'text', format: 'plain', text: '正文' })).pages[0];
+  assert.equal(descendants(page, (n) => hasClass(n, 'item-path')).length, 0);
 });
