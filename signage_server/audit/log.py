@@ -21,6 +21,8 @@ from signage_server import listing
 from signage_server.accounts import rules as account_rules
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
+from signage_server.appraisal import rules as appraisal_rules
+from signage_server.appraisal.models import Appraisal
 from signage_server.audit import rules
 from signage_server.audit.models import AuditRecord
 from signage_server.catalog.models import Exemption
@@ -45,6 +47,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     (rules.ORG, "merge_review"): N_("Allowed to merge review and sign-off"),
     (rules.ORG, "separate_review"): N_("Review and sign-off separated again"),
     (rules.DOSSIER, "seal_dossier"): N_("Archive dossier sealed"),
+    **{(rules.APPRAISAL, a.value): label for a, label in appraisal_rules.ACTION_LABELS.items()},
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -64,6 +67,7 @@ SUBJECT_LABELS = {
     rules.EXEMPTION: N_("Not suitable to disclose"),
     rules.ORG: N_("Organisation settings"),
     rules.DOSSIER: N_("Archive dossiers"),
+    rules.APPRAISAL: N_("Democratic appraisals"),
 }
 
 
@@ -100,8 +104,14 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
     dossiers = narrowed(
         sa.select(Dossier.id).join(Org, Dossier.org_id == Org.id).where(principal.org_condition())
     )
+    appraisals = narrowed(
+        sa.select(Appraisal.id)
+        .join(Org, Appraisal.org_id == Org.id)
+        .where(principal.org_condition())
+    )
     subject = AuditRecord.subject
     return sa.or_(
+        sa.and_(subject == rules.APPRAISAL, AuditRecord.subject_id.in_(appraisals)),
         sa.and_(subject == rules.ITEM, AuditRecord.item_id.in_(items)),
         sa.and_(subject == rules.CASE, AuditRecord.subject_id.in_(cases)),
         sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),
@@ -145,6 +155,7 @@ class Subjects:
     exemptions: dict[int, Exemption] = field(default_factory=dict)
     orgs: dict[int, Org] = field(default_factory=dict)
     dossiers: dict[int, Dossier] = field(default_factory=dict)
+    appraisals: dict[int, Appraisal] = field(default_factory=dict)
     #: Full name (and post) of each actor, by user name.
     names: dict[str, str] = field(default_factory=dict)
 
@@ -167,6 +178,10 @@ def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
     if wanted := ids(rules.DOSSIER):
         found.dossiers = {
             d.id: d for d in session.scalars(sa.select(Dossier).where(Dossier.id.in_(wanted)))
+        }
+    if wanted := ids(rules.APPRAISAL):
+        found.appraisals = {
+            a.id: a for a in session.scalars(sa.select(Appraisal).where(Appraisal.id.in_(wanted)))
         }
     actors = {r.actor for r in records}
     if actors:

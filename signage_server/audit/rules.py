@@ -53,7 +53,9 @@ EXEMPTION = "exemption"
 ORG = "org"
 #: An archive dossier: its record seals the PDF's sha256 (``content_sha256``).
 DOSSIER = "dossier"
-SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER)
+#: A democratic appraisal (民主评议): opening, closing (its tally sealed), its results drafted.
+APPRAISAL = "appraisal"
+SUBJECTS = (ITEM, CASE, EXEMPTION, ORG, DOSSIER, APPRAISAL)
 
 
 def canonical_json(value: Any) -> bytes:

@@ -6,6 +6,7 @@ import click
 
 from signage_server import migrations
 from signage_server import services as registry
+from signage_server.appraisal.services import appraisal_states
 from signage_server.audit.services import verify
 from signage_server.catalog.services import exemption_states
 from signage_server.cli.base import Group
@@ -38,6 +39,7 @@ def audit_verify() -> None:
         exemption_states,
         org_settings_states,
         dossier_states(registry.get(ARCHIVE)),
+        appraisal_states,
     ]
     report = verify(db.session, sealed)
     for warning in report.warnings:
