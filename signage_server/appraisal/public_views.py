@@ -91,7 +91,8 @@ def send_code(code: str) -> Response:
     appraisal = _appraisal(code)
     form = PhoneForm(request.form)
     if not form.validate():
-        return _page("appraisal/public.html", appraisal, 400, form=form, sendable=True)
+        sendable = links.sender().delivers
+        return _page("appraisal/public.html", appraisal, 400, form=form, sendable=sendable)
     if (form.website.data or "").strip():
         # A robot: it gets the next page as a person would, and nothing is sent.
         return _page("appraisal/code.html", appraisal, form=CodeForm(ticket=rules.new_ticket()))

@@ -93,12 +93,22 @@ def readable_appraisal(
     return appraisal
 
 
-def list_appraisals(session: Session, principal: Principal) -> list[Appraisal]:
-    """Return the appraisals whose results the caller may see, newest year first."""
+def list_appraisals(session: Session, principal: Principal, now: dt.datetime) -> list[Appraisal]:
+    """Return the appraisals the caller may read (see :func:`readable_appraisal`), newest
+    year first."""
+    over = sa.or_(
+        Appraisal.state.in_([State.CLOSED, State.PUBLISHED]),
+        sa.and_(Appraisal.state == State.OPEN, Appraisal.closes_at <= now),
+    )
     query = (
         sa.select(Appraisal)
         .join(Org, Appraisal.org_id == Org.id)
-        .where(principal.org_condition(Permission.SEE_APPRAISAL_RESULTS))
+        .where(
+            sa.or_(
+                principal.org_condition(Permission.SEE_APPRAISAL_RESULTS),
+                sa.and_(principal.org_condition(Permission.DRAFT_ITEMS), over),
+            )
+        )
         .order_by(Appraisal.year.desc(), Org.code)
     )
     return list(session.scalars(query))

@@ -43,11 +43,12 @@ def _form() -> AppraisalForm:
 @login_required
 def appraisals() -> str:
     principal = current_principal()
+    now = registry.now()
     return render_template(
         "appraisal/list.html",
-        appraisals=services.list_appraisals(db.session, principal),
+        appraisals=services.list_appraisals(db.session, principal, now),
         form=_form(),
-        now=registry.now(),
+        now=now,
         phase_of=services.phase_of,
         phase_labels=rules.PHASE_LABELS,
         state_labels=rules.STATE_LABELS,

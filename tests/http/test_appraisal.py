@@ -408,15 +408,19 @@ def test_close_seals_the_tally_and_publishing_drafts_an_item(
         ("13800000004", ["satisfied", "basic", "basic"]),
     ):
         assert vote(app, appraisal_id, code, phone, ratings)[0] == 201
-    # Nobody may draft the results while voting is open.
+    # Nobody may draft the results while voting is open; the editor does not even see it.
     editor = app.test_client()
     make.login(editor, people[Role.EDITOR])
     page = f"/appraisals/{appraisal_id}"
+    assert editor.get(page).status_code == 403
+    assert page not in editor.get("/appraisals").get_data(as_text=True)
     post_form(editor, f"{page}/publish", {}, page=page)
     with app.app_context():
         assert db.session.get(Appraisal, appraisal_id).item_id is None
     # The period ends: the editor drafts the results (the open appraisal is closed on the way).
     clock.set(dt.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI))
+    assert page in editor.get("/appraisals").get_data(as_text=True)
+    assert "希望多公开财务" not in editor.get(page).get_data(as_text=True)  # no comments
     html = step(editor, appraisal_id, "publish")
     assert 'data-state="published"' in html
     with app.app_context():
