@@ -102,6 +102,8 @@ class Voter(Base):
     """Someone voted in an appraisal: the keyed HMAC of their number, nothing else (no time)."""
 
     __tablename__ = "appraisal_voters"
+    #: SQLite keeps the rows in key order, not in the order of the votes (no rowid to follow).
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     appraisal_id: Mapped[int] = mapped_column(
         sa.ForeignKey("appraisals.id", ondelete="CASCADE"), primary_key=True
@@ -113,6 +115,8 @@ class Ballot(Base):
     """One anonymous ballot: a random id and the answers (subject, rating, comment)."""
 
     __tablename__ = "appraisal_ballots"
+    #: SQLite keeps the rows in the order of their random ids, not of the votes.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     appraisal_id: Mapped[int] = mapped_column(

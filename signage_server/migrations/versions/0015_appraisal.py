@@ -63,6 +63,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appraisal_ballots")),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         op.f("ix_appraisal_ballots_appraisal_id"),
@@ -130,6 +131,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("appraisal_id", "voter", name=op.f("pk_appraisal_voters")),
+        sqlite_with_rowid=False,
     )
 
 
