@@ -187,6 +187,17 @@ def test_draft_open_poster_and_the_public_page(
         ).all()
         assert [r.action for r in records] == ["create_appraisal", "open_appraisal"]
         assert all(r.role == "approver" for r in records)
+        # Ids and states only: no personal data in the chain.
+        assert [r.details for r in records] == [{"org": VILLAGE, "year": 2026}] * 2
+    # The audit log lists them, with a link to the appraisal; the subject filter finds them.
+    log = client.get("/audit?subject=appraisal")
+    assert log.status_code == 200
+    html = log.get_data(as_text=True)
+    assert html.count(f'href="/appraisals/{appraisal_id}"') == 2
+    assert "Appraisal opened for voting" in html or "民主评议已开始投票" in html
+    other = app.test_client()
+    make.login(other, "jiyi02_approver")
+    assert f"/appraisals/{appraisal_id}" not in other.get("/audit").get_data(as_text=True)
 
 
 def test_only_the_approver_or_the_township_superior_manages(
