@@ -92,6 +92,20 @@ class Settings:
     #: Public disclosure pages (``/p/<org>``) served per client address (many phones may share
     #: one address behind a carrier's NAT; the pages are cacheable for a minute).
     public_page_rate_limit: str = "120 per minute"
+    #: Democratic appraisal (民主评议): how one-time codes reach villagers' phones. ``log``
+    #: (default: the code is written to the server log, for development and the demo, and the
+    #: page says so; production sends no code this way) or ``http`` (a generic HTTPS gateway,
+    #: see :mod:`signage_server.appraisal.sms`).
+    sms_backend: str = "log"
+    #: The ``http`` gateway's address (HTTPS) and its key (sent as ``Authorization: Bearer``).
+    sms_url: str = ""
+    sms_key: str = ""
+    #: One-time codes requested per client address (a number also gets at most
+    #: ``appraisal_sends_per_hour`` codes an hour per appraisal).
+    appraisal_code_rate_limit: str = "3 per minute;20 per hour"
+    appraisal_sends_per_hour: int = 3
+    #: Codes checked and ballots cast per client address.
+    appraisal_rate_limit: str = "20 per minute;200 per hour"
     #: Working days for feedback duties over the defaults of DESIGN.md §5, e.g.
     #: ``request=10,question=10,comment=15,report_acknowledge=15,report_reply=15``.
     feedback_days: str = ""
@@ -232,6 +246,16 @@ def load_settings(
         raise ConfigError("SIGNAGE_SCHEDULER_LEASE_SECONDS must be at least 5")
     if settings.default_locale not in ("zh_Hans_CN", "en"):
         raise ConfigError("SIGNAGE_DEFAULT_LOCALE must be 'zh_Hans_CN' or 'en'")
+    if settings.sms_backend not in ("log", "http"):
+        raise ConfigError(
+            f"SIGNAGE_SMS_BACKEND must be 'log' or 'http', got {settings.sms_backend!r}"
+        )
+    if settings.sms_backend == "http" and not settings.sms_url.startswith("https://"):
+        raise ConfigError(
+            "SIGNAGE_SMS_URL must be an https:// address with SIGNAGE_SMS_BACKEND=http"
+        )
+    if settings.appraisal_sends_per_hour < 1:
+        raise ConfigError("SIGNAGE_APPRAISAL_SENDS_PER_HOUR must be at least 1")
     if settings.data_dir:
         # A relative SIGNAGE_DATA_DIR is taken from the current directory.
         settings = dataclasses.replace(settings, data_dir=str(Path(settings.data_dir).resolve()))

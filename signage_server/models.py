@@ -8,6 +8,11 @@ from signage_server.accounts.models import LoginSession
 from signage_server.accounts.models import LoginThrottle
 from signage_server.accounts.models import RoleGrant
 from signage_server.accounts.models import User
+from signage_server.appraisal.models import Appraisal
+from signage_server.appraisal.models import AppraisalSubject
+from signage_server.appraisal.models import Ballot
+from signage_server.appraisal.models import CodeRequest
+from signage_server.appraisal.models import Voter
 from signage_server.assets.models import Asset
 from signage_server.audit.models import AuditRecord
 from signage_server.catalog.models import CatalogEntry
@@ -44,14 +49,18 @@ __all__ = [
     "AccountEvent",
     "Accountability",
     "ApiToken",
+    "Appraisal",
+    "AppraisalSubject",
     "Asset",
     "AuditRecord",
+    "Ballot",
     "CalendarDay",
     "CalendarYear",
     "Case",
     "CaseEvent",
     "CatalogEntry",
     "CatalogTemplate",
+    "CodeRequest",
     "Dossier",
     "Exemption",
     "ExternalSupervisor",
@@ -78,4 +87,5 @@ __all__ = [
     "Screen",
     "ScreenGroup",
     "User",
+    "Voter",
 ]

@@ -104,6 +104,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "user.manage"
     MANAGE_ORGS = "org.manage"
     MANAGE_CATALOG = "catalog.manage"
+    MANAGE_APPRAISALS = "appraisal.manage"
+    SEE_APPRAISAL_RESULTS = "appraisal.results"
 
     @property
     def label(self) -> str:
@@ -126,6 +128,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.MANAGE_USERS: N_("Manage users"),
     Permission.MANAGE_ORGS: N_("Manage organisations"),
     Permission.MANAGE_CATALOG: N_("Set the disclosure catalog for the organisations below"),
+    Permission.MANAGE_APPRAISALS: N_("Create, open and close democratic appraisals"),
+    Permission.SEE_APPRAISAL_RESULTS: N_("See the results of democratic appraisals"),
 }
 
 
@@ -156,6 +160,11 @@ POLICY: dict[Permission, Rule] = {
     Permission.MANAGE_USERS: Rule(frozenset({Role.ADMIN}), Reach.SUBTREE),
     Permission.MANAGE_ORGS: Rule(frozenset({Role.ADMIN}), Reach.SUBTREE),
     Permission.MANAGE_CATALOG: Rule(frozenset({Role.SUPERIOR}), Reach.SUBTREE),
+    # The village's accountable person, or the township's superior reviewer above it.
+    Permission.MANAGE_APPRAISALS: Rule(frozenset({Role.APPROVER, Role.SUPERIOR}), Reach.SUBTREE),
+    Permission.SEE_APPRAISAL_RESULTS: Rule(
+        frozenset({Role.APPROVER, Role.REVIEWER, Role.SUPERIOR, Role.SUPERVISOR}), Reach.SUBTREE
+    ),
 }
 
 

@@ -21,6 +21,8 @@ from signage_server import listing
 from signage_server.accounts import rules as account_rules
 from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
+from signage_server.appraisal import rules as appraisal_rules
+from signage_server.appraisal.models import Appraisal
 from signage_server.audit import rules
 from signage_server.audit.models import AuditRecord
 from signage_server.catalog.models import Exemption
@@ -57,6 +59,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     (rules.MEETING, "record_meeting"): N_("Supervisors' meeting recorded"),
     (rules.ACCOUNTABILITY, "open_accountability"): N_("Accountability record opened"),
     **{(rules.MATTER, a): label for a, label in matter_rules.ACTION_LABELS.items()},
+    **{(rules.APPRAISAL, a.value): label for a, label in appraisal_rules.ACTION_LABELS.items()},
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -81,6 +84,7 @@ SUBJECT_LABELS = {
     rules.MEETING: N_("Supervisors' meetings"),
     rules.ACCOUNTABILITY: N_("Accountability"),
     rules.MATTER: N_("Major village matters (四议两公开)"),
+    rules.APPRAISAL: N_("Democratic appraisals"),
 }
 
 
@@ -137,12 +141,18 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
     matters = narrowed(
         sa.select(Matter.id).join(Org, Matter.org_id == Org.id).where(principal.org_condition())
     )
+    appraisals = narrowed(
+        sa.select(Appraisal.id)
+        .join(Org, Appraisal.org_id == Org.id)
+        .where(principal.org_condition())
+    )
     subject = AuditRecord.subject
     return sa.or_(
         sa.and_(subject == rules.INSPECTION, AuditRecord.subject_id.in_(inspections)),
         sa.and_(subject == rules.FINDING, AuditRecord.subject_id.in_(findings)),
         sa.and_(subject == rules.MEETING, AuditRecord.subject_id.in_(meetings)),
         sa.and_(subject == rules.ACCOUNTABILITY, AuditRecord.subject_id.in_(accountability)),
+        sa.and_(subject == rules.APPRAISAL, AuditRecord.subject_id.in_(appraisals)),
         sa.and_(subject == rules.ITEM, AuditRecord.item_id.in_(items)),
         sa.and_(subject == rules.CASE, AuditRecord.subject_id.in_(cases)),
         sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),
@@ -188,6 +198,7 @@ class Subjects:
     orgs: dict[int, Org] = field(default_factory=dict)
     dossiers: dict[int, Dossier] = field(default_factory=dict)
     matters: dict[int, Matter] = field(default_factory=dict)
+    appraisals: dict[int, Appraisal] = field(default_factory=dict)
     #: Full name (and post) of each actor, by user name.
     names: dict[str, str] = field(default_factory=dict)
 
@@ -214,6 +225,10 @@ def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
     if wanted := ids(rules.MATTER):
         found.matters = {
             m.id: m for m in session.scalars(sa.select(Matter).where(Matter.id.in_(wanted)))
+        }
+    if wanted := ids(rules.APPRAISAL):
+        found.appraisals = {
+            a.id: a for a in session.scalars(sa.select(Appraisal).where(Appraisal.id.in_(wanted)))
         }
     actors = {r.actor for r in records}
     if actors:

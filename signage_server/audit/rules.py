@@ -61,6 +61,8 @@ MEETING = "meeting"
 ACCOUNTABILITY = "accountability"
 #: A major village matter (四议两公开): its stages and its two disclosures.
 MATTER = "matter"
+#: A democratic appraisal (民主评议): opening, closing (its tally sealed), its results drafted.
+APPRAISAL = "appraisal"
 SUBJECTS = (
     ITEM,
     CASE,
@@ -72,6 +74,7 @@ SUBJECTS = (
     MEETING,
     ACCOUNTABILITY,
     MATTER,
+    APPRAISAL,
 )
 
 

@@ -6,6 +6,7 @@ import click
 
 from signage_server import migrations
 from signage_server import services as registry
+from signage_server.appraisal.services import appraisal_states
 from signage_server.audit.services import verify
 from signage_server.catalog.services import exemption_states
 from signage_server.cli.base import Group
@@ -42,6 +43,7 @@ def audit_verify() -> None:
         dossier_states(registry.get(ARCHIVE)),
         finding_states,
         matter_states,
+        appraisal_states,
     ]
     report = verify(db.session, sealed)
     for warning in report.warnings:

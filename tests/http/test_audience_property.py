@@ -37,6 +37,7 @@ from PIL import Image
 from content.assets import Limits
 from signage_server import services as registry
 from signage_server.accounts.models import User
+from signage_server.appraisal import links as appraisal_links
 from signage_server.assets import STORE
 from signage_server.assets import services as assets
 from signage_server.audit import services as audit
@@ -446,8 +447,27 @@ def _pairing(world: World, app: Flask) -> Iterator[Call]:
     yield Call("GET", "/api/v1/player/pair/" + "x" * 32)
 
 
+def _appraisal(suffix: str = "", method: str = "GET") -> Filler:
+    """An appraisal's public pages: the code of an appraisal the world does not have (404)
+    and a forged one; the appraisal flows are tested in tests/http/test_appraisal.py."""
+
+    def fill(world: World, app: Flask) -> Iterator[Call]:
+        with app.app_context():
+            code = appraisal_links.page_code(1, app)
+        data = {"phone": "13812345678", "consent": "y", "code": "123456", "ticket": "x"}
+        for which in (code, code[:-1] + ("A" if code[-1] != "A" else "B"), "NOTACODE1"):
+            yield Call(method, f"/a/{which}{suffix}", data if method == "POST" else None)
+
+    return fill
+
+
 #: Every endpoint reachable without a login, and how to fill its parameters.
 PUBLIC: dict[str, Filler] = {
+    "appraisal_public.page": _appraisal(),
+    "appraisal_public.qr_svg": _appraisal("/qr.svg"),
+    "appraisal_public.send_code": _appraisal("/code", "POST"),
+    "appraisal_public.verify": _appraisal("/verify", "POST"),
+    "appraisal_public.vote": _appraisal("/vote", "POST"),
     "feedback_public.form": _forms,
     "feedback_public.qr_png": _qr("qr.png"),
     "feedback_public.qr_svg": _qr("qr.svg"),
@@ -499,6 +519,13 @@ LOGIN = {
     "accounts_api.me",
     "accounts_api.remove_grant",
     "accounts_api.update_user",
+    "appraisal.appraisal",
+    "appraisal.appraisals",
+    "appraisal.close",
+    "appraisal.create",
+    "appraisal.open_",
+    "appraisal.poster",
+    "appraisal.publish",
     "archive.archive_list",
     "archive.download",
     "archive.make_now",

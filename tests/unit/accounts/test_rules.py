@@ -46,6 +46,13 @@ HOLDERS: dict[Permission, set[Role]] = {
     Permission.MANAGE_USERS: {Role.ADMIN},
     Permission.MANAGE_ORGS: {Role.ADMIN},
     Permission.MANAGE_CATALOG: {Role.SUPERIOR},
+    Permission.MANAGE_APPRAISALS: {Role.APPROVER, Role.SUPERIOR},
+    Permission.SEE_APPRAISAL_RESULTS: {
+        Role.APPROVER,
+        Role.REVIEWER,
+        Role.SUPERIOR,
+        Role.SUPERVISOR,
+    },
 }
 #: Permissions that belong to the parent organisation: never at the grant's own org.
 ONLY_BELOW = {
