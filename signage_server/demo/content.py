@@ -27,6 +27,8 @@ from signage_server.catalog.rules import period_of
 from signage_server.catalog.services import require_entry_for
 from signage_server.disclosure import services as items
 from signage_server.disclosure.models import Item
+from signage_server.disclosure.procedures import Meeting
+from signage_server.disclosure.procedures import Procedure
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
@@ -507,7 +509,7 @@ def _tell(session: Session, story: Story, calendar: Any, now: dt.datetime) -> bo
             session, org, _principal(session, story.author), fields, env(moment)
         )
         _date(item, moment)
-        for number, step in enumerate(story.steps, start=1):
+        for number, step in enumerate(_in_procedure(story.steps, item), start=1):
             action, username, *reason = step
             at = min(moment + dt.timedelta(hours=3 * number), now - dt.timedelta(minutes=10))
             items.transition(
@@ -517,6 +519,7 @@ def _tell(session: Session, story: Story, calendar: Any, now: dt.datetime) -> bo
                 Action(action),
                 reason[0] if reason else "",
                 env(at),
+                meeting=_joint_meeting(at) if action == "decide" else None,
             )
             _date(item, at, created=False)
     except DomainError as error:
@@ -524,6 +527,32 @@ def _tell(session: Session, story: Story, calendar: Any, now: dt.datetime) -> bo
         session.rollback()
         return False
     return True
+
+
+def _in_procedure(steps: Sequence[tuple[str, ...]], item: Item) -> list[tuple[str, ...]]:
+    """Return a story's steps as the item's procedure has them: village affairs of a village
+    are decided by the 两委 joint meeting (recorded by the approver) and sealed by the
+    supervision committee (the org's reviewer) instead of signed off."""
+    if items.procedure_of(item, item.current) is not Procedure.VILLAGE:
+        return list(steps)
+    out: list[tuple[str, ...]] = []
+    for step in steps:
+        if step[0] != "approve":
+            out.append(step)
+            continue
+        reviewer = next((s[1] for s in steps if s[0] == "review"), step[1])
+        out += [("decide", step[1]), ("seal", reviewer)]
+    return out
+
+
+def _joint_meeting(at: dt.datetime) -> Meeting:
+    """The joint meeting of the demo village's two committees that decided an item, that day."""
+    return Meeting(
+        held_on=at.astimezone(TZ).date(),
+        present=7,
+        members=9,
+        resolution="经村“两委”联席会议研究，同意按村务监督委员会审核稿公开。",
+    )
 
 
 def _date(item: Item, at: dt.datetime, *, created: bool = True) -> None:

@@ -83,12 +83,14 @@ def test_items_cover_the_issue(client: FlaskClient, story: Demo) -> None:
 def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
-    # 62 records of items, 11 of the demo's feedback cases (received, handled), 7 of
-    # supervision (an inspection, two findings recorded, one rectified and accepted, a
-    # meeting, an accountability record), 7 of the democratic appraisals (last year's:
-    # drafted, opened, closed, results item drafted and the item's own draft record; this
-    # year's: drafted, opened).
-    assert "87 records (87 witnessed by the head log)" in result.output
+    # 66 records of items (the village's four finances decided by the joint meeting and
+    # sealed by the supervision committee: a step more each), 11 of the demo's feedback
+    # cases (received, handled), 7 of supervision (an inspection, two findings recorded, one
+    # rectified and accepted, a meeting, an accountability record), 7 of the democratic
+    # appraisals (last year's: drafted, opened, closed, results item drafted and the item's
+    # own draft record; this year's: drafted, opened), 19 of the 四议两公开 road project (its
+    # four stages, its two disclosures and their links).
+    assert "110 records (110 witnessed by the head log)" in result.output
     assert "WARNING" not in result.output
 
 
