@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField
+from wtforms import DateField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -70,6 +71,11 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     )
     notice_min_days = IntegerField(
         _l("Minimum working days"), validators=[Optional(), NumberRange(min=1, max=60)]
+    )
+    election_on = DateField(
+        _l("Election day (voter lists)"),
+        validators=[Optional()],
+        description=_l("A voter list goes public at least 20 days before the election."),
     )
     valid_from = DateTimeText(
         _l("On display from"),
