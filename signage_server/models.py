@@ -19,6 +19,7 @@ from signage_server.disclosure.models import RevisionAsset
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
+from signage_server.feedback.models import Transfer
 from signage_server.lease.models import SchedulerLease
 from signage_server.orgs.models import Org
 from signage_server.paper.models import Dossier
@@ -63,5 +64,6 @@ __all__ = [
     "SchedulerLease",
     "Screen",
     "ScreenGroup",
+    "Transfer",
     "User",
 ]
