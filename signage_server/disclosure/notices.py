@@ -342,3 +342,25 @@ def period(facts: NoticeFacts, calendar: WorkdayCalendar, tz: dt.tzinfo) -> Wind
     if facts.valid_until is None:
         return Window(start, until)  # open-ended: its period is its protection
     return Window(start, validity(start, facts.valid_until, None, until).end)
+
+
+# --- the outgoing audit before an election ------------------------------------------------
+
+#: What marks an item as the results of the outgoing audit of village cadres (离任审计), in
+#: its title or its catalog entry's title.
+OUTGOING_AUDIT_MARKS = ("离任审计", "离任经济责任审计")
+
+
+def is_outgoing_audit(title: str, entry_title: str = "") -> bool:
+    """Tell whether an item (by its title or its catalog entry's) publishes the results of
+    the outgoing audit (离任审计), which must be public before the next election."""
+    return any(mark in title or mark in entry_title for mark in OUTGOING_AUDIT_MARKS)
+
+
+@dataclass(frozen=True)
+class OutgoingAudit:
+    """The warning of an election coming with no outgoing audit published since the last."""
+
+    election_on: dt.date
+    #: The previous election (``None``: none on record: any audit ever published counts).
+    since: dt.date | None

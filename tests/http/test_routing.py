@@ -325,3 +325,29 @@ def test_objections_only_on_a_voter_list(app: Flask, client: FlaskClient, demo: 
     response = submit(client, item_code(app, item), kind="objection", text="名单有误")
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "not_a_voter_list"
+
+
+def test_the_approver_is_warned_when_no_outgoing_audit_is_published(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    item = voter_list(client, demo, TODAY + dt.timedelta(days=30))
+    publish_voter_list(client, demo, item["id"])
+    web = app.test_client()
+    demo.login(web, "jiyi01_approver")
+    page = web.get(f"/items/{item['id']}").get_data(as_text=True)
+    assert 'id="outgoing-audit"' in page
+    audit = create(
+        client,
+        demo,
+        title="集义村第十一届村民委员会主任离任审计结果公告",
+        category="village_affairs",
+        timing="immediate",
+        catalog_entry=None,
+        body={"type": "text", "text": "经镇经管站审计，未发现违规问题。"},
+    )
+    ok(client, demo, "jiyi01_editor", audit["id"], "submit")
+    ok(client, demo, "jiyi01_reviewer", audit["id"], "review")
+    ok(client, demo, "jiyi01_approver", audit["id"], "approve")
+    ok(client, demo, "jiyi_superior", audit["id"], "superior_approve")
+    ok(client, demo, "jiyi01_operator", audit["id"], "publish")
+    assert 'id="outgoing-audit"' not in web.get(f"/items/{item['id']}").get_data(as_text=True)
