@@ -21,6 +21,7 @@ from signage_server.demo import data
 from signage_server.demo.catalog import TEMPLATES
 from signage_server.demo.content import seed_content
 from signage_server.demo.feedback import seed_feedback
+from signage_server.demo.routing import seed_routing
 from signage_server.orgs import services as orgs
 from signage_server.orgs.models import Org
 from signage_server.screens import services as screens
@@ -125,6 +126,7 @@ def seed(
         result.screens = seed_screens(session, by_code)
 
         result.cases_created = seed_feedback(session, content_at)
+        result.cases_created += seed_routing(session, content_at)
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
     result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
     return result
