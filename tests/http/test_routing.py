@@ -13,6 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from signage_server.clock import FixedClock
+from tests.cli.test_audit_verify import execute
+from tests.cli.test_audit_verify import verify
 from tests.conftest import Demo
 from tests.http.feedback import ORDINARY
 from tests.http.feedback import action
@@ -154,6 +156,18 @@ def test_a_transfer_shows_on_the_villagers_tracking_page(
     page = track(client, receipt, json=False).get_data(as_text=True)
     assert 'id="transfers"' in page and "2026-11-23" in page
     assert "内部备注" not in page and "内部备注" not in str(public)
+    # The step is sealed in the audit chain, with where the case went: moving it back to the
+    # township in the database is found.
+    code, output = verify(app)
+    assert code == 0, output
+    execute(
+        app,
+        "UPDATE feedback_cases SET handling_org_id = "
+        "(SELECT id FROM orgs WHERE code = 'JIYI') WHERE receipt = :r",
+        r=receipt,
+    )
+    code, output = verify(app)
+    assert code == 1 and "handling_org_id" in output
 
 
 def test_a_transfer_is_refused_after_five_working_days(
@@ -313,6 +327,8 @@ def test_objections_to_a_voter_list_within_five_days_answered_within_three(
     assert late.status_code == 422
     assert late.get_json()["error"]["code"] == "objection_window_closed"
     assert "2026-11-28" in late.get_json()["error"]["message"]
+    page = submit(client, code, kind="objection", text="名单有误", address="10.0.0.8", json=False)
+    assert page.status_code == 422 and "2026-11-28" in page.get_data(as_text=True)
     # Overdue after its third day.
     clock.set(dt.datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))
     assert case_of(client, demo, "jiyi01_handler", receipt)["deadlines"][0]["overdue"] is True

@@ -91,11 +91,8 @@ def _apply(case: Case, outcome: Outcome, now: dt.datetime) -> None:
     case.state = outcome.state
 
 
-def _record(
-    case: Case, action: Action, principal: Principal, now: dt.datetime, note: str = ""
-) -> None:
-    """Add the step to the case's history and seal it, with the role the caller acted in."""
-    case.events.append(CaseEvent(action=action, actor=principal.user, at=now, note=note))
+def _acting_role(case: Case, principal: Principal) -> str:
+    """Return the role in which the caller acts on the case (for the audit chain)."""
     acted = (
         visibility.handling_role(principal, case)
         or acting_role(
@@ -109,7 +106,22 @@ def _record(
         )
         or acting_role(principal.grants, (Permission.SUPERIOR_APPROVE_ITEMS,), case.org.path)
     )
-    seal(case, action, principal.user.username, acted.value if acted else "handler", now, note)
+    return acted.value if acted else "handler"
+
+
+def _record(
+    case: Case,
+    action: Action,
+    principal: Principal,
+    now: dt.datetime,
+    note: str = "",
+    *,
+    role: str | None = None,
+) -> None:
+    """Add the step to the case's history and seal it, with the role the caller acted in."""
+    case.events.append(CaseEvent(action=action, actor=principal.user, at=now, note=note))
+    acted = role or _acting_role(case, principal)
+    seal(case, action, principal.user.username, acted, now, note)
 
 
 def _step(
@@ -362,15 +374,23 @@ def transfer_case(
         terms.today(case.received_at), terms.today(now), terms.calendar, terms.days
     )
     source = case.handling_org
-    # Sealed before the case moves: the step is the transferring body's (its role there).
+    # The step is the transferring body's (its role there); the seal holds where it went.
+    role = _acting_role(case, principal)
     _apply(case, outcome, now)
-    _record(case, Action.TRANSFER, principal, now, f"{source.code} → {target.code}\n{outcome.note}")
     transfer = Transfer(
         from_org=source, to_org=target, actor=principal.user, note=outcome.note, at=now
     )
     case.transfers.append(transfer)
     case.handling_org = target
     case.assignee = None
+    _record(
+        case,
+        Action.TRANSFER,
+        principal,
+        now,
+        f"{source.code} → {target.code}\n{outcome.note}".strip(),
+        role=role,
+    )
     session.commit()
     return transfer
 
