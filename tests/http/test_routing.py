@@ -16,6 +16,7 @@ from signage_server.clock import FixedClock
 from tests.cli.test_audit_verify import execute
 from tests.cli.test_audit_verify import verify
 from tests.conftest import Demo
+from tests.conftest import post_form
 from tests.http.feedback import ORDINARY
 from tests.http.feedback import action
 from tests.http.feedback import case_of
@@ -367,3 +368,25 @@ def test_the_approver_is_warned_when_no_outgoing_audit_is_published(
     ok(client, demo, "jiyi_superior", audit["id"], "superior_approve")
     ok(client, demo, "jiyi01_operator", audit["id"], "publish")
     assert 'id="outgoing-audit"' not in web.get(f"/items/{item['id']}").get_data(as_text=True)
+
+
+def test_the_township_transfers_a_complaint_on_its_case_page(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    item = published_item(client, demo)
+    receipt = receipt_of(
+        submit(client, item_code(app, item), kind="complaint", text="村委会换届前突击花钱")
+    )
+    case_id = case_of(client, demo, "jiyi_handler", receipt)["id"]
+    web = app.test_client()
+    demo.login(web, "jiyi_handler")
+    page = f"/feedback/{case_id}"
+    html = web.get(page).get_data(as_text=True)
+    assert f'action="/feedback/{case_id}/transfer"' in html
+    moved = post_form(web, f"{page}/transfer", {"to": "xian", "note": "涉及县级审计"}, page=page)
+    # The township no longer reaches the case: back to its inbox.
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/feedback")
+    case = case_of(client, demo, "xian_handler", receipt)
+    assert case["handling_org"] == "XIAN" and case["transfers"][0]["by"] == "jiyi_handler"
+    assert web.get(page).status_code == 404
+    assert [t["to"] for t in track(client, receipt).get_json()["transfers"]] == [COUNTY]
