@@ -9,6 +9,7 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -27,7 +28,10 @@ from tests.http.feedback import receipt_of
 from tests.http.feedback import submit
 from tests.http.items import act
 from tests.http.items import create
+from tests.http.items import get
 from tests.http.items import ok
+from tests.http.test_posters import pages_of
+from tests.http.test_posters import poster
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 #: The tests' frozen clock: Monday 2026-11-23 09:00.
@@ -278,6 +282,9 @@ def test_a_voter_list_goes_public_at_least_20_days_before_the_election(
     published = publish_voter_list(client, demo, in_time["id"])
     assert published.status_code == 200, published.get_json()
     assert published.get_json()["state"] == "published"
+    notice = get(client, demo, in_time["id"])["current"]["notice"]
+    assert notice["kind"] == "voter_list"
+    assert notice["election_on"] == (TODAY + dt.timedelta(days=20)).isoformat()
 
 
 def test_a_voter_list_needs_its_election_day(client: FlaskClient, demo: Demo) -> None:
@@ -390,3 +397,14 @@ def test_the_township_transfers_a_complaint_on_its_case_page(
     assert case["handling_org"] == "XIAN" and case["transfers"][0]["by"] == "jiyi_handler"
     assert web.get(page).status_code == 404
     assert [t["to"] for t in track(client, receipt).get_json()["transfers"]] == [COUNTY]
+
+
+@pytest.mark.usefixtures("print_tools")
+def test_a_voter_lists_poster_says_until_the_election(client: FlaskClient, demo: Demo) -> None:
+    item = voter_list(client, demo, TODAY + dt.timedelta(days=21))
+    assert publish_voter_list(client, demo, item["id"]).status_code == 200
+    (text,) = pages_of(poster(client, demo, item["id"]).data)
+    # Until the election day (not "at least N working days"); the new message is not in the
+    # catalog yet: look for its date, and for no working days.
+    assert "2026年12月14日" in text
+    assert "工作日" not in text and "workingdays" not in text
