@@ -24,6 +24,7 @@ from signage_server.disclosure.models import RevisionAsset
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
+from signage_server.feedback.models import Transfer
 from signage_server.lease.models import SchedulerLease
 from signage_server.matters.models import Matter
 from signage_server.matters.models import MatterStage
@@ -86,6 +87,7 @@ __all__ = [
     "SchedulerLease",
     "Screen",
     "ScreenGroup",
+    "Transfer",
     "User",
     "Voter",
 ]

@@ -46,6 +46,9 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
         sa.select(Screen).where(Screen.org_id == village.id, Screen.audience == "public").limit(1)
     )
     handler = _principal(session, "jiyi01_handler")
+    # A question on the village finances is village affairs: the village affairs supervision
+    # committee (the village's reviewer) answers it.
+    committee = _principal(session, "jiyi01_reviewer")
     discipline = _principal(session, "jiyi_discipline")
     local = now.astimezone(TZ)
 
@@ -79,17 +82,17 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
     )
     if answered is not None:
         made += 1
-        handling.assign_case(session, answered, handler, handler.user.id, ago(5))
+        handling.assign_case(session, answered, committee, committee.user.id, ago(5))
         handling.reply_to_case(
             session,
             answered,
-            handler,
+            committee,
             "材料为水泥42吨、碎石60方，用于三组至五组通组道路的破损路面修补，"
             "票据和验收单可到村党群服务站查阅。",
             True,
             ago(4),
         )
-        handling.close_case(session, answered, handler, ago(4, 15))
+        handling.close_case(session, answered, committee, ago(4, 15))
 
     overdue = case(
         road,

@@ -23,6 +23,7 @@ from signage_server.demo.catalog import TEMPLATES
 from signage_server.demo.content import seed_content
 from signage_server.demo.feedback import seed_feedback
 from signage_server.demo.matters import seed_matters
+from signage_server.demo.routing import seed_routing
 from signage_server.demo.supervision import seed_supervision
 from signage_server.orgs import services as orgs
 from signage_server.orgs.models import Org
@@ -131,6 +132,7 @@ def seed(
         seed_supervision(session, content_at)
         seed_matters(session, content_at)
         seed_appraisals(session, content_at)
+        result.cases_created += seed_routing(session, content_at)
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
     result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
     return result

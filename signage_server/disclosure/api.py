@@ -42,6 +42,8 @@ bp = api_blueprint("disclosure_api", __name__)
 class Notice(BaseModel):
     kind: NoticeKind
     min_working_days: int | None = Field(default=None, ge=1, le=60)
+    #: The election day of a voter list (``kind: voter_list``).
+    election_on: dt.date | None = None
 
 
 class ItemIn(BaseModel):

@@ -59,6 +59,7 @@ def fields_from(
         if key == "notice":
             values["notice_kind"] = value["kind"] if value else None
             values["notice_min_days"] = value.get("min_working_days") if value else None
+            values["election_on"] = value.get("election_on") if value else None
         elif key == "catalog_entry":
             values["catalog_entry"] = require_entry_for(session, org, value) if value else None
         else:

@@ -73,6 +73,11 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     notice_min_days = IntegerField(
         _l("Minimum working days"), validators=[Optional(), NumberRange(min=1, max=60)]
     )
+    election_on = DateField(
+        _l("Election day (voter lists)"),
+        validators=[Optional()],
+        description=_l("A voter list goes public at least 20 days before the election."),
+    )
     valid_from = DateTimeText(
         _l("On display from"),
         validators=[Optional()],

@@ -126,6 +126,8 @@ class Revision(Base):
     submitted_at: Mapped[dt.datetime | None]
     published_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
+    #: The election day of a voter list (选民名单, ``NoticeKind.VOTER_LIST``).
+    election_on: Mapped[dt.date | None]
 
     item: Mapped[Item] = relationship(back_populates="revisions")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])

@@ -21,6 +21,11 @@ the API, dossiers) asks this module:
   :func:`check_replacement`).
 * **The period as shown** (:func:`period`): on posters and pages, from when it went public
   to the end of its window.
+* **A voter list** (选民名单, :attr:`NoticeKind.VOTER_LIST`) carries the election day
+  (``election_on``). 村民委员会选举: 选民名单应当在选举日的二十日以前公布 — it must go public at
+  least 20 *calendar* days before the election (the election day minus 20 at the latest,
+  :func:`check_voter_list`); publishing later is refused. It is protected until the end of
+  the election day (not for a number of working days), and its window may not end earlier.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from signage_server.workdays.rules import WorkdayCalendar
 class NoticeKind(StrEnum):
     PRE_APPOINTMENT = "pre_appointment"
     GENERAL = "general"
+    VOTER_LIST = "voter_list"
 
     @property
     def label(self) -> str:
@@ -51,6 +57,7 @@ class NoticeKind(StrEnum):
 NOTICE_LABELS = {
     NoticeKind.PRE_APPOINTMENT: N_("Pre-appointment notice"),
     NoticeKind.GENERAL: N_("Public notice"),
+    NoticeKind.VOTER_LIST: N_("Voter list"),
 }
 
 #: 任前公示 lasts at least five working days.
@@ -60,9 +67,17 @@ GENERAL_NOTICE_MIN_DAYS = 5
 DEFAULT_MIN_DAYS = {
     NoticeKind.PRE_APPOINTMENT: PRE_APPOINTMENT_MIN_DAYS,
     NoticeKind.GENERAL: GENERAL_NOTICE_MIN_DAYS,
+    # A voter list runs until the election day; its working days are not what counts.
+    NoticeKind.VOTER_LIST: 1,
 }
 #: The fewest working days a notice of each kind may ask for.
-FLOOR_DAYS = {NoticeKind.PRE_APPOINTMENT: PRE_APPOINTMENT_MIN_DAYS, NoticeKind.GENERAL: 1}
+FLOOR_DAYS = {
+    NoticeKind.PRE_APPOINTMENT: PRE_APPOINTMENT_MIN_DAYS,
+    NoticeKind.GENERAL: 1,
+    NoticeKind.VOTER_LIST: 1,
+}
+#: A voter list goes public at least this many calendar days before the election day.
+VOTER_LIST_DAYS_BEFORE = 20
 #: The most working days a notice may ask for.
 MAX_DAYS = 60
 #: Who may end or replace a notice during its protection (with a written reason).
@@ -113,6 +128,55 @@ def working_days(
     return calendar.working_days(first, last)
 
 
+def election_end(election_on: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Return the end of the election day (the start of the next local day), in UTC."""
+    day_after = dt.datetime.combine(election_on + dt.timedelta(days=1), dt.time(), tz)
+    return day_after.astimezone(dt.UTC)
+
+
+def latest_voter_list_day(election_on: dt.date) -> dt.date:
+    """Return the last day a voter list may go public: 20 days before the election."""
+    return election_on - dt.timedelta(days=VOTER_LIST_DAYS_BEFORE)
+
+
+def check_voter_list(
+    election_on: dt.date | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    tz: dt.tzinfo,
+) -> None:
+    """Check a voter list: it names its election day, goes public (``start``, local day) at
+    least 20 days before it, and its window does not end before the election day does.
+
+    :raise RuleViolation: ``voter_list_needs_election``, ``voter_list_too_late``,
+        ``voter_list_ends_early``.
+    """
+    if election_on is None:
+        raise RuleViolation(
+            N_("A voter list needs the date of the election."), code="voter_list_needs_election"
+        )
+    latest = latest_voter_list_day(election_on)
+    if start is not None and start.astimezone(tz).date() > latest:
+        raise RuleViolation(
+            N_(
+                "A voter list is published at least %(days)d days before the election"
+                " (%(election)s): on %(latest)s at the latest. It would go public on"
+                " %(start)s."
+            ),
+            code="voter_list_too_late",
+            days=VOTER_LIST_DAYS_BEFORE,
+            election=election_on.isoformat(),
+            latest=latest.isoformat(),
+            start=start.astimezone(tz).date().isoformat(),
+        )
+    if end is not None and end < election_end(election_on, tz):
+        raise RuleViolation(
+            N_("A voter list stays public until the election day (%(election)s) is over."),
+            code="voter_list_ends_early",
+            election=election_on.isoformat(),
+        )
+
+
 def check_period(
     kind: NoticeKind,
     requested: int | None,
@@ -120,6 +184,7 @@ def check_period(
     end: dt.datetime | None,
     calendar: WorkdayCalendar,
     tz: dt.tzinfo,
+    election_on: dt.date | None = None,
 ) -> int:
     """Check a notice's period from ``start`` to ``end``; return its working days.
 
@@ -128,6 +193,10 @@ def check_period(
         (:class:`~signage_server.workdays.rules.CalendarUnknown`, ``calendar_unknown``).
     """
     minimum = checked_minimum(kind, requested)
+    if kind is NoticeKind.VOTER_LIST:
+        check_voter_list(election_on, start, end, tz)
+        if start is None or end is None:
+            return 0  # open-ended: it runs until the election day is over
     if start is None or end is None:
         raise RuleViolation(
             N_("A public notice needs the start and end of its notice period."),
@@ -164,6 +233,8 @@ class NoticeFacts:
     valid_from: dt.datetime | None
     valid_until: dt.datetime | None
     published_at: dt.datetime | None
+    #: The election day of a voter list.
+    election_on: dt.date | None = None
 
 
 def went_public(facts: NoticeFacts) -> dt.datetime | None:
@@ -201,6 +272,8 @@ def protected_until(
     start = went_public(facts)
     if start is None:
         return None
+    if facts.kind is NoticeKind.VOTER_LIST and facts.election_on is not None:
+        return election_end(facts.election_on, tz)
     try:
         return protection_end(calendar, tz, start, minimum_days(facts.kind, facts.min_days))
     except CalendarUnknown:
@@ -269,3 +342,25 @@ def period(facts: NoticeFacts, calendar: WorkdayCalendar, tz: dt.tzinfo) -> Wind
     if facts.valid_until is None:
         return Window(start, until)  # open-ended: its period is its protection
     return Window(start, validity(start, facts.valid_until, None, until).end)
+
+
+# --- the outgoing audit before an election ------------------------------------------------
+
+#: What marks an item as the results of the outgoing audit of village cadres (离任审计), in
+#: its title or its catalog entry's title.
+OUTGOING_AUDIT_MARKS = ("离任审计", "离任经济责任审计")
+
+
+def is_outgoing_audit(title: str, entry_title: str = "") -> bool:
+    """Tell whether an item (by its title or its catalog entry's) publishes the results of
+    the outgoing audit (离任审计), which must be public before the next election."""
+    return any(mark in title or mark in entry_title for mark in OUTGOING_AUDIT_MARKS)
+
+
+@dataclass(frozen=True)
+class OutgoingAudit:
+    """The warning of an election coming with no outgoing audit published since the last."""
+
+    election_on: dt.date
+    #: The previous election (``None``: none on record: any audit ever published counts).
+    since: dt.date | None

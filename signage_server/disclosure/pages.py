@@ -18,6 +18,7 @@ from signage_server.accounts.rules import Role
 from signage_server.audit import services as audit
 from signage_server.catalog.models import CatalogEntry
 from signage_server.catalog.services import entries_for
+from signage_server.disclosure import elections
 from signage_server.disclosure import path as procedure
 from signage_server.disclosure import rules
 from signage_server.disclosure import services
@@ -175,6 +176,7 @@ def item_page(item_id: int) -> dict[str, Any]:
         "seal_line": SEAL_LINE,
         "role_labels": {**{r.value: r.label for r in Role}, services.SYSTEM: SYSTEM_LABEL},
         "poster": poster_choice(item, now),
+        "outgoing_audit": elections.outgoing_audit_warning(session(), current, now, local_tz()),
     }
 
 

@@ -90,6 +90,8 @@ def revision_json(revision: Revision) -> dict[str, Any]:
                 revision.notice_kind, revision.notice_min_days
             ),
         }
+        if revision.election_on is not None:
+            notice["election_on"] = revision.election_on.isoformat()
         if revision.valid_from and revision.valid_until:
             procedure = env()
             try:

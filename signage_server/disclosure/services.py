@@ -102,6 +102,7 @@ class Fields:
     valid_from: dt.datetime | None = None
     valid_until: dt.datetime | None = None
     catalog_entry: CatalogEntry | None = None
+    election_on: dt.date | None = None
 
     @classmethod
     def of(cls, revision: Revision) -> Fields:
@@ -122,6 +123,7 @@ class Fields:
             valid_from=revision.valid_from,
             valid_until=revision.valid_until,
             catalog_entry=revision.catalog_entry,
+            election_on=revision.election_on,
         )
 
 
@@ -147,6 +149,7 @@ def check_notice(fields: Fields, env: Env, *, start: dt.datetime | None = None) 
         fields.valid_until,
         env.calendar,
         env.tz,
+        fields.election_on,
     )
 
 
@@ -238,6 +241,8 @@ def content_sha256(org: Org, fields: Fields) -> str:
                 "valid_from": fields.valid_from,
                 "valid_until": fields.valid_until,
                 "catalog_entry": f"{entry.template_id}:{entry.code}" if entry else None,
+                # Only a voter list has one: other revisions keep the hash they had.
+                **({"election_on": fields.election_on.isoformat()} if fields.election_on else {}),
             }
         )
     )

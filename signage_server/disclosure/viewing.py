@@ -65,6 +65,7 @@ def notice_facts(revision: Revision) -> notices.NoticeFacts:
         valid_from=revision.valid_from,
         valid_until=revision.valid_until,
         published_at=revision.published_at,
+        election_on=revision.election_on,
     )
 
 

@@ -101,6 +101,7 @@ def payload_from_form(form: ItemForm) -> dict[str, Any]:
         notice = {
             "kind": NoticeKind(form.notice_kind.data),
             "min_working_days": form.notice_min_days.data,
+            "election_on": form.election_on.data,
         }
     return {
         "title": form.title.data or "",
@@ -132,6 +133,7 @@ def fill_form(form: ItemForm, revision: Revision) -> None:
     form.urgent.data = revision.urgent
     form.notice_kind.data = revision.notice_kind.value if revision.notice_kind else ""
     form.notice_min_days.data = revision.notice_min_days
+    form.election_on.data = revision.election_on
     for name in ("valid_from", "valid_until"):
         value = getattr(revision, name)
         getattr(form, name).data = value.astimezone(tz).replace(tzinfo=None) if value else None

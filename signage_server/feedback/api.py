@@ -103,9 +103,12 @@ class ActionIn(BaseModel):
         "reopen",
         "hide",
         "unhide",
+        "transfer",
     ]
     reason: str = Field(default="", max_length=rules.REASON_MAX)
     assignee: str | None = None
+    #: The code of the receiving organisation (``transfer``).
+    to: str = Field(default="", max_length=40)
 
 
 @bp.post("/feedback/<int:case_id>/actions")
@@ -122,5 +125,6 @@ def act(case_id: int) -> Response:
         now,
         note=payload.reason,
         assignee=payload.assignee or None,
+        to=payload.to,
     )
     return jsonify(case_json(inbox.row(db.session, principal, case, now)))

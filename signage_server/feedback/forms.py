@@ -32,12 +32,15 @@ class PublicFeedbackForm(Form):  # type: ignore[misc]
 
     kind = RadioField(
         _l("What is it about?"),
-        choices=[(k.value, _l(rules.KIND_LABELS[k])) for k in Kind],
+        choices=[(k.value, _l(rules.KIND_LABELS[k])) for k in rules.FORM_KINDS],
         default=Kind.COMMENT.value,
         validate_choice=False,
         validators=[
             DataRequired(_l("Choose what your message is about.")),
-            AnyOf([k.value for k in Kind], message=_l("Choose what your message is about.")),
+            AnyOf(
+                [k.value for k in rules.SUBMITTED_KINDS],
+                message=_l("Choose what your message is about."),
+            ),
         ],
     )
     text = TextAreaField(
@@ -68,6 +71,10 @@ class PublicFeedbackForm(Form):  # type: ignore[misc]
     #: Left empty by people (it is hidden); robots fill it in.
     website = StringField(_l("Website"))
     nonce = HiddenField()
+
+    def offer(self, kinds: tuple[Kind, ...]) -> None:
+        """Offer these kinds (``rules.form_kinds``: an objection on a voter list's form)."""
+        self.kind.choices = [(k.value, _l(rules.KIND_LABELS[k])) for k in kinds]
 
     def validate_text(self, field: Any) -> None:
         field.data = rules.clean_text(field.data or "")
@@ -118,3 +125,16 @@ class ReplyForm(FlaskForm):  # type: ignore[misc]
 
 class AssignForm(FlaskForm):  # type: ignore[misc]
     assignee = SelectField(_l("Handler"), coerce=int, validators=[Optional()])
+
+
+class ObjectionForm(Form):  # type: ignore[misc]
+    """The reporter's objection to the handling result, on the tracking page (no login: the
+    receipt code is the key)."""
+
+    text = TextAreaField(
+        _l("Why do you disagree with the handling result?"),
+        validators=[
+            DataRequired(_l("Say why you disagree with the handling result.")),
+            Length(max=rules.REASON_MAX, message=_l("At most %(max)d characters.")),
+        ],
+    )

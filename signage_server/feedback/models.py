@@ -68,6 +68,9 @@ class Case(Base):
     extended_at: Mapped[dt.datetime | None]
     hidden_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     hidden_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: The real-name reporter objected to the handling result (异议, once; its text is in
+    #: the case's history).
+    objected_at: Mapped[dt.datetime | None]
 
     org: Mapped[Org] = relationship(foreign_keys=[org_id])
     handling_org: Mapped[Org] = relationship(foreign_keys=[handling_org_id])
@@ -79,6 +82,9 @@ class Case(Base):
     )
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+    transfers: Mapped[list[Transfer]] = relationship(
+        back_populates="case", order_by="Transfer.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -132,4 +138,25 @@ class CaseEvent(Base):
     at: Mapped[created_at]
 
     case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class Transfer(Base):
+    """A case handed from one body to another (转办): who, from where, to where, when. The
+    villager's tracking page shows the date and the receiving body, never the note."""
+
+    __tablename__ = "feedback_transfers"
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback_cases.id"), index=True)
+    from_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    to_org_id: Mapped[int] = mapped_column(sa.ForeignKey("orgs.id"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: Internal: why, and what the receiving body should know. Never shown to the villager.
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    at: Mapped[created_at]
+
+    case: Mapped[Case] = relationship(back_populates="transfers")
+    from_org: Mapped[Org] = relationship(foreign_keys=[from_org_id])
+    to_org: Mapped[Org] = relationship(foreign_keys=[to_org_id])
     actor: Mapped[User | None] = relationship()

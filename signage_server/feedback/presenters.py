@@ -23,12 +23,14 @@ from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.services import seal_intact
 from signage_server.feedback import codes
 from signage_server.feedback import links
+from signage_server.feedback import rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import Reply
 from signage_server.feedback.rules import PUBLIC_DUTY_LABELS
 from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import Decision
 from signage_server.feedback.services import deadlines
+from signage_server.feedback.services import handling
 from signage_server.feedback.services.inbox import CaseRow
 from signage_server.feedback.services.scanning import Target
 from signage_server.feedback.services.scanning import publication_record
@@ -71,6 +73,17 @@ def case_json(row: CaseRow) -> dict[str, Any]:
         "decision_reason": case.decision_reason,
         "decided_at": _iso(case.decided_at),
         "extended_at": _iso(case.extended_at),
+        "objected_at": _iso(case.objected_at),
+        "transfers": [
+            {
+                "from": t.from_org.code,
+                "to": t.to_org.code,
+                "at": _iso(t.at),
+                "by": t.actor.username if t.actor else None,
+                "note": t.note,
+            }
+            for t in case.transfers
+        ],
         "hidden": case.hidden,
         "hidden_reason": case.hidden_reason,
         "deadlines": [
@@ -123,7 +136,18 @@ def public_case_json(case: Case, *, replies_intact: bool = True) -> dict[str, An
             if r.published_at is not None and replies_intact
         ],
         "replies_intact": replies_intact,
+        # 转办: only the fact, the date and the receiving body (never the internal note).
+        "transfers": [{"at": t.at.isoformat(), "to": t.to_org.name} for t in case.transfers],
+        "objected_at": _iso(case.objected_at),
     }
+
+
+def may_object(case: Case) -> bool:
+    """Tell whether the tracking page offers the reporter an objection to the handling
+    result (the workflow table's answer for the holder of the receipt)."""
+    return Action.OBJECT in rules.offered(
+        handling.workflow_facts(case), frozenset({rules.Capacity.SUBMITTER})
+    )
 
 
 def answered_by(reply: Reply) -> str:

@@ -28,6 +28,7 @@ from signage_server.audit.services import head as audit_head
 from signage_server.config import Settings
 from signage_server.disclosure.rules import ACTION_LABELS
 from signage_server.errorhandlers import wants_json
+from signage_server.errors import BadRequest
 from signage_server.extensions import client_address
 from signage_server.extensions import csrf
 from signage_server.extensions import db
@@ -35,12 +36,16 @@ from signage_server.extensions import limiter
 from signage_server.feedback import codes
 from signage_server.feedback import links
 from signage_server.feedback import presenters
+from signage_server.feedback import rules
+from signage_server.feedback.forms import ObjectionForm
 from signage_server.feedback.forms import PublicFeedbackForm
 from signage_server.feedback.rules import KIND_HINTS
 from signage_server.feedback.rules import Kind
+from signage_server.feedback.services import handling
 from signage_server.feedback.services import intake
 from signage_server.feedback.services import scanning
 from signage_server.feedback.services.intake import Submission
+from signage_server.i18n import N_
 
 bp = Blueprint("feedback_public", __name__, url_prefix=codes.FORM_PREFIX)
 csrf.exempt(bp)
@@ -100,6 +105,7 @@ def form(code: str) -> Any:
     now = registry.now()
     decision = presenters.disclosed(target, now)
     form = PublicFeedbackForm(request.form if request.method == "POST" else None)
+    form.offer(rules.form_kinds(scanning.is_voter_list(target)))
     if request.method == "GET":
         form.nonce.data = secrets.token_hex(16)
     elif form.validate():
@@ -170,8 +176,24 @@ def track(receipt: str) -> Any:
         "feedback/track.html",
         case=tracked.case,
         replies_intact=tracked.replies_intact,
+        objection_form=ObjectionForm(),
+        may_object=presenters.may_object(tracked.case),
         **presenters.case_context(db.session, tracked.case, registry.now()),
     )
+
+
+@bp.post("/track/<receipt>/objection")
+@limiter.limit(_feedback_rate, key_func=client_address, scope="feedback")
+def object_to(receipt: str) -> Any:
+    """The real-name reporter's objection to the handling result (异议), by receipt code."""
+    case = intake.by_receipt(db.session, receipt)
+    form = ObjectionForm(request.form)
+    if not form.validate():
+        raise BadRequest(N_("Say why you disagree with the handling result."), code="text_required")
+    handling.object_to_case(db.session, case, form.text.data or "", registry.now())
+    if wants_json():
+        return jsonify(presenters.public_case_json(case))
+    return redirect(url_for(".track", receipt=case.receipt))
 
 
 def _qr(code: str) -> segno.QRCode:

@@ -11,6 +11,36 @@ answer, so that a report (举报) can never leak to the organisation it is about
 * reports are handled one level up, by the ``discipline`` role of the parent organisation
   (or above); nobody in the reported organisation holds a grant reaching that level for
   reports, so they neither see the case nor learn that it exists.
+
+Routing as the rules say (村务公开 and the organic law of village committees):
+
+* **Questions about village affairs** (a ``question`` on an item of category
+  ``village_affairs`` at a village) are stored as :attr:`Kind.AFFAIRS_QUESTION` and go to the
+  village affairs supervision committee (村务监督委员会), which in this product is the
+  ``reviewer`` role *at that village itself* (``Reach.exact``: a reviewer of the township does
+  not answer the villages' questions). Decision: the committee receives and answers; the
+  village's ordinary handlers (and supervisors) may *read* the case — the committee
+  supervises the village committee, it does not hide the question from it, and the handlers
+  must be able to correct or republish the disclosure — but they may not answer it. The
+  committee answers (or has the item republished and says so) within 10 working days.
+  Only the item's category decides: a general screen code (no item) is an ordinary question.
+* **Complaints about the village committee** (:attr:`Kind.COMPLAINT`, 投诉) are handled one
+  level up, by the ``handler`` role of the parent (township) government, like reports:
+  the village's own handlers never see them.
+* **Reports** (举报) stay with the parent's ``discipline`` role.
+* **Transfers** (转办): the body handling a report or a complaint may hand it to another
+  organisation (never to the one it is about nor below it) within 5 working days of its
+  receipt (:data:`TRANSFER_KEY`); the receiving org then handles it. The villager's tracking
+  page shows the fact, the date and the receiving body — never the internal note.
+* **Objections** (异议) of a real-name reporter against the handling result, filed from the
+  tracking page with the receipt code, once: the case goes back to ``in_progress`` for
+  review and must be answered again within 15 working days (``objection_review``).
+* **Objections to a voter list** (:attr:`Kind.OBJECTION`, 对选民名单有异议) are offered on the
+  QR form of a ``voter_list`` notice only, accepted within 5 days of the list going public
+  and answered within 3 days by the village's handlers (the election committee's desk).
+  The election law's 五日内/三日内 are counted here in *calendar* days, the day of the
+  publication (or of the receipt) not included (民法典 第二百零一条); see
+  :data:`CALENDAR_DAY_KEYS`.
 """
 
 from __future__ import annotations
@@ -48,6 +78,13 @@ class Kind(StrEnum):
     QUESTION = "question"
     REQUEST = "request"
     REPORT = "report"
+    #: A complaint about the village committee (投诉), handled by the township above.
+    COMPLAINT = "complaint"
+    #: An objection to a voter list (选民名单异议), on a ``voter_list`` notice's form only.
+    OBJECTION = "objection"
+    #: A question about village affairs, answered by the village affairs supervision
+    #: committee (never chosen on the form: a ``question`` on a village-affairs item).
+    AFFAIRS_QUESTION = "affairs_question"
 
     @property
     def label(self) -> str:
@@ -59,7 +96,21 @@ KIND_LABELS = {
     Kind.QUESTION: N_("Question"),
     Kind.REQUEST: N_("Request for disclosure"),
     Kind.REPORT: N_("Report"),
+    Kind.COMPLAINT: N_("Complaint about the village committee"),
+    Kind.OBJECTION: N_("Objection to the voter list"),
+    Kind.AFFAIRS_QUESTION: N_("Question on village affairs"),
 }
+
+#: The kinds a villager picks on every form, in the form's order.
+FORM_KINDS = (Kind.COMMENT, Kind.QUESTION, Kind.REQUEST, Kind.COMPLAINT, Kind.REPORT)
+#: Every kind a form may send (an objection only on a voter list's form).
+SUBMITTED_KINDS = (*FORM_KINDS, Kind.OBJECTION)
+
+
+def form_kinds(voter_list: bool) -> tuple[Kind, ...]:
+    """Return the kinds the form offers: an objection on a voter list's form only."""
+    return (*FORM_KINDS, Kind.OBJECTION) if voter_list else FORM_KINDS
+
 
 KIND_HINTS = {
     Kind.COMMENT: N_("Your opinion or suggestion about this matter."),
@@ -68,6 +119,18 @@ KIND_HINTS = {
     Kind.REPORT: N_(
         "Fake or missing disclosure, or misconduct. Goes to the discipline inspection"
         " commission above, never to the organisation concerned."
+    ),
+    Kind.COMPLAINT: N_(
+        "A complaint about the village committee. Goes to the township government,"
+        " never to the village committee itself."
+    ),
+    Kind.OBJECTION: N_(
+        "You think someone is missing from the voter list, or should not be on it."
+        " Accepted within 5 days of the list's publication, answered within 3 days."
+    ),
+    Kind.AFFAIRS_QUESTION: N_(
+        "Something about village affairs you want explained; the village affairs"
+        " supervision committee answers you."
     ),
 }
 
@@ -139,6 +202,8 @@ class Action(StrEnum):
     HIDE = "hide"
     UNHIDE = "unhide"
     MAKE_ITEM = "make_item"
+    TRANSFER = "transfer"
+    OBJECT = "object"
 
     @property
     def label(self) -> str:
@@ -162,14 +227,26 @@ ACTION_LABELS = {
     Action.HIDE: N_("Hidden as abuse"),
     Action.UNHIDE: N_("Shown again"),
     Action.MAKE_ITEM: N_("Turned into a disclosure draft"),
+    Action.TRANSFER: N_("Transferred to another body"),
+    Action.OBJECT: N_("Objection to the handling result"),
 }
 
 
 # --- routing and visibility ---------------------------------------------------------
 
 
-#: Kinds of feedback handled by the org above the one they are about (DESIGN.md §5).
-HANDLED_ABOVE = frozenset({Kind.REPORT})
+#: Kinds of feedback handled by the org above the one they are about (DESIGN.md §5):
+#: reports (its discipline commission) and complaints about the village committee (the
+#: township government). Nobody of the org they are about sees them.
+HANDLED_ABOVE = frozenset({Kind.REPORT, Kind.COMPLAINT})
+
+
+def routed_kind(kind: Kind, *, village: bool, village_affairs: bool) -> Kind:
+    """Return the kind a submission is stored (and routed) as: a question about a
+    village-affairs item of a village goes to its supervision committee."""
+    if kind is Kind.QUESTION and village and village_affairs:
+        return Kind.AFFAIRS_QUESTION
+    return kind
 
 
 def handling_path(kind: Kind, org_path: str, parent_path: str | None) -> str:
@@ -186,8 +263,12 @@ READING_ROLES = frozenset({Role.HANDLER, Role.SUPERVISOR})
 REPORT_ROLES = frozenset({Role.DISCIPLINE})
 #: Held above the org, reviews refusals of requests for disclosure (so sees those requests).
 REVIEWING_ROLES = frozenset({Role.SUPERIOR})
+#: The village affairs supervision committee (村务监督委员会): the village's ``reviewer``.
+SUPERVISION_ROLES = frozenset({Role.REVIEWER})
 
 NOT_REPORTS = frozenset(Kind) - {Kind.REPORT}
+#: Kinds the handlers answer (the supervision committee answers village-affairs questions).
+HANDLERS_ANSWER = NOT_REPORTS - {Kind.AFFAIRS_QUESTION}
 
 
 @dataclass(frozen=True)
@@ -198,10 +279,17 @@ class Reach:
     kinds: frozenset[Kind]
     roles: frozenset[Role]
     strict: bool = False
+    #: Only a grant at the handling org itself (not above it) reaches.
+    exact: bool = False
 
     def grants_reach(self, grants: Iterable[Grant], kind: Kind, handling: str) -> bool:
         """Tell whether one of ``grants`` reaches a case of ``kind`` handled at ``handling``."""
-        below = is_strictly_below if self.strict else is_within
+
+        def below(path: str, ancestor: str) -> bool:
+            if self.exact:
+                return path == ancestor
+            return (is_strictly_below if self.strict else is_within)(path, ancestor)
+
         return kind in self.kinds and any(
             g.role in self.roles and below(handling, g.org_path) for g in grants
         )
@@ -211,16 +299,21 @@ class Reach:
 #: the services (``feedback.services.visibility.visible_condition``) are made of.
 #: Reports: ``discipline`` at or above the handling (parent) org; everything else:
 #: ``handler`` or ``supervisor`` at or above the org; requests also: the ``superior`` role
-#: above the org, who reviews refusals (requests are handled where they were made).
+#: above the org, who reviews refusals (requests are handled where they were made);
+#: questions about village affairs also: the village's own ``reviewer`` (村务监督委员会).
+#: Complaints are handled at the parent, so the village's handlers do not reach them.
 SEEING: tuple[Reach, ...] = (
     Reach(frozenset({Kind.REPORT}), REPORT_ROLES),
     Reach(NOT_REPORTS, READING_ROLES),
     Reach(frozenset({Kind.REQUEST}), REVIEWING_ROLES, strict=True),
+    Reach(frozenset({Kind.AFFAIRS_QUESTION}), SUPERVISION_ROLES, exact=True),
 )
-#: Who acts on a case: ``discipline`` on reports, ``handler`` on everything else.
+#: Who acts on a case: ``discipline`` on reports, the village's supervision committee on
+#: questions about village affairs, ``handler`` on everything else.
 HANDLING: tuple[Reach, ...] = (
     Reach(frozenset({Kind.REPORT}), REPORT_ROLES),
-    Reach(NOT_REPORTS, HANDLING_ROLES),
+    Reach(HANDLERS_ANSWER, HANDLING_ROLES),
+    Reach(frozenset({Kind.AFFAIRS_QUESTION}), SUPERVISION_ROLES, exact=True),
 )
 #: Every role that sees some feedback (whether the dashboard shows the feedback tile).
 SEEING_ROLES: frozenset[Role] = frozenset().union(*(reach.roles for reach in SEEING))
@@ -261,6 +354,7 @@ class Duty(StrEnum):
     DECIDE = "decide"
     ANSWER = "answer"
     REPLY_AFTER_CONCLUSION = "reply_after_conclusion"
+    REVIEW_OBJECTION = "review_objection"
 
     @property
     def label(self) -> str:
@@ -272,6 +366,7 @@ DUTY_LABELS = {
     Duty.DECIDE: N_("Decide the request"),
     Duty.ANSWER: N_("Publish an answer"),
     Duty.REPLY_AFTER_CONCLUSION: N_("Reply after the investigation"),
+    Duty.REVIEW_OBJECTION: N_("Answer the objection after review"),
 }
 
 #: The duties as the villager's receipt and tracking pages name them (what they wait for).
@@ -280,6 +375,7 @@ PUBLIC_DUTY_LABELS = {
     Duty.DECIDE: N_("Decision on the request"),
     Duty.ANSWER: N_("Answer"),
     Duty.REPLY_AFTER_CONCLUSION: N_("Answer after the investigation"),
+    Duty.REVIEW_OBJECTION: N_("Answer to your objection"),
 }
 
 #: Working days for each duty (DESIGN.md §5); ``comment`` answers are this product's choice.
@@ -292,6 +388,31 @@ DEFAULT_DAYS: Mapping[str, int] = {
     "request_extended": 10,
     "question": 10,
     "comment": 15,
+    # Questions about village affairs: the supervision committee answers (or has the matter
+    # republished) within 10 working days.
+    "affairs_question": 10,
+    # Complaints about the village committee, answered by the township (this product's choice).
+    "complaint": 15,
+    # A report or a complaint is transferred (转办) within 5 working days of its receipt.
+    "transfer": 5,
+    # A reporter's objection to the handling result is reviewed and answered again.
+    "objection_review": 15,
+    # Objections to a voter list: filed within 5 days of its publication, answered within 3
+    # (calendar days, see CALENDAR_DAY_KEYS).
+    "voter_objection_window": 5,
+    "voter_objection": 3,
+}
+
+#: Deadlines counted in calendar days (the election law's 五日内/三日内), not working days.
+CALENDAR_DAY_KEYS = frozenset({"voter_objection_window", "voter_objection"})
+#: The deadline key of a transfer, and of each kind's answer.
+TRANSFER_KEY = "transfer"
+ANSWER_KEYS: Mapping[Kind, str] = {
+    Kind.QUESTION: "question",
+    Kind.AFFAIRS_QUESTION: "affairs_question",
+    Kind.COMPLAINT: "complaint",
+    Kind.OBJECTION: "voter_objection",
+    Kind.COMMENT: "comment",
 }
 
 
@@ -353,6 +474,8 @@ class CaseFacts:
     replied: bool = False
     #: The org the case is about has a parent, which reviews refusals of requests.
     has_superior: bool = True
+    #: The reporter objected to the handling result (once).
+    objected_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -393,6 +516,24 @@ def add_working_days(calendar: WorkdayCalendar, start: dt.date, days: int) -> tu
         return day, True
 
 
+def add_days(
+    calendar: WorkdayCalendar, start: dt.date, key: str, days: Mapping[str, int]
+) -> tuple[dt.date, bool]:
+    """Return the last day of a duty of deadline ``key`` starting on ``start``: calendar days
+    for :data:`CALENDAR_DAY_KEYS` (the start day not counted), working days otherwise."""
+    if key in CALENDAR_DAY_KEYS:
+        return start + dt.timedelta(days=days[key]), False
+    return add_working_days(calendar, start, days[key])
+
+
+def objection_answered(facts: CaseFacts) -> dt.datetime | None:
+    """Return when an answer after the reporter's objection was published, if one was."""
+    answered = facts.answered_at
+    if facts.objected_at is None or answered is None or answered < facts.objected_at:
+        return None
+    return answered
+
+
 def deadlines(
     facts: CaseFacts, calendar: WorkdayCalendar, tz: dt.tzinfo, days: Mapping[str, int]
 ) -> list[Deadline]:
@@ -403,7 +544,7 @@ def deadlines(
     out: list[Deadline] = []
 
     def add(duty: Duty, start: dt.date, key: str, met: dt.datetime | None) -> None:
-        due, estimated = add_working_days(calendar, start, days[key])
+        due, estimated = add_days(calendar, start, key, days)
         out.append(Deadline(duty, due, met, estimated, days[key]))
 
     if facts.kind is Kind.REPORT:
@@ -422,11 +563,81 @@ def deadlines(
             "request" if facts.extended_at is None else "request_extended",
             facts.decided_at,
         )
-    elif facts.kind is Kind.QUESTION:
-        add(Duty.ANSWER, received, "question", facts.answered_at)
     else:
-        add(Duty.ANSWER, received, "comment", facts.answered_at)
+        add(Duty.ANSWER, received, ANSWER_KEYS[facts.kind], facts.answered_at)
+    if facts.objected_at is not None:
+        objected = facts.objected_at.astimezone(tz).date()
+        add(Duty.REVIEW_OBJECTION, objected, "objection_review", objection_answered(facts))
     return out
+
+
+def last_start_overdue_for(
+    calendar: WorkdayCalendar, today: dt.date, key: str, days: Mapping[str, int]
+) -> dt.date:
+    """Return :func:`last_start_overdue` for the deadline ``key`` (calendar days or working
+    days, as :func:`add_days` counts it)."""
+    if key in CALENDAR_DAY_KEYS:
+        return today - dt.timedelta(days=days[key] + 1)
+    return last_start_overdue(calendar, today, days[key])
+
+
+# --- time limits of the routing ---------------------------------------------------------
+
+
+def check_transfer_in_time(
+    received: dt.date, today: dt.date, calendar: WorkdayCalendar, days: Mapping[str, int]
+) -> None:
+    """Refuse a transfer (转办) later than :data:`TRANSFER_KEY` working days after receipt.
+
+    :raise RuleViolation: ``transfer_too_late``.
+    """
+    last, _ = add_days(calendar, received, TRANSFER_KEY, days)
+    if today > last:
+        raise RuleViolation(
+            N_(
+                "A case is transferred within %(days)d working days of its receipt (until"
+                " %(last)s); this body must handle it itself now."
+            ),
+            code="transfer_too_late",
+            days=days[TRANSFER_KEY],
+            last=last.isoformat(),
+        )
+
+
+def check_objection_window(published: dt.date, today: dt.date, days: Mapping[str, int]) -> None:
+    """Refuse an objection to a voter list filed more than 5 days (calendar days, the day of
+    publication not counted) after the list went public.
+
+    :raise RuleViolation: ``objection_window_closed``.
+    """
+    last = published + dt.timedelta(days=days["voter_objection_window"])
+    if today > last:
+        raise RuleViolation(
+            N_(
+                "Objections to this voter list were accepted until %(last)s (within %(days)d"
+                " days of its publication on %(published)s). Please contact the village"
+                " election committee."
+            ),
+            code="objection_window_closed",
+            last=last.isoformat(),
+            days=days["voter_objection_window"],
+            published=published.isoformat(),
+        )
+
+
+def check_transfer_target(case_org: str, handling: str, target: str) -> None:
+    """Refuse a transfer to the handling org itself, or to the org the case is about or one
+    below it (a report or complaint never reaches the body it is about).
+
+    :raise RuleViolation: ``transfer_same``, ``transfer_to_concerned``.
+    """
+    if target == handling:
+        raise RuleViolation(N_("The case is handled there already."), code="transfer_same")
+    if is_within(target, case_org):
+        raise RuleViolation(
+            N_("A case is never transferred to the organisation it is about, nor below it."),
+            code="transfer_to_concerned",
+        )
 
 
 def last_start_overdue(calendar: WorkdayCalendar, today: dt.date, days: int) -> dt.date:
@@ -574,6 +785,8 @@ class Capacity(StrEnum):
     REVIEWER = "reviewer"
     #: Sees the case and may draft disclosure items at its org (反馈公开).
     DRAFTER = "drafter"
+    #: Holds the case's receipt code (the villager, on the tracking page).
+    SUBMITTER = "submitter"
 
 
 @dataclass(frozen=True)
@@ -599,6 +812,9 @@ NOT_ALLOWED = {
     Capacity.DRAFTER: Refusal(
         PermissionDenied, N_("You may not draft disclosure items for %(org)s."), "forbidden"
     ),
+    Capacity.SUBMITTER: Refusal(
+        PermissionDenied, N_("Only the submitter objects, with the receipt code."), "forbidden"
+    ),
 }
 CLOSED_CASE = Refusal(Conflict, N_("The case is closed. Reopen it first."), "case_closed")
 OPEN_CASE = Refusal(Conflict, N_("The case is not closed."), "not_closed")
@@ -613,6 +829,10 @@ class Guard(StrEnum):
     IS_REPORT = "is_report"
     IS_REQUEST = "is_request"
     NOT_REPORT = "not_report"
+    HANDLED_ABOVE = "handled_above"
+    REAL_NAME_REPORT = "real_name_report"
+    NOT_OBJECTED = "not_objected"
+    OBJECTION_ANSWERED_BEFORE_CLOSING = "objection_answered_before_closing"
     UNACKNOWLEDGED = "unacknowledged"
     UNCONCLUDED = "unconcluded"
     UNDECIDED = "undecided"
@@ -647,8 +867,37 @@ GUARDS: Mapping[Guard, GuardRule] = {
         Refusal(RuleViolation, N_("Only requests for disclosure are decided."), "not_a_request"),
     ),
     Guard.NOT_REPORT: GuardRule(
-        lambda f: f.kind is not Kind.REPORT,
-        Refusal(RuleViolation, N_("Reports are not turned into disclosures."), "report"),
+        lambda f: f.kind not in HANDLED_ABOVE,
+        Refusal(
+            RuleViolation, N_("Reports and complaints are not turned into disclosures."), "report"
+        ),
+    ),
+    Guard.HANDLED_ABOVE: GuardRule(
+        lambda f: f.kind in HANDLED_ABOVE,
+        Refusal(
+            RuleViolation, N_("Only reports and complaints are transferred."), "not_transferable"
+        ),
+    ),
+    Guard.REAL_NAME_REPORT: GuardRule(
+        lambda f: f.kind is Kind.REPORT and f.real_name,
+        Refusal(
+            RuleViolation,
+            N_("Objections to the handling result are filed on real-name reports."),
+            "not_real_name_report",
+        ),
+    ),
+    Guard.NOT_OBJECTED: GuardRule(
+        lambda f: f.objected_at is None,
+        Refusal(Conflict, N_("An objection was filed already: once only."), "objected"),
+    ),
+    Guard.OBJECTION_ANSWERED_BEFORE_CLOSING: GuardRule(
+        lambda f: f.hidden or f.objected_at is None or objection_answered(f) is not None,
+        Refusal(
+            RuleViolation,
+            N_("Answer the reporter's objection before closing the case."),
+            "objection_answer_required",
+        ),
+        to_do_first=True,
     ),
     Guard.UNACKNOWLEDGED: GuardRule(
         lambda f: f.acknowledged_at is None,
@@ -753,6 +1002,8 @@ class Transition:
     decision: Decision | None = None
     #: Taking it confirms the receipt of the case to the villager (受理), if nothing did yet.
     acknowledges: bool = False
+    #: It brings the case under review: ``IN_PROGRESS`` even with a published reply.
+    reviews: bool = False
     #: What is said when the state does not allow it.
     wrong_state: Refusal = CLOSED_CASE
 
@@ -818,6 +1069,7 @@ WORKFLOW: Mapping[Action, Transition] = {
             Guard.REPLIED_BEFORE_CLOSING,
             Guard.DECIDED_BEFORE_CLOSING,
             Guard.CONCLUDED_BEFORE_CLOSING,
+            Guard.OBJECTION_ANSWERED_BEFORE_CLOSING,
         ),
     ),
     Action.REOPEN: Transition(
@@ -834,6 +1086,24 @@ WORKFLOW: Mapping[Action, Transition] = {
     ),
     Action.UNHIDE: Transition(Capacity.HANDLER, STAYS, (Guard.HIDDEN,)),
     Action.MAKE_ITEM: Transition(Capacity.DRAFTER, STAYS, (Guard.NOT_REPORT, Guard.REPLIED)),
+    # 转办: the receiving org is a parameter; the time limit and the target are checked by
+    # check_transfer_in_time and check_transfer_target (they need the calendar and the tree).
+    Action.TRANSFER: Transition(
+        Capacity.HANDLER, STAYS_OPEN, (Guard.HANDLED_ABOVE, Guard.NOT_HIDDEN), Note(None)
+    ),
+    # 异议: the reporter disagrees with the handling result; the case is reviewed again.
+    Action.OBJECT: Transition(
+        Capacity.SUBMITTER,
+        {CaseState.ANSWERED: CaseState.IN_PROGRESS, CaseState.CLOSED: CaseState.IN_PROGRESS},
+        (Guard.REAL_NAME_REPORT, Guard.NOT_HIDDEN, Guard.REPLIED, Guard.NOT_OBJECTED),
+        Note(N_("Say why you disagree with the handling result.")),
+        reviews=True,
+        wrong_state=Refusal(
+            Conflict,
+            N_("An objection is filed against a published answer: there is none yet."),
+            "not_answered",
+        ),
+    ),
 }
 
 #: A submission starts here (``Action.RECEIVE``, by the public form, not in the table).
@@ -897,7 +1167,12 @@ def decide(attempt: Attempt) -> Outcome:
             else clean_text(attempt.note)[: row.note.limit]
         )
     state = row.moves[facts.state]
-    if state is CaseState.IN_PROGRESS and state is not facts.state and facts.replied:
+    if (
+        state is CaseState.IN_PROGRESS
+        and state is not facts.state
+        and facts.replied
+        and not row.reviews
+    ):
         state = CaseState.ANSWERED
     decision = row.decision
     if decision is Decision.REFUSAL_PROPOSED and not facts.has_superior:

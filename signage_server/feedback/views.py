@@ -238,6 +238,30 @@ _simple("hide", handling.hide_case, N_("The case was hidden. It is kept, not del
 _simple("unhide", handling.unhide_case, N_("The case is shown again."), False)
 
 
+@bp.post("/<int:case_id>/transfer")
+@login_required
+def transfer(case_id: int) -> Response:
+    """Transfer a report or complaint to another organisation (转办). The case leaves the
+    transferring body's reach: back to the inbox then, not to a page that is now a 404."""
+    principal = current_principal()
+    found = visibility.visible_case(db.session, principal, case_id)
+    form = NoteForm()
+    to = request.form.get("to", "")
+
+    def change() -> None:
+        if not form.validate_on_submit():
+            raise BadRequest(_("The form has expired. Please try again."))
+        handling.transfer_case(
+            db.session, found, principal, to, str(form.note.data or ""), registry.now()
+        )
+
+    if commit_or_flash(change, _("The case was transferred.")) and not visibility.can_see(
+        principal, found
+    ):
+        return redirect(url_for("feedback.inbox"))
+    return redirect(url_for("feedback.case", case_id=case_id))
+
+
 @bp.post("/<int:case_id>/review")
 @login_required
 def review(case_id: int) -> Response:

@@ -58,7 +58,6 @@ from signage_server.disclosure.services import broken_seals
 from signage_server.disclosure.trail import display_names
 from signage_server.feedback import rules as feedback_rules
 from signage_server.feedback.models import Case
-from signage_server.feedback.rules import Kind
 from signage_server.feedback.services.sealing import replies_intact
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
@@ -733,16 +732,22 @@ def proof_of_play(session: Session, item: Item, now: dt.datetime) -> Plays:
 
 
 def _feedback(session: Session, item: Item) -> list[FeedbackEntry]:
-    """The item's feedback, identities redacted; never a report (举报)."""
+    """The item's feedback, identities redacted; never a report (举报) nor a complaint (投诉):
+    those are handled above the org and never shown to it (``feedback_rules.HANDLED_ABOVE``)."""
     cases = session.scalars(
         sa.select(Case)
-        .where(Case.item_id == item.id, Case.kind != Kind.REPORT, Case.hidden_at.is_(None))
+        .where(
+            Case.item_id == item.id,
+            Case.kind.not_in(sorted(feedback_rules.HANDLED_ABOVE)),
+            Case.hidden_at.is_(None),
+        )
         .options(selectinload(Case.replies), selectinload(Case.screen))
         .order_by(Case.received_at, Case.id)
     )
     entries = []
     for case in cases:
-        assert case.kind is not Kind.REPORT  # the query says so; never print a report
+        # The query says so; never print a report or a complaint.
+        assert case.kind not in feedback_rules.HANDLED_ABOVE
         names = [case.name] if case.name else []
         intact = replies_intact(session, case)
         entries.append(
@@ -772,7 +777,11 @@ def _hidden_feedback(session: Session, item: Item) -> int:
         session.scalar(
             sa.select(sa.func.count())
             .select_from(Case)
-            .where(Case.item_id == item.id, Case.kind != Kind.REPORT, Case.hidden_at.is_not(None))
+            .where(
+                Case.item_id == item.id,
+                Case.kind.not_in(sorted(feedback_rules.HANDLED_ABOVE)),
+                Case.hidden_at.is_not(None),
+            )
         )
         or 0
     )

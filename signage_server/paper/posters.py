@@ -159,6 +159,8 @@ class Notice:
     min_days: int
     first_day: dt.date | None
     last_day: dt.date | None
+    #: A voter list's election day: its period runs until then, not for working days.
+    election_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,7 @@ def _notice(protection: viewing.Protection, revision: Revision) -> Notice | None
         min_days=notices.minimum_days(revision.notice_kind, revision.notice_min_days),
         first_day=period.first_day(tz),
         last_day=period.last_day(tz),
+        election_on=revision.election_on,
     )
 
 

@@ -28,11 +28,16 @@ PHONE = {
 
 
 def feedback_link(live: Live) -> tuple[str, str]:
-    """Return the QR link of an item on a fresh demo screen, and the item's title."""
+    """Return the QR link of an item on a fresh demo screen, and the item's title (not one of
+    village affairs: a question there goes to the village affairs supervision committee)."""
     screen = register(live)
     token = live.cli("token", "create", "jiyi01_operator").strip()
     manifest = api(live.base, token, f"/api/v1/screens/{screen['id']}/manifest")
-    item = next(i for i in manifest["items"] if i["scope"] == "public")
+    item = next(
+        i
+        for i in manifest["items"]
+        if i["scope"] == "public" and i["category"] != "village_affairs"
+    )
     return item["qr_url"], item["title"]
 
 

@@ -27,6 +27,7 @@ from tests.cli.test_audit_verify import history as history_fixture  # noqa: F401
 from tests.cli.test_audit_verify import verify
 from tests.conftest import Demo
 from tests.conftest import make_app
+from tests.http.feedback import ORDINARY
 from tests.http.feedback import item_code
 from tests.http.feedback import published_item
 from tests.http.feedback import receipt_of
@@ -175,7 +176,7 @@ def test_moving_a_publication_time_is_found(app: Flask, history: list[int]) -> N
 
 @pytest.fixture
 def case(app: Flask, client: FlaskClient, demo: Demo) -> str:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     receipt = receipt_of(submit(client, item_code(app, item)))
     assert verify(app)[0] == 0
     return receipt

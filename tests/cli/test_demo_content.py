@@ -23,7 +23,8 @@ def story(app: Flask) -> Demo:
         result = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         db.session.commit()
         assert result.items_created == 13
-        assert result.cases_created == 5
+        # 5 cases, and the election's: an objection to the voter list, a complaint.
+        assert result.cases_created == 7
         again = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         assert again.items_created == 0
     return Demo(app)
@@ -89,8 +90,10 @@ def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     # rectified and accepted, a meeting, an accountability record), 7 of the democratic
     # appraisals (last year's: drafted, opened, closed, results item drafted and the item's
     # own draft record; this year's: drafted, opened), 19 of the 四议两公开 road project (its
-    # four stages, its two disclosures and their links).
-    assert "110 records (110 witnessed by the head log)" in result.output
+    # four stages, its two disclosures and their links); the election: 7 of the voter list
+    # (village affairs too: created, five steps, published), 4 of the objection (received, reply drafted and
+    # published, closed), 2 of the complaint (received, acknowledged).
+    assert "123 records (123 witnessed by the head log)" in result.output
     assert "WARNING" not in result.output
 
 
@@ -129,8 +132,12 @@ def test_demo_feedback_tells_its_story(app: Flask, client: FlaskClient, story: D
 
     village = get(client, story, "/api/v1/feedback", "jiyi01_handler")["cases"]
     kinds = sorted(c["kind"] for c in village)
-    assert kinds == ["comment", "question", "question", "request"]
-    answered = next(c for c in village if c["state"] == "closed")
+    # Questions on village affairs (the finances, the road) go to the supervision committee,
+    # which the village's handlers see but do not answer; the complaint goes to the township.
+    assert kinds == ["affairs_question", "affairs_question", "comment", "objection", "request"]
+    committee = get(client, story, "/api/v1/feedback", "jiyi01_reviewer")["cases"]
+    assert sorted(c["kind"] for c in committee) == ["affairs_question", "affairs_question"]
+    answered = next(c for c in committee if c["state"] == "closed")
     assert answered["replies"][0]["published_at"]
     # Its answer is sealed and shown to the villager (the demo seeds through the services).
     tracked = client.get(
@@ -148,3 +155,15 @@ def test_demo_feedback_tells_its_story(app: Flask, client: FlaskClient, story: D
     (report,) = get(client, story, "/api/v1/feedback?kind=report", "jiyi_discipline")["cases"]
     assert report["name"] == "李桂兰" and report["acknowledged_at"]
     assert get(client, story, "/api/v1/feedback?kind=report", "jiyi01_discipline")["cases"] == []
+
+
+def test_demo_election_tells_its_story(client: FlaskClient, story: Demo) -> None:
+    listed = get(client, story, "/api/v1/items?org=JIYI-01", "jiyi01_approver")["items"]
+    (voter_list,) = [i for i in listed if "选民名单" in i["title"]]
+    assert voter_list["state"] == "published"
+    village = get(client, story, "/api/v1/feedback?kind=objection", "jiyi01_handler")["cases"]
+    (objection,) = village
+    assert objection["state"] == "closed" and not objection["deadlines"][0]["overdue"]
+    (complaint,) = get(client, story, "/api/v1/feedback?kind=complaint", "jiyi_handler")["cases"]
+    assert complaint["handling_org"] == "JIYI" and complaint["acknowledged_at"]
+    assert get(client, story, "/api/v1/feedback?kind=complaint", "jiyi01_handler")["cases"] == []

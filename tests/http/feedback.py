@@ -17,6 +17,15 @@ def key(app: Flask) -> bytes:
     return links.code_key(app)
 
 
+#: An ordinary item of the village (not village affairs): a question on it goes to the
+#: village's handlers (one on a village-affairs item goes to its supervision committee).
+ORDINARY = {
+    "category": "service",
+    "catalog_entry": "MZ-01",
+    "title": "集义村2026年第四季度低保、临时救助政策落实情况",
+}
+
+
 def published_item(client: FlaskClient, demo: Demo, **overrides: Any) -> dict[str, Any]:
     item = create(client, demo, **overrides)
     return publish_through(client, demo, item["id"])

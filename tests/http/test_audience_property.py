@@ -398,6 +398,17 @@ def _tracks(world: World, app: Flask) -> Iterator[Call]:
         yield Call("GET", f"/f/track/{receipt}", headers={"Accept": "application/json"})
 
 
+def _objections(world: World, app: Flask) -> Iterator[Call]:
+    for receipt in world.receipts[:3]:
+        yield Call("POST", f"/f/track/{receipt}/objection", {"text": "不服处理结果，请复查"})
+        yield Call(
+            "POST",
+            f"/f/track/{receipt}/objection",
+            {"text": ""},
+            headers={"Accept": "application/json"},
+        )
+
+
 def _track_lookup(world: World, app: Flask) -> Iterator[Call]:
     yield Call("GET", "/f/track")
     for receipt in world.receipts[:2]:
@@ -472,6 +483,7 @@ PUBLIC: dict[str, Filler] = {
     "feedback_public.qr_png": _qr("qr.png"),
     "feedback_public.qr_svg": _qr("qr.svg"),
     "feedback_public.track": _tracks,
+    "feedback_public.object_to": _objections,
     "feedback_public.track_lookup": _track_lookup,
     "assets.fetch": _assets,
     "player_api.player_manifest": _manifest,
@@ -585,6 +597,7 @@ LOGIN = {
     "feedback.reopen",
     "feedback.reply",
     "feedback.review",
+    "feedback.transfer",
     "feedback.unhide",
     "feedback_api.act",
     "feedback_api.get_case",

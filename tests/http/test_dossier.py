@@ -64,6 +64,7 @@ QUESTION = (
     "我是孙有福，电话13912345678，身份证430102199001011234。道路维修材料费为什么是一万二千多元？"
 )
 REPORT = "举报：报账员虚报水电费，请纪委调查处理。"
+COMPLAINT = "投诉：村委会三个月未公开账目，去问也不理睬。"
 REPORTS_NOTE = (
     "Reports (举报) are filed separately by the discipline inspection commission of the"
     " superior organisation, as the rules require, and are not part of this dossier."
@@ -189,11 +190,13 @@ def history(app: Flask, client: FlaskClient, demo: Demo, clock: FixedClock) -> d
         submit(client, code, text=QUESTION, name="孙有福", phone="13912345678", consent="y")
     )
     receipt_of(submit(client, code, kind="report", text=REPORT, name="李桂兰", consent="y"))
+    receipt_of(submit(client, code, kind="complaint", text=COMPLAINT, address="10.0.0.7"))
     case = case_of(client, demo, "jiyi01_handler", question)
+    # A question on the village's finances: the village affairs supervision committee answers.
     answered = client.post(
         f"/api/v1/feedback/{case['id']}/reply",
         json={"text": REPLY, "publish": True},
-        headers=demo.headers("jiyi01_handler"),
+        headers=demo.headers("jiyi01_reviewer"),
     )
     assert answered.status_code == 201, answered.get_json()
     clock.set(NOW + dt.timedelta(days=2))
@@ -271,6 +274,7 @@ def test_the_scheduler_archives_a_withdrawn_item_in_a_sealed_dossier(
     assert "430102199001011234" not in text and "430***********1234" in text
     assert "票据可到村党群服务站查阅" in text  # the published reply
     assert REPORT not in text and "李桂兰" not in text and "虚报水电费" not in text
+    assert COMPLAINT not in text  # a complaint is the township's, never the village's
     assert history["question"] in text  # its receipt
     assert translated(app, REPORTS_NOTE) in compact(text)
 

@@ -19,6 +19,7 @@ from signage_server.extensions import db
 from signage_server.feedback.models import Case
 from tests.conftest import Demo
 from tests.conftest import post_form
+from tests.http.feedback import ORDINARY
 from tests.http.feedback import action
 from tests.http.feedback import case_of
 from tests.http.feedback import cases
@@ -46,13 +47,13 @@ def stored(app: Flask) -> list[Case]:
 
 
 def test_form_receipt_reply_and_tracking_page(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     code = item_code(app, item)
 
     page = client.get(f"/f/{code}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "集义村2026年第四季度村级财务收支情况" in html
+    assert ORDINARY["title"] in html
     assert "集义村" in html
     # The publication record: who signed, when, and the sealed hashes.
     assert "王建国（村党支部书记）" in html
@@ -197,7 +198,7 @@ def test_report_reaches_township_discipline_and_nobody_at_the_village(
 def test_questions_go_to_the_village_handlers_and_identity_stays_with_handlers(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     receipt = receipt_of(
         submit(client, item_code(app, item), name="王大妈", phone="13900139000", consent="y")
     )
@@ -271,7 +272,7 @@ IMG = '<img src=x onerror="alert(1)">'
 def test_script_payloads_show_as_text_everywhere(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     code = item_code(app, item)
     # Re-shown after a validation error, the form keeps the text escaped.
     bad = submit(client, code, text=SCRIPT, phone="12345", json=False)
@@ -627,7 +628,7 @@ def test_a_request_is_decided_in_three_working_days_extended_once_to_ten_with_a_
 
 
 def test_only_requests_are_extended(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     receipt = receipt_of(submit(client, item_code(app, item), kind="question", text="何时公开？"))
     case = case_of(client, demo, "jiyi01_handler", receipt)
     refused = action(client, demo, "jiyi01_handler", case["id"], "extend", reason="需要时间")
@@ -649,7 +650,7 @@ def test_granting_a_request(app: Flask, client: FlaskClient, demo: Demo) -> None
 
 
 def test_abuse_is_hidden_never_deleted(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     receipt = receipt_of(submit(client, item_code(app, item), text="骂人的话骂人的话"))
     case = case_of(client, demo, "jiyi01_handler", receipt)
     assert action(client, demo, "jiyi01_handler", case["id"], "hide").status_code == 400
@@ -669,7 +670,7 @@ def test_abuse_is_hidden_never_deleted(app: Flask, client: FlaskClient, demo: De
 
 
 def test_handler_pages_work_through_forms(app: Flask, client: FlaskClient, demo: Demo) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     receipt = receipt_of(submit(client, item_code(app, item), text="路灯什么时候修？"))
     case_id = case_of(client, demo, "jiyi01_handler", receipt)["id"]
     web = app.test_client()
@@ -697,7 +698,7 @@ def test_reply_of_public_interest_becomes_a_disclosure_draft(
     from signage_server.accounts.rules import Role
     from signage_server.orgs.services import require_by_code
 
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     receipt = receipt_of(submit(client, item_code(app, item), text="修路的钱够不够？"))
     case_id = case_of(client, demo, "jiyi01_handler", receipt)["id"]
     client.post(

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from signage_server.feedback import codes
 from tests.conftest import Demo
+from tests.http.feedback import ORDINARY
 from tests.http.feedback import case_of
 from tests.http.feedback import item_code
 from tests.http.feedback import published_item
@@ -35,7 +36,12 @@ def _export(app: Flask, demo: Demo, user: str = "jiyi01_handler") -> list[list[s
 def test_every_cell_of_the_export_is_formula_safe(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    items = {c: published_item(client, demo, title=c + "SUM(1+1)村务公开") for c in "=+-@"}
+    items = {
+        c: published_item(
+            client, demo, category="service", catalog_entry="MZ-01", title=c + "SUM(1+1)村务公开"
+        )
+        for c in "=+-@"
+    }
     for n, trigger in enumerate(TRIGGERS):
         item = items[trigger] if trigger in items else items["="]
         receipt_of(
@@ -165,7 +171,7 @@ BIDI = (RLO, LRO, PDF, RLI, PDI, LRM, "\u202a", "\u202b", "\u2066", "\u2068", "\
 def test_bidi_overrides_never_reach_handlers_pages(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    item = published_item(client, demo)
+    item = published_item(client, demo, **ORDINARY)
     text = f"村主任{RLO}元0001付支{PDF}，请核实 {RLI}abc{PDI}{LRM}"
     receipt = receipt_of(
         submit(

@@ -3,8 +3,9 @@
 exactly the cases the pure rule (``rules.can_see``) lets a caller see.
 
 Hypothesis generates an organisation tree (a county, townships, villages), people with
-grants of any role at any org, and cases of every kind about any org (reports handled by the
-parent, as the form routes them); then, for each person, the database's answer is compared
+grants of any role at any org, and cases of every kind about any org (reports and complaints
+handled by the parent, as the form routes them; questions on village affairs seen by the
+village's own reviewer); then, for each person, the database's answer is compared
 with the pure rule's, on SQLite and on PostgreSQL.
 """
 
@@ -142,6 +143,31 @@ def _build(world: World) -> tuple[list[Org], list[Case]]:
         ),
     )
 )
+@example(
+    # Complaints about a village (handled by the township's handlers, never by the village's
+    # own), questions on village affairs (the village's reviewer, exactly there, answers;
+    # handlers read), an objection to a voter list; reviewers at every level.
+    World(
+        villages=(2, 1),
+        people=(
+            ((Role.HANDLER, 2),),
+            ((Role.HANDLER, 1),),
+            ((Role.REVIEWER, 2),),
+            ((Role.REVIEWER, 1),),
+            ((Role.SUPERVISOR, 2), (Role.REVIEWER, 3)),
+            ((Role.DISCIPLINE, 1),),
+            ((Role.HANDLER, 0),),
+        ),
+        cases=(
+            (Kind.COMPLAINT, 2, False),
+            (Kind.COMPLAINT, 1, False),
+            (Kind.AFFAIRS_QUESTION, 2, False),
+            (Kind.AFFAIRS_QUESTION, 3, True),
+            (Kind.OBJECTION, 2, False),
+            (Kind.COMPLAINT, 0, False),
+        ),
+    )
+)
 @given(world=worlds)
 def test_the_sql_listing_shows_exactly_what_the_rule_allows(app: Flask, world: World) -> None:
     with app.app_context():
@@ -165,3 +191,9 @@ def test_the_sql_listing_shows_exactly_what_the_rule_allows(app: Flask, world: W
             assert listed == allowed, (grants, world.cases)
             # The pure rule, case by case, as the services apply it to one case.
             assert {c.id for c in cases if visibility.can_see(principal, c)} == allowed
+            # Complaints and reports never reach anybody of the org they are about (unless
+            # that org has no parent and handles them itself).
+            for case in cases:
+                if case.kind in rules.HANDLED_ABOVE and case.org.parent_id is not None:
+                    own = [g for g in held if g.org_path == case.org.path]
+                    assert not rules.can_see(own, case.kind, case.handling_org.path)

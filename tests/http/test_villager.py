@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Demo
+from tests.http.feedback import ORDINARY
 from tests.http.feedback import action
 from tests.http.feedback import case_of
 from tests.http.feedback import item_code
@@ -241,7 +242,8 @@ def test_a_limited_scope_item_keeps_its_title_off_the_receipt(
 def test_tracking_page_shows_title_deadline_and_who_answered(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    item = published_item(client, demo)
+    # Not village affairs: the village's handler answers the question.
+    item = published_item(client, demo, **{**ORDINARY, "title": TITLE})
     receipt = page_of(receipt_page(app, client, item_code(app, item))).text("receipt-code")
     track = page_of(client.get(f"/f/track/{receipt}"))
     assert track.text("about-title-text") == TITLE

@@ -45,6 +45,7 @@ def facts(case: Case) -> rules.CaseFacts:
         extended_at=case.extended_at,
         answered_at=case.answered_at,
         hidden=case.hidden,
+        objected_at=case.objected_at,
     )
 
 
@@ -70,7 +71,7 @@ def overdue_condition(terms: DeadlineTerms, now: dt.datetime) -> sa.ColumnElemen
     today = terms.today(now)
 
     def before(column: Any, key: str) -> sa.ColumnElement[bool]:
-        last = rules.last_start_overdue(terms.calendar, today, terms.days[key])
+        last = rules.last_start_overdue_for(terms.calendar, today, key, terms.days)
         first_not = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=terms.tz)
         return sa.and_(column.is_not(None), column < first_not.astimezone(dt.UTC))
 
@@ -102,7 +103,14 @@ def overdue_condition(terms: DeadlineTerms, now: dt.datetime) -> sa.ColumnElemen
                     ),
                 ),
             ),
-            sa.and_(Case.kind == Kind.QUESTION, unanswered, before(Case.received_at, "question")),
-            sa.and_(Case.kind == Kind.COMMENT, unanswered, before(Case.received_at, "comment")),
+            *(
+                sa.and_(Case.kind == kind, unanswered, before(Case.received_at, key))
+                for kind, key in rules.ANSWER_KEYS.items()
+            ),
+            # The reporter's objection, not answered since (rules.objection_answered).
+            sa.and_(
+                before(Case.objected_at, "objection_review"),
+                sa.or_(unanswered, Case.answered_at < Case.objected_at),
+            ),
         ),
     )

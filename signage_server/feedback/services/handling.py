@@ -32,6 +32,7 @@ from signage_server.feedback import rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
+from signage_server.feedback.models import Transfer
 from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import CaseState
 from signage_server.feedback.rules import Outcome
@@ -39,6 +40,7 @@ from signage_server.feedback.services import deadlines
 from signage_server.feedback.services import visibility
 from signage_server.feedback.services.sealing import seal
 from signage_server.i18n import N_
+from signage_server.orgs.models import Org
 
 #: A user named by id (the handlers' form) or by username (the API).
 UserRef = int | str
@@ -89,17 +91,37 @@ def _apply(case: Case, outcome: Outcome, now: dt.datetime) -> None:
     case.state = outcome.state
 
 
+def _acting_role(case: Case, principal: Principal) -> str:
+    """Return the role in which the caller acts on the case (for the audit chain)."""
+    acted = (
+        visibility.handling_role(principal, case)
+        or acting_role(
+            principal.grants,
+            (
+                Permission.HANDLE_FEEDBACK,
+                Permission.HANDLE_REPORTS,
+                Permission.SUPERIOR_APPROVE_ITEMS,
+            ),
+            case.handling_org.path,
+        )
+        or acting_role(principal.grants, (Permission.SUPERIOR_APPROVE_ITEMS,), case.org.path)
+    )
+    return acted.value if acted else "handler"
+
+
 def _record(
-    case: Case, action: Action, principal: Principal, now: dt.datetime, note: str = ""
+    case: Case,
+    action: Action,
+    principal: Principal,
+    now: dt.datetime,
+    note: str = "",
+    *,
+    role: str | None = None,
 ) -> None:
     """Add the step to the case's history and seal it, with the role the caller acted in."""
     case.events.append(CaseEvent(action=action, actor=principal.user, at=now, note=note))
-    acted = acting_role(
-        principal.grants,
-        (Permission.HANDLE_FEEDBACK, Permission.HANDLE_REPORTS, Permission.SUPERIOR_APPROVE_ITEMS),
-        case.handling_org.path,
-    ) or acting_role(principal.grants, (Permission.SUPERIOR_APPROVE_ITEMS,), case.org.path)
-    seal(case, action, principal.user.username, acted.value if acted else "handler", now, note)
+    acted = role or _acting_role(case, principal)
+    seal(case, action, principal.user.username, acted, now, note)
 
 
 def _step(
@@ -180,8 +202,10 @@ def _publish(case: Case, principal: Principal, now: dt.datetime) -> Reply:
     draft.published_at = now
     draft.published_by = principal.user
     _apply(case, outcome, now)
-    if case.answered_at is None or (
-        case.concluded_at is not None and case.answered_at < case.concluded_at
+    if (
+        case.answered_at is None
+        or (case.concluded_at is not None and case.answered_at < case.concluded_at)
+        or (case.objected_at is not None and case.answered_at < case.objected_at)
     ):
         case.answered_at = now
     _record(case, Action.PUBLISH_REPLY, principal, now)
@@ -324,6 +348,77 @@ def make_item(
     return item
 
 
+def transfer_case(
+    session: Session,
+    case: Case,
+    principal: Principal,
+    to: str,
+    note: str,
+    now: dt.datetime,
+) -> Transfer:
+    """Transfer a report or a complaint to another organisation (转办), within 5 working days
+    of its receipt; the receiving org handles it from now on (the transferring body no longer
+    sees it, unless it reaches the receiving org too). The villager's tracking page shows the
+    date and the receiving body; the note stays internal.
+
+    :raise RuleViolation: too late, to the org it is about or below it, to where it is.
+    :raise BadRequest: no such org.
+    """
+    outcome = _decide(case, principal, Action.TRANSFER, note)
+    target = session.scalar(sa.select(Org).where(Org.code == to.strip().upper())) if to else None
+    if target is None:
+        raise BadRequest(N_("No such organisation."), code="no_org")
+    rules.check_transfer_target(case.org.path, case.handling_org.path, target.path)
+    terms = deadlines.terms(session)
+    rules.check_transfer_in_time(
+        terms.today(case.received_at), terms.today(now), terms.calendar, terms.days
+    )
+    source = case.handling_org
+    # The step is the transferring body's (its role there); the seal holds where it went.
+    role = _acting_role(case, principal)
+    _apply(case, outcome, now)
+    transfer = Transfer(
+        from_org=source, to_org=target, actor=principal.user, note=outcome.note, at=now
+    )
+    case.transfers.append(transfer)
+    case.handling_org = target
+    case.assignee = None
+    _record(
+        case,
+        Action.TRANSFER,
+        principal,
+        now,
+        f"{source.code} → {target.code}\n{outcome.note}".strip(),
+        role=role,
+    )
+    session.commit()
+    return transfer
+
+
+def object_to_case(session: Session, case: Case, text: str, now: dt.datetime) -> None:
+    """The real-name reporter disagrees with the handling result (异议), on the tracking page
+    with the receipt code: the case is reviewed again and answered within its own deadline.
+    Filed once; the text is in the case's history, sealed like every step.
+
+    :raise RuleViolation, Conflict: not a real-name report, no answer yet, objected already.
+    :raise BadRequest: no reason given.
+    """
+    outcome = rules.decide(
+        rules.Attempt(
+            Action.OBJECT,
+            workflow_facts(case),
+            frozenset({rules.Capacity.SUBMITTER}),
+            text,
+            org=case.org.name,
+        )
+    )
+    _apply(case, outcome, now)
+    case.objected_at = now
+    case.events.append(CaseEvent(action=Action.OBJECT, at=now, note=outcome.note))
+    seal(case, Action.OBJECT, "public", "public", now, outcome.note)
+    session.commit()
+
+
 def take_action(
     session: Session,
     case: Case,
@@ -333,10 +428,13 @@ def take_action(
     *,
     note: str = "",
     assignee: UserRef | None = None,
+    to: str = "",
 ) -> None:
     """Take ``action`` on ``case`` by its name (the API's one endpoint for every action but
     replying and making an item, which take more than a note)."""
     match action:
+        case Action.TRANSFER:
+            transfer_case(session, case, principal, to, note, now)
         case Action.ASSIGN:
             assign_case(session, case, principal, assignee, now)
         case Action.ACKNOWLEDGE:

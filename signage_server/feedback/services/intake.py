@@ -10,18 +10,26 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from signage_server.disclosure import notices
+from signage_server.disclosure.rules import Category
+from signage_server.disclosure.rules import NoticeKind
+from signage_server.disclosure.viewing import notice_facts
+from signage_server.errors import BadRequest
 from signage_server.errors import NotFound
+from signage_server.errors import RuleViolation
 from signage_server.feedback import rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import Kind
+from signage_server.feedback.services import deadlines
 from signage_server.feedback.services.scanning import Target
 from signage_server.feedback.services.scanning import fill_shown
 from signage_server.feedback.services.sealing import replies_intact
 from signage_server.feedback.services.sealing import seal
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
+from signage_server.orgs.rules import OrgKind
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +57,34 @@ def handling_org(session: Session, org: Org, kind: Kind) -> Org:
     return parent if parent is not None and path == parent.path else org
 
 
+def routed_kind(session: Session, target: Target, kind: Kind, now: dt.datetime) -> Kind:
+    """Return the kind a submission about ``target`` is stored (and routed) as
+    (``rules.routed_kind``); refuse what the form may not send there.
+
+    :raise BadRequest: a kind the form never offers.
+    :raise RuleViolation: an objection on anything but a voter list, or after its 5 days
+        (``rules.check_objection_window``).
+    """
+    if kind not in rules.SUBMITTED_KINDS:
+        raise BadRequest(N_("Choose what your message is about."), code="bad_kind")
+    revision = target.revision
+    if kind is Kind.OBJECTION:
+        if revision is None or revision.notice_kind is not NoticeKind.VOTER_LIST:
+            raise RuleViolation(
+                N_("Objections are filed against a voter list, on its own form."),
+                code="not_a_voter_list",
+            )
+        public = notices.went_public(notice_facts(revision))
+        if public is not None:
+            terms = deadlines.terms(session)
+            rules.check_objection_window(terms.today(public), terms.today(now), terms.days)
+    return rules.routed_kind(
+        kind,
+        village=target.org.kind is OrgKind.VILLAGE,
+        village_affairs=revision is not None and revision.category is Category.VILLAGE_AFFAIRS,
+    )
+
+
 def submit_case(session: Session, target: Target, submission: Submission, now: dt.datetime) -> Case:
     """Store a submission as a case, commit, and return it (the same case when the same form,
     by its nonce, comes twice with the same content).
@@ -58,6 +94,7 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
     submission's receipt. Honeypot hits are stored too, hidden: nothing acknowledged is
     ever thrown away.
     """
+    kind = routed_kind(session, target, submission.kind, now)
     text = rules.clean_text(submission.text)
     name = rules.clean_text(submission.name).replace("\n", " ")
     dedupe = None
@@ -82,11 +119,11 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
     case = Case(
         receipt=rules.new_receipt(),
         nonce=dedupe,
-        kind=submission.kind,
+        kind=kind,
         state=rules.RECEIVED_STATE,
         source=target.source,
         org=org,
-        handling_org=handling_org(session, org, submission.kind),
+        handling_org=handling_org(session, org, kind),
         item=target.item,
         revision=target.revision.number if target.revision else None,
         screen=target.screen,
@@ -94,7 +131,7 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
         name=name,
         phone=submission.phone,
         received_at=now,
-        decision=rules.received_decision(submission.kind),
+        decision=rules.received_decision(kind),
         decision_reason="",
         hidden_reason="",
         replies=[],  # new: nothing to load when its state is sealed

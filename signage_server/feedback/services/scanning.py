@@ -14,6 +14,7 @@ from signage_server.accounts.models import User
 from signage_server.audit.models import AuditRecord
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
+from signage_server.disclosure.rules import NoticeKind
 from signage_server.errors import NotFound
 from signage_server.feedback import codes
 from signage_server.feedback import links
@@ -96,6 +97,11 @@ def resolve(session: Session, code: str, screen_code: str | None = None) -> Targ
         code=canonical,
         screen_code=screen_code.strip().upper() if screen_code else "",
     )
+
+
+def is_voter_list(target: Target) -> bool:
+    """Tell whether the form is about a voter list (选民名单): it then takes objections."""
+    return target.revision is not None and target.revision.notice_kind is NoticeKind.VOTER_LIST
 
 
 def shown_on(

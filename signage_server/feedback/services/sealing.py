@@ -50,6 +50,8 @@ def _sealed_facts(case: Case) -> dict[str, object]:
         "hidden": case.hidden,
         "decision": case.decision.value if case.decision else None,
         "replies_sha256": replies_hash([reply.text for reply in published]),
+        # Where it is handled (a transfer moves it): a case moved in the database is found.
+        "handling_org_id": case.handling_org_id,
     }
 
 
@@ -83,8 +85,10 @@ def case_states(session: Session) -> Iterator[audit_rules.Current]:
         .order_by(Reply.case_id, Reply.published_at, Reply.id)
     ):
         replies.setdefault(case_id, []).append(text)
-    for case_id, state, decision, hidden_at in session.execute(
-        sa.select(Case.id, Case.state, Case.decision, Case.hidden_at).order_by(Case.id)
+    for case_id, state, decision, hidden_at, handling_org_id in session.execute(
+        sa.select(
+            Case.id, Case.state, Case.decision, Case.hidden_at, Case.handling_org_id
+        ).order_by(Case.id)
     ):
         yield audit_rules.Current(
             subject=audit_rules.CASE,
@@ -96,5 +100,6 @@ def case_states(session: Session) -> Iterator[audit_rules.Current]:
                 "hidden": hidden_at is not None,
                 "decision": Decision(decision).value if decision else None,
                 "replies_sha256": replies_hash(replies.get(case_id, [])),
+                "handling_org_id": handling_org_id,
             },
         )

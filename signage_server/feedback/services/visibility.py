@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Permission
+from signage_server.accounts.rules import Role
 from signage_server.errors import NotFound
 from signage_server.feedback import rules
 from signage_server.feedback.models import Case
@@ -41,7 +42,9 @@ def reach_condition(
                 *(
                     sa.and_(
                         Case.kind.in_(sorted(reach.kinds)),
-                        within(
+                        Org.path.in_(sorted({g.org_path for g in held if g.role in reach.roles}))
+                        if reach.exact
+                        else within(
                             [g.org_path for g in held if g.role in reach.roles],
                             strict=reach.strict,
                         ),
@@ -67,6 +70,13 @@ def can_see(principal: Principal, case: Case) -> bool:
 
 def can_handle(principal: Principal, case: Case) -> bool:
     return rules.can_handle(principal.grants, case.kind, case.handling_org.path)
+
+
+def handling_role(principal: Principal, case: Case) -> Role | None:
+    """Return the role in which ``principal`` acts on ``case`` as its handler (``discipline``,
+    ``handler`` or, on questions about village affairs, ``reviewer``), if any."""
+    path = case.handling_org.path
+    return next((g.role for g in principal.grants if rules.can_handle([g], case.kind, path)), None)
 
 
 def can_see_identity(principal: Principal, case: Case) -> bool:

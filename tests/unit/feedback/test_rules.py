@@ -272,7 +272,13 @@ def test_receipts_are_random_and_readable() -> None:
 
 
 def test_the_roles_that_meet_feedback_at_all() -> None:
-    assert {Role.HANDLER, Role.SUPERVISOR, Role.DISCIPLINE, Role.SUPERIOR} == rules.SEEING_ROLES
+    assert {
+        Role.HANDLER,
+        Role.SUPERVISOR,
+        Role.DISCIPLINE,
+        Role.SUPERIOR,
+        Role.REVIEWER,
+    } == rules.SEEING_ROLES
     assert rules.roles_handling(Kind.REPORT) == {Role.DISCIPLINE}
     for kind in (Kind.COMMENT, Kind.QUESTION, Kind.REQUEST):
         assert rules.roles_handling(kind) == {Role.HANDLER}

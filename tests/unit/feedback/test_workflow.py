@@ -48,6 +48,8 @@ EXPECTED: dict[Action, tuple[Capacity, dict[CaseState, CaseState]]] = {
     Action.HIDE: (Capacity.HANDLER, {R: R, P: P, A: A, C: C}),
     Action.UNHIDE: (Capacity.HANDLER, {R: R, P: P, A: A, C: C}),
     Action.MAKE_ITEM: (Capacity.DRAFTER, {R: R, P: P, A: A, C: C}),
+    Action.TRANSFER: (Capacity.HANDLER, {R: R, P: P, A: A}),
+    Action.OBJECT: (Capacity.SUBMITTER, {A: P, C: P}),
 }
 
 
@@ -73,6 +75,8 @@ READY: dict[Action, CaseFacts] = {
     Action.HIDE: facts(),
     Action.UNHIDE: facts(hidden=True),
     Action.MAKE_ITEM: facts(replied=True, answered_at=AT),
+    Action.TRANSFER: facts(kind=Kind.REPORT),
+    Action.OBJECT: facts(kind=Kind.REPORT, real_name=True, replied=True, answered_at=AT),
 }
 NOTE = "写明的理由"
 
@@ -125,7 +129,9 @@ def test_every_allowed_transition(action: Action, state: CaseState) -> None:
 def test_every_forbidden_state(action: Action, state: CaseState) -> None:
     error = refused(attempt(action, state))
     assert isinstance(error, Conflict)
-    assert error.code == ("not_closed" if action is Action.REOPEN else "case_closed")
+    assert error.code == {Action.REOPEN: "not_closed", Action.OBJECT: "not_answered"}.get(
+        action, "case_closed"
+    )
 
 
 @pytest.mark.parametrize("action", list(EXPECTED), ids=str)
