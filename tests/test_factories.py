@@ -50,17 +50,20 @@ def test_items_reach_each_state_through_the_procedure(
     records = client.get(
         f"/api/v1/items/{item['id']}/audit", headers=make.headers("jiyi01_editor")
     ).get_json()["records"]
+    # A village's village affairs: decided by the joint meeting, sealed by the supervision
+    # committee (outside the catalog: then the township's higher review).
+    signed = ["decide", "seal"]
     actions = {
         "draft": ["create"],
         "submitted": ["create", "submit"],
         "reviewed": ["create", "submit", "review"],
-        "approved": ["create", "submit", "review", "approve"],
-        "published": ["create", "submit", "review", "approve", "superior_approve", "publish"],
+        "approved": ["create", "submit", "review", *signed],
+        "published": ["create", "submit", "review", *signed, "superior_approve", "publish"],
         "withdrawn": [
             "create",
             "submit",
             "review",
-            "approve",
+            *signed,
             "superior_approve",
             "publish",
             "withdraw",

@@ -134,8 +134,8 @@ SIGNING_LABELS = {
     procedure.Step.DRAFT: N_("Drafted by"),
     procedure.Step.REVIEW: N_("Reviewed by"),
     procedure.Step.APPROVE: N_("Signed off by"),
-    procedure.Step.DECIDE: N_("Decision recorded by"),
-    procedure.Step.SEAL: N_("Sealed by the supervision committee"),
+    procedure.Step.DECIDE: N_("Joint meeting decision"),
+    procedure.Step.SEAL: N_("Committee seal"),
     procedure.Step.SUPERIOR: N_("Approved above by"),
     procedure.Step.PUBLISH: N_("Published by"),
 }

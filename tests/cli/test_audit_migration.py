@@ -20,6 +20,7 @@ from tests.conftest import DEMO_PASSWORD
 from tests.conftest import Demo
 from tests.conftest import fresh_postgres_database
 from tests.conftest import make_app
+from tests.http.items import PARTY
 from tests.http.items import create
 from tests.http.items import publish_through
 
@@ -43,7 +44,8 @@ def _installation(url: str, tmp_path: Path) -> Iterator[Flask]:
         db.session.commit()
     demo = Demo(app)
     client = app.test_client()
-    item = create(client, demo)
+    # A party-affairs item: installations at 0004 knew only that procedure.
+    item = create(client, demo, **PARTY)
     publish_through(client, demo, item["id"])
     with app.app_context():
         migrations.downgrade(db.engine, "0004")

@@ -37,7 +37,7 @@ from tests.http.items import ok
 
 @pytest.fixture
 def history(history_fixture: list[int]) -> list[int]:  # noqa: F811
-    """Two published items and one sent back (see test_audit_verify): 14 records."""
+    """Two published items and one sent back (see test_audit_verify): 16 records."""
     return history_fixture
 
 
@@ -70,7 +70,7 @@ def test_head_log_witnesses_every_committed_record(app: Flask, history: list[int
     assert all(hashes[int(seq)] == hash_ for seq, hash_, _at in map(str.split, lines))
     code, output = verify(app)
     assert code == 0, output
-    assert "14 records (14 witnessed by the head log)" in output
+    assert "16 records (16 witnessed by the head log)" in output
     assert "WARNING" not in output
 
 

@@ -25,6 +25,16 @@ FINANCE = {
 }
 
 
+#: Overrides making :func:`item_payload` a party-affairs item of 集义村 (its own procedure:
+#: review, sign-off), for tests of that procedure; the default item is village affairs, which
+#: a village discloses through the village-affairs procedure (joint meeting, committee's seal).
+PARTY = {
+    "title": "集义村党支部2026年第四季度重大事项决策及执行情况",
+    "category": "decisions",
+    "catalog_entry": "JC-01",
+}
+
+
 def item_payload(**overrides: Any) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "org": "JIYI-01",
@@ -107,7 +117,7 @@ def sign_off(
     """Take the reviewed item's sign-off as its procedure has it: the approver's 审签; for
     village affairs of a village the joint meeting's decision (recorded by the approver) and
     the supervision committee's seal (``sealer``)."""
-    if get(client, demo, item_id)["procedure"] != "village":
+    if get(client, demo, item_id, approver)["procedure"] != "village":
         return ok(client, demo, approver, item_id, "approve")
     response = decide(client, demo, approver, item_id)
     assert response.status_code == 200, response.get_json()

@@ -14,12 +14,14 @@ from signage_server.clock import FixedClock
 from signage_server.scheduler import run_once
 from tests.conftest import NOW
 from tests.conftest import Demo
+from tests.http.items import PARTY
 from tests.http.items import act
 from tests.http.items import create
 from tests.http.items import get
 from tests.http.items import item_payload
 from tests.http.items import ok
 from tests.http.items import publish_through
+from tests.http.items import sign_off
 
 UTC = dt.UTC
 
@@ -34,7 +36,8 @@ def error(response: Any, status: int, code: str) -> None:
 
 
 def test_the_whole_flow_of_the_contract(client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
+    # Party affairs: the contract's procedure (village affairs: test_village_procedure).
+    item = create(client, demo, **PARTY)
     assert (item["revision"], item["state"]) == (1, "draft")
     assert item["current"]["body"]["columns"][2] == "收入（元）"
     assert item["actions"] == ["submit"]
@@ -135,7 +138,7 @@ def test_publish_by_approver_or_operator_only(client: FlaskClient, demo: Demo) -
     item = create(client, demo)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
-    ok(client, demo, "jiyi01_approver", item["id"], "approve")
+    sign_off(client, demo, item["id"])
     for wrong in ("jiyi01_editor", "jiyi01_reviewer", "jiyi01_handler"):
         error(act(client, demo, wrong, item["id"], "publish"), 403, "role_required")
     assert ok(client, demo, "jiyi01_approver", item["id"], "publish")["state"] == "published"
@@ -155,7 +158,7 @@ def test_drafting_needs_an_editor_of_the_org(client: FlaskClient, demo: Demo) ->
 
 
 def test_wrong_states_give_409(client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
+    item = create(client, demo, **PARTY)
     error(act(client, demo, "jiyi01_reviewer", item["id"], "review"), 409, "invalid_state")
     error(act(client, demo, "jiyi01_approver", item["id"], "approve"), 409, "invalid_state")
     error(act(client, demo, "jiyi01_operator", item["id"], "publish"), 409, "invalid_state")
@@ -215,7 +218,7 @@ def test_author_may_not_approve(client: FlaskClient, demo: Demo) -> None:
         json={"org": "JIYI-01", "role": "editor"},
         headers=admin,
     )
-    item = create(client, demo, user="jiyi01_approver")
+    item = create(client, demo, user="jiyi01_approver", **PARTY)
     ok(client, demo, "jiyi01_approver", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     error(act(client, demo, "jiyi01_approver", item["id"], "approve"), 422, "four_eyes")
@@ -239,7 +242,7 @@ def test_higher_review_by_the_parent_orgs_superior(
     item = create(client, demo, **overrides)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
-    approved = ok(client, demo, "jiyi01_approver", item["id"], "approve")
+    approved = sign_off(client, demo, item["id"])
     assert approved["state"] == "approved"
     assert reason in approved["current"]["higher_review"]
     # Not yet publishable; the village's own "superior" holds no higher review over itself.
@@ -262,7 +265,7 @@ def test_org_settings_add_higher_review(app: Flask, client: FlaskClient, demo: D
     item = create(client, demo)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
-    approved = ok(client, demo, "jiyi01_approver", item["id"], "approve")
+    approved = sign_off(client, demo, item["id"])
     assert (approved["state"], approved["current"]["higher_review"]) == (
         "approved",
         ["org_setting"],
@@ -330,7 +333,7 @@ def test_rejection_needs_a_reason_and_reopens_a_draft(client: FlaskClient, demo:
 def test_rejection_from_later_states(
     client: FlaskClient, demo: Demo, state_user: str, steps: list[str]
 ) -> None:
-    item = create(client, demo, major=True)
+    item = create(client, demo, major=True, **PARTY)
     users = {"submit": "jiyi01_editor", "review": "jiyi01_reviewer", "approve": "jiyi01_approver"}
     for step in steps:
         ok(client, demo, users[step], item["id"], step)
@@ -367,7 +370,7 @@ def test_published_revision_stays_live_during_review_of_the_next(
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     assert get(client, demo, item["id"])["live"]["revision"] == 1
-    ok(client, demo, "jiyi01_approver", item["id"], "approve")
+    sign_off(client, demo, item["id"])
     published = ok(client, demo, "jiyi01_operator", item["id"], "publish")
     assert published["live"]["revision"] == 2
     revisions = client.get(
@@ -422,7 +425,7 @@ def test_cannot_submit_or_publish_after_the_end(
     item = create(client, demo, valid_until=iso(end))
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
-    ok(client, demo, "jiyi01_approver", item["id"], "approve")
+    sign_off(client, demo, item["id"])
     clock.set(end + dt.timedelta(minutes=1))
     error(act(client, demo, "jiyi01_operator", item["id"], "publish"), 422, "already_expired")
     late = create(client, demo, valid_until=iso(end))

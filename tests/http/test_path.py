@@ -21,6 +21,7 @@ from signage_server.extensions import socketio
 from signage_server.screens.models import PlayRecord
 from tests.conftest import NOW
 from tests.conftest import Demo
+from tests.http.items import PARTY
 from tests.http.items import act
 from tests.http.items import create
 from tests.http.items import ok
@@ -39,6 +40,8 @@ COUNTY_SUPERIOR = "郑丽华（县委组织部副部长）"
 VILLAGE_SUPERIOR = "李春生（村党支部副书记）"
 AT = "2026-11-23 09:00"
 
+#: The party-affairs procedure's steps (the items here are party affairs; village affairs of a
+#: village have their own path: test_village_procedure).
 STEPS = ["draft", "review", "approve", "superior", "publish"]
 
 
@@ -113,7 +116,7 @@ def no_login_names(html: str) -> None:
 
 
 def test_draft(client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
+    item = create(client, demo, **PARTY)
     demo.login(client, "jiyi01_reviewer")
     page, html = path_of(client, item["id"])
     assert page.statuses() == ["current", "to_come", "to_come", "not_required", "to_come"]
@@ -129,7 +132,7 @@ def test_draft(client: FlaskClient, demo: Demo) -> None:
 def test_submitted_waits_for_the_reviewer(
     client: FlaskClient, demo: Demo, clock: FixedClock
 ) -> None:
-    item = create(client, demo)
+    item = create(client, demo, **PARTY)
     clock.advance(hours=1)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     demo.login(client, "jiyi01_approver")
@@ -145,7 +148,7 @@ def test_submitted_waits_for_the_reviewer(
 
 
 def test_reviewed_waits_for_the_sign_off(client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
+    item = create(client, demo, **PARTY)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     demo.login(client, "jiyi01_editor")
@@ -158,7 +161,7 @@ def test_reviewed_waits_for_the_sign_off(client: FlaskClient, demo: Demo) -> Non
 
 
 def test_approved_waits_for_the_superior_organisation(client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo, major=True)
+    item = create(client, demo, major=True, **PARTY)
     demo.login(client, "jiyi01_editor")
     # Before submission the path already says the higher review will be needed, and why.
     page, _html = path_of(client, item["id"])
@@ -180,7 +183,7 @@ def test_approved_waits_for_the_superior_organisation(client: FlaskClient, demo:
 
 
 def test_published_path_is_complete(client: FlaskClient, demo: Demo, clock: FixedClock) -> None:
-    item = create(client, demo, major=True)
+    item = create(client, demo, major=True, **PARTY)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     clock.advance(hours=1)
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
@@ -207,7 +210,7 @@ def test_published_path_is_complete(client: FlaskClient, demo: Demo, clock: Fixe
 
 
 def test_rejected_goes_back_to_drafting_and_says_by_whom(client: FlaskClient, demo: Demo) -> None:
-    item = create(client, demo)
+    item = create(client, demo, **PARTY)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     response = act(client, demo, "jiyi01_approver", item["id"], "reject", "缺少会议记录")

@@ -24,6 +24,7 @@ from tests.conftest import Demo
 from tests.http.items import create
 from tests.http.items import ok
 from tests.http.items import publish_through
+from tests.http.items import sign_off
 
 API = "/api/v1/print-jobs"
 
@@ -69,7 +70,7 @@ def test_a_township_s_boards_leave_out_organisations_with_nothing_to_show(
     item = create(client, demo, "jiyi_editor", org="JIYI-02", title="东王庄村公开事项")
     ok(client, demo, "jiyi_editor", item["id"], "submit")
     ok(client, demo, "jiyi_reviewer", item["id"], "review")
-    ok(client, demo, "jiyi_approver", item["id"], "approve")
+    sign_off(client, demo, item["id"], approver="jiyi_approver", sealer="jiyi_reviewer")
     ok(client, demo, "jiyi_operator", item["id"], "publish")
     with app.app_context():
         township = db.session.scalar(sa.select(Org).where(Org.code == "JIYI"))

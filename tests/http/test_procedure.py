@@ -16,11 +16,13 @@ from flask.testing import FlaskClient
 from signage_server.clock import FixedClock
 from signage_server.scheduler import run_once
 from tests.conftest import Demo
+from tests.http.items import PARTY
 from tests.http.items import act
 from tests.http.items import create
 from tests.http.items import get
 from tests.http.items import ok
 from tests.http.items import publish_through
+from tests.http.items import sign_off
 from tests.realtime.screens import register
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -77,7 +79,7 @@ def new_revision_without_notice(client: FlaskClient, demo: Demo, item_id: int) -
     assert edited.status_code == 200, edited.get_json()
     ok(client, demo, "jiyi01_editor", item_id, "submit")
     ok(client, demo, "jiyi01_reviewer", item_id, "review")
-    assert ok(client, demo, "jiyi01_approver", item_id, "approve")["state"] == "ready"
+    assert sign_off(client, demo, item_id)["state"] == "ready"
 
 
 # --- a) a new revision does not replace a running notice ----------------------------------
@@ -134,7 +136,7 @@ def test_protection_counts_from_the_actual_publication(
     item = create(client, demo, **village_notice())
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
-    ok(client, demo, "jiyi01_approver", item["id"], "approve")
+    sign_off(client, demo, item["id"])
     # Valid from Monday, but published on Wednesday 25 November.
     clock.set(moment(2026, 11, 25, 9))
     ok(client, demo, "jiyi01_operator", item["id"], "publish")
@@ -164,7 +166,7 @@ def test_protection_skips_weekends_and_holidays(
     item = create(client, demo, **village_notice())
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
-    ok(client, demo, "jiyi01_approver", item["id"], "approve")
+    sign_off(client, demo, item["id"])
     clock.set(moment(2026, 11, 25, 15))  # Wednesday afternoon: Wednesday counts
     ok(client, demo, "jiyi01_operator", item["id"], "publish")
     # Wed 25, Thu 26, (Fri 27 holiday, weekend), Mon 30, Tue 1, Wed 2 December.
@@ -332,7 +334,7 @@ def test_a_screen_change_cannot_take_a_running_notice_off(client: FlaskClient, d
 
 def test_the_reviewer_does_not_also_sign_off(app: Flask, client: FlaskClient, demo: Demo) -> None:
     grant(app, "jiyi01_reviewer", "JIYI-01", "approver")
-    item = create(client, demo)
+    item = create(client, demo, **PARTY)
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     reviewed = ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     assert "approve" not in reviewed["actions"]
@@ -348,7 +350,9 @@ def test_the_approver_does_not_also_give_the_higher_review(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
     grant(app, "jiyi_approver", "JIYI", "superior")
-    item = create(client, demo, major=True, title="集义村村级活动场所改造工程（三重一大）")
+    item = create(
+        client, demo, **{**PARTY, "major": True, "title": "集义村党支部关于村级活动场所改造的决定"}
+    )
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     assert ok(client, demo, "jiyi_approver", item["id"], "approve")["state"] == "approved"
@@ -377,7 +381,9 @@ def test_a_county_admin_lets_a_village_merge_review_and_sign_off(
     assert allowed.status_code == 200, allowed.get_json()
     assert allowed.get_json()["merge_review_approval"] is True
 
-    item = create(client, demo, major=True, title="集义村村级活动场所改造工程（三重一大）")
+    item = create(
+        client, demo, **{**PARTY, "major": True, "title": "集义村党支部关于村级活动场所改造的决定"}
+    )
     ok(client, demo, "jiyi01_editor", item["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", item["id"], "review")
     assert ok(client, demo, "jiyi01_reviewer", item["id"], "approve")["state"] == "approved"

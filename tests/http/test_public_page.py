@@ -27,6 +27,7 @@ from tests.http.feedback import item_code
 from tests.http.items import create
 from tests.http.items import ok
 from tests.http.items import publish_through
+from tests.http.items import sign_off
 from tests.http.test_audience import DUES_TITLE
 from tests.http.test_audience import LIMITED_NOTICE
 from tests.http.test_audience import party_item
@@ -172,7 +173,7 @@ def test_drafts_unpublished_and_scheduled_items_are_not_current(
     ready = create(client, demo, title="集义村待发布乙")
     ok(client, demo, "jiyi01_editor", ready["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", ready["id"], "review")
-    ok(client, demo, "jiyi01_approver", ready["id"], "approve")
+    sign_off(client, demo, ready["id"])
     scheduled = published(
         client, demo, title="集义村下周公开丙", valid_from=(NOW + 2 * D).isoformat()
     )
