@@ -31,6 +31,7 @@ from signage_server import create_app
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.services import get_user
+from signage_server.bench import procedure
 from signage_server.catalog.services import require_entry_for
 from signage_server.disclosure import services as items
 from signage_server.disclosure.audience import Audience
@@ -207,13 +208,8 @@ def prepare(session: Session, now: dt.datetime) -> None:
             catalog_entry=require_entry_for(session, org, "CW-01"),
         )
         item = items.create_item(session, org, person("editor"), fields, env)
-        for action, role in (
-            (Action.SUBMIT, "editor"),
-            (Action.REVIEW, "reviewer"),
-            (Action.APPROVE, "approver"),
-            (Action.PUBLISH, "operator"),
-        ):
-            items.transition(session, item, person(role), action, "", env)
+        actions = (Action.SUBMIT, Action.REVIEW, Action.APPROVE, Action.PUBLISH)
+        procedure.take(session, item, person, env, actions)
     session.commit()
 
 

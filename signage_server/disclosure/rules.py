@@ -220,6 +220,13 @@ ONLY_IN: dict[Action, Procedure] = {
 }
 
 
+#: The steps that sign a reviewed revision off, in each procedure.
+SIGN_OFF: dict[Procedure, tuple[Action, ...]] = {
+    Procedure.PARTY: (Action.APPROVE,),
+    Procedure.VILLAGE: (Action.DECIDE, Action.SEAL),
+}
+
+
 def in_procedure(action: Action, procedure: Procedure) -> bool:
     """Tell whether ``action`` is a step of ``procedure``."""
     return ONLY_IN.get(action, procedure) is procedure

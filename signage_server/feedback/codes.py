@@ -2,10 +2,12 @@
 data. Pure (the installation's key and public address: ``signage_server.feedback.links``).
 
 A code names what was scanned: an item revision on a screen (``r``: item and revision), an
-item on paper (``p``: item), or a screen (``s``). It is the base32 of the numbers, followed by
-a truncated HMAC-SHA256 under a key derived from the app secret, so nobody can make up a valid
-code for an item they saw (or did not see). Codes are case-insensitive, and each has
-exactly one spelling (no variants in the unused bits of the last character).
+item on paper (``p``: item), or a screen (``s``); the democratic appraisal's page signs its
+own (``a``: appraisal) with this scheme under a key of its own (``appraisal.codes``). It is
+the base32 of the numbers, followed by a truncated HMAC-SHA256 under a key derived from the
+app secret, so nobody can make up a valid code for an item they saw (or did not see). Codes
+are case-insensitive, and each has exactly one spelling (no variants in the unused bits of
+the last character).
 
 The link is ``{public_url}/f/{code}``, with ``?s={screen code}`` when a screen's player shows
 an item's code (DESIGN.md §5).
@@ -19,7 +21,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-_KINDS = {"r": 2, "p": 1, "s": 1}
+_KINDS = {"r": 2, "p": 1, "s": 1, "a": 1}
+#: The kinds that open the feedback form.
+FORM_KINDS = frozenset({"r", "p", "s"})
 #: Where the public feedback form lives (the blueprint's URL prefix).
 FORM_PREFIX = "/f"
 #: Bytes of HMAC kept: 2⁴⁸ possibilities per payload.

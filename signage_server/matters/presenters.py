@@ -16,41 +16,21 @@ from sqlalchemy.orm import selectinload
 
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
+from signage_server.catalog.presenters import chosen_org as chosen_org
 from signage_server.disclosure import viewing
 from signage_server.disclosure.audience import ANONYMOUS
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.services import seal_intact
-from signage_server.errors import PermissionDenied
-from signage_server.i18n import N_
 from signage_server.matters import rules
 from signage_server.matters import services
 from signage_server.matters.models import Matter
 from signage_server.matters.models import MatterStage
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
-from signage_server.orgs.services import get_by_code
-from signage_server.orgs.services import tree_order
 from signage_server.unit_of_work import session
 
 #: How many of the village's newest items the link forms offer.
 LINKABLE_LIMIT = 100
-
-
-def chosen_org(principal: Principal, code: str | None) -> tuple[Org, list[tuple[int, Org]]]:
-    """Return the organisation the list is for (``?org=CODE``; else the caller's own, else
-    the first they may see) and every organisation the caller may see, in tree order.
-
-    :raise PermissionDenied: the caller may see no organisation, or not that one.
-    """
-    visible = tree_order(session().scalars(sa.select(Org).where(principal.org_condition())))
-    if not visible:
-        raise PermissionDenied(N_("You are not allowed to open this page."))
-    org = get_by_code(session(), code) if code else None
-    if org is None:
-        home = principal.user.home_org
-        org = home if principal.can(Permission.VIEW, home) else visible[0][1]
-    principal.require(Permission.VIEW, org)
-    return org, visible
 
 
 def visible_matter(principal: Principal, matter_id: int) -> Matter:

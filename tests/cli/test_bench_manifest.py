@@ -29,12 +29,13 @@ def test_manifest_bytes_reports_json() -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout)
     assert report["benchmark"] == "manifest-bytes"
-    assert report["items"] == 8
+    # The demo village's public screen shows at least eight items (topped up to eight).
+    assert report["items"] >= 8
     assert report["items_changed"] == 1
     assert {"audit_head", "generated_at"} <= set(report["rest_fields"])
     full, delta = report["full"], report["delta"]
     for found in (full, delta):
         assert set(found) == {"bytes", "deflate", "deflate_after_base"}
         assert 0 < found["deflate_after_base"] <= found["deflate"] < found["bytes"]
-    # One changed item of eight: the delta carries one entry, not eight.
+    # One changed item of eight or more: the delta carries one entry, not all.
     assert delta["bytes"] < full["bytes"] / 3

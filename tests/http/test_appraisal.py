@@ -254,13 +254,13 @@ def test_a_villager_votes_once_and_the_tables_keep_no_number(
     appraisal_id, code = opened(app, client, make)
     status, html = vote(app, appraisal_id, code, PHONE, ["satisfied", "basic", "dissatisfied"])
     assert status == 201, html[:3000]
-    assert "Thank you: your ballot is recorded." in html
+    assert "谢谢！您的评议票已记录。" in html
     assert outbox(app).outbox[-1][0] == PHONE
 
     # The same number again (typed differently): refused politely, nothing counted.
     status, html = vote(app, appraisal_id, code, "+86 138 1234 5678", ["dissatisfied"] * 3)
     assert status == 409
-    assert "has voted in this appraisal already" in html
+    assert "已参加过本次评议" in html
 
     status, _html = vote(app, appraisal_id, code, OTHER_PHONE, ["basic", "basic", "basic"])
     assert status == 201
@@ -309,7 +309,7 @@ def test_closed_and_not_yet_open_appraisals_refuse_votes(
 ) -> None:
     appraisal_id, code = opened(app, client, make, opens="2026-11-25", closes="2026-11-30")
     villager = app.test_client()
-    assert "Voting has not started yet" in villager.get(f"/a/{code}").get_data(as_text=True)
+    assert "投票尚未开始" in villager.get(f"/a/{code}").get_data(as_text=True)
     refused = villager.post(f"/a/{code}/code", data={"phone": PHONE, "consent": "y"})
     assert refused.status_code == 409
     clock.set(dt.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI))
@@ -318,7 +318,7 @@ def test_closed_and_not_yet_open_appraisals_refuse_votes(
     clock.set(dt.datetime(2026, 12, 1, 0, 0, tzinfo=SHANGHAI))
     late = villager.post(f"/a/{code}/verify", data={"ticket": ticket, "code": sms})
     assert late.status_code == 409
-    assert "This appraisal has ended." in late.get_data(as_text=True)
+    assert "本次评议已结束。" in late.get_data(as_text=True)
     # Closed by the approver: refused too.
     clock.set(dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI))
     step(client, appraisal_id, "close")
@@ -347,12 +347,12 @@ def test_five_wrong_codes_lock_and_codes_expire(
     clock.advance(minutes=10)
     late = villager.post(f"/a/{code}/verify", data={"ticket": ticket, "code": sms})
     assert late.status_code == 409
-    assert "The code has expired." in late.get_data(as_text=True)
+    assert "验证码已过期。" in late.get_data(as_text=True)
     # The third code this hour is the last one.
     request_code(app, PHONE, code)
     fourth = villager.post(f"/a/{code}/code", data={"phone": PHONE, "consent": "y"})
     assert fourth.status_code == 409
-    assert "Too many codes for this number" in fourth.get_data(as_text=True)
+    assert "该号码获取验证码次数过多" in fourth.get_data(as_text=True)
 
 
 def test_bad_numbers_missing_consent_and_the_honeypot(

@@ -30,6 +30,7 @@ from tests.http.items import act
 from tests.http.items import create
 from tests.http.items import get
 from tests.http.items import ok
+from tests.http.items import sign_off
 from tests.http.test_posters import pages_of
 from tests.http.test_posters import poster
 
@@ -264,7 +265,7 @@ def voter_list(client: FlaskClient, demo: Demo, election: dt.date) -> dict[str, 
 def publish_voter_list(client: FlaskClient, demo: Demo, item_id: int) -> Any:
     ok(client, demo, "jiyi01_editor", item_id, "submit")
     ok(client, demo, "jiyi01_reviewer", item_id, "review")
-    ok(client, demo, "jiyi01_approver", item_id, "approve")
+    sign_off(client, demo, item_id)
     ok(client, demo, "jiyi_superior", item_id, "superior_approve")
     return act(client, demo, "jiyi01_operator", item_id, "publish")
 
@@ -371,7 +372,7 @@ def test_the_approver_is_warned_when_no_outgoing_audit_is_published(
     )
     ok(client, demo, "jiyi01_editor", audit["id"], "submit")
     ok(client, demo, "jiyi01_reviewer", audit["id"], "review")
-    ok(client, demo, "jiyi01_approver", audit["id"], "approve")
+    sign_off(client, demo, audit["id"])
     ok(client, demo, "jiyi_superior", audit["id"], "superior_approve")
     ok(client, demo, "jiyi01_operator", audit["id"], "publish")
     assert 'id="outgoing-audit"' not in web.get(f"/items/{item['id']}").get_data(as_text=True)

@@ -212,6 +212,12 @@ def test_renders_first_item_and_rotates_after_its_duration(
     assert page.text_content(".qr-label") == "扫码提意见"
     assert page.locator(".qr svg path").count() == 1
     assert page.text_content(".side-validity") == "公布于 2026年10月12日"
+    # Village affairs: the supervision committee's seal line, framed in red.
+    assert (
+        page.text_content(".side-seal")
+        == "监委会审核盖章 刘长顺（村务监督委员会主任） 2026年10月12日"
+    )
+    assert page.locator(".side-seal").is_visible()
     assert page.text_content(".ticker-text") == "欢迎扫码对公开内容提出意见和建议"
 
     # 10 s per page (the schedule's duration), then the next item of the sequence.
@@ -224,6 +230,7 @@ def test_renders_first_item_and_rotates_after_its_duration(
     wait_for(page, lambda s: s["item"] == 7)
     assert title_on_screen(page) == "集义村党支部2026年11月主题党日活动安排"
     assert page.text_content(".side-validity") == "公开至 2026年12月31日"
+    assert page.text_content(".side-seal") == "" and page.locator(".side-seal").is_hidden()
     paragraphs = page.locator("#main .body > p")
     assert paragraphs.count() == 3
     assert paragraphs.first.evaluate("p => getComputedStyle(p).textIndent") == "88px"

@@ -59,7 +59,7 @@ def resolve(session: Session, code: str, screen_code: str | None = None) -> Targ
     """
     key = links.code_key()
     named = codes.read(key, code)
-    if named is None:
+    if named is None or named.kind not in codes.FORM_KINDS:
         raise _not_found()
     screen: Screen | None = None
     if screen_code:

@@ -7,8 +7,8 @@ import { defaultLayout, fitBox, knownLayout, layoutSize } from '../../../player/
 import { SHEET_GAP, sheetGeometry, sheetLabel } from '../../../player/static/preview.js';
 import { Rotation } from '../../../player/static/rotation.js';
 import {
-  CALM_LINE, TICKER_SEP, categoryText, orgName, pageIndicator, qrTarget, tickerSeconds, tickerText,
-  validityText
+  CALM_LINE, SEAL_LABEL, TICKER_SEP, categoryText, orgName, pageIndicator, qrTarget, sealText,
+  tickerSeconds, tickerText, validityText
 } from '../../../player/static/side.js';
 import { clockText, dateText, inWindow, isoWithOffset, validTimeZone } from '../../../player/static/time.js';
 
@@ -30,6 +30,16 @@ test('the QR address carries the screen code', () => {
   assert.equal(qrTarget({ qr_url: 'http://x/f/AB12' }, ''), 'http://x/f/AB12');
   assert.equal(qrTarget({}, 'SCR5X'), '');
   assert.equal(qrTarget(null, 'SCR5X'), '');
+});
+
+test('the seal line: who of the supervision committee sealed it, and the day', () => {
+  const seal = { name: '刘长顺（村务监督委员会主任）', at: '2026-11-23T23:30:00+08:00' };
+  assert.equal(sealText({ seal }, TZ), SEAL_LABEL + ' 刘长顺（村务监督委员会主任） 2026年11月23日');
+  assert.equal(sealText({ seal }, 'UTC'), SEAL_LABEL + ' 刘长顺（村务监督委员会主任） 2026年11月23日');
+  assert.equal(sealText({ seal: { name: '刘长顺', at: 'nonsense' } }, TZ), SEAL_LABEL + ' 刘长顺');
+  assert.equal(sealText({ seal: { name: '' } }, TZ), '');
+  assert.equal(sealText({}, TZ), '');
+  assert.equal(sealText(null, TZ), '');
 });
 
 test('validity: the last day of an exclusive midnight, the time otherwise, else publication', () => {
