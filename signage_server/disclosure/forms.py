@@ -137,7 +137,9 @@ class TransitionForm(FlaskForm):  # type: ignore[misc]
         _l("Members of the two committees"), validators=[Optional(), NumberRange(0, 1000)]
     )
     present = IntegerField(_l("Members present"), validators=[Optional(), NumberRange(0, 1000)])
-    resolution = TextAreaField(_l("Resolution"), validators=[Optional(), Length(max=2000)])
+    resolution = TextAreaField(
+        _l("Resolution of the meeting"), validators=[Optional(), Length(max=2000)]
+    )
 
     def meeting(self) -> Meeting | None:
         """The joint meeting as entered (``None`` when no part of it was)."""

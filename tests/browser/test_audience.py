@@ -53,7 +53,7 @@ def test_party_item_limited_and_withdrawn_item_status_on_a_phone(
         {
             "org": "JIYI-01",
             "title": "集义村2026年冬季护林防火值班安排",
-            "category": "village_affairs",
+            "category": "service",
             "timing": "immediate",
             "scope": "public",
             "body": {"type": "text", "text": "12月1日起每日两人值班，值班电话见村委会公告栏。"},

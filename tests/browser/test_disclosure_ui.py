@@ -48,11 +48,13 @@ def test_superior_reviews_the_road_project(page: Page, live_server: str, screens
     expect(section).to_contain_text("集义村通组道路硬化工程 第二阶段：施工进度")
     page.screenshot(path=screenshots / "tasks-superior.png", full_page=True)
     section.get_by_role("link", name="集义村通组道路硬化工程 第二阶段：施工进度").click()
-    expect(page.locator(".audit-trail li")).to_have_count(4)
+    # Drafted, submitted, reviewed, decided by the joint meeting, sealed by the committee.
+    expect(page.locator(".audit-trail li")).to_have_count(5)
+    expect(page.locator("#seal")).to_contain_text("刘长顺（村务监督委员会主任）")
     page.screenshot(path=screenshots / "item-awaiting-higher-review.png", full_page=True)
     page.get_by_role("button", name="上级审核通过").click()
     expect(page.get_by_text("已完成：上级审核通过。")).to_be_visible()
-    expect(page.locator(".audit-trail li")).to_have_count(5)
+    expect(page.locator(".audit-trail li")).to_have_count(6)
 
 
 def test_published_finance_table_and_compliance(

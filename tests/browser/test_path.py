@@ -43,7 +43,9 @@ def opened(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
 
 
 def submitted_item(live: Live) -> int:
-    """A 三重一大 item of the village, drafted and submitted by its editor."""
+    """A 三重一大 item of the village's village affairs (the village-affairs procedure: the
+    supervision committee reviews, the joint meeting decides, the committee seals), drafted and
+    submitted by its editor."""
     token = live.cli("token", "create", "jiyi01_editor").strip()
     item: dict[str, Any] = api(
         live.base,
@@ -88,7 +90,7 @@ def test_item_page_shows_the_procedure_as_a_path(
         expect(page.locator("#procedure-next .proc-people")).to_contain_text(
             "刘长顺（村务监督委员会主任）"
         )
-        # One row on a desktop: the five steps side by side.
+        # One row on a desktop: the six steps side by side.
         tops = {round(step(page, s).bounding_box()["y"]) for s in ("draft", "review", "publish")}
         assert len(tops) == 1, tops
         page.screenshot(path=screenshots / "path-item-submitted-1920.png", full_page=True)
@@ -98,7 +100,10 @@ def test_item_page_shows_the_procedure_as_a_path(
         expect(step(page, "review").locator(".proc-who")).to_have_text(
             "刘长顺（村务监督委员会主任）"
         )
-        expect(step(page, "approve")).to_have_attribute("data-status", "current")
+        # Village affairs: no sign-off step; the joint meeting decides, then the seal.
+        expect(step(page, "approve")).to_have_count(0)
+        expect(step(page, "decide")).to_have_attribute("data-status", "current")
+        expect(step(page, "seal")).to_have_attribute("data-status", "to_come")
         expect(page.locator("#procedure-next .proc-people")).to_contain_text(
             "王建国（村党支部书记）"
         )
@@ -110,12 +115,38 @@ def test_item_page_shows_the_procedure_as_a_path(
     with opened(browser, PHONE) as phone:
         log_in(phone, live.base, "jiyi01_approver")
         phone.goto(f"{live.base}/items/{item}")
-        expect(step(phone, "approve")).to_have_attribute("data-status", "current")
+        expect(step(phone, "decide")).to_have_attribute("data-status", "current")
         # On a phone the steps stand one under the other, inside the screen's width.
-        boxes = [step(phone, s).bounding_box() for s in ("draft", "review", "approve")]
-        assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+        boxes = [step(phone, s).bounding_box() for s in ("draft", "review", "decide", "seal")]
+        assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"] < boxes[3]["y"]
         assert all(b["x"] + b["width"] <= PHONE["width"] for b in boxes)
         phone.screenshot(path=screenshots / "path-item-phone-390.png", full_page=True)
+        # The secretary records the joint meeting on the phone: its form fits the screen.
+        reviewed_on = step(phone, "review").locator(".proc-when").inner_text()[:10]
+        form = phone.locator("#decide-form")
+        box = form.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+        form.get_by_label("联席会议日期").fill(reviewed_on)
+        form.get_by_label("“两委”成员人数").fill("9")
+        form.get_by_label("到会人数").fill("4")
+        form.get_by_label("会议决议").fill("同意按审核稿公开")
+        form.get_by_role("button", name="录入联席会议决定").click()
+        # Four of nine is no quorum: refused, said why, nothing recorded.
+        expect(phone.locator(".alert-danger")).to_contain_text("过半数成员到会")
+        expect(step(phone, "decide")).to_have_attribute("data-status", "current")
+        form = phone.locator("#decide-form")
+        form.get_by_label("联席会议日期").fill(reviewed_on)
+        form.get_by_label("“两委”成员人数").fill("9")
+        form.get_by_label("到会人数").fill("7")
+        form.get_by_label("会议决议").fill("同意按审核稿公开")
+        form.get_by_role("button", name="录入联席会议决定").click()
+        expect(step(phone, "decide")).to_have_attribute("data-status", "done")
+        expect(step(phone, "seal")).to_have_attribute("data-status", "current")
+        expect(phone.locator("#meeting")).to_contain_text("应到9人，实到7人")
+        expect(phone.locator("#procedure-next .proc-people")).to_contain_text(
+            "刘长顺（村务监督委员会主任）"
+        )
+        phone.screenshot(path=screenshots / "path-item-decided-phone-390.png", full_page=True)
 
 
 def test_wall_offline_screen_reads_offline_and_updates_live(
