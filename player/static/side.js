@@ -46,14 +46,14 @@ export function categoryText(item) {
 }
 
 /**
- * The seal line of a village-affairs item: "监委会审核盖章 张三 11月21日" (the village affairs
- * supervision committee's member who signed and sealed it, and the day), else ''.
+ * The seal line of a village-affairs item: "监委会审核盖章 刘长顺" (the member of the village
+ * affairs supervision committee who signed and sealed it, without the post in brackets: one
+ * line beside the QR code; the day is on the QR page and the poster), else ''.
  */
-export function sealText(item, tz) {
+export function sealText(item) {
   if (!item || !item.seal || !item.seal.name) return '';
-  const at = parseTime(item.seal.at);
-  const day = at === null ? '' : ' ' + shortDateText(at, tz);
-  return SEAL_LABEL + ' ' + String(item.seal.name) + day;
+  const name = String(item.seal.name).replace(/[（(].*$/, '').trim();
+  return name ? SEAL_LABEL + ' ' + name : '';
 }
 
 export const SEAL_LABEL = '监委会审核盖章';
@@ -129,7 +129,7 @@ export function createSide({ doc, dom, S, qrcode, warn = () => {} }) {
     dom.side.classList.toggle('side-empty', !target);
     setText(dom.category, categoryText(item));
     setText(dom.validity, item ? validityText(item, S.tz) : '');
-    if (dom.seal) setText(dom.seal, sealText(item, S.tz));
+    if (dom.seal) setText(dom.seal, sealText(item));
   }
 
   function renderPageIndicator() {

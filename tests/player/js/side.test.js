@@ -32,14 +32,15 @@ test('the QR address carries the screen code', () => {
   assert.equal(qrTarget(null, 'SCR5X'), '');
 });
 
-test('the seal line: who of the supervision committee sealed it, and the day', () => {
+test('the seal line: who of the supervision committee sealed it, without the post', () => {
   const seal = { name: '刘长顺（村务监督委员会主任）', at: '2026-11-23T23:30:00+08:00' };
-  assert.equal(sealText({ seal }, TZ), SEAL_LABEL + ' 刘长顺（村务监督委员会主任） 2026年11月23日');
-  assert.equal(sealText({ seal }, 'UTC'), SEAL_LABEL + ' 刘长顺（村务监督委员会主任） 2026年11月23日');
-  assert.equal(sealText({ seal: { name: '刘长顺', at: 'nonsense' } }, TZ), SEAL_LABEL + ' 刘长顺');
-  assert.equal(sealText({ seal: { name: '' } }, TZ), '');
-  assert.equal(sealText({}, TZ), '');
-  assert.equal(sealText(null, TZ), '');
+  assert.equal(sealText({ seal }), SEAL_LABEL + ' 刘长顺');
+  assert.equal(sealText({ seal: { name: '刘长顺 (主任)' } }), SEAL_LABEL + ' 刘长顺');
+  assert.equal(sealText({ seal: { name: '刘长顺' } }), SEAL_LABEL + ' 刘长顺');
+  assert.equal(sealText({ seal: { name: '（主任）' } }), '');
+  assert.equal(sealText({ seal: { name: '' } }), '');
+  assert.equal(sealText({}), '');
+  assert.equal(sealText(null), '');
 });
 
 test('validity: the last day of an exclusive midnight, the time otherwise, else publication', () => {
