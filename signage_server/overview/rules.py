@@ -2,9 +2,10 @@
 
 The home page answers one question: is everything all right in the organisations I look
 after? It is all right when no published item fails its integrity check, every screen is
-online and holds its newest content, no catalog entry is past its deadline and no feedback
-case is overdue. Tasks waiting for the user and public notices about to end are work to
-do, not faults: they are shown beside the verdict, they do not spoil it.
+online and holds its newest content, no catalog entry is past its deadline, no feedback case
+is overdue and no inspection finding is past its rectification deadline. Tasks waiting for
+the user and public notices about to end are work to do, not faults: they are shown beside
+the verdict, they do not spoil it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class Findings:
     stale_screens: int = 0
     owed_entries: int = 0
     overdue_feedback: int = 0
+    #: Inspection findings past their rectification deadline (整改逾期) that the user owns or
+    #: supervises.
+    overdue_rectifications: int = 0
     tasks: int = 0
     notices_ending: int = 0
 
@@ -49,6 +53,7 @@ class Findings:
             ("stale", self.stale_screens),
             ("catalog", self.owed_entries),
             ("feedback", self.overdue_feedback),
+            ("rectification", self.overdue_rectifications),
         ]
         return [(name, count) for name, count in faults if count]
 

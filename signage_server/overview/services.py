@@ -183,6 +183,7 @@ def home(session: Session, principal: Principal, *, now: dt.datetime, tz: dt.tzi
     ]
     notices = notices_ending(session, condition, now, tz)
     health = catalog_health(session, orgs, now, tz)
+    supervision = supervision_alerts(session, principal, now, tz)
     return Home(
         findings=rules.Findings(
             integrity_alarms=len(alarms),
@@ -190,6 +191,10 @@ def home(session: Session, principal: Principal, *, now: dt.datetime, tz: dt.tzi
             stale_screens=len(stale),
             owed_entries=health.total.owed,
             overdue_feedback=len(feedback.overdue),
+            overdue_rectifications=len(
+                {f.id for f in supervision.overdue}
+                | {a.finding.id for a in supervision.owned if a.overdue}
+            ),
             tasks=sum(tasks.values()),
             notices_ending=len(notices),
         ),
@@ -212,5 +217,5 @@ def home(session: Session, principal: Principal, *, now: dt.datetime, tz: dt.tzi
             for e in by_org.values()
             for p in (Permission.MANAGE_USERS, Permission.MANAGE_ORGS)
         ),
-        supervision=supervision_alerts(session, principal, now, tz),
+        supervision=supervision,
     )

@@ -173,6 +173,10 @@ def test_an_overdue_finding_is_on_the_owners_home_page(app: Flask, demo: Demo, c
     clock.set(NOW + dt.timedelta(days=3))
     home = approver.get("/").get_data(as_text=True)
     assert f'data-finding="{finding.id}" data-alert="owned-overdue"' in home
+    # Past its rectification deadline it is a fault, not only work to do: the verdict says so.
+    summary = home[home.index('id="health-summary"') :]
+    summary = summary[: summary.index("</section>")]
+    assert "1 个问题整改逾期" in summary and '#supervision-alerts"' in summary
     # The supervisor sees it overdue in their reach.
     assert 'data-alert="overdue"' in supervisor.get("/").get_data(as_text=True)
     # Someone else of the village does not own it.

@@ -38,3 +38,4 @@ def test_work_to_do_is_not_a_fault() -> None:
         ("integrity", 1),
         ("feedback", 2),
     ]
+    assert Findings(overdue_rectifications=1, tasks=2).problems == [("rectification", 1)]
