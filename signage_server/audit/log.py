@@ -23,6 +23,7 @@ from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
 from signage_server.appraisal import rules as appraisal_rules
 from signage_server.appraisal.models import Appraisal
+from signage_server.assessment import rules as assessment_rules
 from signage_server.audit import rules
 from signage_server.audit.models import AuditRecord
 from signage_server.catalog.models import Exemption
@@ -60,6 +61,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     (rules.ACCOUNTABILITY, "open_accountability"): N_("Accountability record opened"),
     **{(rules.MATTER, a): label for a, label in matter_rules.ACTION_LABELS.items()},
     **{(rules.APPRAISAL, a.value): label for a, label in appraisal_rules.ACTION_LABELS.items()},
+    **{(rules.ASSESSMENT, a.value): label for a, label in assessment_rules.ACTION_LABELS.items()},
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -85,6 +87,7 @@ SUBJECT_LABELS = {
     rules.ACCOUNTABILITY: N_("Accountability"),
     rules.MATTER: N_("Major village matters (四议两公开)"),
     rules.APPRAISAL: N_("Democratic appraisals"),
+    rules.ASSESSMENT: N_("Assessments (考核)"),
 }
 
 
