@@ -78,6 +78,7 @@ def test_the_superior_scores_a_village_and_the_report_prints(
     page = client.get(PAGE)
     assert page.status_code == 200
     assert "score_awareness" in page.get_data(as_text=True)
+    assert 'href="/assessments"' in page.get_data(as_text=True)  # in the menu
     saved = post_form(client, PAGE, SCORES, page=PAGE)
     assert saved.status_code == 302, saved.get_data(as_text=True)[:500]
     with app.app_context():
