@@ -153,13 +153,12 @@ def feedback_part(
 ) -> Part:
     """The duties of villagers' cases received in the period, kept or not (the feedback
     package's deadlines, in working days)."""
-    start = period.start_at(tz)
-    end = min(period.end_at(tz), now)
     cases = session.scalars(
         sa.select(Case).where(
             Case.org_id.in_(org_ids),
-            Case.received_at >= start,
-            Case.received_at < end,
+            Case.received_at >= period.start_at(tz),
+            Case.received_at < period.end_at(tz),
+            Case.received_at <= now,
             Case.hidden_at.is_(None),
         )
     ).all()
@@ -209,7 +208,13 @@ def notices_part(
             Item.org_id.in_(org_ids),
             Revision.notice_kind.is_not(None),
             Revision.published_at.is_not(None),
-            Revision.published_at < min(period.end_at(tz), now),
+            Revision.published_at < period.end_at(tz),
+            Revision.published_at <= now,
+            # It went public in the period: published then, or shown from then on.
+            sa.or_(
+                Revision.published_at >= period.start_at(tz),
+                Revision.valid_from >= period.start_at(tz),
+            ),
         )
     ).all()
     protection = viewing.Protection(session, tz)
@@ -217,7 +222,7 @@ def notices_part(
     for revision in revisions:
         facts = viewing.notice_facts(revision)
         start = notices.went_public(facts)
-        if start is None or not period.start_at(tz) <= start < period.end_at(tz):
+        if start is None or start > now or not period.start_at(tz) <= start < period.end_at(tz):
             continue
         until = protection.until(revision)
         ended = revision.ended_at
@@ -234,28 +239,31 @@ def notices_part(
 def screens_part(
     session: Session, org_ids: Sequence[int], period: Period, now: dt.datetime, tz: dt.tzinfo
 ) -> Part:
-    """Proof-of-play coverage: the days of the period (from a screen's registration, up to
-    today) on which each active screen of the organisations recorded plays."""
+    """Proof-of-play coverage: the days of the period (from a screen's registration, or its
+    first play when earlier, up to today) on which each active screen of the organisations
+    recorded plays."""
     screens = session.scalars(
         sa.select(Screen).where(Screen.org_id.in_(org_ids), Screen.active.is_(True))
     ).all()
     cutoff = period.cutoff(_local_day(now, tz))
-    counted: dict[int, int] = {}
-    for screen in screens:
-        first = max(period.start, _local_day(screen.created_at, tz))
-        if first < cutoff:
-            counted[screen.id] = (cutoff - first).days
     played: dict[int, set[dt.date]] = defaultdict(set)
-    if counted:
+    if screens:
         rows = session.execute(
             sa.select(PlayRecord.screen_id, PlayRecord.started_at).where(
-                PlayRecord.screen_id.in_(list(counted)),
+                PlayRecord.screen_id.in_([s.id for s in screens]),
                 PlayRecord.started_at >= period.start_at(tz),
                 PlayRecord.started_at < dt.datetime.combine(cutoff, dt.time(), tz),
             )
         )
         for screen_id, started in rows:
             played[screen_id].add(_local_day(started, tz))
+    counted: dict[int, int] = {}
+    for screen in screens:
+        # From its registration, or its first play in the period when that is earlier.
+        since = min([_local_day(screen.created_at, tz), *played[screen.id]])
+        first = max(period.start, since)
+        if first < cutoff:
+            counted[screen.id] = (cutoff - first).days
     return rules.screen_coverage({s: len(days) for s, days in played.items()}, counted)
 
 

@@ -6,8 +6,10 @@ the deadlines kept)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import zoneinfo
 
 import pypdf
 import sqlalchemy as sa
@@ -22,10 +24,12 @@ from signage_server.assessment.rules import HEADING_ZH
 from signage_server.audit.models import AuditRecord
 from signage_server.clock import FixedClock
 from signage_server.extensions import db
+from signage_server.screens.models import PlayRecord
 from tests.conftest import post_form
 from tests.factories import Factory
 from tests.http.items import item_payload
 
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 VILLAGE = "JIYI-01"
 OTHER = "JIYI-02"
 SUPERIOR = "jiyi_superior"
@@ -176,3 +180,94 @@ def test_a_late_feedback_case_lowers_the_deadlines_kept(
     assert part(client.get(PAGE).get_data(as_text=True), "feedback") == (0, 0)
     clock.advance(days=30)  # 23 December: the answer is overdue
     assert part(client.get(PAGE).get_data(as_text=True), "feedback") == (0, 1)
+
+
+def test_screen_coverage_follows_the_proof_of_play(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    people(make)
+    item = make.item(state="published", **item_payload())
+    screen = make.screen(VILLAGE)
+    make.login(client, SUPERIOR)
+    assert part(client.get(PAGE).get_data(as_text=True), "screens") == (0, 0)
+    # Plays on 20, 21 and 23 November (not on the 22nd), as the player reports them.
+    with app.app_context():
+        for day in (20, 21, 23):
+            db.session.add(
+                PlayRecord(
+                    screen_id=screen["id"],
+                    item_id=item["id"],
+                    revision=item["revision"],
+                    started_at=dt.datetime(2026, 11, day, 8, 30, tzinfo=SHANGHAI),
+                    duration_s=20.0,
+                )
+            )
+        db.session.commit()
+    # From its first play (the 20th) to today (the 23rd): four days, three with plays.
+    assert part(client.get(PAGE).get_data(as_text=True), "screens") == (3, 4)
+
+
+def test_findings_closed_by_their_deadline(
+    client: FlaskClient, make: Factory, clock: FixedClock
+) -> None:
+    people(make)
+    make.user("jiyi_supervisor")
+    supervisor = make.headers("jiyi_supervisor")
+    inspection = client.post(
+        "/api/v1/inspections",
+        json={"org": VILLAGE, "inspected_on": "2026-11-23"},
+        headers=supervisor,
+    ).get_json()
+    url = f"/api/v1/inspections/{inspection['id']}/findings"
+    made = [
+        client.post(
+            url,
+            json={
+                "point": "form",
+                "description": text,
+                "owner": "jiyi01_approver",
+                "deadline": deadline,
+            },
+            headers=supervisor,
+        ).get_json()
+        for text, deadline in (("公开栏字号过小", "2026-12-01"), ("财务公开缺少签字", "2026-11-30"))
+    ]
+    make.login(client, SUPERIOR)
+    assert part(client.get(PAGE).get_data(as_text=True), "findings") == (0, 0)  # none due yet
+    act = f"/api/v1/findings/{made[0]['id']}/actions"
+    owner = make.headers("jiyi01_approver")
+    assert (
+        client.post(act, json={"action": "rectify", "text": "已换大字"}, headers=owner).status_code
+        == 200
+    )
+    assert client.post(act, json={"action": "accept"}, headers=supervisor).status_code == 200
+    assert part(client.get(PAGE).get_data(as_text=True), "findings") == (1, 1)  # closed early
+    clock.advance(days=12)  # 5 December: the second one is past its deadline, still open
+    assert part(client.get(PAGE).get_data(as_text=True), "findings") == (1, 2)
+
+
+def test_notices_of_the_period_are_counted(client: FlaskClient, make: Factory) -> None:
+    people(make)
+    make.notice(VILLAGE)
+    make.login(client, SUPERIOR)
+    assert part(client.get(PAGE).get_data(as_text=True), "notices") == (1, 1)
+    # Not a notice of the first half year.
+    first_half = client.get(f"/assessments?org={VILLAGE}&period=2026H1").get_data(as_text=True)
+    assert part(first_half, "notices") == (0, 0)
+    assert "The period has not ended" not in first_half  # 2026H1 is over
+
+
+def test_the_page_opens_on_the_callers_organisation(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    people(make)
+    make.login(client, SUPERIOR)
+    page = client.get("/assessments", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # The township (whose villages the superior assesses), this half year, with its ranking.
+    assert 'value="2026H2" selected' in html
+    assert "Ranking of the villages" in html or "各村排名" in html
+    editor = app.test_client()
+    make.login(editor, "jiyi01_editor")
+    assert editor.get("/assessments").status_code == 403
