@@ -271,3 +271,16 @@ def test_the_page_opens_on_the_callers_organisation(
     editor = app.test_client()
     make.login(editor, "jiyi01_editor")
     assert editor.get("/assessments").status_code == 403
+
+
+def test_the_audit_log_shows_assessments_to_those_who_see_them(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    people(make)
+    make.login(client, SUPERIOR)
+    assert post_form(client, PAGE, SCORES, page=PAGE).status_code == 302
+    log = client.get("/audit?subject=assessment").get_data(as_text=True)
+    assert f"/assessments?org={VILLAGE}&amp;period=2026H2" in log
+    editor = app.test_client()
+    make.login(editor, "jiyi01_editor")
+    assert "/assessments?org=" not in editor.get("/audit?subject=assessment").get_data(as_text=True)
