@@ -95,7 +95,7 @@ def compliance_parts(
     for ``orgs`` together, as the catalog's rules compute them."""
     at = _at(period, now, tz)
     cutoff = period.cutoff(_local_day(now, tz))
-    lines = catalog.compliance_of(session, orgs, at, tz)
+    lines = catalog.compliance_of(session, orgs, at, tz, historical=True)
     by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     counts: dict[catalog_rules.Status, int] = defaultdict(int)
     periodic: list[tuple[int, catalog.Line]] = []
@@ -134,6 +134,7 @@ def compliance_parts(
         {line.entry.id for _, line in periodic},
         at,
         tz,
+        until=at,
     )
     on_time = 0
     due = 0

@@ -204,9 +204,17 @@ def compliance(session: Session, org: Org, now: dt.datetime, tz: dt.tzinfo) -> l
 
 
 def compliance_of(
-    session: Session, orgs: Sequence[Org], now: dt.datetime, tz: dt.tzinfo
+    session: Session,
+    orgs: Sequence[Org],
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    *,
+    historical: bool = False,
 ) -> dict[int, list[Line]]:
     """Return the compliance of each of ``orgs`` (by org id) on ``now``.
+
+    :param historical: ``now`` is in the past (an assessment period that ended): leave out
+        what was published after it (states and exemptions are taken as they stand).
 
     A whole subtree costs the same few queries as one organisation: the catalogs, the
     publications and the exemptions of all of them are read at once.
@@ -219,7 +227,9 @@ def compliance_of(
     }
     owing = [org.id for org in orgs if entries[org.id]]
     entry_ids = {e.id for org_id in owing for e in entries[org_id]}
-    publications = publications_of(session, owing, entry_ids, now, tz)
+    publications = publications_of(
+        session, owing, entry_ids, now, tz, until=now if historical else None
+    )
     exemptions: dict[tuple[int, int], Exemption] = {}
     if owing:
         for declared in session.scalars(
@@ -253,9 +263,12 @@ def publications_of(
     entry_ids: Iterable[int],
     now: dt.datetime,
     tz: dt.tzinfo,
+    *,
+    until: dt.datetime | None = None,
 ) -> dict[tuple[int, int], list[rules.Publication]]:
     """Return the publications of each (org id, entry id) among ``org_ids`` × ``entry_ids``:
-    every revision that was published for the entry, live or not at ``now``."""
+    every revision that was published for the entry (by ``until``, when given), live or not
+    at ``now``."""
     publications: dict[tuple[int, int], list[rules.Publication]] = defaultdict(list)
     entries = set(entry_ids)
     if not org_ids or not entries:
@@ -279,6 +292,7 @@ def publications_of(
             Revision.catalog_entry_id.in_(entries),
             Revision.state.in_(list(WAS_PUBLISHED)),
             Revision.published_at.is_not(None),
+            *([Revision.published_at <= until] if until is not None else []),
         )
     )
     protection = Protection(session, tz)

@@ -166,8 +166,12 @@ def test_compliance_follows_the_catalog(client: FlaskClient, make: Factory) -> N
     met, counted = part(client.get(PAGE).get_data(as_text=True), "compliance")
     assert counted > 0
     # The fourth quarter's finances (CW-01, overdue since 20 October) published: one more met.
+    first_half = f"/assessments?org={VILLAGE}&period=2026H1"
+    before = part(client.get(first_half).get_data(as_text=True), "compliance")
     make.item(state="published", **item_payload())
     assert part(client.get(PAGE).get_data(as_text=True), "compliance") == (met + 1, counted)
+    # The first half year, as it stood at its end, does not change with a later publication.
+    assert part(client.get(first_half).get_data(as_text=True), "compliance") == before
 
 
 def test_a_late_feedback_case_lowers_the_deadlines_kept(
