@@ -417,6 +417,9 @@ class Report:
     #: The township the ranking is of.
     ranking_of: Org | None
     may_score: bool
+    #: The caller sees the township's assessments too (the whole ranking table); a village's
+    #: own approver sees only the village's rank.
+    sees_ranking: bool
 
 
 def require_viewable(session: Session, actor: Principal, code: str) -> Org:
@@ -520,4 +523,5 @@ def report(
         ranking=tuple(ranked),
         ranking_of=township,
         may_score=may_score(actor, org),
+        sees_ranking=township is not None and actor.can(Permission.SEE_ASSESSMENTS, township),
     )

@@ -134,6 +134,8 @@ def test_who_may_see_an_assessment(client: FlaskClient, make: Factory) -> None:
     make.login(client, "jiyi01_approver")
     page = client.get(PAGE)
     assert page.status_code == 200 and "score_awareness" not in page.get_data(as_text=True)
+    # Its rank, but not the other villages' totals.
+    assert f"/assessments?org={OTHER}" not in page.get_data(as_text=True)
     refused = post_form(client, PAGE, SCORES, page=PAGE)
     assert refused.status_code == 403
 
