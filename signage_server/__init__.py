@@ -62,6 +62,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.accounts import init_app as init_accounts
     from signage_server.accounts.services import Passwords
     from signage_server.appraisal import init_app as init_appraisal
+    from signage_server.assessment import init_app as init_assessment
     from signage_server.assets import init_app as init_assets
     from signage_server.audit import init_app as init_audit
     from signage_server.catalog import init_app as init_catalog
@@ -151,6 +152,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_schedule(app)
     init_feedback(app)
     init_appraisal(app)
+    init_assessment(app)
     init_paper(app)
     init_public(app)
     init_metrics(app)

@@ -13,6 +13,7 @@ from signage_server.appraisal.models import AppraisalSubject
 from signage_server.appraisal.models import Ballot
 from signage_server.appraisal.models import CodeRequest
 from signage_server.appraisal.models import Voter
+from signage_server.assessment.models import Assessment
 from signage_server.assets.models import Asset
 from signage_server.audit.models import AuditRecord
 from signage_server.catalog.models import CatalogEntry
@@ -52,6 +53,7 @@ __all__ = [
     "ApiToken",
     "Appraisal",
     "AppraisalSubject",
+    "Assessment",
     "Asset",
     "AuditRecord",
     "Ballot",

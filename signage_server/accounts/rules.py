@@ -106,6 +106,7 @@ class Permission(StrEnum):
     MANAGE_CATALOG = "catalog.manage"
     MANAGE_APPRAISALS = "appraisal.manage"
     SEE_APPRAISAL_RESULTS = "appraisal.results"
+    SEE_ASSESSMENTS = "assessment.view"
 
     @property
     def label(self) -> str:
@@ -130,6 +131,7 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.MANAGE_CATALOG: N_("Set the disclosure catalog for the organisations below"),
     Permission.MANAGE_APPRAISALS: N_("Create, open and close democratic appraisals"),
     Permission.SEE_APPRAISAL_RESULTS: N_("See the results of democratic appraisals"),
+    Permission.SEE_ASSESSMENTS: N_("See assessment reports (考核)"),
 }
 
 
@@ -164,6 +166,12 @@ POLICY: dict[Permission, Rule] = {
     Permission.MANAGE_APPRAISALS: Rule(frozenset({Role.APPROVER, Role.SUPERIOR}), Reach.SUBTREE),
     Permission.SEE_APPRAISAL_RESULTS: Rule(
         frozenset({Role.APPROVER, Role.REVIEWER, Role.SUPERIOR, Role.SUPERVISOR}), Reach.SUBTREE
+    ),
+    # The organisation's accountable person (its approver) and those above who oversee it;
+    # editors, operators and handlers do not see how their organisation was graded.
+    Permission.SEE_ASSESSMENTS: Rule(
+        frozenset({Role.APPROVER, Role.SUPERIOR, Role.SUPERVISOR, Role.DISCIPLINE, Role.ADMIN}),
+        Reach.SUBTREE,
     ),
 }
 

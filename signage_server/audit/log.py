@@ -23,6 +23,8 @@ from signage_server.accounts.models import User
 from signage_server.accounts.permissions import Principal
 from signage_server.appraisal import rules as appraisal_rules
 from signage_server.appraisal.models import Appraisal
+from signage_server.assessment import rules as assessment_rules
+from signage_server.assessment.models import Assessment
 from signage_server.audit import rules
 from signage_server.audit.models import AuditRecord
 from signage_server.catalog.models import Exemption
@@ -60,6 +62,7 @@ ACTION_LABELS: dict[tuple[str, str], str] = {
     (rules.ACCOUNTABILITY, "open_accountability"): N_("Accountability record opened"),
     **{(rules.MATTER, a): label for a, label in matter_rules.ACTION_LABELS.items()},
     **{(rules.APPRAISAL, a.value): label for a, label in appraisal_rules.ACTION_LABELS.items()},
+    **{(rules.ASSESSMENT, a.value): label for a, label in assessment_rules.ACTION_LABELS.items()},
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -85,6 +88,7 @@ SUBJECT_LABELS = {
     rules.ACCOUNTABILITY: N_("Accountability"),
     rules.MATTER: N_("Major village matters (四议两公开)"),
     rules.APPRAISAL: N_("Democratic appraisals"),
+    rules.ASSESSMENT: N_("Assessments (考核)"),
 }
 
 
@@ -146,8 +150,15 @@ def visible_condition(principal: Principal, org: Org | None = None) -> sa.Column
         .join(Org, Appraisal.org_id == Org.id)
         .where(principal.org_condition())
     )
+    # Assessments: the org's approver and those above who see assessment reports.
+    assessments = narrowed(
+        sa.select(Assessment.id)
+        .join(Org, Assessment.org_id == Org.id)
+        .where(principal.org_condition(account_rules.Permission.SEE_ASSESSMENTS))
+    )
     subject = AuditRecord.subject
     return sa.or_(
+        sa.and_(subject == rules.ASSESSMENT, AuditRecord.subject_id.in_(assessments)),
         sa.and_(subject == rules.INSPECTION, AuditRecord.subject_id.in_(inspections)),
         sa.and_(subject == rules.FINDING, AuditRecord.subject_id.in_(findings)),
         sa.and_(subject == rules.MEETING, AuditRecord.subject_id.in_(meetings)),
@@ -199,6 +210,7 @@ class Subjects:
     dossiers: dict[int, Dossier] = field(default_factory=dict)
     matters: dict[int, Matter] = field(default_factory=dict)
     appraisals: dict[int, Appraisal] = field(default_factory=dict)
+    assessments: dict[int, Assessment] = field(default_factory=dict)
     #: Full name (and post) of each actor, by user name.
     names: dict[str, str] = field(default_factory=dict)
 
@@ -229,6 +241,10 @@ def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
     if wanted := ids(rules.APPRAISAL):
         found.appraisals = {
             a.id: a for a in session.scalars(sa.select(Appraisal).where(Appraisal.id.in_(wanted)))
+        }
+    if wanted := ids(rules.ASSESSMENT):
+        found.assessments = {
+            a.id: a for a in session.scalars(sa.select(Assessment).where(Assessment.id.in_(wanted)))
         }
     actors = {r.actor for r in records}
     if actors:

@@ -63,6 +63,8 @@ ACCOUNTABILITY = "accountability"
 MATTER = "matter"
 #: A democratic appraisal (民主评议): opening, closing (its tally sealed), its results drafted.
 APPRAISAL = "appraisal"
+#: A half-yearly or year-end assessment (考核): the assessor's scores saved, finalised.
+ASSESSMENT = "assessment"
 SUBJECTS = (
     ITEM,
     CASE,
@@ -75,6 +77,7 @@ SUBJECTS = (
     ACCOUNTABILITY,
     MATTER,
     APPRAISAL,
+    ASSESSMENT,
 )
 
 

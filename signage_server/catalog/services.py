@@ -204,9 +204,17 @@ def compliance(session: Session, org: Org, now: dt.datetime, tz: dt.tzinfo) -> l
 
 
 def compliance_of(
-    session: Session, orgs: Sequence[Org], now: dt.datetime, tz: dt.tzinfo
+    session: Session,
+    orgs: Sequence[Org],
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    *,
+    historical: bool = False,
 ) -> dict[int, list[Line]]:
     """Return the compliance of each of ``orgs`` (by org id) on ``now``.
+
+    :param historical: ``now`` is in the past (an assessment period that ended): leave out
+        what was published after it (states and exemptions are taken as they stand).
 
     A whole subtree costs the same few queries as one organisation: the catalogs, the
     publications and the exemptions of all of them are read at once.
@@ -219,43 +227,11 @@ def compliance_of(
     }
     owing = [org.id for org in orgs if entries[org.id]]
     entry_ids = {e.id for org_id in owing for e in entries[org_id]}
-    publications: dict[tuple[int, int], list[rules.Publication]] = defaultdict(list)
+    publications = publications_of(
+        session, owing, entry_ids, now, tz, until=now if historical else None
+    )
     exemptions: dict[tuple[int, int], Exemption] = {}
     if owing:
-        rows = session.execute(
-            sa.select(
-                Item.org_id,
-                Revision.catalog_entry_id,
-                Revision.item_id,
-                Revision.state,
-                Revision.published_at,
-                Revision.valid_from,
-                Revision.valid_until,
-                Revision.ended_at,
-                Revision.notice_kind,
-                Revision.notice_min_days,
-            )
-            .join(Item, Revision.item_id == Item.id)
-            .where(
-                Item.org_id.in_(owing),
-                Revision.catalog_entry_id.in_(entry_ids),
-                Revision.state.in_(list(WAS_PUBLISHED)),
-                Revision.published_at.is_not(None),
-            )
-        )
-        protection = Protection(session, tz)
-        for row in rows:
-            org_id, entry_id, item_id, state, published, valid_from, valid_until, ended = row[:8]
-            assert entry_id is not None and published is not None  # the query says so
-            facts = notices.NoticeFacts(row[8], row[9], valid_from, valid_until, published)
-            publications[(org_id, entry_id)].append(
-                rules.Publication(
-                    item_id=item_id,
-                    published_at=published.astimezone(tz).date(),
-                    live=_live(state, facts, protection, now),
-                    ended_at=ended.astimezone(tz).date() if ended else None,
-                )
-            )
         for declared in session.scalars(
             sa.select(Exemption)
             .where(Exemption.org_id.in_(owing), Exemption.entry_id.in_(entry_ids))
@@ -279,6 +255,60 @@ def compliance_of(
             lines.append(Line(entry, outcome, exemption))
         result[org.id] = lines
     return result
+
+
+def publications_of(
+    session: Session,
+    org_ids: Sequence[int],
+    entry_ids: Iterable[int],
+    now: dt.datetime,
+    tz: dt.tzinfo,
+    *,
+    until: dt.datetime | None = None,
+) -> dict[tuple[int, int], list[rules.Publication]]:
+    """Return the publications of each (org id, entry id) among ``org_ids`` × ``entry_ids``:
+    every revision that was published for the entry (by ``until``, when given), live or not
+    at ``now``."""
+    publications: dict[tuple[int, int], list[rules.Publication]] = defaultdict(list)
+    entries = set(entry_ids)
+    if not org_ids or not entries:
+        return publications
+    rows = session.execute(
+        sa.select(
+            Item.org_id,
+            Revision.catalog_entry_id,
+            Revision.item_id,
+            Revision.state,
+            Revision.published_at,
+            Revision.valid_from,
+            Revision.valid_until,
+            Revision.ended_at,
+            Revision.notice_kind,
+            Revision.notice_min_days,
+        )
+        .join(Item, Revision.item_id == Item.id)
+        .where(
+            Item.org_id.in_(org_ids),
+            Revision.catalog_entry_id.in_(entries),
+            Revision.state.in_(list(WAS_PUBLISHED)),
+            Revision.published_at.is_not(None),
+            *([Revision.published_at <= until] if until is not None else []),
+        )
+    )
+    protection = Protection(session, tz)
+    for row in rows:
+        org_id, entry_id, item_id, state, published, valid_from, valid_until, ended = row[:8]
+        assert entry_id is not None and published is not None  # the query says so
+        facts = notices.NoticeFacts(row[8], row[9], valid_from, valid_until, published)
+        publications[(org_id, entry_id)].append(
+            rules.Publication(
+                item_id=item_id,
+                published_at=published.astimezone(tz).date(),
+                live=_live(state, facts, protection, now),
+                ended_at=ended.astimezone(tz).date() if ended else None,
+            )
+        )
+    return publications
 
 
 def subtree_rows(

@@ -19,6 +19,7 @@ from signage_server.config import Settings
 from signage_server.config import read_or_create_secret
 from signage_server.demo import data
 from signage_server.demo.appraisal import seed_appraisals
+from signage_server.demo.assessment import seed_assessments
 from signage_server.demo.catalog import TEMPLATES
 from signage_server.demo.content import seed_content
 from signage_server.demo.feedback import seed_feedback
@@ -133,6 +134,7 @@ def seed(
         seed_matters(session, content_at)
         seed_appraisals(session, content_at)
         result.cases_created += seed_routing(session, content_at)
+        seed_assessments(session, content_at)
     result.orgs_total = session.scalar(sa.select(sa.func.count()).select_from(Org)) or 0
     result.users_total = session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
     return result

@@ -92,8 +92,9 @@ def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     # own draft record; this year's: drafted, opened), 19 of the 四议两公开 road project (its
     # four stages, its two disclosures and their links); the election: 7 of the voter list
     # (village affairs too: created, five steps, published), 4 of the objection (received, reply drafted and
-    # published, closed), 2 of the complaint (received, acknowledged).
-    assert "123 records (123 witnessed by the head log)" in result.output
+    # published, closed), 2 of the complaint (received, acknowledged); 3 of the half-year
+    # assessment (集义镇's superior scores three villages).
+    assert "126 records (126 witnessed by the head log)" in result.output
     assert "WARNING" not in result.output
 
 

@@ -53,6 +53,13 @@ HOLDERS: dict[Permission, set[Role]] = {
         Role.SUPERIOR,
         Role.SUPERVISOR,
     },
+    Permission.SEE_ASSESSMENTS: {
+        Role.APPROVER,
+        Role.SUPERIOR,
+        Role.SUPERVISOR,
+        Role.DISCIPLINE,
+        Role.ADMIN,
+    },
 }
 #: Permissions that belong to the parent organisation: never at the grant's own org.
 ONLY_BELOW = {
