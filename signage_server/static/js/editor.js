@@ -151,6 +151,13 @@
     });
   }
 
+  // Saving: no preview may still be on its way. Its answer would carry the session cookie as
+  // it was before the save, and the browser would keep that one: the "draft saved" message
+  // of the save's answer would be lost.
+  form.addEventListener("submit", function () {
+    clearTimeout(timer);
+    if (pending) { pending.abort(); }
+  });
   form.addEventListener("input", later);
   form.addEventListener("change", function (event) {
     if (event.target.name === "body_type") { showBody(); }
