@@ -17,6 +17,7 @@ from signage_server.extensions import babel
 from signage_server.extensions import csrf
 from signage_server.i18n import LOCALE_NAMES
 from signage_server.i18n import SUPPORTED_LOCALES
+from signage_server.web.sessions import SessionCookies
 
 
 def select_locale() -> str:
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
     # cycle: web.views -> web.forms -> signage_server.web (this package)
     from signage_server.web import views
 
+    app.session_interface = SessionCookies()
     app.after_request(_isolate)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

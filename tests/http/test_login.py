@@ -207,6 +207,24 @@ def test_session_cookie_flags(client: FlaskClient, people: Factory) -> None:
     assert "SameSite=Lax" in cookie
 
 
+def test_the_session_cookie_is_resent_unchanged_only_with_pages(
+    client: FlaskClient, people: Factory
+) -> None:
+    """The idle expiry slides with every page opened; a script, a frame or a fetch answered
+    late never brings back an older session (a flash message of a form's answer kept)."""
+    people.login(client, "jiyi_editor")
+    page = client.get("/", headers={"Sec-Fetch-Dest": "document"})
+    assert "signage_session=" in page.headers.get("Set-Cookie", "")
+    assert "signage_session=" in client.get("/").headers.get("Set-Cookie", "")  # no header: a page
+    for destination in ("script", "style", "iframe", "empty", "font"):
+        answer = client.get("/static/css/feedback.css", headers={"Sec-Fetch-Dest": destination})
+        assert answer.status_code == 200
+        assert "Set-Cookie" not in answer.headers, destination
+    # A changed session is always sent, whatever asked: logging out from a fetch ends it.
+    out = post_form(client, "/logout", {}, page="/", headers={"Sec-Fetch-Dest": "empty"})
+    assert "signage_session=" in out.headers.get("Set-Cookie", "")
+
+
 class TestRateLimit:
     @pytest.fixture
     def app_overrides(self) -> dict[str, Any]:
