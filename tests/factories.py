@@ -25,7 +25,6 @@ HTTP helpers of ``tests/http`` take it where they take the demo.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +41,7 @@ from signage_server.orgs import services as orgs
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
 from tests.conftest import Demo
+from tests.http import items
 
 #: The demo's organisations by code, and its users by name: ``(org code, role, display name)``.
 DEMO_ORGS = {spec.code: spec for spec in data.ORGS}
@@ -52,7 +52,6 @@ DEMO_USERS = {
 } | {data.ADMIN[0]: (data.ADMIN[2], Role.ADMIN, data.ADMIN[1])}
 
 #: The kind of an org made under a parent of each kind, when the test does not say.
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 CHILD_KIND = {OrgKind.COUNTY: OrgKind.TOWNSHIP, OrgKind.TOWNSHIP: OrgKind.VILLAGE}
 
 #: The steps from a draft to each state of the procedure: ``(action, role)``.
@@ -244,19 +243,9 @@ class Factory(Demo):
 
     def decide(self, item_id: int, username: str) -> dict[str, Any]:
         """Record a quorate joint meeting held today as the decision on a village-affairs item."""
-        with self.app.app_context():
-            today = registry.now().astimezone(SHANGHAI).date()
         response = self.app.test_client().post(
             f"/api/v1/items/{item_id}/transitions",
-            json={
-                "action": "decide",
-                "meeting": {
-                    "held_on": today.isoformat(),
-                    "present": 7,
-                    "members": 9,
-                    "resolution": "同意按审核稿公开",
-                },
-            },
+            json={"action": "decide", "meeting": items.meeting(self)},
             headers=self.headers(username),
         )
         assert response.status_code == 200, ("decide", username, response.get_json())

@@ -28,7 +28,7 @@ from signage_server.catalog.services import require_entry_for
 from signage_server.disclosure import services as items
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.procedures import Meeting
-from signage_server.disclosure.procedures import Procedure
+from signage_server.disclosure.rules import SIGN_OFF
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
@@ -533,15 +533,15 @@ def _in_procedure(steps: Sequence[tuple[str, ...]], item: Item) -> list[tuple[st
     """Return a story's steps as the item's procedure has them: village affairs of a village
     are decided by the 两委 joint meeting (recorded by the approver) and sealed by the
     supervision committee (the org's reviewer) instead of signed off."""
-    if items.procedure_of(item, item.current) is not Procedure.VILLAGE:
-        return list(steps)
+    signing = SIGN_OFF[items.procedure_of(item, item.current)]
+    reviewer = next((s[1] for s in steps if s[0] == Action.REVIEW.value), None)
     out: list[tuple[str, ...]] = []
     for step in steps:
-        if step[0] != "approve":
+        if step[0] != Action.APPROVE.value:
             out.append(step)
             continue
-        reviewer = next((s[1] for s in steps if s[0] == "review"), step[1])
-        out += [("decide", step[1]), ("seal", reviewer)]
+        # The committee's seal is its reviewer's; every other sign-off step the approver's.
+        out += [(a.value, (reviewer or step[1]) if a is Action.SEAL else step[1]) for a in signing]
     return out
 
 

@@ -17,7 +17,9 @@ from signage_server.db import created_at
 from signage_server.db import intpk
 from signage_server.db import str_enum
 from signage_server.db import utcnow
+from signage_server.disclosure.procedures import Meeting
 from signage_server.disclosure.procedures import Procedure
+from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
 from signage_server.disclosure.rules import Scope
@@ -136,6 +138,16 @@ class Revision(Base):
     @property
     def has_notice(self) -> bool:
         return self.notice_kind is not None
+
+    @property
+    def joint_meeting(self) -> Meeting | None:
+        """Village affairs: the 两委 joint meeting that decided it (``None``: none recorded)."""
+        return Meeting.from_json(self.meeting)
+
+    @property
+    def committee_seal(self) -> Seal | None:
+        """Village affairs: the supervision committee's seal (``None``: not sealed)."""
+        return Seal.from_json(self.seal)
 
 
 class RevisionAsset(Base):

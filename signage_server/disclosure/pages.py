@@ -35,8 +35,6 @@ from signage_server.disclosure.presenters import body_html
 from signage_server.disclosure.presenters import items_query
 from signage_server.disclosure.presenters import task_query
 from signage_server.disclosure.procedures import SEAL_LINE
-from signage_server.disclosure.procedures import Meeting
-from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import State
@@ -171,8 +169,8 @@ def item_page(item_id: int) -> dict[str, Any]:
         "now": now,
         "display": services.display_state(live, now) if live else "off",
         "actions_labels": {a.value: a.label for a in Action},
-        "meeting": Meeting.from_json(current.meeting),
-        "seal": Seal.from_json(current.seal),
+        "meeting": current.joint_meeting,
+        "seal": current.committee_seal,
         "seal_line": SEAL_LINE,
         "role_labels": {**{r.value: r.label for r in Role}, services.SYSTEM: SYSTEM_LABEL},
         "poster": poster_choice(item, now),

@@ -107,22 +107,24 @@ NEEDS = {
     Step.PUBLISH: Permission.PUBLISH_ITEMS,
 }
 
-#: The step waiting while a revision is in each state of the procedure.
-WAITING = {
-    State.DRAFT: Step.DRAFT,
-    State.SUBMITTED: Step.REVIEW,
-    State.REVIEWED: Step.APPROVE,
-    State.DECIDED: Step.SEAL,
-    State.APPROVED: Step.SUPERIOR,
-    State.READY: Step.PUBLISH,
+#: The step waiting while a revision is in each state of each procedure.
+WAITING: dict[Procedure, dict[State, Step]] = {
+    Procedure.PARTY: {
+        State.DRAFT: Step.DRAFT,
+        State.SUBMITTED: Step.REVIEW,
+        State.REVIEWED: Step.APPROVE,
+        State.APPROVED: Step.SUPERIOR,
+        State.READY: Step.PUBLISH,
+    },
+    Procedure.VILLAGE: {
+        State.DRAFT: Step.DRAFT,
+        State.SUBMITTED: Step.REVIEW,
+        State.REVIEWED: Step.DECIDE,
+        State.DECIDED: Step.SEAL,
+        State.APPROVED: Step.SUPERIOR,
+        State.READY: Step.PUBLISH,
+    },
 }
-
-
-def waiting_step(state: State, procedure: Procedure) -> Step | None:
-    """Return the step waiting while a revision of ``procedure`` is in ``state``."""
-    if state is State.REVIEWED and procedure is Procedure.VILLAGE:
-        return Step.DECIDE
-    return WAITING.get(state)
 
 
 class Status(StrEnum):
@@ -230,7 +232,7 @@ def build(facts: Facts, records: Sequence[Record]) -> Path:
     """Return the path of a revision in ``facts.state`` with its audit ``records`` (oldest
     first)."""
     steps = STEPS[facts.procedure]
-    waiting = waiting_step(facts.state, facts.procedure)
+    waiting = WAITING[facts.procedure].get(facts.state)
     returned_step: Step | None = None
     if facts.state is State.REJECTED:
         returned_step = returned_at(records, facts.needs_superior, facts.procedure)

@@ -18,8 +18,6 @@ from signage_server.disclosure.audience import Status
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import asset_url
 from signage_server.disclosure.presenters import body_html
-from signage_server.disclosure.procedures import Meeting
-from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.services import seal_intact
 from signage_server.feedback import codes
 from signage_server.feedback import links
@@ -216,8 +214,8 @@ def publication(session: Session, target: Target, decision: Disclosed | None) ->
         "department": revision.department if intact else "",
         # Village affairs: the joint meeting that decided it and the supervision committee's
         # seal, as sealed with those steps.
-        "meeting": Meeting.from_json(revision.meeting) if intact else None,
-        "seal": Seal.from_json(revision.seal) if intact else None,
+        "meeting": revision.joint_meeting if intact else None,
+        "seal": revision.committee_seal if intact else None,
         "steps": publication_record(session, target.item, revision),
         "content_sha256": revision.content_sha256,
         "intact": intact,

@@ -36,7 +36,6 @@ from signage_server.disclosure import viewing
 from signage_server.disclosure import windows
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
-from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import Scope
 from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
@@ -528,11 +527,10 @@ def _item_json(
         "body": body,
         "assets": assets,
     }
-    if revision.seal:
+    seal = revision.committee_seal
+    if seal is not None:
         # Village affairs: the supervision committee's seal line (sealed in the audit chain,
         # so a revision whose seal was changed never gets here).
-        seal = Seal.from_json(revision.seal)
-        assert seal is not None
         entry["seal"] = {"name": seal.name, "at": _iso(seal.at, tz)}
     return entry
 
