@@ -82,12 +82,14 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.services import CLOCK
     from signage_server.supervision import init_app as init_supervision
     from signage_server.web import init_app as init_web
+    from signage_server.web.converters import init_app as init_converters
 
     overrides = dict(overrides or {})
     flask_config = {k: v for k, v in overrides.items() if k.isupper()}
     settings = config.load_settings(overrides={k: v for k, v in overrides.items() if k.islower()})
 
     app = Flask(__name__, instance_path=settings.data_dir or None)
+    init_converters(app)
     settings = config.resolve_paths(settings, app.instance_path)
     logs.configure(settings.log_level, settings.log_format)
 

@@ -15,6 +15,7 @@ the list of organisations).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask
@@ -25,11 +26,15 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import HTTPException
 
 from signage_server.errors import DomainError
 from signage_server.i18n import N_
 from signage_server.i18n import Label
+
+logger = logging.getLogger(__name__)
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -143,6 +148,16 @@ def handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
+def handle_out_of_range(error: Exception) -> Response:
+    """A number the database cannot hold (an id of 20 digits in a form or a JSON body): the
+    request is wrong, not the server."""
+    logger.info("out-of-range value refused: %s", type(error).__name__)
+    return handle_http_exception(BadRequest())
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    # SQLite's driver overflows in Python; PostgreSQL answers "out of range" (a DataError).
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)

@@ -35,6 +35,7 @@ from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.models import within
 from signage_server.orgs.rules import administers_above
+from signage_server.orgs.rules import is_within
 from signage_server.orgs.rules import minimal_roots
 
 
@@ -71,11 +72,21 @@ class Principal:
         )
 
     def require(self, permission: Permission, org: Org) -> None:
-        """Raise :class:`PermissionDenied` unless the caller has ``permission`` at ``org``."""
-        if not self.can(permission, org):
+        """Raise :class:`PermissionDenied` unless the caller has ``permission`` at ``org``.
+
+        The message names ``org`` only when it is on the caller's own line (one of their
+        organisations, above or below it): walking the ids of a neighbouring village's
+        records must not tell whose they are."""
+        if self.can(permission, org):
+            return
+        if any(
+            is_within(org.path, grant.org_path) or is_within(grant.org_path, org.path)
+            for grant in self.grants
+        ):
             raise PermissionDenied(
                 N_("You may not do this for %(org)s."), code="forbidden", org=org.name
             )
+        raise PermissionDenied(N_("You may not do this for that organisation."), code="forbidden")
 
     def has_role_for(self, permission: Permission) -> bool:
         """Tell whether the caller holds a role carrying ``permission`` anywhere."""

@@ -26,6 +26,7 @@ from wtforms.validators import ValidationError
 from signage_server.appraisal import rules
 from signage_server.appraisal.rules import Answer
 from signage_server.appraisal.rules import Rating
+from signage_server.phones import normalise_phone
 
 
 class AppraisalForm(FlaskForm):  # type: ignore[misc]
@@ -75,7 +76,7 @@ class PhoneForm(Form):  # type: ignore[misc]
     website = StringField(_l("Website"))
 
     def validate_phone(self, field: Any) -> None:
-        number = rules.normalise_phone(field.data or "")
+        number = normalise_phone(field.data or "")
         if number is None:
             raise ValidationError(
                 _l("This is not a mobile number of mainland China (11 digits, starting with 1).")

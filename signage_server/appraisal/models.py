@@ -3,8 +3,13 @@
 Privacy by the tables' shapes: a villager's number is never stored. :class:`Voter` holds the
 keyed HMAC of the number per appraisal (one vote each, enforced by its primary key);
 :class:`Ballot` holds the answers, with a random id and no time, no number, no HMAC: nothing
-joins a ballot to a voter. Both are written in one transaction. :class:`CodeRequest` (the
-one-time code under way) holds the HMAC too, and is deleted when the vote is cast.
+joins a ballot to a voter. Both are written in one transaction, which writes all of the
+appraisal's ballots afresh in a random order: neither the place of a row nor (PostgreSQL) the
+transaction stamped on it pairs a ballot with its voter (see
+:func:`signage_server.appraisal.services.cast_ballot`). :class:`CodeRequest` (the one-time
+code under way) holds the HMAC too; the vote uses it up, and it is deleted by the first code
+request or vote more than an hour after it was sent, or when the appraisal closes (kept that
+long, it counts against the number's hourly quota of codes).
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ class AppraisalSubject(Base):
 
 
 class CodeRequest(Base):
-    """A one-time code sent to a number, until the vote is cast (then deleted) or it lapses."""
+    """A one-time code sent to a number; used up by the vote, deleted after its hour."""
 
     __tablename__ = "appraisal_code_requests"
 

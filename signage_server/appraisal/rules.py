@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -168,23 +167,6 @@ def check_can_vote(current: Phase) -> None:
 
 
 # --- mobile numbers and one-time codes --------------------------------------------------
-
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_SEPARATORS = re.compile(r"[\s\-()（）]")
-
-
-def normalise_phone(value: str) -> str | None:
-    """Return a mainland mobile number as its 11 digits (``1[3-9]`` and 9 more), or ``None``.
-
-    Spaces, dashes, brackets and a ``+86``/``0086``/``86`` prefix are what people type and are
-    dropped.
-    """
-    text = _SEPARATORS.sub("", value or "")
-    for prefix in ("+86", "0086", "86"):
-        if text.startswith(prefix) and len(text) == len(prefix) + 11:
-            text = text[len(prefix) :]
-            break
-    return text if _MOBILE.fullmatch(text) else None
 
 
 def voter_digest(key: bytes, appraisal_id: int, phone: str) -> str:

@@ -431,13 +431,7 @@ def request_code(
     rules.check_can_vote(phase_of(appraisal, now))
     voter = rules.voter_digest(key, appraisal.id, phone)
     with transaction(session):
-        hour_ago = now - dt.timedelta(hours=1)
-        # Forget requests older than an hour (expired long ago): nothing kept without need.
-        session.execute(
-            sa.delete(CodeRequest).where(
-                CodeRequest.appraisal_id == appraisal.id, CodeRequest.sent_at < hour_ago
-            )
-        )
+        _forget_old(session, appraisal, now)
         sent = session.scalar(
             sa.select(sa.func.count())
             .select_from(CodeRequest)
@@ -468,11 +462,38 @@ def request_code(
     return ticket
 
 
+def _forget_old(session: Session, appraisal: Appraisal, now: dt.datetime) -> None:
+    """Delete the code requests sent more than an hour ago (expired, and out of the hourly
+    quota): nothing kept without need. Closing the appraisal deletes the rest."""
+    session.execute(
+        sa.delete(CodeRequest).where(
+            CodeRequest.appraisal_id == appraisal.id,
+            CodeRequest.sent_at < now - dt.timedelta(hours=1),
+        )
+    )
+
+
+#: The code digest of a request that is used up (the number voted): no code matches it.
+USED_UP = ""
+
+
+def _use_up(session: Session, appraisal: Appraisal, voter: str) -> None:
+    """Make the number's code requests unusable, and keep them until their hour has passed:
+    deleted now, they would give the number its quota back, and whoever asked for codes to
+    it before and after would learn that it voted."""
+    session.execute(
+        sa.update(CodeRequest)
+        .where(CodeRequest.appraisal_id == appraisal.id, CodeRequest.voter == voter)
+        .values(code_digest=USED_UP, verified_at=None)
+    )
+
+
 def _request(session: Session, appraisal: Appraisal, ticket: str) -> CodeRequest:
     found = session.scalar(
         sa.select(CodeRequest).where(
             CodeRequest.appraisal_id == appraisal.id,
             CodeRequest.ticket == rules.ticket_digest(ticket or ""),
+            CodeRequest.code_digest != USED_UP,
         )
     )
     if found is None:
@@ -522,13 +543,8 @@ def verify_code(
         elif outcome is CodeCheck.OK:
             voted = _voted(session, appraisal, request.voter)
             if voted:
-                # Nothing more to do for this number: its requests go.
-                session.execute(
-                    sa.delete(CodeRequest).where(
-                        CodeRequest.appraisal_id == appraisal.id,
-                        CodeRequest.voter == request.voter,
-                    )
-                )
+                # Nothing more to do for this number: its requests are used up.
+                _use_up(session, appraisal, request.voter)
             else:
                 request.verified_at = now
         checked = Checked(outcome, max(policy.tries - request.tries, 0))
@@ -547,7 +563,8 @@ def cast_ballot(
     now: dt.datetime,
 ) -> None:
     """Record a ballot for the checked number behind ``ticket``: the voter's HMAC in one
-    table, the anonymous answers in another, in one transaction; the code request goes.
+    table, the anonymous answers in another, in one transaction that writes the ballots
+    afresh (:func:`_mix_in`); the number's code requests are used up (:func:`_use_up`).
 
     :raise Conflict: voting is not open; the code was not checked or its time ran out; the
         number voted already.
@@ -556,6 +573,7 @@ def cast_ballot(
     rules.check_can_vote(phase_of(appraisal, now))
     ballot = rules.check_ballot([s.id for s in appraisal.subjects], answers)
     with transaction(session):
+        _take_turn(session, appraisal)
         request = _request(session, appraisal, ticket)
         if request.verified_at is None or now >= request.verified_at + policy.ballot_time:
             raise Conflict(
@@ -565,27 +583,71 @@ def cast_ballot(
         voter = request.voter
         if _voted(session, appraisal, voter):
             raise _already_voted()
-        session.execute(
-            sa.delete(CodeRequest).where(
-                CodeRequest.appraisal_id == appraisal.id, CodeRequest.voter == voter
-            )
-        )
+        _use_up(session, appraisal, voter)
+        _forget_old(session, appraisal, now)
         session.add(Voter(appraisal_id=appraisal.id, voter=voter))
-        session.add(
-            Ballot(
-                id=rules.new_ballot_id(),
-                appraisal_id=appraisal.id,
-                answers=[
-                    {
-                        "subject": a.subject,
-                        "rating": a.rating.value,
-                        "comment": rules.clean_text(a.comment, rules.COMMENT_MAX),
-                    }
-                    for a in ballot
-                ],
-            )
-        )
         try:
             session.flush()
         except IntegrityError:
             raise _already_voted() from None
+        _mix_in(
+            session,
+            appraisal,
+            [
+                {
+                    "subject": a.subject,
+                    "rating": a.rating.value,
+                    "comment": rules.clean_text(a.comment, rules.COMMENT_MAX),
+                }
+                for a in ballot
+            ],
+        )
+
+
+def _take_turn(session: Session, appraisal: Appraisal) -> None:
+    """Lock the appraisal's row: casts of one appraisal take turns, so no two rewrite its
+    ballots at once (SQLite's writers take turns anyway; it ignores the lock)."""
+    session.execute(sa.select(Appraisal.id).where(Appraisal.id == appraisal.id).with_for_update())
+
+
+#: How many ballots cast earlier are written again with each new one.
+MIX = 64
+
+
+def _mix_in(session: Session, appraisal: Appraisal, answers: list[dict[str, object]]) -> None:
+    """Add a ballot by writing it together with up to :data:`MIX` ballots cast earlier (all
+    of them while there are fewer), under new random ids and in the order of those ids.
+
+    The voter's marker is written in this transaction too. Adding the one ballot alone would
+    let a reader of the database pair them: PostgreSQL keeps rows in the order they came
+    (``ctid``) and stamps each with its transaction (``xmin``), in both tables. Mixed in,
+    the ballot shares its transaction and its stretch of the table with the others written
+    with it, and every later vote may carry it on into another group; the ids of earlier
+    reads are gone. Which earlier ballots go along is random: those from a random point of
+    the (random) ids on. The cost stays the same however many have voted (``signage bench
+    appraisal``): rewriting them all would leave PostgreSQL a dead copy of every ballot at
+    every vote until the vacuum comes.
+    """
+    start = rules.new_ballot_id()
+    mine = Ballot.appraisal_id == appraisal.id
+    picked = list(
+        session.scalars(
+            sa.select(Ballot.id).where(mine, Ballot.id >= start).order_by(Ballot.id).limit(MIX)
+        )
+    )
+    if len(picked) < MIX:  # round the end of the ids to their beginning
+        picked += session.scalars(
+            sa.select(Ballot.id)
+            .where(mine, Ballot.id < start)
+            .order_by(Ballot.id)
+            .limit(MIX - len(picked))
+        )
+    kept = session.scalars(
+        sa.delete(Ballot).where(mine, Ballot.id.in_(picked)).returning(Ballot.answers)
+    ).all()
+    rows = [
+        {"id": rules.new_ballot_id(), "appraisal_id": appraisal.id, "answers": one}
+        for one in [*kept, answers]
+    ]
+    rows.sort(key=lambda row: str(row["id"]))
+    session.execute(sa.insert(Ballot), rows)

@@ -128,6 +128,12 @@ def parse_period(text: str | None) -> Period:
     return Period(f"{year}Y", year, None, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
 
 
+def check_begun(period: Period, today: dt.date) -> None:
+    """:raise PeriodError: ``period`` has not begun (nobody assesses what has not happened)."""
+    if today < period.start:
+        raise PeriodError(period.code)
+
+
 def period_of(today: dt.date) -> Period:
     """Return the half year containing ``today`` (the default period of the pages)."""
     return parse_period(f"{today.year}H{1 if today.month <= 6 else 2}")

@@ -455,9 +455,17 @@ def save_by_code(
 ) -> Assessment:
     """:func:`save_scores` for the organisation ``code`` and the period ``period_code``.
 
-    :raise BadRequest: not a period. :raise NotFound: no such organisation.
+    :raise BadRequest: not a period, or one that has not begun. :raise NotFound: no such
+        organisation.
     """
-    period = parse_period(period_code or rules.period_of(_local_day(now, tz)).code)
+    today = _local_day(now, tz)
+    period = parse_period(period_code or rules.period_of(today).code)
+    try:
+        rules.check_begun(period, today)
+    except rules.PeriodError:
+        raise BadRequest(
+            N_("This period has not begun: it cannot be assessed yet."), code="period_not_begun"
+        ) from None
     org = require_viewable(session, actor, code)
     return save_scores(session, actor, org, period, entry, now)
 

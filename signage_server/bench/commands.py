@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from signage_server.bench.appraisal import appraisal_bench
 from signage_server.bench.compile import compile_bench
 from signage_server.bench.feedback import feedback_bench
 from signage_server.bench.manifest_bytes import manifest_bytes
@@ -18,6 +19,7 @@ from signage_server.bench.push import storm_bench
 COMMANDS: dict[str, click.Command] = {
     command.name: command
     for command in (
+        appraisal_bench,
         compile_bench,
         feedback_bench,
         manifest_bytes,

@@ -74,7 +74,7 @@ THIS_YEAR = [
 COMMENTS = {0: "希望村务公开栏按时更新，财务收支写得再细一些。", 3: "村道路灯修得及时，点赞。"}
 
 
-class _Keeper:
+class CodeKeeper:
     """A text-message sender that keeps the last code (the demo's phones)."""
 
     delivers = True
@@ -96,7 +96,7 @@ def _vote(
     at: dt.datetime,
     key: bytes,
 ) -> None:
-    keeper, policy = _Keeper(), CodePolicy()
+    keeper, policy = CodeKeeper(), CodePolicy()
     ticket = services.request_code(
         session, appraisal, phone, key=key, sender=keeper, policy=policy, now=at
     )

@@ -21,6 +21,7 @@ from wtforms.validators import ValidationError
 
 from signage_server.feedback import rules
 from signage_server.feedback.rules import Kind
+from signage_server.phones import normalise_phone
 
 
 class PublicFeedbackForm(Form):  # type: ignore[misc]
@@ -88,7 +89,7 @@ class PublicFeedbackForm(Form):  # type: ignore[misc]
         if not (field.data or "").strip():
             field.data = ""
             return
-        number = rules.normalise_phone(field.data)
+        number = normalise_phone(field.data)
         if number is None:
             raise ValidationError(
                 _l("This is not a mobile number of mainland China (11 digits, starting with 1).")

@@ -57,8 +57,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import phonenumbers
-
 from signage_server.accounts.rules import Grant
 from signage_server.accounts.rules import Role
 from signage_server.errors import BadRequest
@@ -678,33 +676,6 @@ def submission_key(nonce: str, *content: str) -> str:
 def clean_text(value: str) -> str:
     """Strip control characters, bidi controls and surrounding blanks; keep line breaks."""
     return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
-
-
-def normalise_phone(value: str) -> str | None:
-    """Return a mainland mobile number as 11 digits, or ``None`` when it is not one.
-
-    Accepts spaces, dashes and a ``+86``/``86`` prefix (what people type); landlines are
-    refused because the case may need a text message.
-    """
-    raw = value.strip()
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
-        return None
-    kind = phonenumbers.number_type(number)
-    if kind not in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ):
-        return None
-    return str(number.national_number)
-
-
-def mask_phone(phone: str) -> str:
-    """Return ``138****5678`` for showing a number without giving it away."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
 
 
 #: Numbers that identify a person inside a text: resident identity card numbers (18 digits,

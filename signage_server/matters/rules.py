@@ -273,6 +273,10 @@ def quorum_of(body: Body, counting: Counting) -> Quorum:
     return rule
 
 
+#: A stage is recorded as the matter goes, or soon after: not a year or more later.
+RECORD_WITHIN = dt.timedelta(days=365)
+
+
 def check_meeting(meeting: Meeting, held: list[Held], today: dt.date) -> bool:
     """Check that ``meeting`` may be recorded after the stages ``held`` (in order); return
     whether its vote carried.
@@ -280,8 +284,9 @@ def check_meeting(meeting: Meeting, held: list[Held], today: dt.date) -> bool:
     :raise Conflict: ``matter_closed`` — a vote failed, or all four are recorded.
     :raise RuleViolation: ``stage_order`` (not the next stage), ``wrong_body`` (that meeting
         does not hold this stage), ``date_order`` (before the previous stage),
-        ``future_date``, ``bad_numbers`` (counts that do not add up), ``no_quorum`` (too few
-        present: the meeting was not validly held), ``bad_counting``.
+        ``future_date``, ``too_old`` (a year or more ago), ``bad_numbers`` (counts that do
+        not add up), ``no_quorum`` (too few present: the meeting was not validly held),
+        ``bad_counting``.
     """
     expected_kind = next_stage(held)
     if expected_kind is None:
@@ -306,6 +311,10 @@ def check_meeting(meeting: Meeting, held: list[Held], today: dt.date) -> bool:
     if meeting.held_on > today:
         raise RuleViolation(
             N_("A meeting cannot be recorded before it is held."), code="future_date"
+        )
+    if meeting.held_on < today - RECORD_WITHIN:
+        raise RuleViolation(
+            N_("A meeting is recorded within a year of being held."), code="too_old"
         )
     counts = (
         meeting.present,

@@ -24,6 +24,8 @@ from signage_server.audit.models import AuditRecord
 from signage_server.audit.rules import Current
 from signage_server.audit.rules import canonical_json
 from signage_server.audit.rules import sha256_hex
+from signage_server.disclosure.audience import Audience
+from signage_server.disclosure.audience import scope_fits
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.rules import State
 from signage_server.errors import Conflict
@@ -295,10 +297,16 @@ def record_stage(
 
 
 def _linkable(session: Session, matter: Matter, item: Item) -> None:
-    """:raise RuleViolation: the item is another org's, ended, or linked to a matter already."""
+    """:raise RuleViolation: the item is another org's, not for everyone's eyes, ended, or
+    linked to a matter already."""
     if item.org_id != matter.org_id:
         raise RuleViolation(
             N_("Only an item of the matter's own village can disclose it."), code="other_org"
+        )
+    if not scope_fits(item.current.scope, Audience.PUBLIC):
+        # 两公开 is to the villagers: an item they may not read discloses nothing to them.
+        raise RuleViolation(
+            N_("Only an item disclosed to the public can disclose a matter."), code="not_public"
         )
     if item.current.state in ENDED:
         raise RuleViolation(N_("This item was withdrawn or has ended."), code="item_ended")

@@ -262,6 +262,18 @@ def test_a_villager_votes_once_and_the_tables_keep_no_number(
     assert status == 409
     assert "已参加过本次评议" in html
 
+    # Digits of another script (a phone's full-width keyboard, Arabic-Indic) are the same
+    # number: no second vote by typing one digit differently.
+    status, html = vote(app, appraisal_id, code, "138123456７8", ["dissatisfied"] * 3)
+    assert status == 409
+    assert outbox(app).outbox[-1][0] == PHONE  # the code went to the number itself
+    # Nor a fourth code this hour (the quota is the number's, however it is typed).
+    fourth = app.test_client().post(
+        f"/a/{code}/code", data={"phone": "1381234567٨", "consent": "y"}
+    )
+    assert fourth.status_code == 409
+    assert "该号码获取验证码次数过多" in fourth.get_data(as_text=True)
+
     status, _html = vote(app, appraisal_id, code, OTHER_PHONE, ["basic", "basic", "basic"])
     assert status == 201
 
@@ -286,8 +298,8 @@ def test_a_villager_votes_once_and_the_tables_keep_no_number(
                 )
             ).scalars()
             assert all("WITHOUT ROWID" in sql for sql in schema)
-        # The code requests are gone with the vote.
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(CodeRequest)) == 0
+        # The code requests are used up by the vote (kept for their hour: see below).
+        assert not any(db.session.scalars(sa.select(CodeRequest.code_digest)))
         # Nothing of the number anywhere in the database.
         for table in ("appraisal_voters", "appraisal_ballots", "audit_records"):
             dump = repr(db.session.execute(sa.text(f"SELECT * FROM {table}")).all())  # noqa: S608
@@ -302,6 +314,91 @@ def test_a_villager_votes_once_and_the_tables_keep_no_number(
     cells = re.sub(r"\s+", " ", committee.group(1))
     assert '1 <small class="text-secondary">(50.0%)</small>' in cells
     assert "<strong>100.0%</strong>" in cells
+
+
+def test_nothing_in_the_tables_pairs_a_ballot_with_its_voter(
+    app: Flask, client: FlaskClient, make: Factory, people: dict[Role, str]
+) -> None:
+    """A reader of the database learns who voted, and the ballots, but not whose ballot is
+    whose: each vote writes the ballots afresh (new ids, in the order of the ids), so no
+    ballot keeps an id, a place in the table or (PostgreSQL) a transaction of its own."""
+    appraisal_id, code = opened(app, client, make)
+    ratings = ["satisfied", "basic", "dissatisfied"]
+    seen: set[str] = set()
+    for n, phone in enumerate(["13800000001", "13800000002", "13800000003", "13800000004"]):
+        status, html = vote(app, appraisal_id, code, phone, ratings[n % 3 :] + ratings[: n % 3])
+        assert status == 201, html[:2000]
+        with app.app_context():
+            ids = set(db.session.scalars(sa.select(Ballot.id)))
+        assert len(ids) == n + 1
+        assert not ids & seen, "a ballot kept its id from an earlier vote"
+        seen |= ids
+
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            # The order the rows sit in (ctid) and the transaction that wrote each (xmin).
+            ballots = db.session.execute(
+                sa.text("SELECT id, xmin::text FROM appraisal_ballots ORDER BY ctid")
+            ).all()
+            voters = (
+                db.session.execute(sa.text("SELECT xmin::text FROM appraisal_voters ORDER BY ctid"))
+                .scalars()
+                .all()
+            )
+            assert len(set(voters)) == 4, "each vote is its own transaction"
+            # Every ballot carries the last vote's transaction: none points at its voter.
+            assert {xmin for _id, xmin in ballots} == {voters[-1]}
+            physical = [ballot_id for ballot_id, _xmin in ballots]
+        else:
+            # SQLite keeps a table without rowid in the order of its key.
+            physical = list(db.session.scalars(sa.text("SELECT id FROM appraisal_ballots")))
+        assert physical == sorted(physical), "the ballots sit in the order of the votes"
+        assert set(physical) == ids
+
+
+def test_a_vote_rewrites_a_bounded_random_group_of_ballots(
+    app: Flask,
+    client: FlaskClient,
+    make: Factory,
+    people: dict[Role, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With many ballots, a vote writes its own with :data:`MIX` earlier ones (here 2): the
+    group shares one transaction and a new id each; the rest stay as they were."""
+    from signage_server.appraisal import services  # lazy: one test changes the group's size
+
+    monkeypatch.setattr(services, "MIX", 2)
+    appraisal_id, code = opened(app, client, make)
+    before: set[str] = set()
+    for n in range(6):
+        assert vote(app, appraisal_id, code, f"1380000001{n}", ["basic"] * 3)[0] == 201
+        with app.app_context():
+            ids = set(db.session.scalars(sa.select(Ballot.id)))
+            assert len(ids) == n + 1
+            assert len(ids - before) == min(n, 2) + 1, "the group is the new ballot and 2 more"
+            if db.engine.dialect.name == "postgresql":
+                voter = (
+                    db.session.execute(
+                        sa.text(
+                            "SELECT xmin::text FROM appraisal_voters ORDER BY xmin::text::bigint DESC"
+                        )
+                    )
+                    .scalars()
+                    .first()
+                )
+                group = (
+                    db.session.execute(
+                        sa.text(
+                            "SELECT id FROM appraisal_ballots WHERE xmin::text = :x ORDER BY ctid"
+                        ),
+                        {"x": voter},
+                    )
+                    .scalars()
+                    .all()
+                )
+                assert set(group) == ids - before
+                assert group == sorted(group)
+        before = ids
 
 
 def test_closed_and_not_yet_open_appraisals_refuse_votes(
@@ -353,6 +450,26 @@ def test_five_wrong_codes_lock_and_codes_expire(
     fourth = villager.post(f"/a/{code}/code", data={"phone": PHONE, "consent": "y"})
     assert fourth.status_code == 409
     assert "该号码获取验证码次数过多" in fourth.get_data(as_text=True)
+
+
+def test_nobody_learns_from_the_code_quota_that_a_number_voted(
+    app: Flask, client: FlaskClient, make: Factory, people: dict[Role, str]
+) -> None:
+    """Someone asking for codes to two numbers, before and after one of them votes, meets
+    the same answers for both: the vote does not give the number its quota back."""
+    appraisal_id, code = opened(app, client, make)
+    voted, other = "13800000001", "13800000002"
+    prober = app.test_client()
+
+    def ask(phone: str) -> int:
+        return prober.post(f"/a/{code}/code", data={"phone": phone, "consent": "y"}).status_code
+
+    assert [ask(voted), ask(other)] == [200, 200]
+    assert vote(app, appraisal_id, code, voted, ["satisfied"] * 3)[0] == 201  # its second code
+    assert ask(other) == 200
+    # Two codes each so far; three an hour for each number: the fourth is refused alike.
+    assert [ask(voted), ask(other)] == [200, 200]
+    assert [ask(voted), ask(other)] == [409, 409]
 
 
 def test_bad_numbers_missing_consent_and_the_honeypot(

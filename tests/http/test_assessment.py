@@ -7,11 +7,9 @@ the deadlines kept)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zoneinfo
 
-import pypdf
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
@@ -28,6 +26,8 @@ from signage_server.screens.models import PlayRecord
 from tests.conftest import post_form
 from tests.factories import Factory
 from tests.http.items import item_payload
+from tests.pdfs import compact
+from tests.pdfs import pdf_text as read_pdf
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 VILLAGE = "JIYI-01"
@@ -48,9 +48,8 @@ SCORES = {
 }
 
 
-def pdf_text(pdf: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return "".join(page.extract_text() for page in reader.pages).replace("\n", "").replace(" ", "")
+def pdf_text(data: bytes) -> str:
+    return compact(read_pdf(data))
 
 
 def printed(app: Flask, message: str, **values: object) -> str:
@@ -158,6 +157,19 @@ def test_out_of_range_scores_are_refused(app: Flask, client: FlaskClient, make: 
     make.login(client, SUPERIOR)
     answer = post_form(client, PAGE, {**SCORES, "score_work": "120"}, page=PAGE)
     assert answer.status_code == 200  # the form again, with the error
+    with app.app_context():
+        assert db.session.scalar(sa.select(Assessment)) is None
+
+
+def test_a_period_that_has_not_begun_cannot_be_assessed(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    people(make)
+    make.login(client, SUPERIOR)
+    for period in ("2027H1", "2099Y"):
+        page = f"/assessments?org={VILLAGE}&period={period}"
+        answer = post_form(client, page, SCORES, page=PAGE)
+        assert "该考核期尚未开始，暂不能考核。" in answer.get_data(as_text=True), period
     with app.app_context():
         assert db.session.scalar(sa.select(Assessment)) is None
 

@@ -56,6 +56,8 @@ from tests.http.items import FINANCE
 from tests.http.items import create
 from tests.http.items import ok
 from tests.http.items import publish_through
+from tests.pdfs import compact
+from tests.pdfs import pdf_text as read_pdf
 from tests.unit.paper.test_render import fonts_of
 
 TITLE = "集义村2026年第四季度村级财务收支情况"
@@ -72,10 +74,9 @@ REPORTS_NOTE = (
 REPLY = "孙有福同志：材料为水泥42吨，票据可到村党群服务站查阅。"
 
 
-def pdf_text(pdf: bytes) -> str:
+def pdf_text(data: bytes) -> str:
     """The text of every page, line breaks removed (a long title may wrap)."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+    return read_pdf(data).replace("\n", "")
 
 
 def translated(app: Flask, message: str) -> str:
@@ -83,10 +84,6 @@ def translated(app: Flask, message: str) -> str:
     (compare with :func:`compact`: a sentence may wrap anywhere)."""
     with app.test_request_context(), force_locale("zh_Hans_CN"):
         return compact(str(gettext(message)))
-
-
-def compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def screens(app: Flask) -> list[int]:

@@ -108,6 +108,17 @@ def test_403_404_405(client: FlaskClient, make: Factory) -> None:
     assert "GET" in response.headers["Allow"]
 
 
+def test_ids_beyond_the_database_are_not_found(client: FlaskClient, make: Factory) -> None:
+    """An id of more digits than a table holds is an id that names nothing (never a 500)."""
+    make.users("jiyi01_editor")
+    headers = make.headers("jiyi01_editor")
+    for item_id in (2**31 - 1, 2**31, 10**20):
+        assert_error(client.get(f"/api/v1/items/{item_id}", headers=headers), 404)
+    make.login(client, "jiyi01_editor")
+    for page in ("/items/2147483648", "/matters/99999999999999999999", "/feedback/9" + "0" * 19):
+        assert client.get(page).status_code == 404, page
+
+
 def test_409_and_422(client: FlaskClient, make: Factory) -> None:
     make.users("admin", "jiyi_editor")
     headers = make.headers("admin")

@@ -163,6 +163,20 @@ def test_four_stages_then_both_disclosures(app: Flask, client: FlaskClient, make
     assert [m for m in re.findall(r'data-stage="(\w+)"', page)] == [k for k, _ in STAGES]
     assert "2026-09-15" in page and "村民代表会议决议实施村道硬化工程" in page
 
+    # An id no table holds is a bad request, not a server error.
+    page = f"/matters/{matter_id}"
+    huge = post_form(client, f"{page}/links/decision", {"item": "9" * 20}, page=page)
+    assert huge.status_code == 400, huge.status_code
+    assert matter_of(app, matter_id) == ("resolved", 4, None, None)
+
+    # An item the villagers may not read discloses nothing to them.
+    party = make.item("JIYI-01", "draft", title="集义村村道硬化工程党内通报", scope="party")
+    link(client, matter_id, "decision", party["id"])
+    assert matter_of(app, matter_id) == ("resolved", 4, None, None)
+    assert "只有向社会公开的事项才能公开" in client.get(f"/matters/{matter_id}").get_data(
+        as_text=True
+    )
+
     decision = make.item("JIYI-01", "draft", title="集义村村道硬化工程决议公开")
     link(client, matter_id, "decision", decision["id"])
     assert matter_of(app, matter_id) == ("decision_disclosed", 4, decision["id"], None)
@@ -310,7 +324,10 @@ def test_who_may_see_and_who_may_record(app: Flask, client: FlaskClient, make: F
     make.user("jiyi02_editor", "JIYI-02", Role.EDITOR)
     other = app.test_client()
     make.login(other, "jiyi02_editor")
-    assert other.get(f"/matters/{matter_id}").status_code == 403
+    refused = other.get(f"/matters/{matter_id}")
+    assert refused.status_code == 403
+    # …nor learns whose it is (walking the ids must not map them to villages).
+    assert "集义村" not in refused.get_data(as_text=True)
     # The township's supervisor sees it in the township's list, without the forms.
     make.user("jiyi_supervisor")
     watcher = app.test_client()

@@ -5,10 +5,8 @@ dossier, and nothing of it survives a change in the database. Party affairs keep
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import pypdf
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -26,6 +24,8 @@ from tests.http.items import decide
 from tests.http.items import get
 from tests.http.items import meeting
 from tests.http.items import ok
+from tests.pdfs import compact
+from tests.pdfs import pdf_text as read_pdf
 
 SEALER = "jiyi01_reviewer"
 SEALER_NAME = "刘志明（村务监督委员会主任）"
@@ -161,10 +161,7 @@ def test_the_seal_line_on_the_qr_page_public_page_and_screen(
 
 
 def pdf_text(data: bytes) -> str:
-    return "".join(
-        "".join((page.extract_text() or "").split())
-        for page in pypdf.PdfReader(io.BytesIO(data)).pages
-    )
+    return compact(read_pdf(data))
 
 
 def test_the_seal_line_on_the_poster(client: FlaskClient, people: Factory) -> None:

@@ -89,30 +89,6 @@ def test_the_period() -> None:
 # --- numbers ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("13812345678", "13812345678"),
-        (" 138 1234 5678 ", "13812345678"),
-        ("138-1234-5678", "13812345678"),
-        ("+86 138 1234 5678", "13812345678"),
-        ("8613812345678", "13812345678"),
-        ("008613812345678", "13812345678"),
-        ("19912345678", "19912345678"),
-        ("12812345678", None),  # 1[3-9] only
-        ("10812345678", None),
-        ("1381234567", None),
-        ("138123456789", None),
-        ("0571-88888888", None),
-        ("abcdefghijk", None),
-        ("", None),
-        ("１３８１２３４５６７８", None),  # full-width digits are not taken
-    ],
-)
-def test_mainland_mobile_numbers(typed: str, expected: str | None) -> None:
-    assert rules.normalise_phone(typed) == expected
-
-
 def test_the_voter_hmac_is_keyed_and_per_appraisal() -> None:
     key = b"k" * 32
     one = rules.voter_digest(key, 1, "13812345678")

@@ -34,6 +34,14 @@ def test_bad_periods_are_refused(text: str | None) -> None:
         rules.parse_period(text)
 
 
+def test_a_period_is_assessed_once_it_has_begun() -> None:
+    h1 = rules.parse_period("2027H1")
+    rules.check_begun(h1, dt.date(2027, 1, 1))
+    for today in (dt.date(2026, 12, 31), dt.date(2026, 11, 23)):
+        with pytest.raises(rules.PeriodError):
+            rules.check_begun(h1, today)
+
+
 def test_a_period_not_ended_is_counted_so_far() -> None:
     h2 = rules.parse_period("2026H2")
     today = dt.date(2026, 11, 23)

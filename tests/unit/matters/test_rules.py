@@ -96,6 +96,15 @@ def test_a_meeting_not_yet_held_is_refused() -> None:
     assert error.value.code == "future_date"
 
 
+def test_a_meeting_is_recorded_within_a_year() -> None:
+    year_ago = TODAY - dt.timedelta(days=365)
+    assert rules.check_meeting(meeting(StageKind.PROPOSAL, held_on=year_ago), [], TODAY)
+    for long_ago in (year_ago - DAY, dt.date(1, 1, 1)):
+        with pytest.raises(RuleViolation) as error:
+            rules.check_meeting(meeting(StageKind.PROPOSAL, held_on=long_ago), [], TODAY)
+        assert error.value.code == "too_old"
+
+
 @pytest.mark.parametrize(
     ("kind", "body"),
     [
