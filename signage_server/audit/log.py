@@ -10,9 +10,12 @@ Filters only narrow that. :func:`log_page` is what the audit log page shows. No 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -46,23 +49,146 @@ from signage_server.supervision.models import Finding
 from signage_server.supervision.models import Inspection
 from signage_server.supervision.models import Meeting
 
+
+@dataclass(frozen=True)
+class LogSubject:
+    """What the audit log knows of one kind of subject: one entry of :data:`LOG_SUBJECTS`
+    per subject of :data:`rules.SUBJECTS`, and nothing about it anywhere else in this module.
+    """
+
+    key: str
+    #: What the filter calls it (message id).
+    label: str
+    #: What each of its actions is called (message ids).
+    actions: Mapping[str, str]
+    #: The table its records' ``subject_id`` names; it has ``id`` and ``org_id`` (or it is
+    #: :class:`Org` itself).
+    model: Any
+    #: Who sees its records: an SQL condition on the subject's row joined with its
+    #: organisation (the same rule as the subject's own pages).
+    reach: Callable[[Principal], sa.ColumnElement[bool]]
+    #: Whether the page loads the subjects of its records (to show a title and a link).
+    shown: bool = True
+    #: The column of :class:`AuditRecord` that names the subject.
+    column: str = "subject_id"
+
+
+def _in_org(principal: Principal) -> sa.ColumnElement[bool]:
+    return principal.org_condition()
+
+
+def _values(labels: Mapping[Any, str]) -> dict[str, str]:
+    return {getattr(a, "value", a): label for a, label in labels.items()}
+
+
+#: Every subject of the audit chain as the log shows it.
+LOG_SUBJECTS: tuple[LogSubject, ...] = (
+    LogSubject(
+        rules.ITEM,
+        N_("Disclosure items"),
+        _values(item_rules.ACTION_LABELS),
+        Item,
+        _in_org,
+        column="item_id",
+    ),
+    LogSubject(
+        rules.CASE,
+        N_("Feedback"),
+        _values(feedback_rules.ACTION_LABELS),
+        Case,
+        case_visible,
+    ),
+    LogSubject(
+        rules.EXEMPTION,
+        N_("Not suitable to disclose"),
+        {
+            "request_exemption": N_("Asked to declare not suitable to disclose"),
+            "exemption_approved": N_("Not suitable to disclose: agreed"),
+            "exemption_refused": N_("Not suitable to disclose: refused"),
+        },
+        Exemption,
+        _in_org,
+    ),
+    LogSubject(
+        rules.ORG,
+        N_("Organisation settings"),
+        {
+            "merge_review": N_("Allowed to merge review and sign-off"),
+            "separate_review": N_("Review and sign-off separated again"),
+        },
+        Org,
+        _in_org,
+    ),
+    LogSubject(
+        rules.DOSSIER,
+        N_("Archive dossiers"),
+        {"seal_dossier": N_("Archive dossier sealed")},
+        Dossier,
+        _in_org,
+    ),
+    LogSubject(
+        rules.INSPECTION,
+        N_("Inspections"),
+        {"record_inspection": N_("Inspection recorded")},
+        Inspection,
+        _in_org,
+        shown=False,
+    ),
+    LogSubject(
+        rules.FINDING,
+        N_("Findings and rectification"),
+        _values(supervision_rules.ACTION_LABELS),
+        Finding,
+        _in_org,
+        shown=False,
+    ),
+    LogSubject(
+        rules.MEETING,
+        N_("Supervisors' meetings"),
+        {"record_meeting": N_("Supervisors' meeting recorded")},
+        Meeting,
+        _in_org,
+        shown=False,
+    ),
+    LogSubject(
+        rules.ACCOUNTABILITY,
+        N_("Accountability"),
+        {"open_accountability": N_("Accountability record opened")},
+        Accountability,
+        # The superior reviewers and discipline above the org only.
+        lambda principal: sa.or_(*(principal.org_condition(p) for p in supervision_rules.READING)),
+        shown=False,
+    ),
+    LogSubject(
+        rules.MATTER,
+        N_("Major village matters (四议两公开)"),
+        _values(matter_rules.ACTION_LABELS),
+        Matter,
+        _in_org,
+    ),
+    LogSubject(
+        rules.APPRAISAL,
+        N_("Democratic appraisals"),
+        _values(appraisal_rules.ACTION_LABELS),
+        Appraisal,
+        _in_org,
+    ),
+    LogSubject(
+        rules.ASSESSMENT,
+        N_("Assessments (考核)"),
+        _values(assessment_rules.ACTION_LABELS),
+        Assessment,
+        # The org's approver and those above who see assessment reports.
+        lambda principal: principal.org_condition(account_rules.Permission.SEE_ASSESSMENTS),
+    ),
+)
+BY_KEY = {subject.key: subject for subject in LOG_SUBJECTS}
+
 #: What each action of each subject is called (message ids).
 ACTION_LABELS: dict[tuple[str, str], str] = {
-    **{(rules.ITEM, a.value): label for a, label in item_rules.ACTION_LABELS.items()},
-    **{(rules.CASE, a.value): label for a, label in feedback_rules.ACTION_LABELS.items()},
-    (rules.EXEMPTION, "request_exemption"): N_("Asked to declare not suitable to disclose"),
-    (rules.EXEMPTION, "exemption_approved"): N_("Not suitable to disclose: agreed"),
-    (rules.EXEMPTION, "exemption_refused"): N_("Not suitable to disclose: refused"),
-    (rules.ORG, "merge_review"): N_("Allowed to merge review and sign-off"),
-    (rules.ORG, "separate_review"): N_("Review and sign-off separated again"),
-    (rules.DOSSIER, "seal_dossier"): N_("Archive dossier sealed"),
-    (rules.INSPECTION, "record_inspection"): N_("Inspection recorded"),
-    **{(rules.FINDING, a.value): label for a, label in supervision_rules.ACTION_LABELS.items()},
-    (rules.MEETING, "record_meeting"): N_("Supervisors' meeting recorded"),
-    (rules.ACCOUNTABILITY, "open_accountability"): N_("Accountability record opened"),
-    **{(rules.MATTER, a): label for a, label in matter_rules.ACTION_LABELS.items()},
-    **{(rules.APPRAISAL, a.value): label for a, label in appraisal_rules.ACTION_LABELS.items()},
-    **{(rules.ASSESSMENT, a.value): label for a, label in assessment_rules.ACTION_LABELS.items()},
+    (subject.key, action): label
+    for subject in LOG_SUBJECTS
+    for action, label in subject.actions.items()
 }
 #: What each role is called (message ids); ``system``: what the system does by itself.
 ROLE_LABELS: dict[str, str] = {
@@ -76,20 +202,7 @@ def action_label(record: AuditRecord) -> str:
 
 
 #: What a record is about, as the filter offers it.
-SUBJECT_LABELS = {
-    rules.ITEM: N_("Disclosure items"),
-    rules.CASE: N_("Feedback"),
-    rules.EXEMPTION: N_("Not suitable to disclose"),
-    rules.ORG: N_("Organisation settings"),
-    rules.DOSSIER: N_("Archive dossiers"),
-    rules.INSPECTION: N_("Inspections"),
-    rules.FINDING: N_("Findings and rectification"),
-    rules.MEETING: N_("Supervisors' meetings"),
-    rules.ACCOUNTABILITY: N_("Accountability"),
-    rules.MATTER: N_("Major village matters (四议两公开)"),
-    rules.APPRAISAL: N_("Democratic appraisals"),
-    rules.ASSESSMENT: N_("Assessments (考核)"),
-}
+SUBJECT_LABELS = {subject.key: subject.label for subject in LOG_SUBJECTS}
 
 
 @dataclass(frozen=True)
@@ -103,73 +216,27 @@ class LogFilters:
     before: dt.datetime | None = None
 
 
+def _visible_ids(subject: LogSubject, principal: Principal, org: Org | None) -> sa.Select[Any]:
+    model = subject.model
+    query = sa.select(model.id)
+    if model is not Org:
+        query = query.join(Org, model.org_id == Org.id)
+    query = query.where(subject.reach(principal))
+    return query.where(Org.path.like(org.path + "%")) if org is not None else query
+
+
 def visible_condition(principal: Principal, org: Org | None = None) -> sa.ColumnElement[bool]:
     """Return an SQL condition on :class:`AuditRecord`: the records ``principal`` may see
-    (within ``org``'s subtree, when given)."""
-
-    def narrowed(query: sa.Select[int]) -> sa.Select[int]:
-        return query.where(Org.path.like(org.path + "%")) if org is not None else query
-
-    items = narrowed(
-        sa.select(Item.id).join(Org, Item.org_id == Org.id).where(principal.org_condition())
-    )
-    cases = narrowed(
-        sa.select(Case.id).join(Org, Case.org_id == Org.id).where(case_visible(principal))
-    )
-    exemptions = narrowed(
-        sa.select(Exemption.id)
-        .join(Org, Exemption.org_id == Org.id)
-        .where(principal.org_condition())
-    )
-    orgs = narrowed(sa.select(Org.id).where(principal.org_condition()))
-    dossiers = narrowed(
-        sa.select(Dossier.id).join(Org, Dossier.org_id == Org.id).where(principal.org_condition())
-    )
-    inspections = narrowed(
-        sa.select(Inspection.id)
-        .join(Org, Inspection.org_id == Org.id)
-        .where(principal.org_condition())
-    )
-    findings = narrowed(
-        sa.select(Finding.id).join(Org, Finding.org_id == Org.id).where(principal.org_condition())
-    )
-    meetings = narrowed(
-        sa.select(Meeting.id).join(Org, Meeting.org_id == Org.id).where(principal.org_condition())
-    )
-    # Accountability records: the superior reviewers and discipline above the org only.
-    accountability = narrowed(
-        sa.select(Accountability.id)
-        .join(Org, Accountability.org_id == Org.id)
-        .where(sa.or_(*(principal.org_condition(p) for p in supervision_rules.READING)))
-    )
-    matters = narrowed(
-        sa.select(Matter.id).join(Org, Matter.org_id == Org.id).where(principal.org_condition())
-    )
-    appraisals = narrowed(
-        sa.select(Appraisal.id)
-        .join(Org, Appraisal.org_id == Org.id)
-        .where(principal.org_condition())
-    )
-    # Assessments: the org's approver and those above who see assessment reports.
-    assessments = narrowed(
-        sa.select(Assessment.id)
-        .join(Org, Assessment.org_id == Org.id)
-        .where(principal.org_condition(account_rules.Permission.SEE_ASSESSMENTS))
-    )
-    subject = AuditRecord.subject
+    (within ``org``'s subtree, when given): each subject's records where its subject is
+    visible (:attr:`LogSubject.reach`)."""
     return sa.or_(
-        sa.and_(subject == rules.ASSESSMENT, AuditRecord.subject_id.in_(assessments)),
-        sa.and_(subject == rules.INSPECTION, AuditRecord.subject_id.in_(inspections)),
-        sa.and_(subject == rules.FINDING, AuditRecord.subject_id.in_(findings)),
-        sa.and_(subject == rules.MEETING, AuditRecord.subject_id.in_(meetings)),
-        sa.and_(subject == rules.ACCOUNTABILITY, AuditRecord.subject_id.in_(accountability)),
-        sa.and_(subject == rules.APPRAISAL, AuditRecord.subject_id.in_(appraisals)),
-        sa.and_(subject == rules.ITEM, AuditRecord.item_id.in_(items)),
-        sa.and_(subject == rules.CASE, AuditRecord.subject_id.in_(cases)),
-        sa.and_(subject == rules.EXEMPTION, AuditRecord.subject_id.in_(exemptions)),
-        sa.and_(subject == rules.ORG, AuditRecord.subject_id.in_(orgs)),
-        sa.and_(subject == rules.DOSSIER, AuditRecord.subject_id.in_(dossiers)),
-        sa.and_(subject == rules.MATTER, AuditRecord.subject_id.in_(matters)),
+        *(
+            sa.and_(
+                AuditRecord.subject == subject.key,
+                getattr(AuditRecord, subject.column).in_(_visible_ids(subject, principal, org)),
+            )
+            for subject in LOG_SUBJECTS
+        )
     )
 
 
@@ -203,49 +270,25 @@ def log_query(
 class Subjects:
     """What the records of one page are about, loaded for that page only."""
 
-    items: dict[int, Item] = field(default_factory=dict)
-    cases: dict[int, Case] = field(default_factory=dict)
-    exemptions: dict[int, Exemption] = field(default_factory=dict)
-    orgs: dict[int, Org] = field(default_factory=dict)
-    dossiers: dict[int, Dossier] = field(default_factory=dict)
-    matters: dict[int, Matter] = field(default_factory=dict)
-    appraisals: dict[int, Appraisal] = field(default_factory=dict)
-    assessments: dict[int, Assessment] = field(default_factory=dict)
+    #: The loaded subjects by key and id (the subjects :attr:`LogSubject.shown`).
+    rows: dict[str, dict[int, Any]] = field(default_factory=dict)
     #: Full name (and post) of each actor, by user name.
     names: dict[str, str] = field(default_factory=dict)
 
+    def of(self, record: AuditRecord) -> Any:
+        """Return what ``record`` is about, or ``None`` (gone, or not loaded)."""
+        return self.rows.get(record.subject, {}).get(record.subject_id)
+
 
 def subjects_of(session: Session, records: Sequence[AuditRecord]) -> Subjects:
-    def ids(subject: str) -> set[int]:
-        return {r.subject_id for r in records if r.subject == subject}
-
     found = Subjects()
-    if wanted := ids(rules.ITEM):
-        found.items = {i.id: i for i in session.scalars(sa.select(Item).where(Item.id.in_(wanted)))}
-    if wanted := ids(rules.CASE):
-        found.cases = {c.id: c for c in session.scalars(sa.select(Case).where(Case.id.in_(wanted)))}
-    if wanted := ids(rules.EXEMPTION):
-        found.exemptions = {
-            e.id: e for e in session.scalars(sa.select(Exemption).where(Exemption.id.in_(wanted)))
-        }
-    if wanted := ids(rules.ORG):
-        found.orgs = {o.id: o for o in session.scalars(sa.select(Org).where(Org.id.in_(wanted)))}
-    if wanted := ids(rules.DOSSIER):
-        found.dossiers = {
-            d.id: d for d in session.scalars(sa.select(Dossier).where(Dossier.id.in_(wanted)))
-        }
-    if wanted := ids(rules.MATTER):
-        found.matters = {
-            m.id: m for m in session.scalars(sa.select(Matter).where(Matter.id.in_(wanted)))
-        }
-    if wanted := ids(rules.APPRAISAL):
-        found.appraisals = {
-            a.id: a for a in session.scalars(sa.select(Appraisal).where(Appraisal.id.in_(wanted)))
-        }
-    if wanted := ids(rules.ASSESSMENT):
-        found.assessments = {
-            a.id: a for a in session.scalars(sa.select(Assessment).where(Assessment.id.in_(wanted)))
-        }
+    for subject in LOG_SUBJECTS:
+        wanted = {r.subject_id for r in records if r.subject == subject.key}
+        if subject.shown and wanted:
+            model = subject.model
+            found.rows[subject.key] = {
+                row.id: row for row in session.scalars(sa.select(model).where(model.id.in_(wanted)))
+            }
     actors = {r.actor for r in records}
     if actors:
         rows = session.execute(
