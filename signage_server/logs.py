@@ -20,6 +20,8 @@ from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
 from typing import Any
 
+from signage_server.native import native_rlock
+
 if TYPE_CHECKING:  # Flask loads late: gunicorn's master process imports this module (JSON logs)
     from flask import Flask
     from flask import Response
@@ -51,6 +53,8 @@ def configure(level: str, log_format: str = "text") -> None:
     if handler is None:
         handler = logging.StreamHandler(sys.stderr)
         handler._signage = True  # type: ignore[attr-defined]
+        # Shared by the event loop and native threads: an OS lock (see signage_server.native).
+        handler.lock = native_rlock()
         logger.addHandler(handler)
         logger.propagate = False
     handler.setFormatter(formatter(log_format))

@@ -20,13 +20,13 @@ from __future__ import annotations
 import functools
 import logging
 import mimetypes
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
 
 from content.assets import AssetStore
+from signage_server.native import native_rlock
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def _sniff(data: bytes) -> str:
     return "application/octet-stream"
 
 
-_lock = threading.Lock()
+#: Taken by native threads (the renderer's pool, the print worker): an OS lock.
+_lock = native_rlock()
 _fonts: Any = None
 
 

@@ -85,7 +85,11 @@ def test_health_answers_while_a_batch_prints(seeded: Seeded) -> None:  # noqa: F
         )
         answered: list[float] = []
         seen: dict[str, Any] = job
+        # A guard against a stalled worker (it took 35 s here; gevent's log lock once hung it
+        # for good), not a measure: failing beats a suite that never ends.
+        give_up = time.monotonic() + 600
         while not seen["finished"]:
+            assert time.monotonic() < give_up, f"the batch stalled: {seen}"
             started = time.monotonic()
             with urllib.request.urlopen(server.base + "/healthz", timeout=120) as response:
                 assert response.status == 200

@@ -85,3 +85,38 @@ def test_the_setting() -> None:
         load_settings({"SIGNAGE_LOG_FORMAT": "xml"})
     with pytest.raises(ConfigError, match="SIGNAGE_METRICS_TOKEN"):
         load_settings({"SIGNAGE_METRICS_TOKEN": "short"})
+
+
+#: A process patched by gevent as ``signage serve`` is: what lock guards the log handler?
+HANDLER_LOCK = """
+from gevent import monkey
+monkey.patch_all()
+import logging
+from signage_server import logs
+
+logs.configure("INFO")
+handler = logging.getLogger("signage_server").handlers[0]
+print(type(handler.lock).__module__, type(handler.lock).__name__)
+"""
+
+
+def test_the_log_handler_holds_a_lock_of_the_operating_system_under_gevent() -> None:
+    """gevent's lock on the handler, shared by the event loop and native threads (the
+    in-process print worker, the renderer's pool), starves or deadlocks them (gevent #1744,
+    #2013): a print job stalled after its first document while requests were being logged,
+    and the scheduler stopped renewing its lease. An OS lock is held for one line's write."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", HANDLER_LOCK],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["_thread", "RLock"], result.stdout
