@@ -6,7 +6,8 @@ The county assesses every half year and gives an overall grade at the end of the
 查典型看经验, 查问题看原因, 查实绩看效果.
 
 **Periods** (:func:`parse_period`): ``2026H1`` (January to June), ``2026H2`` (July to
-December), ``2026Y`` (the whole year: the year-end overall assessment, 总评). Days are local
+December), ``2026Y`` or ``2026`` (the whole year: the year-end overall assessment, 总评; kept
+as ``2026Y``). Days are local
 (Asia/Shanghai). A period not yet ended is assessed *so far*: the figures count up to today
 and the report says so.
 
@@ -60,7 +61,8 @@ from signage_server.i18n import N_
 COMPUTED_WEIGHT = 0.6
 ASSESSOR_WEIGHT = 0.4
 
-PERIOD_RE = re.compile(r"^(?P<year>20\d\d)(?P<half>H1|H2|Y)$")
+#: ``2026`` alone is the whole year too (as the API was first written: ``period=2026``).
+PERIOD_RE = re.compile(r"^(?P<year>20\d\d)(?P<half>H1|H2|Y)?$")
 
 
 class PeriodError(ValueError):
@@ -112,7 +114,7 @@ class Period:
 
 
 def parse_period(text: str | None) -> Period:
-    """Return the period ``text`` names (``2026H1``, ``2026H2``, ``2026Y``).
+    """Return the period ``text`` names (``2026H1``, ``2026H2``, ``2026Y`` or ``2026``).
 
     :raise PeriodError: anything else.
     """

@@ -125,7 +125,11 @@ def test_who_may_see_an_assessment(client: FlaskClient, make: Factory) -> None:
         client.get(f"{PDF}?org=NOPE&period=2026H2", headers=make.headers(SUPERIOR)).status_code
         == 404
     )
-    for bad in ("2026H3", "2026", "H2"):
+    # The whole year, as the API was first written (period=2026), is 2026Y.
+    year = client.get(f"{PDF}?org={VILLAGE}&period=2026", headers=make.headers(SUPERIOR))
+    assert year.status_code == 200
+    assert "2026年度总评" in pdf_text(year.data)
+    for bad in ("2026H3", "26", "H2"):
         answer = client.get(f"{PDF}?org={VILLAGE}&period={bad}", headers=make.headers(SUPERIOR))
         assert answer.status_code == 400
         assert answer.get_json()["error"]["code"] == "invalid_period"

@@ -28,7 +28,12 @@ def test_periods_parse_with_their_days_and_labels() -> None:
     assert [p.label_zh for p in (h1, h2, year)] == ["2026年上半年", "2026年下半年", "2026年度总评"]
 
 
-@pytest.mark.parametrize("text", ["", None, "2026", "2026H3", "26H1", "2026-H1", "2026Q1"])
+def test_a_year_alone_is_the_whole_year() -> None:
+    assert rules.parse_period("2026") == rules.parse_period("2026Y")
+    assert rules.parse_period("2026").code == "2026Y"
+
+
+@pytest.mark.parametrize("text", ["", None, "26", "2026H3", "26H1", "2026-H1", "2026Q1", "1999"])
 def test_bad_periods_are_refused(text: str | None) -> None:
     with pytest.raises(rules.PeriodError):
         rules.parse_period(text)
