@@ -84,3 +84,7 @@ class StageForm(FlaskForm):  # type: ignore[misc]
 
 class LinkForm(FlaskForm):  # type: ignore[misc]
     item = IntegerField(_l("Disclosure item"), validators=[InputRequired()])
+
+
+class WithdrawForm(FlaskForm):  # type: ignore[misc]
+    reason = TextAreaField(_l("Why (what was wrong)"), validators=[DataRequired(), Length(max=500)])

@@ -254,6 +254,25 @@ def state_of(
     return MatterState.RESOLVED
 
 
+def check_withdraw(held: list[Held], decision_linked: bool, reason: str) -> None:
+    """Check that the last recorded stage may be withdrawn, to be recorded again (a wrong
+    date, count or text): only before the resolution's disclosure is linked (what the
+    villagers were shown stays as it was), and with the reason written down.
+
+    :raise Conflict: ``no_stage``; ``disclosure_linked``.
+    :raise RuleViolation: ``reason_required``.
+    """
+    if not held:
+        raise Conflict(N_("No stage is recorded yet."), code="no_stage")
+    if decision_linked:
+        raise Conflict(
+            N_("The resolution is linked to its disclosure: its stages stay as recorded."),
+            code="disclosure_linked",
+        )
+    if not reason.strip():
+        raise RuleViolation(N_("Write down why the stage is withdrawn."), code="reason_required")
+
+
 def complete(held: list[Held]) -> bool:
     """Whether all four stages are recorded, in order, and passed."""
     return [h.kind for h in held] == list(ORDER) and all(h.passed for h in held)
@@ -395,6 +414,7 @@ ACTION_LABELS: dict[str, str] = {
     "stage_consultation": N_("Consultation of the two committees recorded"),
     "stage_deliberation": N_("Deliberation by the party assembly recorded"),
     "stage_resolution": N_("Resolution by the villagers recorded"),
+    "withdraw_stage": N_("Last stage withdrawn to be recorded again"),
     "link_decision": N_("Resolution's disclosure linked (决议公开)"),
     "link_result": N_("Result's disclosure linked (实施结果公开)"),
 }

@@ -146,7 +146,16 @@ def _details(matter: Matter) -> dict[str, object]:
     }
 
 
-def _seal(session: Session, matter: Matter, actor: Principal, action: str, at: dt.datetime) -> None:
+def _seal(
+    session: Session,
+    matter: Matter,
+    actor: Principal,
+    action: str,
+    at: dt.datetime,
+    *,
+    reason: str = "",
+    details: dict[str, object] | None = None,
+) -> None:
     """Seal the change ``action`` of ``matter`` (its resulting state and path)."""
     session.flush()
     role = acting_role(actor.grants, (Permission.DRAFT_ITEMS,), matter.org.path)
@@ -157,10 +166,10 @@ def _seal(session: Session, matter: Matter, actor: Principal, action: str, at: d
         actor=actor.user.username,
         role=role.value if role else "editor",
         action=action,
-        reason="",
+        reason=reason,
         at=at,
         state=matter.state.value,
-        details=_details(matter),
+        details={**_details(matter), **(details or {})},
     )
 
 
@@ -294,6 +303,30 @@ def record_stage(
     matter.state = rules.state_of(held(matter))
     _seal(session, matter, actor, f"stage_{meeting.kind.value}", now)
     return stage
+
+
+def withdraw_last_stage(
+    session: Session, matter: Matter, reason: str, actor: Principal, now: dt.datetime
+) -> None:
+    """Withdraw the last recorded stage of ``matter`` so that it is recorded again; the
+    audit record keeps the reason and what the stage said (its resolution by its hash).
+
+    :raise Conflict, RuleViolation: see :func:`rules.check_withdraw`.
+    """
+    rules.check_withdraw(held(matter), matter.decision_item_id is not None, reason)
+    stage = matter.stages[-1]
+    withdrawn = stage_facts(stage)
+    matter.stages.remove(stage)
+    matter.state = rules.state_of(held(matter))
+    _seal(
+        session,
+        matter,
+        actor,
+        "withdraw_stage",
+        now,
+        reason=reason.strip(),
+        details={"withdrawn": withdrawn},
+    )
 
 
 def _linkable(session: Session, matter: Matter, item: Item) -> None:

@@ -49,6 +49,18 @@ def record_stage(
         )
 
 
+def withdraw_last_stage(principal: Principal, matter_id: int, reason: str) -> None:
+    """Withdraw the matter's last recorded stage, to be recorded again.
+
+    :raise NotFound, PermissionDenied, Conflict, RuleViolation: see
+        :func:`services.withdraw_last_stage`.
+    """
+    with committed() as session:
+        matter = services.get_matter(session, matter_id)
+        principal.require(Permission.DRAFT_ITEMS, matter.org)
+        services.withdraw_last_stage(session, matter, reason, principal, registry.now())
+
+
 def link(principal: Principal, matter_id: int, which: str, item_id: int) -> Matter:
     """Link the item ``item_id`` as the matter's ``decision`` (决议公开) or ``result``
     (实施结果公开) disclosure.

@@ -24,6 +24,7 @@ from signage_server.matters import use_cases
 from signage_server.matters.forms import LinkForm
 from signage_server.matters.forms import MatterForm
 from signage_server.matters.forms import StageForm
+from signage_server.matters.forms import WithdrawForm
 from signage_server.matters.rules import Body
 from signage_server.matters.rules import Counting
 from signage_server.matters.rules import Meeting
@@ -85,7 +86,11 @@ def detail(matter_id: int) -> str:
     if context["bodies"]:
         stage_form.body.choices = [(b.value, _(b.label)) for b in context["bodies"]]
     return render_template(
-        "matters/detail.html", stage_form=stage_form, link_form=LinkForm(), **context
+        "matters/detail.html",
+        stage_form=stage_form,
+        link_form=LinkForm(),
+        withdraw_form=WithdrawForm(),
+        **context,
     )
 
 
@@ -118,6 +123,23 @@ def record_stage(matter_id: int, kind: str) -> Response:
                 _today(),
             ),
             _("The stage was recorded."),
+        )
+    else:
+        _flash_errors(form)
+    return redirect(url_for("matters.detail", matter_id=matter.id))
+
+
+@bp.post("/<int:matter_id>/stages/last/withdraw")
+@login_required
+def withdraw_stage(matter_id: int) -> Response:
+    """Withdraw the last recorded stage (a wrong date, count or text), to record it again."""
+    principal = current_principal()
+    matter = presenters.visible_matter(principal, matter_id)
+    form = WithdrawForm()
+    if form.validate():
+        commit_or_flash(
+            lambda: use_cases.withdraw_last_stage(principal, matter.id, form.reason.data),
+            _("The stage was withdrawn: record it again."),
         )
     else:
         _flash_errors(form)

@@ -611,6 +611,7 @@ LOGIN = {
     "matters.matters",
     "matters.new_matter",
     "matters.record_stage",
+    "matters.withdraw_stage",
     "orgs.edit_org",
     "orgs.new_org",
     "orgs.orgs",

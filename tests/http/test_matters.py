@@ -241,6 +241,48 @@ def test_stages_out_of_order_or_without_quorum_are_not_recorded(
     assert matter_of(app, matter_id) == ("deliberating", 3, None, None)
 
 
+def test_a_stage_recorded_wrongly_is_withdrawn_and_recorded_again(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    matter_id = open_matter(client, make)
+    for kind, fields in STAGES[:2]:
+        record(client, matter_id, kind, fields)
+    page = f"/matters/{matter_id}"
+    html = client.get(page).get_data(as_text=True)
+    assert html.count('id="withdraw-stage"') == 1  # on the last stage only
+    # Without a reason nothing is withdrawn.
+    post_form(client, f"{page}/stages/last/withdraw", {"reason": ""}, page=page)
+    assert matter_of(app, matter_id)[1] == 2
+    post_form(client, f"{page}/stages/last/withdraw", {"reason": "到会人数填错"}, page=page)
+    assert matter_of(app, matter_id) == ("deliberating", 1, None, None)
+    assert "已撤回该次会议记录，请重新登记。" in client.get(page).get_data(as_text=True)
+    kind, fields = STAGES[1]
+    record(client, matter_id, kind, {**fields, "present": 8, "votes_for": 8})
+    assert matter_of(app, matter_id) == ("deliberating", 2, None, None)
+    with app.app_context():
+        record_ = db.session.scalars(
+            sa.select(AuditRecord).where(
+                AuditRecord.subject == "matter", AuditRecord.action == "withdraw_stage"
+            )
+        ).one()
+        assert record_.reason == "到会人数填错"
+        assert record_.details["withdrawn"]["kind"] == kind
+        assert record_.details["withdrawn"]["present"] == int(fields["present"])
+        assert record_.details["stages"] == 1
+        # The chain still verifies: each record sealed the path as it then stood.
+        from signage_server.audit.services import verify  # lazy: one test needs it
+
+        assert verify(db.session, [services.matter_states]).ok
+    # Once the resolution is linked to its disclosure, the stages stay as recorded.
+    for kind, fields in STAGES[2:]:
+        record(client, matter_id, kind, fields)
+    decision = make.item("JIYI-01", "draft", title="集义村村道硬化工程决议公开")
+    link(client, matter_id, "decision", decision["id"])
+    assert 'id="withdraw-stage"' not in client.get(page).get_data(as_text=True)
+    post_form(client, f"{page}/stages/last/withdraw", {"reason": "再改"}, page=page)
+    assert matter_of(app, matter_id) == ("decision_disclosed", 4, decision["id"], None)
+
+
 def test_a_failed_vote_ends_the_matter(app: Flask, client: FlaskClient, make: Factory) -> None:
     matter_id = open_matter(client, make)
     for kind, fields in STAGES[:3]:

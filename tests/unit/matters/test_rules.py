@@ -277,3 +277,16 @@ def test_the_result_follows_the_published_resolution() -> None:
     )
     with pytest.raises(Conflict):
         rules.check_result_link(True, True, already_linked=True)
+
+
+def test_the_last_stage_is_withdrawn_only_before_the_disclosure_and_with_a_reason() -> None:
+    rules.check_withdraw(ALL, decision_linked=False, reason="到会人数填错")
+    with pytest.raises(Conflict) as error:
+        rules.check_withdraw([], decision_linked=False, reason="填错")
+    assert error.value.code == "no_stage"
+    with pytest.raises(Conflict) as error:
+        rules.check_withdraw(ALL, decision_linked=True, reason="填错")
+    assert error.value.code == "disclosure_linked"
+    with pytest.raises(RuleViolation) as error:
+        rules.check_withdraw(ALL, decision_linked=False, reason="  ")
+    assert error.value.code == "reason_required"
