@@ -3,9 +3,9 @@
 Privacy by the tables' shapes: a villager's number is never stored. :class:`Voter` holds the
 keyed HMAC of the number per appraisal (one vote each, enforced by its primary key);
 :class:`Ballot` holds the answers, with a random id and no time, no number, no HMAC: nothing
-joins a ballot to a voter. Both are written in one transaction, which writes all of the
-appraisal's ballots afresh in a random order: neither the place of a row nor (PostgreSQL) the
-transaction stamped on it pairs a ballot with its voter (see
+joins a ballot to a voter. Both are written in one transaction, which writes the ballot
+together with up to 64 earlier ones under new random ids: neither the place of a row nor
+(PostgreSQL) the transaction stamped on it pairs a ballot with its voter (see
 :func:`signage_server.appraisal.services.cast_ballot`). :class:`CodeRequest` (the one-time
 code under way) holds the HMAC too; the vote uses it up, and it is deleted by the first code
 request or vote more than an hour after it was sent, or when the appraisal closes (kept that

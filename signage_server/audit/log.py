@@ -182,7 +182,6 @@ LOG_SUBJECTS: tuple[LogSubject, ...] = (
         lambda principal: principal.org_condition(account_rules.Permission.SEE_ASSESSMENTS),
     ),
 )
-BY_KEY = {subject.key: subject for subject in LOG_SUBJECTS}
 
 #: What each action of each subject is called (message ids).
 ACTION_LABELS: dict[tuple[str, str], str] = {

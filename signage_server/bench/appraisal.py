@@ -1,11 +1,12 @@
 """``signage bench appraisal``: the time of one vote as an appraisal's ballots grow (results
 in docs/benchmarks.md).
 
-A ballot is added by writing all of the appraisal's ballots afresh in a random order, so that
-nothing in the database pairs it with its voter (see
-:func:`signage_server.appraisal.services.cast_ballot`): the cost of a vote grows with the
-ballots already cast. This benchmark seeds a throw-away demo installation (SQLite in its data
-folder, or ``--database-url``), then runs this module in a fresh process::
+A ballot is added by writing it together with up to 64 earlier ballots under new random ids,
+so that nothing in the database pairs it with its voter (see
+:func:`signage_server.appraisal.services.cast_ballot`): the cost of a vote should not grow
+with the ballots already cast, and this shows whether it does. This benchmark seeds a
+throw-away demo installation (SQLite in its data folder, or ``--database-url``), then runs
+this module in a fresh process::
 
     python -m signage_server.bench.appraisal measure BALLOTS EVERY
 

@@ -93,7 +93,8 @@ def detail_page(principal: Principal, matter: Matter, today: dt.date) -> dict[st
         "next_kind": next_kind,
         "bodies": rules.BODIES[next_kind] if next_kind else (),
         "may_record": may_record,
-        "may_withdraw": may_record and bool(path) and matter.decision_item_id is None,
+        "may_withdraw": may_record
+        and rules.withdrawable(path, matter.decision_item_id is not None),
         "may_link_decision": may_record
         and matter.decision_item_id is None
         and rules.complete(path),

@@ -254,6 +254,11 @@ def state_of(
     return MatterState.RESOLVED
 
 
+def withdrawable(held: list[Held], decision_linked: bool) -> bool:
+    """Whether the last recorded stage may be withdrawn (see :func:`check_withdraw`)."""
+    return bool(held) and not decision_linked
+
+
 def check_withdraw(held: list[Held], decision_linked: bool, reason: str) -> None:
     """Check that the last recorded stage may be withdrawn, to be recorded again (a wrong
     date, count or text): only before the resolution's disclosure is linked (what the

@@ -281,6 +281,9 @@ def test_the_result_follows_the_published_resolution() -> None:
 
 def test_the_last_stage_is_withdrawn_only_before_the_disclosure_and_with_a_reason() -> None:
     rules.check_withdraw(ALL, decision_linked=False, reason="到会人数填错")
+    assert rules.withdrawable(ALL, decision_linked=False)
+    assert not rules.withdrawable([], decision_linked=False)
+    assert not rules.withdrawable(ALL, decision_linked=True)
     with pytest.raises(Conflict) as error:
         rules.check_withdraw([], decision_linked=False, reason="填错")
     assert error.value.code == "no_stage"
