@@ -6,9 +6,10 @@
 # Uses apt-get as root, or through sudo; says what it does; does nothing when all is there.
 set -euo pipefail
 
+# fonts-noto-core: the minority scripts of bilingual boards (Uyghur, Mongolian, Tibetan, Yi).
 # postgresql-client-15: pg_dump and pg_restore of `signage backup` / `restore` (the client must be
 # at least the server's version: Debian 12 runs PostgreSQL 15).
-RUNTIME=(fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig postgresql-client-15)
+RUNTIME=(fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig postgresql-client-15)
 TEST=(chromium poppler-utils zbar-tools)
 
 case "${1:-runtime}" in
