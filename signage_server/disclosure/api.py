@@ -62,6 +62,8 @@ class ItemIn(BaseModel):
     department: str = Field(default="", max_length=100)
     accountable_person: str = Field(default="", max_length=100)
     stage: str = Field(default="", max_length=100)
+    #: The second language's text, ``{"lang", "title", "body"}`` (``content.languages``).
+    translation: dict[str, Any] | None = None
 
 
 class ItemCreate(ItemIn):
@@ -84,6 +86,7 @@ class ItemPatch(BaseModel):
     department: str | None = Field(default=None, max_length=100)
     accountable_person: str | None = Field(default=None, max_length=100)
     stage: str | None = Field(default=None, max_length=100)
+    translation: dict[str, Any] | None = None
 
 
 class MeetingIn(BaseModel):

@@ -14,7 +14,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from content.bodies import BodyError
 from content.bodies import canonical_body
+from content.languages import check_translation
+from content.languages import language
 from signage_server.assets.models import Asset
 from signage_server.disclosure.context import env
 from signage_server.disclosure.context import local_tz
@@ -51,10 +54,16 @@ def _enum(kind: type[E], value: Any) -> E:
 
 
 def draft_preview(
-    form: ItemForm, typed: dict[str, Any], org: Org, item: Item | None, *, problems: bool
+    form: ItemForm,
+    typed: dict[str, Any],
+    org: Org,
+    item: Item | None,
+    *,
+    problems: bool,
+    translation: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return where the editor's content would be shown and how (see ``screens.drafts``),
-    with what is wrong with its body when ``problems``."""
+    with what is wrong with its body (and its ``translation``) when ``problems``."""
     problem = None
     try:
         body = canonical_body(parsed_body(typed))
@@ -66,6 +75,12 @@ def draft_preview(
         asset = session().get(Asset, body["asset"])
         if asset is not None and asset.kind == "pdf":
             body = {**body, "pages": list(asset.pages)}
+    second = None
+    try:
+        second = check_translation(translation, body, language(org.second_language))
+    except BodyError as error:
+        if problems and problem is None:
+            problem = describe_problems([dict(p) for p in error.problems])
     notice = form.notice_kind.data or None
     draft = Fields(
         title=form.title.data or _("(no title yet)"),
@@ -80,6 +95,7 @@ def draft_preview(
         valid_from=_aware(form.valid_from.data),
         valid_until=_aware(form.valid_until.data),
         stage=form.stage.data or "",
+        translation=second,
     )
     current = item.current if item is not None else None
     if current is None:

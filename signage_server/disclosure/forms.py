@@ -126,6 +126,28 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
     note = StringField(_l("Note (source of the data)"), validators=[Optional(), Length(max=1000)])
     file = FileField(_l("File (image or PDF)"))
     asset = HiddenField()
+    # The second language's text (organisations that disclose in two languages): its body
+    # follows the Chinese body's type (``content.languages.translation_body_type``).
+    tr_title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    tr_text = TextAreaField(
+        _l("Text"),
+        validators=[Optional(), Length(max=20000)],
+        render_kw={"rows": 10},
+        description=_l("For an image or a PDF: what it shows, in words."),
+    )
+    tr_table = TextAreaField(
+        _l("Table"),
+        validators=[Optional(), Length(max=200000)],
+        render_kw={"rows": 10},
+        description=_l(
+            "The same columns and rows as the Chinese table, the headings and words translated;"
+            " every number exactly as in the Chinese table."
+        ),
+    )
+    tr_caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
+    tr_note = StringField(
+        _l("Note (source of the data)"), validators=[Optional(), Length(max=1000)]
+    )
 
 
 class TransitionForm(FlaskForm):  # type: ignore[misc]

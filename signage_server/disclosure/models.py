@@ -128,6 +128,9 @@ class Revision(Base):
     submitted_at: Mapped[dt.datetime | None]
     published_at: Mapped[dt.datetime | None]
     ended_at: Mapped[dt.datetime | None]
+    #: The second language's text of a bilingual item, ``{"lang", "title", "body"}``
+    #: (``content.languages``): sealed in ``content_sha256`` with the Chinese title and body.
+    translation: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     #: The election day of a voter list (选民名单, ``NoticeKind.VOTER_LIST``).
     election_on: Mapped[dt.date | None]
 

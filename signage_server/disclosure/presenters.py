@@ -111,6 +111,7 @@ def revision_json(revision: Revision) -> dict[str, Any]:
         "urgent": revision.urgent,
         "notice": notice,
         "body": revision.body,
+        "translation": revision.translation,
         "attachments": revision.attachments,
         "department": revision.department,
         "accountable_person": revision.accountable,

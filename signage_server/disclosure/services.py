@@ -28,6 +28,8 @@ from content.bodies import BodyError
 from content.bodies import body_assets
 from content.bodies import canonical_body
 from content.bodies import parse_body
+from content.languages import check_translation
+from content.languages import language
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.accounts.rules import acting_role
@@ -103,6 +105,8 @@ class Fields:
     valid_until: dt.datetime | None = None
     catalog_entry: CatalogEntry | None = None
     election_on: dt.date | None = None
+    #: The second language's title and body (``content.languages``), when the org has one.
+    translation: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, revision: Revision) -> Fields:
@@ -124,6 +128,7 @@ class Fields:
             valid_until=revision.valid_until,
             catalog_entry=revision.catalog_entry,
             election_on=revision.election_on,
+            translation=dict(revision.translation) if revision.translation else None,
         )
 
 
@@ -151,6 +156,20 @@ def check_notice(fields: Fields, env: Env, *, start: dt.datetime | None = None) 
         env.tz,
         fields.election_on,
     )
+
+
+def checked_translation(org: Org, fields: Fields, body: dict[str, Any]) -> dict[str, Any] | None:
+    """Return the translation of ``fields`` checked against its canonical Chinese ``body``
+    and the org's second language (``content.languages.check_translation``).
+
+    :raise BadRequest: ``invalid_body``; ``details`` lists the problems.
+    """
+    try:
+        return check_translation(fields.translation, body, language(org.second_language))
+    except BodyError as error:
+        raise BadRequest(
+            N_("The translation is invalid."), code="invalid_body", details=error.problems
+        ) from None
 
 
 def parsed_body(body: dict[str, Any]) -> Body:
@@ -195,7 +214,8 @@ def validate(session: Session, org: Org, fields: Fields, env: Env) -> Fields:
             N_("Only immediate disclosures can be urgent (interrupt the screens)."),
             code="urgent_needs_immediate",
         )
-    normalised = replace(fields, title=title, body=body_json)
+    translation = checked_translation(org, fields, body_json)
+    normalised = replace(fields, title=title, body=body_json, translation=translation)
     check_notice(normalised, env)
     return normalised
 
@@ -243,6 +263,8 @@ def content_sha256(org: Org, fields: Fields) -> str:
                 "catalog_entry": f"{entry.template_id}:{entry.code}" if entry else None,
                 # Only a voter list has one: other revisions keep the hash they had.
                 **({"election_on": fields.election_on.isoformat()} if fields.election_on else {}),
+                # Both texts of a bilingual item are sealed together: neither changes alone.
+                **({"translation": fields.translation} if fields.translation else {}),
             }
         )
     )
@@ -503,6 +525,20 @@ def check_required(revision: Revision) -> None:
     :raise RuleViolation: ``missing_fields``; ``details`` maps each missing field (API name)
         to ``"required"``.
     """
+    second = language(revision.item.org.second_language)
+    translation = revision.translation
+    if second is not None and (translation is None or translation.get("lang") != second.code):
+        raise RuleViolation(
+            N_("Write the title and content in %(language)s too before submitting."),
+            code="missing_fields",
+            details={"translation": "required"},
+            language=second.name_zh,
+        )
+    if second is None and translation is not None:
+        raise RuleViolation(
+            N_("The organisation now discloses in Chinese only: remove the translation."),
+            code="no_second_language",
+        )
     missing = [
         name
         for name, attribute in REQUIRED_BEFORE_SUBMIT.items()

@@ -17,6 +17,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from content.languages import Language
+from content.languages import language
+from content.languages import translation_body_type
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
@@ -90,12 +93,47 @@ def body_from_form(form: ItemForm) -> dict[str, Any]:
     }
 
 
+def translation_from_form(form: ItemForm, org: Org) -> dict[str, Any] | None:
+    """Return the second language's title and body as typed (``None``: the org discloses in
+    Chinese only); its body has the type the Chinese body's calls for."""
+    second = language(org.second_language)
+    if second is None:
+        return None
+    if translation_body_type({"type": form.body_type.data}) == "table":
+        columns, rows = parse_table(form.tr_table.data or "")
+        body: dict[str, Any] = {
+            "type": "table",
+            "columns": columns,
+            "rows": rows,
+            "caption": form.tr_caption.data or "",
+            "note": form.tr_note.data or "",
+        }
+    else:
+        text_format = form.text_format.data if form.body_type.data == "text" else "plain"
+        body = {"type": "text", "text": form.tr_text.data or "", "format": text_format or "plain"}
+    return {"lang": second.code, "title": form.tr_title.data or "", "body": body}
+
+
+def _second_language(form: ItemForm, org: Org) -> Language | None:
+    """Return the org's second language, its fields set to be typed in it (``lang``, ``dir``,
+    its font), or ``None`` when it discloses in Chinese only."""
+    second = language(org.second_language)
+    if second is not None:
+        for field in (form.tr_title, form.tr_text, form.tr_table, form.tr_caption, form.tr_note):
+            field.render_kw = {
+                **(field.render_kw or {}),
+                "lang": second.tag,
+                "dir": second.direction,
+            }
+    return second
+
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=local_tz()) if value is not None else None
 
 
-def payload_from_form(form: ItemForm) -> dict[str, Any]:
-    """Return the form as the API's item payload."""
+def payload_from_form(form: ItemForm, org: Org) -> dict[str, Any]:
+    """Return the form as the API's item payload (``org``: the item's organisation)."""
     notice = None
     if form.notice_kind.data:
         notice = {
@@ -120,6 +158,7 @@ def payload_from_form(form: ItemForm) -> dict[str, Any]:
         if form.catalog_entry.data in ("", OUTSIDE_CATALOG)
         else form.catalog_entry.data,
         "body": body_from_form(form),
+        "translation": translation_from_form(form, org),
     }
 
 
@@ -154,6 +193,16 @@ def fill_form(form: ItemForm, revision: Revision) -> None:
         form.note.data = body.get("note", "")
     else:
         form.asset.data = body["asset"]
+    translation = revision.translation
+    if translation:
+        second = translation["body"]
+        form.tr_title.data = translation["title"]
+        if second["type"] == "table":
+            form.tr_table.data = table_text(second)
+            form.tr_caption.data = second.get("caption", "")
+            form.tr_note.data = second.get("note", "")
+        else:
+            form.tr_text.data = second.get("text", "")
 
 
 def _prepare_form(form: ItemForm, choices: pages.EditorChoices) -> Org | None:
@@ -224,7 +273,9 @@ def new_item() -> Any:
     if request.method == "POST" and form.validate():
         principal.require(Permission.DRAFT_ITEMS, org)
         try:
-            item = use_cases.create_item(principal, org, payload_from_form(form), _upload(form))
+            item = use_cases.create_item(
+                principal, org, payload_from_form(form, org), _upload(form)
+            )
         except DomainError as problem:
             error = _domain_message(problem)
         else:
@@ -235,9 +286,22 @@ def new_item() -> Any:
         form.scope.data = "public"
     status = 200 if request.method == "GET" else 400
     # After an error the preview shows what was typed (the form holds it).
-    shown = draft_preview(form, body_from_form(form), org, None, problems=request.method == "POST")
+    shown = draft_preview(
+        form,
+        body_from_form(form),
+        org,
+        None,
+        problems=request.method == "POST",
+        translation=translation_from_form(form, org),
+    )
     return render_template(
-        "disclosure/editor.html", form=form, item=None, error=error, org=org, pages=shown
+        "disclosure/editor.html",
+        form=form,
+        item=None,
+        error=error,
+        org=org,
+        pages=shown,
+        second=_second_language(form, org),
     ), status
 
 
@@ -253,7 +317,9 @@ def edit_item(item_id: int) -> Any:
         fill_form(form, item.current)
     elif form.validate():
         try:
-            use_cases.edit_item(principal, item.id, payload_from_form(form), _upload(form))
+            use_cases.edit_item(
+                principal, item.id, payload_from_form(form, item.org), _upload(form)
+            )
         except DomainError as problem:
             error = _domain_message(problem)
         else:
@@ -261,10 +327,20 @@ def edit_item(item_id: int) -> Any:
             return redirect(url_for("disclosure.item", item_id=item.id))
     status = 200 if request.method == "GET" else 400
     shown = draft_preview(
-        form, body_from_form(form), item.org, item, problems=request.method == "POST"
+        form,
+        body_from_form(form),
+        item.org,
+        item,
+        problems=request.method == "POST",
+        translation=translation_from_form(form, item.org),
     )
     return render_template(
-        "disclosure/editor.html", form=form, item=item, error=error, pages=shown
+        "disclosure/editor.html",
+        form=form,
+        item=item,
+        error=error,
+        pages=shown,
+        second=_second_language(form, item.org),
     ), status
 
 
@@ -278,7 +354,16 @@ def preview() -> Any:
     org, item = pages.preview_target(
         current_principal(), request.form.get("item", type=int), form.org.data or ""
     )
-    return jsonify(draft_preview(form, body_from_form(form), org, item, problems=True))
+    return jsonify(
+        draft_preview(
+            form,
+            body_from_form(form),
+            org,
+            item,
+            problems=True,
+            translation=translation_from_form(form, org),
+        )
+    )
 
 
 @bp.get("/items/preview/player")

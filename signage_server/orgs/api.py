@@ -46,6 +46,7 @@ def org_json(org: Org, principal: Principal, *, detail: bool = False) -> dict[st
     }
     if detail:
         data["address"] = org.address
+        data["second_language"] = org.second_language
         data["permissions"] = [p.value for p in principal.permissions_at(org)]
         data["children"] = [c.code for c in org.children if c.active]
         data["higher_review_categories"] = (org.settings or {}).get("higher_review_categories", [])
@@ -104,6 +105,9 @@ class OrgUpdate(BaseModel):
     parent: str | None = None
     party_members: int | None = Field(default=None, ge=0, le=1_000_000)
     address: str | None = Field(default=None, max_length=200)
+    #: The language it discloses in besides Chinese (``ug``, ``bo``, ``mn``, ``ko``, ``za``,
+    #: ``ii``; empty: Chinese only).
+    second_language: str | None = Field(default=None, max_length=8)
     active: bool | None = None
     higher_review_categories: list[Category] | None = None
     #: Let the org merge review and sign-off (admins above it only; needs a reason).

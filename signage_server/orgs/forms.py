@@ -15,6 +15,7 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from content.languages import LANGUAGES
 from signage_server.accounts.forms import MultiCheckboxField
 from signage_server.disclosure.rules import Category
 from signage_server.orgs.rules import CODE_MAX
@@ -49,6 +50,18 @@ class OrgEditForm(FlaskForm):  # type: ignore[misc]
         _l("Party members"), validators=[Optional(), NumberRange(min=0, max=1_000_000)]
     )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    second_language = SelectField(
+        _l("Disclosure languages"),
+        choices=lambda: [
+            ("", _l("Chinese only")),
+            *((code, f"中文 + {lang.name_zh} {lang.endonym}") for code, lang in LANGUAGES.items()),
+        ],
+        validators=[Optional()],
+        description=_l(
+            "With a second language every item is written in both, and both texts go through"
+            " the procedure together."
+        ),
+    )
     active = BooleanField(_l("Active (untick to dissolve)"))
     higher_review = MultiCheckboxField(
         _l("Categories that also need the superior organisation's review"),

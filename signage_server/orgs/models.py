@@ -38,6 +38,8 @@ class Org(Base):
     party_members: Mapped[int | None]
     #: Free-form address or location, shown to operators.
     address: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: The language it discloses in besides Chinese (``content.languages.LANGUAGES``), if any.
+    second_language: Mapped[str | None] = mapped_column(sa.String(8))
     #: Organisation settings (e.g. extra categories needing higher review).
     settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[created_at]

@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from content.languages import language
 from signage_server.accounts.models import User
 from signage_server.accounts.models import log_event
 from signage_server.accounts.permissions import Principal
@@ -39,6 +40,7 @@ from signage_server.accounts.rules import Permission
 from signage_server.db import transaction
 from signage_server.disclosure.services import merges_review
 from signage_server.disclosure.services import set_merged_review
+from signage_server.errors import BadRequest
 from signage_server.errors import Conflict
 from signage_server.errors import NotFound
 from signage_server.errors import PermissionDenied
@@ -61,7 +63,9 @@ from signage_server.orgs.rules import walk
 from signage_server.screens import changes as screen_changes
 
 #: What :func:`edit_org` changes (every key optional): the org's own fields, ...
-FIELDS = frozenset({"name", "kind", "party_members", "address", "higher_review_categories"})
+FIELDS = frozenset(
+    {"name", "kind", "party_members", "address", "higher_review_categories", "second_language"}
+)
 #: ... its place in the tree (``parent``: a code; ``active``), and its merged review.
 RESTRUCTURING = frozenset({"parent", "active", "merge_review_approval", "merge_review_reason"})
 
@@ -410,6 +414,11 @@ def _update_fields(session: Session, org: Org, changes: Mapping[str, Any]) -> No
         org.party_members = changes["party_members"]
     if "address" in changes:
         org.address = (changes["address"] or "").strip()
+    if "second_language" in changes:
+        code = changes["second_language"] or None
+        if code is not None and language(code) is None:
+            raise BadRequest(N_("Unknown disclosure language."), code="invalid_language")
+        org.second_language = code
     if "higher_review_categories" in changes:
         extra = sorted({str(c) for c in changes["higher_review_categories"] or []})
         org.settings = {**(org.settings or {}), "higher_review_categories": extra}

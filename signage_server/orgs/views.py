@@ -97,6 +97,7 @@ def edit_org(code: str) -> Any:
         form.kind.data = org.kind.value
         form.parent.data = org.parent.code if org.parent else ""
         form.higher_review.data = (org.settings or {}).get("higher_review_categories", [])
+        form.second_language.data = org.second_language or ""
         form.merge_review.data = merges_review(org)
     if form.validate_on_submit():
         changes: dict[str, Any] = {
@@ -105,6 +106,7 @@ def edit_org(code: str) -> Any:
             "party_members": form.party_members.data,
             "address": form.address.data,
             "higher_review_categories": form.higher_review.data or [],
+            "second_language": form.second_language.data or None,
         }
         if above:
             changes["parent"] = form.parent.data or None

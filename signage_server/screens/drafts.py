@@ -27,7 +27,9 @@ FALLBACK = "landscape"
 
 def revision_of(draft: Fields, number: int, now: dt.datetime) -> Revision:
     """Return ``draft`` as a revision published at ``now`` (never added to a session)."""
-    digest = hashlib.sha256(canonical_json({"title": draft.title, "body": draft.body}))
+    digest = hashlib.sha256(
+        canonical_json({"title": draft.title, "body": draft.body, "translation": draft.translation})
+    )
     return Revision(
         number=number,
         state=State.DRAFT,
@@ -45,6 +47,7 @@ def revision_of(draft: Fields, number: int, now: dt.datetime) -> Revision:
         stage=draft.stage,
         published_at=now,
         content_sha256=digest.hexdigest(),
+        translation=draft.translation,
     )
 
 

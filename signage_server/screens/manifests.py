@@ -27,6 +27,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from content.bodies import body_assets
 from content.bodies import body_text
 from content.bodies import parse_body
+from content.languages import presented
 from signage_server.assets.models import Asset
 from signage_server.audit.rules import canonical_json
 from signage_server.audit.services import head
@@ -383,15 +384,7 @@ def compile_for(
             entry["path"] = paths[item.id]
         items.append(entry)
         if revision.urgent:
-            ticker.append(
-                {
-                    "item": item.id,
-                    "revision": revision.number,
-                    "text": _ticker_text(revision),
-                    "valid_from": entry["valid_from"],
-                    "valid_until": entry["valid_until"],
-                }
-            )
+            ticker.append(_ticker_entry(revision, item.id, entry))
     manifest: dict[str, Any] = {
         "layout": screen.layout,
         "org": {"code": screen.org.code, "name": screen.org.name},
@@ -409,6 +402,9 @@ def compile_for(
         ],
         "ticker": ticker,
     }
+    if any("translation" in entry for entry in items):
+        # How this screen shows bilingual items: side by side, or alternating pages.
+        manifest["bilingual"] = screen.bilingual
     manifest["version"] = version_of(manifest)
     manifest["generated_at"] = context.now.astimezone(tz).isoformat()
     return manifest
@@ -477,10 +473,40 @@ def qr_url(context: Context, item_id: int, revision: int) -> str:
     return form_url(context.public_url, make(context.code_key, "r", item_id, revision))
 
 
-def _ticker_text(revision: Revision) -> str:
-    text = " ".join(body_text(parse_body(revision.body)).split())
-    line = f"{revision.title}：{text}" if text else revision.title
+def _ticker_line(title: str, body: dict[str, Any], separator: str = "：") -> str:
+    text = " ".join(body_text(parse_body(body)).split())
+    line = f"{title}{separator}{text}" if text else title
     return line if len(line) <= TICKER_CHARS else line[: TICKER_CHARS - 1] + "…"
+
+
+def _ticker_text(revision: Revision) -> str:
+    return _ticker_line(revision.title, revision.body)
+
+
+def _ticker_entry(revision: Revision, item_id: int, entry: dict[str, Any]) -> dict[str, Any]:
+    """Return the ticker line of an urgent item (``entry``: its manifest entry), with its
+    second language's line when it has one."""
+    line: dict[str, Any] = {
+        "item": item_id,
+        "revision": revision.number,
+        "text": _ticker_text(revision),
+        "valid_from": entry["valid_from"],
+        "valid_until": entry["valid_until"],
+    }
+    second = entry.get("translation")
+    if second is not None:
+        keys = ("lang", "tag", "dir", "vertical", "font")
+        line["translation"] = {**{k: second[k] for k in keys}, "text": second["ticker"]}
+    return line
+
+
+def _translation_json(revision: Revision) -> dict[str, Any] | None:
+    """The second language's title and body of a bilingual item, with how to set them
+    (direction, vertical, font) and its ticker line."""
+    second = presented(revision.translation)
+    if second is None:
+        return None
+    return {**second, "ticker": _ticker_line(second["title"], second["body"], ": ")}
 
 
 def _item_json(
@@ -527,6 +553,10 @@ def _item_json(
         "body": body,
         "assets": assets,
     }
+    translation = _translation_json(revision)
+    if translation is not None:
+        # Both texts were sealed together; the screen's setting says how to show them.
+        entry["translation"] = translation
     seal = revision.committee_seal
     if seal is not None:
         # Village affairs: the supervision committee's seal line (sealed in the audit chain,
@@ -565,6 +595,7 @@ def draft_manifest(
     layout: str,
     context: Context,
     tz: dt.tzinfo,
+    bilingual: str = "side",
 ) -> dict[str, Any]:
     """Return the manifest of a screen of ``layout`` at ``org`` that shows ``revision`` alone:
     the editor's preview of an unsaved draft (``revision`` is not stored; ``item_id`` is 0 for
@@ -573,17 +604,7 @@ def draft_manifest(
     its start, and has no schedule (the player then shows its only item)."""
     ends = Protection(session, context.tz).window(revision).end
     entry = {**_item_json(revision, item_id, org, tz, context, session, ends), "valid_from": None}
-    ticker = []
-    if revision.urgent:
-        ticker.append(
-            {
-                "item": item_id,
-                "revision": revision.number,
-                "text": _ticker_text(revision),
-                "valid_from": None,
-                "valid_until": entry["valid_until"],
-            }
-        )
+    ticker = [_ticker_entry(revision, item_id, entry)] if revision.urgent else []
     start, end = horizon(context.now, tz)
     manifest: dict[str, Any] = {
         "layout": layout,
@@ -593,6 +614,8 @@ def draft_manifest(
         "schedule": [],
         "ticker": ticker,
     }
+    if "translation" in entry:
+        manifest["bilingual"] = bilingual
     manifest["version"] = version_of(manifest)
     manifest["generated_at"] = context.now.astimezone(tz).isoformat()
     return manifest

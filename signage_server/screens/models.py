@@ -38,6 +38,8 @@ class Screen(Base):
     layout: Mapped[str] = mapped_column(sa.String(32), default="landscape")
     resolution: Mapped[str] = mapped_column(sa.String(16), default="1920x1080")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    #: How bilingual items are shown (``screens.rules.Bilingual``): side by side or alternating.
+    bilingual: Mapped[str] = mapped_column(sa.String(16), default="side", server_default="side")
     active: Mapped[bool] = mapped_column(default=True)
     #: SHA-256 of the screen's token; empty when it has none (revoked, or never paired).
     token_hash: Mapped[str] = mapped_column(sa.String(64), default="", index=True)

@@ -20,6 +20,7 @@ screen shows calls :func:`eligible` (or :func:`may_show`, which is the same with
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 
 from signage_server.disclosure.audience import AUDIENCE_LABELS as AUDIENCE_LABELS
@@ -32,6 +33,16 @@ from signage_server.disclosure.audience import in_window as in_window
 from signage_server.disclosure.audience import may_see
 from signage_server.disclosure.audience import scope_fits as scope_fits
 from signage_server.disclosure.audience import window as window
+
+
+class Bilingual(enum.StrEnum):
+    """How a screen shows the two texts of a bilingual item (a per-screen choice)."""
+
+    #: Chinese and the second language next to each other, each in half the frame.
+    SIDE = "side"
+    #: The Chinese pages, then the second language's pages, in the item's turn.
+    ALTERNATE = "alternate"
+
 
 #: What eligibility needs to know of an item revision.
 ItemFacts = RevisionFacts
