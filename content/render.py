@@ -51,12 +51,15 @@ def _render_text(body: TextBody) -> Markup:
 _KIND_CLASS = {"money": "num money", "number": "num", "short": "short", "text": "text"}
 
 
-def _render_table(body: TableBody, title: str = "") -> Markup:
+def _render_table(body: TableBody, title: str = "", like: AnyBody | None = None) -> Markup:
     """A table read the way the screens read it (content/numbers.py): money as 1,322.40,
     numbers right-aligned (``num``), names and dates marked ``short`` (never wrapped), each
     cell labelled with its column (``data-label``: a phone shows a wide table as cards), the
     total row marked ``total``, and no caption that repeats the title."""
-    kinds = column_kinds(list(body.columns), body.rows)
+    # A translated table reads its columns as the Chinese one does (same shape, same numbers:
+    # content/languages.py), so its money shows as 45,000.00 there too.
+    source = like if isinstance(like, TableBody) else body
+    kinds = column_kinds(list(source.columns), source.rows)
     cards = " cards" if len(body.columns) >= 3 else ""
     parts = [
         Markup('<div class="body body-table-wrap">'),
@@ -115,7 +118,9 @@ def _render_pdf(body: PdfBody, asset_url: Callable[[str], str]) -> Markup:
     )
 
 
-def render_body_html(body: AnyBody, asset_url: Callable[[str], str], title: str = "") -> Markup:
+def render_body_html(
+    body: AnyBody, asset_url: Callable[[str], str], title: str = "", like: AnyBody | None = None
+) -> Markup:
     """Return the HTML showing *body*, with asset URLs made by *asset_url* from a sha256.
 
     Plain text becomes paragraphs (split on blank lines, line breaks kept as ``<br>``); rich
@@ -123,11 +128,14 @@ def render_body_html(body: AnyBody, asset_url: Callable[[str], str], title: str 
     right-aligned through ``class="num"``, money as 1,322.40) and note, its caption left out
     when it repeats *title*; an image a ``<figure>``; a PDF one
     ``<img>`` per rendered page (a link to the PDF while it has none).
+
+    :param like: for the translation of a bilingual item, its Chinese body: a translated
+        table's columns are read (money, numbers, names) as the Chinese table's.
     """
     if isinstance(body, TextBody):
         return _render_text(body)
     if isinstance(body, TableBody):
-        return _render_table(body, title)
+        return _render_table(body, title, like)
     if isinstance(body, ImageBody):
         return _render_image(body, asset_url)
     return _render_pdf(body, asset_url)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
 LOCALE_NAMES = {"zh_Hans_CN": "简体中文", "en": "English"}
+#: The villagers' pages' own words in an organisation's second language, by language code
+#: (``content.languages``): the catalog's locale. Not offered to operators.
+VISITOR_LOCALES: dict[str, str] = {}
 
 
 def N_(message: str) -> str:

@@ -25,6 +25,7 @@ from signage_server.accounts.services import get_user
 from signage_server.catalog.rules import Cadence
 from signage_server.catalog.rules import period_of
 from signage_server.catalog.services import require_entry_for
+from signage_server.demo import bilingual
 from signage_server.disclosure import services as items
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.procedures import Meeting
@@ -424,8 +425,60 @@ def stories(today: dt.datetime) -> list[Story]:
             ),
             [*PUBLISH, ("withdraw", V["operator"], "供应商名称和单价有误，核实后重新公示。")],
         ),
+        *bilingual_stories(day(quarter.start + dt.timedelta(days=6))),
     ]
     return out
+
+
+def _village_publish(code: str) -> list[tuple[str, ...]]:
+    people = _people(code)
+    return [
+        ("submit", people["editor"]),
+        ("review", people["reviewer"]),
+        ("approve", people["approver"]),
+        ("publish", people["operator"]),
+    ]
+
+
+def bilingual_stories(start: dt.datetime) -> list[Story]:
+    """The bilingual boards' items: 阿克塔拉村's accounts in Chinese and Uyghur, 乌兰嘎查's
+    grassland subsidy in Chinese and Mongolian (``demo.bilingual``)."""
+    return [
+        Story(
+            start,
+            "YUEPUHU-01",
+            "yuepuhu01_editor",
+            _fields(
+                title=bilingual.FINANCE_TITLE_ZH,
+                category=Category.VILLAGE_AFFAIRS,
+                timing=Timing.PERIODIC,
+                scope=Scope.PUBLIC,
+                catalog_entry="CW-01",
+                department="村报账员",
+                accountable="买买提·阿不都拉",
+                body=bilingual.FINANCE_ZH,
+                translation=bilingual.uyghur_finance(),
+            ),
+            _village_publish("yuepuhu01"),
+        ),
+        Story(
+            start + dt.timedelta(days=1),
+            "BAYAN-01",
+            "bayan01_editor",
+            _fields(
+                title=bilingual.NOTICE_TITLE_ZH,
+                category=Category.SERVICE,
+                timing=Timing.PERIODIC,
+                scope=Scope.PUBLIC,
+                catalog_entry="MZ-01",
+                department="嘎查委员会",
+                accountable="额尔敦",
+                body={"type": "text", "text": bilingual.NOTICE_ZH, "format": "plain"},
+                translation=bilingual.mongolian_notice(),
+            ),
+            _village_publish("bayan01"),
+        ),
+    ]
 
 
 def notice_story(session: Session, today: dt.datetime) -> Story | None:

@@ -16,6 +16,8 @@ class DemoOrg:
     parent: str | None
     party_members: int | None = None
     address: str = ""
+    #: The language it discloses in besides Chinese (``content.languages``).
+    second_language: str | None = None
 
 
 COUNTY = DemoOrg("XIAN", "清源县", OrgKind.COUNTY, None, address="清源县人民路1号")
@@ -59,6 +61,29 @@ ORGS: list[DemoOrg] = [
     DemoOrg("CHENGGUAN-01", "东关村", OrgKind.VILLAGE, "CHENGGUAN", 31, "城关镇东关村委会"),
     DemoOrg("CHENGGUAN-02", "西关村", OrgKind.VILLAGE, "CHENGGUAN", 27, "城关镇西关村委会"),
     DemoOrg("XIAN-SLJ", "县水利局机关支部", OrgKind.AGENCY, "XIAN", 23, "清源县水利局"),
+    # Bilingual boards (issue 15): a Uyghur village, whose screen shows Chinese and Uyghur
+    # side by side (Uyghur right to left), and a Mongolian gacha in 城关镇's neighbouring
+    # township, whose board sets Mongolian vertically.
+    DemoOrg("YUEPUHU", "岳普湖镇", OrgKind.TOWNSHIP, "XIAN", address="岳普湖镇团结路8号"),
+    DemoOrg(
+        "YUEPUHU-01",
+        "阿克塔拉村",
+        OrgKind.VILLAGE,
+        "YUEPUHU",
+        34,
+        "岳普湖镇阿克塔拉村委会",
+        second_language="ug",
+    ),
+    DemoOrg("BAYAN", "巴彦镇", OrgKind.TOWNSHIP, "XIAN", address="巴彦镇草原路2号"),
+    DemoOrg(
+        "BAYAN-01",
+        "乌兰嘎查",
+        OrgKind.VILLAGE,
+        "BAYAN",
+        19,
+        "巴彦镇乌兰嘎查委员会",
+        second_language="mn",
+    ),
 ]
 
 #: One demo user per role at each of these orgs: ``<code>_<role>`` (CONTRACT.md).
@@ -96,6 +121,18 @@ USERS: dict[str, dict[Role, str]] = {
         Role.SUPERVISOR: "周玉兰（村民监督员）",
         Role.ADMIN: "王鹏（村信息员）",
     },
+    "YUEPUHU-01": {
+        Role.EDITOR: "阿依古丽·买买提（村报账员）",
+        Role.REVIEWER: "吐尔逊·艾买提（村务监督委员会主任）",
+        Role.APPROVER: "买买提·阿不都拉（村党支部书记）",
+        Role.OPERATOR: "艾力·吐尔逊（村党群服务中心）",
+    },
+    "BAYAN-01": {
+        Role.EDITOR: "其其格（嘎查报账员）",
+        Role.REVIEWER: "巴特尔（嘎查务监督委员会主任）",
+        Role.APPROVER: "额尔敦（嘎查党支部书记）",
+        Role.OPERATOR: "乌云（嘎查党群服务站）",
+    },
 }
 
 #: The site administrator, at the root of the tree.
@@ -114,6 +151,8 @@ class DemoScreen:
     audience: str
     layout: str
     location: str
+    #: How it shows bilingual items (``screens.rules.Bilingual``).
+    bilingual: str = "side"
 
 
 #: Screens of the demo: a village square, a party activity room, a township service hall.
@@ -121,4 +160,8 @@ SCREENS = (
     DemoScreen("JIYI-01", "集义村文化广场大屏", "public", "landscape", "村委会门前广场"),
     DemoScreen("JIYI-01", "集义村党员活动室", "party", "portrait", "村党群服务站二楼"),
     DemoScreen("JIYI", "集义镇便民服务中心LED屏", "public", "led", "镇便民服务中心大厅"),
+    DemoScreen("YUEPUHU-01", "阿克塔拉村广场屏", "public", "landscape", "村委会门前广场"),
+    DemoScreen(
+        "BAYAN-01", "乌兰嘎查党群服务站屏", "public", "portrait", "嘎查党群服务站门厅", "alternate"
+    ),
 )

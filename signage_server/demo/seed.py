@@ -84,6 +84,8 @@ def seed(
                 address=spec.address,
             )
             result.orgs_created += 1
+        if spec.second_language and not org.second_language:
+            org.second_language = spec.second_language
         by_code[spec.code] = org
 
     wanted: list[tuple[str, str, Org, list[Role]]] = []
@@ -192,5 +194,6 @@ def seed_screens(session: Session, by_code: dict[str, Org]) -> list[tuple[str, s
                 layouts=design_sizes(),
                 with_token=False,
             )
+            screen.bilingual = spec.bilingual
         tokens.append((screen.name, screens.issue_token(session, screen)))
     return tokens

@@ -34,6 +34,7 @@ from signage_server.disclosure.presenters import actions_for
 from signage_server.disclosure.presenters import body_html
 from signage_server.disclosure.presenters import items_query
 from signage_server.disclosure.presenters import task_query
+from signage_server.disclosure.presenters import translation_html
 from signage_server.disclosure.procedures import SEAL_LINE
 from signage_server.disclosure.rules import Action
 from signage_server.disclosure.rules import Category
@@ -159,6 +160,7 @@ def item_page(item_id: int) -> dict[str, Any]:
         "next_labels": {k.value: v for k, v in procedure.NEXT_LABELS.items()},
         "freshness_labels": {k.value: v for k, v in showing.FRESHNESS_LABELS.items()},
         "body": body_html(current.body),
+        "translation": translation_html(current),
         "live_body": body_html(live.body)
         if live is not None and live.number != current.number
         else None,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from content.bodies import body_text
 from content.bodies import parse_body
+from content.languages import presented
 from content.render import render_body_html
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
@@ -50,9 +51,22 @@ def asset_url(sha256: str) -> str:
     return url_for("assets.fetch", sha256=sha256)
 
 
-def body_html(body: dict[str, Any], title: str = "") -> Markup:
-    """Return *body* as HTML; a table's caption repeating *title* is left out."""
-    return render_body_html(parse_body(body), asset_url, title)
+def body_html(body: dict[str, Any], title: str = "", like: dict[str, Any] | None = None) -> Markup:
+    """Return *body* as HTML; a table's caption repeating *title* is left out; ``like``: the
+    Chinese body of a translated one (``content.render.render_body_html``)."""
+    return render_body_html(
+        parse_body(body), asset_url, title, parse_body(like) if like is not None else None
+    )
+
+
+def translation_html(revision: Revision) -> dict[str, Any] | None:
+    """Return the second language's title and body (as HTML) of a bilingual revision, with how
+    to set them (``lang``, ``dir``, ``vertical``, the font: ``content.languages``); ``None``
+    for a Chinese-only revision. Every page that shows a revision's body shows this with it."""
+    second = presented(revision.translation)
+    if second is None:
+        return None
+    return {**second, "body": body_html(second["body"], second["title"], like=revision.body)}
 
 
 def _iso(value: Any) -> str | None:
@@ -463,6 +477,15 @@ PROBLEM_TEXTS = {
     "too_short": N_("%(where)s needs at least %(min_length)s entries."),
     "too_long": N_("%(where)s has more than %(max_length)s entries."),
     "string_pattern_mismatch": N_("%(where)s is not a stored file."),
+    "no_second_language": N_("The organisation discloses in Chinese only: no translation."),
+    "wrong_language": N_("%(where)s is not in the organisation's second language."),
+    "translation_type": N_(
+        "%(where)s must be a table for a Chinese table, and a text for anything else."
+    ),
+    "translation_shape": N_(
+        "%(where)s must have the Chinese table's %(columns)s columns and %(rows)s rows."
+    ),
+    "translation_number": N_("%(where)s must show the same number as the Chinese table."),
 }
 PLACES = {
     "": N_("The content"),
@@ -477,6 +500,12 @@ PLACES = {
 
 
 def _place(field: str) -> str:
+    if field == "translation.title":
+        return str(gettext("The translated title"))
+    if field.startswith("translation"):
+        inner = field.removeprefix("translation").removeprefix(".").removeprefix("lang")
+        inner = inner.removeprefix("body").removeprefix(".")
+        return str(gettext("The translation: %(place)s", place=_place(inner)))
     parts = field.split(".")
     numbers = [int(p) + 1 for p in parts[1:] if p.isdigit()]
     if parts[0] == "rows" and len(numbers) == 2:

@@ -18,6 +18,7 @@ from signage_server.disclosure.audience import Status
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import asset_url
 from signage_server.disclosure.presenters import body_html
+from signage_server.disclosure.presenters import translation_html
 from signage_server.disclosure.services import seal_intact
 from signage_server.feedback import codes
 from signage_server.feedback import links
@@ -220,6 +221,8 @@ def publication(session: Session, target: Target, decision: Disclosed | None) ->
         "content_sha256": revision.content_sha256,
         "intact": intact,
         "body": body_html(revision.body, revision.title) if content else None,
+        # A bilingual item's second text: sealed with the first, presented with it or not at all.
+        "translation": translation_html(revision) if content else None,
         "attachments": [asset_url(sha) for sha in revision.attachments] if content else [],
         "current": target.item.live_number == revision.number,
     }

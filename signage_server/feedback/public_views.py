@@ -46,9 +46,11 @@ from signage_server.feedback.services import intake
 from signage_server.feedback.services import scanning
 from signage_server.feedback.services.intake import Submission
 from signage_server.i18n import N_
+from signage_server.web import visitor
 
 bp = Blueprint("feedback_public", __name__, url_prefix=codes.FORM_PREFIX)
 csrf.exempt(bp)
+bp.after_request(visitor.remember)
 
 
 @bp.after_request
@@ -102,6 +104,7 @@ def invalid_attrs(form: PublicFeedbackForm) -> Callable[[Any], dict[str, Any]]:
 @limiter.limit(_feedback_rate, key_func=client_address, methods=["POST"], scope="feedback")
 def form(code: str) -> Any:
     target = _target()
+    languages = visitor.languages(target.org)
     now = registry.now()
     decision = presenters.disclosed(target, now)
     form = PublicFeedbackForm(request.form if request.method == "POST" else None)
@@ -123,7 +126,7 @@ def form(code: str) -> Any:
             response.status_code = 201
             return response
         context = presenters.case_context(db.session, case, now)
-        html = render_template("feedback/receipt.html", case=case, **context)
+        html = render_template("feedback/receipt.html", case=case, **context, **languages)
         return make_response(html, 201)
     elif wants_json():
         response = jsonify(
@@ -152,6 +155,7 @@ def form(code: str) -> Any:
         matter=presenters.matter_path(db.session, target, decision, now),
         status=presenters.status(db.session, target, decision, now),
         audit_head=audit_head(db.session),
+        **languages,
     )
     return make_response(html, status)
 
@@ -179,6 +183,7 @@ def track(receipt: str) -> Any:
         objection_form=ObjectionForm(),
         may_object=presenters.may_object(tracked.case),
         **presenters.case_context(db.session, tracked.case, registry.now()),
+        **visitor.languages(tracked.case.org),
     )
 
 

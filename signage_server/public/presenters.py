@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
@@ -36,6 +37,7 @@ from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.presenters import asset_url
 from signage_server.disclosure.presenters import body_html
+from signage_server.disclosure.presenters import translation_html
 from signage_server.disclosure.procedures import Meeting
 from signage_server.disclosure.procedures import Seal
 from signage_server.disclosure.rules import WAS_PUBLISHED
@@ -78,6 +80,8 @@ class CurrentItem:
     meeting: Meeting | None
     committee_seal: Seal | None
     body: Markup
+    #: A bilingual item's second text (``disclosure.presenters.translation_html``).
+    translation: dict[str, Any] | None
     attachments: list[str]
     steps: list[PublicationStep]
     content_sha256: str
@@ -215,6 +219,7 @@ def _current(session: Session, revision: Revision, tz: dt.tzinfo) -> CurrentItem
         meeting=revision.joint_meeting,
         committee_seal=revision.committee_seal,
         body=body_html(revision.body, revision.title),
+        translation=translation_html(revision),
         attachments=[asset_url(sha) for sha in revision.attachments],
         steps=publication_record(session, revision.item, revision),
         content_sha256=revision.content_sha256,

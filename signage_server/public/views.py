@@ -24,8 +24,10 @@ from signage_server.extensions import client_address
 from signage_server.extensions import db
 from signage_server.extensions import limiter
 from signage_server.public import presenters
+from signage_server.web import visitor
 
 bp = Blueprint("public", __name__, url_prefix="/p")
+bp.after_request(visitor.remember)
 
 #: Seconds browsers and proxies may keep a page (nothing personal is on it).
 MAX_AGE = 60
@@ -69,5 +71,6 @@ def org_page(code: str) -> Any:
         page=found,
         step_labels={a.value: label for a, label in ACTION_LABELS.items()},
         notice_labels=NOTICE_LABELS,
+        **visitor.languages(org),
     )
     return make_response(html)

@@ -21,7 +21,12 @@ from signage_server.web.sessions import SessionCookies
 
 
 def select_locale() -> str:
-    """Pick the interface language: the user's choice, then the session's, then the default."""
+    """Pick the interface language: on a villager's page the language they chose (when its
+    catalog exists: ``web.visitor``), else the user's choice, then the session's, then the
+    default."""
+    visitor = g.get("visitor_locale")
+    if visitor is not None:
+        return str(visitor)
     principal = g.get("principal")
     user = principal.user if principal is not None else None
     if user is None and current_user and current_user.is_authenticated:
@@ -34,12 +39,19 @@ def select_locale() -> str:
     return services.get(Settings).default_locale
 
 
+def _html_lang(locale: Any) -> str:
+    if not locale or locale.language == "zh":
+        return "zh-CN"
+    return str(locale.language)
+
+
 def _template_context() -> dict[str, Any]:
     locale = get_locale()
     return {
         "locale_names": LOCALE_NAMES,
         "current_locale": str(locale) if locale else "zh_Hans_CN",
-        "html_lang": "en" if locale and locale.language == "en" else "zh-CN",
+        "html_lang": _html_lang(locale),
+        "html_dir": g.get("visitor_dir", "ltr"),
     }
 
 

@@ -7,14 +7,17 @@ from dataclasses import fields
 
 from flask import Blueprint
 from flask import Response
+from flask import abort
 from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import session
 from flask import url_for
 from flask_login import current_user
 
+from content.fonts import font_file
 from signage_server import __version__
 from signage_server import services
 from signage_server.accounts import services as accounts
@@ -47,6 +50,17 @@ def healthz() -> tuple[Response, int]:
         "scheduler": health.scheduler(db.session, services.now()),
     }
     return jsonify(body), 200 if healthy else 503
+
+
+@bp.get("/fonts/<code>.ttf")
+@limiter.exempt
+def font(code: str) -> Response:
+    """The font of a disclosure language, for phones and players that lack one (public, cached
+    for a year: a font file of a Debian package does not change under its name)."""
+    path = font_file(code)
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype="font/ttf", max_age=365 * 24 * 3600)
 
 
 @bp.get("/")

@@ -52,10 +52,16 @@ def test_village_user_sees_own_village_only(client: FlaskClient, demo: Demo) -> 
 
 def test_county_user_sees_whole_county(client: FlaskClient, demo: Demo) -> None:
     body = client.get("/api/v1/orgs", headers=demo.headers("xian_supervisor")).get_json()
-    assert body["count"] == 27
+    assert body["count"] == 31
     [county] = body["orgs"]
     assert county["code"] == "XIAN"
-    assert [c["code"] for c in county["children"]] == ["CHENGGUAN", "JIYI", "XIAN-SLJ"]
+    assert [c["code"] for c in county["children"]] == [
+        "BAYAN",
+        "CHENGGUAN",
+        "JIYI",
+        "XIAN-SLJ",
+        "YUEPUHU",
+    ]
 
 
 def test_flat_listing_is_in_tree_order(client: FlaskClient, demo: Demo) -> None:

@@ -373,7 +373,7 @@ def test_english_follows_the_visitors_choice(client: FlaskClient, demo: Demo) ->
     with client.session_transaction() as session:
         session["locale"] = "en"
     html = page(client)
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Currently disclosed" in html and "Publication record" in html
 
 
