@@ -11,7 +11,6 @@ page in the same script that measures.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -20,14 +19,13 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Live
-from tests.browser.conftest import installation
+from tests.browser.conftest import served_demo
 from tests.browser.test_admin_ui import log_in
+from tests.browser.test_appraisal import PHONE
 from tests.browser.test_screens import SIZES
 from tests.browser.test_screens import api
 from tests.browser.test_screens import register
 from tests.browser.test_screens import wait_state
-from tests.servers import free_port
-from tests.servers import running
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +33,6 @@ pytestmark = pytest.mark.browser
 #: scripts), yet linked from no page.
 AXE = "/static/vendor/axe-core/axe.min.js"
 
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 1,
-    "is_mobile": True,
-    "has_touch": True,
-    "locale": "zh-CN",
-}
 
 #: WCAG AAA for body text; the screens are read from 5 m, every text is held to it.
 SCREEN_CONTRAST = 7.0
@@ -156,13 +147,8 @@ FORCED_STATES = """
 def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """A demo installation of this module's own: its messages from the QR form do not eat
     into the feedback budget of 127.0.0.1 that the other browser tests share."""
-    port = free_port()
-    env = installation(tmp_path_factory.mktemp("a11y"))
-    env["SIGNAGE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
-    with running(env, port=port) as server:
-        served = Live(server.base, env)
+    with served_demo(tmp_path_factory.mktemp("a11y")) as served:
         yield served
-        served.close()
 
 
 def axe(page: Page, where: str) -> list[str]:
