@@ -24,6 +24,7 @@ from signage_server.extensions import client_address
 from signage_server.extensions import db
 from signage_server.extensions import limiter
 from signage_server.public import presenters
+from signage_server.public import text_size
 from signage_server.web import visitor
 
 bp = Blueprint("public", __name__, url_prefix="/p")
@@ -40,11 +41,13 @@ def _rate() -> str:
 @bp.after_request
 def _cache(response: Response) -> Response:
     """Let a page be kept for a minute: by shared caches too when the visitor has no cookie
-    (a session's answer may carry a refreshed session cookie, which no proxy may keep)."""
+    but the text size (a session's answer may carry a refreshed session cookie, which no proxy
+    may keep)."""
     if response.status_code == 200:
-        scope = "private" if request.cookies else "public"
+        scope = "public" if text_size.only_text_size_cookie() else "private"
         response.headers["Cache-Control"] = f"{scope}, max-age={MAX_AGE}"
-        # The language follows the visitor's session (the only thing that differs).
+        # The language follows the visitor's session, the type size the cookie ``large``:
+        # one copy per variant.
         response.vary.add("Cookie")
     return response
 

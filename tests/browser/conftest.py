@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Iterator
@@ -56,17 +57,24 @@ class Live:
             self.installation.close()
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """A freshly seeded demo county served on a free port (shared by the browser tests)."""
+@contextlib.contextmanager
+def served_demo(data_dir: Path) -> Iterator[Live]:
+    """Serve a freshly seeded demo county from ``data_dir`` on a free port."""
     port = free_port()
-    env = installation(tmp_path_factory.mktemp("live"))
+    env = installation(data_dir)
     # The CLI (``live.cli("screen", "register", …)``) prints player addresses on this base.
     env["SIGNAGE_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     with running(env, port=port) as server:
         served = Live(server.base, env)
         yield served
         served.close()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """A freshly seeded demo county served on a free port (shared by the browser tests)."""
+    with served_demo(tmp_path_factory.mktemp("live")) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

@@ -492,6 +492,7 @@ PUBLIC: dict[str, Filler] = {
     "player.index": _player,
     "public.index": _fixed(Call("GET", "/p/")),
     "public.org_page": _public_pages,
+    "text_size.switch": _fixed(Call("GET", "/text-size?large=1&next=/p/")),
     "player.layout_css": _fixed(*(Call("GET", f"/player/layouts/{n}.css") for n in design_sizes())),
     "player.static": _fixed(Call("GET", "/player/static/main.js")),
     "player.service_worker": _fixed(Call("GET", "/player/sw.js")),
