@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup
 from markupsafe import escape
@@ -20,6 +23,7 @@ from content.bodies import ImageBody
 from content.bodies import PdfBody
 from content.bodies import TableBody
 from content.bodies import TextBody
+from content.numbers import ColumnKind
 from content.numbers import caption_repeats_title
 from content.numbers import cell_display
 from content.numbers import column_kinds
@@ -51,15 +55,16 @@ def _render_text(body: TextBody) -> Markup:
 _KIND_CLASS = {"money": "num money", "number": "num", "short": "short", "text": "text"}
 
 
-def _render_table(body: TableBody, title: str = "", like: AnyBody | None = None) -> Markup:
+def _render_table(
+    body: TableBody, title: str = "", kinds: Sequence[ColumnKind] | None = None
+) -> Markup:
     """A table read the way the screens read it (content/numbers.py): money as 1,322.40,
     numbers right-aligned (``num``), names and dates marked ``short`` (never wrapped), each
     cell labelled with its column (``data-label``: a phone shows a wide table as cards), the
-    total row marked ``total``, and no caption that repeats the title."""
-    # A translated table reads its columns as the Chinese one does (same shape, same numbers:
-    # content/languages.py), so its money shows as 45,000.00 there too.
-    source = like if isinstance(like, TableBody) else body
-    kinds = column_kinds(list(source.columns), source.rows)
+    total row marked ``total``, and no caption that repeats the title. ``kinds`` are the
+    columns' kinds when another table decides them (a translation reads like its original)."""
+    if kinds is None or len(kinds) < len(body.columns):
+        kinds = column_kinds(list(body.columns), body.rows)
     cards = " cards" if len(body.columns) >= 3 else ""
     parts = [
         Markup('<div class="body body-table-wrap">'),
@@ -118,8 +123,20 @@ def _render_pdf(body: PdfBody, asset_url: Callable[[str], str]) -> Markup:
     )
 
 
+def kinds_like(primary: Mapping[str, Any]) -> list[ColumnKind] | None:
+    """Return the column kinds a translation of the Chinese body ``primary`` (stored JSON) is
+    read by: a table's, else ``None`` (see ``content.languages``: same shape, same numbers)."""
+    if primary.get("type") != "table":
+        return None
+    return column_kinds(list(primary.get("columns", [])), primary.get("rows", []))
+
+
 def render_body_html(
-    body: AnyBody, asset_url: Callable[[str], str], title: str = "", like: AnyBody | None = None
+    body: AnyBody,
+    asset_url: Callable[[str], str],
+    title: str = "",
+    *,
+    kinds: Sequence[ColumnKind] | None = None,
 ) -> Markup:
     """Return the HTML showing *body*, with asset URLs made by *asset_url* from a sha256.
 
@@ -129,13 +146,13 @@ def render_body_html(
     when it repeats *title*; an image a ``<figure>``; a PDF one
     ``<img>`` per rendered page (a link to the PDF while it has none).
 
-    :param like: for the translation of a bilingual item, its Chinese body: a translated
-        table's columns are read (money, numbers, names) as the Chinese table's.
+    *kinds*: the kinds of a table's columns when another table decides them (a translated
+    table is read like its Chinese original: its money as money, whatever its headers say).
     """
     if isinstance(body, TextBody):
         return _render_text(body)
     if isinstance(body, TableBody):
-        return _render_table(body, title, like)
+        return _render_table(body, title, kinds)
     if isinstance(body, ImageBody):
         return _render_image(body, asset_url)
     return _render_pdf(body, asset_url)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from content.bodies import body_text
 from content.bodies import parse_body
 from content.languages import presented
+from content.render import kinds_like
 from content.render import render_body_html
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
@@ -54,9 +55,8 @@ def asset_url(sha256: str) -> str:
 def body_html(body: dict[str, Any], title: str = "", like: dict[str, Any] | None = None) -> Markup:
     """Return *body* as HTML; a table's caption repeating *title* is left out; ``like``: the
     Chinese body of a translated one (``content.render.render_body_html``)."""
-    return render_body_html(
-        parse_body(body), asset_url, title, parse_body(like) if like is not None else None
-    )
+    kinds = kinds_like(like) if like is not None else None
+    return render_body_html(parse_body(body), asset_url, title, kinds=kinds)
 
 
 def translation_html(revision: Revision) -> dict[str, Any] | None:

@@ -38,6 +38,7 @@ from sqlalchemy.orm import selectinload
 
 from content.assets import AssetStore
 from content.assets import sha256_hex
+from content.languages import LANGUAGES
 from signage_server import listing
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
@@ -96,6 +97,7 @@ def dossier_html(session: Session, item: Item, *, now: dt.datetime, interim: boo
                 tz=tz,
                 rules=rules,
                 problem_labels=gathering.PROBLEM_LABELS,
+                languages=LANGUAGES,
                 # The PDF's metadata: who issued it and when it was made.
                 author=data.org_name,
                 created=now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

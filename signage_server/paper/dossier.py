@@ -20,9 +20,11 @@ import logging
 import time
 from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
@@ -62,7 +64,9 @@ from signage_server.feedback.services.sealing import replies_intact
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
+from signage_server.paper import bilingual
 from signage_server.paper import rules
+from signage_server.paper.bilingual import PrintedTranslation
 from signage_server.paper.rules import Changes
 from signage_server.paper.rules import FieldChange
 from signage_server.paper.rules import Play
@@ -137,6 +141,8 @@ class RevisionEntry:
     intact: bool
     #: The body as printed (the renderer of screens and posters); ``None`` when not intact.
     body: Markup | None
+    #: A bilingual item's second text as printed (``None``: none, or not intact).
+    translation: PrintedTranslation | None = None
     #: What changed from ``previous`` (the revision before it in the dossier).
     previous: int | None = None
     changes: Changes | None = None
@@ -458,6 +464,11 @@ def _revisions(
                 returned_by=names.get(by, by),
                 intact=intact,
                 body=_body(revision, asset_url) if intact else None,
+                translation=(
+                    bilingual.printed(revision.translation, revision.body, asset_url)
+                    if intact
+                    else None
+                ),
                 previous=previous.number if previous is not None else None,
                 changes=changes(previous, revision, tz, broken) if previous is not None else None,
             )
@@ -522,12 +533,26 @@ def changes(
             else None
         )
         fields.append(FieldChange(name, label, old, new, diff))
-    if older.body == newer.body:
-        return Changes(fields=tuple(fields))
+    translation = translation_changes(older.translation, newer.translation)
+    table, text, kinds = body_changes(older.body, newer.body)
+    return Changes(
+        fields=tuple(fields), table=table, text=text, kinds=kinds, translation=translation
+    )
+
+
+BodyChanges = tuple[rules.TableDiff | None, rules.TextDiff | None, tuple[str, str] | None]
+
+
+def body_changes(older: object, newer: object) -> BodyChanges:
+    """Return what changed from the body ``older`` to ``newer`` (stored JSON): a table row by
+    row (with its caption and note as text), anything else as text, and the kinds of body when
+    the kind changed; nothing when they are equal or one cannot be read."""
+    if older == newer:
+        return None, None, None
     try:
-        old_body, new_body = parse_body(older.body), parse_body(newer.body)
+        old_body, new_body = parse_body(older), parse_body(newer)
     except BodyError:
-        return Changes(fields=tuple(fields))
+        return None, None, None
     if isinstance(old_body, TableBody) and isinstance(new_body, TableBody):
         new_kinds = column_kinds(list(new_body.columns), new_body.rows)
         table = rules.table_diff(
@@ -541,13 +566,35 @@ def changes(
             "\n".join((old_body.caption, old_body.note)),
             "\n".join((new_body.caption, new_body.note)),
         )
-        return Changes(fields=tuple(fields), table=table, text=around if around.changed else None)
+        return table, around if around.changed else None, None
     kinds = (old_body.type, new_body.type) if old_body.type != new_body.type else None
     text = rules.text_diff(body_text(old_body), body_text(new_body))
     if old_body.type in ("image", "pdf") and old_body.type == new_body.type and not text.changed:
         # The same kind of file, another file: say so (its caption did not change).
         kinds = (old_body.type, new_body.type)
-    return Changes(fields=tuple(fields), text=text, kinds=kinds)
+    return None, text, kinds
+
+
+def translation_changes(
+    older: Mapping[str, Any] | None, newer: Mapping[str, Any] | None
+) -> rules.TranslationChanges | None:
+    """Return what changed of a bilingual item's second text from ``older`` to ``newer``
+    (stored translations), ``None`` when nothing did."""
+    if (older or None) == (newer or None):
+        return None
+    if not older or not newer:
+        gone = not newer
+        lang = str((older or newer or {}).get("lang", ""))
+        return rules.TranslationChanges(lang, presence="removed" if gone else "added")
+    title = rules.text_diff(str(older.get("title", "")), str(newer.get("title", "")))
+    table, text, kinds = body_changes(older.get("body"), newer.get("body"))
+    return rules.TranslationChanges(
+        str(newer.get("lang", "")),
+        title=title if title.changed else None,
+        table=table,
+        text=text,
+        kinds=kinds,
+    )
 
 
 def _shown_rows(table: TableBody) -> list[list[str]]:

@@ -16,6 +16,10 @@ What may be printed is the one audience rule's answer (``disclosure.audience``):
 * a revision that does not match its seal in the audit chain is never printed (a poster is
   refused; a board leaves it out and logs the alarm).
 
+A bilingual item prints both texts, the Chinese one first (``paper.bilingual``); the seal
+check covers both (they are sealed in one content hash), so a changed translation is never
+printed either.
+
 Every sheet carries its approval block (who drafted, reviewed, signed off, approved above
 and published it, when; the accountable person and department), its validity and notice
 period, the content's SHA-256 and the audit chain's head at printing.
@@ -72,6 +76,8 @@ from signage_server.feedback import links
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import OrgKind
+from signage_server.paper import bilingual
+from signage_server.paper.bilingual import PrintedTranslation
 from signage_server.paper.layout import Orientation
 from signage_server.paper.layout import PageFormat
 from signage_server.paper.layout import Size
@@ -174,6 +180,8 @@ class Sheet:
     category: str
     catalog: str
     body: Markup
+    #: The second text of a bilingual item (after the Chinese one), or ``None``.
+    translation: PrintedTranslation | None
     wide: bool
     #: The type size of its table in percent (``layout.TABLE_SCALES``).
     table_scale: int
@@ -384,6 +392,7 @@ def sheet(
         category=revision.category.label,
         catalog=f"{entry.code} {entry.title}" if entry is not None else "",
         body=render_body_html(body, asset_url, revision.title),
+        translation=bilingual.printed(revision.translation, revision.body, asset_url),
         wide=wide,
         table_scale=fmt.table_scale if fmt is not None else 100,
         scope=revision.scope,

@@ -310,8 +310,34 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class TranslationChanges:
+    """What changed of a bilingual item's second text (its title, then its body as a table
+    row by row or as text); ``presence`` says when one of the two revisions has none."""
+
+    #: The language (``content.languages`` code) of the newer text (the older when removed).
+    lang: str
+    #: ``added`` or ``removed`` when only one of the revisions has a translation, else empty.
+    presence: str = ""
+    title: TextDiff | None = None
+    table: TableDiff | None = None
+    text: TextDiff | None = None
+    kinds: tuple[str, str] | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.presence
+            or (self.title and self.title.changed)
+            or (self.table and self.table.changed)
+            or (self.text and self.text.changed)
+            or self.kinds
+        )
+
+
+@dataclass(frozen=True)
 class Changes:
-    """What changed from one revision to the next: fields, then the body."""
+    """What changed from one revision to the next: fields, then the body, then the
+    translation of a bilingual item."""
 
     fields: tuple[FieldChange, ...] = ()
     #: Of a body that stayed a table.
@@ -320,6 +346,7 @@ class Changes:
     text: TextDiff | None = None
     #: The body's kind changed (e.g. from text to a table): ``(old, new)``.
     kinds: tuple[str, str] | None = None
+    translation: TranslationChanges | None = None
 
     @property
     def any(self) -> bool:
@@ -328,4 +355,5 @@ class Changes:
             or (self.table and self.table.changed)
             or (self.text and self.text.changed)
             or self.kinds
+            or (self.translation and self.translation.changed)
         )
