@@ -89,6 +89,8 @@ class Settings:
     feedback_rate_limit: str = "5 per minute;30 per hour;100 per day"
     #: Tracking-page lookups allowed per client address.
     track_rate_limit: str = "30 per minute"
+    #: Receipt look-ups at the village office's counter per logged-in user (staff side).
+    lookup_rate_limit: str = "20 per minute;200 per day"
     #: Public disclosure pages (``/p/<org>``) served per client address (many phones may share
     #: one address behind a carrier's NAT; the pages are cacheable for a minute).
     public_page_rate_limit: str = "120 per minute"

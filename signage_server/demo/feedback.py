@@ -1,26 +1,33 @@
 """Villagers' feedback in the demo: an answered question, an overdue comment, a request whose
 refusal awaits the township's review, a real-name report with the township's discipline
-commission, and a fresh question. Told once, through the real services."""
+commission, a fresh question, and cases staff recorded for villagers without a smartphone
+(a call to the hotline, a letter, a reception day). Told once, through the real services."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from signage_server.accounts.permissions import Principal
 from signage_server.demo.content import TZ
 from signage_server.demo.content import _principal
 from signage_server.disclosure.models import Item
 from signage_server.disclosure.models import Revision
 from signage_server.disclosure.rules import State
 from signage_server.feedback.models import Case
+from signage_server.feedback.rules import Channel
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.rules import Source
 from signage_server.feedback.services import handling
 from signage_server.feedback.services.intake import Submission
 from signage_server.feedback.services.intake import submit_case
+from signage_server.feedback.services.recording import Heard
+from signage_server.feedback.services.recording import record_case
 from signage_server.feedback.services.scanning import Target
+from signage_server.orgs.models import Org
 from signage_server.orgs.services import require_by_code
 from signage_server.screens.models import Screen
 
@@ -57,7 +64,12 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
         return min(day, now - dt.timedelta(minutes=30))
 
     def case(
-        found: tuple[Item, Revision] | None, kind: Kind, text: str, at: dt.datetime, **who: str
+        found: tuple[Item, Revision] | None,
+        kind: Kind,
+        text: str,
+        at: dt.datetime,
+        name: str = "",
+        phone: str = "",
     ) -> Case | None:
         if found is None:
             if screen is None:
@@ -66,7 +78,8 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
         else:
             item, revision = found
             target = Target(Source.SCREEN, village, item=item, revision=revision, screen=screen)
-        return submit_case(session, target, Submission(kind=kind, text=text, **who), at)
+        submission = Submission(kind=kind, text=text, name=name, phone=phone)
+        return submit_case(session, target, submission, at)
 
     made = 0
     finance = _published(session, village.id, "村级财务收支")
@@ -139,5 +152,88 @@ def seed_feedback(session: Session, now: dt.datetime) -> int:
         now - dt.timedelta(hours=2),
     )
     made += fresh is not None
+    made += _recorded(session, village, relief, road, ago)
     session.flush()
     return made
+
+
+def _recorded(
+    session: Session,
+    village: Org,
+    relief: tuple[Item, Revision] | None,
+    road: tuple[Item, Revision] | None,
+    ago: Callable[..., dt.datetime],
+) -> int:
+    """Cases heard without a smartphone (代录): a call to the hotline the village's desk
+    recorded and answered, a letter reporting the village (recorded at the village, handled
+    by the township's discipline commission: the village's desk does not see it), a comment
+    from the township's reception day. Return how many."""
+    desk = _principal(session, "jiyi01_handler")
+    township_desk = _principal(session, "jiyi_handler")
+    made = 0
+
+    def record(
+        who: Principal,
+        channel: Channel,
+        received: dt.datetime,
+        at: dt.datetime,
+        found: tuple[Item, Revision] | None,
+        submission: Submission,
+    ) -> Case:
+        heard = Heard(
+            org=village.code,
+            channel=channel,
+            received_on=received.astimezone(TZ).date(),
+            submission=submission,
+            item_id=found[0].id if found is not None else None,
+        )
+        return record_case(session, who, heard, at)
+
+    call = record(
+        desk,
+        Channel.PHONE,
+        ago(3, 9),
+        ago(3, 9),
+        relief,
+        Submission(
+            kind=Kind.QUESTION,
+            text="我家老伴今年做了大手术，花了六万多，能不能申请临时救助？要带什么材料？",
+            name="王德福",
+            phone="13787651234",
+        ),
+    )
+    handling.reply_to_case(
+        session,
+        call,
+        desk,
+        "可以申请。请带户口簿、身份证、医院费用清单和发票复印件到村党群服务站填表，"
+        "村里审核后报镇民政办，一般十五个工作日内有结果。",
+        True,
+        ago(2, 15),
+    )
+    made += 1
+    record(
+        desk,
+        Channel.LETTER,
+        ago(6),
+        ago(4, 11),
+        road,
+        Submission(
+            kind=Kind.REPORT,
+            text="通组道路第一阶段的碎石是村主任亲戚的料场供的，价格比市场高，没有比价。",
+        ),
+    )
+    made += 1
+    record(
+        township_desk,
+        Channel.VISIT,
+        ago(1, 10),
+        ago(1, 10),
+        None,
+        Submission(
+            kind=Kind.COMMENT,
+            text="希望村里公开栏的字再大一些，老年人看不清；最好在村口也放一块。",
+            name="刘秀芳",
+        ),
+    )
+    return made + 1

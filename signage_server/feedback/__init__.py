@@ -10,7 +10,8 @@ Where each concern lives:
 * ``services/`` — the use cases, one module per concern (see its docstring);
 * ``presenters`` — a case as JSON, what the QR and receipt pages show;
 * edges: ``views`` (handlers' pages), ``api`` (``/api/v1/feedback``), ``public_views``
-  (the villagers' pages under ``/f``).
+  (the villagers' pages under ``/f``), ``office_views`` (recording a case on a villager's
+  behalf, its receipt slip, the look-up by receipt at the counter).
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ def init_app(app: Flask) -> None:
     # cycle: signage_server.feedback (the package of models and rules) -> its edges ->
     # feedback.services -> feedback.models
     from signage_server.feedback.api import bp as api_bp
+    from signage_server.feedback.office_views import bp as office_bp
     from signage_server.feedback.public_views import bp as public_bp
     from signage_server.feedback.views import bp as views_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(views_bp)
+    app.register_blueprint(office_bp)
     app.register_blueprint(api_bp)

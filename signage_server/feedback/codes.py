@@ -114,6 +114,11 @@ def form_path(code: str, screen_code: str = "") -> str:
     return f"{path}?s={screen_code}" if screen_code else path
 
 
+def track_path(receipt: str) -> str:
+    """Return the path of the tracking page of a receipt (``/f/track/<receipt>``)."""
+    return f"{FORM_PREFIX}/track/{receipt}"
+
+
 def form_url(public_url: str, code: str, screen_code: str = "") -> str:
     """Return the address a QR code carries: :func:`form_path` under ``public_url``."""
     return public_url.rstrip("/") + form_path(code, screen_code)

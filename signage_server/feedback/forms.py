@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
+from wtforms import DateField
 from wtforms import Form
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -15,21 +16,36 @@ from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import AnyOf
 from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from signage_server.feedback import rules
 from signage_server.feedback.rules import Kind
+from signage_server.feedback.services.intake import Submission
 from signage_server.phones import normalise_phone
 
 
-class PublicFeedbackForm(Form):  # type: ignore[misc]
-    """The form behind every QR code. A plain WTForms form: no session, no CSRF token.
+def message_field(label: Any) -> Any:
+    """The message itself (the same checks wherever it is typed)."""
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(_l("Please write your message.")),
+            Length(
+                min=rules.TEXT_MIN,
+                max=rules.TEXT_MAX,
+                message=_l("Write between %(min)d and %(max)d characters."),
+            ),
+        ],
+    )
 
-    Nobody is logged in, so a forged cross-site post could do nothing that a direct post
-    cannot; what keeps floods out is the rate limit and the honeypot.
-    """
+
+class MessageFields:
+    """What a villager says and who they are, with its checks: the QR form's fields, which
+    staff fill in too when they record a case on the villager's behalf (:class:`RecordForm`).
+    A mixin of fields: each form adds its base (with or without CSRF) and its own fields."""
 
     kind = RadioField(
         _l("What is it about?"),
@@ -44,17 +60,7 @@ class PublicFeedbackForm(Form):  # type: ignore[misc]
             ),
         ],
     )
-    text = TextAreaField(
-        _l("Your message"),
-        validators=[
-            DataRequired(_l("Please write your message.")),
-            Length(
-                min=rules.TEXT_MIN,
-                max=rules.TEXT_MAX,
-                message=_l("Write between %(min)d and %(max)d characters."),
-            ),
-        ],
-    )
+    text = message_field(_l("Your message"))
     name = StringField(
         _l("Name (optional)"),
         validators=[
@@ -69,8 +75,6 @@ class PublicFeedbackForm(Form):  # type: ignore[misc]
             " are used to handle my message."
         )
     )
-    #: Left empty by people (it is hidden); robots fill it in.
-    website = StringField(_l("Website"))
     nonce = HiddenField()
 
     def offer(self, kinds: tuple[Kind, ...]) -> None:
@@ -108,6 +112,58 @@ class PublicFeedbackForm(Form):  # type: ignore[misc]
     def validate_nonce(self, field: Any) -> None:
         value = (field.data or "").strip()
         field.data = value if value.isalnum() and 16 <= len(value) <= 64 else ""
+
+    def submission(self, honeypot: str = "") -> Submission:
+        """Return what the villager said, checked (call after validating)."""
+        return Submission(
+            kind=Kind(self.kind.data),
+            text=self.text.data,
+            name=self.name.data or "",
+            phone=self.phone.data or "",
+            nonce=self.nonce.data or None,
+            honeypot=honeypot,
+        )
+
+
+class PublicFeedbackForm(MessageFields, Form):  # type: ignore[misc]
+    """The form behind every QR code. A plain WTForms form: no session, no CSRF token.
+
+    Nobody is logged in, so a forged cross-site post could do nothing that a direct post
+    cannot; what keeps floods out is the rate limit and the honeypot.
+    """
+
+    #: Left empty by people (it is hidden); robots fill it in.
+    website = StringField(_l("Website"))
+
+
+class RecordForm(MessageFields, FlaskForm):  # type: ignore[misc]
+    """A case staff record on a villager's behalf (代录): the QR form's fields, how it came
+    and when, and the item it is about (or none: the organisation in general)."""
+
+    org = HiddenField()
+    channel = RadioField(
+        _l("How did the villager reach you?"),
+        choices=[(c.value, _l(c.label)) for c in rules.RECORDED_CHANNELS],
+        validators=[
+            InputRequired(_l("Say how the villager reached you.")),
+            AnyOf(
+                [c.value for c in rules.RECORDED_CHANNELS],
+                message=_l("Say how the villager reached you."),
+            ),
+        ],
+    )
+    received_on = DateField(
+        _l("Received on (the day the call came, the letter arrived, the mailbox was opened)"),
+        validators=[InputRequired(_l("Say on which day it was received."))],
+    )
+    item = SelectField(_l("About"), coerce=int, validate_choice=False, default=0)
+    text = message_field(_l("What the villager said (in their words)"))
+    consent = BooleanField(
+        _l(
+            "The villager was told the privacy notice and agreed that their name and number"
+            " are used to handle the message."
+        )
+    )
 
 
 class NoteForm(FlaskForm):  # type: ignore[misc]

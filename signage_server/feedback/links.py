@@ -40,3 +40,9 @@ def form_url(code: str, screen_code: str = "", app: Flask | None = None) -> str:
     """Return the absolute address of the feedback form behind ``code`` (what a QR code
     carries), with the screen's code if it was scanned on one."""
     return codes.form_url(registry.get(Settings, app).public_url, code, screen_code)
+
+
+def track_url(receipt: str, app: Flask | None = None) -> str:
+    """Return the absolute address of a receipt's tracking page (what a receipt slip prints
+    and its QR code carries)."""
+    return registry.get(Settings, app).public_url.rstrip("/") + codes.track_path(receipt)

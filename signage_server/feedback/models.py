@@ -18,6 +18,7 @@ from signage_server.db import str_enum
 from signage_server.disclosure.models import Item
 from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import CaseState
+from signage_server.feedback.rules import Channel
 from signage_server.feedback.rules import Decision
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.rules import Source
@@ -55,7 +56,16 @@ class Case(Base):
     name: Mapped[str] = mapped_column(sa.String(40), default="")
     phone: Mapped[str] = mapped_column(sa.String(16), default="")
 
+    #: When it reached the organisation: the form's submission, or for a case staff recorded
+    #: (``channel``) the day the letter arrived or the call came (deadlines count from it).
     received_at: Mapped[created_at]
+    #: How it came: the QR form, or recorded by staff on the villager's behalf (代录).
+    channel: Mapped[Channel] = mapped_column(
+        str_enum(Channel, 16), default=Channel.QR, server_default=Channel.QR.value
+    )
+    #: Who recorded it, and when (a recorded case only).
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime | None]
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     acknowledged_at: Mapped[dt.datetime | None]
     concluded_at: Mapped[dt.datetime | None]
@@ -76,7 +86,8 @@ class Case(Base):
     handling_org: Mapped[Org] = relationship(foreign_keys=[handling_org_id])
     item: Mapped[Item | None] = relationship()
     screen: Mapped[Screen | None] = relationship()
-    assignee: Mapped[User | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     replies: Mapped[list[Reply]] = relationship(
         back_populates="case", order_by="Reply.id", cascade="all, delete-orphan"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -51,6 +52,9 @@ def case_json(row: CaseRow) -> dict[str, Any]:
         "kind": case.kind.value,
         "state": case.state.value,
         "source": case.source.value,
+        "channel": case.channel.value,
+        "recorded_by": case.recorded_by.username if case.recorded_by else None,
+        "recorded_at": _iso(case.recorded_at),
         "org": case.org.code,
         "handling_org": case.handling_org.code,
         "item": case.item_id,
@@ -285,3 +289,44 @@ def status(
         "endings": viewing.public_endings(session, target.item, revision, decision),
         "replacement": replacement,
     }
+
+
+@dataclass(frozen=True)
+class Slip:
+    """What a receipt slip (回执) says: what was promised when the case was recorded, and
+    nothing of what happened since (its holder reads that on the tracking page)."""
+
+    receipt: str
+    org: str
+    kind: str
+    channel: str
+    received_on: dt.date
+    #: The duties with their last days as counted at receipt (labels as the villager reads them).
+    deadlines: list[tuple[str, dt.date]]
+    #: Where the villager may ask, receipt in hand: the body that handles the case (the
+    #: township's discipline commission for a report, never the reported village).
+    ask_at: str
+    track_url: str
+    recorded_at: dt.datetime | None
+
+
+def slip(session: Session, case: Case) -> Slip:
+    """Return the receipt slip of a case staff recorded."""
+    terms = deadlines.terms(session)
+    promised = rules.deadlines(
+        rules.CaseFacts(kind=case.kind, real_name=case.real_name, received_at=case.received_at),
+        terms.calendar,
+        terms.tz,
+        terms.days,
+    )
+    return Slip(
+        receipt=case.receipt,
+        org=case.org.name,
+        kind=case.kind.label,
+        channel=case.channel.label,
+        received_on=terms.today(case.received_at),
+        deadlines=[(PUBLIC_DUTY_LABELS[d.duty], d.due) for d in promised],
+        ask_at=case.handling_org.name,
+        track_url=links.track_url(case.receipt),
+        recorded_at=case.recorded_at,
+    )

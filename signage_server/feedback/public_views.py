@@ -40,11 +40,9 @@ from signage_server.feedback import rules
 from signage_server.feedback.forms import ObjectionForm
 from signage_server.feedback.forms import PublicFeedbackForm
 from signage_server.feedback.rules import KIND_HINTS
-from signage_server.feedback.rules import Kind
 from signage_server.feedback.services import handling
 from signage_server.feedback.services import intake
 from signage_server.feedback.services import scanning
-from signage_server.feedback.services.intake import Submission
 from signage_server.i18n import N_
 from signage_server.web import visitor
 
@@ -112,14 +110,7 @@ def form(code: str) -> Any:
     if request.method == "GET":
         form.nonce.data = secrets.token_hex(16)
     elif form.validate():
-        submission = Submission(
-            kind=Kind(form.kind.data),
-            text=form.text.data,
-            name=form.name.data or "",
-            phone=form.phone.data or "",
-            nonce=form.nonce.data or None,
-            honeypot=(form.website.data or "").strip(),
-        )
+        submission = form.submission(honeypot=(form.website.data or "").strip())
         case = intake.submit_case(db.session, target, submission, now)
         if wants_json():
             response = jsonify({"receipt": case.receipt})

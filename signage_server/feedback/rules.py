@@ -152,12 +152,46 @@ STATE_LABELS = {
 }
 
 
+class Channel(StrEnum):
+    """How a case reached the organisation: the QR form, or staff recording it on the
+    villager's behalf (代录: a call to the hotline, a letter, the paper mailbox, a reception
+    day)."""
+
+    QR = "qr"
+    PHONE = "phone"
+    LETTER = "letter"
+    MAILBOX = "mailbox"
+    VISIT = "visit"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+    @property
+    def recorded(self) -> bool:
+        """Staff recorded it on the villager's behalf."""
+        return self is not Channel.QR
+
+
+CHANNEL_LABELS = {
+    Channel.QR: N_("QR code"),
+    Channel.PHONE: N_("Hotline"),
+    Channel.LETTER: N_("Letter"),
+    Channel.MAILBOX: N_("Paper mailbox"),
+    Channel.VISIT: N_("Reception day"),
+}
+#: The channels staff record a case from, in the recording form's order.
+RECORDED_CHANNELS = tuple(c for c in Channel if c.recorded)
+
+
 class Source(StrEnum):
     """Where the code that was scanned hung."""
 
     SCREEN = "screen"
     POSTER = "poster"
     SCREEN_GENERAL = "screen_general"
+    #: No code was scanned: staff recorded the case (see :class:`Channel`).
+    RECORDED = "recorded"
 
 
 class Decision(StrEnum):
@@ -342,6 +376,101 @@ def can_see_identity(grants: Iterable[Grant], kind: Kind, handling: str) -> bool
     needs the contact of a villager who gave one; supervisors see only 实名/匿名.
     """
     return can_handle(grants, kind, handling)
+
+
+# --- recording on a villager's behalf (代录) -------------------------------------------
+#
+# Villagers without a smartphone call the hotline, write a letter, drop a note into the
+# paper mailbox or come to a reception day; staff record the case for them through the same
+# intake as the QR form (routing, deadlines, privacy, the audit chain). Who records is not
+# who handles: recording gives no sight of the case. A village clerk who records a report
+# about their own village has sent it to the discipline commission above like the QR form
+# would, and sees of it afterwards only what the villager's receipt shows anybody.
+
+#: The roles that record cases on villagers' behalf, for the orgs of their grant's subtree:
+#: the feedback desk (``handler``) and the discipline commission (its reporting hotline).
+RECORDING_ROLES = frozenset({Role.HANDLER, Role.DISCIPLINE})
+#: How many days back the day a case was received may lie (a letter opened late, a mailbox
+#: emptied monthly); never in the future. Deadlines count from that day.
+RECEIVED_DAYS_BACK = 30
+#: How long after recording the recorder may print the receipt slip again (a jammed
+#: printer) without seeing the case.
+SLIP_REPRINT_HOURS = 24
+
+
+def recording_role(grants: Iterable[Grant], org_path: str) -> Role | None:
+    """Return the role in which the holder of ``grants`` records cases about the org at
+    ``org_path`` (a grant of :data:`RECORDING_ROLES` at it or above it), or ``None``."""
+    return next(
+        (
+            g.role
+            for g in sorted(grants, key=lambda g: g.role.value)
+            if g.role in RECORDING_ROLES and is_within(org_path, g.org_path)
+        ),
+        None,
+    )
+
+
+def recording_paths(grants: Iterable[Grant]) -> list[str]:
+    """Return the paths whose subtrees the holder of ``grants`` records cases for."""
+    return sorted({g.org_path for g in grants if g.role in RECORDING_ROLES})
+
+
+def check_may_record(grants: Iterable[Grant], org_path: str | None) -> Role:
+    """Return the role to record a case about the org at ``org_path`` in (``None``: an org
+    that does not exist, or no longer: refused alike).
+
+    :raise PermissionDenied: no recording role reaches that org.
+    """
+    role = recording_role(grants, org_path) if org_path is not None else None
+    if role is None:
+        raise PermissionDenied(
+            N_("You may not record feedback for that organisation."), code="forbidden"
+        )
+    return role
+
+
+def check_received_on(
+    received: dt.date, today: dt.date, days_back: int = RECEIVED_DAYS_BACK
+) -> None:
+    """Refuse a day of receipt in the future or more than ``days_back`` days before today.
+
+    :raise BadRequest: ``received_in_future``, ``received_too_early``.
+    """
+    if received > today:
+        raise BadRequest(
+            N_("The day it was received cannot be in the future."), code="received_in_future"
+        )
+    if received < today - dt.timedelta(days=days_back):
+        raise BadRequest(
+            N_(
+                "The day it was received may lie at most %(days)d days back (%(first)s):"
+                " record cases when they arrive."
+            ),
+            code="received_too_early",
+            days=days_back,
+            first=(today - dt.timedelta(days=days_back)).isoformat(),
+        )
+
+
+def received_moment(received: dt.date, now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """Return the moment a recorded case counts as received: now when it came in today,
+    else the start of that (local) day. Deadlines count from its day."""
+    if received == now.astimezone(tz).date():
+        return now
+    return dt.datetime.combine(received, dt.time.min, tzinfo=tz)
+
+
+def may_reprint_slip(
+    recorded_at: dt.datetime | None, recorded_by: int | None, user: int, now: dt.datetime
+) -> bool:
+    """Tell whether ``user`` may print a case's receipt slip again without seeing the case:
+    they recorded it, less than :data:`SLIP_REPRINT_HOURS` ago."""
+    return (
+        recorded_at is not None
+        and recorded_by == user
+        and recorded_at <= now < recorded_at + dt.timedelta(hours=SLIP_REPRINT_HOURS)
+    )
 
 
 # --- deadlines ------------------------------------------------------------------------

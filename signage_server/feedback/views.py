@@ -36,6 +36,7 @@ from signage_server.feedback.forms import ReplyForm
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import CaseState
+from signage_server.feedback.rules import Channel
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.services import handling
 from signage_server.feedback.services import inbox as cases
@@ -59,6 +60,7 @@ def _bar(principal: Principal) -> listing.Filters:
             translate=False,
         ),
         listing.select("kind", N_("Kind"), [(k.value, k.label) for k in Kind]),
+        listing.select("channel", N_("How it came"), [(c.value, c.label) for c in Channel]),
         listing.select("state", N_("State"), [(s.value, s.label) for s in CaseState]),
         listing.date("from", N_("Received from")),
         listing.date("to", N_("Received until")),
@@ -76,6 +78,7 @@ def _filters(bar: listing.Filters) -> cases.Filters:
         org=bar.get("org"),
         state=CaseState(bar.get("state")) if bar.get("state") else None,
         kind=Kind(bar.get("kind")) if bar.get("kind") else None,
+        channel=Channel(bar.get("channel")) if bar.get("channel") else None,
         hidden=bar.flag("hidden"),
         text=bar.get("q"),
         received_from=since,
@@ -97,6 +100,7 @@ def inbox() -> str:
         rows=rows,
         page=page,
         filters=bar,
+        may_record=bool(rules.recording_paths(principal.grants)),
     )
 
 
@@ -116,6 +120,8 @@ def export() -> Response:
         _("Submitter"),
         _("Message"),
         _("Overdue"),
+        _("How it came"),
+        _("Recorded by"),
     ]
     lines = []
     tz = local_tz()
@@ -136,6 +142,8 @@ def export() -> Response:
                 submitter,
                 case.text,
                 _("Yes") if found.row.overdue else "",
+                _(case.channel.label),
+                case.recorded_by.name if case.recorded_by else "",
             ]
         )
     response = make_response(csv_text(header, lines))

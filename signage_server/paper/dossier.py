@@ -233,6 +233,8 @@ class FeedbackEntry:
     state: str
     revision: int | None
     screen: str
+    #: How it came, when staff recorded it (a letter, a call): its label; empty for the QR form.
+    channel: str
     #: Identities redacted (see ``feedback.rules.redact``).
     text: str
     replies: tuple[ReplyEntry, ...]
@@ -805,6 +807,7 @@ def _feedback(session: Session, item: Item) -> list[FeedbackEntry]:
                 state=case.state.label,
                 revision=case.revision,
                 screen=case.screen.name if case.screen is not None else "",
+                channel=case.channel.label if case.channel.recorded else "",
                 text=feedback_rules.redact(case.text, names),
                 replies=tuple(
                     ReplyEntry(r.published_at, feedback_rules.redact(r.text, names))

@@ -23,8 +23,9 @@ def story(app: Flask) -> Demo:
         result = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         db.session.commit()
         assert result.items_created == 13
-        # 5 cases, and the election's: an objection to the voter list, a complaint.
-        assert result.cases_created == 7
+        # 5 cases, 3 recorded by staff (a call, a letter, a reception day), and the
+        # election's: an objection to the voter list, a complaint.
+        assert result.cases_created == 10
         again = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         assert again.items_created == 0
     return Demo(app)
@@ -86,7 +87,8 @@ def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     assert result.exit_code == 0, result.output
     # 66 records of items (the village's four finances decided by the joint meeting and
     # sealed by the supervision committee: a step more each), 11 of the demo's feedback
-    # cases (received, handled), 7 of supervision (an inspection, two findings recorded, one
+    # cases (received, handled) and 5 of the cases staff recorded (three received, a call's
+    # reply drafted and published), 7 of supervision (an inspection, two findings recorded, one
     # rectified and accepted, a meeting, an accountability record), 7 of the democratic
     # appraisals (last year's: drafted, opened, closed, results item drafted and the item's
     # own draft record; this year's: drafted, opened), 19 of the 四议两公开 road project (its
@@ -94,7 +96,7 @@ def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     # (village affairs too: created, five steps, published), 4 of the objection (received, reply drafted and
     # published, closed), 2 of the complaint (received, acknowledged); 3 of the half-year
     # assessment (集义镇's superior scores three villages).
-    assert "126 records (126 witnessed by the head log)" in result.output
+    assert "131 records (131 witnessed by the head log)" in result.output
     assert "WARNING" not in result.output
 
 
@@ -135,7 +137,15 @@ def test_demo_feedback_tells_its_story(app: Flask, client: FlaskClient, story: D
     kinds = sorted(c["kind"] for c in village)
     # Questions on village affairs (the finances, the road) go to the supervision committee,
     # which the village's handlers see but do not answer; the complaint goes to the township.
-    assert kinds == ["affairs_question", "affairs_question", "comment", "objection", "request"]
+    assert kinds == [
+        "affairs_question",
+        "affairs_question",
+        "comment",
+        "comment",
+        "objection",
+        "question",
+        "request",
+    ]
     committee = get(client, story, "/api/v1/feedback", "jiyi01_reviewer")["cases"]
     assert sorted(c["kind"] for c in committee) == ["affairs_question", "affairs_question"]
     answered = next(c for c in committee if c["state"] == "closed")
@@ -145,7 +155,7 @@ def test_demo_feedback_tells_its_story(app: Flask, client: FlaskClient, story: D
         f"/f/track/{answered['receipt']}", headers={"Accept": "application/json"}
     ).get_json()
     assert tracked["replies_intact"] is True and tracked["replies"]
-    overdue = next(c for c in village if c["kind"] == "comment")
+    overdue = next(c for c in village if c["kind"] == "comment" and c["channel"] == "qr")
     assert overdue["deadlines"][0]["overdue"] is True
     request = next(c for c in village if c["kind"] == "request")
     assert request["decision"] == "refusal_proposed"
@@ -153,9 +163,15 @@ def test_demo_feedback_tells_its_story(app: Flask, client: FlaskClient, story: D
         c["id"] == request["id"]
         for c in get(client, story, "/api/v1/feedback", "jiyi_superior")["cases"]
     )
-    (report,) = get(client, story, "/api/v1/feedback?kind=report", "jiyi_discipline")["cases"]
+    report, letter = get(client, story, "/api/v1/feedback?kind=report", "jiyi_discipline")["cases"]
     assert report["name"] == "李桂兰" and report["acknowledged_at"]
     assert get(client, story, "/api/v1/feedback?kind=report", "jiyi01_discipline")["cases"] == []
+    # Heard without a smartphone: a letter reporting the village, recorded at the village's
+    # desk, is the township's discipline commission's; the desk does not see it.
+    assert (letter["channel"], letter["recorded_by"]) == ("letter", "jiyi01_handler")
+    assert letter["id"] not in [c["id"] for c in village]
+    recorded = sorted((c["channel"], c["kind"], c["state"]) for c in village if c["recorded_by"])
+    assert recorded == [("phone", "question", "answered"), ("visit", "comment", "received")]
 
 
 def test_demo_election_tells_its_story(client: FlaskClient, story: Demo) -> None:

@@ -22,6 +22,7 @@ from signage_server.feedback import rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import CaseState
+from signage_server.feedback.rules import Channel
 from signage_server.feedback.rules import DeadlineTerms
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.services import deadlines
@@ -40,6 +41,8 @@ class Filters:
     org: str = ""
     state: CaseState | None = None
     kind: Kind | None = None
+    #: How the cases came (the QR form, or recorded by staff: 代录).
+    channel: Channel | None = None
     hidden: bool = False
     #: Words of the receipt or of the message (never of the submitter's name or phone: not
     #: everyone who sees a case may see who sent it).
@@ -81,6 +84,8 @@ def cases_query(
         query = query.where(Case.state == filters.state)
     if filters.kind is not None:
         query = query.where(Case.kind == filters.kind)
+    if filters.channel is not None:
+        query = query.where(Case.channel == filters.channel)
     hidden = Case.hidden_at.is_not(None)
     query = query.where(hidden if filters.hidden else ~hidden)
     if filters.text:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from signage_server.accounts.models import User
 from signage_server.disclosure import notices
 from signage_server.disclosure.rules import Category
 from signage_server.disclosure.rules import NoticeKind
@@ -21,6 +22,7 @@ from signage_server.feedback import rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.rules import Action
+from signage_server.feedback.rules import Channel
 from signage_server.feedback.rules import Kind
 from signage_server.feedback.services import deadlines
 from signage_server.feedback.services.scanning import Target
@@ -35,6 +37,18 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Recording:
+    """Who recorded a case on the villager's behalf (代录), how it came and when it was
+    received (``recording.record_case`` checks all three)."""
+
+    channel: Channel
+    by: User
+    #: The role it was recorded in (sealed as the receiving step's role).
+    role: str
+    received_at: dt.datetime
+
+
+@dataclass(frozen=True)
 class Submission:
     kind: Kind
     text: str
@@ -43,6 +57,8 @@ class Submission:
     nonce: str | None = None
     #: A field that people leave empty and robots fill in.
     honeypot: str = ""
+    #: Recorded by staff (not sent from the QR form).
+    recording: Recording | None = None
 
 
 def handling_org(session: Session, org: Org, kind: Kind) -> Org:
@@ -87,18 +103,27 @@ def routed_kind(session: Session, target: Target, kind: Kind, now: dt.datetime) 
 
 def submit_case(session: Session, target: Target, submission: Submission, now: dt.datetime) -> Case:
     """Store a submission as a case, commit, and return it (the same case when the same form,
-    by its nonce, comes twice with the same content).
+    by its nonce, comes twice with the same content). A case staff recorded
+    (``submission.recording``) counts as received when its recording says, and its receiving
+    step is sealed with the recorder, the channel and the day received.
 
     A nonce sent again with other content (a form page kept in a browser's cache, or
     replayed on purpose) makes a new case: nothing a villager wrote hides behind another
     submission's receipt. Honeypot hits are stored too, hidden: nothing acknowledged is
     ever thrown away.
     """
-    kind = routed_kind(session, target, submission.kind, now)
+    recording = submission.recording
+    received = recording.received_at if recording is not None else now
+    kind = routed_kind(session, target, submission.kind, received)
     text = rules.clean_text(submission.text)
     name = rules.clean_text(submission.name).replace("\n", " ")
     dedupe = None
     if submission.nonce:
+        recorded = (
+            (recording.channel.value, str(recording.by.id), received.isoformat())
+            if recording is not None
+            else ()
+        )
         dedupe = rules.submission_key(
             submission.nonce,
             target.code,
@@ -110,6 +135,7 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
             text,
             name,
             submission.phone,
+            *recorded,
         )
     if dedupe is not None:
         existing = session.scalar(sa.select(Case).where(Case.nonce == dedupe))
@@ -130,7 +156,10 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
         text=text,
         name=name,
         phone=submission.phone,
-        received_at=now,
+        received_at=received,
+        channel=recording.channel if recording is not None else Channel.QR,
+        recorded_by=recording.by if recording is not None else None,
+        recorded_at=now if recording is not None else None,
         decision=rules.received_decision(kind),
         decision_reason="",
         hidden_reason="",
@@ -143,8 +172,12 @@ def submit_case(session: Session, target: Target, submission: Submission, now: d
     while session.scalar(sa.select(Case.id).where(Case.receipt == case.receipt)) is not None:
         case.receipt = rules.new_receipt()  # 31¹⁰ codes: practically never taken
     session.add(case)
-    case.events.append(CaseEvent(action=Action.RECEIVE, at=now, note=""))
-    seal(case, Action.RECEIVE, "public", "public", now, "")
+    if recording is None:
+        case.events.append(CaseEvent(action=Action.RECEIVE, at=now, note=""))
+        seal(case, Action.RECEIVE, "public", "public", now, "")
+    else:
+        case.events.append(CaseEvent(action=Action.RECEIVE, actor=recording.by, at=now, note=""))
+        seal(case, Action.RECEIVE, recording.by.username, recording.role, now, "")
     session.commit()
     return case
 

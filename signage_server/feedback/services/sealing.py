@@ -1,5 +1,6 @@
 """A case in the audit chain: every step seals the case's resulting state (ids, states and
-hashes only, never the villager's name, phone or text), so that ``signage audit verify``
+hashes only, never the villager's name, phone or text; for a case staff recorded, the
+channel, the recorder's id and the day received), so that ``signage audit verify``
 finds a case changed in the database, and a published reply rewritten afterwards is not
 presented as the answer."""
 
@@ -18,6 +19,7 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.models import Reply
 from signage_server.feedback.rules import Action
 from signage_server.feedback.rules import CaseState
+from signage_server.feedback.rules import Channel
 from signage_server.feedback.rules import Decision
 
 
@@ -52,6 +54,10 @@ def _sealed_facts(case: Case) -> dict[str, object]:
         "replies_sha256": replies_hash([reply.text for reply in published]),
         # Where it is handled (a transfer moves it): a case moved in the database is found.
         "handling_org_id": case.handling_org_id,
+        # How it came and who recorded it (代录), and the day deadlines count from.
+        "channel": case.channel.value,
+        "recorded_by_id": case.recorded_by_id,
+        "received_at": case.received_at.astimezone(dt.UTC).isoformat(),
     }
 
 
@@ -85,9 +91,25 @@ def case_states(session: Session) -> Iterator[audit_rules.Current]:
         .order_by(Reply.case_id, Reply.published_at, Reply.id)
     ):
         replies.setdefault(case_id, []).append(text)
-    for case_id, state, decision, hidden_at, handling_org_id in session.execute(
+    for (
+        case_id,
+        state,
+        decision,
+        hidden_at,
+        handling_org_id,
+        channel,
+        recorded_by_id,
+        received_at,
+    ) in session.execute(
         sa.select(
-            Case.id, Case.state, Case.decision, Case.hidden_at, Case.handling_org_id
+            Case.id,
+            Case.state,
+            Case.decision,
+            Case.hidden_at,
+            Case.handling_org_id,
+            Case.channel,
+            Case.recorded_by_id,
+            Case.received_at,
         ).order_by(Case.id)
     ):
         yield audit_rules.Current(
@@ -101,5 +123,8 @@ def case_states(session: Session) -> Iterator[audit_rules.Current]:
                 "decision": Decision(decision).value if decision else None,
                 "replies_sha256": replies_hash(replies.get(case_id, [])),
                 "handling_org_id": handling_org_id,
+                "channel": Channel(channel).value,
+                "recorded_by_id": recorded_by_id,
+                "received_at": received_at.astimezone(dt.UTC).isoformat(),
             },
         )
