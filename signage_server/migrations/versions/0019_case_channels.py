@@ -1,7 +1,7 @@
 """Feedback cases recorded by staff on a villager's behalf: the channel, the recorder, when
 
 Revision ID: 0019_case_channels
-Revises: 0017_assessment
+Revises: 0018_languages
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019_case_channels"
-down_revision = "0017_assessment"
+down_revision = "0018_languages"
 branch_labels = None
 depends_on = None
 
