@@ -283,7 +283,26 @@ def diff_revisions(older: Revision, newer: Revision) -> list[dict[str, Any]]:
                 "ops": text_ops(old_text, new_text),
             }
         )
+    if (older.translation or None) != (newer.translation or None):
+        second = presented(newer.translation) or presented(older.translation) or {}
+        changes.append(
+            {
+                "field": "translation",
+                "label": N_("Title and content in the second language"),
+                "lang": second.get("tag", ""),
+                "dir": second.get("dir", "auto"),
+                "ops": text_ops(_translation_text(older), _translation_text(newer), words=True),
+            }
+        )
     return changes
+
+
+def _translation_text(revision: Revision) -> str:
+    """A revision's second text as one plain text (title, then body), for its diff."""
+    if not revision.translation:
+        return ""
+    body = body_text(parse_body(revision.translation["body"]))
+    return f"{revision.translation['title']}\n{body}"
 
 
 # --- lists --------------------------------------------------------------------------

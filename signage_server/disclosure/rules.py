@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Collection
 from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -609,19 +611,26 @@ DIFF_FIELDS = (
 )
 
 
-def text_ops(old: str, new: str) -> list[list[str]]:
-    """Return a character-level diff as ``[op, text]`` pairs (op: ``=``, ``-``, ``+``).
+_WORDS = re.compile(r"\s+|[^\s]+")
 
-    Chinese has no spaces between words, so the diff is by character.
+
+def text_ops(old: str, new: str, *, words: bool = False) -> list[list[str]]:
+    """Return a diff as ``[op, text]`` pairs (op: ``=``, ``-``, ``+``).
+
+    Chinese has no spaces between words, so the diff is by character; ``words``: by word, for
+    the scripts that space their words (a change inside an Arabic-script word would break the
+    joining of its letters).
     """
+    a: Sequence[str] = _WORDS.findall(old) if words else old
+    b: Sequence[str] = _WORDS.findall(new) if words else new
     ops: list[list[str]] = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            ops.append(["=", old[i1:i2]])
+            ops.append(["=", "".join(a[i1:i2])])
             continue
         if i2 > i1:
-            ops.append(["-", old[i1:i2]])
+            ops.append(["-", "".join(a[i1:i2])])
         if j2 > j1:
-            ops.append(["+", new[j1:j2]])
+            ops.append(["+", "".join(b[j1:j2])])
     return ops

@@ -500,6 +500,7 @@ PUBLIC: dict[str, Filler] = {
         Call("GET", "/static/css/feedback.css"), Call("GET", "/static/css/public.css")
     ),
     "web.healthz": _fixed(Call("GET", "/healthz")),
+    "web.font": _fixed(Call("GET", "/fonts/ug.ttf"), Call("GET", "/fonts/mn.ttf")),
     # 404 without SIGNAGE_METRICS_TOKEN and its bearer (tests/http/test_metrics.py).
     "metrics.metrics": _fixed(Call("GET", "/metrics")),
     "web.set_locale": _fixed(Call("POST", "/locale", {"locale": "en"})),

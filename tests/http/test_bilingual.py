@@ -210,3 +210,132 @@ def test_demo_texts_are_valid_translations() -> None:
     assert check_translation(uyghur_finance(), FINANCE_ZH, LANGUAGES["ug"]) is not None
     text = {"type": "text", "text": NOTICE_ZH, "format": "plain"}
     assert check_translation(mongolian_notice(), text, LANGUAGES["mn"]) is not None
+
+
+UG_TABLE_TEXT = "\n".join(
+    "\t".join("" if c is None else str(c) for c in row)
+    for row in [UG_TABLE["columns"], *UG_TABLE["rows"]]
+)
+
+
+def test_the_editor_takes_both_texts_and_the_item_page_shows_them(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    from tests.conftest import post_form
+    from tests.http.test_items_ui import FORM
+    from tests.http.test_items_ui import item_id_from
+
+    second_language(app, "ug")
+    demo.login(client, "jiyi01_editor")
+    html = client.get("/items/new?org=JIYI-01").get_data(as_text=True)
+    # The translation's fields are typed right to left, in Uyghur.
+    assert 'id="translation"' in html and 'name="tr_table"' in html
+    assert 'lang="ug" dir="rtl"' in html
+    table = "日期\t摘要\t收入（元）\t支出（元）\n2026-10-08\t上级转移支付\t45000\t\n2026-10-21\t道路维修材料费\t\t12680.50\n"
+    ug = "چېسلا\tمەزمۇن\tكىرىم\tچىقىم\n2026-10-08\tيۆتكەلگەن خىراجەت\t45000\t\n2026-10-21\tيول رېمونتى\t\t12680.50\n"
+    wrong = ug.replace("12680.50", "12860.50")
+    response = post_form(
+        client,
+        "/items/new",
+        {**FORM, "table": table, "tr_title": FINANCE_TITLE_UG, "tr_table": wrong},
+    )
+    assert response.status_code == 400
+    assert "须与中文表格完全相同" in response.get_data(as_text=True)
+    response = post_form(
+        client, "/items/new", {**FORM, "table": table, "tr_title": FINANCE_TITLE_UG, "tr_table": ug}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    item_id = item_id_from(response)
+    page = client.get(f"/items/{item_id}").get_data(as_text=True)
+    assert FINANCE_TITLE_UG in page and "يول رېمونتى" in page
+    # Money in the translated table reads as the Chinese table's does.
+    assert "12,680.50" in page.split('id="translation"')[1]
+    # The edit form gives the translation back.
+    edit = client.get(f"/items/{item_id}/edit").get_data(as_text=True)
+    assert "يول رېمونتى" in edit
+
+
+def test_the_diff_shows_a_change_of_the_translation_by_word(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    second_language(app, "ug")
+    item = create(client, demo, translation=uyghur())
+    publish_through(client, demo, item["id"])
+    client.patch(
+        f"/api/v1/items/{item['id']}",
+        json={"translation": uyghur(note="يېڭى ئىزاھات")},
+        headers=demo.headers("jiyi01_editor"),
+    )
+    demo.login(client, "jiyi01_editor")
+    html = client.get(f"/items/{item['id']}/diff").get_data(as_text=True)
+    assert 'lang="ug" dir="rtl"' in html
+    # Whole words are marked, never letters inside a word (they would lose their joining).
+    assert "<ins>يېڭى</ins>" in html and "<ins>ئىزاھات</ins>" in html
+    assert "<del>سانلىق</del>" in html
+
+
+def _qr_path(client: FlaskClient, org: str = "JIYI-01") -> str:
+    import re
+
+    html = client.get(f"/p/{org}").get_data(as_text=True)
+    found = re.search(r'href="(/f/[A-Z0-9]+)"', html)
+    assert found, html[:2000]
+    return found.group(1)
+
+
+def test_villagers_read_both_texts_in_the_order_they_choose(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    second_language(app, "ug")
+    item = create(client, demo, translation=uyghur())
+    publish_through(client, demo, item["id"])
+    public = client.get("/p/JIYI-01").get_data(as_text=True)
+    # Chinese first by default, then the Uyghur, set right to left.
+    assert public.index("集义村2026年第四季度村级财务收支情况") < public.index(FINANCE_TITLE_UG)
+    assert 'class="translation" lang="ug" dir="rtl"' in public
+    assert 'aria-current="true">中文' in public
+    qr = _qr_path(client)
+    form = client.get(qr).get_data(as_text=True)
+    assert form.index("集义村2026年第四季度") < form.index(FINANCE_TITLE_UG)
+    # The visitor chooses Uyghur: it comes first, and the choice is kept for the next pages.
+    chosen = client.get(qr + "?lang=ug")
+    assert "lang=ug" in chosen.headers.get("Set-Cookie", "")
+    html = chosen.get_data(as_text=True)
+    assert html.index(FINANCE_TITLE_UG) < html.index("集义村2026年第四季度")
+    assert 'aria-current="true">ئۇيغۇرچە' in html
+    again = client.get("/p/JIYI-01")
+    assert "private" in again.headers["Cache-Control"]
+    page = again.get_data(as_text=True)
+    assert page.index(FINANCE_TITLE_UG) < page.index("集义村2026年第四季度村级财务收支情况")
+    # A language the org does not disclose in changes nothing.
+    client.set_cookie("lang", "mn")
+    page = client.get("/p/JIYI-01").get_data(as_text=True)
+    assert page.index("集义村2026年第四季度村级财务收支情况") < page.index(FINANCE_TITLE_UG)
+
+
+def test_a_tampered_translation_is_not_presented_to_villagers(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    second_language(app, "ug")
+    item = create(client, demo, translation=uyghur())
+    publish_through(client, demo, item["id"])
+    qr = _qr_path(client)
+    with app.app_context():
+        revision = db.session.scalar(sa.select(Revision).where(Revision.item_id == item["id"]))
+        assert revision is not None and revision.translation is not None
+        forged = copy.deepcopy(revision.translation)
+        forged["title"] = "ساختا ماۋزۇ"
+        revision.translation = forged
+        db.session.commit()
+    for path in ("/p/JIYI-01", qr):
+        html = client.get(path).get_data(as_text=True)
+        assert "ساختا ماۋزۇ" not in html and FINANCE_TITLE_UG not in html, path
+
+
+def test_the_server_serves_the_fonts_a_phone_may_lack(client: FlaskClient) -> None:
+    response = client.get("/fonts/mn.ttf")
+    assert response.status_code == 200 and response.mimetype == "font/ttf"
+    assert response.data[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert client.get("/fonts/xx.ttf").status_code == 404
+    assert client.get("/fonts/..%2Fetc.ttf").status_code == 404
