@@ -9,7 +9,7 @@
  */
 import { cellDisplay, columnKinds } from './cells.js';
 import { chooseVoice, speechTexts } from './speech.js';
-import { numericParts } from './time.js';
+import { numericParts, offsetMs } from './time.js';
 
 /** A reading more than this late (the box was asleep or off) is skipped, not made up. */
 export const LATE_MS = 10 * 60000;
@@ -19,18 +19,11 @@ export const STOP_KEYS = ['MediaStop', 'Escape'];
 
 const DAY_MS = 86400000;
 
-/** The offset of `tz` from UTC at `t`, in ms (as time.js isoWithOffset computes it). */
-function offsetAt(t, tz) {
-  const whole = Math.floor(t / 1000) * 1000;
-  const p = numericParts(whole, tz);
-  return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) - whole;
-}
-
 /** The instant of the wall time y-mo-d h:mi in `tz`. */
 function instantOf(y, mo, d, h, mi, tz) {
   const local = Date.UTC(y, mo - 1, d, h, mi);
-  const guess = local - offsetAt(local, tz);
-  return local - offsetAt(guess, tz);
+  const guess = local - offsetMs(local, tz);
+  return local - offsetMs(guess, tz);
 }
 
 /**

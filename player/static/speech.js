@@ -8,9 +8,10 @@
  * numbers they are (no grouping commas, a unit in the header said after the amount).
  *
  * Pure functions of their arguments, except createSpeaker, which only touches the engine it
- * is given. readingOf walks any tree with the DOM's core node API (nodeType, nodeName,
- * childNodes, nodeValue, getAttribute), so it runs in Node on a fake tree too.
+ * is given. readingOf walks a tree with the DOM's core node API only (dom.js), so it runs in
+ * Node on the fake document of the tests too.
  */
+import { elementChildren, hasClass, rowsOf, tagOf } from './dom.js';
 
 /** An utterance longer than this is cut at a sentence end (engines stop on long ones). */
 export const MAX_CHARS = 160;
@@ -29,15 +30,7 @@ function attr(node, name) {
   return node && typeof node.getAttribute === 'function' ? node.getAttribute(name) : null;
 }
 
-function classes(node) {
-  const cls = typeof node.className === 'string' ? node.className : attr(node, 'class');
-  return String(cls || '').split(/\s+/);
-}
 
-/** The element's tag in capitals (HTML's nodeName; an SVG element's is lower case). */
-function nameOf(node) {
-  return String(node.nodeName || node.tagName || '').toUpperCase();
-}
 
 function squeeze(text) {
   return String(text || '').replace(SPACES, ' ').trim();
@@ -60,10 +53,10 @@ export function spokenNumbers(text) {
 function textOf(node, lang) {
   if (node.nodeType === 3) return node.nodeValue || '';
   if (node.nodeType !== 1 || skipped(node, lang)) return '';
-  if (nameOf(node) === 'BR') return ' ';
+  if (tagOf(node) === 'BR') return ' ';
   let out = '';
   for (const child of node.childNodes) out += textOf(child, lang);
-  return BLOCKS.has(nameOf(node)) ? ' ' + out + ' ' : out;
+  return BLOCKS.has(tagOf(node)) ? ' ' + out + ' ' : out;
 }
 
 function sameLanguage(a, b) {
@@ -71,25 +64,18 @@ function sameLanguage(a, b) {
 }
 
 function skipped(node, lang) {
-  if (SKIPPED.has(nameOf(node))) return true;
+  if (SKIPPED.has(tagOf(node))) return true;
   if (attr(node, 'hidden') !== null || attr(node, 'aria-hidden') === 'true') return true;
   // A part in another language (a translation) has its own button and voice.
   const own = attr(node, 'lang');
   return !!(own && lang && !sameLanguage(own, lang));
 }
 
-function childElements(node) {
-  return node.childNodes.filter ? node.childNodes.filter((c) => c.nodeType === 1)
-    : Array.prototype.filter.call(node.childNodes, (c) => c.nodeType === 1);
-}
-
-function rowsOf(table) {
-  const rows = [];
-  for (const child of childElements(table)) {
-    if (nameOf(child) === 'TR') rows.push(child);
-    else if (['THEAD', 'TBODY', 'TFOOT'].includes(nameOf(child))) {
-      for (const tr of childElements(child)) if (nameOf(tr) === 'TR') rows.push(tr);
-    }
+/** The rows of a table, its header's first (whether or not in sections). */
+function tableRows(table) {
+  const rows = rowsOf(table);
+  for (const section of elementChildren(table)) {
+    if (['THEAD', 'TBODY', 'TFOOT'].includes(tagOf(section))) rows.push(...rowsOf(section));
   }
   return rows;
 }
@@ -97,14 +83,14 @@ function rowsOf(table) {
 /** A rendered table (content/render.py) as {caption, header, rows, money}. */
 function tableOf(table, lang) {
   const block = { kind: 'table', caption: '', header: [], rows: [], money: [] };
-  for (const child of childElements(table)) {
-    if (nameOf(child) === 'CAPTION') block.caption = squeeze(textOf(child, lang));
+  for (const child of elementChildren(table)) {
+    if (tagOf(child) === 'CAPTION') block.caption = squeeze(textOf(child, lang));
   }
-  for (const tr of rowsOf(table)) {
-    const cells = childElements(tr).filter((c) => nameOf(c) === 'TD' || nameOf(c) === 'TH');
-    if (cells.length && cells.every((c) => nameOf(c) === 'TH') && !block.rows.length) {
+  for (const tr of tableRows(table)) {
+    const cells = elementChildren(tr).filter((c) => tagOf(c) === 'TD' || tagOf(c) === 'TH');
+    if (cells.length && cells.every((c) => tagOf(c) === 'TH') && !block.rows.length) {
       block.header = cells.map((c) => squeeze(textOf(c, lang)));
-      block.money = cells.map((c) => classes(c).includes('money'));
+      block.money = cells.map((c) => hasClass(c, 'money'));
       continue;
     }
     if (!block.header.length) {
@@ -112,7 +98,7 @@ function tableOf(table, lang) {
       block.header = cells.map((c) => squeeze(attr(c, 'data-label')));
     }
     cells.forEach((c, i) => {
-      if (classes(c).includes('money')) block.money[i] = true;
+      if (hasClass(c, 'money')) block.money[i] = true;
     });
     block.rows.push(cells.map((c) => squeeze(textOf(c, lang))));
   }
@@ -133,16 +119,16 @@ function bodyBlocks(node, lang, blocks) {
       return;
     }
     if (n.nodeType !== 1 || skipped(n, lang)) return;
-    if (nameOf(n) === 'TABLE') {
+    if (tagOf(n) === 'TABLE') {
       flush();
       blocks.push(tableOf(n, lang));
       return;
     }
-    if (nameOf(n) === 'BR') {
+    if (tagOf(n) === 'BR') {
       run += ' ';
       return;
     }
-    const block = BLOCKS.has(nameOf(n));
+    const block = BLOCKS.has(tagOf(n));
     if (block) flush();
     for (const child of n.childNodes) walk(child);
     if (block) flush();
@@ -170,8 +156,8 @@ function find(node, test, lang, out, stopInside) {
  * another language than `lang` (a translation with its own lang attribute) are left out.
  */
 export function readingOf(root, lang) {
-  const headings = find(root, (n) => HEADINGS.test(nameOf(n)), lang, [], true);
-  const bodies = find(root, (n) => classes(n).includes('content'), lang, [], true);
+  const headings = find(root, (n) => HEADINGS.test(tagOf(n)), lang, [], true);
+  const bodies = find(root, (n) => hasClass(n, 'content'), lang, [], true);
   const blocks = [];
   for (const body of bodies) bodyBlocks(body, lang, blocks);
   return { lang, title: headings.length ? squeeze(textOf(headings[0], lang)) : '', blocks };

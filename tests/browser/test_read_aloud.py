@@ -62,7 +62,7 @@ def table_item(live: Live) -> dict[str, Any]:
 
 
 def test_the_qr_page_reads_the_item_title_first_then_rows_with_headers(
-    browser: Browser, live: Live
+    browser: Browser, live: Live, screenshots: Path
 ) -> None:
     item = table_item(live)
     phone = browser.new_context(**SPEAKING_PHONE)
@@ -72,16 +72,18 @@ def test_the_qr_page_reads_the_item_title_first_then_rows_with_headers(
     # Console errors (a CSP violation, a missing module), but not the browser's own favicon.
     page.on(
         "console",
-        lambda m: errors.append(m.text)
-        if m.type == "error" and "favicon" not in m.location.get("url", "")
-        else None,
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and "favicon" not in m.location.get("url", "")
+            else None
+        ),
     )
     page.on("response", lambda r: errors.append(r.url) if r.status >= 400 else None)
     page.goto(item["qr_url"])
     button = page.get_by_role("button", name="朗读")
     expect(button).to_be_visible()
     expect(button).to_have_attribute("aria-pressed", "false")
-    page.screenshot(path="/tmp/aloud/qr-page-phone.png", full_page=False)
+    page.screenshot(path=screenshots / "qr-page-phone.png", full_page=False)
     button.click()
     stop = page.get_by_role("button", name="停止")
     expect(stop).to_have_attribute("aria-pressed", "true")
@@ -95,7 +97,7 @@ def test_the_qr_page_reads_the_item_title_first_then_rows_with_headers(
     # Every non-empty cell with its header, in column order; amounts without grouping commas.
     assert first.startswith(f"{columns[0]}：{item['body']['rows'][0][0]}，")
     assert "," not in first and first.endswith("。")
-    page.screenshot(path="/tmp/aloud/qr-page-reading.png", full_page=False)
+    page.screenshot(path=screenshots / "qr-page-reading.png", full_page=False)
     # Pressed again: it stops.
     stop.click()
     expect(page.get_by_role("button", name="朗读")).to_have_attribute("aria-pressed", "false")
@@ -105,7 +107,7 @@ def test_the_qr_page_reads_the_item_title_first_then_rows_with_headers(
 
 
 def test_the_public_page_reads_each_item_and_says_when_there_is_no_voice(
-    browser: Browser, live: Live
+    browser: Browser, live: Live, screenshots: Path
 ) -> None:
     phone = browser.new_context(**SPEAKING_PHONE)
     phone.add_init_script(FAKE_SPEECH)
@@ -115,7 +117,7 @@ def test_the_public_page_reads_each_item_and_says_when_there_is_no_voice(
     buttons = page.locator("article.item button.read-aloud-button")
     expect(buttons.first).to_be_visible()
     assert buttons.count() == items.count()
-    page.screenshot(path="/tmp/aloud/public-page-phone.png", full_page=False)
+    page.screenshot(path=screenshots / "public-page-phone.png", full_page=False)
     second = items.nth(1)
     second.locator("button.read-aloud-button").click()
     spoken = page.evaluate("window.__spoken")
@@ -137,7 +139,7 @@ def test_the_public_page_reads_each_item_and_says_when_there_is_no_voice(
     expect(items.first.locator("button.read-aloud-button")).to_have_attribute(
         "aria-pressed", "false"
     )
-    page.screenshot(path="/tmp/aloud/public-page-no-voice.png", full_page=False)
+    page.screenshot(path=screenshots / "public-page-no-voice.png", full_page=False)
     phone.close()
 
 
