@@ -14,9 +14,17 @@ apt-get install -y -qq --no-install-recommends xserver-xorg xinit x11-xserver-ut
   fonts-noto-cjk ca-certificates
 apt-get install -y -qq --no-install-recommends chromium || apt-get install -y -qq chromium-browser
 
+echo ">> installing a speech engine (定时朗读: the screen reads items aloud)"
+# Chromium's speechSynthesis speaks through speech-dispatcher on Linux; espeak-ng is its voice
+# (Mandarin "cmn" among ~100 languages: intelligible, robotic). A better Chinese voice, where
+# one is installed as a speech-dispatcher module, is used instead. Missing packages are not
+# fatal: the box then plays as before, silently.
+apt-get install -y -qq --no-install-recommends speech-dispatcher speech-dispatcher-espeak-ng \
+  espeak-ng alsa-utils || echo "!! no speech engine installed: the screen will not read aloud"
+
 echo ">> creating the signage user"
 id signage >/dev/null 2>&1 || useradd --create-home --shell /usr/sbin/nologin signage
-usermod -aG video,tty,input signage || true
+usermod -aG video,tty,input,audio signage || true
 # Xorg started by a service needs to be allowed for a non-console user.
 if [ -f /etc/X11/Xwrapper.config ]; then
   sed -i 's/^allowed_users=.*/allowed_users=anybody/' /etc/X11/Xwrapper.config

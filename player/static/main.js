@@ -19,6 +19,8 @@
  *   frame.js       layouts (the server's definitions), scale-to-fit, header clock
  *   pairing.js     the pairing code and its polling
  *   preview.js     the operator's preview (no socket, no reports; ?all_pages=1)
+ *   aloud.js       定时朗读: reading the item on screen aloud at set times or on a key press;
+ *                  speech.js: what is said, the voice, the adapter around speechSynthesis
  *
  * Everything time-driven runs from one setInterval(tick, 1000) and compares Date.now() /
  * performance.now() with due times, so a jump of the clock is handled at the next tick.
@@ -28,6 +30,7 @@
 
 import { openDB } from './vendor/idb.js';
 import * as cells from './cells.js';
+import { createAloud } from './aloud.js';
 import { createAssets } from './assets.js';
 import { createColumnMeter } from './columns.js';
 import { setText } from './dom.js';
@@ -39,6 +42,7 @@ import { createPreview } from './preview.js';
 import { createRenderers, describePage } from './renderers.js';
 import { Rotation, validManifest } from './rotation.js';
 import { createSide } from './side.js';
+import { createSpeaker } from './speech.js';
 import { FLUSH_AT, FLUSH_MS, createNet } from './socket.js';
 import { createStore, opener } from './store.js';
 import { DEFAULT_TZ } from './time.js';
@@ -179,6 +183,15 @@ ctx.display = createDisplay(ctx);
 ctx.net = createNet(ctx);
 ctx.pairing = createPairing(ctx);
 ctx.sheet = createPreview(ctx);
+const synth = window.speechSynthesis || null;
+ctx.aloud = createAloud({
+  S,
+  speaker: synth && window.SpeechSynthesisUtterance
+    ? createSpeaker({ synth, Utterance: window.SpeechSynthesisUtterance })
+    : { speak: () => warn('no speech engine on this box'), stop: () => {}, speaking: false },
+  voices: () => (synth ? synth.getVoices() : []),
+  warn
+});
 
 const { frame, side, display, net, pairing, sheet } = ctx;
 
@@ -233,6 +246,7 @@ function tick() {
       return;
     }
     if (!S.token) return;
+    if (!dom.frame.hidden) ctx.aloud.tick(at);
     if (t >= S.due.status) {
       S.due.status = t + STATUS_MS;
       net.sendStatus();
@@ -348,6 +362,7 @@ function boot() {
   }
   setText(dom.board, BOARD_TITLE);
   window.addEventListener('resize', frame.fit);
+  if (!S.preview) window.addEventListener('keydown', (event) => ctx.aloud.key(event));
   frame.watchMetrics();
   setInterval(tick, TICK_MS);
   if (S.preview) {

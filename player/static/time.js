@@ -87,11 +87,18 @@ export function clockText(t, tz) {
   return pad(p.h) + ':' + pad(p.mi);
 }
 
+/** The offset of `tz` from UTC at `t`, in milliseconds (+08:00 is 28800000). */
+export function offsetMs(t, tz) {
+  const whole = Math.floor(t / 1000) * 1000;
+  const p = numericParts(whole, tz);
+  return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) - whole;
+}
+
 /** "2026-11-23T09:00:00+08:00": ISO 8601 with the offset of the screen's timezone. */
 export function isoWithOffset(t, tz) {
   const whole = Math.floor(t / 1000) * 1000;
   const p = numericParts(whole, tz);
-  const offset = Math.round((Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) - whole) / 60000);
+  const offset = Math.round(offsetMs(whole, tz) / 60000);
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset);
   return String(p.y) + '-' + pad(p.mo) + '-' + pad(p.d) + 'T' + pad(p.h) + ':' + pad(p.mi) +

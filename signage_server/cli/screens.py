@@ -31,6 +31,8 @@ def screen_group() -> None:
 @click.option("--resolution", default="", help="WxH; default: the layout's design size.")
 @click.option("--timezone", default="Asia/Shanghai", show_default=True)
 @click.option("--location", default="")
+@click.option("--read-aloud", "read_times", default="", help="Times of day, e.g. '08:00 18:00'.")
+@click.option("--read-aloud-key", is_flag=True, help="A key of the box reads the item aloud.")
 def screen_register(
     name: str,
     org_code: str,
@@ -39,6 +41,8 @@ def screen_register(
     resolution: str,
     timezone: str,
     location: str,
+    read_times: str,
+    read_aloud_key: bool,
 ) -> None:
     """Register screen NAME; print JSON {"id", "token", "player_url"} (the token once)."""
     org = org_with_code(org_code)
@@ -49,11 +53,33 @@ def screen_register(
         resolution=resolution,
         timezone=timezone,
         location=location,
+        read_aloud_times=[read_times],
+        read_aloud_key=read_aloud_key,
     )
     screen, token = screens.register(db.session, org, fields, layouts=design_sizes())
     db.session.commit()
     assert token is not None
     click.echo(json.dumps({"id": screen.id, "token": token, "player_url": player_url(token)}))
+
+
+@screen_group.command("read-aloud")
+@click.argument("screen_id", type=int)
+@click.option("--times", default=None, help="Times of day, e.g. '08:00 18:00'; '' for none.")
+@click.option("--key/--no-key", default=None, help="Whether a key of the box reads aloud.")
+def screen_read_aloud(screen_id: int, times: str | None, key: bool | None) -> None:
+    """Set when screen SCREEN_ID reads the item on it aloud (定时朗读); print the setting."""
+    screen = lookup.find(db.session, screen_id)
+    if screen is None:
+        fail(f"no screen with id {screen_id}")
+    fields = screens.fields_of(screen)
+    if times is not None:
+        fields.read_aloud_times = [times]
+    if key is not None:
+        fields.read_aloud_key = key
+    screens.update(db.session, screen, fields, design_sizes())
+    db.session.commit()
+    setting = {"times": fields.read_aloud_times, "key": fields.read_aloud_key}
+    click.echo(json.dumps({"id": screen.id, "read_aloud": setting}))
 
 
 @screen_group.command("revoke")

@@ -24,7 +24,6 @@ from signage_server.extensions import client_address
 from signage_server.extensions import db
 from signage_server.extensions import limiter
 from signage_server.public import presenters
-from signage_server.public import text_size
 from signage_server.web import visitor
 
 bp = Blueprint("public", __name__, url_prefix="/p")
@@ -44,7 +43,7 @@ def _cache(response: Response) -> Response:
     but the text size (a session's answer may carry a refreshed session cookie, which no proxy
     may keep)."""
     if response.status_code == 200:
-        scope = "public" if text_size.only_text_size_cookie() else "private"
+        scope = "public" if visitor.only_preference_cookies() else "private"
         response.headers["Cache-Control"] = f"{scope}, max-age={MAX_AGE}"
         # The language follows the visitor's session, the type size the cookie ``large``:
         # one copy per variant.

@@ -25,6 +25,7 @@ from signage_server.api import parse
 from signage_server.extensions import client_address
 from signage_server.extensions import csrf
 from signage_server.extensions import limiter
+from signage_server.screens import aloud
 from signage_server.screens.links import player_url
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
@@ -52,6 +53,8 @@ def screen_detail(screen: Screen) -> dict[str, Any]:
             "layout": screen.layout,
             "resolution": screen.resolution,
             "timezone": screen.timezone,
+            "read_aloud_times": aloud.times_of(screen.read_aloud_times),
+            "read_aloud_key": screen.read_aloud_key,
             "groups": [g.id for g in screen.groups],
             "token_prefix": screen.token_prefix,
         }
@@ -71,6 +74,8 @@ class ScreenIn(BaseModel):
     resolution: str = ""
     timezone: str = "Asia/Shanghai"
     location: str = Field(default="", max_length=200)
+    read_aloud_times: list[str] = Field(default_factory=list, max_length=aloud.MAX_TIMES)
+    read_aloud_key: bool = False
 
 
 class ScreenPatch(BaseModel):
@@ -80,6 +85,8 @@ class ScreenPatch(BaseModel):
     resolution: str | None = None
     timezone: str | None = None
     location: str | None = Field(default=None, max_length=200)
+    read_aloud_times: list[str] | None = Field(default=None, max_length=aloud.MAX_TIMES)
+    read_aloud_key: bool | None = None
 
 
 class PairIn(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -52,6 +53,20 @@ class ScreenForm(FlaskForm):  # type: ignore[misc]
         validators=[DataRequired(), Length(max=64)],
     )
 
+    read_aloud_times = StringField(
+        _l("Read aloud at"),
+        validators=[Optional(), Length(max=120)],
+        description=_l(
+            "Times of day the screen reads the item on it aloud, e.g. 08:00 18:00. Empty: never"
+            " at set times."
+        ),
+        render_kw={"placeholder": "08:00 18:00", "autocomplete": "off"},
+    )
+    read_aloud_key = BooleanField(
+        _l("Read aloud when the box's button is pressed"),
+        description=_l("Enter, or a USB button or media key that sends a key press."),
+    )
+
     def validate_resolution_custom(self, field: Any) -> None:
         if self.resolution.data == choices.CUSTOM and not (field.data or "").strip():
             raise ValidationError(_l("Type the size, e.g. 1280x1024."))
@@ -63,11 +78,12 @@ class ScreenForm(FlaskForm):  # type: ignore[misc]
             for value, label in choices.timezone_choices(current)
         ]
 
-    def show(self, resolution: str, timezone: str) -> None:
-        """Show a stored resolution and time zone."""
+    def show(self, resolution: str, timezone: str, read_aloud_times: str = "") -> None:
+        """Show a stored resolution, time zone and reading times."""
         self.resolution.data, self.resolution_custom.data = choices.resolution_choice(resolution)
         self.offer_timezone(timezone)
         self.timezone.data = timezone
+        self.read_aloud_times.data = read_aloud_times
 
     def chosen_resolution(self) -> str:
         """Return the resolution to store: the chosen one, the typed one, or empty (the

@@ -49,6 +49,7 @@ from signage_server.schedule import rules as schedule
 from signage_server.schedule.models import Playlist
 from signage_server.schedule.models import playlist_groups
 from signage_server.schedule.models import playlist_screens
+from signage_server.screens import aloud
 from signage_server.screens.models import Manifest
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenManifestLog
@@ -148,6 +149,8 @@ def group_key(
         screen.layout,
         screen.timezone,
         tuple(playlist_ids),
+        screen.read_aloud_times,
+        screen.read_aloud_key,
     )
 
 
@@ -405,9 +408,23 @@ def compile_for(
     if any("translation" in entry for entry in items):
         # How this screen shows bilingual items: side by side, or alternating pages.
         manifest["bilingual"] = screen.bilingual
+    reading = read_aloud_json(screen.read_aloud_times, screen.read_aloud_key)
+    if reading is not None:
+        # Only when set: the manifests of the other screens keep their version.
+        manifest["read_aloud"] = reading
     manifest["version"] = version_of(manifest)
     manifest["generated_at"] = context.now.astimezone(tz).isoformat()
     return manifest
+
+
+def read_aloud_json(times: str, key: bool) -> dict[str, Any] | None:
+    """Return when a screen reads the item on it aloud (``{"times": ["08:00", "18:00"],
+    "key": true}``: times of day in its time zone, and whether a key of its box starts a
+    reading), or ``None`` when it never does."""
+    listed = aloud.times_of(times)
+    if not listed and not key:
+        return None
+    return {"times": listed, "key": bool(key)}
 
 
 def version_of(manifest: dict[str, Any]) -> str:
@@ -635,6 +652,8 @@ class ScreenRow(NamedTuple):
     audience: Audience
     layout: str
     timezone: str
+    read_aloud_times: str
+    read_aloud_key: bool
     manifest_version: str
     #: The version the player said it holds (the base of its next delta).
     acked_version: str | None
@@ -687,6 +706,8 @@ def affected_rows(
         Screen.audience,
         Screen.layout,
         Screen.timezone,
+        Screen.read_aloud_times,
+        Screen.read_aloud_key,
         Screen.manifest_version,
         Screen.acked_version,
     ).join(Org, Screen.org_id == Org.id)

@@ -40,6 +40,10 @@ class Screen(Base):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
     #: How bilingual items are shown (``screens.rules.Bilingual``): side by side or alternating.
     bilingual: Mapped[str] = mapped_column(sa.String(16), default="side", server_default="side")
+    #: Times of day it reads the item on it aloud, in its time zone (``"08:00 18:00"``, empty:
+    #: never at set times; ``screens.aloud``), and whether a key of its box starts a reading.
+    read_aloud_times: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
+    read_aloud_key: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     active: Mapped[bool] = mapped_column(default=True)
     #: SHA-256 of the screen's token; empty when it has none (revoked, or never paired).
     token_hash: Mapped[str] = mapped_column(sa.String(64), default="", index=True)

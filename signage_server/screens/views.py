@@ -107,6 +107,7 @@ def _field_of(form: ScreenForm, error: BadRequest | RuleViolation) -> Any:
         else form.resolution,
         "invalid_timezone": form.timezone,
         "invalid_layout": form.layout,
+        "invalid_read_aloud_times": form.read_aloud_times,
     }.get(error.code, form.name)
 
 
@@ -118,6 +119,8 @@ def _fields(form: ScreenForm) -> registration.ScreenFields:
         resolution=form.chosen_resolution(),
         timezone=form.timezone.data,
         location=form.location.data or "",
+        read_aloud_times=[form.read_aloud_times.data or ""],
+        read_aloud_key=bool(form.read_aloud_key.data),
     )
 
 
@@ -134,7 +137,7 @@ def screen(screen_id: int) -> Any:
     if request.method == "GET":
         form.org.data = item.org.code
         form.audience.data = item.audience.value
-        form.show(item.resolution, item.timezone)
+        form.show(item.resolution, item.timezone, item.read_aloud_times)
     elif can_manage and form.validate_on_submit():
         try:
             registration.edit_screen(principal, item.id, asdict(_fields(form)))

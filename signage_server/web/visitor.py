@@ -1,10 +1,16 @@
-"""The villager's choice of language on the public pages (QR page, feedback form, tracking
-page, public page): Chinese, or the organisation's second language (``content.languages``).
+"""What a villager chooses on the public pages (QR page, feedback form, tracking page, public
+page, appraisal pages), without JavaScript, kept in cookies that hold nothing personal:
 
-The choice comes as ``?lang=<code>`` on a link of the page (no script needed) and is kept in a
-cookie, so the form, the receipt and the tracking page follow it. Where the product has the
-pages' own words in that language (a catalog under ``translations/``), the page speaks it;
-the item's texts always come in the chosen language first.
+- the language: Chinese, or the organisation's second language (``content.languages``), as
+  ``?lang=<code>`` on a link of the page, kept in the cookie ``lang`` so that the form, the
+  receipt and the tracking page follow it. Where the product has the pages' own words in
+  that language (a catalog under ``translations/``) the page speaks it; the item's texts
+  always come in the chosen language first;
+- 大字 (large type): the switch of every page (``public.text_size_views``) keeps it in the
+  cookie ``large``; the pages then carry ``class="large"`` on ``<html>``.
+
+A page whose request carries no other cookie stays cacheable by shared caches, one copy per
+variant (``Vary: Cookie``).
 """
 
 from __future__ import annotations
@@ -24,8 +30,28 @@ from signage_server.i18n import VISITOR_LOCALES
 from signage_server.orgs.models import Org
 
 COOKIE = "lang"
-#: A year: the choice is a reader's, not a session's.
+#: The cookie that remembers large type ("1"); without it, standard type.
+LARGE = "large"
+#: A year: the choices belong to the phone's reader, not to a visit.
 MAX_AGE = 365 * 24 * 3600
+
+
+def large_type() -> bool:
+    """Tell whether the current request asks for large type."""
+    return request.cookies.get(LARGE) == "1"
+
+
+def only_preference_cookies() -> bool:
+    """Tell whether the request carries no cookie but these choices (nothing personal)."""
+    return set(request.cookies) <= {LARGE, COOKIE}
+
+
+def back_here() -> str | None:
+    """Return where the switch of the current page leads back to: the page itself when it
+    was asked for with GET; a page answering a form has no address to come back to."""
+    if request.method != "GET":
+        return None
+    return request.full_path.rstrip("?")
 
 
 def wanted() -> str:

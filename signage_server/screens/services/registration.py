@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,6 +25,7 @@ from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import require_by_code
+from signage_server.screens import aloud
 from signage_server.screens import changes
 from signage_server.screens.layouts import design_sizes
 from signage_server.screens.manifests import protected_notices_on
@@ -60,6 +62,10 @@ class ScreenFields:
     resolution: str = ""
     timezone: str = "Asia/Shanghai"
     location: str = ""
+    #: Times of day it reads the item on it aloud (``"HH:MM"``; ``screens.aloud``).
+    read_aloud_times: list[str] = field(default_factory=list)
+    #: A key of its box (Enter, a media key, a USB button sending one) reads the item aloud.
+    read_aloud_key: bool = False
 
 
 def fields_of(screen: Screen) -> ScreenFields:
@@ -71,6 +77,8 @@ def fields_of(screen: Screen) -> ScreenFields:
         resolution=screen.resolution,
         timezone=screen.timezone,
         location=screen.location,
+        read_aloud_times=aloud.times_of(screen.read_aloud_times),
+        read_aloud_key=screen.read_aloud_key,
     )
 
 
@@ -84,6 +92,14 @@ def _check(fields: ScreenFields, layouts: Iterable[str]) -> ScreenFields:
         zoneinfo.ZoneInfo(fields.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise BadRequest(N_("Unknown time zone."), code="invalid_timezone") from None
+    try:
+        fields.read_aloud_times = list(aloud.parse_times(fields.read_aloud_times))
+    except aloud.ReadTimesError:
+        raise BadRequest(
+            N_("Give the times of day as HH:MM, e.g. 08:00 18:00 (at most %(n)s)."),
+            code="invalid_read_aloud_times",
+            n=aloud.MAX_TIMES,
+        ) from None
     fields.name = name
     if fields.resolution:
         fields.resolution = parse_resolution(fields.resolution)
@@ -113,6 +129,8 @@ def register(
         layout=fields.layout,
         resolution=fields.resolution or f"{width}x{height}",
         timezone=fields.timezone,
+        read_aloud_times=aloud.stored(fields.read_aloud_times),
+        read_aloud_key=fields.read_aloud_key,
     )
     session.add(screen)
     session.flush()
@@ -129,7 +147,7 @@ def update(
     *,
     now: dt.datetime | None = None,
 ) -> None:
-    """Change a screen's name, place, audience, layout, resolution or time zone.
+    """Change a screen's name, place, audience, layout, resolution, time zone or reading aloud.
 
     :param now: when given, an audience change that would take a public notice in its
         minimum period off this screen is refused (the edges always give it).
@@ -144,6 +162,8 @@ def update(
     screen.layout = fields.layout
     screen.resolution = fields.resolution or screen.resolution
     screen.timezone = fields.timezone
+    screen.read_aloud_times = aloud.stored(fields.read_aloud_times)
+    screen.read_aloud_key = fields.read_aloud_key
     session.flush()
     changes.touch_screens(session, [screen.id])
 
