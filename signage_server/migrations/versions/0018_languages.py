@@ -28,9 +28,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("screens") as batch:
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+), never a copy of the table: dropping the copied
+    # table would fail on (orgs) or cascade to (item_revisions) the rows that refer to it.
+    with op.batch_alter_table("screens", recreate="never") as batch:
         batch.drop_column("bilingual")
-    with op.batch_alter_table("item_revisions") as batch:
+    with op.batch_alter_table("item_revisions", recreate="never") as batch:
         batch.drop_column("translation")
-    with op.batch_alter_table("orgs") as batch:
+    with op.batch_alter_table("orgs", recreate="never") as batch:
         batch.drop_column("second_language")
