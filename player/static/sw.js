@@ -30,6 +30,7 @@ var SHELL = [
   withVersion('static/words.js'),
   withVersion('static/main.js'),
   withVersion('static/assets.js'),
+  withVersion('static/bilingual.js'),
   withVersion('static/cells.js'),
   withVersion('static/columns.js'),
   withVersion('static/delta.js'),
