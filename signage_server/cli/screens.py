@@ -15,6 +15,7 @@ from signage_server.screens import services as screens
 from signage_server.screens.layouts import design_sizes
 from signage_server.screens.links import player_url
 from signage_server.screens.rules import Audience
+from signage_server.screens.rules import Bilingual
 from signage_server.screens.services import lookup
 
 
@@ -31,6 +32,13 @@ def screen_group() -> None:
 @click.option("--resolution", default="", help="WxH; default: the layout's design size.")
 @click.option("--timezone", default="Asia/Shanghai", show_default=True)
 @click.option("--location", default="")
+@click.option(
+    "--bilingual",
+    default=Bilingual.SIDE.value,
+    show_default=True,
+    type=click.Choice([b.value for b in Bilingual]),
+    help="How items in two languages are shown: side by side, or alternating.",
+)
 def screen_register(
     name: str,
     org_code: str,
@@ -39,6 +47,7 @@ def screen_register(
     resolution: str,
     timezone: str,
     location: str,
+    bilingual: str,
 ) -> None:
     """Register screen NAME; print JSON {"id", "token", "player_url"} (the token once)."""
     org = org_with_code(org_code)
@@ -49,11 +58,28 @@ def screen_register(
         resolution=resolution,
         timezone=timezone,
         location=location,
+        bilingual=bilingual,
     )
     screen, token = screens.register(db.session, org, fields, layouts=design_sizes())
     db.session.commit()
     assert token is not None
     click.echo(json.dumps({"id": screen.id, "token": token, "player_url": player_url(token)}))
+
+
+@screen_group.command("bilingual")
+@click.argument("screen_id", type=int)
+@click.argument("mode", type=click.Choice([b.value for b in Bilingual]))
+def screen_bilingual(screen_id: int, mode: str) -> None:
+    """Show items in two languages on screen SCREEN_ID side by side or alternating (pushed to
+    the screen at once)."""
+    screen = lookup.find(db.session, screen_id)
+    if screen is None:
+        fail(f"no screen with id {screen_id}")
+    fields = screens.fields_of(screen)
+    fields.bilingual = mode
+    screens.update(db.session, screen, fields, design_sizes())
+    db.session.commit()
+    click.echo(f"Screen {screen.id} ({screen.name}) shows bilingual items: {mode}.")
 
 
 @screen_group.command("revoke")

@@ -29,6 +29,7 @@ from signage_server.screens.links import player_url
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
 from signage_server.screens.rules import Audience
+from signage_server.screens.rules import Bilingual
 from signage_server.screens.services import groups
 from signage_server.screens.services import pairing
 from signage_server.screens.services import players
@@ -52,6 +53,7 @@ def screen_detail(screen: Screen) -> dict[str, Any]:
             "layout": screen.layout,
             "resolution": screen.resolution,
             "timezone": screen.timezone,
+            "bilingual": screen.bilingual,
             "groups": [g.id for g in screen.groups],
             "token_prefix": screen.token_prefix,
         }
@@ -71,6 +73,7 @@ class ScreenIn(BaseModel):
     resolution: str = ""
     timezone: str = "Asia/Shanghai"
     location: str = Field(default="", max_length=200)
+    bilingual: Bilingual = Bilingual.SIDE
 
 
 class ScreenPatch(BaseModel):
@@ -80,6 +83,7 @@ class ScreenPatch(BaseModel):
     resolution: str | None = None
     timezone: str | None = None
     location: str | None = Field(default=None, max_length=200)
+    bilingual: Bilingual | None = None
 
 
 class PairIn(BaseModel):

@@ -107,6 +107,7 @@ def _field_of(form: ScreenForm, error: BadRequest | RuleViolation) -> Any:
         else form.resolution,
         "invalid_timezone": form.timezone,
         "invalid_layout": form.layout,
+        "invalid_bilingual": form.bilingual,
     }.get(error.code, form.name)
 
 
@@ -118,6 +119,7 @@ def _fields(form: ScreenForm) -> registration.ScreenFields:
         resolution=form.chosen_resolution(),
         timezone=form.timezone.data,
         location=form.location.data or "",
+        bilingual=form.bilingual.data,
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from signage_server.screens.services.lookup import get as get
 from signage_server.screens.services.players import PlayedReport as PlayedReport
 from signage_server.screens.services.registration import ScreenFields as ScreenFields
+from signage_server.screens.services.registration import fields_of as fields_of
 from signage_server.screens.services.registration import parse_resolution as parse_resolution
 from signage_server.screens.services.registration import register as register
 from signage_server.screens.services.registration import update as update

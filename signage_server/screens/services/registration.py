@@ -29,6 +29,7 @@ from signage_server.screens.layouts import design_sizes
 from signage_server.screens.manifests import protected_notices_on
 from signage_server.screens.models import Screen
 from signage_server.screens.rules import Audience
+from signage_server.screens.rules import Bilingual
 from signage_server.screens.rules import scope_fits
 from signage_server.screens.services.lookup import screen_for
 from signage_server.screens.services.tokens import issue_token
@@ -60,6 +61,8 @@ class ScreenFields:
     resolution: str = ""
     timezone: str = "Asia/Shanghai"
     location: str = ""
+    #: How it shows an item disclosed in two languages (side by side, or alternating).
+    bilingual: str = Bilingual.SIDE
 
 
 def fields_of(screen: Screen) -> ScreenFields:
@@ -71,6 +74,7 @@ def fields_of(screen: Screen) -> ScreenFields:
         resolution=screen.resolution,
         timezone=screen.timezone,
         location=screen.location,
+        bilingual=screen.bilingual,
     )
 
 
@@ -84,6 +88,12 @@ def _check(fields: ScreenFields, layouts: Iterable[str]) -> ScreenFields:
         zoneinfo.ZoneInfo(fields.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise BadRequest(N_("Unknown time zone."), code="invalid_timezone") from None
+    try:
+        fields.bilingual = Bilingual(fields.bilingual).value
+    except ValueError:
+        raise BadRequest(
+            N_("Bilingual items are shown side by side or alternating."), code="invalid_bilingual"
+        ) from None
     fields.name = name
     if fields.resolution:
         fields.resolution = parse_resolution(fields.resolution)
@@ -101,7 +111,7 @@ def register(
     """Create a screen at ``org``; return it and its token (shown once), if one was asked for.
 
     :param layouts: known layouts and their design sizes (the default resolution).
-    :raise BadRequest: malformed name, layout, time zone or resolution.
+    :raise BadRequest: malformed name, layout, time zone, resolution or bilingual mode.
     """
     fields = _check(fields, layouts)
     width, height = layouts[fields.layout]
@@ -113,6 +123,7 @@ def register(
         layout=fields.layout,
         resolution=fields.resolution or f"{width}x{height}",
         timezone=fields.timezone,
+        bilingual=fields.bilingual,
     )
     session.add(screen)
     session.flush()
@@ -129,7 +140,8 @@ def update(
     *,
     now: dt.datetime | None = None,
 ) -> None:
-    """Change a screen's name, place, audience, layout, resolution or time zone.
+    """Change a screen's name, place, audience, layout, resolution, time zone or the way it
+    shows bilingual items.
 
     :param now: when given, an audience change that would take a public notice in its
         minimum period off this screen is refused (the edges always give it).
@@ -144,6 +156,8 @@ def update(
     screen.layout = fields.layout
     screen.resolution = fields.resolution or screen.resolution
     screen.timezone = fields.timezone
+    # Pushed like any other change (changes.touch_screens): the manifest's `bilingual`.
+    screen.bilingual = fields.bilingual
     session.flush()
     changes.touch_screens(session, [screen.id])
 
