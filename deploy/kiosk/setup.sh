@@ -7,11 +7,12 @@ set -euo pipefail
 URL=${1:?usage: setup.sh PLAYER_URL}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-echo ">> installing Chromium, a minimal X server and Chinese fonts"
+echo ">> installing Chromium, a minimal X server, Chinese fonts and the minority scripts' fonts"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# fonts-noto-core: Uyghur (Noto Naskh Arabic), Mongolian, Tibetan and Yi for bilingual boards.
 apt-get install -y -qq --no-install-recommends xserver-xorg xinit x11-xserver-utils unclutter \
-  fonts-noto-cjk ca-certificates
+  fonts-noto-cjk fonts-noto-core ca-certificates
 apt-get install -y -qq --no-install-recommends chromium || apt-get install -y -qq chromium-browser
 
 echo ">> installing a speech engine (定时朗读: the screen reads items aloud)"

@@ -44,8 +44,8 @@ export function fillText(fixed, text, textMin, natural, room) {
 const sum = (list) => list.reduce((a, b) => a + b, 0);
 
 /**
- * measureColumns(item, thead, trs, kinds, newPage) for the document `doc`: pages are laid
- * out in `measure`; `frame` is the scaled frame (client rectangles are divided by its scale).
+ * measureColumns(item, thead, trs, kinds, newPage, host) for the document `doc`: pages are
+ * laid out in `host` (by default `measure`; a half of it for a bilingual page); `frame` is the scaled frame (client rectangles are divided by its scale).
  */
 export function createColumnMeter({ doc, measure, frame }) {
   const view = doc.defaultView;
@@ -174,7 +174,7 @@ export function createColumnMeter({ doc, measure, frame }) {
    * short columns cannot fit even so, their headers may wrap (at punctuation); when they
    * still do not fit, the browser's own layout is taken and `squeezed` lets every cell wrap.
    */
-  function measureColumns(item, thead, trs, kinds, newPage) {
+  function measureColumns(item, thead, trs, kinds, newPage, host = measure) {
     if (!trs.length) return null;
     const n = kinds.length;
     const p = newPage(item, 'table');
@@ -182,7 +182,7 @@ export function createColumnMeter({ doc, measure, frame }) {
     const tbody = el(doc, 'tbody');
     for (const tr of trs) tbody.appendChild(tr);
     p.body.appendChild(table);
-    measure.appendChild(p.page);
+    host.appendChild(p.page);
     try {
       const avail = p.body.clientWidth;
       table.appendChild(tbody);
@@ -277,7 +277,7 @@ export function createColumnMeter({ doc, measure, frame }) {
         widths: widths.map((w) => Math.floor(w / avail * 10000) / 100)
       };
     } finally {
-      measure.removeChild(p.page);
+      host.removeChild(p.page);
     }
   }
 

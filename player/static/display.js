@@ -9,15 +9,19 @@
  * and now() (the clock).
  */
 
+import { bilingualMode } from './bilingual.js';
 import { clear, el } from './dom.js';
 import { pageAt, pageCut } from './paginator.js';
 import { displaySeconds, playedRecord } from './rotation.js';
 import { clockText, dateText, validTimeZone } from './time.js';
 import { orgName } from './side.js';
 
-/** The pagination cache key of `item`: the same item, revision, layout and metrics. */
-export function pagesKey(item, layout, epoch) {
-  return [item.id, item.revision, item.content_sha256 || '', layout, epoch].join('|');
+/** The pagination cache key of `item`: the same item, revision, layout, metrics and way of
+ *  showing a bilingual item. */
+export function pagesKey(item, layout, epoch, mode) {
+  const parts = [item.id, item.revision, item.content_sha256 || '', layout, epoch];
+  if (item.translation && mode) parts.push(mode);
+  return parts.join('|');
 }
 
 export function createDisplay(ctx) {
@@ -25,11 +29,12 @@ export function createDisplay(ctx) {
 
   /** Pages of `item` for the current layout: cached for the item shown, URLs revoked after. */
   function pagesFor(item) {
-    const key = pagesKey(item, S.layout, S.metricsEpoch);
+    const mode = bilingualMode(S.rotation.manifest);
+    const key = pagesKey(item, S.layout, S.metricsEpoch, mode);
     if (S.paged && S.paged.key === key) return S.paged.pages;
     dropPaged();
     const entry = { key, pages: [], urls: [], dead: false };
-    ctx.renderers.render(item, entry);
+    ctx.renderers.render(item, entry, mode);
     S.paged = entry;
     return entry.pages;
   }

@@ -16,6 +16,7 @@
  *   paginator.js   page breaking at the readable size; columns.js: table column widths
  *   cells.js       the table-cell rule (mirror of content/numbers.py)
  *   side.js        QR code, category, validity, page indicator, footer ticker
+ *   bilingual.js   an item's second language: side by side or alternating, its marks
  *   frame.js       layouts (the server's definitions), scale-to-fit, header clock
  *   pairing.js     the pairing code and its polling
  *   preview.js     the operator's preview (no socket, no reports; ?all_pages=1)
@@ -123,6 +124,9 @@ const S = {
   metricsEpoch: 0,
   qrTarget: null,
   tickerText: null,
+  tickerKey: null, // the ticker's runs on screen, the one shown, when its pass ends (side.js)
+  tickerRun: 0,
+  tickerUntil: 0,
   online: false,
   socket: null,
   queued: 0,

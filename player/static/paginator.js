@@ -12,26 +12,55 @@
  *                    what a page holds, to go on from the same content after re-paginating
  *
  * Everything it measures goes through `metrics` (browserMetrics(document) on a screen):
- * overflows(body), height(node), lineHeight(node) and slice(block, start, end). Node tests
+ * overflows(body), height(node), lineHeight(node), slice(block, start, end) and, for bilingual
+ * pages side by side, lines(body). Node tests
  * give it a fake document and metrics of their own. How a page starts (title, urgent band)
  * and how a word-broken cell is made come from the renderers (newPage, wordsNode).
  */
 
 import { descendants, el, elementChildren, firstDescendant, hasClass, rowsOf, tagOf } from './dom.js';
 
-const CLOSERS = '，。、；：？！）》」』】〕〉”’…—%,.;:?!)]}';
+const CLOSERS = '，。、；：？！）》」』】〕〉”’…—%,.;:?!)]}،؛؟᠂᠃';
 const OPENERS = '（《「『【〔〈“‘([{';
-const SENTENCE_ENDS = '。！？；!?;';
-const SOFT_BREAKS = '，、：,:';
+// Chinese, Latin, Arabic (Uyghur) and Mongolian sentence ends and commas.
+const SENTENCE_ENDS = '。！？；!?;؛؟᠃';
+const SOFT_BREAKS = '，、：,:،᠂';
+// A letter of a script that spaces its words (Arabic, Mongolian, Latin ...), with the marks
+// and joiners inside its words (Mongolian vowel separator, narrow no-break space, ZWJ/ZWNJ):
+// cutting between two of them would split a word, and in a joining script break its letters'
+// shapes. Han, kana and hangul syllables may be cut anywhere.
+const WORD_LETTER = /[\p{L}\p{M}\p{N}\u180b-\u180f\u200c\u200d\u202f]/u;
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const KIND_CLASS = { money: 'num money', number: 'num', short: 'short', text: 'text' };
+const LTR_RUN = /^[0-9\s.,:\-/%+−¥￥]+$/;
+
+function wordChar(ch) {
+  return !!ch && WORD_LETTER.test(ch) && !UNSPACED.test(ch);
+}
+
+/** Move a cut at `cut` out of a word of a spaced script to the space before it (or leave it). */
+function wordStart(text, cut) {
+  if (!(wordChar(text.charAt(cut - 1)) && wordChar(text.charAt(cut)))) return cut;
+  let i = cut;
+  while (i > 1 && wordChar(text.charAt(i - 1))) i -= 1;
+  return i > 1 && i > cut - 60 ? i : cut;
+}
 
 /** Move a page break at character `best` back to a better place (sentence end, comma). */
 export function niceCut(text, best) {
+  const cut = chineseCut(text, best);
+  return wordStart(text, cut);
+}
+
+function chineseCut(text, best) {
+  // A mark between two digits is part of a number (31,200; 1.5), not a place to break.
+  const breaksAt = (marks, i) => marks.includes(text.charAt(i - 1)) && !CLOSERS.includes(text.charAt(i)) &&
+    !(/[0-9]/.test(text.charAt(i - 2)) && /[0-9]/.test(text.charAt(i)));
   for (let i = best; i > Math.max(1, best - 40); i--) {
-    if (SENTENCE_ENDS.includes(text.charAt(i - 1)) && !CLOSERS.includes(text.charAt(i))) return i;
+    if (breaksAt(SENTENCE_ENDS, i)) return i;
   }
   for (let i = best; i > Math.max(1, best - 16); i--) {
-    if (SOFT_BREAKS.includes(text.charAt(i - 1)) && !CLOSERS.includes(text.charAt(i))) return i;
+    if (breaksAt(SOFT_BREAKS, i)) return i;
   }
   let cut = best;
   // Never start a page with closing punctuation, never end one with an opening mark,
@@ -86,9 +115,21 @@ export function browserMetrics(doc) {
     else range.setEnd(root, root.childNodes.length);
   }
 
+  /** True for a node set vertically (traditional Mongolian): its lines are columns. */
+  const vertical = (node) => String(view.getComputedStyle(node).writingMode || '').indexOf('vertical') === 0;
+
   return {
-    overflows: (body) => body.scrollHeight > body.clientHeight + 1,
-    height: (node) => node.offsetHeight,
+    // A vertical body fills its columns left to right: it overflows in width.
+    overflows: (body) => body.scrollHeight > body.clientHeight + 1 ||
+      (body.scrollWidth > body.clientWidth + 1 && vertical(body)),
+    /** The extent of `node` across its lines (its height, its width when vertical). */
+    height: (node) => (vertical(node) ? node.offsetWidth : node.offsetHeight),
+    /** How many lines of its text an empty page body holds. */
+    lines(body) {
+      const style = view.getComputedStyle(body);
+      const lh = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+      return (vertical(body) ? body.clientWidth : body.clientHeight) / lh;
+    },
     lineHeight(node) {
       const style = view.getComputedStyle(node);
       const lh = parseFloat(style.lineHeight);
@@ -111,7 +152,8 @@ export function browserMetrics(doc) {
  * A paginator drawing into `measure`.
  *   newPage(item, kind) -> {page, body}   an empty page of `item` (title, band, body)
  *   wordsNode(tag, cls, text)             an element whose text breaks between words only
- *   measureColumns(item, thead, trs, kinds, newPage) -> column layout or null (columns.js)
+ *   measureColumns(item, thead, trs, kinds, newPage, host) -> column layout or null
+ *                                         (columns.js; measured in `host`, this `measure`)
  */
 export function createPaginator({ doc, measure, metrics, newPage, wordsNode, measureColumns }) {
   const overflows = metrics.overflows;
@@ -270,12 +312,19 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
    * Typed table body: header row repeated on every page, note under the last one. Amounts in
    * money columns read 1,322.40; short columns never wrap (see measureColumns); a total row
    * never starts a page alone; a caption that repeats the title is left out.
-   * `cells` is cells.js (the table-cell rule).
+   * `cells` is cells.js (the table-cell rule). `primary`: the Chinese table of a translated
+   * one (same shape, same numbers), whose headers and first cells decide the kind of each
+   * column (money reads 45,000.00 in both) and which row is the total (合计, جەمئىي).
    */
-  function paginateTable(item, body, cells) {
+  function paginateTable(item, body, cells, primary) {
+    const rowsOfBody = (b) => (b.rows || []).map((r) => (Array.isArray(r) ? r : [r]));
     const columns = (body.columns || []).map(cells.numberText);
-    const rows = (body.rows || []).map((r) => (Array.isArray(r) ? r : [r]));
-    const kinds = cells.columnKinds(columns, rows);
+    const rows = rowsOfBody(body);
+    const ruleRows = primary ? rowsOfBody(primary) : rows;
+    const kinds = primary
+      ? cells.columnKinds((primary.columns || []).map(cells.numberText), ruleRows)
+      : cells.columnKinds(columns, rows);
+    const isTotal = (i) => cells.isTotalRow(ruleRows[i] || rows[i]);
     const width = kinds.length;
     const caption = body.caption && !cells.captionRepeatsTitle(body.caption, item.title)
       ? cells.numberText(body.caption) : '';
@@ -297,7 +346,7 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
       const p = newPage(item, 'table');
       const table = el(doc, 'table');
       if (caption) {
-        table.appendChild(el(doc, 'caption', null, caption + (pages.length ? '（续）' : '')));
+        table.appendChild(el(doc, 'caption', null, caption + (pages.length ? (item.second ? ' …' : '（续）') : '')));
       }
       if (layout) {
         // Same column widths on every page (measured once on the whole table).
@@ -326,13 +375,16 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
       pages.push(cur.page);
       cur = null;
     }
-    function makeRow(r) {
-      const tr = el(doc, 'tr', cells.isTotalRow(r) ? 'total' : null);
+    function makeRow(r, i) {
+      const tr = el(doc, 'tr', isTotal(i) ? 'total' : null);
       for (let c = 0; c < width; c++) {
         const text = cells.cellDisplay(r[c], kinds[c]);
         // Text cells, like titles, wrap between words (道路/硬化, not 道路硬/化).
         const words = kinds[c] === 'text' && !(layout && layout.narrowText);
-        tr.appendChild(words ? wordsNode('td', 'text', text) : el(doc, 'td', KIND_CLASS[kinds[c]], text));
+        const td = words ? wordsNode('td', 'text', text) : el(doc, 'td', KIND_CLASS[kinds[c]], text);
+        // Dates and codes (2026-10-08) are left-to-right runs, in a right-to-left table too.
+        if (kinds[c] === 'short' && LTR_RUN.test(text)) td.classList.add('ltr');
+        tr.appendChild(td);
       }
       return tr;
     }
@@ -352,16 +404,16 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
       for (const tr of moved) cur.tbody.appendChild(tr);
     }
     layout = measureColumns
-      ? measureColumns(item, columns.length ? header() : null, rows.map(makeRow), kinds, newPage)
+      ? measureColumns(item, columns.length ? header() : null, rows.map(makeRow), kinds, newPage, measure)
       : null;
     start();
-    for (const r of rows) {
-      cur.tbody.appendChild(makeRow(r));
+    rows.forEach((r, i) => {
+      cur.tbody.appendChild(makeRow(r, i));
       if (overflows(cur.body) && rowCount() > 1) {
         // The row does not fit: it starts the next page (a total row with the row before it).
-        breakBefore(rowCount() > 2 && cells.isTotalRow(r) ? 2 : 1);
+        breakBefore(rowCount() > 2 && isTotal(i) ? 2 : 1);
       }
-    }
+    });
     if (body.note) {
       const note = el(doc, 'p', 'table-note', body.note);
       cur.body.appendChild(note);
@@ -403,14 +455,23 @@ export function pageBody(page) {
  * on continued pages).
  */
 export function pageUnits(page) {
-  const body = pageBody(page);
-  if (!body) return 0;
-  if (hasClass(body, 'body-table')) return bodyRowsUnder(body).length;
-  let n = body.textContent.length;
-  for (const x of descendants(body, (e) => hasClass(e, 'thead') || tagOf(e) === 'CAPTION')) {
-    n -= x.textContent.length;
+  let n = 0;
+  for (const body of pageBodies(page)) {
+    if (hasClass(body, 'body-table')) {
+      n += bodyRowsUnder(body).length;
+      continue;
+    }
+    n += body.textContent.length;
+    for (const x of descendants(body, (e) => hasClass(e, 'thead') || tagOf(e) === 'CAPTION')) {
+      n -= x.textContent.length;
+    }
   }
   return n;
+}
+
+/** Every body region of a page: one, or two on a bilingual page shown side by side. */
+export function pageBodies(page) {
+  return descendants(page, (n) => hasClass(n, 'body'));
 }
 
 /** Data rows under `root`: rows not in a header group. */
@@ -444,7 +505,6 @@ export function pageAt(pages, start) {
  */
 export function pageCut(page, overflows) {
   if (page.signageOversize) return false;
-  const body = pageBody(page);
-  if (!body || hasClass(body, 'body-image') || hasClass(body, 'body-pdf')) return false;
-  return overflows(body);
+  return pageBodies(page).some((body) => !hasClass(body, 'body-image') && !hasClass(body, 'body-pdf') &&
+    overflows(body));
 }

@@ -13,11 +13,16 @@
 
 import * as cells from './cells.js';
 import { pageSha } from './assets.js';
+import { markLanguage, secondItem } from './bilingual.js';
 import { clear, descendants, el, elementChildren, hasClass, tagOf } from './dom.js';
-import { bodyRowsUnder, createPaginator, markStarts, pageBody, replaceHeaderGroups } from './paginator.js';
+import {
+  bodyRowsUnder, createPaginator, markStarts, pageBodies, replaceHeaderGroups
+} from './paginator.js';
 
 const BLOCK_TAGS = new Set(['P', 'UL', 'OL', 'H2', 'H3', 'H4', 'BLOCKQUOTE', 'TABLE']);
 const UNSUPPORTED = '（此内容暂不支持在屏幕上显示，请扫码查看）';
+/** Side by side needs at least this many lines of text in each half's page body. */
+const MIN_HALF_LINES = 3;
 
 /** The non-empty lines of plain text, trimmed (ideographic spaces too). */
 export function plainLines(text) {
@@ -118,14 +123,29 @@ export function createRenderers({ doc, measure, main, words, metrics, measureCol
     return node;
   }
 
-  /** An empty page of `item`: the urgent band, the title, an empty body of `kind`. */
+  /**
+   * An element showing second-language `text` as it is: one text node (no <wbr>, no spans),
+   * so that nothing splits the letters of a joining script (Uyghur) or a Mongolian word.
+   */
+  function plainNode(tag, cls, text) {
+    return el(doc, tag, cls, String(text || ''));
+  }
+
+  /**
+   * An empty page of `item`: the urgent band, the title, an empty body of `kind`. A page of
+   * an item's second language (item.second, see bilingual.js) is marked with its language;
+   * its urgent band stays Chinese.
+   */
   function newPage(item, kind) {
     const page = el(doc, 'div', 'page page-' + kind);
+    if (item.second) markLanguage(page, item.second);
     if (item.urgent) {
       page.classList.add('page-urgent');
-      page.appendChild(el(doc, 'div', 'urgent-band', '紧急通知'));
+      const band = el(doc, 'div', 'urgent-band', '紧急通知');
+      if (item.second) band.setAttribute('lang', 'zh-Hans');
+      page.appendChild(band);
     }
-    page.appendChild(wordsNode('h1', 'item-title', item.title));
+    page.appendChild((item.second ? plainNode : wordsNode)('h1', 'item-title', item.title));
     const path = pathText(item.path);
     if (path) page.appendChild(el(doc, 'p', 'item-path', path));
     const body = el(doc, 'div', 'body body-' + kind);
@@ -133,7 +153,12 @@ export function createRenderers({ doc, measure, main, words, metrics, measureCol
     return { page, body };
   }
 
-  const paginator = createPaginator({ doc, measure, metrics, newPage, wordsNode, measureColumns });
+  /** A paginator laying pages of `item` out in `host` (the measuring region or a half of it). */
+  function paginatorFor(item, host) {
+    return createPaginator({
+      doc, measure: host, metrics, newPage, wordsNode: item.second ? plainNode : wordsNode, measureColumns
+    });
+  }
 
   /** One image page; its blob: URL is kept in `entry.urls` (revoked when the entry dies). */
   function mediaPage(item, sha, entry, alt) {
@@ -166,29 +191,95 @@ export function createRenderers({ doc, measure, main, words, metrics, measureCol
     return plainLines(text).map((line) => el(doc, 'p', null, line));
   }
 
-  /** The pages of `item` for the layout on screen, into `entry` ({pages, urls, dead}). */
-  function render(item, entry) {
+  /**
+   * The pages of `item` (its Chinese text, or its second language's: see secondItem) laid out
+   * in `host`. `primary`: the Chinese body of a translation (a translated table follows its
+   * Chinese table's column kinds and total row).
+   */
+  function pagesOf(item, host, entry, primary) {
     const body = item.body || {};
+    const paginator = paginatorFor(item, host);
+    if (body.type === 'table') {
+      return paginator.paginateTable(item, body, cells, primary && primary.type === 'table' ? primary : null);
+    }
+    if (body.type === 'image') return [mediaPage(item, body.asset, entry, body.caption)];
+    if (body.type === 'pdf') {
+      const list = body.pages || [];
+      return list.length
+        ? list.map((p, i) => mediaPage(item, pageSha(p), entry, (item.title || '') + ' 第' + (i + 1) + '页'))
+        : [mediaPage(item, null, entry)];
+    }
+    if (body.type === 'text') {
+      const html = body.format === 'html';
+      const blocks = html ? htmlBlocks(doc, body.text || body.html || '') : plainBlocks(body.text);
+      return paginator.paginateBlocks(item, blocks, html ? 'html' : 'text');
+    }
+    return paginator.paginateBlocks(item, [el(doc, 'p', 'cont', UNSUPPORTED)], 'text');
+  }
+
+  /**
+   * True when half the main region is too narrow for `pages` (laid out in `half`): a table had
+   * to let every cell wrap (too narrow for its columns), or a page's body holds fewer than
+   * three lines (a vertical title takes most of a small board's half).
+   */
+  function cramped(pages, half, item) {
+    if (pages.some((page) => descendants(page, (n) => tagOf(n) === 'TABLE' && hasClass(n, 'squeezed')).length)) {
+      return true;
+    }
+    if (!metrics.lines) return false;
+    const empty = newPage(item, 'text');
+    half.appendChild(empty.page);
+    const lines = metrics.lines(empty.body);
+    half.removeChild(empty.page);
+    return lines < MIN_HALF_LINES;
+  }
+
+  /**
+   * Side by side: the Chinese pages in the left half, the second language's in the right one,
+   * each paginated in its half; the language with fewer pages keeps its title on the pages
+   * after its last. Null when a half is too narrow for its text (see cramped): alternate then.
+   */
+  function sideBySide(item, second, entry) {
+    const pair = el(doc, 'div', 'pair');
+    const halves = [el(doc, 'div', 'half'), el(doc, 'div', 'half')];
+    for (const half of halves) pair.appendChild(half);
+    measure.appendChild(pair);
+    const parts = [[item, pagesOf(item, halves[0], entry)], [second, pagesOf(second, halves[1], entry, item.body)]];
+    const narrow = parts.some(([which, pages], i) => cramped(pages, halves[i], which));
+    measure.removeChild(pair);
+    if (narrow) return null;
+    const count = Math.max(parts[0][1].length, parts[1][1].length);
+    const pages = [];
+    for (let i = 0; i < count; i++) {
+      const page = el(doc, 'div', 'pair');
+      for (const [which, list] of parts) {
+        const half = el(doc, 'div', 'half');
+        const shown = list[i] || newPage(which, 'text').page;
+        if (shown.signageOversize) page.signageOversize = true;
+        half.appendChild(shown);
+        page.appendChild(half);
+      }
+      pages.push(page);
+    }
+    return pages;
+  }
+
+  /**
+   * The pages of `item` for the layout on screen, into `entry` ({pages, urls, dead}). A
+   * bilingual item is shown as `mode` says ('side' or 'alternate', see bilingual.js).
+   */
+  function render(item, entry, mode = 'side') {
     clear(measure);
     measure.style.width = main.offsetWidth + 'px';
     measure.style.height = main.offsetHeight + 'px';
     try {
-      if (body.type === 'table') {
-        entry.pages = paginator.paginateTable(item, body, cells);
-      } else if (body.type === 'image') {
-        entry.pages = [mediaPage(item, body.asset, entry, body.caption)];
-      } else if (body.type === 'pdf') {
-        const list = body.pages || [];
-        entry.pages = list.length
-          ? list.map((p, i) => mediaPage(item, pageSha(p), entry, (item.title || '') + ' 第' + (i + 1) + '页'))
-          : [mediaPage(item, null, entry)];
-      } else if (body.type === 'text') {
-        const html = body.format === 'html';
-        const blocks = html ? htmlBlocks(doc, body.text || body.html || '') : plainBlocks(body.text);
-        entry.pages = paginator.paginateBlocks(item, blocks, html ? 'html' : 'text');
-      } else {
-        entry.pages = paginator.paginateBlocks(item, [el(doc, 'p', 'cont', UNSUPPORTED)], 'text');
+      const second = secondItem(item);
+      let pages = second && mode === 'side' ? sideBySide(item, second, entry) : null;
+      if (!pages) {
+        pages = pagesOf(item, measure, entry);
+        if (second) pages = pages.concat(pagesOf(second, measure, entry, item.body));
       }
+      entry.pages = pages;
       markStarts(entry.pages);
     } finally {
       clear(measure);
@@ -199,9 +290,24 @@ export function createRenderers({ doc, measure, main, words, metrics, measureCol
   return { render, newPage, wordsNode, titleParts };
 }
 
-/** What a page shows, for tests: {index, kind, text, blocks, rows, header}. */
+/**
+ * What a page shows, for tests: {index, kind, text, blocks, rows, header}: of a page side by
+ * side, its Chinese half, with `second` describing the other half; `lang`: the language tag
+ * of a second-language page or half (none for Chinese); `oversize` for a page that holds a
+ * row taller than a page (shown cut, the paginator's last resort).
+ */
 export function describePage(page, index) {
-  const body = pageBody(page);
+  const bodies = pageBodies(page);
+  const out = describeBody(bodies[0], index);
+  const half = bodies[1] ? bodies[1].parentNode : page;
+  const lang = half.getAttribute && half.getAttribute('lang');
+  if (lang) out.lang = lang;
+  if (bodies[1]) out.second = describeBody(bodies[1], index);
+  if (page.signageOversize) out.oversize = true; // shown cut: one row taller than the page
+  return out;
+}
+
+function describeBody(body, index) {
   const kind = (body.className.match(/body-(\w+)/) || [])[1] || '';
   const header = [];
   for (const group of descendants(body, (n) => hasClass(n, 'thead'))) {

@@ -7,6 +7,7 @@
  */
 
 import { inWindow, clockText, numericParts, parseTime, shortDateText } from './time.js';
+import { languageOf, markLanguage, tickerMotion } from './bilingual.js';
 import { clear, setText } from './dom.js';
 
 /** Design pixels per second of the scrolling ticker. */
@@ -89,6 +90,45 @@ export function tickerText(rotation, layout, now) {
   return texts.join(TICKER_SEP);
 }
 
+/** Between the lines of a second language (not ideographic spaces: not every script has them). */
+export const SECOND_SEP = '\u2003\u2003◆\u2003\u2003';
+
+/**
+ * The ticker's runs at `now`: the Chinese lines (tickerText) first, then the lines of each
+ * second language, [{text, language}] (language null for Chinese, else {lang, tag, dir,
+ * vertical, font}). One run scrolls on and on as ever; several take turns, one pass each,
+ * each moving the way its script reads (tickerMotion): a ticker line cannot move two ways.
+ */
+export function tickerRuns(rotation, layout, now) {
+  const m = rotation.manifest;
+  if (!m) return [];
+  const runs = [];
+  const zh = tickerText(rotation, layout, now);
+  if (zh) runs.push({ text: zh, language: null });
+  const seconds = [];
+  function add(t, text) {
+    const language = languageOf(t);
+    if (!language || !text) return;
+    let run = seconds.find((r) => r.language.tag === language.tag);
+    if (!run) {
+      run = { language, texts: [] };
+      seconds.push(run);
+    }
+    run.texts.push(String(text));
+  }
+  for (const t of m.ticker || []) {
+    if (t && t.text && inWindow(t, now) && t.translation) add(t.translation, t.translation.text);
+  }
+  if (layout === 'ticker') {
+    for (const id of rotation.order) {
+      const item = rotation.items[id];
+      if (item.title && inWindow(item, now) && item.translation) add(item.translation, item.translation.title);
+    }
+  }
+  for (const run of seconds) runs.push({ text: run.texts.join(SECOND_SEP), language: run.language });
+  return runs;
+}
+
 /** Seconds one pass of the ticker takes over `distance` design pixels (at least 8). */
 export function tickerSeconds(distance) {
   return Math.max(8, Math.round(distance / TICKER_SPEED));
@@ -136,24 +176,47 @@ export function createSide({ doc, dom, S, qrcode, warn = () => {} }) {
     setText(dom.pageNo, pageIndicator(S.cur));
   }
 
+  /**
+   * Every tick: the ticker's runs (tickerRuns) when they change; with several runs, the next
+   * one once a pass of the one shown is over (S.tickerUntil, on the player's clock).
+   */
   function renderTicker(now, force) {
-    const text = tickerText(S.rotation, S.layout, now);
-    if (text === S.tickerText && !force) return;
-    S.tickerText = text;
+    const runs = tickerRuns(S.rotation, S.layout, now);
+    const key = runs.map((r) => r.text).join('\n');
+    let index = 0;
+    if (key === S.tickerKey && !force) {
+      if (runs.length < 2 || now < S.tickerUntil) return;
+      index = (S.tickerRun + 1) % runs.length;
+    }
+    S.tickerKey = key;
+    S.tickerRun = index;
+    const run = runs[index];
+    S.tickerText = run ? run.text : '';
     const span = dom.ticker;
     span.classList.remove('scrolling');
     span.style.animationDuration = '';
-    if (!text) {
+    span.style.fontFamily = '';
+    span.removeAttribute('lang');
+    span.removeAttribute('dir');
+    if (!run) {
       span.className = 'ticker-text calm';
       const org = orgName(S.rotation.manifest, S.screen);
       setText(span, S.layout === 'ticker' && org ? org + '\u3000' + CALM_LINE : CALM_LINE);
       return;
     }
     span.className = 'ticker-text';
-    span.textContent = text;
+    span.textContent = run.text;
+    // Never set vertically in the strip (see tickerMotion).
+    if (run.language) markLanguage(span, run.language, false);
+    if (tickerMotion(run.language) === 'right') span.classList.add('from-left');
     // Restart the animation: the span was just re-laid out without it.
     const distance = span.offsetWidth + dom.tickerWindow.clientWidth;
-    span.style.animationDuration = tickerSeconds(distance) + 's';
+    const seconds = tickerSeconds(distance);
+    span.style.animationDuration = seconds + 's';
+    if (runs.length > 1) {
+      span.classList.add('once');
+      S.tickerUntil = now + seconds * 1000;
+    }
     span.classList.add('scrolling');
   }
 

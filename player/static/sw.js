@@ -31,6 +31,7 @@ var SHELL = [
   withVersion('static/main.js'),
   withVersion('static/aloud.js'),
   withVersion('static/assets.js'),
+  withVersion('static/bilingual.js'),
   withVersion('static/cells.js'),
   withVersion('static/columns.js'),
   withVersion('static/delta.js'),

@@ -15,6 +15,7 @@ from signage_server.screens import services as screens
 from signage_server.screens.layouts import design_sizes
 from signage_server.screens.links import player_url
 from signage_server.screens.rules import Audience
+from signage_server.screens.rules import Bilingual
 from signage_server.screens.services import lookup
 
 
@@ -33,6 +34,13 @@ def screen_group() -> None:
 @click.option("--location", default="")
 @click.option("--read-aloud", "read_times", default="", help="Times of day, e.g. '08:00 18:00'.")
 @click.option("--read-aloud-key", is_flag=True, help="A key of the box reads the item aloud.")
+@click.option(
+    "--bilingual",
+    default=Bilingual.SIDE.value,
+    show_default=True,
+    type=click.Choice([b.value for b in Bilingual]),
+    help="How items in two languages are shown: side by side, or alternating.",
+)
 def screen_register(
     name: str,
     org_code: str,
@@ -43,6 +51,7 @@ def screen_register(
     location: str,
     read_times: str,
     read_aloud_key: bool,
+    bilingual: str,
 ) -> None:
     """Register screen NAME; print JSON {"id", "token", "player_url"} (the token once)."""
     org = org_with_code(org_code)
@@ -55,6 +64,7 @@ def screen_register(
         location=location,
         read_aloud_times=[read_times],
         read_aloud_key=read_aloud_key,
+        bilingual=bilingual,
     )
     screen, token = screens.register(db.session, org, fields, layouts=design_sizes())
     db.session.commit()
@@ -80,6 +90,22 @@ def screen_read_aloud(screen_id: int, times: str | None, key: bool | None) -> No
     db.session.commit()
     setting = {"times": fields.read_aloud_times, "key": fields.read_aloud_key}
     click.echo(json.dumps({"id": screen.id, "read_aloud": setting}))
+
+
+@screen_group.command("bilingual")
+@click.argument("screen_id", type=int)
+@click.argument("mode", type=click.Choice([b.value for b in Bilingual]))
+def screen_bilingual(screen_id: int, mode: str) -> None:
+    """Show items in two languages on screen SCREEN_ID side by side or alternating (pushed to
+    the screen at once)."""
+    screen = lookup.find(db.session, screen_id)
+    if screen is None:
+        fail(f"no screen with id {screen_id}")
+    fields = screens.fields_of(screen)
+    fields.bilingual = mode
+    screens.update(db.session, screen, fields, design_sizes())
+    db.session.commit()
+    click.echo(f"Screen {screen.id} ({screen.name}) shows bilingual items: {mode}.")
 
 
 @screen_group.command("revoke")

@@ -30,6 +30,7 @@ from signage_server.screens.links import player_url
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
 from signage_server.screens.rules import Audience
+from signage_server.screens.rules import Bilingual
 from signage_server.screens.services import groups
 from signage_server.screens.services import pairing
 from signage_server.screens.services import players
@@ -55,6 +56,7 @@ def screen_detail(screen: Screen) -> dict[str, Any]:
             "timezone": screen.timezone,
             "read_aloud_times": aloud.times_of(screen.read_aloud_times),
             "read_aloud_key": screen.read_aloud_key,
+            "bilingual": screen.bilingual,
             "groups": [g.id for g in screen.groups],
             "token_prefix": screen.token_prefix,
         }
@@ -76,6 +78,7 @@ class ScreenIn(BaseModel):
     location: str = Field(default="", max_length=200)
     read_aloud_times: list[str] = Field(default_factory=list, max_length=aloud.MAX_TIMES)
     read_aloud_key: bool = False
+    bilingual: Bilingual = Bilingual.SIDE
 
 
 class ScreenPatch(BaseModel):
@@ -87,6 +90,7 @@ class ScreenPatch(BaseModel):
     location: str | None = Field(default=None, max_length=200)
     read_aloud_times: list[str] | None = Field(default=None, max_length=aloud.MAX_TIMES)
     read_aloud_key: bool | None = None
+    bilingual: Bilingual | None = None
 
 
 class PairIn(BaseModel):

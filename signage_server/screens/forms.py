@@ -16,6 +16,7 @@ from wtforms.validators import ValidationError
 
 from signage_server.screens import choices
 from signage_server.screens.rules import Audience
+from signage_server.screens.rules import Bilingual
 
 
 class ScreenForm(FlaskForm):  # type: ignore[misc]
@@ -29,6 +30,22 @@ class ScreenForm(FlaskForm):  # type: ignore[misc]
         description=_l("A public screen only ever shows items disclosed to the public."),
     )
     layout = SelectField(_l("Layout"), validators=[DataRequired()])
+    bilingual = SelectField(
+        _l("Items in two languages"),
+        choices=[
+            (Bilingual.SIDE.value, _l("Side by side: Chinese and the second language together")),
+            (
+                Bilingual.ALTERNATE.value,
+                _l("Alternating: the Chinese pages, then the second language's"),
+            ),
+        ],
+        default=Bilingual.SIDE.value,
+        validators=[DataRequired()],
+        description=_l(
+            "For organisations that disclose in a second language too. Where half the screen is"
+            " too narrow for a text, it alternates anyway."
+        ),
+    )
     resolution = SelectField(
         _l("Resolution"),
         choices=[

@@ -108,6 +108,7 @@ def _field_of(form: ScreenForm, error: BadRequest | RuleViolation) -> Any:
         "invalid_timezone": form.timezone,
         "invalid_layout": form.layout,
         "invalid_read_aloud_times": form.read_aloud_times,
+        "invalid_bilingual": form.bilingual,
     }.get(error.code, form.name)
 
 
@@ -121,6 +122,7 @@ def _fields(form: ScreenForm) -> registration.ScreenFields:
         location=form.location.data or "",
         read_aloud_times=[form.read_aloud_times.data or ""],
         read_aloud_key=bool(form.read_aloud_key.data),
+        bilingual=form.bilingual.data,
     )
 
 

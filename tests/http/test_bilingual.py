@@ -4,6 +4,7 @@ procedure and one seal, on every surface that presents the item."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -341,3 +342,92 @@ def test_the_server_serves_the_fonts_a_phone_may_lack(client: FlaskClient) -> No
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert client.get("/fonts/xx.ttf").status_code == 404
     assert client.get("/fonts/..%2Fetc.ttf").status_code == 404
+
+
+def test_a_screen_chooses_how_it_shows_bilingual_items_and_is_pushed_the_change(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    """Per screen: side by side (the default) or alternating, through the API, the form and the
+    CLI; a change reaches the connected player at once as a new manifest."""
+    from tests.conftest import post_form
+    from tests.http.test_villager import options_of
+    from tests.realtime.screens import events
+    from tests.realtime.screens import player
+    from tests.realtime.screens import register
+
+    second_language(app, "ug")
+    item = create(client, demo, translation=uyghur())
+    publish_through(client, demo, item["id"])
+    operator = demo.headers("jiyi01_operator")
+    screen = register(client, demo)
+    assert screen["bilingual"] == "side"
+    connection = player(app, screen["token"])
+    assert events(connection, "manifest")[-1]["bilingual"] == "side"
+
+    response = client.patch(
+        f"/api/v1/screens/{screen['id']}", json={"bilingual": "alternate"}, headers=operator
+    )
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["bilingual"] == "alternate"
+    pushed = [*events(connection, "manifest"), *events(connection, "manifest_delta")]
+    assert pushed, "the change is pushed"
+    fetched = client.get(
+        "/api/v1/player/manifest", headers={"Authorization": f"Bearer {screen['token']}"}
+    ).get_json()
+    assert fetched["bilingual"] == "alternate"
+    bad = client.patch(
+        f"/api/v1/screens/{screen['id']}", json={"bilingual": "stacked"}, headers=operator
+    )
+    assert bad.status_code == 400
+
+    # The screen's page shows the choice, and changes it.
+    demo.login(client, "jiyi01_operator")
+    page = f"/screens/{screen['id']}"
+    assert [
+        v
+        for v, chosen in options_of(client.get(page).get_data(as_text=True), "bilingual")
+        if chosen
+    ] == ["alternate"]
+    form = {
+        "org": "JIYI-01",
+        "name": "村委会门口大屏",
+        "audience": "public",
+        "layout": "landscape",
+        "resolution": "1920x1080",
+        "timezone": "Asia/Shanghai",
+        "bilingual": "side",
+    }
+    post_form(client, page, form)
+    assert [
+        v
+        for v, chosen in options_of(client.get(page).get_data(as_text=True), "bilingual")
+        if chosen
+    ] == ["side"]
+    assert [*events(connection, "manifest"), *events(connection, "manifest_delta")]
+    refused = post_form(client, page, {**form, "bilingual": "upside"}).get_data(as_text=True)
+    assert "is-invalid" in refused
+    shown = client.get(f"/api/v1/screens/{screen['id']}", headers=operator).get_json()
+    assert shown["bilingual"] == "side"
+
+    # The CLI: registered alternating, and switched back.
+    runner = app.test_cli_runner()
+    out = runner.invoke(
+        args=[
+            "screen",
+            "register",
+            "村部LED屏",
+            "--org",
+            "JIYI-01",
+            "--audience",
+            "public",
+            "--bilingual",
+            "alternate",
+        ]
+    )
+    assert out.exit_code == 0, out.output
+    created = json.loads(out.output)
+    shown = client.get(f"/api/v1/screens/{created['id']}", headers=operator).get_json()
+    assert shown["bilingual"] == "alternate"
+    assert runner.invoke(args=["screen", "bilingual", str(created["id"]), "side"]).exit_code == 0
+    shown = client.get(f"/api/v1/screens/{created['id']}", headers=operator).get_json()
+    assert shown["bilingual"] == "side"

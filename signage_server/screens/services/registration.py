@@ -31,6 +31,7 @@ from signage_server.screens.layouts import design_sizes
 from signage_server.screens.manifests import protected_notices_on
 from signage_server.screens.models import Screen
 from signage_server.screens.rules import Audience
+from signage_server.screens.rules import Bilingual
 from signage_server.screens.rules import scope_fits
 from signage_server.screens.services.lookup import screen_for
 from signage_server.screens.services.tokens import issue_token
@@ -66,6 +67,8 @@ class ScreenFields:
     read_aloud_times: list[str] = field(default_factory=list)
     #: A key of its box (Enter, a media key, a USB button sending one) reads the item aloud.
     read_aloud_key: bool = False
+    #: How it shows an item disclosed in two languages (side by side, or alternating).
+    bilingual: str = Bilingual.SIDE
 
 
 def fields_of(screen: Screen) -> ScreenFields:
@@ -79,6 +82,7 @@ def fields_of(screen: Screen) -> ScreenFields:
         location=screen.location,
         read_aloud_times=aloud.times_of(screen.read_aloud_times),
         read_aloud_key=screen.read_aloud_key,
+        bilingual=screen.bilingual,
     )
 
 
@@ -100,6 +104,12 @@ def _check(fields: ScreenFields, layouts: Iterable[str]) -> ScreenFields:
             code="invalid_read_aloud_times",
             n=aloud.MAX_TIMES,
         ) from None
+    try:
+        fields.bilingual = Bilingual(fields.bilingual).value
+    except ValueError:
+        raise BadRequest(
+            N_("Bilingual items are shown side by side or alternating."), code="invalid_bilingual"
+        ) from None
     fields.name = name
     if fields.resolution:
         fields.resolution = parse_resolution(fields.resolution)
@@ -117,7 +127,7 @@ def register(
     """Create a screen at ``org``; return it and its token (shown once), if one was asked for.
 
     :param layouts: known layouts and their design sizes (the default resolution).
-    :raise BadRequest: malformed name, layout, time zone or resolution.
+    :raise BadRequest: malformed name, layout, time zone, resolution or bilingual mode.
     """
     fields = _check(fields, layouts)
     width, height = layouts[fields.layout]
@@ -131,6 +141,7 @@ def register(
         timezone=fields.timezone,
         read_aloud_times=aloud.stored(fields.read_aloud_times),
         read_aloud_key=fields.read_aloud_key,
+        bilingual=fields.bilingual,
     )
     session.add(screen)
     session.flush()
@@ -147,7 +158,8 @@ def update(
     *,
     now: dt.datetime | None = None,
 ) -> None:
-    """Change a screen's name, place, audience, layout, resolution, time zone or reading aloud.
+    """Change a screen's name, place, audience, layout, resolution, time zone, reading aloud or
+    the way it shows bilingual items.
 
     :param now: when given, an audience change that would take a public notice in its
         minimum period off this screen is refused (the edges always give it).
@@ -164,6 +176,8 @@ def update(
     screen.timezone = fields.timezone
     screen.read_aloud_times = aloud.stored(fields.read_aloud_times)
     screen.read_aloud_key = fields.read_aloud_key
+    # Pushed like any other change (changes.touch_screens): the manifest's `bilingual`.
+    screen.bilingual = fields.bilingual
     session.flush()
     changes.touch_screens(session, [screen.id])
 
