@@ -72,7 +72,9 @@ i18n: install
 	  --project "Sunshine Signage" --version 0.1 -o signage_server/translations/messages.pot .
 	$(BIN)/pybabel update -i signage_server/translations/messages.pot -d signage_server/translations \
 	  --no-fuzzy-matching --ignore-obsolete --width 100
-	$(BIN)/pybabel compile -d signage_server/translations --statistics
+	$(BIN)/python scripts/visitor_catalogs.py
+	$(BIN)/pybabel compile -d signage_server/translations -l zh_Hans_CN --statistics
+	$(BIN)/pybabel compile -d signage_server/translations -l ug --use-fuzzy
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info test-artifacts .pytest_cache .mypy_cache .ruff_cache

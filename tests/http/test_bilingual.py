@@ -431,3 +431,54 @@ def test_a_screen_chooses_how_it_shows_bilingual_items_and_is_pushed_the_change(
     assert runner.invoke(args=["screen", "bilingual", str(created["id"]), "side"]).exit_code == 0
     shown = client.get(f"/api/v1/screens/{created['id']}", headers=operator).get_json()
     assert shown["bilingual"] == "side"
+
+
+def test_the_form_and_tracking_page_speak_the_villagers_language(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    second_language(app, "ug")
+    item = create(client, demo, translation=uyghur())
+    publish_through(client, demo, item["id"])
+    qr = _qr_path(client)
+    html = client.get(qr + "?lang=ug").get_data(as_text=True)
+    assert '<html lang="ug" dir="rtl"' in html
+    # The form's own words in Uyghur; words not yet translated in Chinese, never English.
+    assert "يوللاش" in html and "ئۇچۇرىڭىز" in html
+    assert "Send" not in html and "Your message" not in html
+    response = client.post(qr, data={"kind": "question", "text": "بۇ پۇل نەگە ئىشلىتىلدى؟"})
+    assert response.status_code == 201
+    receipt = response.get_data(as_text=True)
+    assert '<html lang="ug" dir="rtl"' in receipt and "ئۇچۇرىڭىز تاپشۇرۇۋېلىندى" in receipt
+    import re
+
+    code = re.search(r"/f/track/([0-9A-Z-]+)", receipt)
+    assert code, receipt[:2000]
+    track = client.get(f"/f/track/{code.group(1)}").get_data(as_text=True)
+    assert '<html lang="ug" dir="rtl"' in track and "جاۋاب" in track
+    # Back to Chinese.
+    html = client.get(qr + "?lang=zh").get_data(as_text=True)
+    assert '<html lang="zh-CN" dir="ltr"' in html and "提交" in html
+
+
+def test_the_uyghur_catalog_is_compiled_and_falls_back_to_chinese() -> None:
+    import io
+    from pathlib import Path
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[2] / "signage_server" / "translations"
+    with (root / "ug" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        po = read_po(fh)
+    with (root / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        chinese = {m.id: m.string for m in read_po(fh) if m.id}
+    own = {m.id for m in po if m.id and m.string and not m.fuzzy}
+    assert "Send" in own and "Your message" in own
+    # Every other message shows its Chinese text (flagged fuzzy for the translators).
+    for message in po:
+        if message.id and message.fuzzy and isinstance(message.string, str):
+            assert message.string == chinese[message.id], message.id
+    with (root / "ug" / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
+        mo = {m.id: m.string for m in read_mo(io.BytesIO(fh.read())) if isinstance(m.id, str)}
+    stale = [m.id for m in po if m.id and isinstance(m.id, str) and mo.get(m.id) != m.string]
+    assert not stale, f"ug messages.mo is stale (run `make i18n`): {stale[:5]}"
