@@ -56,6 +56,25 @@ def set_language(client: FlaskClient, demo: Demo, code: str, org: str = "JIYI-01
     )
 
 
+def published_uyghur(app: Flask, client: FlaskClient, demo: Demo) -> dict[str, Any]:
+    """Make 集义村 bilingual (Chinese and Uyghur) and publish its finance table in both."""
+    second_language(app, "ug")
+    item = create(client, demo, translation=uyghur())
+    publish_through(client, demo, item["id"])
+    return item
+
+
+def change_translation(
+    client: FlaskClient, demo: Demo, item_id: int, translation: dict[str, Any]
+) -> Any:
+    """Change only the second text of an item, as its editor, through the API."""
+    return client.patch(
+        f"/api/v1/items/{item_id}",
+        json={"translation": translation},
+        headers=demo.headers("jiyi01_editor"),
+    )
+
+
 def test_an_org_sets_its_second_language(client: FlaskClient, demo: Demo) -> None:
     response = set_language(client, demo, "ug")
     assert response.status_code == 200, response.get_json()
@@ -131,17 +150,11 @@ def test_both_texts_are_checked_and_sealed_together(
 def test_changing_one_text_needs_the_whole_approval_again(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    item = published_uyghur(app, client, demo)
     live_hash = get(client, demo, item["id"])["current"]["content_sha256"]
     # Changing only the Uyghur text of the published item opens a new draft revision ...
     changed = uyghur(note="ئۆزگەرتىلگەن ئىزاھات")
-    response = client.patch(
-        f"/api/v1/items/{item['id']}",
-        json={"translation": changed},
-        headers=demo.headers("jiyi01_editor"),
-    )
+    response = change_translation(client, demo, item["id"], changed)
     assert response.status_code == 200, response.get_json()
     draft = response.get_json()["current"]
     assert draft["state"] == "draft" and draft["revision"] == 2
@@ -161,9 +174,7 @@ def test_changing_one_text_needs_the_whole_approval_again(
 def test_a_translation_changed_in_the_database_breaks_the_seal(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    item = published_uyghur(app, client, demo)
     with app.app_context():
         revision = db.session.scalar(sa.select(Revision).where(Revision.item_id == item["id"]))
         assert revision is not None and seal_intact(revision)
@@ -178,9 +189,7 @@ def test_a_translation_changed_in_the_database_breaks_the_seal(
 def test_screens_get_both_texts_and_how_to_set_them(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    item = published_uyghur(app, client, demo)
     screen = client.post(
         "/api/v1/screens",
         json={"org": "JIYI-01", "name": "阿克塔拉村广场屏", "audience": "public"},
@@ -259,9 +268,7 @@ def test_the_editor_takes_both_texts_and_the_item_page_shows_them(
 def test_the_diff_shows_a_change_of_the_translation_by_word(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    item = published_uyghur(app, client, demo)
     client.patch(
         f"/api/v1/items/{item['id']}",
         json={"translation": uyghur(note="يېڭى ئىزاھات")},
@@ -287,9 +294,7 @@ def _qr_path(client: FlaskClient, org: str = "JIYI-01") -> str:
 def test_villagers_read_both_texts_in_the_order_they_choose(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    published_uyghur(app, client, demo)
     public = client.get("/p/JIYI-01").get_data(as_text=True)
     # Chinese first by default, then the Uyghur, set right to left.
     assert public.index("集义村2026年第四季度村级财务收支情况") < public.index(FINANCE_TITLE_UG)
@@ -319,9 +324,7 @@ def test_villagers_read_both_texts_in_the_order_they_choose(
 def test_a_tampered_translation_is_not_presented_to_villagers(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    item = published_uyghur(app, client, demo)
     qr = _qr_path(client)
     with app.app_context():
         revision = db.session.scalar(sa.select(Revision).where(Revision.item_id == item["id"]))
@@ -355,9 +358,7 @@ def test_a_screen_chooses_how_it_shows_bilingual_items_and_is_pushed_the_change(
     from tests.realtime.screens import player
     from tests.realtime.screens import register
 
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    published_uyghur(app, client, demo)
     operator = demo.headers("jiyi01_operator")
     screen = register(client, demo)
     assert screen["bilingual"] == "side"
@@ -436,9 +437,7 @@ def test_a_screen_chooses_how_it_shows_bilingual_items_and_is_pushed_the_change(
 def test_the_form_and_tracking_page_speak_the_villagers_language(
     app: Flask, client: FlaskClient, demo: Demo
 ) -> None:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    publish_through(client, demo, item["id"])
+    published_uyghur(app, client, demo)
     qr = _qr_path(client)
     html = client.get(qr + "?lang=ug").get_data(as_text=True)
     assert '<html lang="ug" dir="rtl"' in html

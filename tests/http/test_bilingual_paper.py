@@ -42,6 +42,8 @@ from tests.conftest import Demo
 from tests.http.items import create
 from tests.http.items import publish_through
 from tests.http.test_bilingual import UG_TABLE
+from tests.http.test_bilingual import change_translation
+from tests.http.test_bilingual import published_uyghur
 from tests.http.test_bilingual import second_language
 from tests.http.test_bilingual import uyghur
 from tests.http.test_posters import paper_text
@@ -149,9 +151,7 @@ def poster(client: FlaskClient, demo: Demo, item_id: int, query: str = "") -> An
 
 
 def uyghur_item(app: Flask, client: FlaskClient, demo: Demo) -> dict[str, Any]:
-    second_language(app, "ug")
-    item = create(client, demo, translation=uyghur())
-    return publish_through(client, demo, item["id"])
+    return published_uyghur(app, client, demo)
 
 
 def mongolian_item(app: Flask, client: FlaskClient, demo: Demo) -> dict[str, Any]:
@@ -253,11 +253,7 @@ def test_a_dossier_prints_each_revisions_translation_and_its_changes(
 ) -> None:
     item = uyghur_item(app, client, demo)
     changed = uyghur(note="ئۆزگەرتىلگەن ئىزاھات")
-    response = client.patch(
-        f"/api/v1/items/{item['id']}",
-        json={"translation": changed},
-        headers=demo.headers("jiyi01_editor"),
-    )
+    response = change_translation(client, demo, item["id"], changed)
     assert response.status_code == 200, response.get_json()
     publish_through(client, demo, item["id"])
     pdf = client.get(
