@@ -173,6 +173,7 @@ export function createColumnMeter({ doc, measure, frame }) {
    * text columns share the rest, each at least four characters and its header wide. When the
    * short columns cannot fit even so, their headers may wrap (at punctuation); when they
    * still do not fit, the browser's own layout is taken and `squeezed` lets every cell wrap.
+   * A text column of a second language is never narrower than its widest word.
    */
   function measureColumns(item, thead, trs, kinds, newPage, host = measure) {
     if (!trs.length) return null;
@@ -187,6 +188,15 @@ export function createColumnMeter({ doc, measure, frame }) {
       const avail = p.body.clientWidth;
       table.appendChild(tbody);
       const bodyNat = firstRowWidths(table, n);
+      // The widest word of each column (its cells' min-content width). A second language's
+      // words never break inside (player.css: a joining script such as Uyghur would have its
+      // letters pulled apart), so none of its columns may be narrower than that.
+      let wordMin = bodyNat.map(() => 0);
+      if (item.second) {
+        table.className = 'shrink';
+        wordMin = firstRowWidths(table, n);
+        table.className = 'natural';
+      }
       let headNat = bodyNat.map(() => 0);
       let headMin = headNat.slice();
       let headAny = headNat.slice();
@@ -213,7 +223,7 @@ export function createColumnMeter({ doc, measure, frame }) {
         natural.push(Math.max(bodyNat[c], headNat[c]) + SLACK);
         if (kinds[c] === 'text') {
           text.push(c);
-          textMin.push(Math.min(natural[c], Math.max(headMin[c], 4 * em + pad) + SLACK));
+          textMin.push(Math.min(natural[c], Math.max(headMin[c], 4 * em + pad, wordMin[c]) + SLACK));
         }
       }
       let widths = null;
@@ -241,7 +251,7 @@ export function createColumnMeter({ doc, measure, frame }) {
           // ... and the text columns may be as narrow as two characters (LED boards), where
           // they wrap between any two characters rather than between words only.
           narrowText = true;
-          textMin = text.map((c) => Math.min(natural[c], Math.max(headAny[c], 2 * em + pad) + SLACK));
+          textMin = text.map((c) => Math.min(natural[c], Math.max(headAny[c], 2 * em + pad, wordMin[c]) + SLACK));
           minText = sum(textMin);
         }
         if (text.length && (avail - sum(fixed)) / text.length < 8 * em + pad) {

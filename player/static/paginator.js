@@ -7,7 +7,8 @@
  *                    repeated); a block that cannot be split gets a page of its own, clipped
  *   paginateTable    typed tables: rows never split, the header row on every page, a total
  *                    row never alone, the caption repeated with （续）, the note after the
- *                    last row (or on its own page)
+ *                    last row (or on its own page: a table that fits whole on a page is
+ *                    never split for its note)
  *   pageUnits, markStarts, pageAt, pageCut
  *                    what a page holds, to go on from the same content after re-paginating
  *
@@ -420,15 +421,17 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
       if (overflows(cur.body)) {
         cur.body.removeChild(note);
         let placed = false;
-        if (rowCount() > tail()) {
-          // The note goes with the last row (and the row before a total) rather than alone...
+        // A table whole on its page is never split for its note (its rows read together,
+        // the total with them): the note takes a page of its own. A table that already runs
+        // over pages ends with its last row (and the row before a total) and the note...
+        if (pages.length && rowCount() > tail()) {
           breakBefore(tail());
           cur.body.appendChild(note);
           placed = !overflows(cur.body);
           if (!placed) cur.body.removeChild(note);
         }
         if (!placed) {
-          // ... or on a page of its own when even that does not fit.
+          // ... or the note has a page of its own when even that does not fit.
           finish();
           const p = newPage(item, 'table');
           p.body.appendChild(note);

@@ -163,6 +163,30 @@ SHEET_JS = """
       .map((td) => getComputedStyle(td).direction),
     zhRows: document.querySelectorAll('.all-pages .page:not(.second) tbody:not(.thead) tr').length,
     secondRows: document.querySelectorAll('.all-pages .page.second tbody:not(.thead) tr').length,
+    // Data rows on each second-language page that has a table.
+    secondPageRows: Array.from(document.querySelectorAll('.all-pages .page.second'))
+      .map((p) => p.querySelectorAll('tbody:not(.thead) tr').length).filter((n) => n > 0),
+    // Words of second-language table cells whose letters are laid out on more than one line
+    // (broken inside: the joined letters of Uyghur torn apart), e.g. مۇلازىمە/ت. A line may
+    // end at a hyphen (سۇ-/توك): no letters join across it.
+    splitWords: Array.from(document.querySelectorAll(
+      '.all-pages .page.second .body th, .all-pages .page.second .body td')).flatMap((cell) => {
+      const split = [];
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.nodeValue.matchAll(/[^\\s-]+/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+          if (!rects.length) continue;
+          const mids = rects.map((r) => (r.top + r.bottom) / 2);
+          const line = Math.min(...rects.map((r) => r.height));
+          if (Math.max(...mids) - Math.min(...mids) > line / 2) split.push(m[0]);
+        }
+      }
+      return split;
+    }),
     pairs: document.querySelectorAll('.all-pages .pair').length,
     ticker: document.querySelector('.all-pages .ticker-text').textContent,
   };
@@ -209,6 +233,12 @@ def test_bilingual_items_in_every_layout_both_ways(preview: Any, screenshots: Pa
                     assert m["secondNums"] == m["zhNums"], where
                     assert "45,000.00" in m["secondNums"], where
                     assert set(m["secondNumDir"]) == {"ltr"}, where
+                    # A word is never broken inside, however narrow its column.
+                    assert not m["splitWords"], f"{where}: words broken: {m['splitWords']}"
+                    if layout == "landscape":
+                        # The Uyghur table fits on one page, as its Chinese table does (its
+                        # note, which does not fit under it, never splits it).
+                        assert max(m["secondPageRows"]) == 4, f"{where}: {m['secondPageRows']}"
                 if (layout, mode, lang) == ("landscape", "side", "mn"):
                     # Side by side where each half has room (elsewhere it may alternate: a
                     # table too wide for half the width, a vertical title filling a half).

@@ -127,14 +127,27 @@ test('a total row never starts a page alone: the row before it goes with it', ()
   assert.equal(rowsOf(descendants(tableOf(pages[1]), (n) => tagOf(n) === 'TBODY' && !hasClass(n, 'thead'))[0])[1].className, 'total');
 });
 
-test('the note goes under the last row, with that row when it does not fit', () => {
-  const { paginator } = setup(4);
-  const rows = [['甲', 1], ['乙', 2], ['丙', 3]];
+test('the note goes under the last row of a long table, with that row when it does not fit', () => {
+  const { paginator } = setup(4); // header + 3 rows
+  const rows = [['甲', 1], ['乙', 2], ['丙', 3], ['丁', 4], ['戊', 5], ['己', 6]];
   const pages = paginator.paginateTable({ title: 't' }, typedTable(rows, { note: '备注' }), cells);
-  assert.deepEqual(pages.map((p) => firstCells(tableOf(p))), [['甲', '乙'], ['丙']]);
-  const last = bodyOf(pages[1]);
+  assert.deepEqual(pages.map((p) => firstCells(tableOf(p))), [['甲', '乙', '丙'], ['丁', '戊'], ['己']]);
+  const last = bodyOf(pages[2]);
   assert.equal(last.lastChild.className, 'table-note');
   assert.equal(last.lastChild.textContent, '备注');
+});
+
+test('a table whole on its page is not split for its note: the note has a page of its own', () => {
+  // The Uyghur finance table of the demo on a landscape screen: its title takes two lines, so
+  // its header, three rows and total fill the page and the note does not fit under them.
+  const { paginator } = setup(5); // header + 4 rows
+  const rows = [['甲', 1], ['乙', 2], ['丙', 3], ['合计', 6]];
+  const pages = paginator.paginateTable({ title: 't' }, typedTable(rows, { note: '备注' }), cells);
+  assert.equal(pages.length, 2);
+  assert.deepEqual(firstCells(tableOf(pages[0])), ['甲', '乙', '丙', '合计']);
+  assert.equal(tableOf(pages[1]), undefined, 'no table shell on the note page');
+  assert.equal(bodyOf(pages[1]).textContent, '备注');
+  assert.deepEqual(pages.map(pageUnits), [4, 0]);
 });
 
 test('a page too small for a single row is kept, marked oversize, not looped', () => {
