@@ -308,7 +308,17 @@ def snapshot(engine: sa.Engine) -> Snapshot:
     with engine.connect() as connection:
         filled = filled_tables(connection)
         tables = tuple(
-            (table, tuple(dict(row) for row in connection.execute(sa.select(table)).mappings()))
+            (
+                table,
+                # In key order: a row's parent (orgs.parent_id) was made before it, and comes
+                # back before it whatever order the database keeps rows in.
+                tuple(
+                    dict(row)
+                    for row in connection.execute(
+                        sa.select(table).order_by(*table.primary_key.columns)
+                    ).mappings()
+                ),
+            )
             for table in Base.metadata.sorted_tables
             if table.name in filled
         )

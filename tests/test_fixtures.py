@@ -22,7 +22,7 @@ def test_the_demo_county_is_put_back_whole_after_any_change(
 ) -> None:
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Org)) == len(data.ORGS)
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 28
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 36
         with db.engine.connect() as connection:
             assert digest(connection) == demo_snapshot.digest
         # A test changes, adds and deletes rows (and uses up ids) ...

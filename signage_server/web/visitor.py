@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Response
 from flask import g
+from flask import has_request_context
 from flask import request
 from flask import url_for
 
@@ -37,8 +38,9 @@ MAX_AGE = 365 * 24 * 3600
 
 
 def large_type() -> bool:
-    """Tell whether the current request asks for large type."""
-    return request.cookies.get(LARGE) == "1"
+    """Tell whether the current request asks for large type (a document rendered outside a
+    request, a print job's poster, never does)."""
+    return has_request_context() and request.cookies.get(LARGE) == "1"
 
 
 def only_preference_cookies() -> bool:
@@ -49,7 +51,7 @@ def only_preference_cookies() -> bool:
 def back_here() -> str | None:
     """Return where the switch of the current page leads back to: the page itself when it
     was asked for with GET; a page answering a form has no address to come back to."""
-    if request.method != "GET":
+    if not has_request_context() or request.method != "GET":
         return None
     return request.full_path.rstrip("?")
 

@@ -79,7 +79,7 @@ def test_org_tree(page: Page, live_server: str, screenshots: Path) -> None:
     log_in(page, live_server, "admin")
     page.goto(live_server + "/admin/orgs")
     rows = page.locator("table.org-tree tbody tr")
-    expect(rows).to_have_count(27)
+    expect(rows).to_have_count(31)
     expect(rows.first).to_contain_text("清源县")
     page.screenshot(path=screenshots / "orgs.png", full_page=True)
     page.get_by_role("link", name="东王庄村").click()

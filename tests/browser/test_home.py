@@ -63,7 +63,7 @@ def test_the_county_sees_its_subtree_sorts_it_and_drills_down(
     log_in(page, live_server, "admin")
     page.locator("#mainnav").get_by_role("link", name="公开情况", exact=True).click()
     rows = page.locator("table.subtree-table tbody tr")
-    expect(rows).to_have_count(26)
+    expect(rows).to_have_count(30)
     expect(page.get_by_text("该组织没有适用的公开目录")).to_have_count(0)
     shoot(page, screenshots, "compliance-county")
 

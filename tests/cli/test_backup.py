@@ -117,7 +117,7 @@ def test_backup_while_writing_restores_what_screens_get(
             live.cli("init-db")
             seeded = live.cli("seed-demo")
             tokens = re.findall(r"#token=(scr_[\w-]+)", seeded)
-            assert len(tokens) == 3
+            assert len(tokens) == 5
             live.cli("print", "archive", "--item", "1", "--store")
             editor = live.cli("token", "create", "jiyi01_editor").strip()
             uploaded = live.app.test_client().post(

@@ -32,14 +32,14 @@ def test_init_db_is_idempotent(app: Flask) -> None:
 def test_seed_demo_is_idempotent(app: Flask) -> None:
     code, first = run(app, "seed-demo")
     assert code == 0
-    assert "27 organisations and 28 users created" in first
+    assert "31 organisations and 36 users created" in first
     assert "jiyi01_approver" in first and "王建国（村党支部书记）" in first
     code, second = run(app, "seed-demo")
-    assert "0 organisations and 0 users created (27 and 28 in all)" in second
+    assert "0 organisations and 0 users created (31 and 36 in all)" in second
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Org)) == 27
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Org)) == 31
         grants = db.session.scalars(sa.select(User)).all()
-        assert sum(len(u.grants) for u in grants) == 28
+        assert sum(len(u.grants) for u in grants) == 36
 
 
 def test_demo_users_follow_the_contract(app: Flask, demo: Demo) -> None:
@@ -57,6 +57,12 @@ def test_demo_users_follow_the_contract(app: Flask, demo: Demo) -> None:
             "supervisor",
             "admin",
         )
+    }
+    # The bilingual villages: the people of their procedure.
+    expected |= {
+        f"{prefix}_{role}"
+        for prefix in ("yuepuhu01", "bayan01")
+        for role in ("editor", "reviewer", "approver", "operator")
     }
     with app.app_context():
         names = set(db.session.scalars(sa.select(User.username)))

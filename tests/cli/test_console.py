@@ -104,7 +104,7 @@ def test_signage_demo_serves_and_prints_logins(env: dict[str, str]) -> None:
     assert "jiyi_discipline" in output
     engine = create_engine(env["DATABASE"])
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 28
+        assert connection.execute(sa.text("SELECT count(*) FROM users")).scalar() == 36
     engine.dispose()
 
 

@@ -22,7 +22,7 @@ def story(app: Flask) -> Demo:
     with app.app_context():
         result = seed(db.session, services.get(Passwords), DEMO_PASSWORD, content_at=NOW)
         db.session.commit()
-        assert result.items_created == 13
+        assert result.items_created == 15
         # 5 cases, 3 recorded by staff (a call, a letter, a reception day), and the
         # election's: an objection to the voter list, a complaint.
         assert result.cases_created == 10
@@ -96,7 +96,7 @@ def test_the_story_is_in_the_audit_chain(app: Flask, story: Demo) -> None:
     # (village affairs too: created, five steps, published), 4 of the objection (received, reply drafted and
     # published, closed), 2 of the complaint (received, acknowledged); 3 of the half-year
     # assessment (集义镇's superior scores three villages).
-    assert "131 records (131 witnessed by the head log)" in result.output
+    assert "142 records (142 witnessed by the head log)" in result.output
     assert "WARNING" not in result.output
 
 

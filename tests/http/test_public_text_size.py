@@ -29,7 +29,7 @@ def test_the_switch_sets_the_cookie_and_comes_back(
 ) -> None:
     standard = client.get("/p/JIYI-01?year=all")
     html = standard.get_data(as_text=True)
-    assert '<html lang="zh-CN">' in html
+    assert '<html lang="zh-CN" dir="ltr">' in html
     assert switch(html) == {"next": "/p/JIYI-01?year=all", "0": "true", "1": "false"}
     assert ">大字</button>" in html and ">标准字</button>" in html
 
@@ -42,7 +42,7 @@ def test_the_switch_sets_the_cookie_and_comes_back(
     item = published_item(client, demo)
     for path in ("/p/JIYI-01", f"/f/{item_code(app, item)}", "/f/track"):
         html = client.get(path).get_data(as_text=True)
-        assert '<html lang="zh-CN" class="large">' in html, path
+        assert '<html lang="zh-CN" dir="ltr" class="large">' in html, path
         assert switch(html) == {"next": path, "0": "false", "1": "true"}, path
 
     off = client.get("/text-size", query_string={"large": "0", "next": "/f/track"})

@@ -35,7 +35,7 @@ def test_phone_page_shows_amounts_one_way_and_labels_every_cell(
     # The caption "2026年第四季度村级财务收支情况" repeats the title: not shown.
     assert "<caption>" not in html
     # The title breaks between words (the screens' words.js, loaded by the public pages).
-    assert "data-words>集义村2026年第四季度村级财务收支情况</h1>" in html
+    assert 'data-words lang="zh-CN" dir="ltr">集义村2026年第四季度村级财务收支情况</h1>' in html
     assert "/player/static/words.js" in html
 
 
