@@ -10,6 +10,7 @@ page in the same script that measures.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -171,8 +172,14 @@ def villager_pages(live: Live, browser: Browser) -> dict[str, str]:
     staff.goto(live.base + "/appraisals")
     staff.locator("table a").first.click()
     appraisal = staff.locator("main code").first.inner_text().strip()
+    # The bilingual boards: a Uyghur item's QR form, in Uyghur (right to left).
+    staff.goto(live.base + "/p/YUEPUHU-01")
+    uyghur_form = live.base + str(staff.locator("a.feedback-link").first.get_attribute("href"))
     office.close()
     return {
+        "QR form in Uyghur": uyghur_form + "?lang=ug",
+        "public page /p/YUEPUHU-01 in Uyghur": live.base + "/p/YUEPUHU-01?lang=ug",
+        "public page /p/BAYAN-01 (Mongolian, vertical)": live.base + "/p/BAYAN-01",
         "QR form": item["qr_url"],
         "track lookup": live.base + "/f/track",
         "directory /p/": live.base + "/p/",
@@ -218,7 +225,7 @@ def test_villager_pages_pass_axe_in_standard_and_large_type(browser: Browser, ow
             expect(phone.locator("html")).to_have_class("large")
         for name, url in pages.items():
             phone.goto(url)
-            if name == "QR form":
+            if name.startswith("QR form"):
                 phone.locator("details").evaluate_all("(all) => all.forEach((d) => d.open = true)")
             problems += check_phone_page(phone, f"{name} [{mode}]", large)
         # The receipt (the answer to the form) and the tracking page it links to.
@@ -231,9 +238,35 @@ def test_villager_pages_pass_axe_in_standard_and_large_type(browser: Browser, ow
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("layout", list(SIZES))
-def test_player_layouts_pass_axe_and_aaa_contrast(browser: Browser, own: Live, layout: str) -> None:
-    screen = register(own, layout=layout)
+#: Each layout at 集义村; and the bilingual boards: Uyghur (right to left) and Mongolian
+#: (vertical), each text and its half of the page checked as the Chinese is.
+SCREENS = [
+    *((layout, "JIYI-01") for layout in SIZES),
+    ("landscape", "YUEPUHU-01"),
+    ("led", "YUEPUHU-01"),
+    ("portrait", "BAYAN-01"),
+]
+
+
+@pytest.mark.parametrize(("layout", "org"), SCREENS)
+def test_player_layouts_pass_axe_and_aaa_contrast(
+    browser: Browser, own: Live, layout: str, org: str
+) -> None:
+    if org == "JIYI-01":
+        screen = register(own, layout=layout)
+    else:
+        registered = own.cli(
+            "screen",
+            "register",
+            f"{org} {layout}",
+            "--org",
+            org,
+            "--layout",
+            layout,
+            "--audience",
+            "public",
+        )
+        screen = json.loads(registered)
     width, height = SIZES[layout]
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
