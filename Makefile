@@ -74,7 +74,6 @@ i18n: install
 	  --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BIN)/python scripts/visitor_catalogs.py
 	$(BIN)/pybabel compile -d signage_server/translations -l zh_Hans_CN --statistics
-	$(BIN)/pybabel compile -d signage_server/translations -l ug --use-fuzzy
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -2,9 +2,10 @@
 organisation's second language) usable while only part of them is translated.
 
 Every message without its own translation gets the Chinese one, flagged ``fuzzy`` (so a
-translator sees what is still to do) and compiled with ``--use-fuzzy``: a Uyghur page shows
-Chinese, never English, where its words are missing. A Chinese text that changed is copied
-again. Run by ``make i18n`` after ``pybabel update``.
+translator sees what is still to do), and is compiled with them (``use_fuzzy``): a Uyghur or
+Korean page shows Chinese, never English, where its words are missing. A Chinese text that
+changed is copied again. Run by ``make i18n`` after ``pybabel update``; it writes the ``.mo``
+files too.
 
     python scripts/visitor_catalogs.py [json file of new translations, msgid -> text]
 """
@@ -15,6 +16,7 @@ import json
 import sys
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.messages.pofile import write_po
 
@@ -65,6 +67,8 @@ def main(argv: list[str]) -> None:
                 own += 1
         with path.open("wb") as fh:
             write_po(fh, catalog, width=100, sort_output=True)
+        with path.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=True)
         sys.stdout.write(f"{locale}: {own} messages translated, {fallback} shown in Chinese\n")
 
 

@@ -10,7 +10,7 @@ SUPPORTED_LOCALES = ("zh_Hans_CN", "en")
 LOCALE_NAMES = {"zh_Hans_CN": "简体中文", "en": "English"}
 #: The villagers' pages' own words in an organisation's second language, by language code
 #: (``content.languages``): the catalog's locale. Not offered to operators.
-VISITOR_LOCALES: dict[str, str] = {"ug": "ug"}
+VISITOR_LOCALES: dict[str, str] = {"ug": "ug", "ko": "ko"}
 
 
 def N_(message: str) -> str:

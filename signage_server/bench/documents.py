@@ -33,6 +33,7 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.services import get_user
 from signage_server.bench import procedure
 from signage_server.catalog.services import require_entry_for
+from signage_server.demo import bilingual
 from signage_server.disclosure import services as items
 from signage_server.disclosure.audience import Audience
 from signage_server.disclosure.models import Item
@@ -83,13 +84,18 @@ class Measured:
 # --- the demo's documents -------------------------------------------------------------------
 
 
-def _published(session: Session, title: str | None = None, body_type: str | None = None) -> int:
-    """Return the id of a current public item of the demo village (by title or body type)."""
+def _published(
+    session: Session,
+    title: str | None = None,
+    body_type: str | None = None,
+    org: str = BOARD_ORG,
+) -> int:
+    """Return the id of a current public item of a demo village (by title or body type)."""
     query = (
         sa.select(Item.id, Revision.title, Revision.body)
         .join(Revision, (Revision.item_id == Item.id) & (Revision.number == Item.live_number))
         .join(Org, Item.org_id == Org.id)
-        .where(Org.code == BOARD_ORG, Revision.state == State.PUBLISHED)
+        .where(Org.code == org, Revision.state == State.PUBLISHED)
         .where(Revision.scope == Scope.PUBLIC)
         .order_by(Item.id)
     )
@@ -98,12 +104,14 @@ def _published(session: Session, title: str | None = None, body_type: str | None
             body_type is None or body.get("type") == body_type
         ):
             return int(item_id)
-    raise LookupError(f"no current item {title or body_type!r} at {BOARD_ORG}")
+    raise LookupError(f"no current item {title or body_type!r} at {org}")
 
 
-def _poster(title: str | None, body_type: str | None, size: str, orientation: str) -> Maker:
+def _poster(
+    title: str | None, body_type: str | None, size: str, orientation: str, org: str = BOARD_ORG
+) -> Maker:
     def make(session: Session, now: dt.datetime) -> Render:
-        item_id = _published(session, title, body_type)
+        item_id = _published(session, title, body_type, org)
         return lambda: poster_pdf(
             session, get_item(session, item_id), size=size, orientation=orientation, now=now
         )
@@ -141,6 +149,14 @@ DOCUMENTS: dict[str, tuple[str, Maker]] = {
     "wide-poster": (
         "poster, A3 landscape (table of 11 columns)",
         _poster(WIDE_TABLE, None, "A3", "landscape"),
+    ),
+    "uyghur-poster": (
+        "poster, A4 (the table in Chinese and in Uyghur, right to left)",
+        _poster(bilingual.FINANCE_TITLE_ZH, None, "A4", "portrait", "YUEPUHU-01"),
+    ),
+    "mongolian-poster": (
+        "poster, A4 (text in Chinese and in Mongolian, in vertical columns)",
+        _poster(bilingual.NOTICE_TITLE_ZH, None, "A4", "portrait", "BAYAN-01"),
     ),
     "board": ("board of 集义村 (public)", _board),
     "dossier": ("archive dossier (interim) of 村级财务收支", dossier_document),

@@ -82,7 +82,7 @@ def print_table(report: dict[str, Any]) -> list[str]:
     "kinds",
     multiple=True,
     help="Measure only these documents (poster, table-poster, long-table-poster, wide-poster,"
-    " board, dossier).",
+    " uyghur-poster, mongolian-poster, board, dossier).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def print_bench(runs: int, kinds: tuple[str, ...], as_json: bool) -> None:

@@ -459,25 +459,46 @@ def test_the_form_and_tracking_page_speak_the_villagers_language(
     assert '<html lang="zh-CN" dir="ltr"' in html and "提交" in html
 
 
-def test_the_uyghur_catalog_is_compiled_and_falls_back_to_chinese() -> None:
+def test_the_villagers_catalogs_are_compiled_and_fall_back_to_chinese() -> None:
     import io
     from pathlib import Path
 
     from babel.messages.mofile import read_mo
     from babel.messages.pofile import read_po
 
+    from signage_server.i18n import VISITOR_LOCALES
+
     root = Path(__file__).resolve().parents[2] / "signage_server" / "translations"
-    with (root / "ug" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        po = read_po(fh)
     with (root / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         chinese = {m.id: m.string for m in read_po(fh) if m.id}
-    own = {m.id for m in po if m.id and m.string and not m.fuzzy}
-    assert "Send" in own and "Your message" in own
-    # Every other message shows its Chinese text (flagged fuzzy for the translators).
-    for message in po:
-        if message.id and message.fuzzy and isinstance(message.string, str):
-            assert message.string == chinese[message.id], message.id
-    with (root / "ug" / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
-        mo = {m.id: m.string for m in read_mo(io.BytesIO(fh.read())) if isinstance(m.id, str)}
-    stale = [m.id for m in po if m.id and isinstance(m.id, str) and mo.get(m.id) != m.string]
-    assert not stale, f"ug messages.mo is stale (run `make i18n`): {stale[:5]}"
+    assert set(VISITOR_LOCALES) == {"ug", "ko"}
+    for locale in VISITOR_LOCALES.values():
+        with (root / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+            po = read_po(fh)
+        own = {m.id for m in po if m.id and m.string and not m.fuzzy}
+        assert {"Send", "Your message", "Read aloud"} <= own, locale
+        # Every other message shows its Chinese text (flagged fuzzy for the translators).
+        for message in po:
+            if message.id and message.fuzzy and isinstance(message.string, str):
+                assert message.string == chinese[message.id], (locale, message.id)
+        with (root / locale / "LC_MESSAGES" / "messages.mo").open("rb") as fh:
+            mo = {m.id: m.string for m in read_mo(io.BytesIO(fh.read())) if isinstance(m.id, str)}
+        stale = [m.id for m in po if isinstance(m.id, str) and m.id and mo.get(m.id) != m.string]
+        assert not stale, f"{locale} messages.mo is stale (run `make i18n`): {stale[:5]}"
+
+
+def test_a_korean_village_gets_the_form_in_korean(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    second_language(app, "ko")
+    text = {"type": "text", "text": "村民代表会议定于12月5日召开。", "format": "plain"}
+    korean = {
+        "lang": "ko",
+        "title": "촌민대표회의 소집 공고",
+        "body": {"type": "text", "text": "촌민대표회의를 12월 5일에 엽니다.", "format": "plain"},
+    }
+    item = create(client, demo, title="村民代表会议召开通知", body=text, translation=korean)
+    publish_through(client, demo, item["id"])
+    html = client.get(_qr_path(client) + "?lang=ko").get_data(as_text=True)
+    assert '<html lang="ko" dir="ltr"' in html
+    assert "보내기" in html and "촌민대표회의 소집 공고" in html
