@@ -265,3 +265,39 @@ def test_alternate_plays_the_chinese_pages_then_the_second_language(
         wait_state(page, lambda s, n=n: s.get("page") == n, timeout=10)
         seen.add(n)
     assert seen == set(range(1, len(described) + 1)), "every page is shown in the item's turn"
+
+
+def test_second_language_pages_pass_axe_and_aaa_contrast(preview: Any) -> None:
+    """Every page of the bilingual items at once (the all-pages view of the real player): the
+    second language's text meets 7:1 as the Chinese does, and axe finds nothing serious."""
+    from tests.browser.test_a11y import CONTRAST
+    from tests.browser.test_a11y import SCREEN_CONTRAST
+    from tests.browser.test_a11y import axe
+
+    page, real, serve = preview
+    template = {k: v for k, v in real.items() if k not in ("items", "ticker", "schedule")}
+    entry = {k: v for k, v in real["items"][0].items() if k not in ("translation", "seal")}
+    demo = items(entry)
+    problems: list[str] = []
+    for layout, mode, lang in (
+        ("landscape", "side", "ug"),
+        ("led", "alternate", "ug"),
+        ("portrait", "alternate", "mn"),
+    ):
+        serve(manifest_of(template, demo[lang], layout, mode), "all_pages=1")
+        wait_js(page, f"document.querySelector('.all-pages[data-layout={layout}]')")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        where = f"{layout} {mode} {lang}"
+        second = page.locator(f"[lang='{demo[lang]['translation']['tag']}']")
+        assert second.count() > 0, where
+        measured = page.evaluate(CONTRAST, SCREEN_CONTRAST)
+        problems += [f"{where}: contrast below 7:1: {line}" for line in measured["failures"]]
+        # The all-pages view lays every page out in one document taller than the window, so
+        # its <html> scrolls: that is the operator's preview, not a screen (the screens' own
+        # layouts are checked whole in tests/browser/test_a11y.py).
+        problems += [
+            line
+            for line in axe(page, where)
+            if "scrollable-region-focusable (serious): html " not in line
+        ]
+    assert not problems, "\n".join(problems)
