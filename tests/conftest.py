@@ -28,12 +28,19 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck
+from hypothesis import settings
 
 from signage_server import create_app
 from signage_server import migrations
 from signage_server.clock import FixedClock
 from signage_server.db import Base
 from signage_server.db import create_engine
+
+# Property tests never race the wall clock either: on a loaded machine, Hypothesis's limits on
+# the time an example or its generation takes would fail a test that has found nothing wrong.
+settings.register_profile("signage", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("signage")
 
 if TYPE_CHECKING:
     from tests.factories import Factory
