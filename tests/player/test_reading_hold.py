@@ -2,8 +2,9 @@
 following the reading; after it the rotation goes on with the next item; an urgent item, a
 withdrawn item and the 10-minute limit end the reading at once.
 
-The box's speech engine is a fake injected before the page loads: it records what it is asked
-to say, and an utterance ends only when the test says so (``window.__finishOne()``). Time is
+The box's speech engine is the fake of test_read_aloud.py, injected before the page loads: it
+records what it is asked to say, and an utterance ends only when the test says so
+(``window.__finishOne()``). Time is
 Playwright's fake clock, as in test_player.py.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.test_read_aloud import FAKE_SPEECH
 from tests.player.harness import TOKEN
 from tests.player.harness import Harness
 from tests.player.harness import load_fixture
@@ -26,38 +28,6 @@ from tests.player.test_player import wait_for
 from tests.player.test_player import with_urgent
 
 pytestmark = pytest.mark.browser
-
-#: A speech engine whose utterances end when the test says so; it records what it was asked.
-FAKE_SPEECH = """
-(() => {
-  window.__spoken = [];
-  window.__cancelled = 0;
-  let queue = [];
-  const synth = {
-    getVoices: () => [{ name: '普通话', lang: 'zh-CN', localService: true, default: true }],
-    speak(u) {
-      window.__spoken.push(u.text);
-      queue.push(u);
-    },
-    cancel() {
-      window.__cancelled++;
-      const was = queue;
-      queue = [];
-      for (const u of was) if (u.onerror) u.onerror({ error: 'interrupted' });
-    },
-    addEventListener() {},
-    removeEventListener() {}
-  };
-  window.__finishOne = () => {
-    const u = queue.shift();
-    if (u && u.onend) u.onend({});
-    return queue.length;
-  };
-  window.__left = () => queue.length;
-  Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
-  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
-})();
-"""
 
 LONG_TABLE = 21
 
@@ -75,36 +45,34 @@ def reading_manifest() -> dict[str, Any]:
     return manifest
 
 
-def open_reading_player(new_page: NewPage, harness: Harness) -> Page:
-    page = new_page()
-    page.add_init_script(FAKE_SPEECH)
-    page.goto(f"{harness.base}/player/#token={TOKEN}")
-    wait_for(page, lambda s: s["online"] and s["item"] == LONG_TABLE and s["page"] == 1)
-    return page
-
-
 def finish_one(page: Page) -> int:
     left: int = page.evaluate("window.__finishOne()")
     return left
 
 
-def start_reading_on_page_two(page: Page) -> None:
+def reading_on_page_two(
+    new_page: NewPage, harness: Harness, manifest: dict[str, Any] | None = None
+) -> Page:
+    """A player with the long table's second page on screen when a key starts reading it."""
+    harness.set_manifest(manifest or reading_manifest())
+    page = new_page()
+    page.add_init_script(FAKE_SPEECH)
+    page.goto(f"{harness.base}/player/#token={TOKEN}")
+    wait_for(page, lambda s: s["online"] and s["item"] == LONG_TABLE and s["page"] == 1)
     advance(page, 12.2)
     wait_for(page, lambda s: s["item"] == LONG_TABLE and s["page"] == 2)
     page.keyboard.press("Enter")
     # The reading starts with the title: the item's first page.
     wait_for(page, lambda s: s["reading"] and s["page"] == 1)
     spoken = page.evaluate("window.__spoken")
-    assert spoken[0] == "集义村2026年耕地地力保护补贴发放明细公示"
+    assert spoken[0]["text"] == "集义村2026年耕地地力保护补贴发放明细公示"
+    return page
 
 
-@pytest.mark.browser
 def test_the_rotation_holds_while_reading_pages_follow_and_resumes_after(
     new_page: NewPage, harness: Harness
 ) -> None:
-    harness.set_manifest(reading_manifest())
-    page = open_reading_player(new_page, harness)
-    start_reading_on_page_two(page)
+    page = reading_on_page_two(new_page, harness)
     pages = page.evaluate("window.signagePlayer.pages()")
     assert len(pages) >= 3
     rows_on_first = pages[0]["rows"]
@@ -123,7 +91,7 @@ def test_the_rotation_holds_while_reading_pages_follow_and_resumes_after(
     advance(page, 1)
     wait_for(page, lambda s: s["page"] == 2 and s["item"] == LONG_TABLE and s["reading"])
     first_of_page_two = load_fixture("long_table")["items"][0]["body"]["rows"][rows_on_first]
-    row = page.evaluate("window.__spoken")[2 + rows_on_first]
+    row = page.evaluate("window.__spoken")[2 + rows_on_first]["text"]
     assert row.startswith(f"序号：{first_of_page_two[0]}，"), row
 
     # Read to the end, a part a second: every page in turn, each shown while it is read.
@@ -147,13 +115,11 @@ def test_the_rotation_holds_while_reading_pages_follow_and_resumes_after(
     assert record["duration_s"] >= 12 + 90 + 4, record
 
 
-@pytest.mark.browser
 def test_an_urgent_item_stops_the_reading_and_takes_the_screen(
     new_page: NewPage, harness: Harness
 ) -> None:
-    manifest = harness.set_manifest(reading_manifest())
-    page = open_reading_player(new_page, harness)
-    start_reading_on_page_two(page)
+    manifest = reading_manifest()
+    page = reading_on_page_two(new_page, harness, manifest)
     cancelled = page.evaluate("window.__cancelled")
     harness.set_manifest(with_urgent(manifest))
     wait_for(page, lambda s: s["item"] == 51 and s["urgent"] and not s["reading"])
@@ -161,12 +127,9 @@ def test_an_urgent_item_stops_the_reading_and_takes_the_screen(
     assert page.evaluate("window.__left()") == 0
 
 
-@pytest.mark.browser
 def test_a_withdrawn_item_is_no_longer_read(new_page: NewPage, harness: Harness) -> None:
     manifest = reading_manifest()
-    harness.set_manifest(manifest)
-    page = open_reading_player(new_page, harness)
-    start_reading_on_page_two(page)
+    page = reading_on_page_two(new_page, harness, manifest)
     cancelled = page.evaluate("window.__cancelled")
     withdrawn = copy.deepcopy(manifest)
     withdrawn["items"] = [i for i in manifest["items"] if i["id"] != LONG_TABLE]
@@ -178,13 +141,10 @@ def test_a_withdrawn_item_is_no_longer_read(new_page: NewPage, harness: Harness)
     assert state(page)["item"] != LONG_TABLE
 
 
-@pytest.mark.browser
 def test_a_stuck_speech_engine_holds_the_screen_ten_minutes_at_most(
     new_page: NewPage, harness: Harness
 ) -> None:
-    harness.set_manifest(reading_manifest())
-    page = open_reading_player(new_page, harness)
-    start_reading_on_page_two(page)
+    page = reading_on_page_two(new_page, harness)
     advance(page, 9 * 60)
     assert state(page)["reading"] and state(page)["item"] == LONG_TABLE
     advance(page, 61)
