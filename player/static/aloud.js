@@ -4,11 +4,16 @@
  * and/or when a key of the box is pressed (Enter, or a USB button or media key sending one).
  *
  * nextReading and readingsOfItem are pure; createAloud wires them to the player's clock (its
- * tick passes `now`, never the wall clock here) and to a speech adapter (speech.js
- * createSpeaker over the box's speechSynthesis, or a fake in tests).
+ * tick passes `now`, its `now` option is the player's clock for key presses: never the wall
+ * clock here) and to a speech adapter (speech.js createSpeaker over the box's speechSynthesis,
+ * or a fake in tests).
+ *
+ * While an item is read the rotation holds on it and its pages follow the reading (hold.js):
+ * the reading is S.reading, which the display (display.js) consults every tick.
  */
 import { cellDisplay, columnKinds } from './cells.js';
-import { chooseVoice, speechTexts } from './speech.js';
+import { holding, pageSides, sideOf, startReading } from './hold.js';
+import { chooseVoice, speechParts } from './speech.js';
 import { numericParts, offsetMs } from './time.js';
 
 /** A reading more than this late (the box was asleep or off) is skipped, not made up. */
@@ -92,7 +97,11 @@ export function readingsOfItem(item) {
   return out;
 }
 
-/** The utterances of `item` for the voices the box has; languages without one are skipped. */
+/**
+ * The utterances of `item` for the voices the box has; languages without one are skipped.
+ * Each part: {text, lang, voice, side, at, units}: its language's side (0 Chinese, 1 the
+ * translation) and its place in that body (speech.js speechParts), for the pages (hold.js).
+ */
 export function utterancesOf(item, voices) {
   const parts = [];
   const missing = [];
@@ -103,16 +112,22 @@ export function utterancesOf(item, voices) {
       missing.push(reading.lang);
       continue;
     }
-    for (const text of speechTexts(reading)) parts.push({ text, lang: reading.lang, voice });
+    const said = speechParts(reading);
+    const side = sideOf(reading.lang);
+    for (const { text, at } of said.parts) {
+      parts.push({ text, lang: reading.lang, voice, side, at, units: said.units });
+    }
   }
   return { parts, missing };
 }
 
 /**
- * The screen's reader: tick(now) reads at the manifest's times, key(event) on a key press.
- * `speaker` is speech.js createSpeaker (or a fake), `voices()` the engine's voices.
+ * The screen's reader: tick(now) reads at the manifest's times, key(event) on a key press,
+ * stop() ends the reading. `speaker` is speech.js createSpeaker (or a fake), `voices()` the
+ * engine's voices, `now()` the player's clock. The reading (hold.js startReading) is put in
+ * S.reading; the speaker moves it on (the part said, its end).
  */
-export function createAloud({ S, speaker, voices, warn }) {
+export function createAloud({ S, speaker, voices, warn, now }) {
   let plan = null; // {times, tz, next}
 
   function setting() {
@@ -120,14 +135,31 @@ export function createAloud({ S, speaker, voices, warn }) {
     return m && m.read_aloud ? m.read_aloud : null;
   }
 
-  function read() {
+  /** Read the item on screen (not one whose content changed since: its new text is not shown). */
+  function read(at) {
     const c = S.cur;
-    if (!c || !c.item) return false;
+    if (!c || !c.item || c.stale) return false;
     const { parts, missing } = utterancesOf(c.item, voices());
     if (missing.length && warn) warn('no voice for ' + missing.join(', '));
     if (!parts.length) return false;
-    speaker.speak(parts, () => {});
+    const reading = startReading(c, parts, (c.pages || []).map(pageSides), at);
+    S.reading = reading;
+    speaker.speak(parts, (ok) => {
+      if (!reading.ended) reading.ended = ok ? 'done' : 'stopped';
+    }, (i) => {
+      reading.at = i;
+    });
+    if (reading.ended === 'stopped' && S.reading === reading) {
+      S.reading = null; // the engine refused at once: nothing holds the screen
+      return false;
+    }
     return true;
+  }
+
+  /** Stop the reading (if any). */
+  function stop() {
+    speaker.stop();
+    if (S.reading && !S.reading.ended) S.reading.ended = 'stopped';
   }
 
   function tick(now) {
@@ -140,24 +172,29 @@ export function createAloud({ S, speaker, voices, warn }) {
     if (plan.next === null || now < plan.next) return false;
     const late = now - plan.next;
     plan = { key, from: now, next: nextReading(times, now, S.tz) };
-    return late <= LATE_MS ? read() : false;
+    return late <= LATE_MS ? read(now) : false;
   }
 
   function key(event) {
     const s = setting();
     if (!s || !s.key || event.repeat) return false;
     if (STOP_KEYS.includes(event.key)) {
-      speaker.stop();
+      stop();
       return true;
     }
     if (!READ_KEYS.includes(event.key) && !READ_KEYS.includes(event.code)) return false;
     if (event.preventDefault) event.preventDefault();
-    if (speaker.speaking) {
-      speaker.stop();
+    if (speaker.speaking || holding(S.reading, S.cur)) {
+      stop();
       return true;
     }
-    return read();
+    return read(now());
   }
 
-  return { tick, key, read, get next() { return plan ? plan.next : null; } };
+  return {
+    tick, key, read, stop,
+    get next() { return plan ? plan.next : null; },
+    /** True while the item on screen is being read. */
+    get reading() { return holding(S.reading, S.cur); }
+  };
 }

@@ -6,11 +6,16 @@
  *
  * Dependencies come in `ctx` (built by main.js): doc, dom, S, defs, frame, side, renderers,
  * net (sendStatus, queuePlayed), sheet (the preview of every page), overflows, urls, warn,
- * and now() (the clock).
+ * aloud (stop(): the reading, 定时朗读) and now() (the clock).
+ *
+ * While the item on screen is read aloud (S.reading, aloud.js) its display is held: the pages
+ * follow the reading, and when it ends the rotation goes on with the next item (hold.js).
+ * A display that ends stops its reading: nothing is read that is not on screen.
  */
 
 import { bilingualMode } from './bilingual.js';
 import { clear, el } from './dom.js';
+import { holdStep, holding, pageSides, replan } from './hold.js';
 import { pageAt, pageCut } from './paginator.js';
 import { displaySeconds, playedRecord } from './rotation.js';
 import { clockText, dateText, validTimeZone } from './time.js';
@@ -55,6 +60,7 @@ export function createDisplay(ctx) {
     const start = page ? page.signageStart || 0 : 0;
     c.pages = pagesFor(c.item);
     c.epoch = S.metricsEpoch;
+    if (holding(S.reading, c)) replan(S.reading, c.pages.map(pageSides));
     const end = c.pageEnd;
     showPage(pageAt(c.pages, start), now, true);
     c.pageEnd = end;
@@ -131,10 +137,20 @@ export function createDisplay(ctx) {
     ctx.side.renderPageIndicator();
   }
 
-  /** Close the display on screen and queue its proof-of-play record. */
+  /** Stop the reading of display `c`, if it is being read. */
+  function stopReading(c) {
+    if (holding(S.reading, c) && ctx.aloud) ctx.aloud.stop();
+  }
+
+  /**
+   * Close the display on screen and queue its proof-of-play record (the time a reading held
+   * it included: it was on screen). Its reading stops with it.
+   */
   function endDisplay(now) {
     const c = S.cur;
     if (!c) return;
+    stopReading(c);
+    S.reading = null;
     S.cur = null;
     if (S.preview || !S.token) return;
     const record = playedRecord(c, now, S.tz);
@@ -194,6 +210,7 @@ export function createDisplay(ctx) {
     }
     if (c.epoch !== S.metricsEpoch) reflow(c, now);
     else if (pageCut(c.pages[c.page], ctx.overflows)) recut(c, now);
+    if (readingTick(c, now)) return;
     const next = S.rotation.afterPage(c, now);
     if (next === 'page') {
       showPage(c.page + 1, now);
@@ -201,6 +218,30 @@ export function createDisplay(ctx) {
       endDisplay(now);
       showNext(now);
     }
+  }
+
+  /**
+   * A reading of display `c`: hold it on the page being read (true), or, once the reading
+   * ended or was cut at its limit, let its last page stay a moment and then the next item.
+   */
+  function readingTick(c, now) {
+    let step = holdStep(S.reading, c, now);
+    if (step.kind === 'limit') {
+      ctx.warn('reading of item ' + c.id + ' stopped: it held the screen too long');
+      if (ctx.aloud) ctx.aloud.stop();
+      S.reading.ended = 'stopped';
+      step = holdStep(S.reading, c, now);
+    }
+    if (step.kind === 'hold') {
+      if (step.page !== c.page) showPage(step.page, now);
+      return true;
+    }
+    if (step.kind === 'release') {
+      S.reading = null;
+      c.pageEnd = step.pageEnd;
+      c.read = true; // its pages were shown as they were read: the next item after this page
+    }
+    return false;
   }
 
   /** Show manifest `m`; the page on screen stays unless its item left. */
@@ -236,6 +277,7 @@ export function createDisplay(ctx) {
         showNext(now);
       } else if (verdict === 'stale') {
         c.stale = true; // finish this page, then move on
+        stopReading(c); // its text changed: the words said would no longer be the disclosure
       } else {
         c.item = S.rotation.items[c.id];
         if (layoutChanged) reflow(c, now);

@@ -21,7 +21,8 @@
  *   pairing.js     the pairing code and its polling
  *   preview.js     the operator's preview (no socket, no reports; ?all_pages=1)
  *   aloud.js       定时朗读: reading the item on screen aloud at set times or on a key press;
- *                  speech.js: what is said, the voice, the adapter around speechSynthesis
+ *                  speech.js: what is said, the voice, the adapter around speechSynthesis;
+ *                  hold.js: the rotation held on the item read, its pages following the reading
  *
  * Everything time-driven runs from one setInterval(tick, 1000) and compares Date.now() /
  * performance.now() with due times, so a jump of the clock is handled at the next tick.
@@ -118,6 +119,7 @@ const S = {
   rotation: new Rotation(), // the manifest, its items and the rotation's place
   layout: null, // the layout on screen
   cur: null, // what is on screen: {id, revision, item, pages, page, dur, started, pageEnd, ...}
+  reading: null, // the reading aloud of what is on screen (hold.js startReading), if any
   paged: null, // pagination cache of the item on screen
   idleNode: null,
   layoutLoading: false,
@@ -192,9 +194,17 @@ ctx.aloud = createAloud({
   S,
   speaker: synth && window.SpeechSynthesisUtterance
     ? createSpeaker({ synth, Utterance: window.SpeechSynthesisUtterance })
-    : { speak: () => warn('no speech engine on this box'), stop: () => {}, speaking: false },
+    : {
+      speak: (parts, onEnd) => {
+        warn('no speech engine on this box');
+        if (onEnd) onEnd(false);
+      },
+      stop: () => {},
+      speaking: false
+    },
   voices: () => (synth ? synth.getVoices() : []),
-  warn
+  warn,
+  now
 });
 
 const { frame, side, display, net, pairing, sheet } = ctx;
@@ -341,6 +351,8 @@ const publicApi = Object.freeze({
       online: S.online,
       layout: S.layout,
       urgent: c ? c.urgent : false,
+      /** True while the item on screen is read aloud (定时朗读): the rotation holds on it. */
+      reading: ctx.aloud.reading,
       preview: S.preview,
       queued: S.queued,
       ticker: S.tickerText || ''

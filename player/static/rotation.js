@@ -195,10 +195,14 @@ export class Rotation {
     return !item || !inWindow(item, now) || this.newUrgent(now) !== null;
   }
 
-  /** After a page's time: 'wait' (not over), 'page' (the next page) or 'next' (next item). */
+  /**
+   * After a page's time: 'wait' (not over), 'page' (the next page) or 'next' (next item: also
+   * after the last page of a display whose content changed, `stale`, or that was read aloud,
+   * `read`: its pages were shown as the reading went through them, hold.js).
+   */
   afterPage(c, now) {
     if (now < c.pageEnd) return 'wait';
-    return !c.stale && c.page + 1 < c.pages.length ? 'page' : 'next';
+    return !c.stale && !c.read && c.page + 1 < c.pages.length ? 'page' : 'next';
   }
 
   /**

@@ -206,24 +206,40 @@ export function rowText(header, money, row, lang) {
   return said.length ? said.join(p.comma) + p.stop : '';
 }
 
-/** What is said, as the texts of successive utterances: title, paragraphs, table rows. */
-export function speechTexts(reading) {
+/**
+ * What is said, part by part: [{text, at}] and `units`, the size of the body. `at` is where a
+ * part starts in the body, counted as the screen's paginator counts what a page holds: data
+ * rows of a table (a reading with a table: its other text takes no room), else characters.
+ * The title, said first, is at 0. A screen turns its pages by it (hold.js).
+ */
+export function speechParts(reading) {
   const lang = reading.lang;
   const out = [];
   const title = squeeze(reading.title);
-  if (title) out.push(title);
+  if (title) out.push({ text: title, at: 0 });
+  const rowsOnly = (reading.blocks || []).some((block) => block.kind === 'table');
+  let at = 0;
   for (const block of reading.blocks || []) {
     if (block.kind === 'table') {
-      if (block.caption) out.push(squeeze(block.caption));
+      if (block.caption) out.push({ text: squeeze(block.caption), at });
       for (const row of block.rows) {
         const text = rowText(block.header || [], block.money || [], row, lang);
-        if (text) out.push(text);
+        if (text) out.push({ text, at });
+        at += 1;
       }
-    } else {
-      out.push(...sentences(spokenNumbers(squeeze(block.text))));
+      continue;
+    }
+    for (const text of sentences(spokenNumbers(squeeze(block.text)))) {
+      out.push({ text, at });
+      if (!rowsOnly) at += text.length;
     }
   }
-  return out;
+  return { parts: out, units: at };
+}
+
+/** What is said, as the texts of successive utterances: title, paragraphs, table rows. */
+export function speechTexts(reading) {
+  return speechParts(reading).parts.map((part) => part.text);
 }
 
 function tagParts(tag) {
@@ -279,9 +295,10 @@ export function chooseVoice(voices, tag) {
 
 /**
  * The adapter around a speech engine (window.speechSynthesis and SpeechSynthesisUtterance, or
- * fakes in tests). speak(parts, onEnd) says [{text, lang, voice}] one after the other, then
- * calls onEnd(true) — or onEnd(false) when stopped or failed; a new speak or stop() ends the
- * one before (its onEnd(false) is called).
+ * fakes in tests). speak(parts, onEnd, onPart) says [{text, lang, voice}] one after the other,
+ * calling onPart(i) when part i - 1 is done and part i comes next (a screen turns its page
+ * then), then onEnd(true) — or onEnd(false) when stopped or failed; a new speak or stop()
+ * ends the one before (its onEnd(false) is called).
  */
 export function createSpeaker({ synth, Utterance }) {
   let run = 0;
@@ -299,7 +316,7 @@ export function createSpeaker({ synth, Utterance }) {
     if (synth) synth.cancel();
   }
 
-  function speak(parts, onEnd) {
+  function speak(parts, onEnd, onPart) {
     stop();
     const mine = run;
     ending = onEnd || null;
@@ -311,11 +328,11 @@ export function createSpeaker({ synth, Utterance }) {
       const u = new Utterance(part.text);
       if (part.lang) u.lang = part.lang;
       if (part.voice) u.voice = part.voice;
-      if (i === parts.length - 1) {
-        u.onend = () => {
-          if (run === mine) finish(true);
-        };
-      }
+      u.onend = () => {
+        if (run !== mine) return;
+        if (i === parts.length - 1) finish(true);
+        else if (onPart) onPart(i + 1);
+      };
       u.onerror = () => {
         if (run === mine) stop();
       };

@@ -38,6 +38,7 @@ var SHELL = [
   withVersion('static/display.js'),
   withVersion('static/dom.js'),
   withVersion('static/frame.js'),
+  withVersion('static/hold.js'),
   withVersion('static/pairing.js'),
   withVersion('static/paginator.js'),
   withVersion('static/preview.js'),

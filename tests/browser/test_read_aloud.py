@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 #: A phone of today: 390 × 844, JavaScript on.
 SPEAKING_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}, "java_script_enabled": True}
 
-#: A speech engine that records what it is asked to say (window.__spoken) and says nothing.
+#: A speech engine that records what it is asked to say (window.__spoken) and says nothing; an
+#: utterance ends when the test says so (window.__finishOne(), window.__left() are left).
 FAKE_SPEECH = """
 (() => {
   window.__spoken = [];
@@ -44,6 +45,12 @@ FAKE_SPEECH = """
     addEventListener() {},
     removeEventListener() {}
   };
+  window.__finishOne = () => {
+    const u = queue.shift();
+    if (u && u.onend) u.onend({});
+    return queue.length;
+  };
+  window.__left = () => queue.length;
   Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
   window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
 })();

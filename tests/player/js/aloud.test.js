@@ -96,7 +96,7 @@ function player(readAloud) {
 test('the screen reads at its times, once each, on its own clock', () => {
   const speaker = fakeSpeaker();
   const S = player({ times: ['08:00', '18:00'], key: false });
-  const aloud = createAloud({ S, speaker, voices: () => [ZH] });
+  const aloud = createAloud({ S, speaker, voices: () => [ZH], now: () => 0 });
   let t = T('2026-11-23T07:59:58');
   assert.equal(aloud.tick(t), false);
   assert.equal(aloud.next, T('2026-11-23T08:00:00'));
@@ -119,7 +119,7 @@ test('the screen reads at its times, once each, on its own clock', () => {
 test('nothing is read without the setting, or with nothing on screen', () => {
   const speaker = fakeSpeaker();
   const S = player(undefined);
-  const aloud = createAloud({ S, speaker, voices: () => [ZH] });
+  const aloud = createAloud({ S, speaker, voices: () => [ZH], now: () => 0 });
   for (const s of ['07:59:59', '08:00:00', '08:00:01']) aloud.tick(T('2026-11-23T' + s));
   assert.equal(aloud.key({ key: 'Enter' }), false);
   S.rotation.manifest.read_aloud = { times: ['08:00'], key: true };
@@ -132,7 +132,7 @@ test('nothing is read without the setting, or with nothing on screen', () => {
 test('a key of the box reads the item on screen; pressed again it stops', () => {
   const speaker = fakeSpeaker();
   const S = player({ times: [], key: true });
-  const aloud = createAloud({ S, speaker, voices: () => [ZH] });
+  const aloud = createAloud({ S, speaker, voices: () => [ZH], now: () => 0 });
   let prevented = 0;
   const press = (key, extra = {}) => aloud.key({ key, preventDefault: () => prevented++, ...extra });
   assert.equal(press('a'), false);
