@@ -293,3 +293,25 @@ export function createColumnMeter({ doc, measure, frame }) {
 
   return measureColumns;
 }
+
+/**
+ * True when a typed table is to be shown as stacked records (each row a card, one line of
+ * label and value per column) rather than as a table: when the table cannot show at least one
+ * whole row per page at the readable size (an LED board's narrow, short page), when its total
+ * row cannot share a page with the row before it, or when its columns only fit with every
+ * cell wrapping (`squeezed`: names and amounts would be broken inside). Heights are those of
+ * the table laid out at its column widths, in px:
+ *   room    an empty page body           head   the caption and the header row
+ *   rows    each data row                totals which rows are total rows (合计, جەمئىي)
+ * A pure function of its arguments; `slack` px absorbs the rounding of collapsed borders.
+ */
+export function stackRecords({ room, head = 0, rows = [], totals = [], squeezed = false, slack = 1 }) {
+  if (!rows.length || !(room > 0)) return false;
+  if (squeezed) return true;
+  const fits = (height) => head + height <= room + slack;
+  for (let i = 0; i < rows.length; i++) {
+    if (!fits(rows[i])) return true;
+    if (totals[i] && i > 0 && !fits(rows[i - 1] + rows[i])) return true;
+  }
+  return false;
+}

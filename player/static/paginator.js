@@ -8,17 +8,23 @@
  *   paginateTable    typed tables: rows never split, the header row on every page, a total
  *                    row never alone, the caption repeated with （续）, the note after the
  *                    last row (or on its own page: a table that fits whole on a page is
- *                    never split for its note)
+ *                    never split for its note). A table that cannot show a whole row per
+ *                    page at the readable size (stackRecords, columns.js: LED boards) is
+ *                    laid out as stacked records instead, one card per row (label and
+ *                    value a line), paginated by card: no card cut or skipped, the total
+ *                    card never alone
  *   pageUnits, markStarts, pageAt, pageCut
  *                    what a page holds, to go on from the same content after re-paginating
  *
  * Everything it measures goes through `metrics` (browserMetrics(document) on a screen):
- * overflows(body), height(node), lineHeight(node), slice(block, start, end) and, for bilingual
+ * overflows(body), height(node), lineHeight(node), slice(block, start, end), room(body) (the
+ * height of an empty page body: without it tables are never stacked) and, for bilingual
  * pages side by side, lines(body). Node tests
  * give it a fake document and metrics of their own. How a page starts (title, urgent band)
  * and how a word-broken cell is made come from the renderers (newPage, wordsNode).
  */
 
+import { stackRecords } from './columns.js';
 import { descendants, el, elementChildren, firstDescendant, hasClass, rowsOf, tagOf } from './dom.js';
 
 const CLOSERS = '，。、；：？！）》」』】〕〉”’…—%,.;:?!)]}،؛؟᠂᠃';
@@ -125,6 +131,8 @@ export function browserMetrics(doc) {
       (body.scrollWidth > body.clientWidth + 1 && vertical(body)),
     /** The extent of `node` across its lines (its height, its width when vertical). */
     height: (node) => (vertical(node) ? node.offsetWidth : node.offsetHeight),
+    /** The extent of an empty page body across its lines (its height; width when vertical). */
+    room: (body) => (vertical(body) ? body.clientWidth : body.clientHeight),
     /** How many lines of its text an empty page body holds. */
     lines(body) {
       const style = view.getComputedStyle(body);
@@ -310,7 +318,8 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
   }
 
   /**
-   * Typed table body: header row repeated on every page, note under the last one. Amounts in
+   * Typed table body: header row repeated on every page, note under the last one (or stacked
+   * records: see wantsRecords). Amounts in
    * money columns read 1,322.40; short columns never wrap (see measureColumns); a total row
    * never starts a page alone; a caption that repeats the title is left out.
    * `cells` is cells.js (the table-cell rule). `primary`: the Chinese table of a translated
@@ -332,6 +341,32 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
     const pages = [];
     let cur = null;
     let layout = null;
+    let records = false;
+    /**
+     * Whether the table is shown as stacked records (stackRecords, columns.js): it is laid out
+     * whole once, at its column widths, and its rows measured against an empty page.
+     */
+    function wantsRecords() {
+      if (!metrics.room || !rows.length) return false;
+      start();
+      const trs = rows.map(makeRow);
+      for (const tr of trs) cur.tbody.appendChild(tr);
+      const table = cur.tbody.parentNode;
+      let head = 0;
+      for (const node of elementChildren(table)) {
+        if (tagOf(node) === 'CAPTION' || hasClass(node, 'thead')) head += metrics.height(node);
+      }
+      const decision = stackRecords({
+        room: metrics.room(cur.body),
+        head,
+        rows: trs.map((tr) => metrics.height(tr)),
+        totals: rows.map((r, i) => isTotal(i)),
+        squeezed: !!(layout && layout.squeezed)
+      });
+      measure.removeChild(cur.page);
+      cur = null;
+      return decision;
+    }
     function header() {
       const thead = headerGroup(doc);
       const tr = el(doc, 'tr');
@@ -345,9 +380,20 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
     }
     function start() {
       const p = newPage(item, 'table');
+      const more = pages.length ? (item.second ? ' …' : '（续）') : '';
+      if (records) {
+        // Stacked records: the caption over the cards, the cards in a list of their own.
+        p.body.classList.add('records');
+        if (caption) p.body.appendChild(el(doc, 'p', 'records-caption', caption + more));
+        const list = el(doc, 'div', 'record-list');
+        p.body.appendChild(list);
+        measure.appendChild(p.page);
+        cur = { page: p.page, body: p.body, tbody: list };
+        return;
+      }
       const table = el(doc, 'table');
       if (caption) {
-        table.appendChild(el(doc, 'caption', null, caption + (pages.length ? (item.second ? ' …' : '（续）') : '')));
+        table.appendChild(el(doc, 'caption', null, caption + more));
       }
       if (layout) {
         // Same column widths on every page (measured once on the whole table).
@@ -370,7 +416,7 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
       cur = { page: p.page, body: p.body, tbody };
     }
     function finish() {
-      // A single row taller than the page can only be shown cut.
+      // A single row (or record line) taller than the page can only be shown cut.
       if (overflows(cur.body)) cur.page.signageOversize = true;
       measure.removeChild(cur.page);
       pages.push(cur.page);
@@ -389,12 +435,62 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
       }
       return tr;
     }
-    const rowCount = () => rowsOf(cur.tbody).length;
-    /** Rows to carry over to the next page with the last one: a total row takes one more. */
+    /**
+     * A row as a record card: one line of label (the column's header) and value per filled
+     * cell, the value as in the table (money 45,000.00, names and dates on one line). A total
+     * row's first cell (合计) heads its card, beside its amounts.
+     */
+    function makeCard(r, i) {
+      const total = isTotal(i);
+      const card = el(doc, 'div', total ? 'record total' : 'record');
+      let headed = !total;
+      for (let c = 0; c < width; c++) {
+        const text = cells.cellDisplay(r[c], kinds[c]);
+        if (!text) continue;
+        if (!headed) {
+          headed = true;
+          card.appendChild(wordsNode('div', 'record-head', text));
+          continue;
+        }
+        const field = el(doc, 'div', 'field');
+        field.appendChild(wordsNode('span', 'label', columns[c] || ''));
+        const value = kinds[c] === 'text' ? wordsNode('span', 'value text', text)
+          : el(doc, 'span', 'value ' + KIND_CLASS[kinds[c]], text);
+        if (kinds[c] === 'short' && LTR_RUN.test(text)) value.classList.add('ltr');
+        field.appendChild(value);
+        card.appendChild(field);
+      }
+      return card;
+    }
+    /** The first `k` lines of `card` and the rest (a continued card), or null. */
+    function splitCard(card, k) {
+      const parts = elementChildren(card);
+      if (k < 1 || k >= parts.length) return null;
+      const head = card.cloneNode(false);
+      const rest = card.cloneNode(false);
+      rest.classList.add('cont');
+      parts.forEach((part, j) => (j < k ? head : rest).appendChild(part.cloneNode(true)));
+      return [head, rest];
+    }
+    const rowCount = () => (records ? elementChildren(cur.tbody) : rowsOf(cur.tbody)).length;
+    /** True when `nodes` (cards) fit on an empty page of the table by themselves. */
+    function fitsAlone(nodes) {
+      const saved = cur;
+      start();
+      for (const node of nodes) cur.tbody.appendChild(node.cloneNode(true));
+      const fits = !overflows(cur.body);
+      measure.removeChild(cur.page);
+      cur = saved;
+      return fits;
+    }
+    /**
+     * Rows to carry over to the next page with the last one: a total row takes one more (on a
+     * page of just the two, the note has a page of its own rather than the total go alone).
+     */
     function tail() {
-      const list = rowsOf(cur.tbody);
+      const list = records ? elementChildren(cur.tbody) : rowsOf(cur.tbody);
       const n = list.length;
-      return n > 2 && list[n - 1].className === 'total' ? 2 : 1;
+      return n > 1 && hasClass(list[n - 1], 'total') ? 2 : 1;
     }
     /** Close the page, moving its last `n` rows onto the next one. */
     function breakBefore(n) {
@@ -404,11 +500,71 @@ export function createPaginator({ doc, measure, metrics, newPage, wordsNode, mea
       start();
       for (const tr of moved) cur.tbody.appendChild(tr);
     }
+    /**
+     * A card alone on its page that does not fit: its lines go on as a continued card on the
+     * next page(s), never cut (only a single line taller than a page is shown cut).
+     */
+    function spillCard() {
+      while (overflows(cur.body)) {
+        const card = cur.tbody.lastChild;
+        let split = null;
+        for (let k = elementChildren(card).length - 1; k >= 1 && !split; k--) {
+          const trial = splitCard(card, k);
+          cur.tbody.replaceChild(trial[0], card);
+          if (!overflows(cur.body)) split = trial;
+          cur.tbody.replaceChild(card, trial[0]);
+        }
+        if (!split) return; // one line taller than the page: shown cut (signageOversize)
+        cur.tbody.replaceChild(split[0], card);
+        finish();
+        start();
+        cur.tbody.appendChild(split[1]);
+      }
+    }
+    /**
+     * The total card does not fit under the cards on its page: it takes the card before it
+     * onto the next page; when the two do not fit on a page together, the lines of the card
+     * before it are shared between the pages so that the total never stands alone.
+     */
+    function placeTotal() {
+      const total = cur.tbody.lastChild;
+      const before = total.previousSibling;
+      if (!before) {
+        spillCard();
+        return;
+      }
+      if (rowCount() > 2 && fitsAlone([before, total])) {
+        breakBefore(2);
+        return;
+      }
+      for (let k = elementChildren(before).length - 1; k >= 1; k--) {
+        const split = splitCard(before, k);
+        if (!fitsAlone([split[1], total])) continue;
+        cur.tbody.removeChild(total);
+        cur.tbody.replaceChild(split[0], before);
+        finish();
+        start();
+        cur.tbody.appendChild(split[1]);
+        cur.tbody.appendChild(total);
+        return;
+      }
+      breakBefore(1);
+      spillCard();
+    }
     layout = measureColumns
       ? measureColumns(item, columns.length ? header() : null, rows.map(makeRow), kinds, newPage, measure)
       : null;
+    records = wantsRecords();
     start();
     rows.forEach((r, i) => {
+      if (records) {
+        cur.tbody.appendChild(makeCard(r, i));
+        if (!overflows(cur.body)) return;
+        if (isTotal(i)) placeTotal();
+        else if (rowCount() > 1) breakBefore(1);
+        if (overflows(cur.body)) spillCard();
+        return;
+      }
       cur.tbody.appendChild(makeRow(r, i));
       if (overflows(cur.body) && rowCount() > 1) {
         // The row does not fit: it starts the next page (a total row with the row before it).
@@ -461,7 +617,7 @@ export function pageUnits(page) {
   let n = 0;
   for (const body of pageBodies(page)) {
     if (hasClass(body, 'body-table')) {
-      n += bodyRowsUnder(body).length;
+      n += bodyRowsUnder(body).length + recordsUnder(body).length;
       continue;
     }
     n += body.textContent.length;
@@ -480,6 +636,11 @@ export function pageBodies(page) {
 /** Data rows under `root`: rows not in a header group. */
 export function bodyRowsUnder(root) {
   return descendants(root, (n) => tagOf(n) === 'TR' && !hasClass(n.parentNode, 'thead'));
+}
+
+/** Record cards under `root` (a stacked table), a card's continuation on a next page aside. */
+export function recordsUnder(root) {
+  return descendants(root, (n) => hasClass(n, 'record') && !hasClass(n, 'cont'));
 }
 
 /** Number each page with the units that come before it (page.signageStart). */

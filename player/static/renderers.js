@@ -16,7 +16,7 @@ import { pageSha } from './assets.js';
 import { markLanguage, secondItem } from './bilingual.js';
 import { clear, descendants, el, elementChildren, hasClass, tagOf } from './dom.js';
 import {
-  bodyRowsUnder, createPaginator, markStarts, pageBodies, replaceHeaderGroups
+  bodyRowsUnder, createPaginator, markStarts, pageBodies, recordsUnder, replaceHeaderGroups
 } from './paginator.js';
 
 const BLOCK_TAGS = new Set(['P', 'UL', 'OL', 'H2', 'H3', 'H4', 'BLOCKQUOTE', 'TABLE']);
@@ -219,11 +219,13 @@ export function createRenderers({ doc, measure, main, words, metrics, measureCol
 
   /**
    * True when half the main region is too narrow for `pages` (laid out in `half`): a table had
-   * to let every cell wrap (too narrow for its columns), or a page's body holds fewer than
+   * to let every cell wrap (too narrow for its columns) or be stacked as records (its rows too
+   * tall for a page), or a page's body holds fewer than
    * three lines (a vertical title takes most of a small board's half).
    */
   function cramped(pages, half, item) {
-    if (pages.some((page) => descendants(page, (n) => tagOf(n) === 'TABLE' && hasClass(n, 'squeezed')).length)) {
+    const narrow = (n) => (tagOf(n) === 'TABLE' && hasClass(n, 'squeezed')) || hasClass(n, 'records');
+    if (pages.some((page) => descendants(page, narrow).length)) {
       return true;
     }
     if (!metrics.lines) return false;
@@ -291,7 +293,8 @@ export function createRenderers({ doc, measure, main, words, metrics, measureCol
 }
 
 /**
- * What a page shows, for tests: {index, kind, text, blocks, rows, header}: of a page side by
+ * What a page shows, for tests: {index, kind, text, blocks, rows, header, records}: `records`,
+ * the record cards of a table stacked as records (rows: 0; `cards` their lines). Of a page side by
  * side, its Chinese half, with `second` describing the other half; `lang`: the language tag
  * of a second-language page or half (none for Chinese); `oversize` for a page that holds a
  * row taller than a page (shown cut, the paginator's last resort).
@@ -313,7 +316,7 @@ function describeBody(body, index) {
   for (const group of descendants(body, (n) => hasClass(n, 'thead'))) {
     for (const th of descendants(group, (n) => tagOf(n) === 'TH')) header.push(th.textContent);
   }
-  return {
+  const out = {
     index: index + 1,
     kind,
     text: body.textContent,
@@ -321,4 +324,13 @@ function describeBody(body, index) {
     rows: bodyRowsUnder(body).length,
     header
   };
+  if (hasClass(body, 'records')) {
+    out.records = recordsUnder(body).length;
+    out.cards = descendants(body, (n) => hasClass(n, 'record')).map((card) => ({
+      total: hasClass(card, 'total'),
+      cont: hasClass(card, 'cont'),
+      lines: elementChildren(card).map((line) => line.textContent)
+    }));
+  }
+  return out;
 }

@@ -134,20 +134,20 @@ def preview(browser: Browser, live: Live) -> Iterator[tuple[Page, dict[str, Any]
 
 SHEET_JS = """
 () => {
+  const ROWS = ['tbody:not(.thead) tr', '.record:not(.cont)'];
   const pages = Array.from(document.querySelectorAll('.all-pages-page'));
-  const oversize = new Set(window.signagePlayer.pages().map((p, i) => (p.oversize ? i : -1))
-    .filter((i) => i >= 0));
+  const oversize = window.signagePlayer.pages().filter((p) => p.oversize).length;
   const second = Array.from(document.querySelectorAll('.all-pages .page.second'));
   const nums = (sel) => Array.from(document.querySelectorAll(sel)).map((td) => td.textContent);
   return {
     pages: pages.length,
-    // The paginator's own check (browserMetrics.overflows: a vertical body by its width), but
-    // for the pages it knows are cut (a table row taller than a page: LED boards).
-    cut: pages.filter((p, i) => !oversize.has(i) && Array.from(p.querySelectorAll('.body'))
+    // The paginator's own check (browserMetrics.overflows: a vertical body by its width). No
+    // page is ever cut, not even on an LED board (a table too tall is stacked as records).
+    cut: pages.filter((p) => Array.from(p.querySelectorAll('.body'))
       .some((b) => b.scrollHeight > b.clientHeight + 1 ||
         (getComputedStyle(b).writingMode !== 'horizontal-tb' && b.scrollWidth > b.clientWidth + 1)))
       .map((p) => p.textContent.slice(0, 30)),
-    oversize: oversize.size,
+    oversize,
     second: second.map((p) => ({
       lang: p.getAttribute('lang'), dir: p.getAttribute('dir'),
       mode: getComputedStyle(p).writingMode, font: getComputedStyle(p).fontFamily,
@@ -157,20 +157,35 @@ SHEET_JS = """
       .map((b) => b.textContent).join(''),
     secondText: Array.from(document.querySelectorAll('.all-pages .page.second .body'))
       .map((b) => b.textContent).join(''),
-    zhNums: nums('.all-pages .page:not(.second) td.num'),
-    secondNums: nums('.all-pages .page.second td.num'),
-    secondNumDir: Array.from(document.querySelectorAll('.all-pages .page.second td.num'))
+    // Amounts in table cells or on record cards (a table stacked as records).
+    zhNums: nums('.all-pages .page:not(.second) td.num, .all-pages .page:not(.second) .record .num'),
+    secondNums: nums('.all-pages .page.second td.num, .all-pages .page.second .record .num'),
+    secondNumDir: Array.from(document.querySelectorAll(
+      '.all-pages .page.second td.num, .all-pages .page.second .record .num'))
       .map((td) => getComputedStyle(td).direction),
-    zhRows: document.querySelectorAll('.all-pages .page:not(.second) tbody:not(.thead) tr').length,
-    secondRows: document.querySelectorAll('.all-pages .page.second tbody:not(.thead) tr').length,
-    // Data rows on each second-language page that has a table.
+    // Data rows, or record cards (a card going on from the page before aside).
+    zhRows: document.querySelectorAll(ROWS.map((r) => '.all-pages .page:not(.second) ' + r).join()).length,
+    secondRows: document.querySelectorAll(ROWS.map((r) => '.all-pages .page.second ' + r).join()).length,
+    zhRecords: document.querySelectorAll('.all-pages .page:not(.second) .record').length,
+    secondRecords: document.querySelectorAll('.all-pages .page.second .record').length,
+    // Data rows (or cards) on each second-language page that has a table.
     secondPageRows: Array.from(document.querySelectorAll('.all-pages .page.second'))
-      .map((p) => p.querySelectorAll('tbody:not(.thead) tr').length).filter((n) => n > 0),
+      .map((p) => p.querySelectorAll(ROWS.join()).length).filter((n) => n > 0),
+    // Pages whose only card is a total card (the total never stands alone).
+    aloneTotals: Array.from(document.querySelectorAll('.all-pages .page .body.records'))
+      .filter((b) => { const c = b.querySelectorAll('.record'); return c.length === 1 && c[0].matches('.total'); })
+      .length,
+    // Names and amounts on a card on more than one line (never broken inside).
+    brokenValues: Array.from(document.querySelectorAll(
+      '.all-pages .record .value.short, .all-pages .record .value.num, .all-pages .record .label'))
+      .filter((v) => v.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(v).lineHeight))
+      .map((v) => v.textContent),
     // Words of second-language table cells whose letters are laid out on more than one line
     // (broken inside: the joined letters of Uyghur torn apart), e.g. مۇلازىمە/ت. A line may
     // end at a hyphen (سۇ-/توك): no letters join across it.
     splitWords: Array.from(document.querySelectorAll(
-      '.all-pages .page.second .body th, .all-pages .page.second .body td')).flatMap((cell) => {
+      '.all-pages .page.second .body th, .all-pages .page.second .body td, ' +
+      '.all-pages .page.second .record .label, .all-pages .page.second .record .value')).flatMap((cell) => {
       const split = [];
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -212,7 +227,9 @@ def test_bilingual_items_in_every_layout_both_ways(preview: Any, screenshots: Pa
                     assert m["ticker"].startswith("紧急："), where
                     continue
                 assert not m["cut"], f"{where}: a page is cut: {m['cut']}"
-                assert not m["oversize"] or layout == "led", where
+                assert not m["oversize"], where
+                assert not m["aloneTotals"], f"{where}: a total card alone"
+                assert not m["brokenValues"], f"{where}: broken: {m['brokenValues']}"
                 assert m["second"], where
                 for second in m["second"]:
                     assert second["lang"] == item["translation"]["tag"], where
@@ -235,6 +252,10 @@ def test_bilingual_items_in_every_layout_both_ways(preview: Any, screenshots: Pa
                     assert set(m["secondNumDir"]) == {"ltr"}, where
                     # A word is never broken inside, however narrow its column.
                     assert not m["splitWords"], f"{where}: words broken: {m['splitWords']}"
+                    if layout == "led":
+                        # Its rows are taller than an LED board's page: stacked as records,
+                        # one card a row, in both languages.
+                        assert m["zhRecords"] >= 4 and m["secondRecords"] >= 4, where
                     if layout == "landscape":
                         # The Uyghur table fits on one page, as its Chinese table does (its
                         # note, which does not fit under it, never splits it).

@@ -179,3 +179,47 @@ test('pageCut: a page whose body overflows where it is shown, unless oversize or
   const media = h(doc, ['div.page', ['div.body body-image', ['p', '一'.repeat(35)]]]);
   assert.equal(pageCut(media, metrics.overflows), false);
 });
+
+test('a table stacked as records: cards whole, in order, the total card never alone', () => {
+  const doc = new FakeDocument();
+  const measure = el(doc, 'div', 'measure');
+  // Each card line (a label and its value) takes two lines of the fake line model.
+  const metrics = { ...fakeMetrics(12, PER_LINE), room: () => 12 };
+  const newPage = (item, kind) => {
+    const page = el(doc, 'div', 'page page-' + kind);
+    const body = el(doc, 'div', 'body body-' + kind);
+    page.appendChild(body);
+    return { page, body };
+  };
+  const wordsNode = (tag, cls, text) => el(doc, tag, cls, text);
+  const measureColumns = () => ({ squeezed: true, narrowText: true, widths: [20, 20, 20, 20, 20] });
+  const paginator = createPaginator({ doc, measure, metrics, newPage, wordsNode, measureColumns });
+  const body = {
+    type: 'table',
+    columns: ['日期', '摘要', '收入（元）', '支出（元）', '经手人'],
+    rows: [
+      ['第1周', '上级转移支付', 45000, null, '阿依古丽·买买提'],
+      ['第2周', '承包费', 18600, null, '王小红'],
+      ['第3周', '路灯维修', null, 3860, '赵磊'],
+      ['合计', '', 63600, 3860, '']
+    ],
+    note: ''
+  };
+  const pages = paginator.paginateTable({ title: '财务' }, body, cells, null);
+  const cards = pages.map((p) => descendants(p, (n) => hasClass(n, 'record')));
+  assert.deepEqual(cards.map((list) => list.length), [1, 1, 2]);
+  for (const page of pages) {
+    assert.ok(!page.signageOversize);
+    assert.ok(!metrics.overflows(bodyOf(page)));
+    assert.ok(hasClass(bodyOf(page), 'records'));
+  }
+  const first = cards[0][0];
+  assert.deepEqual(first.childNodes.map((f) => f.childNodes.map((n) => n.textContent)),
+    [['日期', '第1周'], ['摘要', '上级转移支付'], ['收入（元）', '45,000.00'], ['经手人', '阿依古丽·买买提']]);
+  const total = cards[2][1];
+  assert.ok(hasClass(total, 'total'));
+  assert.equal(total.textContent, '合计收入（元）63,600.00支出（元）3,860.00');
+  markStarts(pages);
+  assert.deepEqual(pages.map(pageUnits), [1, 1, 2]);
+  assert.equal(measure.childNodes.length, 0);
+});
