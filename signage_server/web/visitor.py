@@ -81,7 +81,11 @@ def languages(org: Org) -> dict[str, Any]:
     chosen = choose(second)
     choices = []
     if second is not None:
-        here = {**(request.view_args or {}), **request.args.to_dict()}
+        # The page's own address with the other language: the visitor's query kept, but never
+        # url_for's own options (``_external``, ``_scheme``…), which would let a crafted link
+        # make these links point elsewhere (``javascript:``).
+        query = {k: v for k, v in request.args.to_dict().items() if not k.startswith("_")}
+        here = {**(request.view_args or {}), **query}
         for offered in (PRIMARY, second):
             choices.append(
                 {

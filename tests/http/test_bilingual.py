@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -502,3 +503,16 @@ def test_a_korean_village_gets_the_form_in_korean(
     html = client.get(_qr_path(client) + "?lang=ko").get_data(as_text=True)
     assert '<html lang="ko" dir="ltr"' in html
     assert "보내기" in html and "촌민대표회의 소집 공고" in html
+
+
+def test_the_language_links_cannot_be_turned_into_another_address(
+    app: Flask, client: FlaskClient, demo: Demo
+) -> None:
+    published_uyghur(app, client, demo)
+    crafted = "/p/JIYI-01?_external=1&_scheme=javascript&_anchor=x&note=%0aalert(1)"
+    html = client.get(crafted).get_data(as_text=True)
+    links = re.findall(r'<nav class="language-choice"[^>]*>(.*?)</nav>', html, re.S)
+    assert links, html[:1500]
+    assert "javascript" not in links[0] and "http" not in links[0] and "#x" not in links[0]
+    # The visitor's own query is kept, as a query.
+    assert 'href="/p/JIYI-01?note=%0Aalert' in links[0] and "lang=ug" in links[0]
