@@ -60,6 +60,7 @@ __all__ = [
     "body_text",
     "canonical_body",
     "cell_text",
+    "clean_text",
     "parse_body",
 ]
 
@@ -74,9 +75,20 @@ MAX_PAGES = 1_000
 # Integers beyond this lose precision in the players' JavaScript.
 MAX_SAFE_INTEGER = 2**53 - 1
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters, and the bidirectional embeddings, overrides and isolates: an override
+#: (U+202E) would show "45000" as "00054" while the stored digits stay the approved ones. The
+#: direction of a right-to-left text is the page's to set (``content.languages``); the marks
+#: (U+200E, U+200F, U+061C), which reorder no run of letters or digits, are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile(r"\r\n?")
 _SINGLE_LINE = re.compile(r"[\t\n]+")
+
+
+def clean_text(value: str, *, single_line: bool) -> str:
+    """Return *value* with unified line breaks, no control characters (nor bidi overrides)
+    and no outer whitespace; a single line also without tabs and line breaks. Titles go
+    through it as the body's strings do."""
+    return _normalise(value, single_line=single_line)
 
 
 def _normalise(value: str, *, single_line: bool) -> str:

@@ -30,6 +30,7 @@ from content.bodies import Problem
 from content.bodies import TableBody
 from content.bodies import TextBody
 from content.bodies import canonical_body
+from content.bodies import clean_text
 from content.bodies import parse_body
 from content.numbers import is_numeric
 from content.numbers import number_text
@@ -157,7 +158,7 @@ def check_translation(
         return None
     if not isinstance(data, Mapping):
         raise BodyError([_problem("translation", "Must be an object.", "model_type")])
-    title = " ".join(str(data.get("title") or "").split())
+    title = " ".join(clean_text(str(data.get("title") or ""), single_line=True).split())
     body = data.get("body")
     if not title and _empty(body):
         return None

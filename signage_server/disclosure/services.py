@@ -27,6 +27,7 @@ from content.bodies import AnyBody as Body
 from content.bodies import BodyError
 from content.bodies import body_assets
 from content.bodies import canonical_body
+from content.bodies import clean_text
 from content.bodies import parse_body
 from content.languages import check_translation
 from content.languages import language
@@ -192,7 +193,7 @@ def validate(session: Session, org: Org, fields: Fields, env: Env) -> Fields:
     :raise BadRequest: malformed title or body.
     :raise RuleViolation: a domain rule (window, notice, catalog) is broken.
     """
-    title = " ".join(fields.title.split())
+    title = " ".join(clean_text(fields.title, single_line=True).split())
     if not title or len(title) > rules.TITLE_MAX:
         raise BadRequest(N_("The title needs 1-200 characters."), code="invalid_title")
     body = parsed_body(fields.body)

@@ -516,3 +516,11 @@ def test_the_language_links_cannot_be_turned_into_another_address(
     assert "javascript" not in links[0] and "http" not in links[0] and "#x" not in links[0]
     # The visitor's own query is kept, as a query.
     assert 'href="/p/JIYI-01?note=%0Aalert' in links[0] and "lang=ug" in links[0]
+
+
+def test_titles_and_cells_lose_bidi_overrides(client: FlaskClient, demo: Demo) -> None:
+    body = {**FINANCE, "rows": [["2026-10-08", "拨款", "\u202e00054", None, "王小红"]]}
+    item = create(client, demo, title="集义村\u202e财务收支", body=body)
+    stored = item["current"]
+    assert stored["title"] == "集义村财务收支"
+    assert stored["body"]["rows"][0][2] == "00054"

@@ -77,3 +77,21 @@ def test_how_each_language_is_set() -> None:
     assert shown is not None and shown["vertical"] and shown["font"] == "Noto Sans Mongolian"
     assert presented({"lang": "xx", "title": "t", "body": {}}) is None
     assert presented(None) is None
+
+
+def test_no_bidi_override_can_make_a_number_read_otherwise() -> None:
+    # U+202E (right-to-left override) would show "00054" for a stored "45000": overrides,
+    # embeddings and isolates are taken out of every string, so the digits compared are the
+    # digits shown.
+    table = {**TABLE, "rows": [["水电费", "45000"], ["合计", 45000]]}
+    disguised = ug_table(["سۇ-توك", "\u202e00054"], ["جەمئىي", 45000])
+    with pytest.raises(BodyError) as error:
+        check_translation(disguised, table, UG)
+    assert codes(error) == {"translation_number"}
+    shown = ug_table(["سۇ-توك", "\u202e45000\u202c"], ["جەمئىي", 45000])
+    checked = check_translation({**shown, "title": "\u2067ھېسابات\u2069"}, table, UG)
+    assert checked is not None
+    assert checked["body"]["rows"][0][1] == "45000" and checked["title"] == "ھېسابات"
+    # The marks that reorder no run of letters or digits stay (a Uyghur text may need them).
+    kept = check_translation({**shown, "title": "ھېسابات\u200f"}, table, UG)
+    assert kept is not None and kept["title"] == "ھېسابات\u200f"
