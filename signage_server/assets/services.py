@@ -17,6 +17,7 @@ from content.assets import AssetStore
 from content.assets import Limits
 from content.assets import PdfRenderer
 from content.assets import Prepared
+from content.assets import prepare_sheet
 from content.assets import prepare_upload
 from signage_server import services as registry
 from signage_server.accounts.models import User
@@ -198,6 +199,32 @@ def store_upload(
         limits=registry.get(Limits),
         renderer=registry.get(PdfRenderer),
     )
+
+
+def store_sheet(session: Session, data: bytes, *, filename: str, uploaded_by: User) -> Asset:
+    """Check and store a spreadsheet (.xlsx or .csv) a table was imported from, as uploaded
+    (not committed: the caller's change commits it).
+
+    :raise DomainError: the content is not a spreadsheet we import, or too large.
+    """
+    limits = registry.get(Limits)
+    try:
+        prepared = prepare_sheet(data, registry.get(STORE), limits)
+    except AssetRejected as error:
+        raise refusal(error, limits) from None
+    asset = session.get(Asset, prepared.sha256)
+    if asset is None:
+        asset = Asset(
+            sha256=prepared.sha256,
+            mime=prepared.mime,
+            kind=prepared.kind,
+            size=prepared.size,
+            original_name=filename[:200],
+            uploaded_by_id=uploaded_by.id,
+        )
+        session.add(asset)
+        session.flush()
+    return asset
 
 
 def upload_asset(principal: Principal, data: bytes, filename: str) -> tuple[Asset, Prepared]:
