@@ -12,7 +12,8 @@ the text the sheet shows, so the screens show it exactly as the operator saw it:
   Excel/WPS first;
 * merged cells: in the heading row a merged cell's text goes to every column it spans (made
   unique by a number); in the body it appears once, in the merge's first cell, the others empty;
-* empty rows and columns at the end are dropped, and so is an empty heading row's.
+* empty rows and columns at the end are dropped; line breaks and tabs in a cell become spaces
+  (the editor's table field has a line per row and tabs between cells).
 
 Refusals raise :class:`SheetError` with a stable ``code``, an English ``message`` and its
 ``params`` (the edge translates it).
@@ -170,7 +171,7 @@ def _csv_grid(data: bytes) -> list[list[str]]:
         rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
     except csv.Error as exc:
         raise SheetError("corrupt", "The spreadsheet file is damaged or incomplete.") from exc
-    return [[cell.strip() for cell in row] for row in rows]
+    return [[" ".join(cell.split()) for cell in row] for row in rows]
 
 
 def _check_zip(data: bytes) -> None:
@@ -340,7 +341,8 @@ def _shown(value: object, number_format: str) -> str:
         return str(value)
     if isinstance(value, int | float):
         return format_number(value, number_format)
-    return " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
+    # One line per cell: the editor's table field has a line per row and tabs between cells.
+    return " ".join(str(value).split())
 
 
 _TOKEN = re.compile(r'\[([^\]]*)\]|"([^"]*)"|\\(.)|_.|\*.|([Ee][+-])|(.)', re.DOTALL)

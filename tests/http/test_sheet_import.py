@@ -116,3 +116,32 @@ def test_unreadable_files_are_refused_with_a_message(client: FlaskClient, demo: 
     bad = send(client, "/items/new", {**FORM, "sheet_asset": "0" * 64})
     assert bad.status_code == 400
     assert re.search(r"alert-danger", bad.get_data(as_text=True))
+
+
+def test_importing_into_an_edited_draft_adds_the_file_to_its_attachments(
+    client: FlaskClient, demo: Demo
+) -> None:
+    demo.login(client, "jiyi01_editor")
+    first = b"a,b\n1,2\n"
+    created = send(client, "/items/new", {**FORM, "sheet_file": (io.BytesIO(first), "a.csv")})
+    item_id = item_id_from(created)
+    second = workbook_bytes()
+    url = f"/items/{item_id}/edit"
+    edited = send(client, url, {**FORM, "sheet_file": (io.BytesIO(second), "b.xlsx")})
+    assert edited.status_code == 302
+    revision = current(client, demo, item_id)
+    assert revision["attachments"] == [
+        hashlib.sha256(first).hexdigest(),
+        hashlib.sha256(second).hexdigest(),
+    ]
+    assert revision["body"]["rows"][0][2] == "45,000.00"
+    # A missing sheet is named with the workbook's sheets.
+    wrong = send(
+        client,
+        url,
+        {**FORM, "sheet_name": "三季度", "sheet_file": (io.BytesIO(second), "b.xlsx")},
+    )
+    assert wrong.status_code == 400
+    assert "工作簿中没有工作表“三季度”；现有的工作表：收支。" in unescape(
+        wrong.get_data(as_text=True)
+    )

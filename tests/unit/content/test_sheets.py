@@ -30,7 +30,7 @@ def finance_workbook() -> Workbook:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "四季度"
-    sheet.append(["日期", "摘要", "收入（元）", None, "备注"])
+    sheet.append(["日期", "摘要", "收入（元）", None, "备\n注"])
     sheet.merge_cells("C1:D1")
     sheet.append([dt.date(2026, 10, 8), "上级转移支付", 45000, 0.125, "到账"])
     sheet.append([dt.datetime(2026, 10, 21, 0, 0), "道路维修材料费", 12680.5, 0.05, None])
@@ -69,7 +69,8 @@ def test_a_workbook_becomes_columns_and_rows_as_the_sheet_shows_them() -> None:
     table = read_table(data)
     assert table.sheet == "四季度"
     assert table.sheets == ["四季度", "说明"]
-    assert table.columns == ["日期", "摘要", "收入（元）", "收入（元）2", "备注"]
+    # A line break in a cell becomes a space (one line per row in the editor).
+    assert table.columns == ["日期", "摘要", "收入（元）", "收入（元）2", "备 注"]
     assert table.rows == [
         ["2026-10-08", "上级转移支付", "45,000.00", "12.5%", "到账"],
         ["2026-10-21", "道路维修材料费", "12,680.50", "5.0%", ""],
