@@ -83,6 +83,23 @@ def refusal(error: AssetRejected, limits: Limits) -> DomainError:
     return _ERRORS[error.status](message or error.message, code=error.code, **params)
 
 
+def _record(session: Session, prepared: Prepared, filename: str, uploaded_by: User) -> Asset:
+    """Record a newly stored file (not flushed)."""
+    asset = Asset(
+        sha256=prepared.sha256,
+        mime=prepared.mime,
+        kind=prepared.kind,
+        size=prepared.size,
+        width=prepared.width,
+        height=prepared.height,
+        pages=list(prepared.pages),
+        original_name=filename[:200],
+        uploaded_by_id=uploaded_by.id,
+    )
+    session.add(asset)
+    return asset
+
+
 def upload(
     session: Session,
     store: AssetStore,
@@ -106,18 +123,7 @@ def upload(
         raise refusal(error, limits) from None
     asset = session.get(Asset, prepared.sha256)
     if asset is None:
-        asset = Asset(
-            sha256=prepared.sha256,
-            mime=prepared.mime,
-            kind=prepared.kind,
-            size=prepared.size,
-            width=prepared.width,
-            height=prepared.height,
-            pages=list(prepared.pages),
-            original_name=filename[:200],
-            uploaded_by_id=uploaded_by.id,
-        )
-        session.add(asset)
+        asset = _record(session, prepared, filename, uploaded_by)
         for page in prepared.pages:
             if session.get(Asset, page) is None:
                 session.add(
@@ -214,15 +220,7 @@ def store_sheet(session: Session, data: bytes, *, filename: str, uploaded_by: Us
         raise refusal(error, limits) from None
     asset = session.get(Asset, prepared.sha256)
     if asset is None:
-        asset = Asset(
-            sha256=prepared.sha256,
-            mime=prepared.mime,
-            kind=prepared.kind,
-            size=prepared.size,
-            original_name=filename[:200],
-            uploaded_by_id=uploaded_by.id,
-        )
-        session.add(asset)
+        asset = _record(session, prepared, filename, uploaded_by)
         session.flush()
     return asset
 
