@@ -16,6 +16,10 @@ so under real threads another thread may restore the filters in the middle of a 
 warning is then only logged, and our own pixel limit (lower than Pillow's by default) still
 refuses the image. PDFium is not thread-safe, so every call into it holds one module-wide lock.
 
+Spreadsheets (.xlsx and .csv, for importing a table) are accepted only where the caller asks
+for one (:func:`prepare_sheet`): an .xlsx must be a zip holding ``[Content_Types].xml`` and
+``xl/workbook.xml``, a .csv text in UTF-8 or GB18030; they are stored as uploaded.
+
 Uploaded PDFs are hostile input whose rendering takes seconds to minutes: :func:`prepare_upload`
 has them checked and rendered by a child process (:class:`PdfRenderer`, ``content.pdf_worker``)
 under a time limit, with a bound on how many render at once. The server's event loop only waits
@@ -68,6 +72,7 @@ __all__ = [
     "inspect",
     "is_sha256",
     "normalise_image",
+    "prepare_sheet",
     "prepare_upload",
     "render_pdf_pages",
     "sha256_hex",
@@ -75,8 +80,15 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-Mime = Literal["image/png", "image/jpeg", "image/webp", "application/pdf"]
-AssetKind = Literal["image", "pdf"]
+Mime = Literal[
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/csv",
+]
+AssetKind = Literal["image", "pdf", "sheet"]
 RejectionStatus = Literal[400, 413, 415, 422, 503]
 RejectionCode = Literal[
     "empty",
@@ -121,6 +133,7 @@ class Limits:
     max_pixels: int = 40_000_000
     max_dimension: int = 12_000
     max_pdf_pages: int = 100
+    max_sheet_bytes: int = 5 * MiB
 
 
 DEFAULT_LIMITS = Limits()
@@ -756,3 +769,45 @@ def prepare_upload(
             height=height,
         )
     raise AssertionError("PDFs are prepared above")  # pragma: no cover
+
+
+_SHEET_MIMES: dict[str, Mime] = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
+
+def inspect_sheet(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Inspected:
+    """Decide whether *data* is a spreadsheet we import (.xlsx or .csv), by its content.
+
+    :raise AssetRejected: 400 ``empty``; 413 ``too_large``; 415 ``unsupported_type``.
+    """
+    from content.sheets import sheet_kind
+
+    if not data:
+        raise AssetRejected(400, "empty", "The file is empty.")
+    if len(data) > limits.max_sheet_bytes:
+        raise AssetRejected(
+            413, "too_large", f"Spreadsheets are limited to {limits.max_sheet_bytes} bytes."
+        )
+    kind = sheet_kind(data)
+    if kind is None:
+        raise AssetRejected(
+            415,
+            "unsupported_type",
+            "Only .xlsx workbooks and .csv files (UTF-8 or GB18030) are accepted.",
+        )
+    return Inspected(mime=_SHEET_MIMES[kind], kind="sheet", width=0, height=0, pages=0)
+
+
+def prepare_sheet(data: bytes, store: AssetStore, limits: Limits = DEFAULT_LIMITS) -> Prepared:
+    """Check a spreadsheet upload (:func:`inspect_sheet`) and store it as uploaded.
+
+    :raise AssetRejected: as :func:`inspect_sheet`; nothing is stored then.
+    """
+    inspected = inspect_sheet(data, limits)
+    sha256 = store.put(data)
+    logger.info("stored spreadsheet %s (%d bytes)", sha256, len(data))
+    return Prepared(
+        sha256=sha256, mime=inspected.mime, kind="sheet", size=len(data), width=0, height=0
+    )

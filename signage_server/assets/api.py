@@ -82,9 +82,19 @@ talisman(content_security_policy=FILE_POLICY)(fetch)
 
 @files.after_request
 def _inert(response: Response) -> Response:
-    """Serve files as what they are (``nosniff``) and PDFs as downloads, never inline."""
+    """Serve files as what they are (``nosniff``); PDFs and spreadsheets as downloads, never
+    inline."""
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if response.mimetype == "application/pdf" and response.status_code in (200, 206):
+    extension = _DOWNLOADS.get(response.mimetype or "")
+    if extension and response.status_code in (200, 206):
         name = (request.view_args or {}).get("sha256", "document")
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
+
+
+#: The stored files sent as downloads, and their file name extension.
+_DOWNLOADS = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "text/csv": "csv",
+}

@@ -18,7 +18,7 @@ class Asset(Base):
     __tablename__ = "assets"
 
     sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    mime: Mapped[str] = mapped_column(sa.String(64))
+    mime: Mapped[str] = mapped_column(sa.String(100))
     kind: Mapped[str] = mapped_column(sa.String(16))
     size: Mapped[int] = mapped_column(sa.BigInteger)
     width: Mapped[int] = mapped_column(default=0)

@@ -17,6 +17,7 @@ from content.assets import AssetStore
 from content.assets import Limits
 from content.assets import PdfRenderer
 from content.assets import Prepared
+from content.assets import prepare_sheet
 from content.assets import prepare_upload
 from signage_server import services as registry
 from signage_server.accounts.models import User
@@ -82,6 +83,23 @@ def refusal(error: AssetRejected, limits: Limits) -> DomainError:
     return _ERRORS[error.status](message or error.message, code=error.code, **params)
 
 
+def _record(session: Session, prepared: Prepared, filename: str, uploaded_by: User) -> Asset:
+    """Record a newly stored file (not flushed)."""
+    asset = Asset(
+        sha256=prepared.sha256,
+        mime=prepared.mime,
+        kind=prepared.kind,
+        size=prepared.size,
+        width=prepared.width,
+        height=prepared.height,
+        pages=list(prepared.pages),
+        original_name=filename[:200],
+        uploaded_by_id=uploaded_by.id,
+    )
+    session.add(asset)
+    return asset
+
+
 def upload(
     session: Session,
     store: AssetStore,
@@ -105,18 +123,7 @@ def upload(
         raise refusal(error, limits) from None
     asset = session.get(Asset, prepared.sha256)
     if asset is None:
-        asset = Asset(
-            sha256=prepared.sha256,
-            mime=prepared.mime,
-            kind=prepared.kind,
-            size=prepared.size,
-            width=prepared.width,
-            height=prepared.height,
-            pages=list(prepared.pages),
-            original_name=filename[:200],
-            uploaded_by_id=uploaded_by.id,
-        )
-        session.add(asset)
+        asset = _record(session, prepared, filename, uploaded_by)
         for page in prepared.pages:
             if session.get(Asset, page) is None:
                 session.add(
@@ -198,6 +205,24 @@ def store_upload(
         limits=registry.get(Limits),
         renderer=registry.get(PdfRenderer),
     )
+
+
+def store_sheet(session: Session, data: bytes, *, filename: str, uploaded_by: User) -> Asset:
+    """Check and store a spreadsheet (.xlsx or .csv) a table was imported from, as uploaded
+    (not committed: the caller's change commits it).
+
+    :raise DomainError: the content is not a spreadsheet we import, or too large.
+    """
+    limits = registry.get(Limits)
+    try:
+        prepared = prepare_sheet(data, registry.get(STORE), limits)
+    except AssetRejected as error:
+        raise refusal(error, limits) from None
+    asset = session.get(Asset, prepared.sha256)
+    if asset is None:
+        asset = _record(session, prepared, filename, uploaded_by)
+        session.flush()
+    return asset
 
 
 def upload_asset(principal: Principal, data: bytes, filename: str) -> tuple[Asset, Prepared]:

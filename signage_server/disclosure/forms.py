@@ -122,6 +122,28 @@ class ItemForm(FlaskForm):  # type: ignore[misc]
             " (as copied from a spreadsheet) or by |."
         ),
     )
+    # A table imported from a spreadsheet file: it fills the table above (to check and correct
+    # before saving) and is kept with the revision (``attachments``).
+    sheet_file = FileField(
+        _l("Import from a spreadsheet file (.xlsx/.csv)"),
+        description=_l(
+            "The first row gives the column headings; numbers and dates come as the sheet shows"
+            " them. At most 5 MB, 1000 rows and 20 columns."
+        ),
+        render_kw={"accept": ".xlsx,.csv"},
+    )
+    sheet_name = StringField(
+        _l("Sheet"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Its name or number; empty: the first sheet."),
+    )
+    sheet_range = StringField(
+        _l("Range"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("E.g. A1:E20; empty: all the cells in use."),
+    )
+    #: The spreadsheet stored by 导入并预览, saved with the draft.
+    sheet_asset = HiddenField(validators=[Optional(), Length(max=64)])
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=200)])
     note = StringField(_l("Note (source of the data)"), validators=[Optional(), Length(max=1000)])
     file = FileField(_l("File (image or PDF)"))

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from content.languages import Language
 from content.languages import language
 from content.languages import translation_body_type
+from signage_server.accounts.permissions import Principal
 from signage_server.accounts.permissions import current_principal
 from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
@@ -241,6 +242,46 @@ def _upload(form: ItemForm) -> use_cases.Upload | None:
     return use_cases.Upload(upload.read(), upload.filename)
 
 
+def _import_sheet(form: ItemForm, principal: Principal) -> str | None:
+    """Read the spreadsheet sent with a table body into the table field (for the operator to
+    check and correct) and store it, to be saved with the draft (``sheet_asset``); return what
+    was imported, or ``None`` when no spreadsheet came.
+
+    :raise DomainError: the file cannot be imported.
+    """
+    sent = form.sheet_file.data
+    if form.body_type.data != "table" or sent is None or not sent.filename:
+        return None
+    upload = use_cases.Upload(sent.read(), sent.filename)
+    table = use_cases.read_sheet(upload, form.sheet_name.data or "", form.sheet_range.data or "")
+    form.table.data = table_text({"columns": table.columns, "rows": table.rows})
+    form.sheet_asset.data = use_cases.store_sheet(principal, upload)
+    if table.sheet:
+        return str(
+            _(
+                "%(rows)s rows were imported from the sheet “%(sheet)s”. Check the table and the"
+                " preview, correct what needs it, then save the draft.",
+                rows=len(table.rows),
+                sheet=table.sheet,
+            )
+        )
+    return str(
+        _(
+            "%(rows)s rows were imported. Check the table and the preview, correct what needs"
+            " it, then save the draft.",
+            rows=len(table.rows),
+        )
+    )
+
+
+def _importing() -> bool:
+    """Whether the form was sent by 导入并预览 with a file (import, show, do not save); the
+    button sent without a file (Enter in a field, whose default is the form's first button)
+    saves."""
+    sent = request.files.get("sheet_file")
+    return bool(request.form.get("import_sheet")) and sent is not None and bool(sent.filename)
+
+
 def _domain_message(error: DomainError) -> str:
     message: str = domain_message(error)
     if error.code == "invalid_body" and isinstance(error.details, list):
@@ -269,12 +310,21 @@ def new_item() -> Any:
     org = _prepare_form(form, pages.editor_choices(principal, code))
     if org is None:
         abort(403)
-    error = None
-    if request.method == "POST" and form.validate():
+    error = imported = None
+    if request.method == "POST":
         principal.require(Permission.DRAFT_ITEMS, org)
         try:
+            imported = _import_sheet(form, principal)
+        except DomainError as problem:
+            error = _domain_message(problem)
+    if request.method == "POST" and error is None and not _importing() and form.validate():
+        try:
             item = use_cases.create_item(
-                principal, org, payload_from_form(form, org), _upload(form)
+                principal,
+                org,
+                payload_from_form(form, org),
+                _upload(form),
+                form.sheet_asset.data or "",
             )
         except DomainError as problem:
             error = _domain_message(problem)
@@ -284,7 +334,7 @@ def new_item() -> Any:
     elif request.method == "GET":
         form.body_type.data = "text"
         form.scope.data = "public"
-    status = 200 if request.method == "GET" else 400
+    status = 200 if request.method == "GET" or (_importing() and error is None) else 400
     # After an error the preview shows what was typed (the form holds it).
     shown = draft_preview(
         form,
@@ -299,6 +349,7 @@ def new_item() -> Any:
         form=form,
         item=None,
         error=error,
+        imported=imported,
         org=org,
         pages=shown,
         second=_second_language(form, org),
@@ -312,20 +363,29 @@ def edit_item(item_id: int) -> Any:
     form = ItemForm()
     _prepare_form(form, pages.editor_choices(principal, item.org.code))
     form.org.choices = [(item.org.code, item.org.name)]
-    error = None
+    error = imported = None
     if request.method == "GET":
         fill_form(form, item.current)
-    elif form.validate():
+    else:
+        try:
+            imported = _import_sheet(form, principal)
+        except DomainError as problem:
+            error = _domain_message(problem)
+    if request.method == "POST" and error is None and not _importing() and form.validate():
         try:
             use_cases.edit_item(
-                principal, item.id, payload_from_form(form, item.org), _upload(form)
+                principal,
+                item.id,
+                payload_from_form(form, item.org),
+                _upload(form),
+                form.sheet_asset.data or "",
             )
         except DomainError as problem:
             error = _domain_message(problem)
         else:
             flash(_("The draft was saved."), "success")
             return redirect(url_for("disclosure.item", item_id=item.id))
-    status = 200 if request.method == "GET" else 400
+    status = 200 if request.method == "GET" or (_importing() and error is None) else 400
     shown = draft_preview(
         form,
         body_from_form(form),
@@ -339,6 +399,7 @@ def edit_item(item_id: int) -> Any:
         form=form,
         item=item,
         error=error,
+        imported=imported,
         pages=shown,
         second=_second_language(form, item.org),
     ), status

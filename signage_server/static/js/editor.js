@@ -125,6 +125,7 @@
     pending = new AbortController();
     var data = new FormData(form);
     data.delete("file");
+    data.delete("sheet_file");
     if (form.hasAttribute("data-item")) { data.set("item", form.getAttribute("data-item")); }
     fetch(section.getAttribute("data-url"), {
       method: "POST", body: data, signal: pending.signal, credentials: "same-origin",
