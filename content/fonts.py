@@ -18,25 +18,36 @@ from content.languages import LANGUAGES
 
 
 @functools.cache
-def font_file(code: str) -> Path | None:
-    """Return the regular font file of the second language ``code`` (``None``: unknown
-    language, no fontconfig, or its family is not installed: fontconfig's substitute for a
-    missing family is refused)."""
-    language = LANGUAGES.get(code)
+def family_file(family: str) -> Path | None:
+    """Return the file fontconfig draws ``family``'s regular face with (``None``: no fontconfig,
+    or the family is not installed: fontconfig's substitute for a missing family is refused).
+    The PDFs' vertical Mongolian is measured with it (``content.vertical``), and the server
+    serves the languages' files (:func:`font_file`)."""
     fc_match = shutil.which("fc-match")
-    if language is None or fc_match is None:
+    if fc_match is None:
         return None
-    # The arguments come from the registry above, never from the request.
-    found = subprocess.run(  # noqa: S603
-        [fc_match, "-f", "%{family}\n%{file}", f"{language.font}:style=Regular"],
-        capture_output=True,
-        text=True,
-        timeout=10,
-        check=False,
-    )
+    # The family comes from the registry of languages or the code, never from a request.
+    try:
+        found = subprocess.run(  # noqa: S603
+            [fc_match, "-f", "%{family}\n%{file}", f"{family}:style=Regular"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
     families, _, file = found.stdout.partition("\n")
-    if language.font not in families.split(","):
+    if family not in families.split(","):
         return None
     path = Path(file.strip())
+    return path if path.is_file() else None
+
+
+def font_file(code: str) -> Path | None:
+    """Return the regular font file of the second language ``code`` as it can be served
+    (``None``: unknown language, or its family is not installed)."""
+    language = LANGUAGES.get(code)
+    path = family_file(language.font) if language is not None else None
     # A collection (.ttc: the CJK families) cannot be served as one TrueType font.
-    return path if path.suffix.lower() in (".ttf", ".otf") and path.is_file() else None
+    return path if path is not None and path.suffix.lower() in (".ttf", ".otf") else None

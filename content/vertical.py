@@ -15,14 +15,13 @@ the form its place in the word gives it; the further contextual variants the sha
 are covered by filling a column to at most :data:`SAFETY` of its length (the tests check on the
 printed page that no column overflows).
 
-Pure apart from :func:`font_file` (which asks fontconfig where a family's file is): no Flask.
+Pure (the font file is found by ``content.fonts.family_file``): no Flask.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,6 @@ __all__ = [
     "Column",
     "Metrics",
     "break_columns",
-    "font_file",
     "font_metrics",
 ]
 
@@ -92,7 +90,7 @@ class Metrics:
 
 
 @functools.cache
-def font_metrics(path: str) -> Metrics:
+def font_metrics(path: str | Path) -> Metrics:
     """Return the :class:`Metrics` of the font file at ``path`` (read once per process)."""
     from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
@@ -198,23 +196,3 @@ def _pieces(word: str, metrics: Metrics, room: float) -> list[str]:
     if current:
         pieces.append(current)
     return pieces
-
-
-@functools.cache
-def font_file(family: str) -> str | None:
-    """Return the file fontconfig draws ``family`` with (its regular face), or ``None`` when
-    the family is not installed (fontconfig would answer another family)."""
-    try:
-        answer = subprocess.run(  # noqa: S603 - fontconfig, a fixed argument list
-            ["fc-match", "--format=%{family}\n%{file}", f"{family}:style=Regular"],  # noqa: S607
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    families, _, path = answer.partition("\n")
-    if family not in families.split(",") or not Path(path).is_file():
-        return None
-    return path

@@ -32,13 +32,13 @@ from content.bodies import TableBody
 from content.bodies import TextBody
 from content.bodies import body_text
 from content.bodies import parse_body
+from content.fonts import family_file
 from content.languages import LANGUAGES
 from content.render import kinds_like
 from content.render import render_body_html
 from content.vertical import Column
 from content.vertical import Metrics
 from content.vertical import break_columns
-from content.vertical import font_file
 from content.vertical import font_metrics
 
 __all__ = ["COLUMN_EMS", "INDENT_EMS", "TITLE_SCALE", "PrintedTranslation", "printed"]
@@ -114,5 +114,5 @@ def _metrics(family: str) -> Metrics:
     """The family's metrics; without its file (not installed) every character counts as a
     fallback glyph would (the text then prints in tofu anyway: scripts/sysdeps.sh installs
     it)."""
-    path = font_file(family)
+    path = family_file(family)
     return font_metrics(path) if path else Metrics(advances={}, space=0.3)

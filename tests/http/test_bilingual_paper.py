@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from content.fonts import family_file
 from content.vertical import break_columns
-from content.vertical import font_file
 from content.vertical import font_metrics
 from signage_server.demo.bilingual import FINANCE_TITLE_UG
 from signage_server.demo.bilingual import FINANCE_UG
@@ -59,7 +59,7 @@ SEALED_BOTH = (
     " hash: neither can change without a new revision approved again."
 )
 
-MONGOLIAN_FONT = font_file("Noto Sans Mongolian")
+MONGOLIAN_FONT = family_file("Noto Sans Mongolian")
 needs_mongolian = pytest.mark.skipif(
     MONGOLIAN_FONT is None, reason="Noto Sans Mongolian missing (scripts/sysdeps.sh installs it)"
 )

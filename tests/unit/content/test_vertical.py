@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from content.fonts import family_file
 from content.languages import LANGUAGES
 from content.vertical import SAFETY
 from content.vertical import Metrics
 from content.vertical import break_columns
-from content.vertical import font_file
 from content.vertical import font_metrics
 from signage_server.demo.bilingual import NOTICE_MN
 from signage_server.paper import bilingual
@@ -51,13 +51,13 @@ def test_characters_the_font_lacks_count_as_a_fallback_face_sets_them() -> None:
 
 
 mongolian = pytest.mark.skipif(
-    font_file("Noto Sans Mongolian") is None, reason="fonts-noto-core is not installed"
+    family_file("Noto Sans Mongolian") is None, reason="fonts-noto-core is not installed"
 )
 
 
 @mongolian
 def test_mongolian_letters_are_measured_in_their_joined_forms() -> None:
-    path = font_file("Noto Sans Mongolian")
+    path = family_file("Noto Sans Mongolian")
     assert path is not None
     metrics = font_metrics(path)
     word = "ᠪᠡᠯᠴᠢᠭᠡᠷ"
