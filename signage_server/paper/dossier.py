@@ -545,10 +545,11 @@ def changes(
 BodyChanges = tuple[rules.TableDiff | None, rules.TextDiff | None, tuple[str, str] | None]
 
 
-def body_changes(older: object, newer: object) -> BodyChanges:
+def body_changes(older: object, newer: object, *, words: bool = False) -> BodyChanges:
     """Return what changed from the body ``older`` to ``newer`` (stored JSON): a table row by
     row (with its caption and note as text), anything else as text, and the kinds of body when
-    the kind changed; nothing when they are equal or one cannot be read."""
+    the kind changed; nothing when they are equal or one cannot be read. ``words``: texts
+    compared by word (a second language's, whose joined letters a cut would take apart)."""
     if older == newer:
         return None, None, None
     try:
@@ -567,10 +568,11 @@ def body_changes(older: object, newer: object) -> BodyChanges:
         around = rules.text_diff(
             "\n".join((old_body.caption, old_body.note)),
             "\n".join((new_body.caption, new_body.note)),
+            words=words,
         )
         return table, around if around.changed else None, None
     kinds = (old_body.type, new_body.type) if old_body.type != new_body.type else None
-    text = rules.text_diff(body_text(old_body), body_text(new_body))
+    text = rules.text_diff(body_text(old_body), body_text(new_body), words=words)
     if old_body.type in ("image", "pdf") and old_body.type == new_body.type and not text.changed:
         # The same kind of file, another file: say so (its caption did not change).
         kinds = (old_body.type, new_body.type)
@@ -588,8 +590,8 @@ def translation_changes(
         gone = not newer
         lang = str((older or newer or {}).get("lang", ""))
         return rules.TranslationChanges(lang, presence="removed" if gone else "added")
-    title = rules.text_diff(str(older.get("title", "")), str(newer.get("title", "")))
-    table, text, kinds = body_changes(older.get("body"), newer.get("body"))
+    title = rules.text_diff(str(older.get("title", "")), str(newer.get("title", "")), words=True)
+    table, text, kinds = body_changes(older.get("body"), newer.get("body"), words=True)
     return rules.TranslationChanges(
         str(newer.get("lang", "")),
         title=title if title.changed else None,

@@ -285,10 +285,11 @@ class TextDiff:
 CONTEXT_CHARS = 40
 
 
-def text_diff(old: str, new: str, *, context: int = CONTEXT_CHARS) -> TextDiff:
-    """Return what changed from ``old`` to ``new``, by character (Chinese has no spaces)."""
+def text_diff(old: str, new: str, *, context: int = CONTEXT_CHARS, words: bool = False) -> TextDiff:
+    """Return what changed from ``old`` to ``new``, by character (Chinese has no spaces);
+    ``words``: by word (a second language's text: see ``disclosure.rules.text_ops``)."""
     ops: list[tuple[str, str]] = []
-    raw = text_ops(old, new)
+    raw = text_ops(old, new, words=words)
     for index, (op, text) in enumerate(raw):
         if op == "=" and len(text) > 2 * context + 1:
             head = text[:context] if index > 0 else ""

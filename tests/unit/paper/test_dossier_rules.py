@@ -173,3 +173,14 @@ def test_text_is_compared_by_character_and_long_unchanged_text_shortened() -> No
     assert any("…" in text for text in unchanged)
     assert sum(len(t) for t in unchanged) < len(old)
     assert not text_diff("同样", "同样").changed
+
+
+def test_a_second_language_is_compared_by_word() -> None:
+    from signage_server.paper.dossier import translation_changes
+
+    old = {"lang": "ug", "title": "ھېسابات", "body": {"type": "text", "text": "سانلىق مەلۇمات"}}
+    new = {**old, "body": {"type": "text", "text": "يېڭى مەلۇمات"}}
+    changes = translation_changes(old, new)
+    assert changes is not None and changes.text is not None
+    # Whole words, never letters cut out of one (they would lose their joining).
+    assert ("-", "سانلىق") in changes.text.ops and ("+", "يېڭى") in changes.text.ops
