@@ -60,6 +60,10 @@ class Screen(Base):
     current_item_id: Mapped[int | None]
     uptime_s: Mapped[int] = mapped_column(default=0)
     player_address: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: The box agent beside its browser (``deploy/kiosk``): its version and when it last
+    #: reported; ``fleet.agents.agent_present`` says whether it still counts.
+    agent_version: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
+    agent_seen_at: Mapped[dt.datetime | None]
 
     org: Mapped[Org] = relationship()
     groups: Mapped[list[ScreenGroup]] = relationship(
