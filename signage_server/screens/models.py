@@ -64,6 +64,9 @@ class Screen(Base):
     #: reported; ``fleet.agents.agent_present`` says whether it still counts.
     agent_version: Mapped[str] = mapped_column(sa.String(32), default="", server_default="")
     agent_seen_at: Mapped[dt.datetime | None]
+    #: The player version its page last reported (``screens.player.player_version`` of the
+    #: server that served it); behind the server's means the box still runs an old player.
+    player_version: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
 
     org: Mapped[Org] = relationship()
     groups: Mapped[list[ScreenGroup]] = relationship(

@@ -11,6 +11,12 @@ from signage_server import __version__
 from signage_server.screens.layouts import player_definitions_json
 
 
+def player_version() -> str:
+    """The version of the player this server serves: the page, its Service Worker and its files
+    carry it (``?v=``), players report it, and a player behind it updates itself."""
+    return __version__
+
+
 def page(preview_manifest: str = "", preview_source: str = "") -> str:
     """Render the player page, for a screen or as an operator preview: with a manifest URL, or
     with ``preview_source="parent"`` (the page framing it hands the manifest over)."""
@@ -22,7 +28,7 @@ def page(preview_manifest: str = "", preview_source: str = "") -> str:
         sw=url_for("player.service_worker"),
         socket_path="/socket.io",
         namespace="/player",
-        player_version=__version__,
+        player_version=player_version(),
         preview_manifest=preview_manifest,
         preview_source=preview_source,
         definitions=player_definitions_json(),

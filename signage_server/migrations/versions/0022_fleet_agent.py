@@ -1,4 +1,5 @@
-"""Screens know their box agent: its version and when it last reported
+"""Screens know their box agent: its version and when it last reported, and the player version
+its page reports
 
 Revision ID: 0022_fleet_agent
 Revises: 0021_sheet_mime
@@ -20,10 +21,14 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("agent_version", sa.String(32), nullable=False, server_default="")
         )
+        batch.add_column(
+            sa.Column("player_version", sa.String(64), nullable=False, server_default="")
+        )
         batch.add_column(sa.Column("agent_seen_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("screens", recreate="never") as batch:
         batch.drop_column("agent_seen_at")
+        batch.drop_column("player_version")
         batch.drop_column("agent_version")
