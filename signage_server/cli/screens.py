@@ -10,8 +10,6 @@ from signage_server import services as registry
 from signage_server.cli.base import Group
 from signage_server.cli.base import fail
 from signage_server.cli.lookup import org_with_code
-from signage_server.errorhandlers import domain_message
-from signage_server.errors import DomainError
 from signage_server.extensions import db
 from signage_server.fleet.commands import services as commands
 from signage_server.fleet.commands.rules import Kind
@@ -146,8 +144,5 @@ def screen_list() -> None:
 def screen_command(screen_id: int, kind: str) -> None:
     """Send remote command KIND to screen SCREEN_ID (audited as issued by ``cli``); print JSON
     of the command (the identical one still pending, if any)."""
-    try:
-        issued = commands.issue_as_administrator(screen_id, kind)
-    except DomainError as error:
-        fail(f"{error.code}: {domain_message(error)}")
+    issued = commands.issue_as_administrator(screen_id, kind)
     click.echo(json.dumps(issued.command.json()))

@@ -21,7 +21,9 @@ def test_operator_identifies_a_screen_and_the_player_shows_it(
     browser: Browser, live: Live, screenshots: Path
 ) -> None:
     screen = json.loads(
-        live.cli("screen", "register", "集义村村委会大屏", "--org", "JIYI-01", "--audience", "public")
+        live.cli(
+            "screen", "register", "集义村村委会大屏", "--org", "JIYI-01", "--audience", "public"
+        )
     )
     box_context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     box = box_context.new_page()

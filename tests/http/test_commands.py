@@ -4,6 +4,7 @@ page and the wall, permissions, the audit record, agent-only kinds, cancelling, 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -32,7 +33,9 @@ def screen(make: Factory) -> dict[str, Any]:
     return made
 
 
-def issue(client: FlaskClient, make: Factory, screen_id: int, kind: str, user: str = OPERATOR) -> Any:
+def issue(
+    client: FlaskClient, make: Factory, screen_id: int, kind: str, user: str = OPERATOR
+) -> Any:
     return client.post(
         f"/api/v1/screens/{screen_id}/commands", json={"kind": kind}, headers=make.headers(user)
     )
@@ -61,7 +64,12 @@ def test_issue_by_api_queues_it_for_an_offline_screen_and_audits_it(
     assert (body["kind"], body["state"]) == ("reload", "queued")
     assert dt.datetime.fromisoformat(body["expires_at"]) == NOW + dt.timedelta(hours=24)
     [(actor, subject_id, action, state, details)] = audit_records(app)
-    assert (actor, subject_id, action, state) == (OPERATOR, screen["id"], "command_reload", "queued")
+    assert (actor, subject_id, action, state) == (
+        OPERATOR,
+        screen["id"],
+        "command_reload",
+        "queued",
+    )
     assert details["command"] == body["id"] and details["kind"] == "reload"
 
 
@@ -97,8 +105,9 @@ def test_agent_only_kinds_need_the_agent(
         refused = issue(client, make, screen["id"], kind)
         assert refused.status_code == 422
         assert refused.get_json()["error"]["code"] == "no_agent"
-        assert "snapshot agent" in refused.get_json()["error"]["message"] or "截屏代理" in (
-            refused.get_json()["error"]["message"]
+        assert (
+            "snapshot agent" in refused.get_json()["error"]["message"]
+            or "截屏代理" in (refused.get_json()["error"]["message"])
         )
     # An agent heard 20 minutes ago counts as gone (fleet.agents.SILENT_AFTER is 15 minutes).
     set_agent(app, screen["id"], NOW - dt.timedelta(minutes=20))
@@ -201,3 +210,17 @@ def test_an_operator_of_another_village_sees_no_menu(
         f"/screens/{screen['id']}/commands", data={"kind": "reload", "csrf_token": token}
     )
     assert refused.status_code == 403
+
+
+def test_the_administrator_issues_a_command_from_the_command_line(
+    app: Flask, make: Factory, screen: dict[str, Any]
+) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["screen", "command", str(screen["id"]), "identify"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert (body["kind"], body["state"], body["issued_by"]) == ("identify", "queued", "cli")
+    refused = runner.invoke(args=["screen", "command", str(screen["id"]), "reboot"])
+    assert refused.exit_code != 0
+    assert "no snapshot agent" in refused.output
+    assert [(a, r) for a, _, r, _, _ in audit_records(app)] == [("cli", "command_identify")]

@@ -10,7 +10,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    # the edges import the screens' services: imported once the app is built.
+    # cycle: the edges import the screens' services (screens <-> disclosure, schedule);
+    # imported once the app is built.
     from signage_server.fleet.commands import api
     from signage_server.fleet.commands import views
 
