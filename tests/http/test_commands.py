@@ -224,3 +224,16 @@ def test_the_administrator_issues_a_command_from_the_command_line(
     assert refused.exit_code != 0
     assert "no snapshot agent" in refused.output
     assert [(a, r) for a, _, r, _, _ in audit_records(app)] == [("cli", "command_identify")]
+
+
+def test_the_audit_log_shows_commands_to_those_who_see_the_screen(
+    client: FlaskClient, make: Factory, screen: dict[str, Any]
+) -> None:
+    issue(client, make, screen["id"], "identify")
+    make.login(client, OPERATOR)
+    html = client.get("/audit").get_data(as_text=True)
+    assert "远程指令：识别屏幕" in html
+    assert f'href="/screens/{screen["id"]}"' in html
+    other = client.application.test_client()
+    make.login(other, "dongguan_operator")
+    assert "远程指令：识别屏幕" not in other.get("/audit").get_data(as_text=True)
