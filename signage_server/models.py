@@ -26,6 +26,7 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
 from signage_server.feedback.models import Transfer
+from signage_server.fleet.commands.models import ScreenCommand
 from signage_server.lease.models import SchedulerLease
 from signage_server.matters.models import Matter
 from signage_server.matters.models import MatterStage
@@ -88,6 +89,7 @@ __all__ = [
     "RoleGrant",
     "SchedulerLease",
     "Screen",
+    "ScreenCommand",
     "ScreenGroup",
     "Transfer",
     "User",

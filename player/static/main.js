@@ -19,6 +19,9 @@
  *   bilingual.js   an item's second language: side by side or alternating, its marks
  *   frame.js       layouts (the server's definitions), scale-to-fit, header clock
  *   pairing.js     the pairing code and its polling
+ *   commands.js    remote commands from the screen wall (reload, clear cache, identify, and
+ *                  reboot / snapshot handed to the box agent); update.js: self-update when
+ *                  the server serves another player version
  *   preview.js     the operator's preview (no socket, no reports; ?all_pages=1)
  *   aloud.js       定时朗读: reading the item on screen aloud at set times or on a key press;
  *                  speech.js: what is said, the voice, the adapter around speechSynthesis;
@@ -35,6 +38,7 @@ import * as cells from './cells.js';
 import { createAloud } from './aloud.js';
 import { createAssets } from './assets.js';
 import { createColumnMeter } from './columns.js';
+import { createCommands } from './commands.js';
 import { setText } from './dom.js';
 import { createDisplay } from './display.js';
 import { createFrame } from './frame.js';
@@ -48,6 +52,7 @@ import { createSpeaker } from './speech.js';
 import { FLUSH_AT, FLUSH_MS, createNet } from './socket.js';
 import { createStore, opener } from './store.js';
 import { DEFAULT_TZ } from './time.js';
+import { createUpdater } from './update.js';
 
 const TICK_MS = 1000;
 const STATUS_MS = 60000;
@@ -187,6 +192,20 @@ ctx.renderers = createRenderers({
 });
 ctx.display = createDisplay(ctx);
 ctx.net = createNet(ctx);
+ctx.commands = createCommands({
+  S, store, doc: document, win: window, caches: secure ? caches : null, mono, warn,
+  send: (event, payload) => ctx.net.emitWithAck(event, payload),
+  reload: () => location.reload()
+});
+ctx.updater = createUpdater({
+  version: CFG.version,
+  store,
+  sw: !S.preview && 'serviceWorker' in navigator ? navigator.serviceWorker : null,
+  reload: () => location.reload(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id),
+  warn
+});
 ctx.pairing = createPairing(ctx);
 ctx.sheet = createPreview(ctx);
 const synth = window.speechSynthesis || null;
@@ -261,6 +280,7 @@ function tick() {
     }
     if (!S.token) return;
     if (!dom.frame.hidden) ctx.aloud.tick(at);
+    ctx.commands.tick(t);
     if (t >= S.due.status) {
       S.due.status = t + STATUS_MS;
       net.sendStatus();

@@ -7,6 +7,9 @@
  *                                          the screen's facts (kept in the store), and how
  *                                          long to wait before acknowledging (below)
  *                     pace {ack_delay_ms}  a new wait, when the process filled or emptied
+ *                     command {id, kind, issued_at, expires_at}
+ *                                          a remote command (commands.js), answered with
+ *                                          command_done {id, ok, error?}
  *                     manifest {...}       stored -> files prefetched -> ack -> applied
  *                     manifest_delta {...} applied to the manifest held (delta.js), then as a
  *                                          manifest; on a base mismatch: the full one by poll
@@ -16,13 +19,14 @@
  *                                          would compete with the push still going out; the
  *                                          server says how long in hello (longer on a process
  *                                          with many players), 1-3 s until it has
- *                     status {version, current_item, uptime_s}
+ *                     status {version, current_item, uptime_s, player_version}
  *                     played [records]     in batches of 50 acknowledged by the server;
  *                                          a batch leaves the queue only once acknowledged
  *                                          and not deferred
  *
  * createNet(ctx) takes everything from `ctx` (main.js): io (socket.io-client's function),
- * fetch, store, assets, display, frame, unpair, mono() (a monotonic clock), random(), warn.
+ * fetch, store, assets, display, frame, unpair, mono() (a monotonic clock), random(), warn, and
+ * when present commands (commands.js) and updater (update.js: hello's player_version).
  * Node tests give it a fake socket and a memory store.
  */
 
@@ -52,13 +56,15 @@ export function ackDelay(value) {
   return { min: value.min, spread: value.spread };
 }
 
-/** The `status` report of a player. */
-export function statusPayload(S, uptimeMs) {
-  return {
+/** The `status` report of a player (`playerVersion`: the page's own player version). */
+export function statusPayload(S, uptimeMs, playerVersion) {
+  const payload = {
     version: S.rotation.manifest ? S.rotation.manifest.version : null,
     current_item: S.cur ? S.cur.id : null,
     uptime_s: Math.round(uptimeMs / 1000)
   };
+  if (playerVersion) payload.player_version = playerVersion;
+  return payload;
 }
 
 /**
@@ -92,7 +98,7 @@ export function createNet(ctx) {
 
   function sendStatus() {
     if (S.preview) return;
-    emit('status', statusPayload(S, ctx.mono()));
+    emit('status', statusPayload(S, ctx.mono(), cfg.version));
   }
 
   /** Store manifest `m`, fetch its files, acknowledge it, and show it (unless a newer came). */
@@ -136,6 +142,7 @@ export function createNet(ctx) {
     ctx.display.setScreen(payload.screen);
     store.put('hello', payload).catch((e) => warn('hello not stored', e));
     if (!S.rotation.manifest && payload.screen.layout) ctx.frame.setLayout(payload.screen.layout);
+    if (ctx.updater) ctx.updater.check(payload.player_version);
   }
 
   function connect() {
@@ -167,6 +174,9 @@ export function createNet(ctx) {
     });
     socket.on('manifest', (m) => receiveManifest(m));
     socket.on('manifest_delta', (d) => receiveDelta(d));
+    socket.on('command', (c) => {
+      if (ctx.commands) ctx.commands.receive(c).catch((e) => warn('command failed', e));
+    });
   }
 
   function disconnect() {
@@ -249,7 +259,7 @@ export function createNet(ctx) {
   }
 
   return {
-    emit, sendStatus, sendDueAck, receiveManifest, receiveDelta, connect, disconnect, poll,
-    queuePlayed, flushPlayed
+    emit, emitWithAck, sendStatus, sendDueAck, receiveManifest, receiveDelta, connect, disconnect,
+    poll, queuePlayed, flushPlayed
   };
 }

@@ -2,8 +2,12 @@
  * Sunshine Signage player Service Worker (served as /player/sw.js, scope /player/).
  *
  * - The shell (player page, every ES module of the player, player.css, vendor scripts) is
- *   precached at install and served network-first, falling back to the cache (query strings
- *   ignored), so a screen starts with the server unreachable. The page adds what it knows
+ *   precached at install and served network-first, falling back to the cache, so a screen
+ *   starts with the server unreachable (networkFirst: a slow network gets the cached copy of
+ *   the same version only; an unreachable server any cached version).
+ * - Updates: the page registers sw.js?v=<player version>; a new player version is a new
+ *   worker script, which precaches the new shell, skips waiting and claims the pages (and
+ *   drops other caches); the page reloads itself into it (update.js). The page adds what it knows
  *   from the server (its stylesheets, every layout's stylesheet) with a `precache` message.
  *   tests/player/js/shell.test.js checks that SHELL names every module main.js imports.
  * - Files under /assets/<sha256> are content-addressed: cache-first, kept until the player
@@ -34,6 +38,7 @@ var SHELL = [
   withVersion('static/bilingual.js'),
   withVersion('static/cells.js'),
   withVersion('static/columns.js'),
+  withVersion('static/commands.js'),
   withVersion('static/delta.js'),
   withVersion('static/display.js'),
   withVersion('static/dom.js'),
@@ -49,6 +54,7 @@ var SHELL = [
   withVersion('static/speech.js'),
   withVersion('static/store.js'),
   withVersion('static/time.js'),
+  withVersion('static/update.js'),
   withVersion('static/player.css'),
   withVersion('static/vendor/idb.js'),
   withVersion('static/vendor/socket.io.min.js'),
@@ -131,7 +137,12 @@ function timeout(ms) {
   });
 }
 
-/** Network first; on failure (or after a timeout when a cached copy exists) the cached copy. */
+/**
+ * Network first. After NETWORK_TIMEOUT_MS a cached copy of exactly this URL (the same `?v=`:
+ * the same player version) is served; a copy of another version only when the network failed
+ * (an offline box starts from what it has). So once the server serves a new player, a slow
+ * network never mixes an old module into a new page.
+ */
 function networkFirst(request, key) {
   var network = fetch(request).then(function (response) {
     var copy = response.clone();
@@ -142,21 +153,24 @@ function networkFirst(request, key) {
     });
     return response;
   });
-  var cached = caches.match(key, { ignoreSearch: true, cacheName: SHELL_CACHE });
+  var exact = caches.match(key, { cacheName: SHELL_CACHE });
+  var failed = network.then(function (response) {
+    return response.status >= 500 ? null : response; // a failing server: prefer a copy
+  }).catch(function () {
+    return null;
+  });
   return Promise.race([
-    network.then(function (response) {
-      return response.status >= 500 ? null : response; // a failing server: prefer the copy
-    }).catch(function () {
-      return null;
-    }),
-    cached.then(function (hit) {
+    failed,
+    exact.then(function (hit) {
       return hit ? timeout(NETWORK_TIMEOUT_MS).then(function () {
         return hit;
-      }) : new Promise(function () {}); // no copy: wait for the network
+      }) : new Promise(function () {}); // no copy of this version: wait for the network
     })
   ]).then(function (response) {
     if (response) return response;
-    return cached.then(function (hit) {
+    return exact.then(function (hit) {
+      return hit || caches.match(key, { ignoreSearch: true, cacheName: SHELL_CACHE });
+    }).then(function (hit) {
       return hit || network;
     });
   });

@@ -37,12 +37,14 @@ from signage_server.disclosure.models import Revision
 from signage_server.feedback import rules as feedback_rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.services.visibility import visible_condition as case_visible
+from signage_server.fleet.commands.rules import ACTION_LABELS as command_action_labels
 from signage_server.i18n import N_
 from signage_server.matters import rules as matter_rules
 from signage_server.matters.models import Matter
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.paper.models import Dossier
+from signage_server.screens.models import Screen
 from signage_server.supervision import rules as supervision_rules
 from signage_server.supervision.models import Accountability
 from signage_server.supervision.models import Finding
@@ -180,6 +182,13 @@ LOG_SUBJECTS: tuple[LogSubject, ...] = (
         Assessment,
         # The org's approver and those above who see assessment reports.
         lambda principal: principal.org_condition(account_rules.Permission.SEE_ASSESSMENTS),
+    ),
+    LogSubject(
+        rules.SCREEN,
+        N_("Screens (remote commands)"),
+        command_action_labels,
+        Screen,
+        _in_org,
     ),
 )
 

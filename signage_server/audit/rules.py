@@ -65,6 +65,8 @@ MATTER = "matter"
 APPRAISAL = "appraisal"
 #: A half-yearly or year-end assessment (考核): the assessor's scores saved, finalised.
 ASSESSMENT = "assessment"
+#: A screen: the remote commands operators send to it (reload, reboot the box, ...).
+SCREEN = "screen"
 SUBJECTS = (
     ITEM,
     CASE,
@@ -78,6 +80,7 @@ SUBJECTS = (
     MATTER,
     APPRAISAL,
     ASSESSMENT,
+    SCREEN,
 )
 
 

@@ -11,6 +11,8 @@ from signage_server.cli.base import Group
 from signage_server.cli.base import fail
 from signage_server.cli.lookup import org_with_code
 from signage_server.extensions import db
+from signage_server.fleet.commands import services as commands
+from signage_server.fleet.commands.rules import Kind
 from signage_server.screens import services as screens
 from signage_server.screens.layouts import design_sizes
 from signage_server.screens.links import player_url
@@ -134,3 +136,13 @@ def screen_list() -> None:
             f"{screen.id:>4}  {screen.org.code:<10} {screen.audience.value:<7} {screen.layout:<10}"
             f" {state:<8} {screen.name}"
         )
+
+
+@screen_group.command("command")
+@click.argument("screen_id", type=int)
+@click.argument("kind", type=click.Choice([k.value for k in Kind]))
+def screen_command(screen_id: int, kind: str) -> None:
+    """Send remote command KIND to screen SCREEN_ID (audited as issued by ``cli``); print JSON
+    of the command (the identical one still pending, if any)."""
+    issued = commands.issue_as_administrator(screen_id, kind)
+    click.echo(json.dumps(issued.command.json()))

@@ -27,6 +27,7 @@ from signage_server.errorhandlers import domain_message
 from signage_server.errors import DomainError
 from signage_server.errors import Unauthorized
 from signage_server.feedback.links import screen_code
+from signage_server.fleet.commands import services as commands
 from signage_server.realtime.batching import ACKS
 from signage_server.realtime.batching import DATABASE_GATE
 from signage_server.realtime.batching import STATUSES
@@ -36,6 +37,7 @@ from signage_server.realtime.notifier import player_room
 from signage_server.realtime.pacing import ATTENDANCE
 from signage_server.realtime.pacing import AckDelay
 from signage_server.screens.models import Screen
+from signage_server.screens.player import player_version
 from signage_server.screens.services import players
 from signage_server.screens.services.wall import wall_rooms
 
@@ -45,6 +47,8 @@ def hello_json(screen: Screen, ack: AckDelay) -> dict[str, Any]:
     it waits before acknowledging a manifest (``realtime.pacing``)."""
     return {
         "ack_delay_ms": ack.json(),
+        # The player served now: a page of another version updates itself.
+        "player_version": player_version(),
         "screen": {
             "id": screen.id,
             "name": screen.name,
@@ -109,6 +113,10 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
         emit("hello", hello_json(connection.screen, delay))
         _pace(everybody)
         emit("manifest", connection.manifest)
+        with registry.get(DATABASE_GATE):
+            pending = commands.pending_for(connection.screen.id)
+        for command in pending:
+            emit("command", command)
         registry.get(WALL).add(connection.screen.id)
 
     def on_disconnect(self, reason: Any = None) -> None:
@@ -124,6 +132,12 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
 
     def on_status(self, data: Any = None) -> None:
         registry.get(STATUSES).add(_report(data))
+
+    def on_command_done(self, data: Any = None) -> dict[str, Any]:
+        """The player carried out (or could not carry out) a remote command: ``{id, ok,
+        error?}``; answer ``{id, state}``."""
+        with registry.get(DATABASE_GATE):
+            return commands.command_done(session.get("screen"), data)
 
     def on_played(self, data: Any = None) -> dict[str, int]:
         """Store proof of play; answer ``{accepted, duplicates, rejected, deferred}``."""

@@ -38,6 +38,9 @@ class SocketIONotifier:
         if rooms:
             self.socketio.emit("manifest_delta", delta, to=rooms, namespace="/player")
 
+    def send_command(self, command: dict[str, Any], screen_id: int) -> None:
+        self.socketio.emit("command", command, to=player_room(screen_id), namespace="/player")
+
     def disconnect(self, sids: Iterable[str]) -> None:
         server = self.socketio.server
         if server is None:

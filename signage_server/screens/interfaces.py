@@ -29,6 +29,10 @@ class Notifier(Protocol):
         new state: ``news`` holds each screen's wall entry with its org's path."""
         ...
 
+    def send_command(self, command: dict[str, Any], screen_id: int) -> None:
+        """Send a remote ``command`` (``fleet.commands``) to the screen's players."""
+        ...
+
 
 #: Where the app's notifier is registered.
 NOTIFIER = registry.Key[Notifier]("notifier")

@@ -513,6 +513,11 @@ PUBLIC: dict[str, Filler] = {
 
 #: Endpoints that need a login: anonymous callers and screens are turned away (checked).
 LOGIN = {
+    "commands.cancel",
+    "commands.issue",
+    "commands_api.cancel",
+    "commands_api.index",
+    "commands_api.issue",
     "accounts.account",
     "accounts.add_grant",
     "accounts.change_password",

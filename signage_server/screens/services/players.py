@@ -92,6 +92,9 @@ def report_status(
     version = status.get("version")
     if isinstance(version, str) and len(version) <= 64:
         screen.acked_version = version or screen.acked_version
+    player_version = status.get("player_version")
+    if isinstance(player_version, str) and 0 < len(player_version) <= 64:
+        screen.player_version = player_version
     seen(screen, now)
 
 
@@ -250,6 +253,10 @@ def _reporting(session: Session, known: Identity | None) -> Screen:
     if screen is None or not _holds(screen, known):
         raise refused()
     return screen
+
+
+#: The connected screen (for other packages' socket use cases: ``fleet.commands``).
+reporting_screen = _reporting
 
 
 def _reporting_many(session: Session, reports: Sequence[Report]) -> dict[int, Screen]:
