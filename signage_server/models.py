@@ -26,6 +26,9 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
 from signage_server.feedback.models import Transfer
+from signage_server.fleet.health.models import BoxHealth
+from signage_server.fleet.health.models import BoxRestart
+from signage_server.fleet.snapshots.models import Snapshot
 from signage_server.lease.models import SchedulerLease
 from signage_server.matters.models import Matter
 from signage_server.matters.models import MatterStage
@@ -57,6 +60,8 @@ __all__ = [
     "Asset",
     "AuditRecord",
     "Ballot",
+    "BoxHealth",
+    "BoxRestart",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -89,6 +94,7 @@ __all__ = [
     "SchedulerLease",
     "Screen",
     "ScreenGroup",
+    "Snapshot",
     "Transfer",
     "User",
     "Voter",
