@@ -1,0 +1,184 @@
+"""The box agent for real: a headless Chromium shows a screen's player with its debugging port
+on 127.0.0.1, the real agent (player/agent.py, a separate process) attaches to it, reports the
+box's health and uploads snapshots; the wall shows the latest one to an operator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Live
+from tests.browser.test_admin_ui import log_in
+from tests.conftest import ROOT
+from tests.servers import free_port
+
+pytestmark = pytest.mark.browser
+
+AGENT = ROOT / "player" / "agent.py"
+SHOTS = Path("/work/scratch/snap")
+
+
+def get(base: str, token: str, path: str) -> Any:
+    req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_for(check: Any, timeout: float = 60.0, what: str = "") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> str:
+    process.terminate()
+    try:
+        out, _ = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate()
+    return out.decode("utf-8", "replace") if out else ""
+
+
+@pytest.fixture
+def kiosk(live: Live) -> Iterator[tuple[dict[str, Any], int]]:
+    """A registered screen played by a headless Chromium with its debugging port on
+    127.0.0.1 (as deploy/kiosk/signage-kiosk starts it)."""
+    screen = json.loads(
+        live.cli("screen", "register", "集义村广场屏（代理）", "--org", "JIYI-01", "--audience", "public")
+    )
+    port = free_port()
+    with tempfile.TemporaryDirectory() as profile:
+        chromium = subprocess.Popen(
+            [
+                "/usr/bin/chromium",
+                "--headless=new",
+                f"--remote-debugging-port={port}",
+                "--remote-debugging-address=127.0.0.1",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--window-size=1280,720",
+                f"--user-data-dir={profile}",
+                screen["player_url"],
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            yield screen, port
+        finally:
+            stop(chromium)
+
+
+def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
+    kiosk: tuple[dict[str, Any], int], live: Live, browser: Browser, tmp_path: Path
+) -> None:
+    screen, port = kiosk
+    operator = live.cli("token", "create", "jiyi01_operator").strip()
+    before = get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"]
+    assert before["agent"] is False and before["latest_snapshot"] is None
+
+    agent = subprocess.Popen(
+        [
+            sys.executable,
+            str(AGENT),
+            "run",
+            "--port",
+            str(port),
+            "--state-dir",
+            str(tmp_path / "agent"),
+            "--health-every",
+            "2",
+            "--snapshot-every",
+            "3",
+            "--first-snapshot-after",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+
+        def snapshot_of_an_item() -> Any:
+            fleet = get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"]
+            shot = fleet["latest_snapshot"]
+            return fleet if shot and shot["item"] else None
+
+        fleet = wait_for(snapshot_of_an_item, 90, "a snapshot of an item on screen")
+        assert fleet["agent"] is True
+        assert fleet["health"]["agent_version"]
+        assert fleet["health"]["browser_version"].startswith(("Chrome", "HeadlessChrome"))
+        assert fleet["health"]["player_version"]
+        assert fleet["health"]["disk_total"] > 0
+        assert fleet["health"]["restart_reason"] == "first_start"
+        shot = fleet["latest_snapshot"]
+        assert shot["width"] == 1280 and shot["revision"]
+        assert shot["audit_head"]["seq"] >= 1 and len(shot["audit_head"]["hash"]) == 64
+
+        # The wall asks for a snapshot now: the player passes it to the agent's binding.
+        import websocket
+
+        target = next(
+            t
+            for t in json.loads(
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5).read()
+            )
+            if t.get("type") == "page" and "/player/" in t.get("url", "")
+        )
+        ws = websocket.create_connection(target["webSocketDebuggerUrl"], suppress_origin=True)
+        message = json.dumps({"type": "command", "id": 4242, "kind": "snapshot"})
+        ws.send(
+            json.dumps(
+                {
+                    "id": 1,
+                    "method": "Runtime.evaluate",
+                    "params": {"expression": f"window.signageAgent({json.dumps(message)})"},
+                }
+            )
+        )
+        ws.recv()
+        ws.close()
+        wait_for(
+            lambda: get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"][
+                "latest_snapshot"
+            ]["reason"]
+            == "command",
+            30,
+            "the snapshot the wall asked for",
+        )
+    finally:
+        output = stop(agent)
+    assert "snapshot" in output and "uploaded" in output, output
+
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, live.base, "jiyi01_operator")
+    page.goto(live.base + "/screens?q=" + "代理")
+    tile = page.locator(f'.screen-card[data-screen="{screen["id"]}"]')
+    image = tile.locator(".fleet-snapshot img")
+    expect(image).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert tile.locator(".fleet-no-agent").count() == 0
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tile.screenshot(path=str(SHOTS / "wall-tile-snapshot.png"))
+    page.screenshot(path=str(SHOTS / "wall-snapshot.png"), full_page=True)
+    page.goto(live.base + f"/screens/{screen['id']}")
+    expect(page.locator(".fleet-screen")).to_contain_text("首次启动")
+    page.locator(".fleet-screen").screenshot(path=str(SHOTS / "screen-health.png"))
+    context.close()
