@@ -60,7 +60,9 @@ def kiosk(live: Live) -> Iterator[tuple[dict[str, Any], int]]:
     """A registered screen played by a headless Chromium with its debugging port on
     127.0.0.1 (as deploy/kiosk/signage-kiosk starts it)."""
     screen = json.loads(
-        live.cli("screen", "register", "集义村广场屏（代理）", "--org", "JIYI-01", "--audience", "public")
+        live.cli(
+            "screen", "register", "集义村广场屏（代理）", "--org", "JIYI-01", "--audience", "public"
+        )
     )
     port = free_port()
     with tempfile.TemporaryDirectory() as profile:
@@ -155,10 +157,12 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
         ws.recv()
         ws.close()
         wait_for(
-            lambda: get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"][
-                "latest_snapshot"
-            ]["reason"]
-            == "command",
+            lambda: (
+                get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"][
+                    "latest_snapshot"
+                ]["reason"]
+                == "command"
+            ),
             30,
             "the snapshot the wall asked for",
         )
@@ -173,7 +177,9 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
     tile = page.locator(f'.screen-card[data-screen="{screen["id"]}"]')
     image = tile.locator(".fleet-snapshot img")
     expect(image).to_be_visible()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
     assert tile.locator(".fleet-no-agent").count() == 0
     SHOTS.mkdir(parents=True, exist_ok=True)
     tile.screenshot(path=str(SHOTS / "wall-tile-snapshot.png"))

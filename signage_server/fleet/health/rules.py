@@ -53,7 +53,7 @@ class Flag(StrEnum):
 
 
 FLAG_LABELS = {
-    Flag.DISK_FULL: N_("disk over 90 % full"),
+    Flag.DISK_FULL: N_("disk more than 90 percent full"),
     Flag.RESTARTS: N_("restarted 3 times or more in 24 hours"),
     Flag.PLAYER_BEHIND: N_("player version behind the server's"),
     Flag.AGENT_SILENT: N_("box agent silent"),

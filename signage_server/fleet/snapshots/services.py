@@ -26,7 +26,6 @@ from content.assets import Limits
 from content.assets import inspect
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
-from signage_server.accounts.rules import Permission
 from signage_server.assets.services import refusal
 from signage_server.audit.services import head
 from signage_server.config import Settings
@@ -42,7 +41,7 @@ from signage_server.i18n import N_
 from signage_server.screens import plays
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
-from signage_server.screens.services.lookup import screen_for
+from signage_server.screens.services.lookup import find
 from signage_server.screens.services.players import _holdings
 from signage_server.screens.services.tokens import token_holder
 from signage_server.unit_of_work import committed
@@ -253,14 +252,22 @@ def of_item(
 
 
 def image(principal: Principal, screen_id: int, snapshot_id: int) -> bytes:
-    """Return the stored image of a snapshot of a screen the caller may see.
+    """Return the stored image of a snapshot, for a caller who may see its screen's content
+    (the audience rule, as everywhere: a public screen's snapshot is public content, a party
+    screen's only for those who may see party items there).
 
-    :raise NotFound: no such snapshot of that screen (or the caller may not see its content);
-        :raise PermissionDenied: the caller may not see the screen.
+    :raise NotFound: no such snapshot of that screen, or the caller may not see it (which is
+        not told apart: a refusal would confirm the snapshot exists).
     """
-    screen = screen_for(principal, screen_id, Permission.VIEW)
-    snapshot = current_session().get(Snapshot, snapshot_id)
-    if snapshot is None or snapshot.screen_id != screen.id or not may_view(principal, screen):
+    session = current_session()
+    snapshot = session.get(Snapshot, snapshot_id)
+    screen = find(session, screen_id)
+    if (
+        snapshot is None
+        or screen is None
+        or snapshot.screen_id != screen.id
+        or not may_view(principal, screen)
+    ):
         raise NotFound(N_("No such snapshot."), code="snapshot_not_found")
     data = registry.get(SNAPSHOTS).get(snapshot.sha256)
     if data is None:

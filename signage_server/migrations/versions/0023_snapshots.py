@@ -67,7 +67,7 @@ def upgrade() -> None:
         sa.Column("uptime_s", BIGINT, nullable=False),
         sa.Column("disk_used", BIGINT, nullable=False),
         sa.Column("disk_total", BIGINT, nullable=False),
-        sa.Column("temperature_c", sa.Float(), nullable=True),
+        sa.Column("temperature_c", sa.Double(), nullable=True),
         sa.Column("browser_version", sa.String(length=64), nullable=False),
         sa.Column("player_version", sa.String(length=64), nullable=False),
         sa.Column("agent_version", sa.String(length=32), nullable=False),
