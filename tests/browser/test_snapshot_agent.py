@@ -26,7 +26,6 @@ from tests.servers import free_port
 pytestmark = pytest.mark.browser
 
 AGENT = ROOT / "player" / "agent.py"
-SHOTS = Path("/work/scratch/snap")
 
 
 def get(base: str, token: str, path: str) -> Any:
@@ -89,7 +88,11 @@ def kiosk(live: Live) -> Iterator[tuple[dict[str, Any], int]]:
 
 
 def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
-    kiosk: tuple[dict[str, Any], int], live: Live, browser: Browser, tmp_path: Path
+    kiosk: tuple[dict[str, Any], int],
+    live: Live,
+    browser: Browser,
+    tmp_path: Path,
+    screenshots: Path,
 ) -> None:
     screen, port = kiosk
     operator = live.cli("token", "create", "jiyi01_operator").strip()
@@ -181,10 +184,24 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
     )
     assert tile.locator(".fleet-no-agent").count() == 0
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    tile.screenshot(path=str(SHOTS / "wall-tile-snapshot.png"))
-    page.screenshot(path=str(SHOTS / "wall-snapshot.png"), full_page=True)
+    tile.screenshot(path=str(screenshots / "wall-tile-snapshot.png"))
+    page.screenshot(path=str(screenshots / "wall-snapshot.png"), full_page=True)
+    # The box's disk fills up: the tile asks for attention.
+    health = dict(fleet["health"]) | {"disk_used": int(fleet["health"]["disk_total"] * 0.95)}
+    request = urllib.request.Request(
+        live.base + "/api/v1/player/health",
+        data=json.dumps(health).encode(),
+        headers={"Authorization": f"Bearer {screen['token']}", "Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    page.reload()
+    expect(tile.locator(".fleet-attention")).to_have_text("需要关注")
+    expect(tile.locator(".fleet-reasons")).to_contain_text("磁盘使用超过 90％")
+    tile.screenshot(path=str(screenshots / "wall-tile-attention.png"))
+    page.goto(live.base + "/screens")
+    expect(page.locator(".fleet-no-agent").first).to_have_text("无截屏代理")
+    page.screenshot(path=str(screenshots / "wall-no-agent.png"), full_page=True)
     page.goto(live.base + f"/screens/{screen['id']}")
     expect(page.locator(".fleet-screen")).to_contain_text("首次启动")
-    page.locator(".fleet-screen").screenshot(path=str(SHOTS / "screen-health.png"))
+    page.locator(".fleet-screen").screenshot(path=str(screenshots / "screen-health.png"))
     context.close()

@@ -10,17 +10,21 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
+from signage_server.accounts.rules import Role
 from signage_server.audit.services import head
 from signage_server.extensions import db
 from signage_server.fleet.snapshots.models import Snapshot
 from signage_server.scheduler import run_once
 from signage_server.screens.models import PlayRecord
 from tests.factories import Factory
+from tests.pdfs import compact
+from tests.pdfs import pdf_text
 
 UPLOAD = "/api/v1/player/snapshots"
 
@@ -194,3 +198,32 @@ def test_old_snapshots_and_their_files_go_after_the_retention(
         left = set(db.session.scalars(sa.select(Snapshot.id)))
     assert left == {kept} and old not in left
     assert len(stored_files(app)) == 1
+
+
+def test_the_dossier_prints_the_snapshots_of_public_screens(
+    client: FlaskClient, make: Factory
+) -> None:
+    item = make.item("JIYI-01", "published")
+    shots = {}
+    for name, audience, colour in (
+        ("集义村文化广场大屏", "public", "#c00"),
+        ("集义村党员活动室", "party", "#0c0"),
+    ):
+        screen = make.screen(name=name, audience=audience)
+        auth = {"Authorization": f"Bearer {screen['token']}"}
+        assert client.get("/api/v1/player/manifest", headers=auth).status_code == 200
+        query = f"?item={item['id']}&revision={item['revision']}"
+        shots[audience] = send(client, screen["token"], png(colour=colour), query=query).get_json()
+        assert shots[audience]["item"] == item["id"]
+    people = make.procedure("JIYI-01")
+    pdf = client.get(
+        f"/api/v1/items/{item['id']}/archive.pdf", headers=make.headers(people[Role.EDITOR])
+    )
+    assert pdf.status_code == 200
+    text = compact(pdf_text(pdf.data))
+    assert "屏幕播出截屏" in text and "集义村文化广场大屏" in text
+    assert shots["public"]["sha256"][:12] in text
+    # A public item's dossier never carries a party screen's snapshot.
+    assert shots["party"]["sha256"][:12] not in text
+    reader = pypdf.PdfReader(io.BytesIO(pdf.data))
+    assert sum(len(page.images) for page in reader.pages) >= 1

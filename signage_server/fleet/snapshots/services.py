@@ -11,6 +11,7 @@ play covering that moment is linked now or, as plays arrive after they end, late
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 from collections.abc import Iterable
@@ -29,7 +30,9 @@ from signage_server.accounts.permissions import Principal
 from signage_server.assets.services import refusal
 from signage_server.audit.services import head
 from signage_server.config import Settings
+from signage_server.disclosure.audience import Audience
 from signage_server.disclosure.audience import Member
+from signage_server.disclosure.rules import Scope
 from signage_server.errors import BadRequest
 from signage_server.errors import NotFound
 from signage_server.errors import TooLarge
@@ -326,3 +329,71 @@ def housekeeping(session: Session, now: dt.datetime) -> int:
     link_pending(session)
     settings = registry.get(Settings)
     return prune(session, registry.get(SNAPSHOTS), now, settings.snapshot_keep_days)
+
+
+# --- the archive dossier ------------------------------------------------------------------
+
+#: Snapshots an item's dossier prints at most (the newest), and their width in pixels.
+DOSSIER_SNAPSHOTS = 12
+DOSSIER_WIDTH = 360
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A snapshot as an item's dossier prints it: small, with its time, screen and seal."""
+
+    screen_name: str
+    taken_at: dt.datetime
+    revision: int | None
+    sha256: str
+    audit_seq: int
+    #: A small JPEG as a ``data:`` URL (the dossier's renderer fetches nothing else).
+    image: str
+
+
+def _thumbnail(data: bytes) -> str:
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        picture = image.convert("RGB")
+    if picture.width > DOSSIER_WIDTH:
+        height = max(1, round(picture.height * DOSSIER_WIDTH / picture.width))
+        picture = picture.resize((DOSSIER_WIDTH, height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=70)
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def for_dossier(session: Session, item_id: int, scope: Scope) -> list[Printed]:
+    """Return the snapshots an item's dossier prints: those of public screens, and those of
+    screens whose audience is the item's own scope (a party item's dossier is read by those
+    who may read party items; it never carries a party screen's snapshot into a public
+    item's dossier). Newest first, at most :data:`DOSSIER_SNAPSHOTS`."""
+    store = registry.get(SNAPSHOTS)
+    audiences = {Audience.PUBLIC.value, scope.value}
+    rows = session.execute(
+        sa.select(Snapshot, Screen.name, Screen.audience)
+        .join(Screen, Snapshot.screen_id == Screen.id)
+        .where(Snapshot.item_id == item_id)
+        .order_by(Snapshot.taken_at.desc(), Snapshot.id.desc())
+        .limit(DOSSIER_SNAPSHOTS * 4)
+    ).all()
+    printed: list[Printed] = []
+    for snapshot, name, audience in rows:
+        if Audience(audience).value not in audiences:
+            continue
+        data = store.get(snapshot.sha256)
+        if data is None:
+            continue
+        printed.append(
+            Printed(
+                screen_name=name,
+                taken_at=snapshot.taken_at,
+                revision=snapshot.revision,
+                sha256=snapshot.sha256,
+                audit_seq=snapshot.audit_seq,
+                image=_thumbnail(data),
+            )
+        )
+        if len(printed) >= DOSSIER_SNAPSHOTS:
+            break
+    return printed
