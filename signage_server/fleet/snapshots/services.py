@@ -237,8 +237,7 @@ def of_item(
     session: Session, item_id: int, principal: Principal | None, limit: int = 24
 ) -> list[Seen]:
     """Return the snapshots taken while ``item_id`` was on a screen, newest first: those
-    ``principal`` may see (None: the system, e.g. the archive dossier: all of them)."""
-    link_pending(session, item_id=item_id)
+    ``principal`` may see (None: the system: all of them)."""
     rows = session.execute(
         sa.select(Snapshot, Screen)
         .join(Screen, Snapshot.screen_id == Screen.id)
@@ -281,14 +280,15 @@ def image(principal: Principal, screen_id: int, snapshot_id: int) -> bytes:
 # --- housekeeping -------------------------------------------------------------------------
 
 
-def link_pending(session: Session, *, item_id: int | None = None, limit: int = 500) -> int:
+def link_pending(session: Session, now: dt.datetime, *, limit: int = 500) -> int:
     """Link the snapshots that name an item revision but no proof of play yet to the play
-    that has arrived since; return how many were linked."""
+    that has arrived since; return how many were linked. Only snapshots younger than the
+    oldest proof of play a screen may still send (``screens.plays.MAX_AGE``) are looked at."""
     query = sa.select(Snapshot).where(
-        Snapshot.play_record_id.is_(None), Snapshot.item_id.is_not(None)
+        Snapshot.play_record_id.is_(None),
+        Snapshot.item_id.is_not(None),
+        Snapshot.taken_at >= now - plays.MAX_AGE,
     )
-    if item_id is not None:
-        query = query.where(Snapshot.item_id == item_id)
     linked = 0
     for snapshot in session.scalars(query.order_by(Snapshot.id.desc()).limit(limit)):
         _link(session, snapshot)
@@ -326,7 +326,7 @@ HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
 def housekeeping(session: Session, now: dt.datetime) -> int:
     """Link pending snapshots and prune the expired ones (the scheduler, every
     :data:`HOUSEKEEPING_EVERY`); return how many were pruned."""
-    link_pending(session)
+    link_pending(session, now)
     settings = registry.get(Settings)
     return prune(session, registry.get(SNAPSHOTS), now, settings.snapshot_keep_days)
 
