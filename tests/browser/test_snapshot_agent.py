@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,52 +53,43 @@ def stop(process: subprocess.Popen[bytes]) -> str:
     return out.decode("utf-8", "replace") if out else ""
 
 
-@pytest.fixture
-def kiosk(live: Live) -> Iterator[tuple[dict[str, Any], int]]:
-    """A registered screen played by a headless Chromium with its debugging port on
-    127.0.0.1 (as deploy/kiosk/signage-kiosk starts it)."""
-    screen = json.loads(
-        live.cli(
-            "screen", "register", "集义村广场屏（代理）", "--org", "JIYI-01", "--audience", "public"
-        )
-    )
-    port = free_port()
-    with tempfile.TemporaryDirectory() as profile:
-        chromium = subprocess.Popen(
+class Kiosk:
+    """A headless Chromium playing a screen's player with its debugging port on 127.0.0.1
+    (as deploy/kiosk/signage-kiosk starts it), which a test may restart."""
+
+    def __init__(self, url: str, profile: str) -> None:
+        self.url = url
+        self.profile = profile
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
             [
                 "/usr/bin/chromium",
                 "--headless=new",
-                f"--remote-debugging-port={port}",
+                f"--remote-debugging-port={self.port}",
                 "--remote-debugging-address=127.0.0.1",
                 "--no-sandbox",
                 "--disable-gpu",
                 "--disable-background-networking",
                 "--window-size=1280,720",
-                f"--user-data-dir={profile}",
-                screen["player_url"],
+                f"--user-data-dir={self.profile}",
+                self.url,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        try:
-            yield screen, port
-        finally:
-            stop(chromium)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+            self.process = None
 
 
-def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
-    kiosk: tuple[dict[str, Any], int],
-    live: Live,
-    browser: Browser,
-    tmp_path: Path,
-    screenshots: Path,
-) -> None:
-    screen, port = kiosk
-    operator = live.cli("token", "create", "jiyi01_operator").strip()
-    before = get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"]
-    assert before["agent"] is False and before["latest_snapshot"] is None
-
-    agent = subprocess.Popen(
+def run_agent(port: int, state: Path, *, health_every: str = "2") -> subprocess.Popen[bytes]:
+    """The real agent, as its own process, with short intervals."""
+    return subprocess.Popen(
         [
             sys.executable,
             str(AGENT),
@@ -107,9 +97,9 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
             "--port",
             str(port),
             "--state-dir",
-            str(tmp_path / "agent"),
+            str(state),
             "--health-every",
-            "2",
+            health_every,
             "--snapshot-every",
             "3",
             "--first-snapshot-after",
@@ -118,6 +108,37 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+@pytest.fixture
+def kiosk(live: Live, tmp_path: Path) -> Iterator[tuple[dict[str, Any], Kiosk]]:
+    screen = json.loads(
+        live.cli(
+            "screen", "register", "集义村广场屏（代理）", "--org", "JIYI-01", "--audience", "public"
+        )
+    )
+    box = Kiosk(screen["player_url"], str(tmp_path / "profile"))
+    box.start()
+    try:
+        yield screen, box
+    finally:
+        box.stop()
+
+
+def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
+    kiosk: tuple[dict[str, Any], Kiosk],
+    live: Live,
+    browser: Browser,
+    tmp_path: Path,
+    screenshots: Path,
+) -> None:
+    screen, box = kiosk
+    port = box.port
+    operator = live.cli("token", "create", "jiyi01_operator").strip()
+    before = get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"]
+    assert before["agent"] is False and before["latest_snapshot"] is None
+
+    agent = run_agent(port, tmp_path / "agent")
     try:
 
         def snapshot_of_an_item() -> Any:
@@ -205,3 +226,33 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
     expect(page.locator(".fleet-screen")).to_contain_text("首次启动")
     page.locator(".fleet-screen").screenshot(path=str(screenshots / "screen-health.png"))
     context.close()
+
+
+def test_the_agent_finds_the_browser_again_after_it_restarts(
+    kiosk: tuple[dict[str, Any], Kiosk], live: Live, tmp_path: Path
+) -> None:
+    screen, box = kiosk
+    operator = live.cli("token", "create", "jiyi01_operator").strip()
+
+    def fleet() -> Any:
+        return get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"]
+
+    agent = run_agent(box.port, tmp_path / "agent", health_every="1")
+    try:
+        first = wait_for(lambda: fleet()["latest_snapshot"], 90, "a first snapshot")
+        assert fleet()["health"]["restart_reason"] == "first_start"
+        box.stop()
+        box.start()
+        restarted = wait_for(
+            lambda: (f := fleet())["health"]["restart_reason"] == "browser_restart" and f,
+            90,
+            "the agent to find the new browser",
+        )
+        assert restarted["health"]["restart_count"] == 1
+        assert restarted["restarts_24h"] == 1
+        wait_for(
+            lambda: fleet()["latest_snapshot"]["id"] > first["id"], 60, "a snapshot afterwards"
+        )
+    finally:
+        output = stop(agent)
+    assert "the browser restarted" in output, output
