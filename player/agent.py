@@ -549,9 +549,10 @@ class Agent:
         """Switch the display on or off: HDMI-CEC where the display answers, else DPMS."""
         cec = shutil.which("cec-ctl")
         if cec and Path("/dev/cec0").exists():
+            # Announce the box as a playback device first (idempotent), then address the TV.
+            self._run([cec, "-d", "/dev/cec0", "--playback"])
             action = "--image-view-on" if on else "--standby"
-            result = self._run([cec, "-d", "/dev/cec0", "--to", "0", action])
-            if result:
+            if self._run([cec, "-d", "/dev/cec0", "--to", "0", action]):
                 return
         xset = shutil.which("xset")
         if not xset:

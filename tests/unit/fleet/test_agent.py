@@ -260,3 +260,25 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_agent_needs_nothing_of_the_server() -> None:
     source = Path(agent.__file__).read_text()
     assert "signage_server" not in source.replace("imports nothing of the server", "")
+
+
+def test_power_goes_through_cec_where_the_box_has_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran = Ran()
+    monkeypatch.setattr(agent.shutil, "which", lambda name: f"/usr/bin/{name}")
+    real_exists = Path.exists
+    monkeypatch.setattr(
+        agent.Path, "exists", lambda self: str(self) == "/dev/cec0" or real_exists(self)
+    )
+    box_agent = make(tmp_path, ran=ran)
+    box_agent.power(False)
+    assert ran.commands == [
+        ["/usr/bin/cec-ctl", "-d", "/dev/cec0", "--playback"],
+        ["/usr/bin/cec-ctl", "-d", "/dev/cec0", "--to", "0", "--standby"],
+    ]
+    # A display that does not answer CEC: DPMS after all.
+    ran.code = 1
+    ran.commands.clear()
+    box_agent.power(True)
+    assert ["/usr/bin/xset", "dpms", "force", "on"] in ran.commands
