@@ -225,6 +225,7 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
     page.goto(live.base + f"/screens/{screen['id']}")
     expect(page.locator(".fleet-screen")).to_contain_text("首次启动")
     page.locator(".fleet-screen").screenshot(path=str(screenshots / "screen-health.png"))
+    page.screenshot(path=str(screenshots / "screen-page.png"), full_page=True)
     context.close()
 
 
