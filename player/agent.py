@@ -374,7 +374,9 @@ def post(url: str, token: str, body: bytes, content_type: str) -> dict[str, Any]
     return answer if isinstance(answer, dict) else {}
 
 
-def snapshot_url(info: dict[str, Any], reason: str, command: int | None) -> str:
+def snapshot_url(info: dict[str, Any], reason: str, command: int | None, capture: str = "") -> str:
+    """The upload's address: what was on screen, why it was taken, and the capture's name
+    (kept when it is sent again, so the server counts it once)."""
     query: dict[str, Any] = {"reason": reason}
     current = info.get("current")
     if isinstance(current, dict) and current.get("item") and current.get("revision"):
@@ -383,6 +385,8 @@ def snapshot_url(info: dict[str, Any], reason: str, command: int | None) -> str:
     if command is not None:
         query["command"] = command
         query["reason"] = "command"
+    if capture:
+        query["capture"] = capture
     return (
         str(info["server"]).rstrip("/")
         + "/api/v1/player/snapshots?"
@@ -635,7 +639,8 @@ class Agent:
             log.info("no snapshot: the player has no screen token yet")
             return None
         image = self.cdp.screenshot()
-        url = snapshot_url(info, reason, command)
+        capture = f"{int(time.time() * 1000):x}-{os.urandom(4).hex()}"
+        url = snapshot_url(info, reason, command, capture)
         return self.upload(url, str(info["token"]), image)
 
     def upload(self, url: str, token: str, image: bytes) -> dict[str, Any] | None:

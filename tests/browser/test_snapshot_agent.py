@@ -194,6 +194,29 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
         output = stop(agent)
     assert "snapshot" in output and "uploaded" in output, output
 
+    # An administrator at the box's shell takes one now.
+    command = [sys.executable, str(AGENT), "--port", str(port), "--state-dir"]
+    taken = subprocess.run(
+        [*command[:2], "snapshot", *command[2:], str(tmp_path / "agent")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    latest = get(live.base, operator, f"/api/v1/screens/{screen['id']}")["fleet"]
+    assert latest["latest_snapshot"]["reason"] == "manual"
+    assert json.loads(taken.stdout)["id"] == latest["latest_snapshot"]["id"]
+    info = subprocess.run(
+        [*command[:2], "info", *command[2:], str(tmp_path / "agent")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(info.stdout)["screen"]["id"] == screen["id"]
+    assert screen["token"] not in info.stdout, "the token is never printed whole"
+
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     log_in(page, live.base, "jiyi01_operator")

@@ -84,24 +84,29 @@ def test_a_snapshot_is_resized_stamped_and_deduplicated(
     app: Flask, client: FlaskClient, make: Factory, clock: Any
 ) -> None:
     screen = make.screen()
-    first = send(client, screen["token"], png())
+    first = send(client, screen["token"], png(), query="?capture=18c2f-a1")
     assert first.status_code == 201
     body = first.get_json()
     assert dt.datetime.fromisoformat(body["taken_at"]) == clock.now()
     assert len(body["sha256"]) == 64
     with app.app_context():
         assert body["audit_head"] == head(db.session).json()
-    # Sent again (the answer was lost): the same snapshot.
-    again = send(client, screen["token"], png())
+    # Sent again under the agent's name for it (the answer was lost): the same snapshot.
+    clock.advance(minutes=2)
+    again = send(client, screen["token"], png(), query="?capture=18c2f-a1")
     assert again.status_code == 200 and again.get_json()["id"] == body["id"]
     # Asked for by the wall: a snapshot of its own, the same stored file.
     asked = send(client, screen["token"], png(), query="?command=7")
     assert asked.status_code == 201 and asked.get_json()["sha256"] == body["sha256"]
     assert len(stored_files(app)) == 1
-    # Half an hour later the same picture is new evidence: the screen still shows it.
-    clock.advance(minutes=30)
+    # Without a name, the same bytes within seconds are a resend ...
+    unnamed = send(client, screen["token"], png()).get_json()["id"]
+    clock.advance(seconds=20)
+    assert send(client, screen["token"], png()).get_json()["id"] == unnamed
+    # ... and a minute later new evidence: the screen still shows the same page.
+    clock.advance(minutes=1)
     later = send(client, screen["token"], png())
-    assert later.status_code == 201 and later.get_json()["id"] != body["id"]
+    assert later.status_code == 201 and later.get_json()["id"] != unnamed
     assert len(stored_files(app)) == 1
 
     make.login(client, "jiyi01_operator")

@@ -26,7 +26,8 @@ csrf.exempt(bp)
 )
 def upload() -> tuple[Response, int]:
     """The image (``image/png`` or ``image/jpeg`` body); ``?item=&revision=`` what the player
-    showed, ``?command=`` the wall's command it answers, ``?reason=scheduled|manual``."""
+    showed, ``?command=`` the wall's command it answers, ``?reason=scheduled|manual``,
+    ``?capture=`` the agent's name of the capture (the same name again: a resend)."""
     if (request.content_length or 0) > rules.MAX_UPLOAD_BYTES:
         raise TooLarge(N_("The snapshot is too large."), code="too_large")
     data = request.get_data(cache=False)
@@ -36,6 +37,7 @@ def upload() -> tuple[Response, int]:
         revision=rules.parse_id(args.get("revision")),
         command=rules.parse_id(args.get("command")),
         reason=args.get("reason", "scheduled")[:16],
+        capture=rules.parse_capture(args.get("capture")),
     )
     snapshot, new = services.receive(bearer_token(), data, upload)
     return (

@@ -46,3 +46,5 @@ class Snapshot(Base):
     #: Why it was taken: ``scheduled``, ``command`` (the wall asked; ``command_id``) or ``manual``.
     reason: Mapped[str] = mapped_column(sa.String(16), default="scheduled")
     command_id: Mapped[int | None]
+    #: The agent's name of the capture: the same name and bytes again are a resend.
+    capture: Mapped[str] = mapped_column(sa.String(40), default="")

@@ -28,9 +28,15 @@ MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_WIDTH = 1280
 #: ... and JPEG of this quality.
 JPEG_QUALITY = 80
-#: The same bytes from the same screen (and command) within this time are one snapshot sent
-#: again (its answer lost), not a new one.
-RESEND_WINDOW = dt.timedelta(minutes=5)
+#: A snapshot sent again (its answer lost) is the same snapshot, not a new one: the agent names
+#: each capture (``capture``), and the same bytes under the same name from the same screen
+#: within :data:`RESEND_WINDOW` are that snapshot. Without a name, the same bytes for the
+#: same reason within :data:`UNNAMED_RESEND_WINDOW` are (shorter than any interval a screen
+#: may have, so a screen showing the same page for hours still leaves one snapshot each time).
+RESEND_WINDOW = dt.timedelta(days=1)
+UNNAMED_RESEND_WINDOW = dt.timedelta(seconds=50)
+#: A capture's name: letters, digits, ``-`` and ``_``.
+CAPTURE_MAX = 40
 #: The snapshot intervals a screen may have, in minutes (0: none on a timer).
 EVERY_MIN_MAX = 24 * 60
 DEFAULT_EVERY_MIN = 30
@@ -99,6 +105,13 @@ def expired_before(now: dt.datetime, keep_days: int) -> dt.datetime:
 def valid_every(value: int) -> bool:
     """Tell whether ``value`` is an allowed snapshot interval in minutes (0: off)."""
     return 0 <= value <= EVERY_MIN_MAX
+
+
+def parse_capture(text: str | None) -> str:
+    """Return the agent's name of a capture from a query parameter ("" when none or bad)."""
+    if not text or len(text) > CAPTURE_MAX:
+        return ""
+    return text if all(c.isascii() and (c.isalnum() or c in "-_") for c in text) else ""
 
 
 def parse_id(text: str | None) -> int | None:

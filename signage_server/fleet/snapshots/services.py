@@ -64,6 +64,8 @@ class Upload:
     revision: int | None = None
     command: int | None = None
     reason: str = "scheduled"
+    #: The agent's name of the capture (kept when it sends it again).
+    capture: str = ""
 
 
 def _resized(data: bytes) -> tuple[bytes, int, int]:
@@ -136,9 +138,13 @@ def _link(session: Session, snapshot: Snapshot) -> None:
         snapshot.play_record_id = found.id
 
 
+def _reason(upload: Upload) -> str:
+    return "command" if upload.command is not None else upload.reason
+
+
 def receive(token: str | None, data: bytes, upload: Upload) -> tuple[Snapshot, bool]:
     """Store a snapshot the agent of the screen holding ``token`` sends; return it and whether
-    it is new (the same bytes sent again within ``rules.RESEND_WINDOW`` are the same snapshot).
+    it is new (sent again, its answer lost: ``rules.RESEND_WINDOW``).
 
     :raise Unauthorized: a bad, revoked or replaced token; and :func:`prepare`'s refusals.
     """
@@ -152,15 +158,27 @@ def receive(token: str | None, data: bytes, upload: Upload) -> tuple[Snapshot, b
         screen = token_holder(session, token)
         now = registry.now()
         sha256 = store.put(stored)
+        same = (
+            (Snapshot.capture == upload.capture, rules.RESEND_WINDOW)
+            if upload.capture
+            else (
+                sa.and_(
+                    Snapshot.capture == "",
+                    Snapshot.reason == _reason(upload),
+                    Snapshot.command_id.is_(None)
+                    if upload.command is None
+                    else Snapshot.command_id == upload.command,
+                ),
+                rules.UNNAMED_RESEND_WINDOW,
+            )
+        )
         again = session.scalar(
             sa.select(Snapshot)
             .where(
                 Snapshot.screen_id == screen.id,
                 Snapshot.sha256 == sha256,
-                Snapshot.taken_at >= now - rules.RESEND_WINDOW,
-                Snapshot.command_id.is_(None)
-                if upload.command is None
-                else Snapshot.command_id == upload.command,
+                Snapshot.taken_at >= now - same[1],
+                same[0],
             )
             .order_by(Snapshot.taken_at.desc())
             .limit(1)
@@ -180,8 +198,9 @@ def receive(token: str | None, data: bytes, upload: Upload) -> tuple[Snapshot, b
             revision=revision,
             audit_seq=chain.seq,
             audit_hash=chain.hash,
-            reason="command" if upload.command is not None else upload.reason,
+            reason=_reason(upload),
             command_id=upload.command,
+            capture=upload.capture,
         )
         session.add(snapshot)
         _link(session, snapshot)

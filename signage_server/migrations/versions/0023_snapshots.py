@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("audit_hash", sa.String(length=64), nullable=False),
         sa.Column("reason", sa.String(length=16), nullable=False),
         sa.Column("command_id", sa.Integer(), nullable=True),
+        sa.Column("capture", sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(
             ["screen_id"],
             ["screens.id"],

@@ -58,3 +58,9 @@ def test_retention_and_settings() -> None:
     assert rules.parse_id("12") == 12
     for bad in (None, "", "0", "-3", "1e3", "99999999999", "abc"):
         assert rules.parse_id(bad) is None
+
+
+def test_a_captures_name() -> None:
+    assert rules.parse_capture("19a3b4c5d6e-0f1e2d3c") == "19a3b4c5d6e-0f1e2d3c"
+    for bad in (None, "", "a" * 41, "a b", "é", "x;drop", "../x"):
+        assert rules.parse_capture(bad) == ""
