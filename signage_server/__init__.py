@@ -71,7 +71,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     from signage_server.extensions import limiter
     from signage_server.extensions import talisman
     from signage_server.feedback import init_app as init_feedback
-    from signage_server.fleet.commands import init_app as init_commands
+    from signage_server.fleet import init_app as init_fleet
     from signage_server.matters import init_app as init_matters
     from signage_server.metrics import init_app as init_metrics
     from signage_server.orgs import init_app as init_orgs
@@ -152,7 +152,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, *, clock: Clock | Non
     init_matters(app)
     init_realtime(app)
     init_screens(app)
-    init_commands(app)
+    init_fleet(app)
     init_schedule(app)
     init_feedback(app)
     init_appraisal(app)

@@ -127,6 +127,8 @@ class Settings:
     #: Proof-of-play records stored per screen and minute (more are deferred: the player sends
     #: them again later).
     played_per_minute: int = 300
+    #: Days a screen's snapshots (taken by its box agent, ``fleet.snapshots``) are kept.
+    snapshot_keep_days: int = 90
     #: Session lifetime in hours (operators are logged out after this much inactivity).
     session_hours: int = 12
     #: Longest a login session lasts, however active, in days.
@@ -236,6 +238,8 @@ def load_settings(
         )
     if settings.played_per_minute < 1:
         raise ConfigError("SIGNAGE_PLAYED_PER_MINUTE must be at least 1")
+    if settings.snapshot_keep_days < 1:
+        raise ConfigError("SIGNAGE_SNAPSHOT_KEEP_DAYS must be at least 1")
     if settings.pdf_max_pages < 1:
         raise ConfigError("SIGNAGE_PDF_MAX_PAGES must be at least 1")
     if settings.log_format not in ("text", "json"):

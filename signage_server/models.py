@@ -27,6 +27,9 @@ from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
 from signage_server.feedback.models import Transfer
 from signage_server.fleet.commands.models import ScreenCommand
+from signage_server.fleet.health.models import BoxHealth
+from signage_server.fleet.health.models import BoxRestart
+from signage_server.fleet.snapshots.models import Snapshot
 from signage_server.lease.models import SchedulerLease
 from signage_server.matters.models import Matter
 from signage_server.matters.models import MatterStage
@@ -58,6 +61,8 @@ __all__ = [
     "Asset",
     "AuditRecord",
     "Ballot",
+    "BoxHealth",
+    "BoxRestart",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -91,6 +96,7 @@ __all__ = [
     "Screen",
     "ScreenCommand",
     "ScreenGroup",
+    "Snapshot",
     "Transfer",
     "User",
     "Voter",

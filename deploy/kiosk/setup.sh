@@ -36,6 +36,27 @@ fi
 echo ">> installing the launcher and the service"
 install -m 0755 "$HERE/signage-kiosk" /usr/local/bin/signage-kiosk
 install -m 0644 "$HERE/signage-kiosk.service" /etc/systemd/system/signage-kiosk.service
+
+echo ">> installing the box agent (snapshots, health, display power, reboot from the wall)"
+# python3-websocket: websocket-client, to talk to Chromium's debugging interface on
+# 127.0.0.1. cec-utils (cec-ctl) switches displays that speak HDMI-CEC; where it is missing
+# or the display does not answer, the agent uses DPMS (xset).
+apt-get install -y -qq --no-install-recommends python3 python3-websocket sudo
+apt-get install -y -qq --no-install-recommends v4l-utils || true  # cec-ctl, where packaged
+# From a checkout of the repository: player/agent.py; a copied kiosk folder: signage-agent
+# beside this script.
+AGENT_SRC="$HERE/../../player/agent.py"
+[ -f "$AGENT_SRC" ] || AGENT_SRC="$HERE/signage-agent"
+[ -f "$AGENT_SRC" ] || { echo "!! player/agent.py not found: copy it here as signage-agent" >&2; exit 1; }
+install -m 0755 "$AGENT_SRC" /usr/local/bin/signage-agent
+install -m 0644 "$HERE/signage-agent.service" /etc/systemd/system/signage-agent.service
+usermod -aG video signage || true
+# The one thing the agent may do as root: reboot the box when the wall asks. Nothing else.
+cat > /etc/sudoers.d/signage-agent <<'SUDOERS'
+signage ALL=(root) NOPASSWD: /usr/bin/systemctl reboot
+SUDOERS
+chmod 0440 /etc/sudoers.d/signage-agent
+visudo -cf /etc/sudoers.d/signage-agent >/dev/null || { rm -f /etc/sudoers.d/signage-agent; echo "!! the reboot rule did not parse: remote reboot stays off"; }
 printf 'PLAYER_URL=%s\n' "$URL" > /etc/signage-kiosk.env
 chmod 0640 /etc/signage-kiosk.env
 chgrp signage /etc/signage-kiosk.env
@@ -50,4 +71,6 @@ fi
 systemctl daemon-reload
 systemctl set-default graphical.target
 systemctl enable --now signage-kiosk.service
+systemctl enable --now signage-agent.service
 echo ">> done: the player starts on tty1 and restarts by itself; logs: journalctl -u signage-kiosk"
+echo "   the box agent: journalctl -u signage-agent; a snapshot now: sudo -u signage signage-agent snapshot"

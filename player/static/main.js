@@ -378,6 +378,22 @@ const publicApi = Object.freeze({
       ticker: S.tickerText || ''
     };
   },
+  /**
+   * What the box agent beside the browser reads through the browser's debugging interface
+   * (deploy/kiosk, player/agent.py): the server, the screen's token (the agent uploads
+   * snapshots and health with it), the screen, this player's version and what is on screen.
+   */
+  agentInfo() {
+    const c = S.cur;
+    const screen = S.screen || {};
+    return {
+      server: location.origin,
+      token: S.token,
+      screen: { id: screen.id ?? null, name: screen.name || '', code: screen.code || '' },
+      version: CFG.version,
+      current: c && !S.preview ? { item: c.id, revision: c.revision } : null
+    };
+  },
   /** The pages of the item on screen: [{index, kind, text, blocks, rows, header}]. */
   pages() {
     return S.cur ? S.cur.pages.map(describePage) : [];

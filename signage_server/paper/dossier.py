@@ -61,6 +61,7 @@ from signage_server.disclosure.trail import display_names
 from signage_server.feedback import rules as feedback_rules
 from signage_server.feedback.models import Case
 from signage_server.feedback.services.sealing import replies_intact
+from signage_server.fleet.snapshots import services as snapshots
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
@@ -293,6 +294,8 @@ class DossierData:
     compliance: ComplianceEntry | None
     gap_threshold_hours: float = rules.GAP.total_seconds() / 3600
     broken: list[int] = field(default_factory=list)
+    #: Snapshots of screens showing it, taken by their box agents (``fleet.snapshots``).
+    snapshots: list[snapshots.Printed] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
@@ -392,6 +395,7 @@ def gather(
         hidden=_hidden_feedback(session, item),
         compliance=_compliance(session, item, main, now, tz),
         broken=sorted(broken),
+        snapshots=snapshots.for_dossier(session, item.id, main.scope),
     )
 
 

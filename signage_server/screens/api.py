@@ -25,6 +25,7 @@ from signage_server.api import parse
 from signage_server.extensions import client_address
 from signage_server.extensions import csrf
 from signage_server.extensions import limiter
+from signage_server.fleet import overview as fleet
 from signage_server.screens import aloud
 from signage_server.screens.links import player_url
 from signage_server.screens.models import Screen
@@ -59,6 +60,7 @@ def screen_detail(screen: Screen) -> dict[str, Any]:
             "bilingual": screen.bilingual,
             "groups": [g.id for g in screen.groups],
             "token_prefix": screen.token_prefix,
+            "fleet": fleet.screen_json(screen),
         }
     )
     return data
@@ -79,6 +81,7 @@ class ScreenIn(BaseModel):
     read_aloud_times: list[str] = Field(default_factory=list, max_length=aloud.MAX_TIMES)
     read_aloud_key: bool = False
     bilingual: Bilingual = Bilingual.SIDE
+    snapshot_every_min: int = Field(default=30, ge=0, le=24 * 60)
 
 
 class ScreenPatch(BaseModel):
@@ -91,6 +94,7 @@ class ScreenPatch(BaseModel):
     read_aloud_times: list[str] | None = Field(default=None, max_length=aloud.MAX_TIMES)
     read_aloud_key: bool | None = None
     bilingual: Bilingual | None = None
+    snapshot_every_min: int | None = Field(default=None, ge=0, le=24 * 60)
 
 
 class PairIn(BaseModel):

@@ -7,10 +7,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
+from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
@@ -82,6 +84,12 @@ class ScreenForm(FlaskForm):  # type: ignore[misc]
     read_aloud_key = BooleanField(
         _l("Read aloud when the box's button is pressed"),
         description=_l("Enter, or a USB button or media key that sends a key press."),
+    )
+    snapshot_every_min = IntegerField(
+        _l("Snapshot every (minutes)"),
+        default=30,
+        validators=[Optional(), NumberRange(min=0, max=24 * 60)],
+        description=_l("How often the box agent captures what the screen shows. 0: never."),
     )
 
     def validate_resolution_custom(self, field: Any) -> None:

@@ -67,6 +67,8 @@ class Screen(Base):
     #: The player version its page last reported (``screens.player.player_version`` of the
     #: server that served it); behind the server's means the box still runs an old player.
     player_version: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    #: Minutes between the snapshots its agent takes (``fleet.snapshots``); 0: none on a timer.
+    snapshot_every_min: Mapped[int] = mapped_column(default=30, server_default="30")
 
     org: Mapped[Org] = relationship()
     groups: Mapped[list[ScreenGroup]] = relationship(

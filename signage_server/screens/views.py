@@ -109,6 +109,7 @@ def _field_of(form: ScreenForm, error: BadRequest | RuleViolation) -> Any:
         "invalid_layout": form.layout,
         "invalid_read_aloud_times": form.read_aloud_times,
         "invalid_bilingual": form.bilingual,
+        "invalid_snapshot_every": form.snapshot_every_min,
     }.get(error.code, form.name)
 
 
@@ -123,6 +124,9 @@ def _fields(form: ScreenForm) -> registration.ScreenFields:
         read_aloud_times=[form.read_aloud_times.data or ""],
         read_aloud_key=bool(form.read_aloud_key.data),
         bilingual=form.bilingual.data,
+        snapshot_every_min=30
+        if form.snapshot_every_min.data is None
+        else int(form.snapshot_every_min.data),
     )
 
 

@@ -45,6 +45,21 @@ def test_kiosk_flags_over_http(tmp_path: Path) -> None:
     assert f"--user-data-dir={tmp_path / 'profile'}" in args
 
 
+def test_the_debugging_port_listens_on_localhost_only(tmp_path: Path) -> None:
+    """The box agent talks to Chromium through it; anyone reaching it controls the browser."""
+    args = launch(tmp_path, "https://gk.example.gov.cn/player/")
+    assert "--remote-debugging-port=9222" in args
+    assert "--remote-debugging-address=127.0.0.1" in args
+
+
+def test_setup_installs_the_agent_with_the_narrowest_reboot_rule() -> None:
+    setup = (KIOSK / "setup.sh").read_text()
+    assert "/usr/local/bin/signage-agent" in setup and "signage-agent.service" in setup
+    assert "signage ALL=(root) NOPASSWD: /usr/bin/systemctl reboot\n" in setup
+    unit = (KIOSK / "signage-agent.service").read_text()
+    assert "User=signage" in unit and "signage-agent run" in unit
+
+
 def test_the_token_in_the_fragment_reaches_chromium(tmp_path: Path) -> None:
     # The env file is written as setup.sh writes it; "#" must not start a comment there.
     url = "https://gk.example.gov.cn/player/#token=scr_abc-DEF_123"

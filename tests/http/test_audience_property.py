@@ -430,6 +430,18 @@ def _manifest(world: World, app: Flask) -> Iterator[Call]:
     yield from _with_tokens(world, "/api/v1/player/manifest")
 
 
+def _agent(path: str) -> Filler:
+    """A box agent's upload (``fleet``): anonymous, and with each screen's token (an empty
+    body, refused; the uploads themselves are tested in tests/http/test_fleet_*.py)."""
+
+    def fill(world: World, app: Flask) -> Iterator[Call]:
+        yield Call("POST", path)
+        for _id, token, _viewer in world.screens:
+            yield Call("POST", path, headers={"Authorization": f"Bearer {token}"})
+
+    return fill
+
+
 def _player(world: World, app: Flask) -> Iterator[Call]:
     yield Call("GET", "/player/")
     for _id, token, _viewer in world.screens:
@@ -489,6 +501,8 @@ PUBLIC: dict[str, Filler] = {
     "player_api.player_manifest": _manifest,
     "player_api.start_pairing": _pairing,
     "player_api.poll_pairing": _pairing,
+    "snapshots_player_api.upload": _agent("/api/v1/player/snapshots"),
+    "health_player_api.report": _agent("/api/v1/player/health"),
     "player.index": _player,
     "public.index": _fixed(Call("GET", "/p/")),
     "public.org_page": _public_pages,
@@ -672,6 +686,7 @@ LOGIN = {
     "screens_api.show",
     "screens_api.update",
     "screens_api.update_group",
+    "snapshots.image",
     "supervision.accountability",
     "supervision.accountability_list",
     "supervision.add_finding",

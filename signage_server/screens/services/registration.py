@@ -22,6 +22,7 @@ from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.errors import BadRequest
 from signage_server.errors import RuleViolation
+from signage_server.fleet.snapshots import rules as snapshot_rules
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import require_by_code
@@ -69,6 +70,8 @@ class ScreenFields:
     read_aloud_key: bool = False
     #: How it shows an item disclosed in two languages (side by side, or alternating).
     bilingual: str = Bilingual.SIDE
+    #: Minutes between the snapshots its box agent takes (0: none on a timer).
+    snapshot_every_min: int = snapshot_rules.DEFAULT_EVERY_MIN
 
 
 def fields_of(screen: Screen) -> ScreenFields:
@@ -83,6 +86,7 @@ def fields_of(screen: Screen) -> ScreenFields:
         read_aloud_times=aloud.times_of(screen.read_aloud_times),
         read_aloud_key=screen.read_aloud_key,
         bilingual=screen.bilingual,
+        snapshot_every_min=screen.snapshot_every_min,
     )
 
 
@@ -110,6 +114,12 @@ def _check(fields: ScreenFields, layouts: Iterable[str]) -> ScreenFields:
         raise BadRequest(
             N_("Bilingual items are shown side by side or alternating."), code="invalid_bilingual"
         ) from None
+    if not snapshot_rules.valid_every(fields.snapshot_every_min):
+        raise BadRequest(
+            N_("Snapshots are taken every 0 (never) to %(n)s minutes."),
+            code="invalid_snapshot_every",
+            n=snapshot_rules.EVERY_MIN_MAX,
+        )
     fields.name = name
     if fields.resolution:
         fields.resolution = parse_resolution(fields.resolution)
@@ -142,6 +152,7 @@ def register(
         read_aloud_times=aloud.stored(fields.read_aloud_times),
         read_aloud_key=fields.read_aloud_key,
         bilingual=fields.bilingual,
+        snapshot_every_min=fields.snapshot_every_min,
     )
     session.add(screen)
     session.flush()
@@ -178,6 +189,7 @@ def update(
     screen.read_aloud_key = fields.read_aloud_key
     # Pushed like any other change (changes.touch_screens): the manifest's `bilingual`.
     screen.bilingual = fields.bilingual
+    screen.snapshot_every_min = fields.snapshot_every_min
     session.flush()
     changes.touch_screens(session, [screen.id])
 
