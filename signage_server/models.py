@@ -26,6 +26,9 @@ from signage_server.feedback.models import Case
 from signage_server.feedback.models import CaseEvent
 from signage_server.feedback.models import Reply
 from signage_server.feedback.models import Transfer
+from signage_server.fleet.power.models import BlankPeriod
+from signage_server.fleet.power.models import PowerReport
+from signage_server.fleet.power.models import PowerSchedule
 from signage_server.lease.models import SchedulerLease
 from signage_server.matters.models import Matter
 from signage_server.matters.models import MatterStage
@@ -48,6 +51,9 @@ from signage_server.workdays.models import CalendarDay
 from signage_server.workdays.models import CalendarYear
 
 __all__ = [
+    "BlankPeriod",
+    "PowerReport",
+    "PowerSchedule",
     "AccountEvent",
     "Accountability",
     "ApiToken",
