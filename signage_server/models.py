@@ -51,9 +51,6 @@ from signage_server.workdays.models import CalendarDay
 from signage_server.workdays.models import CalendarYear
 
 __all__ = [
-    "BlankPeriod",
-    "PowerReport",
-    "PowerSchedule",
     "AccountEvent",
     "Accountability",
     "ApiToken",
@@ -63,6 +60,7 @@ __all__ = [
     "Asset",
     "AuditRecord",
     "Ballot",
+    "BlankPeriod",
     "CalendarDay",
     "CalendarYear",
     "Case",
@@ -87,6 +85,8 @@ __all__ = [
     "PlayRecord",
     "Playlist",
     "PlaylistEntry",
+    "PowerReport",
+    "PowerSchedule",
     "PrintJob",
     "Reply",
     "Revision",

@@ -43,6 +43,8 @@ from signage_server.matters.models import Matter
 from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.paper.models import Dossier
+from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenGroup
 from signage_server.supervision import rules as supervision_rules
 from signage_server.supervision.models import Accountability
 from signage_server.supervision.models import Finding
@@ -180,6 +182,28 @@ LOG_SUBJECTS: tuple[LogSubject, ...] = (
         Assessment,
         # The org's approver and those above who see assessment reports.
         lambda principal: principal.org_condition(account_rules.Permission.SEE_ASSESSMENTS),
+    ),
+    LogSubject(
+        rules.SCREEN,
+        N_("Screens"),
+        {
+            "set_power_schedule": N_("Power schedule set"),
+            "clear_power_schedule": N_("Power schedule removed"),
+        },
+        Screen,
+        _in_org,
+        shown=False,
+    ),
+    LogSubject(
+        rules.SCREEN_GROUP,
+        N_("Screen groups"),
+        {
+            "set_power_schedule": N_("Power schedule set"),
+            "clear_power_schedule": N_("Power schedule removed"),
+        },
+        ScreenGroup,
+        _in_org,
+        shown=False,
     ),
 )
 

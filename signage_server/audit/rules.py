@@ -65,6 +65,9 @@ MATTER = "matter"
 APPRAISAL = "appraisal"
 #: A half-yearly or year-end assessment (考核): the assessor's scores saved, finalised.
 ASSESSMENT = "assessment"
+#: A screen and a screen group: their settings an operator changed (a power schedule).
+SCREEN = "screen"
+SCREEN_GROUP = "screen_group"
 SUBJECTS = (
     ITEM,
     CASE,
@@ -78,6 +81,8 @@ SUBJECTS = (
     MATTER,
     APPRAISAL,
     ASSESSMENT,
+    SCREEN,
+    SCREEN_GROUP,
 )
 
 

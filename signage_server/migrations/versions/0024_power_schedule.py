@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0024_power_schedule"
 down_revision = "0022_fleet_agent"
 branch_labels = None
