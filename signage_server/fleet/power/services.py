@@ -210,7 +210,12 @@ def scheduled_off_ids(session: Session, screen_ids: Iterable[int], now: dt.datet
     if not found:
         return []
     kinds = kind_of(session)
-    zones = dict(session.execute(sa.select(Screen.id, Screen.timezone).where(Screen.id.in_(found))))
+    zones = {
+        screen_id: timezone
+        for screen_id, timezone in session.execute(
+            sa.select(Screen.id, Screen.timezone).where(Screen.id.in_(list(found)))
+        )
+    }
     return [
         screen_id
         for screen_id, effective in found.items()
