@@ -42,7 +42,7 @@ from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
 from signage_server.feedback.codes import form_url
 from signage_server.feedback.codes import make
-from signage_server.fleet.power import services as power_services
+from signage_server.fleet.power import schedules as power_services
 from signage_server.matters.services import screen_paths
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids

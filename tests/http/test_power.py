@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from signage_server.audit.models import AuditRecord
 from signage_server.clock import FixedClock
 from signage_server.extensions import db
-from signage_server.fleet.power import services as power_services
+from signage_server.fleet.power import reports as power_reports
 from signage_server.fleet.power.models import BlankPeriod
 from signage_server.screens.models import Screen
 from tests.conftest import post_form
@@ -216,8 +216,8 @@ def test_the_screen_page_shows_hours_saved_from_reported_periods(
             {"from": "2026-11-20T22:00:00+08:00", "until": "2026-11-21T07:00:00+08:00"},
             {"from": "2026-10-31T22:00:00+08:00", "until": "2026-11-01T07:00:00+08:00"},
         ]
-        first = power_services.record_blanked(db.session, row, periods, now)
-        again = power_services.record_blanked(db.session, row, periods, now)
+        first = power_reports.record_blanked(db.session, row, periods, now)
+        again = power_reports.record_blanked(db.session, row, periods, now)
         db.session.commit()
         assert first == {"stored": 2, "duplicates": 0, "rejected": 0}
         assert again == {"stored": 0, "duplicates": 2, "rejected": 0}

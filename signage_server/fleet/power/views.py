@@ -21,7 +21,9 @@ from signage_server.accounts.permissions import login_required
 from signage_server.accounts.rules import Permission
 from signage_server.errorhandlers import domain_message
 from signage_server.errors import BadRequest
+from signage_server.fleet.power import reports
 from signage_server.fleet.power import rules
+from signage_server.fleet.power import schedules
 from signage_server.fleet.power import services
 from signage_server.fleet.power.forms import WINDOW_HELP
 from signage_server.fleet.power.forms import PowerForm
@@ -140,8 +142,8 @@ def power_now_of(screen: Screen) -> dict[str, Any] | None:
     """The screen's power now (``state``: on / off / woken, ``until_text``), or ``None``
     without a schedule: the wall's tile."""
     session = current_session()
-    power = services.power_now(
-        session, screen, services.effective_of(session, screen), registry.now()
+    power = schedules.power_now(
+        session, screen, schedules.effective_of(session, screen), registry.now()
     )
     return power.json() if power else None
 
@@ -151,12 +153,12 @@ def power_card(screen: Screen) -> dict[str, Any]:
     """What a screen's page shows of its power schedule."""
     session = current_session()
     now = registry.now()
-    effective = services.effective_of(session, screen)
-    power = services.power_now(session, screen, effective, now)
+    effective = schedules.effective_of(session, screen)
+    power = schedules.power_now(session, screen, effective, now)
     return {
         "effective": effective,
         "rows": effective.schedule.json() if effective else None,
         "now": power.json() if power else None,
-        "saved": services.saved_by_month(session, screen, effective, now),
+        "saved": reports.saved_by_month(session, screen, effective, now),
         "days": [(key, rules.day_name(key)) for key in (*rules.DAYS, "holiday")],
     }

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.db import in_batches
-from signage_server.fleet.power import services as power_services
+from signage_server.fleet.power import reports as power_services
 from signage_server.screens import manifests
 from signage_server.screens import plays
 from signage_server.screens.context import current_context

@@ -16,7 +16,7 @@ from signage_server import listing
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
-from signage_server.fleet.power import services as power
+from signage_server.fleet.power import schedules as power
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.models import within
