@@ -216,6 +216,7 @@ def test_the_screen_page_shows_hours_saved_from_reported_periods(
             {"from": "2026-11-20T22:00:00+08:00", "until": "2026-11-21T07:00:00+08:00"},
             {"from": "2026-10-31T22:00:00+08:00", "until": "2026-11-01T07:00:00+08:00"},
         ]
+        power_reports.record_report(db.session, row, "off", now)
         first = power_reports.record_blanked(db.session, row, periods, now)
         again = power_reports.record_blanked(db.session, row, periods, now)
         db.session.commit()
@@ -225,6 +226,7 @@ def test_the_screen_page_shows_hours_saved_from_reported_periods(
     make.login(client, OPERATOR)
     page = client.get(f"/screens/{screen['id']}").get_data(as_text=True)
     assert "每月节省时长" in page
+    assert "播放器最近上报：已关屏" in page
     # November: 9 h + 7 h = 16.0 h, 3.2 kWh at 200 W; October: 2.0 h.
     assert '<td>2026-11</td><td class="text-end">16.0</td><td class="text-end">3.2</td>' in page
     assert '<td>2026-10</td><td class="text-end">2.0</td>' in page

@@ -27,6 +27,7 @@ from signage_server.fleet.power import schedules
 from signage_server.fleet.power import services
 from signage_server.fleet.power.forms import WINDOW_HELP
 from signage_server.fleet.power.forms import PowerForm
+from signage_server.fleet.power.models import PowerReport
 from signage_server.fleet.power.rules import ScheduleInvalid
 from signage_server.screens.models import Screen
 from signage_server.screens.services.lookup import screen_for
@@ -160,5 +161,7 @@ def power_card(screen: Screen) -> dict[str, Any]:
         "rows": effective.schedule.json() if effective else None,
         "now": power.json() if power else None,
         "saved": reports.saved_by_month(session, screen, effective, now),
+        # What its player last said of its display (``status``'s ``power``).
+        "reported": session.get(PowerReport, screen.id),
         "days": [(key, rules.day_name(key)) for key in (*rules.DAYS, "holiday")],
     }
