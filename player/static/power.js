@@ -100,6 +100,7 @@ export function createPower(ctx) {
   const warn = ctx.warn || (() => {});
   S.power = 'on';
   let agentSeen = false;
+  let decided = false; // whether a tick decided before
   let open = null; // the blank period on screen: {from: ms, seen: ms}
   let queue = [];
   let restored = null; // the store read at start (a promise)
@@ -161,8 +162,10 @@ export function createPower(ctx) {
     if (node) node.hidden = true;
   }
 
-  function blank(at) {
-    if (ctx.display) ctx.display.endDisplay(at); // its proof of play ends here
+  function blank(at, first) {
+    // Its proof of play ends here; at start (the page just put the first item up before the
+    // first tick), nothing was really shown: no record at all.
+    if (ctx.display && !first) ctx.display.endDisplay(at);
     if (ctx.aloud && ctx.aloud.reading) ctx.aloud.stop();
     S.cur = null;
     showBlank();
@@ -186,8 +189,10 @@ export function createPower(ctx) {
     restore();
     const next = powerState(S.rotation.manifest, S.rotation, at, S.tz);
     const before = S.power;
+    const first = !decided;
+    decided = true;
     if (next !== before) {
-      if (next === 'off') blank(at);
+      if (next === 'off') blank(at, first);
       else if (before === 'off') unblank(at);
       S.power = next;
       if ((next === 'off') !== (before === 'off')) tell(next !== 'off');

@@ -175,6 +175,14 @@ test('a page reloaded while blank closes the period at the last minute it was se
   assert.deepEqual(again.queued, [{ from: '2026-11-23T22:00:00+08:00', until: '2026-11-23T22:05:00+08:00' }]);
 });
 
+test('blank from the first tick: the item the page put up at start gets no proof of play', () => {
+  const { S, power, ended } = setup();
+  S.cur = { id: 1, started: T('2026-11-23T22:59:59') };
+  assert.equal(power.tick(T('2026-11-23T23:00:00')), 'off');
+  assert.deepEqual(ended, []);
+  assert.equal(S.cur, null);
+});
+
 test('a preview never blanks', () => {
   const { S, power } = setup();
   S.preview = true;
