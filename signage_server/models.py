@@ -29,6 +29,9 @@ from signage_server.feedback.models import Transfer
 from signage_server.fleet.commands.models import ScreenCommand
 from signage_server.fleet.health.models import BoxHealth
 from signage_server.fleet.health.models import BoxRestart
+from signage_server.fleet.power.models import BlankPeriod
+from signage_server.fleet.power.models import PowerReport
+from signage_server.fleet.power.models import PowerSchedule
 from signage_server.fleet.snapshots.models import Snapshot
 from signage_server.lease.models import SchedulerLease
 from signage_server.matters.models import Matter
@@ -61,6 +64,7 @@ __all__ = [
     "Asset",
     "AuditRecord",
     "Ballot",
+    "BlankPeriod",
     "BoxHealth",
     "BoxRestart",
     "CalendarDay",
@@ -87,6 +91,8 @@ __all__ = [
     "PlayRecord",
     "Playlist",
     "PlaylistEntry",
+    "PowerReport",
+    "PowerSchedule",
     "PrintJob",
     "Reply",
     "Revision",

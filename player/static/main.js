@@ -23,6 +23,7 @@
  *                  reboot / snapshot handed to the box agent); update.js: self-update when
  *                  the server serves another player version
  *   preview.js     the operator's preview (no socket, no reports; ?all_pages=1)
+ *   power.js       定时开关屏: on/off by the power schedule, blanking, the box agent's display
  *   aloud.js       定时朗读: reading the item on screen aloud at set times or on a key press;
  *                  speech.js: what is said, the voice, the adapter around speechSynthesis;
  *                  hold.js: the rotation held on the item read, its pages following the reading
@@ -43,6 +44,7 @@ import { setText } from './dom.js';
 import { createDisplay } from './display.js';
 import { createFrame } from './frame.js';
 import { createPairing } from './pairing.js';
+import { createPower } from './power.js';
 import { browserMetrics } from './paginator.js';
 import { createPreview } from './preview.js';
 import { createRenderers, describePage } from './renderers.js';
@@ -226,6 +228,8 @@ ctx.aloud = createAloud({
   now
 });
 
+ctx.power = createPower(ctx);
+
 const { frame, side, display, net, pairing, sheet } = ctx;
 
 // -------------------------------------------------------------------------------------------
@@ -269,7 +273,9 @@ function tick() {
       pairing.pairTick();
       return;
     }
-    if (!dom.frame.hidden) {
+    // 定时开关屏: off by schedule, the screen is blank and nothing plays (power.js).
+    const off = !S.preview && !!S.token && ctx.power.tick(at) === 'off';
+    if (!dom.frame.hidden && !off) {
       frame.renderClock(at);
       display.playTick(at);
       side.renderTicker(at, false);
@@ -279,14 +285,17 @@ function tick() {
       return;
     }
     if (!S.token) return;
-    if (!dom.frame.hidden) ctx.aloud.tick(at);
+    if (!dom.frame.hidden && !off) ctx.aloud.tick(at);
     ctx.commands.tick(t);
     if (t >= S.due.status) {
       S.due.status = t + STATUS_MS;
       net.sendStatus();
     }
     net.sendDueAck(t);
-    if (t >= S.due.flush || S.queued >= FLUSH_AT) net.flushPlayed();
+    if (t >= S.due.flush || S.queued >= FLUSH_AT) {
+      net.flushPlayed();
+      ctx.power.flush();
+    }
     if (t >= S.due.poll) {
       S.due.poll = t + jitteredPoll();
       net.poll();
@@ -375,7 +384,9 @@ const publicApi = Object.freeze({
       reading: ctx.aloud.reading,
       preview: S.preview,
       queued: S.queued,
-      ticker: S.tickerText || ''
+      ticker: S.tickerText || '',
+      /** 定时开关屏: 'on', 'off' (blank by schedule) or 'woken' (by an urgent item). */
+      power: S.power || 'on'
     };
   },
   /**

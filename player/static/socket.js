@@ -19,7 +19,7 @@
  *                                          would compete with the push still going out; the
  *                                          server says how long in hello (longer on a process
  *                                          with many players), 1-3 s until it has
- *                     status {version, current_item, uptime_s, player_version}
+ *                     status {version, current_item, uptime_s, player_version, power}
  *                     played [records]     in batches of 50 acknowledged by the server;
  *                                          a batch leaves the queue only once acknowledged
  *                                          and not deferred
@@ -61,7 +61,9 @@ export function statusPayload(S, uptimeMs, playerVersion) {
   const payload = {
     version: S.rotation.manifest ? S.rotation.manifest.version : null,
     current_item: S.cur ? S.cur.id : null,
-    uptime_s: Math.round(uptimeMs / 1000)
+    uptime_s: Math.round(uptimeMs / 1000),
+    // 定时开关屏 (power.js): 'on', 'off' or 'woken'.
+    power: S.power || 'on'
   };
   if (playerVersion) payload.player_version = playerVersion;
   return payload;

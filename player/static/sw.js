@@ -46,6 +46,7 @@ var SHELL = [
   withVersion('static/hold.js'),
   withVersion('static/pairing.js'),
   withVersion('static/paginator.js'),
+  withVersion('static/power.js'),
   withVersion('static/preview.js'),
   withVersion('static/renderers.js'),
   withVersion('static/rotation.js'),

@@ -45,6 +45,7 @@ from signage_server.orgs.models import Org
 from signage_server.orgs.services import get_by_code
 from signage_server.paper.models import Dossier
 from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenGroup
 from signage_server.supervision import rules as supervision_rules
 from signage_server.supervision.models import Accountability
 from signage_server.supervision.models import Finding
@@ -185,10 +186,25 @@ LOG_SUBJECTS: tuple[LogSubject, ...] = (
     ),
     LogSubject(
         rules.SCREEN,
-        N_("Screens (remote commands)"),
-        command_action_labels,
+        N_("Screens (remote commands, power schedules)"),
+        {
+            **command_action_labels,
+            "set_power_schedule": N_("Power schedule set"),
+            "clear_power_schedule": N_("Power schedule removed"),
+        },
         Screen,
         _in_org,
+    ),
+    LogSubject(
+        rules.SCREEN_GROUP,
+        N_("Screen groups"),
+        {
+            "set_power_schedule": N_("Power schedule set"),
+            "clear_power_schedule": N_("Power schedule removed"),
+        },
+        ScreenGroup,
+        _in_org,
+        shown=False,
     ),
 )
 

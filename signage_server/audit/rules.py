@@ -65,8 +65,10 @@ MATTER = "matter"
 APPRAISAL = "appraisal"
 #: A half-yearly or year-end assessment (考核): the assessor's scores saved, finalised.
 ASSESSMENT = "assessment"
-#: A screen: the remote commands operators send to it (reload, reboot the box, ...).
+#: A screen: the remote commands operators send to it (reload, reboot the box, ...) and its
+#: settings they changed (a power schedule); a screen group: its power schedule.
 SCREEN = "screen"
+SCREEN_GROUP = "screen_group"
 SUBJECTS = (
     ITEM,
     CASE,
@@ -81,6 +83,7 @@ SUBJECTS = (
     APPRAISAL,
     ASSESSMENT,
     SCREEN,
+    SCREEN_GROUP,
 )
 
 

@@ -144,6 +144,12 @@ class PlayerNamespace(Namespace):  # type: ignore[misc]
         with registry.get(DATABASE_GATE):
             return players.played_reported(session.get("screen"), data).json()
 
+    def on_blanked(self, data: Any = None) -> dict[str, int]:
+        """Store the periods the display was off by schedule (定时开关屏); answer
+        ``{stored, duplicates, rejected}``."""
+        with registry.get(DATABASE_GATE):
+            return players.blanked_reported(session.get("screen"), data)
+
 
 class AdminNamespace(Namespace):  # type: ignore[misc]
     """``/admin``: logged-in operators watching the screen wall get screens' news live."""

@@ -42,6 +42,7 @@ from signage_server.disclosure.rules import State
 from signage_server.disclosure.services import broken_seals
 from signage_server.feedback.codes import form_url
 from signage_server.feedback.codes import make
+from signage_server.fleet.power import schedules as power_services
 from signage_server.matters.services import screen_paths
 from signage_server.orgs.models import Org
 from signage_server.orgs.rules import path_ids
@@ -135,15 +136,23 @@ def playlist_ids_of(session: Session, screen_ids: Iterable[int]) -> dict[int, li
 
 
 def group_key(
-    session: Session, screen: Screen | ScreenRow, playlist_ids: list[int] | None = None
+    session: Session,
+    screen: Screen | ScreenRow,
+    playlist_ids: list[int] | None = None,
+    power: dict[int, power_services.Effective] | None = None,
 ) -> tuple[Any, ...]:
     """Return what decides a screen's manifest: screens with equal keys get equal manifests.
 
     ``playlist_ids``: the screen's active playlists, when already loaded
-    (:func:`playlist_ids_of`)."""
+    (:func:`playlist_ids_of`); ``power``: the power schedules of the screens, when loaded."""
     if playlist_ids is None:
         playlist_ids = _playlist_ids(session, screen)
+    if power is None:
+        power = power_services.effective_by_screen(session, [screen.id])
+    effective = power.get(screen.id)
     return (
+        # The power schedule it follows (定时开关屏), if any.
+        canonical_json(effective.schedule.json()) if effective else None,
         screen.org_id,
         screen.audience.value,
         screen.layout,
@@ -209,6 +218,8 @@ class Loaded:
         self, session: Session, screens: Sequence[Screen | ScreenRow], notice_tz: dt.tzinfo
     ) -> None:
         self.playlist_ids = playlist_ids_of(session, [screen.id for screen in screens])
+        #: The power schedule each screen follows (定时开关屏).
+        self.power = power_services.effective_by_screen(session, [s.id for s in screens])
         playlist_ids = sorted(set().union(*map(set, self.playlist_ids.values())))
         self.playlists: dict[int, Playlist] = {}
         for start in range(0, len(playlist_ids), BATCH):
@@ -412,6 +423,17 @@ def compile_for(
     if reading is not None:
         # Only when set: the manifests of the other screens keep their version.
         manifest["read_aloud"] = reading
+    power = power_services.manifest_json(
+        session,
+        loaded.power.get(screen.id)
+        if loaded is not None
+        else power_services.effective_of(session, screen),
+        context.now,
+        tz,
+    )
+    if power is not None:
+        # 定时开关屏, only when set (as read_aloud).
+        manifest["power"] = power
     manifest["version"] = version_of(manifest)
     manifest["generated_at"] = context.now.astimezone(tz).isoformat()
     return manifest
@@ -734,7 +756,8 @@ def refresh(
     changed: dict[str, tuple[dict[str, Any], list[int]]] = {}
     by_version: dict[str, list[int]] = defaultdict(list)
     keys = {
-        screen.id: group_key(session, screen, loaded.playlist_ids[screen.id]) for screen in screens
+        screen.id: group_key(session, screen, loaded.playlist_ids[screen.id], loaded.power)
+        for screen in screens
     }
     for screen in screens:
         key = keys[screen.id]

@@ -1,7 +1,7 @@
 """Remote commands to screens: reload, clear the cache, identify, reboot the box, snapshot
 
 Revision ID: 0025_screen_commands
-Revises: 0023_snapshots
+Revises: 0024_power_schedule
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_screen_commands"
-down_revision = "0023_snapshots"
+down_revision = "0024_power_schedule"
 branch_labels = None
 depends_on = None
 

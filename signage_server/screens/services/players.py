@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from signage_server import services as registry
 from signage_server.config import Settings
 from signage_server.db import in_batches
+from signage_server.fleet.power import reports as power_services
 from signage_server.screens import manifests
 from signage_server.screens import plays
 from signage_server.screens.context import current_context
@@ -79,6 +80,8 @@ def report_status(
     session: Session, screen: Screen, status: dict[str, Any], now: dt.datetime
 ) -> None:
     """Store what the player says it shows; an item of none of its manifests is not believed."""
+    # 定时开关屏: on, off by schedule, or woken by an urgent item.
+    power_services.record_report(session, screen, status.get("power"), now)
     item = status.get("current_item")
     shown = isinstance(item, int) and not isinstance(item, bool) and 0 < item <= plays.ID_MAX
     screen.current_item_id = (
@@ -429,6 +432,17 @@ def played_reported(known: Identity | None, records: Any) -> PlayedReport:
             registry.now(),
             per_minute=registry.get(Settings).played_per_minute,
         )
+
+
+def blanked_reported(known: Identity | None, periods: Any) -> dict[str, int]:
+    """Store the connected player's blank periods (定时开关屏,
+    :func:`signage_server.fleet.power.services.record_blanked`).
+
+    :raise Unauthorized: the screen's token was revoked or replaced.
+    """
+    with committed() as session:
+        screen = _reporting(session, known)
+        return power_services.record_blanked(session, screen, periods, registry.now())
 
 
 def player_manifest(token: str | None, address: str) -> dict[str, Any]:

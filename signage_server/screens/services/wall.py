@@ -16,6 +16,7 @@ from signage_server import listing
 from signage_server import services as registry
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
+from signage_server.fleet.power import schedules as power
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
 from signage_server.orgs.models import within
@@ -54,7 +55,15 @@ def wall_filters(principal: Principal, args: Mapping[str, str]) -> listing.Filte
     fields = [
         listing.search(placeholder=N_("Name or place of the screen")),
         listing.select("org", N_("Organisation"), org_choices(principal), translate=False),
-        listing.select("online", N_("Connection"), [("yes", N_("online")), ("no", N_("offline"))]),
+        listing.select(
+            "online",
+            N_("Connection"),
+            [
+                ("yes", N_("online")),
+                ("no", N_("offline")),
+                ("scheduled_off", N_("off by schedule")),
+            ],
+        ),
         listing.select(
             "content",
             N_("Content update"),
@@ -79,7 +88,11 @@ def wall_query(principal: Principal, filters: listing.Filters, now: dt.datetime)
     org = get_by_code(current_session(), filters.get("org")) if filters.get("org") else None
     if org is not None:
         query = query.where(within([org.path]))
-    if filters.get("online"):
+    if filters.get("online") == "scheduled_off":
+        # 定时开关屏: the screens their power schedule has off now.
+        visible = current_session().scalars(query.with_only_columns(Screen.id).order_by(None))
+        query = query.where(Screen.id.in_(power.scheduled_off_ids(current_session(), visible, now)))
+    elif filters.get("online"):
         online = showing.online_condition(now)
         query = query.where(online if filters.get("online") == "yes" else ~online)
     if filters.get("content"):

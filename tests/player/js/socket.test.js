@@ -100,7 +100,7 @@ test('connect: socket.io with the token; online, status and the queue flushed', 
   socket.connected = true;
   await socket.serve('connect');
   assert.equal(S.online, true);
-  assert.deepEqual(sent(socket, 'status'), [{ version: null, current_item: null, uptime_s: 1 }]);
+  assert.deepEqual(sent(socket, 'status'), [{ version: null, current_item: null, uptime_s: 1, power: 'on' }]);
 });
 
 test('hello: the screen facts are taken and kept; the layout set before any manifest', async () => {
