@@ -7,6 +7,7 @@ and what the API and the pages read of it. Which schedule a screen follows:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,6 @@ from signage_server.accounts.rules import acting_role
 from signage_server.audit import rules as audit_rules
 from signage_server.audit import services as audit
 from signage_server.errors import BadRequest
-from signage_server.errors import NotFound
 from signage_server.fleet.power import rules
 from signage_server.fleet.power.models import PowerSchedule
 from signage_server.fleet.power.reports import saved_by_month
@@ -30,6 +30,7 @@ from signage_server.screens import changes
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
 from signage_server.screens.models import screen_group_members
+from signage_server.screens.services.lookup import group_for
 from signage_server.screens.services.lookup import screen_for
 from signage_server.unit_of_work import committed
 from signage_server.unit_of_work import session as current_session
@@ -55,82 +56,117 @@ def _watts(value: object) -> int:
     return watts
 
 
+@dataclass(frozen=True)
+class _Owner:
+    """What a schedule belongs to, a screen or a group: how its row is found, how the audit
+    names it, and the screens whose manifests carry it."""
+
+    subject: str
+    id: int
+    org_id: int
+    org_path: str
+    #: The schedule row's column naming it: ``{"screen_id": …}`` or ``{"group_id": …}``.
+    key: dict[str, int]
+    screens: list[int]
+
+
+def _of_screen(screen: Screen) -> _Owner:
+    return _Owner(
+        audit_rules.SCREEN,
+        screen.id,
+        screen.org_id,
+        screen.org.path,
+        {"screen_id": screen.id},
+        [screen.id],
+    )
+
+
+def _of_group(session: Session, group: ScreenGroup) -> _Owner:
+    screens = session.scalars(
+        sa.select(screen_group_members.c.screen_id).where(
+            screen_group_members.c.group_id == group.id
+        )
+    )
+    return _Owner(
+        audit_rules.SCREEN_GROUP,
+        group.id,
+        group.org_id,
+        group.org.path,
+        {"group_id": group.id},
+        list(screens),
+    )
+
+
 def _audit(
     session: Session,
     principal: Principal,
-    subject: str,
-    subject_id: int,
-    org_path: str,
+    owner: _Owner,
     action: str,
     state: str,
     details: dict[str, Any],
 ) -> None:
-    role = acting_role(principal.grants, (Permission.MANAGE_SCREENS,), org_path)
+    role = acting_role(principal.grants, (Permission.MANAGE_SCREENS,), owner.org_path)
     audit.record_event(
         session,
-        subject=subject,
-        subject_id=subject_id,
+        subject=owner.subject,
+        subject_id=owner.id,
         actor=principal.user.username,
         role=role.value if role else "operator",
         action=action,
         reason="",
         at=registry.now(),
         state=state,
-        details=details,
+        details={"org": owner.org_id, **details},
     )
 
 
-def _store(
-    session: Session,
-    row: PowerSchedule | None,
-    target: dict[str, int],
-    data: Mapping[str, Any],
-    principal: Principal,
-) -> PowerSchedule:
+def _set(session: Session, principal: Principal, owner: _Owner, data: Mapping[str, Any]) -> None:
+    """Give ``owner`` the schedule ``data`` (audited; its screens get new manifests).
+
+    :raise BadRequest: ``invalid_power_schedule``, ``invalid_watts``.
+    """
+    row = session.scalar(sa.select(PowerSchedule).filter_by(**owner.key))
     schedule = rules.parse_schedule(data)
     watts = _watts(data.get("watts", row.watts if row else 0))
     if row is None:
-        row = PowerSchedule(**target)
+        row = PowerSchedule(**owner.key)
         session.add(row)
     row.rows = schedule.json()
     row.watts = watts
     row.updated_at = registry.now()
     row.updated_by = principal.user.username
     session.flush()
-    return row
-
-
-def _group_screens(session: Session, group_id: int) -> list[int]:
-    return list(
-        session.scalars(
-            sa.select(screen_group_members.c.screen_id).where(
-                screen_group_members.c.group_id == group_id
-            )
-        )
+    _audit(
+        session,
+        principal,
+        owner,
+        "set_power_schedule",
+        "scheduled",
+        {"power": row.rows, "watts": row.watts},
     )
+    changes.touch_screens(session, owner.screens)
+
+
+def _clear(session: Session, principal: Principal, owner: _Owner) -> None:
+    """Remove ``owner``'s schedule, if it has one (audited; its screens get new manifests)."""
+    row = session.scalar(sa.select(PowerSchedule).filter_by(**owner.key))
+    if row is None:
+        return
+    session.delete(row)
+    session.flush()
+    _audit(session, principal, owner, "clear_power_schedule", "unscheduled", {})
+    changes.touch_screens(session, owner.screens)
 
 
 def set_screen_schedule(principal: Principal, screen_id: int, data: Mapping[str, Any]) -> Screen:
-    """Give a screen its own schedule (``data``: :meth:`rules.Schedule.json` plus ``watts``).
+    """Give a screen its own schedule (it wins over its groups').
 
     :raise NotFound, PermissionDenied: no such screen, or the caller may not manage it.
     :raise BadRequest: ``invalid_power_schedule``, ``invalid_watts``.
     """
     with committed() as session:
         screen = screen_for(principal, screen_id, Permission.MANAGE_SCREENS)
-        row = session.scalar(sa.select(PowerSchedule).where(PowerSchedule.screen_id == screen.id))
-        row = _store(session, row, {"screen_id": screen.id}, data, principal)
-        _audit(
-            session,
-            principal,
-            audit_rules.SCREEN,
-            screen.id,
-            screen.org.path,
-            "set_power_schedule",
-            "scheduled",
-            {"org": screen.org_id, "power": row.rows, "watts": row.watts},
-        )
-        changes.touch_screens(session, [screen.id])
+        _set(session, principal, _of_screen(screen), data)
     return screen
 
 
@@ -141,35 +177,8 @@ def clear_screen_schedule(principal: Principal, screen_id: int) -> Screen:
     """
     with committed() as session:
         screen = screen_for(principal, screen_id, Permission.MANAGE_SCREENS)
-        row = session.scalar(sa.select(PowerSchedule).where(PowerSchedule.screen_id == screen.id))
-        if row is not None:
-            session.delete(row)
-            session.flush()
-            _audit(
-                session,
-                principal,
-                audit_rules.SCREEN,
-                screen.id,
-                screen.org.path,
-                "clear_power_schedule",
-                "unscheduled",
-                {"org": screen.org_id},
-            )
-            changes.touch_screens(session, [screen.id])
+        _clear(session, principal, _of_screen(screen))
     return screen
-
-
-def group_for(principal: Principal, group_id: int, permission: Permission) -> ScreenGroup:
-    """Return the group if ``principal`` has ``permission`` at its organisation.
-
-    :raise NotFound: ``group_not_found``.
-    :raise PermissionDenied: not allowed there.
-    """
-    group = current_session().get(ScreenGroup, group_id)
-    if group is None:
-        raise NotFound(N_("No such group."), code="group_not_found")
-    principal.require(permission, group.org)
-    return group
 
 
 def set_group_schedule(principal: Principal, group_id: int, data: Mapping[str, Any]) -> ScreenGroup:
@@ -180,19 +189,7 @@ def set_group_schedule(principal: Principal, group_id: int, data: Mapping[str, A
     """
     with committed() as session:
         group = group_for(principal, group_id, Permission.MANAGE_SCREENS)
-        row = session.scalar(sa.select(PowerSchedule).where(PowerSchedule.group_id == group.id))
-        row = _store(session, row, {"group_id": group.id}, data, principal)
-        _audit(
-            session,
-            principal,
-            audit_rules.SCREEN_GROUP,
-            group.id,
-            group.org.path,
-            "set_power_schedule",
-            "scheduled",
-            {"org": group.org_id, "power": row.rows, "watts": row.watts},
-        )
-        changes.touch_screens(session, _group_screens(session, group.id))
+        _set(session, principal, _of_group(session, group), data)
     return group
 
 
@@ -203,21 +200,7 @@ def clear_group_schedule(principal: Principal, group_id: int) -> ScreenGroup:
     """
     with committed() as session:
         group = group_for(principal, group_id, Permission.MANAGE_SCREENS)
-        row = session.scalar(sa.select(PowerSchedule).where(PowerSchedule.group_id == group.id))
-        if row is not None:
-            session.delete(row)
-            session.flush()
-            _audit(
-                session,
-                principal,
-                audit_rules.SCREEN_GROUP,
-                group.id,
-                group.org.path,
-                "clear_power_schedule",
-                "unscheduled",
-                {"org": group.org_id},
-            )
-            changes.touch_screens(session, _group_screens(session, group.id))
+        _clear(session, principal, _of_group(session, group))
     return group
 
 

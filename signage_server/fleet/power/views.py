@@ -30,6 +30,7 @@ from signage_server.fleet.power.forms import PowerForm
 from signage_server.fleet.power.models import PowerReport
 from signage_server.fleet.power.rules import ScheduleInvalid
 from signage_server.screens.models import Screen
+from signage_server.screens.services.lookup import group_for
 from signage_server.screens.services.lookup import screen_for
 from signage_server.unit_of_work import session as current_session
 from signage_server.web.outcome import flash_outcome
@@ -97,7 +98,7 @@ def clear_screen_power(screen_id: int) -> Response:
 @login_required
 def group_power(group_id: int) -> Any:
     principal = current_principal()
-    group = services.group_for(principal, group_id, Permission.VIEW)
+    group = group_for(principal, group_id, Permission.VIEW)
     can_manage = principal.can(Permission.MANAGE_SCREENS, group.org)
     row = services.group_schedule_row(current_session(), group.id)
     form = PowerForm()

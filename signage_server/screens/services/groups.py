@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from signage_server.accounts.permissions import Principal
 from signage_server.accounts.rules import Permission
 from signage_server.errors import BadRequest
-from signage_server.errors import NotFound
 from signage_server.errors import RuleViolation
 from signage_server.i18n import N_
 from signage_server.orgs.models import Org
@@ -20,6 +19,7 @@ from signage_server.orgs.services import require_by_code
 from signage_server.screens import changes
 from signage_server.screens.models import Screen
 from signage_server.screens.models import ScreenGroup
+from signage_server.screens.services.lookup import group_for
 from signage_server.unit_of_work import committed
 from signage_server.unit_of_work import session as current_session
 
@@ -90,10 +90,7 @@ def change_group(principal: Principal, group_id: int, screen_ids: list[int]) -> 
     :raise RuleViolation: ``screen_outside``.
     """
     with committed() as session:
-        group = session.get(ScreenGroup, group_id)
-        if group is None:
-            raise NotFound(N_("No such group."), code="group_not_found")
-        principal.require(Permission.MANAGE_SCREENS, group.org)
+        group = group_for(principal, group_id, Permission.MANAGE_SCREENS)
         set_group_screens(session, group, screens_by_id(session, screen_ids))
     return group
 

@@ -1,5 +1,6 @@
-"""Finding screens: by id, for the system or for an operator with a permission there; every
-screen for the command line (``signage screen list|revoke``, run by the server's administrator)."""
+"""Finding screens and screen groups: by id, for the system or for an operator with a
+permission there; every screen for the command line (``signage screen list|revoke``, run by
+the server's administrator)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from signage_server.accounts.rules import Permission
 from signage_server.errors import NotFound
 from signage_server.i18n import N_
 from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenGroup
 from signage_server.unit_of_work import session as current_session
 
 
@@ -34,6 +36,19 @@ def screen_for(principal: Principal, screen_id: int, permission: Permission) -> 
     screen = get(current_session(), screen_id)
     principal.require(permission, screen.org)
     return screen
+
+
+def group_for(principal: Principal, group_id: int, permission: Permission) -> ScreenGroup:
+    """Return the screen group if ``principal`` has ``permission`` at its organisation.
+
+    :raise NotFound: ``group_not_found``.
+    :raise PermissionDenied: not allowed there.
+    """
+    group = current_session().get(ScreenGroup, group_id)
+    if group is None:
+        raise NotFound(N_("No such group."), code="group_not_found")
+    principal.require(permission, group.org)
+    return group
 
 
 def find(session: Session, screen_id: int) -> Screen | None:
