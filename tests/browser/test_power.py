@@ -48,6 +48,23 @@ def test_the_player_blanks_off_schedule_and_the_wall_says_so(
     expect(page.locator(".alert-success")).to_contain_text("已保存")
     expect(page.locator(".power-state")).to_contain_text(f"按计划关屏 至 {hhmm(on)}")
 
+    # A box comes on line while it is off time, then goes away (a timer socket cuts it): the
+    # live wall says "off by schedule", never "offline".
+    page.goto(f"{live.base}/screens")
+    expect(page.locator("#wall-live")).to_have_text("实时")
+    tile = page.locator(f'article[data-screen="{screen["id"]}"]')
+    first = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    first.new_page().goto(screen["player_url"])
+    expect(tile).to_have_attribute("data-presence", "online")
+    expect(tile.locator(".screen-online")).to_have_text("在线")
+    expect(tile.locator(".screen-power")).to_have_text(f"按计划关屏 至 {hhmm(on)}")
+    first.pages[0].goto("about:blank")  # its socket closes
+    expect(tile).to_have_attribute("data-presence", "offline")
+    expect(tile.locator(".screen-online")).to_be_hidden()
+    expect(tile.locator(".screen-power")).to_have_text(f"按计划关屏 至 {hhmm(on)}")
+    tile.screenshot(path=screenshots / "power-wall-tile-gone.png")
+    first.close()
+
     box = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
     player = box.new_page()
     messages: list[Any] = []
@@ -74,4 +91,5 @@ def test_the_player_blanks_off_schedule_and_the_wall_says_so(
     expect(player.locator("#power-blank")).to_be_hidden()
     assert messages[-1] == '{"type":"power","on":true}'
     player.screenshot(path=screenshots / "power-player-on.png")
+
     box.close()

@@ -439,7 +439,8 @@ def test_recent_plays_are_listed_by_title(
         db.session.commit()
     demo.login(client, "jiyi01_operator")
     html = client.get(f"/screens/{on_screen['screen']}").get_data(as_text=True)
-    played = html[html.index("<tbody>") : html.index("</tbody>")]
+    table = html.index('id="played"')
+    played = html[html.index("<tbody>", table) : html.index("</tbody>", table)]
     assert on_screen["title"] in played
     assert f"#{on_screen['item']}" not in played
 

@@ -183,6 +183,10 @@ def test_the_wall_says_off_by_schedule_inside_the_window_only(
     clock.set(dt.datetime(2026, 11, 29, 12, 0, tzinfo=SH))
     shown = tile(client.get("/screens").get_data(as_text=True), screen["id"])
     assert "按计划关屏 至 07:00" in shown
+    # Saturday night: Sunday is off all day, so more than a day away it names the date too.
+    clock.set(dt.datetime(2026, 11, 28, 21, 0, tzinfo=SH))
+    shown = tile(client.get("/screens").get_data(as_text=True), screen["id"])
+    assert "按计划关屏 至 11-30 07:00" in shown
     unfiltered_other = make.screen("JIYI-01", name="无计划屏")
     filtered = client.get("/screens?online=scheduled_off").get_data(as_text=True)
     assert f'data-screen="{screen["id"]}"' in filtered

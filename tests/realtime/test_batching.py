@@ -16,6 +16,7 @@ from signage_server.extensions import db
 from signage_server.extensions import socketio
 from signage_server.realtime.batching import Batch
 from signage_server.screens.models import Screen
+from signage_server.screens.models import ScreenConnection
 from signage_server.screens.models import ScreenManifestLog
 from signage_server.screens.services import players
 from signage_server.screens.services.players import Report
@@ -140,3 +141,34 @@ def test_one_batch_of_acks_from_two_townships(
         assert len(messages) == 1, user
         assert [s["id"] for s in messages[0]["args"][0]] == [mine["id"]], user
         assert messages[0]["args"][0][0]["up_to_date"] is True
+
+
+def test_a_status_that_outlived_its_connection_leaves_the_screen_offline(
+    app: Flask, client: FlaskClient, make: Factory
+) -> None:
+    """A status waits up to a second in its batch; if the player's connection closed in the
+    meantime, storing it does not put the screen back on line on the wall."""
+    make.procedure("JIYI-01")
+    screen = register(client, make)
+    first = player(app, screen["token"])
+    with app.app_context():
+        gone_sid = db.session.scalar(
+            sa.select(ScreenConnection.sid).where(ScreenConnection.screen_id == screen["id"])
+        )
+        identity = [screen["id"], db.session.get(Screen, screen["id"]).token_hash]
+    first.disconnect(namespace="/player")
+    with app.app_context():
+        players.status_reported_many([Report(gone_sid, identity, {"uptime_s": 5}, NOW)])
+        assert db.session.get(Screen, screen["id"]).online is False
+    # From a connection that is still open, a status keeps it on line.
+    second = player(app, screen["token"])
+    with app.app_context():
+        live_sid = db.session.scalar(
+            sa.select(ScreenConnection.sid).where(ScreenConnection.screen_id == screen["id"])
+        )
+        players.status_reported_many([Report(live_sid, identity, {"uptime_s": 6}, NOW)])
+        assert db.session.get(Screen, screen["id"]).online is True
+        # A late status of the closed connection does not put it off line either.
+        players.status_reported_many([Report(gone_sid, identity, {"uptime_s": 7}, NOW)])
+        assert db.session.get(Screen, screen["id"]).online is True
+    second.disconnect(namespace="/player")

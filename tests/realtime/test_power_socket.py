@@ -1,12 +1,19 @@
 """定时开关屏 over the player socket: the blank periods a player reports (``blanked``) are
-stored once, and its ``status`` says its display's power state."""
+stored once, its ``status`` says its display's power state, and the live screen wall hears
+a screen off by its schedule as such, not as "offline"."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 import sqlalchemy as sa
 from flask import Flask
+from flask.testing import FlaskClient
 
+from signage_server.clock import FixedClock
 from signage_server.extensions import db
+from signage_server.extensions import socketio
 from signage_server.fleet.power.models import BlankPeriod
 from signage_server.fleet.power.models import PowerReport
 from tests.factories import Factory
@@ -59,3 +66,34 @@ def test_status_reports_the_power_state(app: Flask, make: Factory) -> None:
         report = db.session.get(PowerReport, screen["id"])
         assert report is not None and report.state == "off"
     connection.disconnect(namespace="/player")
+
+
+def test_the_live_wall_hears_off_by_schedule_not_offline(
+    app: Flask, client: FlaskClient, make: Factory, clock: FixedClock
+) -> None:
+    screen = make.screen("JIYI-01")
+    plain = make.screen("JIYI-01", name="无计划屏")
+    week = dict.fromkeys(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), "07:00-22:00")
+    answer = client.put(
+        f"/api/v1/screens/{screen['id']}/power",
+        json={"week": week, "holiday": "off"},
+        headers=make.headers("jiyi01_operator"),
+    )
+    assert answer.status_code == 200
+    clock.set(dt.datetime(2026, 11, 23, 23, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
+    make.login(client, "jiyi01_operator")
+    wall = socketio.test_client(app, namespace="/admin", flask_test_client=client)
+    assert wall.is_connected("/admin")
+    for token in (screen["token"], plain["token"]):
+        player(app, token).disconnect(namespace="/player")
+    news = {
+        s["id"]: s
+        for e in wall.get_received("/admin")
+        if e["name"] == "screens"
+        for s in e["args"][0]
+    }
+    assert news[screen["id"]]["online"] is False
+    assert news[screen["id"]]["power"]["state"] == "off"
+    assert news[screen["id"]]["power"]["until_text"] == "07:00"
+    assert news[plain["id"]]["online"] is False
+    assert news[plain["id"]]["power"] is None

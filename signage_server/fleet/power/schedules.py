@@ -125,12 +125,16 @@ class PowerNow:
     state: rules.PowerState
     #: When the state ends by the schedule (local time of the screen), if within three weeks.
     until: dt.datetime | None
+    #: Whether that is within a day (the wall says "until 07:00"; later, "until 12-01 07:00").
+    soon: bool = True
 
     def json(self) -> dict[str, Any]:
         return {
             "state": self.state.value,
             "until": self.until.isoformat() if self.until else None,
-            "until_text": self.until.strftime("%H:%M") if self.until else None,
+            "until_text": self.until.strftime("%H:%M" if self.soon else "%m-%d %H:%M")
+            if self.until
+            else None,
             "until_date": self.until.date().isoformat() if self.until else None,
         }
 
@@ -164,7 +168,9 @@ def power_now(
     manifest = session.get(Manifest, screen.manifest_version) if screen.manifest_version else None
     state = rules.power_state(on, urgent_live(manifest.body if manifest else None, now))
     until = rules.next_change(effective.schedule, kinds, now, tz)
-    return PowerNow(state, until.astimezone(tz) if until else None)
+    if until is None:
+        return PowerNow(state, None)
+    return PowerNow(state, until.astimezone(tz), soon=until - now < dt.timedelta(days=1))
 
 
 def power_states(

@@ -363,8 +363,32 @@ def _reported(
             elif isinstance(report.data, dict):
                 valid.append((screen, report))
         store(session, valid)
+        _offline_if_gone(session, valid)
     tell_operators(session, list({screen.id: screen for screen, _report in valid}.values()))
     return refused_sids
+
+
+def _offline_if_gone(session: Session, valid: list[tuple[Screen, Report]]) -> None:
+    """A report waits up to a second in its batch (``realtime.batching``): when its connection
+    closed meanwhile, storing it must not bring its screen back on line (the wall would say
+    "online" for a box that is gone, until it goes stale)."""
+    sids = {report.sid for _screen, report in valid}
+    if not sids:
+        return
+    live = set(
+        session.scalars(sa.select(ScreenConnection.sid).where(ScreenConnection.sid.in_(sids)))
+    )
+    gone = {screen.id: screen for screen, report in valid if report.sid not in live}
+    if not gone:
+        return
+    connected = set(
+        session.scalars(
+            sa.select(ScreenConnection.screen_id).where(ScreenConnection.screen_id.in_(gone))
+        )
+    )
+    for screen_id, screen in gone.items():
+        if screen_id not in connected:
+            screen.online = False
 
 
 def _screen_id(known: Identity | None) -> int | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from signage_server.db import in_batches
 from signage_server.extensions import db
+from signage_server.fleet.power.schedules import power_states
 from signage_server.screens import deltas
 from signage_server.screens import manifests
 from signage_server.screens.changes import Changes
@@ -79,9 +80,13 @@ def news_of(
 ) -> list[tuple[dict[str, Any], str]]:
     """What the screen wall shows of each of ``screens``, with its organisation's path (the
     operators watching that organisation or one above are told): one query for the titles of
-    what they show, not one a screen."""
+    what they show, not one a screen), and their power by schedule (``power``: ``None``
+    without a schedule; the wall says "off by schedule until 07:00", not "offline")."""
     titles = live_titles(session, {s.current_item_id for s in screens if s.current_item_id})
-    return [(screen_json(s, now, titles), s.org.path) for s in screens]
+    powers = power_states(session, screens, now)
+    return [
+        ({**screen_json(s, now, titles), "power": powers.get(s.id)}, s.org.path) for s in screens
+    ]
 
 
 def wall_news(screen_ids: list[int], now: dt.datetime) -> list[tuple[dict[str, Any], str]]:

@@ -1,6 +1,7 @@
 // The screen wall: live updates from the /admin namespace. Each "screens" event (a list) rewrites what
 // its tile says, in the words the page was rendered with (data-* of #wall): online or
-// "last shown … (offline since …)", the title it shows, last seen, whether it is up to date.
+// "last shown … (offline since …)", the title it shows, last seen, whether it is up to date,
+// and its power by schedule ("off by schedule until 07:00" instead of "offline").
 (function () {
   "use strict";
   var wall = document.getElementById("wall");
@@ -45,6 +46,20 @@
     var online = card.querySelector(".screen-online");
     online.textContent = screen.online ? text.textOnline : text.textOffline;
     online.className = "badge screen-online " + (screen.online ? "text-bg-success" : "text-bg-secondary");
+    // 定时开关屏: a screen off by its schedule reads "off by schedule until 07:00", not "offline".
+    var power = screen.power ? screen.power.state : "on";
+    var badge = card.querySelector(".screen-power");
+    if (badge) {
+      badge.setAttribute("data-power", power);
+      badge.className = "badge screen-power power-" + power;
+      badge.hidden = power === "on";
+      badge.textContent = power === "woken" ? text.textPowerWoken
+        : power === "off" ? (screen.power.until_text
+          ? (text.textPowerOffUntil || "").replace("{time}", screen.power.until_text)
+          : text.textPowerOff)
+        : "";
+    }
+    online.hidden = power === "off" && !screen.online;
 
     card.querySelector(".screen-showing-label").textContent =
       presence === "online" ? text.textShowing : text.textLastShown;
