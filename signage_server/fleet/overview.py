@@ -18,6 +18,7 @@ from signage_server.fleet.health.models import BoxRestart
 from signage_server.fleet.snapshots import services as snapshots
 from signage_server.fleet.snapshots.models import Snapshot
 from signage_server.screens.models import Screen
+from signage_server.screens.showing import revision_titles
 from signage_server.unit_of_work import session as current_session
 
 
@@ -57,13 +58,19 @@ class ScreenPanel:
     tile: Tile
     snapshots: list[Snapshot]
     restarts: list[BoxRestart]
+    #: The titles of the item revisions the snapshots name (as the played table shows them).
+    titles: dict[tuple[int, int], str]
 
 
 def screen(item: Screen) -> ScreenPanel:
     """Return what a screen's page shows of its box and snapshots."""
     tile = wall([item])[item.id]
     shots = snapshots.of_screen(item) if tile.visible else []
-    return ScreenPanel(tile, shots, health.recent_restarts(current_session(), item))
+    session = current_session()
+    titles = revision_titles(
+        session, ((s.item_id, s.revision) for s in shots if s.item_id and s.revision)
+    )
+    return ScreenPanel(tile, shots, health.recent_restarts(session, item), titles)
 
 
 def item(item_id: int) -> list[snapshots.Seen]:

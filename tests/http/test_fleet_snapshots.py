@@ -159,6 +159,10 @@ def test_a_snapshot_names_the_item_only_when_the_screen_held_it(
     page = client.get(f"/items/{item['id']}").get_data(as_text=True)
     assert f"/snapshots/{shown.get_json()['id']}.jpg" in page
     assert f"/snapshots/{claimed.get_json()['id']}.jpg" not in page
+    # The screen's page names the item of each snapshot by its title.
+    page = client.get(f"/screens/{screen['id']}").get_data(as_text=True)
+    figure = page[page.index(f"/snapshots/{shown.get_json()['id']}.jpg") :]
+    assert item["title"] in figure[: figure.index("</figure>")]
 
 
 def test_party_screen_snapshots_stay_with_those_who_may_see_party_content(
