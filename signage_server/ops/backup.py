@@ -6,7 +6,8 @@ A backup is a directory (or one ``.tar``/``.tar.gz`` of it) holding:
   writing meanwhile in WAL mode neither waits nor tears the copy) or ``database/signage.pgdump``
   (PostgreSQL: ``pg_dump -Fc`` in a snapshot exported by a repeatable-read transaction, in which
   the schema revision and the row counts of the manifest are read too);
-- ``data/``: the content-addressed stores (``assets/``, ``archive/``), the audit head log(s) and
+- ``data/``: the content-addressed stores (``assets/``, ``archive/``, ``snapshots/``), the audit
+  head log(s) and
   the keys the data directory holds (``audit_key``, ``secret_key``, ``demo_password``);
 - ``manifest.json``: what, when, the schema revision, counts, and the SHA-256 and size of every
   other file.
@@ -51,8 +52,9 @@ VERSION = 1
 MANIFEST = "manifest.json"
 SQLITE_PART = "database/signage.db"
 POSTGRES_PART = "database/signage.pgdump"
-#: The content-addressed stores in the data directory (assets, archive dossiers).
-STORES = ("assets", "archive")
+#: The content-addressed stores in the data directory (assets, archive dossiers, the screens'
+#: snapshots: evidence that a disclosure was on screen).
+STORES = ("assets", "archive", "snapshots")
 #: Keys and passwords the data directory may hold (generated when not set in the environment).
 KEY_FILES = (AUDIT_KEY_FILE, "secret_key", "demo_password")
 _TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz")

@@ -128,6 +128,14 @@ def test_backup_while_writing_restores_what_screens_get(
             )
             assert uploaded.status_code == 201, uploaded.get_json()
             asset = uploaded.get_json()["url"]
+            # A box agent's snapshot of the first screen (evidence: backed up too).
+            shot = live.app.test_client().post(
+                "/api/v1/player/snapshots",
+                data=png(),
+                headers={"Authorization": f"Bearer {tokens[0]}", "Content-Type": "image/png"},
+            )
+            assert shot.status_code == 201, shot.get_json()
+            snapshot = shot.get_json()["sha256"]
             before = screens_see(live, tokens)
             assert all(seen["items"] for seen in before)
             picture = live.app.test_client().get(
@@ -138,7 +146,7 @@ def test_backup_while_writing_restores_what_screens_get(
         with writer_in_the_middle(env):
             made = signage(env, "backup", str(dest))
         assert made.returncode == 0, made.stderr
-        assert "1 assets, 1 archive files" in made.stdout
+        assert "1 assets, 1 archive, 1 snapshots files" in made.stdout
 
         with environment(kind, tmp_path / "restored") as fresh:
             restored = signage(fresh, "restore", str(dest))
@@ -155,6 +163,8 @@ def test_backup_while_writing_restores_what_screens_get(
                 )
                 assert again.status_code == 200
                 assert again.data == picture.data
+            kept = target(fresh).data_dir / "snapshots" / snapshot[:2] / snapshot[2:4] / snapshot
+            assert kept.is_file()
             # The writer's uncommitted change is not in the copy.
             engine = create_engine(target(fresh).database_url)
             with engine.connect() as connection:
