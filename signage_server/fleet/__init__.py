@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
     from signage_server.fleet.commands import init_app as init_commands
     from signage_server.fleet.health import api as health_api
     from signage_server.fleet.health.rules import RESTART_REASONS
+    from signage_server.fleet.power import api as power_api
+    from signage_server.fleet.power import views as power_views
     from signage_server.fleet.snapshots import api as snapshots_api
     from signage_server.fleet.snapshots import views as snapshots_views
     from signage_server.fleet.snapshots.storage import SNAPSHOTS
@@ -31,6 +33,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(snapshots_api.bp)
     app.register_blueprint(snapshots_views.bp)
     app.register_blueprint(health_api.bp)
+    # 定时开关屏: its pages (and the template globals the wall and screen pages use) and API.
+    app.register_blueprint(power_api.bp)
+    app.register_blueprint(power_views.bp)
     app.jinja_env.globals.update(
         fleet_wall=overview.wall,
         fleet_screen=overview.screen,

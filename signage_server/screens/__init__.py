@@ -8,8 +8,6 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # cycle: the package's modules import one another's packages (screens <-> disclosure,
     # schedule); the edges are imported once the app is built.
-    from signage_server.fleet.power import api as power_api
-    from signage_server.fleet.power import views as power_views
     from signage_server.screens import api
     from signage_server.screens import player_views
     from signage_server.screens import views
@@ -18,6 +16,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api.player_api)
     app.register_blueprint(views.bp)
     app.register_blueprint(player_views.bp)
-    # 定时开关屏 (fleet.power): its pages and API beside the screens'.
-    app.register_blueprint(power_api.bp)
-    app.register_blueprint(power_views.bp)
