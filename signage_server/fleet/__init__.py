@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from signage_server.fleet.commands import init_app as init_commands
     from signage_server.fleet.health import api as health_api
     from signage_server.fleet.health.rules import RESTART_REASONS
+    from signage_server.fleet.health.rules import Flag
     from signage_server.fleet.power import api as power_api
     from signage_server.fleet.power import views as power_views
     from signage_server.fleet.snapshots import api as snapshots_api
@@ -42,5 +43,6 @@ def init_app(app: Flask) -> None:
         fleet_item=overview.item,
         snapshot_url=overview.snapshot_url,
         restart_reasons=RESTART_REASONS,
+        health_flags=list(Flag),
     )
     init_commands(app)

@@ -5,6 +5,7 @@ box's health and uploads snapshots; the wall shows the latest one to an operator
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -230,7 +231,18 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
     assert tile.locator(".fleet-no-agent").count() == 0
     tile.screenshot(path=str(screenshots / "wall-tile-snapshot.png"))
     page.screenshot(path=str(screenshots / "wall-snapshot.png"), full_page=True)
-    # The box's disk fills up: the tile asks for attention.
+    # The wall is live: a new snapshot replaces the tile's at once, without a reload.
+    expect(page.locator("#wall-live")).to_have_text("实时")
+    again = subprocess.run(
+        [*command[:2], "snapshot", *command[2:], str(tmp_path / "agent")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    newest = json.loads(again.stdout)["id"]
+    expect(image).to_have_attribute("src", re.compile(rf"/snapshots/{newest}\.jpg$"))
+    # The box's disk fills up: the tile asks for attention, at once too.
     health = dict(fleet["health"]) | {"disk_used": int(fleet["health"]["disk_total"] * 0.95)}
     request = urllib.request.Request(
         live.base + "/api/v1/player/health",
@@ -238,7 +250,6 @@ def test_the_agent_uploads_snapshots_and_the_wall_shows_them(
         headers={"Authorization": f"Bearer {screen['token']}", "Content-Type": "application/json"},
     )
     urllib.request.urlopen(request, timeout=10).close()
-    page.reload()
     expect(tile.locator(".fleet-attention")).to_have_text("需要关注")
     expect(tile.locator(".fleet-reasons")).to_contain_text("磁盘使用超过 90％")
     tile.screenshot(path=str(screenshots / "wall-tile-attention.png"))

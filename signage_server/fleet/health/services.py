@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from signage_server import services as registry
 from signage_server.errors import BadRequest
+from signage_server.fleet import news
 from signage_server.fleet.agents import agent_present
 from signage_server.fleet.health import rules
 from signage_server.fleet.health.models import BoxHealth
@@ -39,6 +40,7 @@ def report(token: str | None, body: Any) -> dict[str, Any]:
         if parsed is None:
             raise BadRequest(N_("Malformed health report."), code="bad_health")
         now = registry.now()
+        before = states(session, [screen], now)[screen.id]
         health = session.get(BoxHealth, screen.id)
         previous = None if health is None else health.restart_count
         if health is None:
@@ -63,7 +65,12 @@ def report(token: str | None, body: Any) -> dict[str, Any]:
                 BoxRestart.screen_id == screen.id, BoxRestart.at < now - RESTARTS_KEPT
             )
         )
-        return {"snapshot_every_min": screen.snapshot_every_min}
+        session.flush()
+        after = states(session, [screen], now)[screen.id]
+        answer = {"snapshot_every_min": screen.snapshot_every_min}
+        whose = news.Whose.of(screen)
+    news.health_changed(whose, before, after)
+    return answer
 
 
 def restarts_within(

@@ -37,6 +37,7 @@ from signage_server.errors import BadRequest
 from signage_server.errors import NotFound
 from signage_server.errors import TooLarge
 from signage_server.errors import UnsupportedMediaType
+from signage_server.fleet import news
 from signage_server.fleet.snapshots import rules
 from signage_server.fleet.snapshots.models import Snapshot
 from signage_server.fleet.snapshots.storage import SNAPSHOTS
@@ -206,6 +207,8 @@ def receive(token: str | None, data: bytes, upload: Upload) -> tuple[Snapshot, b
         _link(session, snapshot)
         screen.agent_seen_at = now
         session.flush()
+        whose = news.Whose.of(screen)
+    news.snapshot_taken(whose, snapshot)
     return snapshot, True
 
 

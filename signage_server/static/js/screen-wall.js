@@ -1,7 +1,8 @@
 // The screen wall: live updates from the /admin namespace. Each "screens" event (a list) rewrites what
 // its tile says, in the words the page was rendered with (data-* of #wall): online or
 // "last shown … (offline since …)", the title it shows, last seen, whether it is up to date,
-// and its power by schedule ("off by schedule until 07:00" instead of "offline").
+// its power by schedule ("off by schedule until 07:00" instead of "offline"), and its box's
+// news: a new snapshot, a change of the reasons it needs attention.
 (function () {
   "use strict";
   var wall = document.getElementById("wall");
@@ -39,7 +40,69 @@
     return text[name] || "";
   }
 
+  // data-flag-disk-full → dataset.flagDiskFull
+  function flagText(key) {
+    return text["flag" + key.split("_").map(function (w) {
+      return w.charAt(0).toUpperCase() + w.slice(1);
+    }).join("")] || key;
+  }
+
+  // The box's news (fleet.news): a new snapshot, or a change of its health flags.
+  function updateFleet(card, screen, fleet) {
+    var tile = card.querySelector(".fleet-tile");
+    if (!tile) { return; }
+    if (fleet.attention) {
+      var line = tile.querySelector(".fleet-attention-line");
+      if (!line && fleet.attention.length) {
+        var badge = document.createElement("span");
+        badge.className = "badge text-bg-warning fleet-attention";
+        badge.textContent = text.textNeedsAttention || "";
+        var reasons = document.createElement("span");
+        reasons.className = "small fleet-reasons";
+        line = document.createElement("p");
+        line.className = "mb-2 fleet-attention-line";
+        line.append(badge, " ", reasons);
+        tile.prepend(line);
+      }
+      if (line) {
+        line.querySelector(".fleet-reasons").textContent = fleet.attention.map(flagText).join("; ");
+        line.hidden = fleet.attention.length === 0;
+      }
+    }
+    if (typeof fleet.agent === "boolean") {
+      tile.setAttribute("data-agent", fleet.agent ? "yes" : "no");
+    }
+    // The image only for those who may see the screen's content (the image route says so too).
+    if (fleet.snapshot && tile.getAttribute("data-visible") === "yes") {
+      var shot = fleet.snapshot;
+      var url = (text.snapshotUrl || "").replace("{screen}", screen.id).replace("{snapshot}", shot.id);
+      var name = card.querySelector("h2 a") ? card.querySelector("h2 a").textContent : "";
+      var img = document.createElement("img");
+      img.src = url;
+      img.alt = (text.textSnapshotOf || "").replace("{name}", name);
+      img.width = shot.width;
+      img.height = shot.height;
+      var link = document.createElement("a");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.appendChild(img);
+      var when = document.createElement("span");
+      when.className = "fleet-snapshot-time";
+      when.textContent = formatWhen(shot.taken_at);
+      var caption = document.createElement("figcaption");
+      caption.className = "small text-secondary";
+      caption.append((text.textSnapshot || "") + " · ", when);
+      var figure = document.createElement("figure");
+      figure.className = "fleet-snapshot mb-0";
+      figure.append(link, caption);
+      tile.querySelector(".fleet-shot").replaceChildren(figure);
+    }
+  }
+
   function update(card, screen) {
+    if (screen.fleet) { updateFleet(card, screen, screen.fleet); }
+    if (screen.presence === undefined && screen.online === undefined) { return; }
     var presence = screen.presence || (screen.online ? "online" : (screen.last_seen_at ? "offline" : "never"));
     card.setAttribute("data-online", screen.online ? "yes" : "no");
     card.setAttribute("data-presence", presence);
