@@ -27,6 +27,7 @@ from signage_server.disclosure.services import expire_due
 from signage_server.disclosure.services import next_deadline
 from signage_server.disclosure.viewing import local_tz
 from signage_server.extensions import db
+from signage_server.fleet.commands import services as commands
 from signage_server.fleet.snapshots import services as snapshots
 from signage_server.lease import services as lease
 from signage_server.lease.rules import Change
@@ -64,7 +65,7 @@ def run_once(app: Flask, now: dt.datetime | None = None) -> float:
             db.session.rollback()
             logger.exception("scheduler round failed")
             return MAX_SLEEP
-        _snapshots(app, moment)
+        _fleet(app, moment)
         # After expiry has committed: a dossier takes a second or two, one per round.
         _dossiers(moment)
         if upcoming is None:
@@ -84,19 +85,22 @@ def _dossiers(moment: dt.datetime) -> int:
         return 0
 
 
-def _snapshots(app: Flask, moment: dt.datetime) -> int:
+def _fleet(app: Flask, moment: dt.datetime) -> int:
     """Every ``snapshots.HOUSEKEEPING_EVERY``: link snapshots to the proof of play that arrived
-    since, and delete those past ``SIGNAGE_SNAPSHOT_KEEP_DAYS``; never raises."""
+    since, delete those past ``SIGNAGE_SNAPSHOT_KEEP_DAYS``, and mark the remote commands whose
+    time ran out as expired (the wall shows them so even for a box that never comes back);
+    never raises. Return how many snapshots were deleted."""
     last = app.extensions.get("signage_snapshots_at")
     if last is not None and moment - last < snapshots.HOUSEKEEPING_EVERY:
         return 0
     app.extensions["signage_snapshots_at"] = moment
     try:
         pruned = snapshots.housekeeping(db.session, moment)
+        commands.expire_due(db.session, moment)
         db.session.commit()
     except Exception:
         db.session.rollback()
-        logger.exception("snapshots: housekeeping failed")
+        logger.exception("fleet: housekeeping failed")
         return 0
     return pruned
 

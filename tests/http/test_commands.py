@@ -73,6 +73,22 @@ def test_issue_by_api_queues_it_for_an_offline_screen_and_audits_it(
     assert details["command"] == body["id"] and details["kind"] == "reload"
 
 
+def test_the_scheduler_marks_a_command_expired_for_a_box_that_never_returns(
+    app: Flask, client: FlaskClient, make: Factory, screen: dict[str, Any], clock: FixedClock
+) -> None:
+    from signage_server.scheduler import run_once
+
+    body = issue(client, make, screen["id"], "identify").get_json()
+    run_once(app, NOW + dt.timedelta(minutes=9))
+    with app.app_context():
+        assert db.session.get(ScreenCommand, body["id"]).state.value == "queued"
+    # The next housekeeping round (every 10 minutes), past the identify's 10 minutes.
+    clock.set(NOW + dt.timedelta(minutes=20))
+    run_once(app, NOW + dt.timedelta(minutes=20))
+    with app.app_context():
+        assert db.session.get(ScreenCommand, body["id"]).state.value == "expired"
+
+
 def test_a_second_identical_pending_command_is_the_same_one(
     app: Flask, client: FlaskClient, make: Factory, screen: dict[str, Any]
 ) -> None:
