@@ -3,6 +3,7 @@ a screen's page show of it (template globals, so those pages need no change of t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint
@@ -140,14 +141,10 @@ def clear_group_power(group_id: int) -> Response:
 
 
 @bp.app_template_global()
-def power_now_of(screen: Screen) -> dict[str, Any] | None:
-    """The screen's power now (``state``: on / off / woken, ``until_text``), or ``None``
-    without a schedule: the wall's tile."""
-    session = current_session()
-    power = schedules.power_now(
-        session, screen, schedules.effective_of(session, screen), registry.now()
-    )
-    return power.json() if power else None
+def power_now_of(screens: Iterable[Screen]) -> dict[int, dict[str, Any]]:
+    """The screens' power now (``state``: on / off / woken, ``until_text``) by id, those with a
+    schedule only: the wall's tiles, their schedules looked up at once."""
+    return schedules.power_states(current_session(), list(screens), registry.now())
 
 
 @bp.app_template_global()
