@@ -650,7 +650,11 @@ def test_played_records_are_sent_and_kept_while_offline(
     delivered = harness.received.played_records[sent:]
     assert [r["started_at"] for r in queued] == [r["started_at"] for r in delivered][: len(queued)]
     wait_for(page, lambda s: s["queued"] == 0)
-    assert page.evaluate(READ_DB_JS, "played") == []
+    # The offline records left the store once the server had them. (The rotation went on
+    # while the test advanced the clock to reconnect: a record of that time may be on its way
+    # into the store just now; it is not one of these.)
+    left = {r["started_at"] for r in page.evaluate(READ_DB_JS, "played")}
+    assert not left & {r["started_at"] for r in queued}
 
 
 @pytest.mark.browser
