@@ -46,7 +46,7 @@ from signage_server.screens import plays
 from signage_server.screens.models import PlayRecord
 from signage_server.screens.models import Screen
 from signage_server.screens.services.lookup import find
-from signage_server.screens.services.players import _holdings
+from signage_server.screens.services.players import holdings
 from signage_server.screens.services.tokens import token_holder
 from signage_server.unit_of_work import committed
 from signage_server.unit_of_work import session as current_session
@@ -108,7 +108,7 @@ def _checked_item(
     """The item revision the player says it showed, if a manifest it held now named it."""
     if upload.item is None or upload.revision is None:
         return None, None
-    held = _holdings(session, screen, now, now)
+    held = holdings(session, screen, now, now)
     if plays.was_held(plays.Play(upload.item, upload.revision, now, 0.0), held):
         return upload.item, upload.revision
     return None, None
@@ -159,7 +159,9 @@ def receive(token: str | None, data: bytes, upload: Upload) -> tuple[Snapshot, b
         screen = token_holder(session, token)
         now = registry.now()
         sha256 = store.put(stored)
-        same = (
+        # What a resend looks like: the same name within a day, or, unnamed, the same reason
+        # (and command) within seconds.
+        resent, window = (
             (Snapshot.capture == upload.capture, rules.RESEND_WINDOW)
             if upload.capture
             else (
@@ -178,8 +180,8 @@ def receive(token: str | None, data: bytes, upload: Upload) -> tuple[Snapshot, b
             .where(
                 Snapshot.screen_id == screen.id,
                 Snapshot.sha256 == sha256,
-                Snapshot.taken_at >= now - same[1],
-                same[0],
+                Snapshot.taken_at >= now - window,
+                resent,
             )
             .order_by(Snapshot.taken_at.desc())
             .limit(1)

@@ -127,10 +127,11 @@ class PlayedReport:
         }
 
 
-def _holdings(
+def holdings(
     session: Session, screen: Screen, first: dt.datetime, last: dt.datetime
 ) -> list[plays.Holding]:
-    """The manifests the screen may have held between ``first`` and ``last``."""
+    """The manifests the screen may have held between ``first`` and ``last`` (what proof of play
+    and a snapshot's item are checked against)."""
     rows = session.execute(
         sa.select(
             ScreenManifestLog.version, ScreenManifestLog.sent_at, ScreenManifestLog.acked_at
@@ -181,7 +182,7 @@ def record_played(
     valid = [p for p in parsed if p is not None]
     rejected += len(parsed) - len(valid)
     moments = [p.started_at for p in valid]
-    held = _holdings(session, screen, min(moments), max(moments)) if valid else []
+    held = holdings(session, screen, min(moments), max(moments)) if valid else []
     accepted = duplicates = deferred = 0
     seen_keys: set[tuple[int, int, dt.datetime]] = set()
     for play in valid:
